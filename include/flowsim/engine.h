@@ -1,0 +1,52 @@
+/* engine.h - the discrete-event engine: a future-event list (4-ary heap over pooled event
+ * records) and its dispatch loop. It knows nothing about hospitals; models register
+ * callbacks.
+ *
+ * Contract:
+ *  - Time is a double counting days since time 0, the one internal time unit of flowsim.
+ *  - Events fire in order of time, then priority (lower first), then insertion order, so a
+ *    run is deterministic.
+ *  - Time never goes backwards: scheduling before now() is a bug (asserted).
+ *  - flow_engine_schedule returns a handle that flow_engine_cancel accepts until the event
+ *    has fired or been cancelled; a stale handle is recognised and ignored.
+ *  - Event records are pooled: in steady state no event allocates memory.
+ * The engine borrows ctx pointers; it owns only its heap and pool. */
+#ifndef FLOWSIM_ENGINE_H
+#define FLOWSIM_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct flow_engine;
+
+typedef void (*flow_event_fn)(struct flow_engine *engine, void *ctx, uint64_t arg);
+
+/* Priorities run from FLOW_PRIORITY_MIN to FLOW_PRIORITY_MAX. */
+enum { FLOW_PRIORITY_MIN = -1000, FLOW_PRIORITY_MAX = 1000 };
+
+typedef uint64_t flow_event_handle;
+
+struct flow_engine *flow_engine_create(void);
+void flow_engine_destroy(struct flow_engine *engine);
+
+flow_event_handle flow_engine_schedule(struct flow_engine *engine, double time, int priority,
+                                       flow_event_fn fn, void *ctx, uint64_t arg);
+/* Returns true when the event was pending and is now cancelled. */
+bool flow_engine_cancel(struct flow_engine *engine, flow_event_handle handle);
+
+double flow_engine_now(const struct flow_engine *engine);
+size_t flow_engine_pending(const struct flow_engine *engine);
+uint64_t flow_engine_fired(const struct flow_engine *engine);
+/* Time of the next event, or INFINITY when none is pending. */
+double flow_engine_next_time(const struct flow_engine *engine);
+
+/* Fires the next event; returns false when none was pending. */
+bool flow_engine_step(struct flow_engine *engine);
+/* Fires every event with time <= until, then sets now() to until. Returns events fired. */
+uint64_t flow_engine_run_until(struct flow_engine *engine, double until);
+/* Makes run_until return after the event being fired (for models that must abort). */
+void flow_engine_stop(struct flow_engine *engine);
+bool flow_engine_stopped(const struct flow_engine *engine);
+
+#endif

@@ -1,0 +1,22 @@
+/* error.h - environment and run-time error codes, one X-macro table of codes and messages
+ * (as libuv's UV_ERRNO_MAP). Functions return 0 or a negative FLOW_E* code. Bad input is not
+ * an error code: it is a diagnostic (see util.h). */
+#ifndef FLOWSIM_ERROR_H
+#define FLOWSIM_ERROR_H
+
+#define FLOW_ERRNO_MAP(X)                                                              \
+    X(IO, "input/output error")                                                        \
+    X(OVERLOAD, "too many patients in hospital at once: arrivals outrun the beds")    \
+    X(INTERRUPTED, "interrupted")
+
+enum flow_error {
+    FLOW_OK = 0,
+#define X(name, msg) FLOW_E_##name,
+    FLOW_E_FIRST_ = -100,
+    FLOW_ERRNO_MAP(X)
+#undef X
+};
+
+const char *flow_strerror(int code);
+
+#endif

@@ -1,0 +1,37 @@
+/* model.h - the hospital model: patients arrive by group, follow a route of ward stays, wait
+ * for beds (or are diverted), block beds while waiting to move on, and leave. One model is one
+ * replication: it owns its engine, random streams, patients and statistics, and borrows the
+ * read-only scenario. Statistics are reset at the end of warm-up. */
+#ifndef FLOWSIM_MODEL_H
+#define FLOWSIM_MODEL_H
+
+#include <flowsim/scenario.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One reported metric: JSON path section[.entity].key, e.g. wards.AMU.occupancy. */
+struct flow_metric_def {
+    const char *section;      /* "system", "wards" or "groups" (static) */
+    const char *entity;       /* ward or group name (borrowed from the scenario), or NULL */
+    const char *key;          /* static */
+    const char *label;        /* static, for text reports */
+};
+
+/* The metrics a scenario reports, in a fixed order; free with free(). */
+struct flow_metric_def *flow_model_metric_defs(const struct flow_scenario *s, size_t *count);
+
+/* Hard limit on patients present at once (in beds or queues), so an overloaded model stops
+ * with FLOW_E_OVERLOAD instead of exhausting memory. */
+#define FLOW_MAX_LIVE_PATIENTS 1000000
+
+struct flow_model;
+
+struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t replication);
+void flow_model_destroy(struct flow_model *m);
+/* Runs warm-up and horizon. Returns 0 or FLOW_E_OVERLOAD. */
+int flow_model_run(struct flow_model *m);
+/* Writes the metric values (NAN where undefined) in flow_model_metric_defs order. */
+void flow_model_metrics(const struct flow_model *m, double *values);
+uint64_t flow_model_events(const struct flow_model *m);
+
+#endif

@@ -1,0 +1,60 @@
+/* random.h - named random streams over gsl_rng, and the distributions flowsim samples.
+ * Every random source owns a stream seeded from (seed, replication, stream name), so adding a
+ * component never shifts another's draws. Samplers take the stream as an argument. */
+#ifndef FLOWSIM_RANDOM_H
+#define FLOWSIM_RANDOM_H
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The 64-bit seed of stream `name` in replication `rep` of a run seeded with `seed`. */
+uint64_t flow_stream_seed(uint64_t seed, uint32_t rep, const char *name);
+/* A new Mersenne Twister (gsl_rng_mt19937) seeded for that stream; free with gsl_rng_free. */
+gsl_rng *flow_stream_create(uint64_t seed, uint32_t rep, const char *name);
+
+enum flow_dist_kind {
+    FLOW_DIST_EXPONENTIAL,
+    FLOW_DIST_LOGNORMAL,
+    FLOW_DIST_GAMMA,
+    FLOW_DIST_WEIBULL,
+    FLOW_DIST_TRIANGULAR,
+    FLOW_DIST_UNIFORM,
+    FLOW_DIST_FIXED,
+    FLOW_DIST_EMPIRICAL,
+    FLOW_DIST_COUNT
+};
+
+/* A distribution of non-negative durations (in days) or counts. Parameters are the user's:
+ * exponential {mean}; lognormal and gamma {mean, sd}; weibull {shape, scale};
+ * triangular {min, mode, max}; uniform {min, max}; fixed {value}; empirical: values and
+ * weights (owned, freed by flow_dist_fini). */
+struct flow_dist {
+    enum flow_dist_kind kind;
+    double a, b, c;         /* the user's parameters, in the order listed above */
+    double p1, p2;          /* derived sampler parameters (mu/sigma, shape/scale) */
+    size_t n;               /* empirical: number of values */
+    double *values;         /* empirical: the values */
+    double *cumulative;     /* empirical: cumulative weights, last one 1 */
+};
+
+const char *flow_dist_name(enum flow_dist_kind kind);
+/* Looks a distribution up by name; returns FLOW_DIST_COUNT when unknown. */
+enum flow_dist_kind flow_dist_lookup(const char *name);
+
+/* Initialise from the user's parameters. On bad parameters returns a static English sentence
+ * saying what is wrong (d is then left empty); NULL on success. */
+const char *flow_dist_init(struct flow_dist *d, enum flow_dist_kind kind, double a, double b,
+                           double c);
+/* Empirical: takes copies of values and weights (weights may be NULL: equal). */
+const char *flow_dist_init_empirical(struct flow_dist *d, const double *values,
+                                     const double *weights, size_t n);
+void flow_dist_fini(struct flow_dist *d);
+/* Deep copy of an initialised distribution. */
+void flow_dist_copy(struct flow_dist *dst, const struct flow_dist *src);
+
+double flow_dist_sample(const struct flow_dist *d, gsl_rng *r);
+double flow_dist_mean(const struct flow_dist *d);
+double flow_dist_sd(const struct flow_dist *d);
+
+#endif

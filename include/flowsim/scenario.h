@@ -1,0 +1,87 @@
+/* scenario.h - the scenario: a read-only, plain-C description of a hospital, loaded from YAML
+ * (format v1, see docs/scenario-format.md) with --set overrides applied. Once loaded it is
+ * shared by all replications and threads; nothing may change it. The loader owns nothing of
+ * libyaml's after it returns. */
+#ifndef FLOWSIM_SCENARIO_H
+#define FLOWSIM_SCENARIO_H
+
+#include <flowsim/random.h>
+#include <flowsim/util.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Documented limits; a file beyond them is refused with a diagnostic. */
+#define FLOW_MAX_WARDS 1000
+#define FLOW_MAX_GROUPS 1000
+#define FLOW_MAX_STEPS 100
+#define FLOW_MAX_BEDS 100000
+#define FLOW_MAX_REPLICATIONS 100000
+#define FLOW_MAX_HORIZON_DAYS 36525.0        /* 100 years, warm-up included */
+#define FLOW_MAX_RATE_PER_DAY 1000000.0
+#define FLOW_MAX_ARRIVALS 2000000000.0       /* expected arrivals in one replication */
+#define FLOW_MAX_NAME 100
+#define FLOW_MAX_EMPIRICAL 1000000
+
+enum flow_when_full { FLOW_WHEN_FULL_QUEUE, FLOW_WHEN_FULL_DIVERT };
+
+struct flow_ward_spec {
+    char *name;
+    int beds;
+    double cost_per_bed_day;
+    enum flow_when_full when_full;
+};
+
+struct flow_step_spec {
+    int ward;                  /* index into scenario->wards */
+    double p;                  /* probability that the step is taken */
+    struct flow_dist stay;     /* days */
+};
+
+struct flow_group_spec {
+    char *name;
+    double rate_per_day;       /* mean arrivals per day over a week */
+    double by_hour[24];        /* relative weights rescaled to mean 1 (all 1 when not given) */
+    double by_weekday[7];      /* Monday first, rescaled to mean 1 */
+    bool time_varying;         /* a profile was given and is not flat */
+    struct flow_step_spec *steps;
+    size_t nsteps;
+};
+
+struct flow_scenario {
+    char *name;
+    double horizon_days;       /* measured period, after warm-up */
+    double warmup_days;
+    int replications;
+    uint64_t seed;
+    struct flow_ward_spec *wards;
+    size_t nwards;
+    struct flow_group_spec *groups;
+    size_t ngroups;
+};
+
+/* Loads a scenario file, applying `sets` ("PATH=VALUE" strings) on top. Returns NULL and fills
+ * diag (every error found, each "FILE:LINE:COLUMN: error: WHAT") when anything is wrong. */
+struct flow_scenario *flow_scenario_load_file(const char *path, const char *const *sets,
+                                              size_t nsets, struct flow_diag *diag);
+/* The same from text in memory; `name` is used in diagnostics and `dir` (may be NULL: the
+ * current directory) resolves relative file paths such as empirical {file: ...}. */
+struct flow_scenario *flow_scenario_load_text(const char *name, const char *text, size_t len,
+                                              const char *dir, const char *const *sets,
+                                              size_t nsets, struct flow_diag *diag);
+void flow_scenario_destroy(struct flow_scenario *s);
+
+/* Unit parsers, exposed for tests and the CLI. Each returns NULL on success or a static
+ * description of what was expected. */
+const char *flow_parse_number(const char *text, double *out);
+const char *flow_parse_int(const char *text, long long *out);
+/* "90m", "2.5h", "1.5d", "2w" -> days. A bare number is refused: durations carry a unit. */
+const char *flow_parse_duration(const char *text, double *days);
+/* "20/d", "3/h", "9/w" -> per day. */
+const char *flow_parse_rate(const char *text, double *per_day);
+
+/* The embedded example hospital (identical to scenarios/example.yaml). */
+extern const char flow_example_yaml[];
+extern const size_t flow_example_yaml_len;
+
+#endif

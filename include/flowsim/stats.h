@@ -1,0 +1,79 @@
+/* stats.h - streaming statistics within a replication (tallies, time-weighted averages,
+ * quantile histograms) and summaries across replications (mean, sd, Student-t 95% CI).
+ * Nothing here keeps per-observation history: memory does not grow with the horizon. */
+#ifndef FLOWSIM_STATS_H
+#define FLOWSIM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Count, mean and variance of observations (Welford's update). */
+struct flow_tally {
+    uint64_t n;
+    double mean, m2;
+};
+
+void flow_tally_reset(struct flow_tally *t);
+void flow_tally_add(struct flow_tally *t, double x);
+double flow_tally_mean(const struct flow_tally *t);   /* NAN when empty */
+double flow_tally_sd(const struct flow_tally *t);     /* NAN with fewer than 2 */
+
+/* The time integral of a piecewise-constant level (beds occupied, queue length). */
+struct flow_level {
+    double value;    /* the current level */
+    double since;    /* time of the last change or reset */
+    double area;     /* integral of the level since the last reset */
+};
+
+static inline void flow_level_set(struct flow_level *l, double now, double value)
+{
+    l->area += l->value * (now - l->since);
+    l->since = now;
+    l->value = value;
+}
+/* Starts a new measurement period at `now`, keeping the current level. */
+void flow_level_reset(struct flow_level *l, double now);
+/* The time average from the last reset to `now`. */
+double flow_level_mean(const struct flow_level *l, double now, double start);
+
+/* A log-linear histogram for quantiles of positive values with a relative resolution of
+ * 1/FLOW_HIST_SUB (about 0.4%), from 2^FLOW_HIST_MIN_EXP to 2^FLOW_HIST_MAX_EXP; values
+ * outside are clamped to the end bins. Fixed size; add is O(1). */
+enum { FLOW_HIST_SUB = 256, FLOW_HIST_MIN_EXP = -24, FLOW_HIST_MAX_EXP = 24 };
+enum { FLOW_HIST_BINS = (FLOW_HIST_MAX_EXP - FLOW_HIST_MIN_EXP) * FLOW_HIST_SUB + 1 };
+
+struct flow_hist {
+    uint64_t n, zeros;
+    double min, max;
+    uint32_t *bins;   /* FLOW_HIST_BINS counters, owned */
+};
+
+void flow_hist_init(struct flow_hist *h);
+void flow_hist_fini(struct flow_hist *h);
+void flow_hist_reset(struct flow_hist *h);
+void flow_hist_add(struct flow_hist *h, double x);
+/* The q-quantile (0 < q < 1), interpolated within a bin; NAN when empty. */
+double flow_hist_quantile(const struct flow_hist *h, double q);
+
+/* Across-replication summary of one metric. Non-finite values (a metric undefined in that
+ * replication, such as a length of stay when nobody left) are skipped; n counts the rest.
+ * sd and the CI are NAN when n < 2. */
+struct flow_summary {
+    size_t n;
+    double mean, sd, ci_low, ci_high;
+};
+
+void flow_summary_compute(struct flow_summary *s, const double *values, size_t count,
+                          size_t stride);
+/* Half-width of a two-sided confidence interval at `level` (0.95) for n values with sd. */
+double flow_ci_halfwidth(double sd, size_t n, double level);
+
+/* Closed forms from queueing theory, for validation and capacity sizing. */
+/* Erlang B: probability that an arrival to c servers with offered load a is lost. */
+double flow_erlang_b(unsigned c, double a);
+/* Erlang C: probability of waiting in M/M/c with offered load a (a < c), 1 when a >= c. */
+double flow_erlang_c(unsigned c, double a);
+/* Mean wait in queue of M/M/c with arrival rate lambda and mean service time s. */
+double flow_mmc_mean_wait(unsigned c, double lambda, double s);
+
+#endif

@@ -1,0 +1,38 @@
+/* util.h - allocation wrappers and the diagnostics list shared by every layer of libflowsim.
+ * Out-of-memory is not an error code here: the wrappers abort, as Redis zmalloc does. */
+#ifndef FLOWSIM_UTIL_H
+#define FLOWSIM_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *flow_xmalloc(size_t size);
+void *flow_xcalloc(size_t count, size_t size);
+void *flow_xrealloc(void *ptr, size_t size);
+/* Grows *ptr (an array of elem bytes per item, *cap items) to hold at least need items. */
+void flow_xgrow(void **ptr, size_t *cap, size_t need, size_t elem);
+char *flow_xstrdup(const char *s);
+char *flow_xstrndup(const char *s, size_t n);
+/* Returns a newly allocated formatted string; the caller frees it. */
+char *flow_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *flow_xvasprintf(const char *fmt, va_list ap);
+
+/* A list of diagnostics, each one line "FILE:LINE:COLUMN: error: WHAT". The library only
+ * collects them; the CLI prints them. Lines and columns are 1-based. */
+struct flow_diag {
+    char **lines;
+    size_t count, cap;
+    size_t errors;
+};
+
+enum { FLOW_DIAG_MAX = 100 };   /* further errors are counted but not stored */
+
+void flow_diag_init(struct flow_diag *d);
+void flow_diag_fini(struct flow_diag *d);
+void flow_diag_error(struct flow_diag *d, const char *file, int line, int col,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Edit distance, for "did you mean" suggestions. */
+size_t flow_edit_distance(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,159 @@
+/* args.c - option parsing shared by the subcommands, and scenario loading with diagnostics. */
+#include "cli.h"
+
+#include <flowsim/util.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "flowsim: error: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'flowsim help%s%s')\n", command ? " " : "", command ? command : "");
+    return EXIT_USAGE;
+}
+
+/* "--name=value" or "--name value"; returns the value or NULL (error printed). */
+static const char *value_of(int argc, char **argv, int *i, const char *name, const char *cmd)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (a[n] == '=')
+        return a + n + 1;
+    if (*i + 1 >= argc) {
+        cli_usage_error(cmd, "option '%s' needs a value", name);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool is(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static bool whole(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    if (*s == '\0')
+        return false;
+    long v = strtol(s, &end, 10);
+    if (*end != '\0' || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int add_set(struct cli_opts *o, const char *set, const char *cmd)
+{
+    const char *eq = strchr(set, '=');
+    if (eq == NULL || eq == set)
+        return cli_usage_error(cmd, "--set needs PATH=VALUE, such as wards.AMU.beds=30; found '%s'", set);
+    o->sets = flow_xrealloc(o->sets, (o->nsets + 1) * sizeof *o->sets);
+    o->sets[o->nsets++] = set;
+    return EXIT_OK;
+}
+
+static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
+{
+    const char *a = argv[*i], *v, *cmd = o->command;
+    long n;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        o->help = true;
+    } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        o->quiet = true;
+    } else if (is(a, "--set") || strcmp(a, "-s") == 0) {
+        if ((v = value_of(argc, argv, i, a[1] == 's' ? "-s" : "--set", cmd)) == NULL)
+            return EXIT_USAGE;
+        return add_set(o, v, cmd);
+    } else if (is(a, "--format")) {
+        if ((v = value_of(argc, argv, i, "--format", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (strcmp(v, "text") == 0)
+            o->format = FLOW_FORMAT_TEXT;
+        else if (strcmp(v, "json") == 0)
+            o->format = FLOW_FORMAT_JSON;
+        else
+            return cli_usage_error(cmd, "--format must be text or json; found '%s'", v);
+    } else if (is(a, "--output") || strcmp(a, "-o") == 0) {
+        if ((v = value_of(argc, argv, i, a[1] == 'o' ? "-o" : "--output", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (*v == '\0')
+            return cli_usage_error(cmd, "--output needs a file name");
+        o->output = v;
+    } else if (is(a, "--threads")) {
+        if ((v = value_of(argc, argv, i, "--threads", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (!whole(v, 1, 256, &n))
+            return cli_usage_error(cmd, "--threads must be a whole number from 1 to 256; found '%s'", v);
+        o->threads = (int)n;
+    } else if (is(a, "--replications") || is(a, "--seed")) {
+        bool reps = a[2] == 'r';
+        const char *name = reps ? "--replications" : "--seed";
+        if ((v = value_of(argc, argv, i, name, cmd)) == NULL)
+            return EXIT_USAGE;
+        if (!whole(v, reps ? 1 : 0, reps ? FLOW_MAX_REPLICATIONS : 2147483647L, &n))
+            return cli_usage_error(cmd, "%s must be a whole number from %d to %ld; found '%s'", name,
+                                   reps ? 1 : 0, reps ? (long)FLOW_MAX_REPLICATIONS : 2147483647L, v);
+        char **slot = &o->owned[reps ? 0 : 1];
+        free(*slot);
+        *slot = flow_xasprintf("%s=%ld", reps ? "replications" : "seed", n);
+        return add_set(o, *slot, cmd);
+    } else {
+        return cli_usage_error(cmd, "unknown option '%s'", a);
+    }
+    return EXIT_OK;
+}
+
+int cli_parse(int argc, char **argv, struct cli_opts *o)
+{
+    bool options_done = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!options_done && strcmp(a, "--") == 0) {
+            options_done = true;
+        } else if (!options_done && a[0] == '-' && a[1] != '\0') {
+            int rc = parse_option(argc, argv, &i, o);
+            if (rc != EXIT_OK)
+                return rc;
+        } else if (o->scenario == NULL) {
+            o->scenario = a;
+        } else {
+            return cli_usage_error(o->command, "one scenario at a time; found '%s' after '%s'", a,
+                                   o->scenario);
+        }
+    }
+    return EXIT_OK;
+}
+
+void cli_opts_fini(struct cli_opts *o)
+{
+    free(o->sets);
+    free(o->owned[0]);
+    free(o->owned[1]);
+}
+
+struct flow_scenario *cli_load(const struct cli_opts *o)
+{
+    struct flow_diag diag;
+    flow_diag_init(&diag);
+    struct flow_scenario *s;
+    if (o->scenario)
+        s = flow_scenario_load_file(o->scenario, o->sets, o->nsets, &diag);
+    else
+        s = flow_scenario_load_text("example.yaml", flow_example_yaml, flow_example_yaml_len,
+                                    NULL, o->sets, o->nsets, &diag);
+    for (size_t i = 0; i < diag.count; i++)
+        fprintf(stderr, "%s\n", diag.lines[i]);
+    if (diag.errors > diag.count)
+        fprintf(stderr, "flowsim: %zu more errors not shown\n", diag.errors - diag.count);
+    flow_diag_fini(&diag);
+    return s;
+}

@@ -1,0 +1,45 @@
+/* cli.h - the command-line front end: subcommands, options and exit codes. The only part of
+ * flowsim that prints to stderr or exits. */
+#ifndef FLOWSIM_CLI_H
+#define FLOWSIM_CLI_H
+
+#include <flowsim/report.h>
+#include <flowsim/scenario.h>
+#include <stdbool.h>
+
+/* Exit codes, documented in the README and in `flowsim --help`. */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAIL = 1,        /* selftest case failed */
+    EXIT_USAGE = 2,       /* bad command line */
+    EXIT_SCENARIO = 3,    /* bad scenario file or --set value */
+    EXIT_RUNTIME = 4,     /* the run or its output failed (overload, disk, ...) */
+};
+
+struct cli_opts {
+    const char *command;
+    const char *scenario;          /* NULL: the built-in example */
+    const char **sets;
+    size_t nsets;
+    enum flow_format format;
+    const char *output;
+    int threads;
+    bool quiet;
+    bool help;
+    char *owned[2];                /* strings made for --replications and --seed */
+};
+
+/* Parses argv after the command name. Returns EXIT_OK or EXIT_USAGE (message printed). */
+int cli_parse(int argc, char **argv, struct cli_opts *o);
+void cli_opts_fini(struct cli_opts *o);
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Loads the scenario named by o (or the built-in example); prints diagnostics on failure. */
+struct flow_scenario *cli_load(const struct cli_opts *o);
+
+int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_selftest(int argc, char **argv);
+int cli_help(const char *command);
+
+#endif

@@ -1,0 +1,136 @@
+/* commands.c - the run, validate and selftest subcommands. */
+#include "cli.h"
+
+#include <flowsim/error.h>
+#include <flowsim/experiment.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int begin(int argc, char **argv, const char *command, struct cli_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->command = command;
+    return cli_parse(argc, argv, o);
+}
+
+static int write_results(const void *arg, FILE *f, enum flow_format format)
+{
+    return flow_report_write(f, arg, format);
+}
+
+static int write_json(FILE *f, const void *arg) { return write_results(arg, f, FLOW_FORMAT_JSON); }
+static int write_text(FILE *f, const void *arg) { return write_results(arg, f, FLOW_FORMAT_TEXT); }
+
+static int emit(const struct cli_opts *o, const struct flow_results *r)
+{
+    if (o->output == NULL) {
+        if (flow_report_write(stdout, r, o->format) != 0) {
+            fprintf(stderr, "flowsim: error: cannot write the report to standard output\n");
+            return EXIT_RUNTIME;
+        }
+        return EXIT_OK;
+    }
+    char why[512];
+    if (flow_output_atomic(o->output, o->format == FLOW_FORMAT_JSON ? write_json : write_text, r,
+                           why, sizeof why) != 0) {
+        fprintf(stderr, "flowsim: error: %s\n", why);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = begin(argc, argv, "run", &o);
+    if (rc != EXIT_OK || o.help) {
+        cli_opts_fini(&o);
+        return rc != EXIT_OK ? rc : cli_help("run");
+    }
+    struct flow_scenario *s = cli_load(&o);
+    if (s == NULL) {
+        cli_opts_fini(&o);
+        return EXIT_SCENARIO;
+    }
+    struct flow_results r;
+    struct flow_run_options ro = {.threads = o.threads};
+    size_t failed = 0;
+    int err = flow_experiment_run(s, &ro, &r, &failed);
+    if (err != 0) {
+        fprintf(stderr, "flowsim: error: replication %zu stopped: %s\n", failed + 1, flow_strerror(err));
+        rc = EXIT_RUNTIME;
+    } else {
+        rc = emit(&o, &r);
+    }
+    flow_results_fini(&r);
+    flow_scenario_destroy(s);
+    cli_opts_fini(&o);
+    return rc;
+}
+
+int cmd_validate(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = begin(argc, argv, "validate", &o);
+    if (rc == EXIT_OK && !o.help && o.scenario == NULL)
+        rc = cli_usage_error("validate", "validate needs a scenario file");
+    if (rc != EXIT_OK || o.help) {
+        cli_opts_fini(&o);
+        return rc != EXIT_OK ? rc : cli_help("validate");
+    }
+    struct flow_scenario *s = cli_load(&o);
+    if (s != NULL && !o.quiet) {
+        size_t steps = 0;
+        for (size_t g = 0; g < s->ngroups; g++)
+            steps += s->groups[g].nsteps;
+        printf("%s: ok: '%s', %zu ward%s, %zu group%s, %zu route step%s\n", o.scenario, s->name,
+               s->nwards, s->nwards == 1 ? "" : "s", s->ngroups, s->ngroups == 1 ? "" : "s",
+               steps, steps == 1 ? "" : "s");
+    }
+    rc = s ? EXIT_OK : EXIT_SCENARIO;
+    flow_scenario_destroy(s);
+    cli_opts_fini(&o);
+    return rc;
+}
+
+static void fmt(char *buf, size_t n, double x)
+{
+    snprintf(buf, n, fabs(x) >= 100 ? "%.2f" : fabs(x) >= 1 ? "%.4f" : "%.5f", x);
+}
+
+int cmd_selftest(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = begin(argc, argv, "selftest", &o);
+    if (rc == EXIT_OK && !o.help && (o.scenario || o.nsets || o.output))
+        rc = cli_usage_error("selftest", "selftest takes no scenario, --set or --output");
+    if (rc != EXIT_OK || o.help) {
+        cli_opts_fini(&o);
+        return rc != EXIT_OK ? rc : cli_help("selftest");
+    }
+    size_t failed = 0, n = flow_selftest_count();
+    printf("flowsim selftest: %zu cases with closed-form answers. A case passes when the theory\n"
+           "value lies inside the simulated 99.9%% confidence interval (95%% interval shown).\n\n", n);
+    for (size_t i = 0; i < n; i++) {
+        struct flow_selftest_result res;
+        struct flow_diag diag;
+        flow_diag_init(&diag);
+        int err = flow_selftest_run(i, o.threads, &res, &diag);
+        flow_diag_fini(&diag);
+        char th[32], mean[32], lo[32], hi[32];
+        fmt(th, sizeof th, res.theory);
+        fmt(mean, sizeof mean, res.sim.mean);
+        fmt(lo, sizeof lo, res.sim.ci_low);
+        fmt(hi, sizeof hi, res.sim.ci_high);
+        bool pass = err == 0 && res.pass;
+        failed += !pass;
+        printf("%-4s %s\n     %s; %s\n     theory %s = %s   simulated %s  95%% CI [%s, %s]\n",
+               pass ? "pass" : "FAIL", res.c->name, res.c->model, res.c->metric, res.c->formula,
+               th, mean, lo, hi);
+    }
+    printf("\nselftest: %zu passed, %zu failed\n", n - failed, failed);
+    cli_opts_fini(&o);
+    return failed ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,330 @@
+/* model.c - the patient-flow model over the engine: arrivals, bed requests, admissions,
+ * blocking, diversion and departures. Event handlers read state, decide, change state,
+ * schedule what follows, and record statistics, in that order.
+ *
+ * Patients live in one pooled array addressed by index (so growing it never leaves a dangling
+ * pointer in the event list); waiting patients are linked through the same records, so
+ * queues allocate nothing. */
+#include "internal.h"
+
+#include <flowsim/error.h>
+#include <flowsim/random.h>
+#include <flowsim/util.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PRIO_WARMUP = FLOW_PRIORITY_MIN, PRIO_STAY_END = 0, PRIO_ARRIVAL = 1 };
+
+/* ---- patient pool --------------------------------------------------------------------- */
+
+static uint32_t patient_new(struct flow_model *m, uint32_t group)
+{
+    uint32_t id;
+    if (m->free_patient != NONE) {
+        id = m->free_patient;
+        m->free_patient = m->patients[id].next;
+    } else {
+        flow_xgrow((void **)&m->patients, &m->cap_patients, m->npatients + 1, sizeof *m->patients);
+        id = (uint32_t)m->npatients++;
+    }
+    m->live++;
+    m->patients[id] = (struct patient){.group = group, .ward = NONE, .next = NONE, .first_bed = -1};
+    return id;
+}
+
+static void patient_free(struct flow_model *m, uint32_t id)
+{
+    m->patients[id].next = m->free_patient;
+    m->free_patient = id;
+    m->live--;
+}
+
+/* ---- beds ----------------------------------------------------------------------------- */
+
+static double now(const struct flow_model *m) { return flow_engine_now(m->engine); }
+
+static void set_occupied(struct flow_model *m, struct ward *w, uint32_t group, int delta)
+{
+    double t = now(m);
+    w->occupied += delta;
+    flow_level_set(&w->occ, t, w->occupied);
+    flow_level_set(&w->full, t, w->occupied >= w->spec->beds);
+    struct flow_level *g = &w->by_group[group];
+    flow_level_set(g, t, g->value + delta);
+}
+
+static void set_blocked(struct flow_model *m, struct ward *w, int delta)
+{
+    w->blocked += delta;
+    flow_level_set(&w->blocked_level, now(m), w->blocked);
+}
+
+/* Frees a bed and remembers to offer it to the ward's queue once the current event is done. */
+static void release_bed(struct flow_model *m, uint32_t ward, uint32_t group)
+{
+    struct ward *w = &m->wards[ward];
+    set_occupied(m, w, group, -1);
+    if (w->qlen > 0 && !w->queued_for_drain) {
+        w->queued_for_drain = true;
+        m->drain[m->ndrain++] = ward;
+    }
+}
+
+static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg);
+
+static void start_stay(struct flow_model *m, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    struct group *g = &m->groups[p->group];
+    double stay = flow_dist_sample(&g->spec->steps[p->step].stay, g->stay_rng[p->step]);
+    flow_engine_schedule(m->engine, now(m) + stay, PRIO_STAY_END, on_stay_end, m, id);
+}
+
+static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
+{
+    struct patient *p = &m->patients[id];
+    struct ward *w = &m->wards[ward];
+    double wait = now(m) - p->requested;
+    uint32_t previous = p->ward;
+    set_occupied(m, w, p->group, +1);
+    p->ward = ward;
+    if (p->first_bed < 0)
+        p->first_bed = now(m);
+    if (previous != NONE) {            /* the bed it held (and perhaps blocked) is free now */
+        if (p->blocking)
+            set_blocked(m, &m->wards[previous], -1);
+        p->blocking = false;
+        release_bed(m, previous, p->group);
+    }
+    w->admissions++;
+    w->waited += wait > 0;
+    w->wait_sum += wait;
+    start_stay(m, id);
+}
+
+static void enqueue(struct flow_model *m, struct ward *w, uint32_t id)
+{
+    m->patients[id].next = NONE;
+    if (w->qlen++ == 0)
+        w->qhead = id;
+    else
+        m->patients[w->qtail].next = id;
+    w->qtail = id;
+}
+
+static uint32_t dequeue(struct flow_model *m, struct ward *w)
+{
+    uint32_t id = w->qhead;
+    w->qhead = m->patients[id].next;
+    w->qlen--;
+    return id;
+}
+
+/* Offers freed beds to waiting patients; admitting a blocked patient frees a bed elsewhere,
+ * which joins the list, so a chain of transfers resolves within one event. */
+static void drain(struct flow_model *m)
+{
+    while (m->ndrain > 0) {
+        uint32_t ward = m->drain[--m->ndrain];
+        struct ward *w = &m->wards[ward];
+        w->queued_for_drain = false;
+        while (w->qlen > 0 && w->occupied < w->spec->beds)
+            admit(m, dequeue(m, w), ward);
+    }
+}
+
+/* ---- leaving -------------------------------------------------------------------------- */
+
+static void leave(struct flow_model *m, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    struct group *g = &m->groups[p->group];
+    if (p->ward != NONE)
+        release_bed(m, p->ward, p->group);
+    if (p->first_bed >= 0) {
+        double los = now(m) - p->first_bed;
+        m->departures++;
+        g->departures++;
+        flow_tally_add(&m->los, los);
+        flow_tally_add(&g->los, los);
+        flow_hist_add(&m->los_hist, los);
+    }
+    patient_free(m, id);
+}
+
+static void request_bed(struct flow_model *m, uint32_t id, uint32_t ward)
+{
+    struct patient *p = &m->patients[id];
+    struct ward *w = &m->wards[ward];
+    w->arrivals++;
+    p->requested = now(m);
+    if (w->qlen == 0 && w->occupied < w->spec->beds) {
+        admit(m, id, ward);
+    } else if (w->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
+        w->diverted++;
+        leave(m, id);
+    } else {
+        enqueue(m, w, id);
+        if (p->ward != NONE) {
+            p->blocking = true;
+            set_blocked(m, &m->wards[p->ward], +1);
+        }
+    }
+}
+
+/* Moves the patient to the next route step that is taken (each with its probability p), or
+ * out of hospital when none is left. */
+static void advance(struct flow_model *m, uint32_t id, uint32_t from)
+{
+    struct patient *p = &m->patients[id];
+    struct group *g = &m->groups[p->group];
+    const struct flow_group_spec *s = g->spec;
+    uint32_t k = from;
+    while (k < s->nsteps && s->steps[k].p < 1 && gsl_rng_uniform(g->route_rng) >= s->steps[k].p)
+        k++;
+    if (k >= s->nsteps) {
+        leave(m, id);
+        return;
+    }
+    p->step = k;
+    uint32_t ward = (uint32_t)s->steps[k].ward;
+    if (ward == p->ward)               /* the next stay is in the same ward: keep the bed */
+        start_stay(m, id);
+    else
+        request_bed(m, id, ward);
+}
+
+/* ---- events --------------------------------------------------------------------------- */
+
+static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    uint32_t id = (uint32_t)arg;
+    advance(m, id, m->patients[id].step + 1);
+    drain(m);
+}
+
+static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    struct group *g = &m->groups[arg];
+    double next = arrivals_next(g, g->arrivals_rng, now(m));
+    if (isfinite(next))
+        flow_engine_schedule(e, next, PRIO_ARRIVAL, on_arrival, m, arg);
+    if (m->live >= FLOW_MAX_LIVE_PATIENTS) {
+        m->status = FLOW_E_OVERLOAD;
+        flow_engine_stop(e);
+        return;
+    }
+    g->arrivals++;
+    advance(m, patient_new(m, (uint32_t)arg), 0);
+    drain(m);
+}
+
+/* End of warm-up: every statistic starts again from here. */
+static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    double t = now(m);
+    m->start = t;
+    m->departures = 0;
+    flow_tally_reset(&m->los);
+    flow_hist_reset(&m->los_hist);
+    for (size_t i = 0; i < m->sc->nwards; i++) {
+        struct ward *w = &m->wards[i];
+        flow_level_reset(&w->occ, t);
+        flow_level_reset(&w->full, t);
+        flow_level_reset(&w->blocked_level, t);
+        for (size_t g = 0; g < m->sc->ngroups; g++)
+            flow_level_reset(&w->by_group[g], t);
+        w->arrivals = w->admissions = w->waited = w->diverted = 0;
+        w->wait_sum = 0;
+    }
+    for (size_t g = 0; g < m->sc->ngroups; g++) {
+        m->groups[g].arrivals = m->groups[g].departures = 0;
+        flow_tally_reset(&m->groups[g].los);
+    }
+}
+
+/* ---- lifetime ------------------------------------------------------------------------- */
+
+static void group_init(struct group *g, const struct flow_group_spec *s, uint64_t seed,
+                       uint32_t rep)
+{
+    char name[FLOW_MAX_NAME + 64];
+    g->spec = s;
+    snprintf(name, sizeof name, "group/%s/arrivals", s->name);
+    g->arrivals_rng = flow_stream_create(seed, rep, name);
+    snprintf(name, sizeof name, "group/%s/route", s->name);
+    g->route_rng = flow_stream_create(seed, rep, name);
+    g->stay_rng = flow_xcalloc(s->nsteps, sizeof *g->stay_rng);
+    for (size_t k = 0; k < s->nsteps; k++) {
+        snprintf(name, sizeof name, "group/%s/stay/%zu", s->name, k + 1);
+        g->stay_rng[k] = flow_stream_create(seed, rep, name);
+    }
+    arrivals_setup(g);
+}
+
+static void group_fini(struct group *g)
+{
+    gsl_rng_free(g->arrivals_rng);
+    gsl_rng_free(g->route_rng);
+    for (size_t k = 0; g->stay_rng && k < g->spec->nsteps; k++)
+        gsl_rng_free(g->stay_rng[k]);
+    free(g->stay_rng);
+}
+
+struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t replication)
+{
+    struct flow_model *m = flow_xcalloc(1, sizeof *m);
+    m->sc = s;
+    m->engine = flow_engine_create();
+    m->free_patient = NONE;
+    m->wards = flow_xcalloc(s->nwards, sizeof *m->wards);
+    m->drain = flow_xcalloc(s->nwards, sizeof *m->drain);
+    for (size_t i = 0; i < s->nwards; i++) {
+        m->wards[i].spec = &s->wards[i];
+        m->wards[i].by_group = flow_xcalloc(s->ngroups, sizeof *m->wards[i].by_group);
+    }
+    m->groups = flow_xcalloc(s->ngroups, sizeof *m->groups);
+    for (size_t g = 0; g < s->ngroups; g++)
+        group_init(&m->groups[g], &s->groups[g], s->seed, replication);
+    flow_hist_init(&m->los_hist);
+    return m;
+}
+
+void flow_model_destroy(struct flow_model *m)
+{
+    if (m == NULL)
+        return;
+    for (size_t i = 0; i < m->sc->nwards; i++)
+        free(m->wards[i].by_group);
+    for (size_t g = 0; g < m->sc->ngroups; g++)
+        group_fini(&m->groups[g]);
+    flow_hist_fini(&m->los_hist);
+    free(m->wards);
+    free(m->drain);
+    free(m->groups);
+    free(m->patients);
+    flow_engine_destroy(m->engine);
+    free(m);
+}
+
+int flow_model_run(struct flow_model *m)
+{
+    const struct flow_scenario *s = m->sc;
+    flow_engine_schedule(m->engine, s->warmup_days, PRIO_WARMUP, on_warmup, m, 0);
+    for (size_t g = 0; g < s->ngroups; g++) {
+        struct group *grp = &m->groups[g];
+        double first = arrivals_next(grp, grp->arrivals_rng, 0);
+        if (isfinite(first))
+            flow_engine_schedule(m->engine, first, PRIO_ARRIVAL, on_arrival, m, g);
+    }
+    flow_engine_run_until(m->engine, s->warmup_days + s->horizon_days);
+    return m->status;
+}
+
+uint64_t flow_model_events(const struct flow_model *m) { return flow_engine_fired(m->engine); }

@@ -1,0 +1,68 @@
+/* text.c - the readable report: one section for the whole hospital, one per ward and group,
+ * each metric with its mean and 95% confidence interval across replications. */
+#include <flowsim/error.h>
+#include <flowsim/report.h>
+
+#include <flow_config.h>
+#include <math.h>
+#include <string.h>
+
+/* Four significant figures, never in exponent form. */
+static void fmt(char *buf, size_t size, double x)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    int dec = 0;
+    if (x != 0) {
+        dec = 3 - (int)floor(log10(fabs(x)));
+        dec = dec < 0 ? 0 : dec > 6 ? 6 : dec;
+    }
+    snprintf(buf, size, "%.*f", dec, x);
+    if (strcmp(buf, "-0") == 0 || strspn(buf, "-0.") == strlen(buf))
+        snprintf(buf, size, "0");
+}
+
+static void heading(FILE *f, const struct flow_metric_def *d, const struct flow_scenario *s,
+                    size_t index)
+{
+    if (strcmp(d->section, "system") == 0) {
+        fprintf(f, "\nWhole hospital\n");
+    } else if (strcmp(d->section, "wards") == 0) {
+        for (size_t i = 0; i < s->nwards; i++)
+            if (s->wards[i].name == d->entity)
+                fprintf(f, "\nWard %s (%d beds, %s when full)\n", d->entity, s->wards[i].beds,
+                        s->wards[i].when_full == FLOW_WHEN_FULL_QUEUE ? "queue" : "divert");
+    } else {
+        fprintf(f, "\nGroup %s\n", d->entity);
+    }
+}
+
+int flow_report_text(FILE *f, const struct flow_results *r)
+{
+    const struct flow_scenario *s = r->scenario;
+    fprintf(f, "%s\n", s->name);
+    fprintf(f, "flowsim %s: %zu replication%s, seed %llu, %g days measured after %g days of "
+               "warm-up\n", FLOW_VERSION, r->nreps, r->nreps == 1 ? "" : "s",
+            (unsigned long long)s->seed, s->horizon_days, s->warmup_days);
+    fprintf(f, "Means across replications, with 95%% confidence intervals.\n");
+    const struct flow_metric_def *prev = NULL;
+    for (size_t i = 0; i < r->nmetrics; i++) {
+        const struct flow_metric_def *d = &r->defs[i];
+        if (prev == NULL || strcmp(prev->section, d->section) != 0 || prev->entity != d->entity)
+            heading(f, d, s, i);
+        prev = d;
+        struct flow_summary sum;
+        flow_results_summary(r, i, &sum);
+        char mean[32], lo[32], hi[32];
+        fmt(mean, sizeof mean, sum.mean);
+        fmt(lo, sizeof lo, sum.ci_low);
+        fmt(hi, sizeof hi, sum.ci_high);
+        if (isfinite(sum.ci_low))
+            fprintf(f, "  %-46s %10s   [%s, %s]\n", d->label, mean, lo, hi);
+        else
+            fprintf(f, "  %-46s %10s\n", d->label, mean);
+    }
+    return ferror(f) ? FLOW_E_IO : 0;
+}

@@ -1,0 +1,105 @@
+/* csvcol.c - reads the first column of a small CSV file as durations, for empirical
+ * distributions ({dist: empirical, file: los.csv}). A first line that is not a value is taken
+ * as a header; blank lines and lines starting with '#' are skipped. */
+#include "schema.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool slurp(const char *path, const char *shown, char **text, size_t *len,
+                  struct flow_diag *diag)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        flow_diag_error(diag, shown, 1, 1, "cannot read this file: %s",
+                        f == NULL ? strerror(errno) : "not a regular file");
+        if (f)
+            fclose(f);
+        return false;
+    }
+    if (st.st_size > YTREE_MAX_BYTES) {
+        flow_diag_error(diag, shown, 1, 1, "file is %lld bytes; the limit is 8 MiB",
+                        (long long)st.st_size);
+        fclose(f);
+        return false;
+    }
+    *text = flow_xmalloc((size_t)st.st_size + 1);
+    *len = fread(*text, 1, (size_t)st.st_size, f);
+    (*text)[*len] = '\0';
+    fclose(f);
+    return true;
+}
+
+static double parse_cell(const char *cell, double unit_days, const char **why)
+{
+    double v;
+    *why = flow_parse_duration(cell, &v);
+    if (*why != NULL && unit_days > 0 && flow_parse_number(cell, &v) == NULL) {
+        *why = NULL;
+        v *= unit_days;
+    }
+    if (*why == NULL && v < 0)
+        *why = "a duration that is not negative";
+    return v;
+}
+
+bool csvcol_read(const char *path, const char *shown, double unit_days, double **values,
+                 size_t *n, struct flow_diag *diag)
+{
+    char *text;
+    size_t len;
+    *values = NULL;
+    *n = 0;
+    if (!slurp(path, shown, &text, &len, diag))
+        return false;
+    size_t cap = 0, count = 0, errors = diag->errors;
+    double *v = NULL;
+    int line = 0;
+    for (char *p = text, *next; p < text + len; p = next) {
+        line++;
+        char *end = memchr(p, '\n', (size_t)(text + len - p));
+        next = end ? end + 1 : text + len;
+        char *cell_end = p;
+        while (cell_end < next && *cell_end != ',' && *cell_end != '\n' && *cell_end != '\r')
+            cell_end++;
+        while (p < cell_end && (*p == ' ' || *p == '\t' || *p == '"'))
+            p++;
+        while (cell_end > p && (cell_end[-1] == ' ' || cell_end[-1] == '\t' || cell_end[-1] == '"'))
+            cell_end--;
+        if (cell_end == p || *p == '#')
+            continue;
+        char cell[64];
+        size_t cl = (size_t)(cell_end - p) < sizeof cell - 1 ? (size_t)(cell_end - p) : sizeof cell - 1;
+        memcpy(cell, p, cl);
+        cell[cl] = '\0';
+        const char *why;
+        double x = parse_cell(cell, unit_days, &why);
+        if (why != NULL) {
+            if (count == 0 && line == 1)
+                continue;     /* a header */
+            flow_diag_error(diag, shown, line, 1, "expected %s%s; found '%s'", why,
+                            unit_days > 0 ? " or a bare number" : "", cell);
+            continue;
+        }
+        if (count >= FLOW_MAX_EMPIRICAL) {
+            flow_diag_error(diag, shown, line, 1, "more than %d values", FLOW_MAX_EMPIRICAL);
+            break;
+        }
+        flow_xgrow((void **)&v, &cap, count + 1, sizeof *v);
+        v[count++] = x;
+    }
+    free(text);
+    if (diag->errors == errors && count == 0)
+        flow_diag_error(diag, shown, 1, 1, "no durations in this file");
+    if (diag->errors != errors) {
+        free(v);
+        return false;
+    }
+    *values = v;
+    *n = count;
+    return true;
+}

@@ -1,0 +1,152 @@
+/* override.c - applies "--set PATH=VALUE" to the YAML tree before it is converted, so an
+ * override is checked by exactly the same schema as a value written in the file. PATH is
+ * dot-separated keys; list items are chosen by their `name` (route steps by their `ward`) or
+ * by position counting from 1. VALUE is parsed as YAML, so lists and mappings work too.
+ * Diagnostics use the file name "--set", line N for the Nth --set and the column within it. */
+#include "schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const SRC = "--set";
+
+static bool matches(const struct ynode *item, const char *key, const char *seg)
+{
+    const struct ynode *v = ytree_get(item, key);
+    return v && v->kind == YN_SCALAR && strcmp(v->text, seg) == 0;
+}
+
+static struct ynode *seq_item(const struct ynode *seq, const char *seg)
+{
+    for (size_t i = 0; i < seq->n; i++)
+        if (matches(seq->kids[i], "name", seg))
+            return seq->kids[i];
+    for (size_t i = 0; i < seq->n; i++)
+        if (matches(seq->kids[i], "ward", seg))
+            return seq->kids[i];
+    char *end;
+    long k = strtol(seg, &end, 10);
+    if (*end == '\0' && end != seg && k >= 1 && (size_t)k <= seq->n)
+        return seq->kids[k - 1];
+    return NULL;
+}
+
+static void no_item(const struct ynode *seq, const char *seg, const char *parent, int line,
+                    int col, struct flow_diag *diag)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (size_t i = 0; i < seq->n; i++) {
+        const struct ynode *v = ytree_get(seq->kids[i], "name");
+        if (v && v->kind == YN_SCALAR) {
+            size_t d = flow_edit_distance(seg, v->text);
+            if (d < best_d)
+                best_d = d, best = v->text;
+        }
+    }
+    if (best)
+        flow_diag_error(diag, SRC, line, col, "no item named '%s' in %s; did you mean '%s'?",
+                        seg, parent, best);
+    else
+        flow_diag_error(diag, SRC, line, col,
+                        "no item named '%s' in %s (choose items by name, or by position from 1)",
+                        seg, parent);
+}
+
+/* Replaces (or adds) key `seg` of map `m` with value v. */
+static void map_put(struct ynode *m, const char *seg, struct ynode *v, int line, int col)
+{
+    for (size_t i = 0; i + 1 < m->n; i += 2) {
+        if (strcmp(m->kids[i]->text, seg) == 0) {
+            ytree_free(m->kids[i + 1]);
+            m->kids[i + 1] = v;
+            return;
+        }
+    }
+    struct ynode *k = ytree_new(YN_SCALAR, SRC, line, col);
+    k->text = flow_xstrdup(seg);
+    k->len = strlen(seg);
+    k->plain = true;
+    ytree_append(m, k);
+    ytree_append(m, v);
+}
+
+bool override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag)
+{
+    int line = index + 1;
+    const char *eq = strchr(set, '=');
+    if (eq == NULL || eq == set) {
+        flow_diag_error(diag, SRC, line, 1, "'%s' is not PATH=VALUE, such as wards.AMU.beds=30", set);
+        return false;
+    }
+    struct ynode *value = ytree_parse(eq + 1, strlen(eq + 1), SRC, index, (int)(eq - set) + 1, diag);
+    if (value == NULL)
+        return false;
+    if (root->kind != YN_MAP) {
+        flow_diag_error(diag, SRC, line, 1, "the scenario is not a mapping; nothing to set");
+        ytree_free(value);
+        return false;
+    }
+    char *path = flow_xstrndup(set, (size_t)(eq - set));
+    struct ynode *cur = root;
+    const char *parent = "the scenario";
+    char *seg = path, *dot;
+    bool ok = true;
+    for (;; seg = dot + 1) {
+        dot = strchr(seg, '.');
+        if (dot)
+            *dot = '\0';
+        int col = (int)(seg - path) + 1;
+        if (*seg == '\0') {
+            flow_diag_error(diag, SRC, line, col, "empty name in path '%.*s'", (int)(eq - set), set);
+            ok = false;
+            break;
+        }
+        if (dot == NULL) {
+            if (cur->kind == YN_SEQ) {
+                struct ynode *item = seq_item(cur, seg);
+                if (item == NULL) {
+                    no_item(cur, seg, parent, line, col, diag);
+                    ok = false;
+                    break;
+                }
+                /* Replace the whole item in place. */
+                for (size_t i = 0; i < cur->n; i++)
+                    if (cur->kids[i] == item)
+                        ytree_free(item), cur->kids[i] = value;
+            } else if (cur->kind == YN_MAP) {
+                map_put(cur, seg, value, line, col);
+            } else {
+                flow_diag_error(diag, SRC, line, col, "'%s' is a single value, not a section", parent);
+                ok = false;
+                break;
+            }
+            value = NULL;
+            break;
+        }
+        struct ynode *next = NULL;
+        if (cur->kind == YN_MAP) {
+            next = ytree_get(cur, seg);
+            if (next == NULL) {
+                next = ytree_new(YN_MAP, SRC, line, col);
+                map_put(cur, seg, next, line, col);
+            }
+        } else if (cur->kind == YN_SEQ) {
+            next = seq_item(cur, seg);
+            if (next == NULL) {
+                no_item(cur, seg, parent, line, col, diag);
+                ok = false;
+                break;
+            }
+        } else {
+            flow_diag_error(diag, SRC, line, col, "'%s' is a single value, not a section", parent);
+            ok = false;
+            break;
+        }
+        parent = seg;
+        cur = next;
+    }
+    ytree_free(value);
+    free(path);
+    return ok;
+}

@@ -1,0 +1,747 @@
+/* schema.c - the scenario schema: one table per mapping says each key's reader, whether it is
+ * required, its default (written as it would be in a file, and parsed by the same reader),
+ * its bounds and where it goes. Parsing, defaults, bounds and unknown-key errors all come from
+ * these tables, as Redis does with static_configs[]. Errors are collected, not fatal, so a
+ * user sees every mistake at once. */
+#include "schema.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ctx {
+    struct flow_diag *diag;
+    struct flow_scenario *sc;
+    const char *dir;
+    const struct ynode *wards_node;    /* for ward-name suggestions */
+};
+
+struct field;
+typedef void (*read_fn)(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+
+struct field {
+    const char *key;
+    read_fn read;
+    bool required;
+    const char *dflt;
+    double min, max;
+    size_t off;
+    const void *aux;
+};
+
+struct schema {
+    const char *what;          /* "ward", "group" ... for messages */
+    const struct field *fields;
+    size_t n;
+};
+
+static void err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = flow_xvasprintf(fmt, ap);
+    va_end(ap);
+    flow_diag_error(c->diag, n->src, n->line, n->col, "%s", what);
+    free(what);
+}
+
+/* A value as shown in a message: quoted, shortened, and only its first line. */
+static const char *shown(const struct ynode *n, char *buf, size_t size)
+{
+    if (n->kind == YN_MAP)
+        return "a mapping";
+    if (n->kind == YN_SEQ)
+        return "a list";
+    if (n->len == 0)
+        return "nothing";
+    size_t k = 0;
+    buf[k++] = '\'';
+    for (size_t i = 0; i < n->len && k + 5 < size; i++) {
+        unsigned char ch = (unsigned char)n->text[i];
+        buf[k++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+    }
+    if (n->len > size - 6)
+        buf[k++] = '.', buf[k++] = '.';
+    buf[k++] = '\'';
+    buf[k] = '\0';
+    return buf;
+}
+
+static bool need_scalar(struct ctx *c, const struct ynode *n, const char *key, const char *expect)
+{
+    char b[80];
+    if (n->kind == YN_SCALAR && n->len > 0 && strlen(n->text) == n->len)
+        return true;
+    err(c, n, "'%s' must be %s; found %s", key, expect, shown(n, b, sizeof b));
+    return false;
+}
+
+/* Formats a bound in days with the unit that reads best. */
+static void fmt_days(char *buf, size_t size, double d)
+{
+    if (d > 0 && d < 1.0 / 24)
+        snprintf(buf, size, "%gm", d * 1440);
+    else if (d > 0 && d < 1)
+        snprintf(buf, size, "%gh", d * 24);
+    else
+        snprintf(buf, size, "%gd", d);
+}
+
+/* ---- scalar readers ------------------------------------------------------------------ */
+
+static void read_name(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    if (!need_scalar(c, n, f->key, "a name"))
+        return;
+    if (n->len > FLOW_MAX_NAME) {
+        err(c, n, "'%s' is %zu characters long; the limit is %d", f->key, n->len, FLOW_MAX_NAME);
+        return;
+    }
+    for (const char *p = n->text; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == '.' || *p == '=' || *p == '\x7f') {
+            err(c, n, "'%s' must not contain '.', '=' or control characters (it is used in paths "
+                      "such as wards.NAME.beds)", f->key);
+            return;
+        }
+    }
+    *(char **)dst = flow_xstrdup(n->text);
+}
+
+static void read_text(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    if (!need_scalar(c, n, f->key, "a text value"))
+        return;
+    if (n->len > 1000) {
+        err(c, n, "'%s' is %zu characters long; the limit is 1000", f->key, n->len);
+        return;
+    }
+    *(char **)dst = flow_xstrdup(n->text);
+}
+
+static void read_int(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char expect[96], b[80];
+    snprintf(expect, sizeof expect, "a whole number from %.0f to %.0f", f->min, f->max);
+    if (!need_scalar(c, n, f->key, expect))
+        return;
+    long long v;
+    if (flow_parse_int(n->text, &v) != NULL || v < f->min || v > f->max) {
+        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
+        return;
+    }
+    *(int *)dst = (int)v;
+}
+
+/* Seeds stop at 2^53 - 1 so that they survive any JSON reader, which may hold numbers as doubles. */
+static void read_seed(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    const char *expect = "a whole number from 0 to 9007199254740991";
+    char b[80];
+    if (!need_scalar(c, n, f->key, expect))
+        return;
+    long long v;
+    if (flow_parse_int(n->text, &v) != NULL || v < 0 || v > 9007199254740991LL) {
+        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
+        return;
+    }
+    *(uint64_t *)dst = (uint64_t)v;
+}
+
+static void read_real(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char expect[96], b[80];
+    snprintf(expect, sizeof expect, "a number from %g to %g", f->min, f->max);
+    if (!need_scalar(c, n, f->key, expect))
+        return;
+    double v;
+    if (flow_parse_number(n->text, &v) != NULL || v < f->min || v > f->max) {
+        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
+        return;
+    }
+    *(double *)dst = v;
+}
+
+static void read_prob(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    const char *expect = "a probability from 0 to 1";
+    if (!need_scalar(c, n, f->key, expect))
+        return;
+    double v;
+    if (flow_parse_number(n->text, &v) != NULL || v < 0 || v > 1) {
+        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
+        return;
+    }
+    *(double *)dst = v;
+}
+
+static void read_duration(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80], lo[32], hi[32];
+    if (!need_scalar(c, n, f->key, "a duration with a unit (m, h, d or w), such as 90m or 1.5d"))
+        return;
+    double v;
+    const char *why = flow_parse_duration(n->text, &v);
+    if (why != NULL) {
+        err(c, n, "'%s' must be %s; found %s", f->key, why, shown(n, b, sizeof b));
+        return;
+    }
+    if (v < f->min || v > f->max) {
+        fmt_days(lo, sizeof lo, f->min);
+        fmt_days(hi, sizeof hi, f->max);
+        err(c, n, "'%s' must be a duration from %s to %s; found %s", f->key, lo, hi,
+            shown(n, b, sizeof b));
+        return;
+    }
+    *(double *)dst = v;
+}
+
+static void read_rate(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    if (!need_scalar(c, n, f->key, "a rate such as 20/d"))
+        return;
+    double v;
+    const char *why = flow_parse_rate(n->text, &v);
+    if (why != NULL) {
+        err(c, n, "'%s' must be %s; found %s", f->key, why, shown(n, b, sizeof b));
+        return;
+    }
+    if (v < f->min || v > f->max) {
+        err(c, n, "'%s' must be a rate from %g/d to %g/d; found %s", f->key, f->min, f->max,
+            shown(n, b, sizeof b));
+        return;
+    }
+    *(double *)dst = v;
+}
+
+static const char *nearest(const char *word, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1, len = strlen(word);
+    for (size_t i = 0; i < n; i++) {
+        size_t d = flow_edit_distance(word, names[i]);
+        if (d < best_d)
+            best_d = d, best = names[i];
+    }
+    size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+    return best_d <= limit ? best : NULL;
+}
+
+static void join(char *buf, size_t size, const char *const *names, size_t n)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, "%s%s", i ? ", " : "", names[i]);
+}
+
+static void read_enum(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    const char *const *names = f->aux;
+    size_t count = 0;
+    while (names[count])
+        count++;
+    char all[256], expect[300], b[80];
+    join(all, sizeof all, names, count);
+    snprintf(expect, sizeof expect, "one of %s", all);
+    if (!need_scalar(c, n, f->key, expect))
+        return;
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(n->text, names[i]) == 0) {
+            *(int *)dst = (int)i;
+            return;
+        }
+    }
+    const char *near = nearest(n->text, names, count);
+    if (near)
+        err(c, n, "'%s' must be one of %s; found %s; did you mean '%s'?", f->key, all,
+            shown(n, b, sizeof b), near);
+    else
+        err(c, n, "'%s' must be one of %s; found %s", f->key, all, shown(n, b, sizeof b));
+}
+
+/* A list of exactly f->max relative weights, rescaled to mean 1. */
+static void read_weights(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    size_t want = (size_t)f->max;
+    char b[80];
+    if (n->kind != YN_SEQ || n->n != want) {
+        if (n->kind == YN_SEQ)
+            err(c, n, "'%s' must be a list of %zu weights; found %zu", f->key, want, n->n);
+        else
+            err(c, n, "'%s' must be a list of %zu weights, such as [1, 1.2, ...]; found %s",
+                f->key, want, shown(n, b, sizeof b));
+        return;
+    }
+    double *w = dst, sum = 0;
+    bool ok = true;
+    for (size_t i = 0; i < want; i++) {
+        const struct ynode *k = n->kids[i];
+        double v;
+        if (k->kind != YN_SCALAR || flow_parse_number(k->text, &v) != NULL || v < 0 || v > 1e9) {
+            err(c, k, "'%s' weights must be numbers from 0 to 1e9; found %s", f->key,
+                shown(k, b, sizeof b));
+            ok = false;
+            continue;
+        }
+        w[i] = v;
+        sum += v;
+    }
+    if (ok && !(sum > 0)) {
+        err(c, n, "'%s' weights must not all be zero", f->key);
+        return;
+    }
+    for (size_t i = 0; ok && i < want; i++)
+        w[i] *= (double)want / sum;
+}
+
+/* ---- mappings ------------------------------------------------------------------------- */
+
+static const struct field *find_field(const struct schema *s, const char *key)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->fields[i].key, key) == 0)
+            return &s->fields[i];
+    return NULL;
+}
+
+static void unknown_key(struct ctx *c, const struct schema *s, const struct ynode *key)
+{
+    const char *names[64];
+    size_t count = 0;
+    for (size_t i = 0; i < s->n && count < 64; i++)
+        names[count++] = s->fields[i].key;
+    char all[512], b[80];
+    join(all, sizeof all, names, count);
+    const char *near = nearest(key->text, names, count);
+    if (near)
+        err(c, key, "unknown key %s in %s; did you mean '%s'?", shown(key, b, sizeof b),
+            s->what, near);
+    else
+        err(c, key, "unknown key %s in %s (valid keys: %s)", shown(key, b, sizeof b), s->what, all);
+}
+
+/* Checks keys (unknown, duplicate, not scalar), then reads every field in table order. */
+static bool read_map(struct ctx *c, const struct ynode *n, const struct schema *s, void *dst)
+{
+    char b[80];
+    if (n->kind != YN_MAP) {
+        err(c, n, "%s must be a mapping of keys to values; found %s", s->what, shown(n, b, sizeof b));
+        return false;
+    }
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        const struct ynode *k = n->kids[i];
+        if (find_field(s, k->text) == NULL) {
+            unknown_key(c, s, k);
+            continue;
+        }
+        for (size_t j = 0; j < i; j += 2) {
+            if (strcmp(n->kids[j]->text, k->text) == 0) {
+                err(c, k, "duplicate key '%s' in %s (first given at line %d)", k->text, s->what,
+                    n->kids[j]->line);
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        const struct field *f = &s->fields[i];
+        const struct ynode *v = ytree_get(n, f->key);
+        if (v != NULL) {
+            f->read(c, v, (char *)dst + f->off, f);
+        } else if (f->required) {
+            err(c, n, "%s is missing the required key '%s'", s->what, f->key);
+        } else if (f->dflt != NULL) {
+            struct ynode d = {.kind = YN_SCALAR, .src = "<default>", .line = 1, .col = 1,
+                              .text = (char *)f->dflt, .len = strlen(f->dflt), .plain = true};
+            f->read(c, &d, (char *)dst + f->off, f);
+        }
+    }
+    return true;
+}
+
+/* ---- distributions -------------------------------------------------------------------- */
+
+struct dist_in {
+    const char *kind;
+    double a, b, c;
+    double unit;               /* empirical: days per bare number, 0 when not given */
+    const struct ynode *values, *weights, *file;
+};
+
+static void read_node(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    *(const struct ynode **)dst = n;
+}
+
+static void read_unit(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    static const char *const units[] = {"m", "h", "d", "w", NULL};
+    static const double days[] = {1.0 / 1440, 1.0 / 24, 1, 7};
+    int k = -1;
+    struct field e = {.key = f->key, .aux = units};
+    read_enum(c, n, &k, &e);
+    if (k >= 0)
+        *(double *)dst = days[k];
+}
+
+#define DUR(k, field_, lo) {k, read_duration, true, NULL, lo, FLOW_MAX_HORIZON_DAYS, \
+                            offsetof(struct dist_in, field_), NULL}
+#define KIND {"dist", read_node, true, NULL, 0, 0, 0, NULL}
+
+static const struct field f_exponential[] = {KIND, DUR("mean", a, 0)};
+static const struct field f_meansd[] = {KIND, DUR("mean", a, 0), DUR("sd", b, 0)};
+static const struct field f_weibull[] = {
+    KIND, {"shape", read_real, true, NULL, 0.1, 100, offsetof(struct dist_in, a), NULL},
+    DUR("scale", b, 0)};
+static const struct field f_triangular[] = {KIND, DUR("min", a, 0), DUR("mode", b, 0),
+                                            DUR("max", c, 0)};
+static const struct field f_uniform[] = {KIND, DUR("min", a, 0), DUR("max", b, 0)};
+static const struct field f_fixed[] = {KIND, DUR("value", a, 0)};
+static const struct field f_empirical[] = {
+    KIND,
+    {"values", read_node, false, NULL, 0, 0, offsetof(struct dist_in, values), NULL},
+    {"weights", read_node, false, NULL, 0, 0, offsetof(struct dist_in, weights), NULL},
+    {"file", read_node, false, NULL, 0, 0, offsetof(struct dist_in, file), NULL},
+    {"unit", read_unit, false, NULL, 0, 0, offsetof(struct dist_in, unit), NULL},
+};
+
+#define SCHEMA(what, f) {what, f, sizeof f / sizeof f[0]}
+static const struct schema dist_schemas[FLOW_DIST_COUNT] = {
+    SCHEMA("an exponential distribution", f_exponential),
+    SCHEMA("a lognormal distribution", f_meansd),
+    SCHEMA("a gamma distribution", f_meansd),
+    SCHEMA("a weibull distribution", f_weibull),
+    SCHEMA("a triangular distribution", f_triangular),
+    SCHEMA("a uniform distribution", f_uniform),
+    SCHEMA("a fixed distribution", f_fixed),
+    SCHEMA("an empirical distribution", f_empirical),
+};
+
+/* Reads a list of durations (or bare numbers when unit > 0) or plain numbers (durations false). */
+static double *read_number_list(struct ctx *c, const struct ynode *n, const char *key,
+                                bool durations, double unit, size_t *count)
+{
+    char b[80];
+    if (n->kind != YN_SEQ || n->n == 0) {
+        err(c, n, "'%s' must be a non-empty list; found %s", key, shown(n, b, sizeof b));
+        return NULL;
+    }
+    double *v = flow_xmalloc(n->n * sizeof *v);
+    bool ok = true;
+    for (size_t i = 0; i < n->n; i++) {
+        const struct ynode *k = n->kids[i];
+        const char *why = k->kind == YN_SCALAR ? NULL : "a value";
+        if (why == NULL && durations) {
+            why = flow_parse_duration(k->text, &v[i]);
+            if (why != NULL && unit > 0 && flow_parse_number(k->text, &v[i]) == NULL) {
+                v[i] *= unit;
+                why = NULL;
+            }
+        } else if (why == NULL) {
+            why = flow_parse_number(k->text, &v[i]);
+        }
+        if (why == NULL && v[i] < 0)
+            why = "a value that is not negative";
+        if (why != NULL) {
+            err(c, k, "'%s' items must be %s; found %s", key, why, shown(k, b, sizeof b));
+            ok = false;
+        }
+    }
+    if (!ok) {
+        free(v);
+        return NULL;
+    }
+    *count = n->n;
+    return v;
+}
+
+static char *resolve_path(const char *dir, const char *file)
+{
+    if (file[0] == '/' || dir == NULL || dir[0] == '\0')
+        return flow_xstrdup(file);
+    return flow_xasprintf("%s/%s", dir, file);
+}
+
+static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in *in,
+                           struct flow_dist *out)
+{
+    if ((in->values != NULL) == (in->file != NULL)) {
+        err(c, n, "an empirical distribution needs exactly one of 'values' or 'file'");
+        return;
+    }
+    double *values = NULL, *weights = NULL;
+    size_t nv = 0, nw = 0;
+    if (in->values != NULL) {
+        values = read_number_list(c, in->values, "values", true, in->unit, &nv);
+    } else if (need_scalar(c, in->file, "file", "a file name")) {
+        char *path = resolve_path(c->dir, in->file->text);
+        size_t before = c->diag->errors;
+        csvcol_read(path, in->file->text, in->unit, &values, &nv, c->diag);
+        if (c->diag->errors > before && values == NULL)
+            err(c, in->file, "could not use the durations in '%s' (see above)", in->file->text);
+        free(path);
+    }
+    if (in->weights != NULL)
+        weights = read_number_list(c, in->weights, "weights", false, 0, &nw);
+    if (values != NULL && nv > FLOW_MAX_EMPIRICAL)
+        err(c, n, "an empirical distribution may have at most %d values; found %zu",
+            FLOW_MAX_EMPIRICAL, nv);
+    else if (values != NULL && in->weights != NULL && weights != NULL && nw != nv)
+        err(c, in->weights, "'weights' must have one weight per value: %zu values, %zu weights",
+            nv, nw);
+    else if (values != NULL && (in->weights == NULL || weights != NULL)) {
+        const char *why = flow_dist_init_empirical(out, values, weights, nv);
+        if (why != NULL)
+            err(c, n, "empirical distribution: %s", why);
+    }
+    free(values);
+    free(weights);
+}
+
+static void read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    const struct ynode *kind = ytree_get(n, "dist");
+    if (n->kind != YN_MAP || kind == NULL) {
+        err(c, n, "'%s' must be a distribution such as {dist: lognormal, mean: 2d, sd: 1d}; "
+                  "found %s", f->key, n->kind == YN_MAP ? "no 'dist' key" : shown(n, b, sizeof b));
+        return;
+    }
+    if (!need_scalar(c, kind, "dist", "a distribution name"))
+        return;
+    enum flow_dist_kind k = flow_dist_lookup(kind->text);
+    if (k == FLOW_DIST_COUNT) {
+        const char *names[FLOW_DIST_COUNT];
+        for (int i = 0; i < FLOW_DIST_COUNT; i++)
+            names[i] = flow_dist_name((enum flow_dist_kind)i);
+        char all[256];
+        join(all, sizeof all, names, FLOW_DIST_COUNT);
+        const char *near = nearest(kind->text, names, FLOW_DIST_COUNT);
+        err(c, kind, "unknown distribution %s%s%s%s (known: %s)", shown(kind, b, sizeof b),
+            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "", all);
+        return;
+    }
+    struct dist_in in = {0};
+    size_t before = c->diag->errors;
+    read_map(c, n, &dist_schemas[k], &in);
+    if (c->diag->errors > before)
+        return;
+    struct flow_dist *out = dst;
+    if (k == FLOW_DIST_EMPIRICAL) {
+        make_empirical(c, n, &in, out);
+        return;
+    }
+    const char *why = flow_dist_init(out, k, in.a, in.b, in.c);
+    if (why != NULL)
+        err(c, n, "%s distribution: %s", kind->text, why);
+}
+
+/* ---- wards, groups, routes ------------------------------------------------------------ */
+
+static const char *const when_full_names[] = {"queue", "divert", NULL};
+
+static const struct field ward_fields[] = {
+    {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_ward_spec, name), NULL},
+    {"beds", read_int, true, NULL, 1, FLOW_MAX_BEDS, offsetof(struct flow_ward_spec, beds), NULL},
+    {"cost_per_bed_day", read_real, false, "0", 0, 1e9,
+     offsetof(struct flow_ward_spec, cost_per_bed_day), NULL},
+    {"when_full", read_enum, false, "queue", 0, 0, offsetof(struct flow_ward_spec, when_full),
+     when_full_names},
+};
+static const struct schema ward_schema = SCHEMA("ward", ward_fields);
+
+static void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    *(int *)dst = -1;
+    if (!need_scalar(c, n, f->key, "the name of a ward"))
+        return;
+    const struct flow_scenario *sc = c->sc;
+    const char *names[FLOW_MAX_WARDS] = {0};
+    size_t count = 0;
+    for (size_t i = 0; i < sc->nwards; i++) {
+        if (sc->wards[i].name == NULL)
+            continue;
+        if (strcmp(sc->wards[i].name, n->text) == 0) {
+            *(int *)dst = (int)i;
+            return;
+        }
+        names[count++] = sc->wards[i].name;
+    }
+    const char *near = nearest(n->text, names, count);
+    if (near)
+        err(c, n, "unknown ward %s; did you mean '%s'?", shown(n, b, sizeof b), near);
+    else if (count > 0 && count <= 12) {
+        char all[1024];
+        join(all, sizeof all, names, count);
+        err(c, n, "unknown ward %s (wards are: %s)", shown(n, b, sizeof b), all);
+    } else
+        err(c, n, "unknown ward %s", shown(n, b, sizeof b));
+}
+
+static const struct field step_fields[] = {
+    {"ward", read_ward_ref, true, NULL, 0, 0, offsetof(struct flow_step_spec, ward), NULL},
+    {"p", read_prob, false, "1", 0, 1, offsetof(struct flow_step_spec, p), NULL},
+    {"stay", read_dist, true, NULL, 0, 0, offsetof(struct flow_step_spec, stay), NULL},
+};
+static const struct schema step_schema = SCHEMA("route step", step_fields);
+
+/* Reads a list of mappings into a new array of `size`-byte items. */
+static void *read_list(struct ctx *c, const struct ynode *n, const char *key,
+                       const struct schema *s, size_t size, size_t max, size_t *count)
+{
+    char b[80];
+    if (n->kind != YN_SEQ || n->n == 0) {
+        err(c, n, "'%s' must be a non-empty list (each item starting with '- '); found %s", key,
+            n->kind == YN_SEQ ? "an empty list" : shown(n, b, sizeof b));
+        return NULL;
+    }
+    if (n->n > max) {
+        err(c, n, "'%s' has %zu items; the limit is %zu", key, n->n, max);
+        return NULL;
+    }
+    char *items = flow_xcalloc(n->n, size);
+    *count = n->n;
+    for (size_t i = 0; i < n->n; i++)
+        read_map(c, n->kids[i], s, items + i * size);
+    return items;
+}
+
+static void check_unique(struct ctx *c, const struct ynode *list, const char *what)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        const struct ynode *a = ytree_get(list->kids[i], "name");
+        for (size_t j = 0; a && a->kind == YN_SCALAR && j < i; j++) {
+            const struct ynode *b = ytree_get(list->kids[j], "name");
+            if (b && b->kind == YN_SCALAR && strcmp(a->text, b->text) == 0) {
+                err(c, a, "duplicate %s name '%s' (first given at line %d)", what, a->text, b->line);
+                break;
+            }
+        }
+    }
+}
+
+static void read_wards(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_scenario *sc = c->sc;
+    sc->wards = read_list(c, n, f->key, &ward_schema, sizeof *sc->wards, FLOW_MAX_WARDS,
+                          &sc->nwards);
+    if (sc->wards)
+        check_unique(c, n, "ward");
+}
+
+struct arrivals_in {
+    double rate;
+    double by_hour[24], by_weekday[7];
+};
+
+static const struct field arrivals_fields[] = {
+    {"rate", read_rate, true, NULL, 0, FLOW_MAX_RATE_PER_DAY, offsetof(struct arrivals_in, rate), NULL},
+    {"by_hour", read_weights, false, NULL, 0, 24, offsetof(struct arrivals_in, by_hour), NULL},
+    {"by_weekday", read_weights, false, NULL, 0, 7, offsetof(struct arrivals_in, by_weekday), NULL},
+};
+static const struct schema arrivals_schema = SCHEMA("arrivals", arrivals_fields);
+
+static bool flat(const double *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (w[i] != 1.0)
+            return false;
+    return true;
+}
+
+static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_group_spec *g = dst;
+    struct arrivals_in in;
+    for (int i = 0; i < 24; i++)
+        in.by_hour[i] = 1;
+    for (int i = 0; i < 7; i++)
+        in.by_weekday[i] = 1;
+    in.rate = 0;
+    read_map(c, n, &arrivals_schema, &in);
+    g->rate_per_day = in.rate;
+    memcpy(g->by_hour, in.by_hour, sizeof g->by_hour);
+    memcpy(g->by_weekday, in.by_weekday, sizeof g->by_weekday);
+    g->time_varying = !flat(in.by_hour, 24) || !flat(in.by_weekday, 7);
+}
+
+static void read_route(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_group_spec *g = dst;
+    g->steps = read_list(c, n, f->key, &step_schema, sizeof *g->steps, FLOW_MAX_STEPS, &g->nsteps);
+}
+
+/* arrivals and route are read into the whole group (offset 0). */
+static const struct field group_fields[] = {
+    {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_group_spec, name), NULL},
+    {"arrivals", read_arrivals, true, NULL, 0, 0, 0, NULL},
+    {"route", read_route, true, NULL, 0, 0, 0, NULL},
+};
+static const struct schema group_schema = SCHEMA("group", group_fields);
+
+static void read_groups(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_scenario *sc = c->sc;
+    sc->groups = read_list(c, n, f->key, &group_schema, sizeof *sc->groups, FLOW_MAX_GROUPS,
+                           &sc->ngroups);
+    if (sc->groups)
+        check_unique(c, n, "group");
+}
+
+/* wards come before groups so that routes can name them. */
+static const struct field top_fields[] = {
+    {"name", read_text, true, NULL, 0, 0, offsetof(struct flow_scenario, name), NULL},
+    {"horizon", read_duration, true, NULL, 1.0 / 1440, FLOW_MAX_HORIZON_DAYS,
+     offsetof(struct flow_scenario, horizon_days), NULL},
+    {"warmup", read_duration, false, "0d", 0, FLOW_MAX_HORIZON_DAYS,
+     offsetof(struct flow_scenario, warmup_days), NULL},
+    {"replications", read_int, false, "10", 1, FLOW_MAX_REPLICATIONS,
+     offsetof(struct flow_scenario, replications), NULL},
+    {"seed", read_seed, false, "1", 0, 0, offsetof(struct flow_scenario, seed), NULL},
+    {"wards", read_wards, true, NULL, 0, 0, 0, NULL},
+    {"groups", read_groups, true, NULL, 0, 0, 0, NULL},
+};
+static const struct schema top_schema = SCHEMA("the scenario", top_fields);
+
+/* Checks that involve more than one key. */
+static void check_scenario(struct ctx *c, const struct ynode *root)
+{
+    const struct flow_scenario *sc = c->sc;
+    const struct ynode *h = ytree_get(root, "horizon");
+    double total = sc->horizon_days + sc->warmup_days;
+    if (h && total > FLOW_MAX_HORIZON_DAYS) {
+        err(c, h, "horizon plus warmup is %gd; the limit is %gd (100 years)", total,
+            FLOW_MAX_HORIZON_DAYS);
+        return;
+    }
+    double rate = 0;
+    for (size_t i = 0; i < sc->ngroups; i++)
+        rate += sc->groups[i].rate_per_day;
+    if (h && rate * total > FLOW_MAX_ARRIVALS)
+        err(c, h, "about %.3g arrivals per replication (rate x (warmup + horizon)); the limit is "
+                  "%.0e: shorten the horizon", rate * total, FLOW_MAX_ARRIVALS);
+}
+
+bool schema_convert(const struct ynode *root, const char *dir, struct flow_scenario *sc,
+                    struct flow_diag *diag)
+{
+    struct ctx c = {.diag = diag, .sc = sc, .dir = dir};
+    size_t before = diag->errors;
+    if (root->kind == YN_SCALAR && root->len == 0) {
+        err(&c, root, "the scenario is empty; it needs at least name, horizon, wards and groups");
+        return false;
+    }
+    read_map(&c, root, &top_schema, sc);
+    if (diag->errors == before)
+        check_scenario(&c, root);
+    return diag->errors == before;
+}

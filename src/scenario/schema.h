@@ -1,0 +1,22 @@
+/* schema.h - converts a ytree into a flow_scenario, driven by one table per mapping (key, type,
+ * bounds, default, destination). Internal to src/scenario. */
+#ifndef FLOWSIM_SCHEMA_H
+#define FLOWSIM_SCHEMA_H
+
+#include "ytree.h"
+#include <flowsim/scenario.h>
+
+/* Fills sc from root; returns false (with diagnostics) when anything is wrong. dir resolves
+ * relative file paths (NULL: current directory). */
+bool schema_convert(const struct ynode *root, const char *dir, struct flow_scenario *sc,
+                    struct flow_diag *diag);
+
+/* Applies one "PATH=VALUE" override (index counts --set options from 0) to the tree. */
+bool override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag);
+
+/* Reads a one-column file of durations (empirical {file: ...}). unit_days > 0 lets values be
+ * bare numbers in that unit. Returns false with diagnostics on error. */
+bool csvcol_read(const char *path, const char *shown, double unit_days, double **values,
+                 size_t *n, struct flow_diag *diag);
+
+#endif

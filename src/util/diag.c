@@ -1,0 +1,62 @@
+/* diag.c - collects bad-input diagnostics so a loader can report every error, then stop. */
+#include <flowsim/util.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+void flow_diag_init(struct flow_diag *d) { memset(d, 0, sizeof *d); }
+
+void flow_diag_fini(struct flow_diag *d)
+{
+    if (d == NULL)
+        return;
+    for (size_t i = 0; i < d->count; i++)
+        free(d->lines[i]);
+    free(d->lines);
+    memset(d, 0, sizeof *d);
+}
+
+void flow_diag_error(struct flow_diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    d->errors++;
+    if (d->count >= FLOW_DIAG_MAX)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = flow_xvasprintf(fmt, ap);
+    va_end(ap);
+    /* Messages are single lines: a newline inside a quoted value would break the format. */
+    for (char *p = what; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    flow_xgrow((void **)&d->lines, &d->cap, d->count + 1, sizeof *d->lines);
+    d->lines[d->count++] = flow_xasprintf("%s:%d:%d: error: %s", file, line < 1 ? 1 : line,
+                                          col < 1 ? 1 : col, what);
+    free(what);
+}
+
+size_t flow_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}

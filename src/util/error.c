@@ -1,0 +1,13 @@
+/* error.c - messages for the FLOW_E* codes. */
+#include <flowsim/error.h>
+
+const char *flow_strerror(int code)
+{
+    switch (code) {
+    case FLOW_OK: return "success";
+#define X(name, msg) case FLOW_E_##name: return msg;
+    FLOW_ERRNO_MAP(X)
+#undef X
+    default: return "unknown error";
+    }
+}
