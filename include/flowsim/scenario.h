@@ -17,7 +17,7 @@
 #define FLOW_MAX_STEPS 100
 #define FLOW_MAX_BEDS 100000
 #define FLOW_MAX_REPLICATIONS 100000
-#define FLOW_MAX_HORIZON_DAYS 36525.0        /* 100 years, warm-up included */
+#define FLOW_MAX_HORIZON_DAYS 365250.0       /* 1000 years, warm-up included */
 #define FLOW_MAX_RATE_PER_DAY 1000000.0
 #define FLOW_MAX_ARRIVALS 2000000000.0       /* expected arrivals in one replication */
 #define FLOW_MAX_NAME 100

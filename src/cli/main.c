@@ -88,6 +88,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "help") == 0) {
         if (argc > 3)
             return cli_usage_error(NULL, "help takes one command");
+        if (argc == 3 && (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0))
+            return cli_help("help");
         return cli_help(argc == 3 ? argv[2] : NULL);
     }
     if (strcmp(cmd, "run") == 0)

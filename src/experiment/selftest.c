@@ -22,7 +22,7 @@ static double md1_wait_hours(void) { return 0.8 * 1.0 / (2 * (1 - 0.8)) * 24; }
 
 #define ERLANG_C                                                                     \
     "name: Erlang C check\n"                                                         \
-    "horizon: 2000d\nwarmup: 50d\nreplications: 20\nseed: 7\n"                       \
+    "horizon: 5000d\nwarmup: 50d\nreplications: 40\nseed: 7\n"                       \
     "wards:\n  - {name: Ward, beds: 20, when_full: queue}\n"                         \
     "groups:\n  - name: all\n    arrivals: {rate: 18/d}\n"                           \
     "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 1d}}\n"

@@ -9,29 +9,24 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static bool slurp(const char *path, const char *shown, char **text, size_t *len,
-                  struct flow_diag *diag)
+static const char *slurp(const char *path, char **text, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;
-    if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        flow_diag_error(diag, shown, 1, 1, "cannot read this file: %s",
-                        f == NULL ? strerror(errno) : "not a regular file");
-        if (f)
-            fclose(f);
-        return false;
+    const char *why = NULL;
+    if (f == NULL)
+        return strerror(errno);
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+        why = "not a regular file";
+    else if (st.st_size > YTREE_MAX_BYTES)
+        why = "the file is larger than the limit of 8 MiB";
+    if (why == NULL) {
+        *text = flow_xmalloc((size_t)st.st_size + 1);
+        *len = fread(*text, 1, (size_t)st.st_size, f);
+        (*text)[*len] = '\0';
     }
-    if (st.st_size > YTREE_MAX_BYTES) {
-        flow_diag_error(diag, shown, 1, 1, "file is %lld bytes; the limit is 8 MiB",
-                        (long long)st.st_size);
-        fclose(f);
-        return false;
-    }
-    *text = flow_xmalloc((size_t)st.st_size + 1);
-    *len = fread(*text, 1, (size_t)st.st_size, f);
-    (*text)[*len] = '\0';
     fclose(f);
-    return true;
+    return why;
 }
 
 static double parse_cell(const char *cell, double unit_days, const char **why)
@@ -47,15 +42,17 @@ static double parse_cell(const char *cell, double unit_days, const char **why)
     return v;
 }
 
-bool csvcol_read(const char *path, const char *shown, double unit_days, double **values,
-                 size_t *n, struct flow_diag *diag)
+const char *csvcol_read(const char *path, double unit_days, double **values, size_t *n,
+                        struct flow_diag *diag)
 {
-    char *text;
-    size_t len;
+    char *text = NULL;
+    size_t len = 0;
+    const char *shown = path;
     *values = NULL;
     *n = 0;
-    if (!slurp(path, shown, &text, &len, diag))
-        return false;
+    const char *why = slurp(path, &text, &len);
+    if (why != NULL)
+        return why;
     size_t cap = 0, count = 0, errors = diag->errors;
     double *v = NULL;
     int line = 0;
@@ -76,12 +73,12 @@ bool csvcol_read(const char *path, const char *shown, double unit_days, double *
         size_t cl = (size_t)(cell_end - p) < sizeof cell - 1 ? (size_t)(cell_end - p) : sizeof cell - 1;
         memcpy(cell, p, cl);
         cell[cl] = '\0';
-        const char *why;
-        double x = parse_cell(cell, unit_days, &why);
-        if (why != NULL) {
+        const char *bad;
+        double x = parse_cell(cell, unit_days, &bad);
+        if (bad != NULL) {
             if (count == 0 && line == 1)
                 continue;     /* a header */
-            flow_diag_error(diag, shown, line, 1, "expected %s%s; found '%s'", why,
+            flow_diag_error(diag, shown, line, 1, "expected %s%s; found '%s'", bad,
                             unit_days > 0 ? " or a bare number" : "", cell);
             continue;
         }
@@ -97,9 +94,9 @@ bool csvcol_read(const char *path, const char *shown, double unit_days, double *
         flow_diag_error(diag, shown, 1, 1, "no durations in this file");
     if (diag->errors != errors) {
         free(v);
-        return false;
+        return NULL;
     }
     *values = v;
     *n = count;
-    return true;
+    return NULL;
 }

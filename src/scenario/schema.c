@@ -17,7 +17,7 @@ struct ctx {
     struct flow_diag *diag;
     struct flow_scenario *sc;
     const char *dir;
-    const struct ynode *wards_node;    /* for ward-name suggestions */
+    bool wards_bad;                    /* the ward list had errors: skip ward-name lookups */
 };
 
 struct field;
@@ -483,10 +483,10 @@ static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in 
         values = read_number_list(c, in->values, "values", true, in->unit, &nv);
     } else if (need_scalar(c, in->file, "file", "a file name")) {
         char *path = resolve_path(c->dir, in->file->text);
-        size_t before = c->diag->errors;
-        csvcol_read(path, in->file->text, in->unit, &values, &nv, c->diag);
-        if (c->diag->errors > before && values == NULL)
-            err(c, in->file, "could not use the durations in '%s' (see above)", in->file->text);
+        const char *why = csvcol_read(path, in->unit, &values, &nv, c->diag);
+        if (why != NULL)
+            err(c, in->file, "cannot read '%s': %s%s", in->file->text, why,
+                in->file->text[0] == '/' ? "" : " (the path is relative to the scenario file)");
         free(path);
     }
     if (in->weights != NULL)
@@ -562,7 +562,7 @@ static void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const
 {
     char b[80];
     *(int *)dst = -1;
-    if (!need_scalar(c, n, f->key, "the name of a ward"))
+    if (!need_scalar(c, n, f->key, "the name of a ward") || c->wards_bad)
         return;
     const struct flow_scenario *sc = c->sc;
     const char *names[FLOW_MAX_WARDS] = {0};
@@ -632,10 +632,12 @@ static void check_unique(struct ctx *c, const struct ynode *list, const char *wh
 static void read_wards(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     struct flow_scenario *sc = c->sc;
+    size_t before = c->diag->errors;
     sc->wards = read_list(c, n, f->key, &ward_schema, sizeof *sc->wards, FLOW_MAX_WARDS,
                           &sc->nwards);
     if (sc->wards)
         check_unique(c, n, "ward");
+    c->wards_bad = c->diag->errors != before;
 }
 
 struct arrivals_in {
@@ -719,7 +721,7 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     const struct ynode *h = ytree_get(root, "horizon");
     double total = sc->horizon_days + sc->warmup_days;
     if (h && total > FLOW_MAX_HORIZON_DAYS) {
-        err(c, h, "horizon plus warmup is %gd; the limit is %gd (100 years)", total,
+        err(c, h, "horizon plus warmup is %gd; the limit is %gd (1000 years)", total,
             FLOW_MAX_HORIZON_DAYS);
         return;
     }

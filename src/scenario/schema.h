@@ -15,8 +15,10 @@ bool schema_convert(const struct ynode *root, const char *dir, struct flow_scena
 bool override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag);
 
 /* Reads a one-column file of durations (empirical {file: ...}). unit_days > 0 lets values be
- * bare numbers in that unit. Returns false with diagnostics on error. */
-bool csvcol_read(const char *path, const char *shown, double unit_days, double **values,
-                 size_t *n, struct flow_diag *diag);
+ * bare numbers in that unit. A file that cannot be read returns a static reason (the caller
+ * reports it where the file is named); bad lines are diagnostics at the file's own lines, and
+ * leave *values NULL. Returns NULL otherwise. */
+const char *csvcol_read(const char *path, double unit_days, double **values, size_t *n,
+                        struct flow_diag *diag);
 
 #endif

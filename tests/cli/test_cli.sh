@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# test_cli.sh - the flowsim command as a user runs it: help, version, exit codes, diagnostics,
+# JSON paths, byte-for-byte reproducibility, atomic output and hostile input.
+# Usage: test_cli.sh FLOWSIM SOURCE_ROOT
+set -u
+FLOWSIM=$1
+ROOT=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_exit CODE DESCRIPTION -- COMMAND...
+expect_exit() {
+    local want=$1 what=$2
+    shift 3
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; cat "$TMP/err"; fi
+}
+
+# Every stderr line is FILE:LINE:COLUMN: error: WHAT (or the 'more errors' line).
+diag_format() {
+    if grep -qvE '^[^:]+:[0-9]+:[0-9]+: error: .+$|^flowsim: [0-9]+ more errors not shown$' "$TMP/err" \
+        || [ ! -s "$TMP/err" ]; then
+        bad "$1: diagnostics not in FILE:LINE:COLUMN: error: form"; cat "$TMP/err"
+    else ok; fi
+}
+
+one_line() {
+    if [ "$(wc -l <"$TMP/err")" = 1 ]; then ok; else bad "$1: wanted one line on stderr"; cat "$TMP/err"; fi
+}
+
+# --- help, version, usage errors ---
+expect_exit 0 "--version" -- "$FLOWSIM" --version
+grep -q '^flowsim [0-9]' "$TMP/out" && ok || bad "--version output"
+expect_exit 0 "--help" -- "$FLOWSIM" --help
+grep -q 'usage: flowsim' "$TMP/out" && ok || bad "--help output"
+for c in run validate selftest help; do
+    expect_exit 0 "help $c" -- "$FLOWSIM" help "$c"
+    expect_exit 0 "$c --help" -- "$FLOWSIM" "$c" --help
+done
+expect_exit 2 "no arguments" -- "$FLOWSIM"
+expect_exit 2 "help for an unknown command" -- "$FLOWSIM" help nosuch
+one_line "help nosuch"
+expect_exit 2 "unknown command" -- "$FLOWSIM" frobnicate
+one_line "unknown command"
+expect_exit 2 "unknown option" -- "$FLOWSIM" run --frobnicate
+one_line "unknown option"
+expect_exit 2 "unknown top-level option" -- "$FLOWSIM" --frobnicate
+expect_exit 2 "bad --format" -- "$FLOWSIM" run --format xml
+one_line "bad --format"
+expect_exit 2 "--set without =" -- "$FLOWSIM" run --set wards.AMU.beds
+expect_exit 2 "--threads 0" -- "$FLOWSIM" run --threads 0
+expect_exit 2 "--replications x" -- "$FLOWSIM" run --replications x
+expect_exit 2 "option without value" -- "$FLOWSIM" run --output
+expect_exit 2 "two scenarios" -- "$FLOWSIM" run a.yaml b.yaml
+expect_exit 2 "validate without scenario" -- "$FLOWSIM" validate
+
+# --- the built-in example ---
+expect_exit 0 "run with no scenario" -- "$FLOWSIM" run --replications 2 --set horizon=60d
+grep -q 'Example district general hospital' "$TMP/out" && ok || bad "example report"
+grep -q 'Ward AMU' "$TMP/out" && ok || bad "example report shows wards"
+
+# --- scenarios shipped in scenarios/ load and run ---
+for f in "$ROOT"/scenarios/*.yaml; do
+    expect_exit 0 "validate $(basename "$f")" -- "$FLOWSIM" validate "$f"
+    expect_exit 0 "run $(basename "$f")" -- "$FLOWSIM" run "$f" --replications 2 --set horizon=30d --format json
+done
+cmp -s "$ROOT/scenarios/example.yaml" <(cat "$ROOT/scenarios/example.yaml") && ok
+
+# --- bad input: exit 3 and FILE:LINE:COLUMN diagnostics ---
+for f in "$ROOT"/tests/data/bad/*.yaml; do
+    sets=()
+    while IFS= read -r line; do sets+=(--set "${line#\# set: }"); done < <(grep '^# set: ' "$f")
+    expect_exit 3 "bad file $(basename "$f")" -- "$FLOWSIM" run "$f" "${sets[@]}"
+    diag_format "bad file $(basename "$f")"
+    [ ! -s "$TMP/out" ] && ok || bad "bad file $(basename "$f") printed a report"
+done
+expect_exit 3 "missing file" -- "$FLOWSIM" run "$TMP/no-such.yaml"
+diag_format "missing file"
+expect_exit 3 "a directory" -- "$FLOWSIM" validate "$TMP"
+diag_format "a directory"
+
+# Hostile files: random bytes, a 100 MB file, an alias bomb, deep nesting. Each must be refused
+# quickly (timeout) with a diagnostic, never a crash.
+head -c 65536 /dev/urandom >"$TMP/random.yaml"
+expect_exit 3 "random bytes" -- timeout 10 "$FLOWSIM" validate "$TMP/random.yaml"
+diag_format "random bytes"
+truncate -s 100M "$TMP/huge.yaml"
+expect_exit 3 "100 MB file" -- timeout 10 "$FLOWSIM" validate "$TMP/huge.yaml"
+diag_format "100 MB file"
+{
+    echo 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
+    for i in b c d e f g h i j; do echo "$i: &$i [*a,*a,*a,*a,*a,*a,*a,*a,*a]"; done
+} >"$TMP/bomb.yaml"
+expect_exit 3 "alias bomb" -- timeout 10 "$FLOWSIM" validate "$TMP/bomb.yaml"
+diag_format "alias bomb"
+python3 -c "print('x: ' + '['*100000)" >"$TMP/deep.yaml"
+expect_exit 3 "deep nesting" -- timeout 10 "$FLOWSIM" validate "$TMP/deep.yaml"
+diag_format "deep nesting"
+
+# --- JSON: contract paths, reproducibility ---
+S="$ROOT/scenarios/example.yaml"
+common=(--replications 3 --set horizon=40d --set warmup=5d --format json)
+expect_exit 0 "json run" -- "$FLOWSIM" run "$S" "${common[@]}" --threads 1
+cp "$TMP/out" "$TMP/a.json"
+python3 - "$TMP/a.json" <<'PY' && ok || bad "JSON contract paths"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ["scenario", "seed", "replications", "horizon_days", "warmup_days", "flowsim_version"]:
+    assert k in d, k
+m = ["mean", "sd", "ci_low", "ci_high"]
+for k in ["arrivals_per_day", "throughput_per_day", "los_days", "los_days_p50", "los_days_p90",
+          "los_days_p95", "cost_per_patient"]:
+    assert list(d["system"][k]) == m, k
+for w in d["wards"].values():
+    for k in ["mean_occupied_beds", "occupancy", "p_full", "p_wait", "mean_wait_hours",
+              "lost_fraction", "blocked_bed_days_per_day"]:
+        assert list(w[k]) == m, k
+for g in d["groups"].values():
+    for k in ["arrivals_per_day", "los_days", "cost_per_patient"]:
+        assert list(g[k]) == m, k
+assert d["replications"] == 3 and d["horizon_days"] == 40
+PY
+expect_exit 0 "json run, 2 threads" -- "$FLOWSIM" run "$S" "${common[@]}" --threads 2
+cmp -s "$TMP/out" "$TMP/a.json" && ok || bad "JSON differs between 1 and 2 threads"
+expect_exit 0 "json run again" -- "$FLOWSIM" run "$S" "${common[@]}"
+cmp -s "$TMP/out" "$TMP/a.json" && ok || bad "same seed gave different JSON"
+expect_exit 0 "json run, other seed" -- "$FLOWSIM" run "$S" "${common[@]}" --seed 43
+cmp -s "$TMP/out" "$TMP/a.json" && bad "a different seed gave the same JSON" || ok
+
+# --- output files ---
+expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
+cmp -s "$TMP/r.json" "$TMP/a.json" && ok || bad "--output file differs from stdout"
+[ ! -s "$TMP/out" ] && ok || bad "--output also printed to stdout"
+expect_exit 4 "--output into a missing directory" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/nodir/r.json"
+one_line "--output into a missing directory"
+[ -z "$(ls "$TMP"/*.tmp.* 2>/dev/null)" ] && ok || bad "temporary files left behind"
+
+# --- overload is a clear error, not memory exhaustion ---
+expect_exit 4 "overloaded ward" -- timeout 60 "$FLOWSIM" run "$S" --replications 1 \
+    --set groups.emergency_surgical.arrivals.rate=200000/d --set horizon=20d
+one_line "overloaded ward"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

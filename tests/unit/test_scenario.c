@@ -1,0 +1,233 @@
+/* test_scenario.c - the loader: a valid file with its defaults, --set overrides, empirical
+ * files, and every bad-input file in tests/data/bad with its exact expected message. Each bad
+ * file names its expectation in its first lines:
+ *   # expect: LINE:COLUMN: error: MESSAGE      (the first diagnostic, file name omitted)
+ *   # set: PATH=VALUE                          (optional --set options, in order)
+ *   # file: NAME                               (optional: the diagnostic names this file) */
+#include "check_main.h"
+
+#include <flowsim/scenario.h>
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *good =
+    "name: Test hospital\n"
+    "horizon: 365d\n"
+    "wards:\n"
+    "  - name: AMU\n"
+    "    beds: 24\n"
+    "    cost_per_bed_day: 420\n"
+    "  - name: Medicine\n"
+    "    beds: 60\n"
+    "    when_full: divert\n"
+    "groups:\n"
+    "  - name: emergency_medical\n"
+    "    arrivals:\n"
+    "      rate: 3/h\n"
+    "      by_weekday: [2, 1, 1, 1, 1, 1, 0]\n"
+    "    route:\n"
+    "      - ward: AMU\n"
+    "        stay: {dist: lognormal, mean: 1.5d, sd: 1d}\n"
+    "      - ward: Medicine\n"
+    "        p: 0.6\n"
+    "        stay: {dist: gamma, mean: 6d, sd: 5d}\n";
+
+static struct flow_scenario *load(const char *text, const char *const *sets, size_t n,
+                                  struct flow_diag *d)
+{
+    flow_diag_init(d);
+    return flow_scenario_load_text("test.yaml", text, strlen(text), NULL, sets, n, d);
+}
+
+START_TEST(scenario_loads_with_defaults)
+{
+    struct flow_diag d;
+    struct flow_scenario *s = load(good, NULL, 0, &d);
+    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
+    ck_assert_str_eq(s->name, "Test hospital");
+    ck_assert_double_eq(s->horizon_days, 365);
+    ck_assert_double_eq(s->warmup_days, 0);
+    ck_assert_int_eq(s->replications, 10);
+    ck_assert_uint_eq(s->seed, 1);
+    ck_assert_uint_eq(s->nwards, 2);
+    ck_assert_int_eq(s->wards[0].beds, 24);
+    ck_assert_double_eq(s->wards[0].cost_per_bed_day, 420);
+    ck_assert_int_eq(s->wards[0].when_full, FLOW_WHEN_FULL_QUEUE);
+    ck_assert_double_eq(s->wards[1].cost_per_bed_day, 0);
+    ck_assert_int_eq(s->wards[1].when_full, FLOW_WHEN_FULL_DIVERT);
+    const struct flow_group_spec *g = &s->groups[0];
+    ck_assert_double_eq(g->rate_per_day, 72);
+    ck_assert(g->time_varying);
+    ck_assert_double_eq_tol(g->by_weekday[0], 2 * 7.0 / 7, 1e-12);   /* rescaled to mean 1 */
+    ck_assert_double_eq(g->by_weekday[6], 0);
+    ck_assert_double_eq(g->by_hour[13], 1);
+    ck_assert_uint_eq(g->nsteps, 2);
+    ck_assert_int_eq(g->steps[1].ward, 1);
+    ck_assert_double_eq(g->steps[0].p, 1);
+    ck_assert_double_eq(g->steps[1].p, 0.6);
+    ck_assert_int_eq(g->steps[1].stay.kind, FLOW_DIST_GAMMA);
+    ck_assert_double_eq(g->steps[1].stay.a, 6);
+    flow_scenario_destroy(s);
+    flow_diag_fini(&d);
+}
+END_TEST
+
+START_TEST(scenario_set_overrides_by_path)
+{
+    const char *sets[] = {
+        "wards.AMU.beds=30",
+        "groups.emergency_medical.arrivals.rate=22/d",
+        "wards.Medicine.cost_per_bed_day=310.5",          /* absent in the file: added */
+        "groups.emergency_medical.route.Medicine.p=0.25", /* a step chosen by its ward */
+        "groups.emergency_medical.route.1.stay={dist: fixed, value: 12h}", /* by position */
+        "seed=99",
+    };
+    struct flow_diag d;
+    struct flow_scenario *s = load(good, sets, 6, &d);
+    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
+    ck_assert_int_eq(s->wards[0].beds, 30);
+    ck_assert_double_eq(s->groups[0].rate_per_day, 22);
+    ck_assert_double_eq(s->wards[1].cost_per_bed_day, 310.5);
+    ck_assert_double_eq(s->groups[0].steps[1].p, 0.25);
+    ck_assert_int_eq(s->groups[0].steps[0].stay.kind, FLOW_DIST_FIXED);
+    ck_assert_double_eq(s->groups[0].steps[0].stay.a, 0.5);
+    ck_assert_uint_eq(s->seed, 99);
+    flow_scenario_destroy(s);
+    flow_diag_fini(&d);
+}
+END_TEST
+
+START_TEST(scenario_reports_every_error)
+{
+    const char *text = "name: x\nhorizon: 5\nwards:\n  - {name: A, beds: -1}\n"
+                       "groups:\n  - name: g\n    arrivals: {rate: 1/d}\n"
+                       "    route: [{ward: A, p: 2, stay: {dist: fixed, value: 1d}}]\n";
+    struct flow_diag d;
+    ck_assert_ptr_null(load(text, NULL, 0, &d));
+    ck_assert_uint_eq(d.errors, 3);
+    ck_assert_str_eq(d.lines[0], "test.yaml:2:10: error: 'horizon' must be a duration with a "
+                                 "unit (m, h, d or w), such as 90m, 4h or 1.5d; found '5'");
+    flow_diag_fini(&d);
+}
+END_TEST
+
+START_TEST(scenario_empirical_file_relative_to_scenario)
+{
+    char dir[] = "/tmp/flowsim-test-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[256], csv[256];
+    snprintf(csv, sizeof csv, "%s/los.csv", dir);
+    FILE *f = fopen(csv, "w");
+    fputs("los_days,ward\n2,AMU\n4,AMU\n# a comment\n\n6,AMU\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/s.yaml", dir);
+    f = fopen(path, "w");
+    fputs("name: e\nhorizon: 10d\nwards: [{name: A, beds: 2}]\ngroups:\n  - name: g\n"
+          "    arrivals: {rate: 1/d}\n"
+          "    route: [{ward: A, stay: {dist: empirical, file: los.csv, unit: d}}]\n", f);
+    fclose(f);
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_file(path, NULL, 0, &d);
+    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
+    ck_assert_uint_eq(s->groups[0].steps[0].stay.n, 3);
+    ck_assert_double_eq(flow_dist_mean(&s->groups[0].steps[0].stay), 4);
+    flow_scenario_destroy(s);
+    flow_diag_fini(&d);
+    remove(csv);
+    remove(path);
+    remove(dir);
+}
+END_TEST
+
+START_TEST(scenario_example_loads)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_text("example.yaml", flow_example_yaml,
+                                                      flow_example_yaml_len, NULL, NULL, 0, &d);
+    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
+    flow_scenario_destroy(s);
+    flow_diag_fini(&d);
+}
+END_TEST
+
+/* ---- bad files ---- */
+
+static char **bad_files;
+static size_t nbad;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_bad_files(void)
+{
+    DIR *dir = opendir(BAD_DIR);
+    struct dirent *e;
+    while (dir && (e = readdir(dir)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0) {
+            bad_files = realloc(bad_files, (nbad + 1) * sizeof *bad_files);
+            bad_files[nbad++] = strdup(e->d_name);
+        }
+    }
+    if (dir)
+        closedir(dir);
+    qsort(bad_files, nbad, sizeof *bad_files, by_name);
+}
+
+START_TEST(bad_file_gives_expected_message)
+{
+    char path[512], line[1024], expect[1024] = "", shown[1024];
+    char *sets[8];
+    size_t nsets = 0;
+    snprintf(path, sizeof path, "%s/%s", BAD_DIR, bad_files[_i]);
+    snprintf(shown, sizeof shown, "%s", path);
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) && strncmp(line, "# ", 2) == 0) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "# expect: ", 10) == 0)
+            snprintf(expect, sizeof expect, "%s", line + 10);
+        else if (strncmp(line, "# set: ", 7) == 0 && nsets < 8)
+            sets[nsets++] = strdup(line + 7);
+        else if (strncmp(line, "# file: ", 8) == 0)
+            snprintf(shown, sizeof shown, "%s", line + 8);
+    }
+    fclose(f);
+    ck_assert_msg(expect[0] != '\0', "%s has no '# expect:' line", bad_files[_i]);
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_file(path, (const char *const *)sets, nsets, &d);
+    ck_assert_msg(s == NULL, "%s was accepted", bad_files[_i]);
+    ck_assert_uint_ge(d.count, 1);
+    char want[2048];
+    snprintf(want, sizeof want, "%s:%s", shown, expect);
+    ck_assert_str_eq(d.lines[0], want);
+    flow_diag_fini(&d);
+    for (size_t i = 0; i < nsets; i++)
+        free(sets[i]);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("scenario");
+    TCase *tc = tcase_create("load");
+    tcase_add_test(tc, scenario_loads_with_defaults);
+    tcase_add_test(tc, scenario_set_overrides_by_path);
+    tcase_add_test(tc, scenario_reports_every_error);
+    tcase_add_test(tc, scenario_empirical_file_relative_to_scenario);
+    tcase_add_test(tc, scenario_example_loads);
+    suite_add_tcase(s, tc);
+    list_bad_files();
+    TCase *bad = tcase_create("bad");
+    tcase_add_loop_test(bad, bad_file_gives_expected_message, 0, (int)nbad);
+    suite_add_tcase(s, bad);
+    return s;
+}

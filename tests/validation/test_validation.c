@@ -1,0 +1,131 @@
+/* test_validation.c - the engine against closed-form queueing theory (every selftest case, plus
+ * PASTA and Little's law under blocking), and reproducibility: same seed, same numbers bit for
+ * bit, whatever the thread count; different seed, different numbers. */
+#include "../unit/check_main.h"
+
+#include <flowsim/experiment.h>
+#include <math.h>
+#include <string.h>
+
+START_TEST(selftest_case_matches_theory)
+{
+    struct flow_selftest_result res;
+    struct flow_diag d;
+    flow_diag_init(&d);
+    ck_assert_int_eq(flow_selftest_run((size_t)_i, 2, &res, &d), 0);
+    ck_assert_msg(res.pass, "%s: theory %g, simulated %g (95%% CI %g to %g)", res.c->name,
+                  res.theory, res.sim.mean, res.sim.ci_low, res.sim.ci_high);
+    /* The interval must also be tight enough to catch a wrong engine: within 10% of theory. */
+    ck_assert_msg(res.halfwidth_999 < 0.10 * fabs(res.theory), "%s: interval too wide (%g)",
+                  res.c->name, res.halfwidth_999);
+    flow_diag_fini(&d);
+}
+END_TEST
+
+static struct flow_scenario *load(const char *text, const char *const *sets, size_t n)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_text("v.yaml", text, strlen(text), NULL, sets, n, &d);
+    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
+    flow_diag_fini(&d);
+    return s;
+}
+
+static void run(const struct flow_scenario *s, int threads, struct flow_results *r)
+{
+    struct flow_run_options o = {.threads = threads};
+    ck_assert_int_eq(flow_experiment_run(s, &o, r, NULL), 0);
+}
+
+static double col(const struct flow_results *r, const char *path, size_t rep)
+{
+    long k = flow_results_find(r, path);
+    ck_assert_msg(k >= 0, "no metric %s", path);
+    return r->values[rep * r->nmetrics + (size_t)k];
+}
+
+static const char *erlang_c =
+    "name: Erlang C\nhorizon: 2000d\nwarmup: 50d\nreplications: 20\nseed: 23\n"
+    "wards: [{name: Ward, beds: 20}]\ngroups:\n  - name: all\n    arrivals: {rate: 18/d}\n"
+    "    route: [{ward: Ward, stay: {dist: exponential, mean: 1d}}]\n";
+
+/* Poisson arrivals see time averages: the fraction of time all beds are full equals Erlang C. */
+START_TEST(pasta_time_full_equals_erlang_c)
+{
+    struct flow_scenario *s = load(erlang_c, NULL, 0);
+    struct flow_results r;
+    run(s, 2, &r);
+    struct flow_summary sum;
+    flow_results_summary(&r, (size_t)flow_results_find(&r, "wards.Ward.p_full"), &sum);
+    double h = flow_ci_halfwidth(sum.sd, sum.n, 0.999);
+    ck_assert_msg(fabs(sum.mean - flow_erlang_c(20, 18)) <= h, "p_full %g vs %g", sum.mean,
+                  flow_erlang_c(20, 18));
+    flow_results_fini(&r);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
+/* Little's law with blocking: beds held (occupied, including blocked beds) = throughput x length
+ * of stay, in every replication, whatever the blocking. */
+START_TEST(little_law_holds_under_blocking)
+{
+    const char *text =
+        "name: Blocking\nhorizon: 3000d\nwarmup: 100d\nreplications: 10\nseed: 31\n"
+        "wards: [{name: AMU, beds: 12}, {name: Medicine, beds: 20}]\ngroups:\n"
+        "  - name: all\n    arrivals: {rate: 6/d}\n    route:\n"
+        "      - {ward: AMU, stay: {dist: lognormal, mean: 1d, sd: 0.7d}}\n"
+        "      - {ward: Medicine, p: 0.7, stay: {dist: gamma, mean: 4d, sd: 3d}}\n";
+    struct flow_scenario *s = load(text, NULL, 0);
+    struct flow_results r;
+    run(s, 2, &r);
+    double blocked = 0;
+    for (size_t rep = 0; rep < r.nreps; rep++) {
+        double l = col(&r, "wards.AMU.mean_occupied_beds", rep) +
+                   col(&r, "wards.Medicine.mean_occupied_beds", rep);
+        double lw = col(&r, "system.throughput_per_day", rep) * col(&r, "system.los_days", rep);
+        ck_assert_msg(fabs(l - lw) < 0.01 * l, "replication %zu: L %g, lambda W %g", rep, l, lw);
+        blocked += col(&r, "wards.AMU.blocked_bed_days_per_day", rep);
+    }
+    ck_assert_msg(blocked > 0, "this scenario must block");
+    /* Medicine's offered load 6 x 0.7 x 4 = 16.8 beds of 20: blocking is real but finite. */
+    flow_results_fini(&r);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
+START_TEST(same_seed_same_numbers_any_threads)
+{
+    struct flow_scenario *s = load(erlang_c, NULL, 0);
+    struct flow_results a, b;
+    run(s, 1, &a);
+    run(s, 2, &b);
+    ck_assert_uint_eq(a.nmetrics, b.nmetrics);
+    ck_assert_uint_eq(a.events, b.events);
+    ck_assert(memcmp(a.values, b.values, a.nreps * a.nmetrics * sizeof *a.values) == 0);
+    const char *sets[] = {"seed=24"};
+    struct flow_scenario *s2 = load(erlang_c, sets, 1);
+    struct flow_results c;
+    run(s2, 2, &c);
+    for (size_t rep = 0; rep < a.nreps; rep++)
+        ck_assert(col(&a, "wards.Ward.p_wait", rep) != col(&c, "wards.Ward.p_wait", rep));
+    flow_results_fini(&a);
+    flow_results_fini(&b);
+    flow_results_fini(&c);
+    flow_scenario_destroy(s);
+    flow_scenario_destroy(s2);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("validation");
+    TCase *tc = tcase_create("closed-form");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, selftest_case_matches_theory, 0, (int)flow_selftest_count());
+    tcase_add_test(tc, pasta_time_full_equals_erlang_c);
+    tcase_add_test(tc, little_law_holds_under_blocking);
+    tcase_add_test(tc, same_seed_same_numbers_any_threads);
+    suite_add_tcase(s, tc);
+    return s;
+}
