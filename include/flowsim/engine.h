@@ -3,7 +3,8 @@
  * callbacks.
  *
  * Contract:
- *  - Time is a double counting days since time 0, the one internal time unit of flowsim.
+ *  - Time is a non-negative double counting days since time 0, the one internal time unit
+ *    of flowsim.
  *  - Events fire in order of time, then priority (lower first), then insertion order, so a
  *    run is deterministic.
  *  - Time never goes backwards: scheduling before now() is a bug (asserted).
@@ -39,7 +40,7 @@ double flow_engine_now(const struct flow_engine *engine);
 size_t flow_engine_pending(const struct flow_engine *engine);
 uint64_t flow_engine_fired(const struct flow_engine *engine);
 /* Time of the next event, or INFINITY when none is pending. */
-double flow_engine_next_time(const struct flow_engine *engine);
+double flow_engine_next_time(struct flow_engine *engine);
 
 /* Fires the next event; returns false when none was pending. */
 bool flow_engine_step(struct flow_engine *engine);

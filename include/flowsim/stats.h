@@ -7,10 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Count, mean and variance of observations (Welford's update). */
+/* Count, mean and variance of observations. Sums are kept relative to the first value
+ * (shifted data), which is as accurate as Welford's update for flowsim's data and needs no
+ * division per observation. */
 struct flow_tally {
     uint64_t n;
-    double mean, m2;
+    double shift, sum, sum2;
 };
 
 void flow_tally_reset(struct flow_tally *t);

@@ -2,30 +2,33 @@
  * A 4-ary heap of 24-byte keys (time, order, slot) over a pool of event records. Keys live in
  * the heap itself so that sifting touches one cache line per level; the callback and its
  * argument stay in the pool, reached once per fired event. A binary heap was rejected: the
- * 4-ary one halves the depth for the same comparisons per level. */
+ * 4-ary one halves the depth for the same comparisons per level.
+ * Cancellation is lazy: a cancelled record is marked and its key is dropped when it reaches
+ * the top. Tracking every key's heap position for eager removal cost a store per sift step on
+ * every event, to speed up an operation models rarely use. */
 #include <flowsim/engine.h>
 #include <flowsim/util.h>
 
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define ARITY 4
+#define ARITY 8
 #define NO_POS UINT32_MAX
 
 struct key {
-    double time;
+    uint64_t time;    /* the IEEE-754 bits of a non-negative time: they sort as the times do */
     uint64_t order;   /* priority in the high bits, insertion sequence in the low 44 */
     uint32_t slot;
 };
 
 struct record {
-    flow_event_fn fn;
+    flow_event_fn fn;   /* NULL once cancelled */
     void *ctx;
     uint64_t arg;
-    uint32_t pos;     /* index in the heap, NO_POS when free */
-    uint32_t gen;     /* bumped on every reuse so that stale handles are recognised */
-    uint32_t next_free;
+    uint32_t gen;       /* bumped on every reuse so that stale handles are recognised */
+    uint32_t next_free; /* free-list link; NO_POS while the event is pending */
 };
 
 struct flow_engine {
@@ -34,6 +37,7 @@ struct flow_engine {
     struct record *pool;
     size_t pool_len, pool_cap;
     uint32_t free_head;
+    size_t cancelled;   /* cancelled keys still in the heap */
     uint64_t seq;
     uint64_t fired;
     double now;
@@ -58,17 +62,28 @@ void flow_engine_destroy(struct flow_engine *e)
     free(e);
 }
 
+/* Integer comparisons without branches: the heap's comparisons are unpredictable, and a
+ * floating-point compare with its NaN branch cost a fifth of the benchmark's time. */
 static inline bool less(const struct key *a, const struct key *b)
 {
-    if (a->time != b->time)
-        return a->time < b->time;
-    return a->order < b->order;
+    return (a->time < b->time) | ((a->time == b->time) & (a->order < b->order));
 }
 
-static inline void place(struct flow_engine *e, size_t i, struct key k)
+static inline uint64_t key_time(const struct key *k) { return k->time; }
+
+static inline uint64_t time_bits(double t)
 {
-    e->heap[i] = k;
-    e->pool[k.slot].pos = (uint32_t)i;
+    uint64_t bits;
+    t += 0.0;         /* -0.0 becomes +0.0 */
+    memcpy(&bits, &t, sizeof bits);
+    return bits;
+}
+
+static inline double bits_time(uint64_t bits)
+{
+    double t;
+    memcpy(&t, &bits, sizeof t);
+    return t;
 }
 
 static void sift_up(struct flow_engine *e, size_t i)
@@ -78,16 +93,20 @@ static void sift_up(struct flow_engine *e, size_t i)
         size_t parent = (i - 1) / ARITY;
         if (!less(&k, &e->heap[parent]))
             break;
-        place(e, i, e->heap[parent]);
+        e->heap[i] = e->heap[parent];
         i = parent;
     }
-    place(e, i, k);
+    e->heap[i] = k;
 }
 
-static void sift_down(struct flow_engine *e, size_t i)
+/* Removes the top key: the hole at the root sinks along the smallest children to a leaf
+ * (no comparison with the moved key on the way down), then the last key fills it and rises,
+ * which it rarely needs to, being a late event (Floyd's bottom-up variant). */
+static void pop_top(struct flow_engine *e)
 {
-    struct key k = e->heap[i];
-    size_t n = e->len;
+    size_t n = --e->len, i = 0;
+    if (n == 0)
+        return;
     for (;;) {
         size_t first = i * ARITY + 1;
         if (first >= n)
@@ -95,14 +114,12 @@ static void sift_down(struct flow_engine *e, size_t i)
         size_t best = first;
         size_t last = first + ARITY < n ? first + ARITY : n;
         for (size_t c = first + 1; c < last; c++)
-            if (less(&e->heap[c], &e->heap[best]))
-                best = c;
-        if (!less(&e->heap[best], &k))
-            break;
-        place(e, i, e->heap[best]);
+            best = less(&e->heap[c], &e->heap[best]) ? c : best;
+        e->heap[i] = e->heap[best];
         i = best;
     }
-    place(e, i, k);
+    e->heap[i] = e->heap[n];
+    sift_up(e, i);
 }
 
 static uint32_t slot_alloc(struct flow_engine *e)
@@ -119,7 +136,6 @@ static uint32_t slot_alloc(struct flow_engine *e)
 
 static void slot_free(struct flow_engine *e, uint32_t s)
 {
-    e->pool[s].pos = NO_POS;
     e->pool[s].gen++;
     e->pool[s].next_free = e->free_head;
     e->free_head = s;
@@ -128,59 +144,66 @@ static void slot_free(struct flow_engine *e, uint32_t s)
 flow_event_handle flow_engine_schedule(struct flow_engine *e, double time, int priority,
                                        flow_event_fn fn, void *ctx, uint64_t arg)
 {
-    assert(time >= e->now && !isnan(time));
+    assert(time >= e->now && time >= 0 && !isnan(time));
     assert(priority >= FLOW_PRIORITY_MIN && priority <= FLOW_PRIORITY_MAX);
     uint32_t s = slot_alloc(e);
     struct record *r = &e->pool[s];
     r->fn = fn;
     r->ctx = ctx;
     r->arg = arg;
+    r->next_free = NO_POS;
     flow_xgrow((void **)&e->heap, &e->heap_cap, e->len + 1, sizeof *e->heap);
     uint64_t prio = (uint64_t)(priority - FLOW_PRIORITY_MIN);
-    struct key k = {time, (prio << SEQ_BITS) | (e->seq++ & ((UINT64_C(1) << SEQ_BITS) - 1)), s};
+    uint64_t order = (prio << SEQ_BITS) | (e->seq++ & ((UINT64_C(1) << SEQ_BITS) - 1));
+    struct key k = {time_bits(time), order, s};
     e->heap[e->len] = k;
     sift_up(e, e->len++);
     return ((uint64_t)r->gen << 32) | s;
 }
 
-static void remove_at(struct flow_engine *e, size_t i)
-{
-    e->len--;
-    if (i == e->len)
-        return;
-    place(e, i, e->heap[e->len]);
-    if (i > 0 && less(&e->heap[i], &e->heap[(i - 1) / ARITY]))
-        sift_up(e, i);
-    else
-        sift_down(e, i);
-}
-
 bool flow_engine_cancel(struct flow_engine *e, flow_event_handle h)
 {
     uint32_t s = (uint32_t)h, gen = (uint32_t)(h >> 32);
-    if (s >= e->pool_len || e->pool[s].gen != gen || e->pool[s].pos == NO_POS)
+    if (s >= e->pool_len || e->pool[s].gen != gen || e->pool[s].next_free != NO_POS ||
+        e->pool[s].fn == NULL)
         return false;
-    remove_at(e, e->pool[s].pos);
-    slot_free(e, s);
+    e->pool[s].fn = NULL;
+    e->cancelled++;
     return true;
 }
 
+/* Drops cancelled keys from the top so that the top, if any, is a live event. */
+static void skip_cancelled(struct flow_engine *e)
+{
+    while (e->cancelled > 0 && e->len > 0 && e->pool[e->heap[0].slot].fn == NULL) {
+        uint32_t s = e->heap[0].slot;
+        pop_top(e);
+        slot_free(e, s);
+        e->cancelled--;
+    }
+}
+
 double flow_engine_now(const struct flow_engine *e) { return e->now; }
-size_t flow_engine_pending(const struct flow_engine *e) { return e->len; }
+size_t flow_engine_pending(const struct flow_engine *e) { return e->len - e->cancelled; }
 uint64_t flow_engine_fired(const struct flow_engine *e) { return e->fired; }
-double flow_engine_next_time(const struct flow_engine *e) { return e->len ? e->heap[0].time : INFINITY; }
+double flow_engine_next_time(struct flow_engine *e)
+{
+    skip_cancelled(e);
+    return e->len ? bits_time(key_time(&e->heap[0])) : INFINITY;
+}
 void flow_engine_stop(struct flow_engine *e) { e->stop = true; }
 bool flow_engine_stopped(const struct flow_engine *e) { return e->stop; }
 
 bool flow_engine_step(struct flow_engine *e)
 {
+    skip_cancelled(e);
     if (e->len == 0)
         return false;
     struct key top = e->heap[0];
-    remove_at(e, 0);
+    pop_top(e);
     struct record r = e->pool[top.slot];
     slot_free(e, top.slot);
-    e->now = top.time;
+    e->now = bits_time(key_time(&top));
     e->fired++;
     r.fn(e, r.ctx, r.arg);
     return true;
@@ -189,8 +212,13 @@ bool flow_engine_step(struct flow_engine *e)
 uint64_t flow_engine_run_until(struct flow_engine *e, double until)
 {
     uint64_t before = e->fired;
-    while (!e->stop && e->len > 0 && e->heap[0].time <= until)
+    uint64_t bound = until >= 0 ? time_bits(until) : 0;
+    for (;;) {
+        skip_cancelled(e);
+        if (e->stop || e->len == 0 || key_time(&e->heap[0]) > bound || until < 0)
+            break;
         flow_engine_step(e);
+    }
     if (!e->stop && until > e->now)
         e->now = until;
     return e->fired - before;

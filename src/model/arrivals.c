@@ -5,7 +5,7 @@
  * 00:00. */
 #include "internal.h"
 
-#include <gsl/gsl_randist.h>
+#include <flowsim/random.h>
 #include <math.h>
 
 void arrivals_setup(struct group *g)
@@ -23,7 +23,7 @@ double arrivals_next(const struct group *g, gsl_rng *r, double now)
     const struct flow_group_spec *s = g->spec;
     if (!(s->rate_per_day > 0))
         return INFINITY;
-    double e = gsl_ran_exponential(r, 1.0);
+    double e = flow_ran_exponential(r, 1.0);
     if (!s->time_varying)
         return now + e / s->rate_per_day;
     double t = now;

@@ -49,9 +49,12 @@ static double now(const struct flow_model *m) { return flow_engine_now(m->engine
 static void set_occupied(struct flow_model *m, struct ward *w, uint32_t group, int delta)
 {
     double t = now(m);
+    int beds = w->spec->beds;
+    bool was_full = w->occupied >= beds;
     w->occupied += delta;
     flow_level_set(&w->occ, t, w->occupied);
-    flow_level_set(&w->full, t, w->occupied >= w->spec->beds);
+    if (was_full != (w->occupied >= beds))
+        flow_level_set(&w->full, t, !was_full);
     struct flow_level *g = &w->by_group[group];
     flow_level_set(g, t, g->value + delta);
 }

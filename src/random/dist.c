@@ -127,6 +127,13 @@ void flow_dist_copy(struct flow_dist *dst, const struct flow_dist *src)
     }
 }
 
+/* -mean log(U) with U uniform on (0, 1): the same distribution as gsl_ran_exponential's
+ * -mean log1p(-U), at about half the cost (log1p was a quarter of the benchmark's time). */
+double flow_ran_exponential(gsl_rng *r, double mean)
+{
+    return -mean * log(gsl_rng_uniform_pos(r));
+}
+
 static double sample_empirical(const struct flow_dist *d, gsl_rng *r)
 {
     double u = gsl_rng_uniform(r);
@@ -153,7 +160,7 @@ static double sample_triangular(const struct flow_dist *d, gsl_rng *r)
 double flow_dist_sample(const struct flow_dist *d, gsl_rng *r)
 {
     switch (d->kind) {
-    case FLOW_DIST_EXPONENTIAL: return gsl_ran_exponential(r, d->a);
+    case FLOW_DIST_EXPONENTIAL: return flow_ran_exponential(r, d->a);
     case FLOW_DIST_LOGNORMAL:   return gsl_ran_lognormal(r, d->p1, d->p2);
     case FLOW_DIST_GAMMA:       return gsl_ran_gamma(r, d->p1, d->p2);
     case FLOW_DIST_WEIBULL:     return gsl_ran_weibull(r, d->b, d->a);

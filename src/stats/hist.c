@@ -39,17 +39,20 @@ static double bin_lower(size_t i)
     return ldexp(1.0 + frac, e - 1);
 }
 
+_Static_assert(FLOW_HIST_SUB == 256, "bin_of takes 8 mantissa bits");
+
+/* Reads the exponent and the top mantissa bits straight from the IEEE-754 representation:
+ * the same bins as frexp() would give, without the call. */
 static size_t bin_of(double x)
 {
-    int e;
-    double m = frexp(x, &e);          /* x = m * 2^e with m in [0.5, 1) */
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int e = (int)((bits >> 52) & 0x7ff) - 1022;      /* x = m 2^e with m in [0.5, 1) */
     if (e < FLOW_HIST_MIN_EXP)
         return 0;
     if (e >= FLOW_HIST_MAX_EXP)
         return FLOW_HIST_BINS - 1;
-    size_t sub = (size_t)((m * 2 - 1) * FLOW_HIST_SUB);
-    if (sub >= FLOW_HIST_SUB)
-        sub = FLOW_HIST_SUB - 1;
+    size_t sub = (size_t)((bits >> (52 - 8)) & (FLOW_HIST_SUB - 1));
     return (size_t)(e - FLOW_HIST_MIN_EXP) * FLOW_HIST_SUB + sub;
 }
 

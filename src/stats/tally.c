@@ -3,21 +3,29 @@
 
 #include <math.h>
 
-void flow_tally_reset(struct flow_tally *t) { t->n = 0, t->mean = 0, t->m2 = 0; }
+void flow_tally_reset(struct flow_tally *t) { t->n = 0, t->shift = 0, t->sum = 0, t->sum2 = 0; }
 
 void flow_tally_add(struct flow_tally *t, double x)
 {
-    t->n++;
-    double d = x - t->mean;
-    t->mean += d / (double)t->n;
-    t->m2 += d * (x - t->mean);
+    if (t->n++ == 0)
+        t->shift = x;
+    double d = x - t->shift;
+    t->sum += d;
+    t->sum2 += d * d;
 }
 
-double flow_tally_mean(const struct flow_tally *t) { return t->n ? t->mean : NAN; }
+double flow_tally_mean(const struct flow_tally *t)
+{
+    return t->n ? t->shift + t->sum / (double)t->n : NAN;
+}
 
 double flow_tally_sd(const struct flow_tally *t)
 {
-    return t->n > 1 ? sqrt(t->m2 / (double)(t->n - 1)) : NAN;
+    if (t->n < 2)
+        return NAN;
+    double n = (double)t->n;
+    double ss = t->sum2 - t->sum * t->sum / n;
+    return sqrt(ss > 0 ? ss / (n - 1) : 0);
 }
 
 void flow_level_reset(struct flow_level *l, double now)
