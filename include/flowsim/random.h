@@ -54,7 +54,8 @@ void flow_dist_fini(struct flow_dist *d);
 void flow_dist_copy(struct flow_dist *dst, const struct flow_dist *src);
 
 double flow_dist_sample(const struct flow_dist *d, gsl_rng *r);
-/* An exponential variate with the given mean. */
+/* An exponential variate with the given mean (ziggurat method; needs a generator with 32-bit
+ * output, such as the streams of flow_stream_create). */
 double flow_ran_exponential(gsl_rng *r, double mean);
 double flow_dist_mean(const struct flow_dist *d);
 double flow_dist_sd(const struct flow_dist *d);

@@ -37,7 +37,7 @@ struct group {
     double hourly[168];                /* arrivals per day in each hour of the week */
     double week_total;                 /* expected arrivals per week */
     uint64_t arrivals, departures;
-    struct flow_tally los;
+    double los_sum;                    /* days, over departures */
 };
 
 struct flow_model {
@@ -52,7 +52,6 @@ struct flow_model {
     size_t ndrain;
     double start;                      /* start of the measured period */
     uint64_t departures;
-    struct flow_tally los;
     struct flow_hist los_hist;
     int status;
 };

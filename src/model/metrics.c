@@ -28,7 +28,13 @@ static double sys_arrivals(const struct view *v, size_t i)
     return n / v->days;
 }
 static double sys_throughput(const struct view *v, size_t i) { return (double)v->m->departures / v->days; }
-static double sys_los(const struct view *v, size_t i) { return flow_tally_mean(&v->m->los); }
+static double sys_los(const struct view *v, size_t i)
+{
+    double sum = 0;
+    for (size_t g = 0; g < v->m->sc->ngroups; g++)
+        sum += v->m->groups[g].los_sum;
+    return ratio(sum, (double)v->m->departures);
+}
 static double sys_p50(const struct view *v, size_t i) { return flow_hist_quantile(&v->m->los_hist, 0.50); }
 static double sys_p90(const struct view *v, size_t i) { return flow_hist_quantile(&v->m->los_hist, 0.90); }
 static double sys_p95(const struct view *v, size_t i) { return flow_hist_quantile(&v->m->los_hist, 0.95); }
@@ -54,7 +60,7 @@ static double w_blocked(const struct view *v, size_t i) { return flow_level_mean
 /* groups */
 #define G (&v->m->groups[i])
 static double g_arrivals(const struct view *v, size_t i) { return (double)G->arrivals / v->days; }
-static double g_los(const struct view *v, size_t i) { return flow_tally_mean(&G->los); }
+static double g_los(const struct view *v, size_t i) { return ratio(G->los_sum, (double)G->departures); }
 static double g_cost(const struct view *v, size_t i)
 {
     double cost = 0;

@@ -151,8 +151,7 @@ static void leave(struct flow_model *m, uint32_t id)
         double los = now(m) - p->first_bed;
         m->departures++;
         g->departures++;
-        flow_tally_add(&m->los, los);
-        flow_tally_add(&g->los, los);
+        g->los_sum += los;
         flow_hist_add(&m->los_hist, los);
     }
     patient_free(m, id);
@@ -234,7 +233,6 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
     double t = now(m);
     m->start = t;
     m->departures = 0;
-    flow_tally_reset(&m->los);
     flow_hist_reset(&m->los_hist);
     for (size_t i = 0; i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
@@ -248,7 +246,7 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
     }
     for (size_t g = 0; g < m->sc->ngroups; g++) {
         m->groups[g].arrivals = m->groups[g].departures = 0;
-        flow_tally_reset(&m->groups[g].los);
+        m->groups[g].los_sum = 0;
     }
 }
 

@@ -127,13 +127,6 @@ void flow_dist_copy(struct flow_dist *dst, const struct flow_dist *src)
     }
 }
 
-/* -mean log(U) with U uniform on (0, 1): the same distribution as gsl_ran_exponential's
- * -mean log1p(-U), at about half the cost (log1p was a quarter of the benchmark's time). */
-double flow_ran_exponential(gsl_rng *r, double mean)
-{
-    return -mean * log(gsl_rng_uniform_pos(r));
-}
-
 static double sample_empirical(const struct flow_dist *d, gsl_rng *r)
 {
     double u = gsl_rng_uniform(r);

@@ -58,10 +58,17 @@ struct ynode *ytree_get(const struct ynode *map, const char *key)
     return NULL;
 }
 
-static int pos_line(const struct builder *b, yaml_mark_t m) { return (int)m.line + 1 + b->line_off; }
+/* Text with a column offset is a --set value: one line of a command line, whatever line
+ * libyaml's end-of-input mark claims. */
+static int pos_line(const struct builder *b, yaml_mark_t m)
+{
+    return b->col_off > 0 ? 1 + b->line_off : (int)m.line + 1 + b->line_off;
+}
 
 static int pos_col(const struct builder *b, yaml_mark_t m)
 {
+    if (b->col_off > 0 && m.line > 0)
+        return b->col_off + (int)b->len + 1;
     return (int)m.column + 1 + (m.line == 0 ? b->col_off : 0);
 }
 

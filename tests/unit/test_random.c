@@ -127,6 +127,28 @@ START_TEST(dist_matches_gsl_cdf)
 }
 END_TEST
 
+/* The ziggurat's layers, edges and tail: P(X > x) = exp(-x / mean) at points in the body, near
+ * the last layer and in the tail (beyond 7.7 means). */
+START_TEST(exponential_tail_probabilities)
+{
+    enum { N = 2000000 };
+    const double at[] = {0.1, 1.0, 3.0, 7.5, 9.0, 11.0};
+    double count[6] = {0};
+    gsl_rng *r = flow_stream_create(19, 0, "tail");
+    for (int i = 0; i < N; i++) {
+        double x = flow_ran_exponential(r, 2.385) / 2.385;
+        for (int k = 0; k < 6; k++)
+            count[k] += x > at[k];
+    }
+    for (int k = 0; k < 6; k++) {
+        double expect = N * exp(-at[k]);
+        ck_assert_msg(fabs(count[k] - expect) <= 5 * sqrt(expect) + 1, "P(X > %g): %g vs %g",
+                      at[k], count[k], expect);
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(dist_empirical_uses_weights)
 {
     const double values[] = {1.0, 2.0, 7.5};
@@ -180,6 +202,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, stream_nth_draw_is_pinned);
     tcase_add_loop_test(tc, dist_sample_mean_and_sd, 0, sizeof dcases / sizeof dcases[0]);
     tcase_add_test(tc, dist_matches_gsl_cdf);
+    tcase_add_test(tc, exponential_tail_probabilities);
     tcase_add_test(tc, dist_empirical_uses_weights);
     tcase_add_test(tc, dist_rejects_bad_parameters);
     suite_add_tcase(s, tc);
