@@ -20,6 +20,8 @@
 #define FLOW_MAX_HORIZON_DAYS 365250.0       /* 1000 years, warm-up included */
 #define FLOW_MAX_RATE_PER_DAY 1000000.0
 #define FLOW_MAX_ARRIVALS 2000000000.0       /* expected arrivals in one replication */
+#define FLOW_MAX_TOTAL_ARRIVALS 1e11         /* expected arrivals over all replications */
+#define FLOW_MAX_RESULT_VALUES 5e7           /* replications x reported metrics */
 #define FLOW_MAX_NAME 100
 #define FLOW_MAX_EMPIRICAL 1000000
 

@@ -731,6 +731,17 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     if (h && rate * total > FLOW_MAX_ARRIVALS)
         err(c, h, "about %.3g arrivals per replication (rate x (warmup + horizon)); the limit is "
                   "%.0e: shorten the horizon", rate * total, FLOW_MAX_ARRIVALS);
+    const struct ynode *r = ytree_get(root, "replications");
+    const struct ynode *at = r ? r : root;
+    double reps = sc->replications;
+    if (rate * total <= FLOW_MAX_ARRIVALS && rate * total * reps > FLOW_MAX_TOTAL_ARRIVALS)
+        err(c, at, "about %.3g arrivals over all replications; the limit is %.0e: use fewer "
+                   "replications or a shorter horizon", rate * total * reps, FLOW_MAX_TOTAL_ARRIVALS);
+    double cells = reps * (7.0 + 7.0 * (double)sc->nwards + 3.0 * (double)sc->ngroups);
+    if (cells > FLOW_MAX_RESULT_VALUES)
+        err(c, at, "%g replications of %zu wards and %zu groups make %.3g results to keep; the "
+                   "limit is %.0e: use fewer replications", reps, sc->nwards, sc->ngroups, cells,
+            FLOW_MAX_RESULT_VALUES);
 }
 
 bool schema_convert(const struct ynode *root, const char *dir, struct flow_scenario *sc,
