@@ -24,6 +24,9 @@
 #define FLOW_MAX_RESULT_VALUES 5e7           /* replications x reported metrics */
 #define FLOW_MAX_NAME 100
 #define FLOW_MAX_EMPIRICAL 1000000
+#define FLOW_MAX_THEATRES 200
+#define FLOW_MAX_SESSIONS 50                 /* per theatre */
+#define FLOW_MAX_WAITING_LIST 1000000        /* initial_waiting_list */
 
 enum flow_when_full { FLOW_WHEN_FULL_QUEUE, FLOW_WHEN_FULL_DIVERT };
 
@@ -34,15 +37,46 @@ struct flow_ward_spec {
     enum flow_when_full when_full;
 };
 
+enum flow_overrun { FLOW_OVERRUN_CANCEL_REMAINING, FLOW_OVERRUN_FINISH };
+
+/* One line of a theatre's weekly timetable: a list on each of the given weekdays. */
+struct flow_session_spec {
+    unsigned days;             /* bit 0 Monday ... bit 6 Sunday */
+    double start;              /* days after midnight (08:30 is 8.5 / 24) */
+    double length;             /* days */
+};
+
+struct flow_theatre_spec {
+    char *name;
+    double cost_per_hour;      /* staffed list time, charged whether used or not */
+    struct flow_session_spec *sessions;
+    size_t nsessions;
+    struct flow_dist late_start;   /* days after the scheduled start */
+    struct flow_dist turnaround;   /* days between cases */
+    enum flow_overrun overrun;
+    double booking_fill;       /* book planned durations up to length x booking_fill */
+    double book_ahead;         /* days before the list starts */
+    double underrun_threshold; /* days: a list that ends earlier than this before its end under-ran */
+};
+
+enum flow_step_kind { FLOW_STEP_WARD, FLOW_STEP_THEATRE };
+
 struct flow_step_spec {
-    int ward;                  /* index into scenario->wards */
+    enum flow_step_kind kind;
+    int ward;                  /* ward steps: index into scenario->wards */
     double p;                  /* probability that the step is taken */
-    struct flow_dist stay;     /* days */
+    struct flow_dist stay;     /* ward steps: days */
+    int theatre;               /* theatre steps: index into scenario->theatres */
+    struct flow_dist operation;    /* theatre steps: days */
+    double planned;            /* theatre steps: booked duration, days */
+    double p_unfit_on_day;     /* theatre steps */
 };
 
 struct flow_group_spec {
     char *name;
-    double rate_per_day;       /* mean arrivals per day over a week */
+    bool elective;             /* arrivals are referrals onto a waiting list (route starts in theatre) */
+    double rate_per_day;       /* mean arrivals (or referrals) per day over a week */
+    int initial_waiting_list;  /* elective: patients waiting at time 0 */
     double by_hour[24];        /* relative weights rescaled to mean 1 (all 1 when not given) */
     double by_weekday[7];      /* Monday first, rescaled to mean 1 */
     bool time_varying;         /* a profile was given and is not flat */
@@ -60,6 +94,8 @@ struct flow_scenario {
     size_t nwards;
     struct flow_group_spec *groups;
     size_t ngroups;
+    struct flow_theatre_spec *theatres;
+    size_t ntheatres;
 };
 
 /* Loads a scenario file, applying `sets` ("PATH=VALUE" strings) on top. Returns NULL and fills

@@ -14,8 +14,9 @@ struct patient {
     uint32_t ward;           /* ward whose bed it holds, NONE if none */
     uint32_t next;           /* queue link, or free-list link */
     bool blocking;           /* waiting in a queue while holding a bed elsewhere */
-    double first_bed;        /* time of first bed, or -1 */
+    double first_bed;        /* time of first bed (or of operation), or -1 */
     double requested;        /* time the current bed request was made */
+    double referred;         /* time of arrival or referral */
 };
 
 struct ward {
@@ -33,11 +34,54 @@ struct ward {
 struct group {
     const struct flow_group_spec *spec;
     gsl_rng *arrivals_rng, *route_rng;
-    gsl_rng **stay_rng;                /* one per route step */
+    gsl_rng **stay_rng;                /* one per route step (operations: step 1's) */
     double hourly[168];                /* arrivals per day in each hour of the week */
     double week_total;                 /* expected arrivals per week */
     uint64_t arrivals, departures;
     double los_sum;                    /* days, over departures */
+    /* elective groups only */
+    gsl_rng *unfit_rng;
+    uint32_t wl_head, wl_tail;         /* waiting list, oldest referral first */
+    size_t listed;                     /* on the list or booked, not yet operated */
+    struct flow_level listed_level;
+    uint64_t operated, within_18_weeks;
+    double wait_sum;                   /* days, referral to operation */
+    struct flow_hist wait_hist;        /* weeks */
+    double theatre_cost;               /* list costs allocated to this group's cases */
+};
+
+/* One occurrence of a theatre list, from booking to its last case. */
+struct list {
+    uint32_t theatre;
+    double start, end;                 /* scheduled */
+    double actual_start, case_start;
+    uint32_t *cases;                   /* booked patients, in booking order */
+    double *operating;                 /* days each operated case took, 0 if cancelled */
+    size_t ncases, cap, next;
+    uint32_t current;                  /* the case being operated */
+    uint32_t operated;
+    double inside;                     /* operating time inside the scheduled list */
+    uint32_t link;                     /* free list, or the theatre's queue of lists */
+};
+
+struct theatre {
+    const struct flow_theatre_spec *spec;
+    gsl_rng *late_rng, *turnaround_rng;
+    uint32_t *groups;                  /* elective groups that start here */
+    size_t ngroups;
+    uint32_t *cursor, *cursor_prev;    /* booking: per group, walking its waiting list */
+    bool busy;
+    uint32_t waiting_head, waiting_tail;   /* lists due to start while the theatre was busy */
+    uint64_t lists, underrun, cases, turnarounds;
+    uint64_t cancelled_no_bed, cancelled_unfit, cancelled_overrun;
+    double late_sum, overrun_sum, turnaround_sum, inside, list_time, cost;
+};
+
+/* One weekly timetable slot: a session on one weekday. */
+struct slot {
+    uint32_t theatre;
+    double length;
+    double next_start;                 /* the next occurrence to book */
 };
 
 struct flow_model {
@@ -45,6 +89,12 @@ struct flow_model {
     struct flow_engine *engine;
     struct ward *wards;
     struct group *groups;
+    struct theatre *theatres;
+    struct slot *slots;
+    size_t nslots;
+    struct list *lists;
+    size_t nlists, cap_lists;
+    uint32_t free_list;
     struct patient *patients;
     size_t npatients, cap_patients, live;
     uint32_t free_patient;
@@ -59,5 +109,21 @@ struct flow_model {
 /* arrivals.c */
 void arrivals_setup(struct group *g);
 double arrivals_next(const struct group *g, gsl_rng *r, double now);
+
+/* theatre.c */
+void theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void theatres_destroy(struct flow_model *m);
+void theatres_start(struct flow_model *m);
+void theatres_reset(struct flow_model *m, double now);
+void elective_referral(struct flow_model *m, uint32_t id);
+
+/* model.c: the patient moves that theatre.c shares */
+double model_now(const struct flow_model *m);
+uint32_t model_patient_new(struct flow_model *m, uint32_t group);
+uint32_t model_next_step(struct flow_model *m, uint32_t id, uint32_t from);
+void model_take_bed(struct flow_model *m, uint32_t id, uint32_t ward);
+void model_start_stay(struct flow_model *m, uint32_t id);
+void model_leave(struct flow_model *m, uint32_t id);
+void model_drain(struct flow_model *m);
 
 #endif

@@ -43,6 +43,8 @@ static double sys_cost(const struct view *v, size_t i)
     double cost = 0;
     for (size_t k = 0; k < v->m->sc->nwards; k++)
         cost += ward_cost(v, &v->m->wards[k], &v->m->wards[k].occ);
+    for (size_t k = 0; k < v->m->sc->ntheatres; k++)
+        cost += v->m->theatres[k].cost;
     return ratio(cost, (double)v->m->departures);
 }
 
@@ -66,9 +68,39 @@ static double g_cost(const struct view *v, size_t i)
     double cost = 0;
     for (size_t k = 0; k < v->m->sc->nwards; k++)
         cost += ward_cost(v, &v->m->wards[k], &v->m->wards[k].by_group[i]);
-    return ratio(cost, (double)G->departures);
+    return ratio(cost + G->theatre_cost, (double)G->departures);
+}
+static double g_listed(const struct view *v, size_t i)
+{
+    return flow_level_mean(&G->listed_level, v->t, v->m->start);
+}
+static double g_listed_end(const struct view *v, size_t i) { return (double)G->listed; }
+static double g_wait(const struct view *v, size_t i) { return ratio(G->wait_sum / 7, (double)G->operated); }
+static double g_wait_p92(const struct view *v, size_t i) { return flow_hist_quantile(&G->wait_hist, 0.92); }
+static double g_within(const struct view *v, size_t i)
+{
+    return ratio((double)G->within_18_weeks, (double)G->operated);
 }
 #undef G
+
+/* theatres */
+#define T (&v->m->theatres[i])
+static double per_week(const struct view *v, double n) { return n / v->days * 7; }
+static double t_lists(const struct view *v, size_t i) { return per_week(v, (double)T->lists); }
+static double t_util(const struct view *v, size_t i) { return ratio(T->inside, T->list_time); }
+static double t_underrun(const struct view *v, size_t i) { return ratio((double)T->underrun, (double)T->lists); }
+static double t_late(const struct view *v, size_t i) { return ratio(T->late_sum * 1440, (double)T->lists); }
+static double t_overrun(const struct view *v, size_t i) { return ratio(T->overrun_sum * 1440, (double)T->lists); }
+static double t_turnaround(const struct view *v, size_t i)
+{
+    return ratio(T->turnaround_sum * 1440, (double)T->turnarounds);
+}
+static double t_cases(const struct view *v, size_t i) { return ratio((double)T->cases, (double)T->lists); }
+static double t_no_bed(const struct view *v, size_t i) { return per_week(v, (double)T->cancelled_no_bed); }
+static double t_unfit(const struct view *v, size_t i) { return per_week(v, (double)T->cancelled_unfit); }
+static double t_over(const struct view *v, size_t i) { return per_week(v, (double)T->cancelled_overrun); }
+static double t_cost(const struct view *v, size_t i) { return ratio(T->cost, (double)T->cases); }
+#undef T
 
 struct metric {
     const char *key, *label;
@@ -98,6 +130,26 @@ static const struct metric group_metrics[] = {
     {"los_days", "length of stay, days (mean)", g_los},
     {"cost_per_patient", "cost per patient", g_cost},
 };
+static const struct metric elective_metrics[] = {
+    {"waiting_list_size", "waiting list (mean size)", g_listed},
+    {"waiting_list_end", "waiting list at the end", g_listed_end},
+    {"wait_weeks", "referral to operation, weeks (mean)", g_wait},
+    {"wait_weeks_p92", "referral to operation, weeks (92nd centile)", g_wait_p92},
+    {"p_within_18_weeks", "operated within 18 weeks (fraction)", g_within},
+};
+static const struct metric theatre_metrics[] = {
+    {"lists_per_week", "lists per week", t_lists},
+    {"utilisation", "operating time within lists (fraction)", t_util},
+    {"p_list_underrun", "lists that under-ran (fraction)", t_underrun},
+    {"late_start_minutes", "late start, minutes (mean)", t_late},
+    {"overrun_minutes", "overrun, minutes (mean)", t_overrun},
+    {"turnaround_minutes", "turnaround, minutes (mean)", t_turnaround},
+    {"cases_per_list", "cases per list", t_cases},
+    {"cancelled_no_bed_per_week", "cancelled on the day, no bed (per week)", t_no_bed},
+    {"cancelled_unfit_per_week", "cancelled on the day, unfit (per week)", t_unfit},
+    {"cancelled_overrun_per_week", "cancelled, list out of time (per week)", t_over},
+    {"cost_per_case", "cost per case", t_cost},
+};
 
 #define COUNT(a) (sizeof a / sizeof a[0])
 
@@ -112,9 +164,15 @@ static void each(const struct flow_scenario *s,
     for (size_t i = 0; i < s->nwards; i++)
         for (size_t k = 0; k < COUNT(ward_metrics); k++)
             fn(arg, "wards", s->wards[i].name, i, &ward_metrics[k]);
-    for (size_t i = 0; i < s->ngroups; i++)
+    for (size_t i = 0; i < s->ntheatres; i++)
+        for (size_t k = 0; k < COUNT(theatre_metrics); k++)
+            fn(arg, "theatres", s->theatres[i].name, i, &theatre_metrics[k]);
+    for (size_t i = 0; i < s->ngroups; i++) {
         for (size_t k = 0; k < COUNT(group_metrics); k++)
             fn(arg, "groups", s->groups[i].name, i, &group_metrics[k]);
+        for (size_t k = 0; s->groups[i].elective && k < COUNT(elective_metrics); k++)
+            fn(arg, "groups", s->groups[i].name, i, &elective_metrics[k]);
+    }
 }
 
 struct defs_acc {

@@ -20,7 +20,10 @@ enum { PRIO_WARMUP = FLOW_PRIORITY_MIN, PRIO_STAY_END = 0, PRIO_ARRIVAL = 1 };
 
 /* ---- patient pool --------------------------------------------------------------------- */
 
-static uint32_t patient_new(struct flow_model *m, uint32_t group)
+static double now(const struct flow_model *m) { return flow_engine_now(m->engine); }
+double model_now(const struct flow_model *m) { return now(m); }
+
+uint32_t model_patient_new(struct flow_model *m, uint32_t group)
 {
     uint32_t id;
     if (m->free_patient != NONE) {
@@ -31,7 +34,8 @@ static uint32_t patient_new(struct flow_model *m, uint32_t group)
         id = (uint32_t)m->npatients++;
     }
     m->live++;
-    m->patients[id] = (struct patient){.group = group, .ward = NONE, .next = NONE, .first_bed = -1};
+    m->patients[id] = (struct patient){.group = group, .ward = NONE, .next = NONE, .first_bed = -1,
+                                       .referred = now(m)};
     return id;
 }
 
@@ -43,8 +47,6 @@ static void patient_free(struct flow_model *m, uint32_t id)
 }
 
 /* ---- beds ----------------------------------------------------------------------------- */
-
-static double now(const struct flow_model *m) { return flow_engine_now(m->engine); }
 
 static void set_occupied(struct flow_model *m, struct ward *w, uint32_t group, int delta)
 {
@@ -78,7 +80,7 @@ static void release_bed(struct flow_model *m, uint32_t ward, uint32_t group)
 
 static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg);
 
-static void start_stay(struct flow_model *m, uint32_t id)
+void model_start_stay(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
@@ -86,7 +88,9 @@ static void start_stay(struct flow_model *m, uint32_t id)
     flow_engine_schedule(m->engine, now(m) + stay, PRIO_STAY_END, on_stay_end, m, id);
 }
 
-static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
+/* Gives the patient a bed in `ward` (freeing the one it held), counting the admission and its
+ * wait since the request. */
+void model_take_bed(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct patient *p = &m->patients[id];
     struct ward *w = &m->wards[ward];
@@ -105,7 +109,12 @@ static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
     w->admissions++;
     w->waited += wait > 0;
     w->wait_sum += wait;
-    start_stay(m, id);
+}
+
+static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
+{
+    model_take_bed(m, id, ward);
+    model_start_stay(m, id);
 }
 
 static void enqueue(struct flow_model *m, struct ward *w, uint32_t id)
@@ -128,7 +137,7 @@ static uint32_t dequeue(struct flow_model *m, struct ward *w)
 
 /* Offers freed beds to waiting patients; admitting a blocked patient frees a bed elsewhere,
  * which joins the list, so a chain of transfers resolves within one event. */
-static void drain(struct flow_model *m)
+void model_drain(struct flow_model *m)
 {
     while (m->ndrain > 0) {
         uint32_t ward = m->drain[--m->ndrain];
@@ -141,7 +150,7 @@ static void drain(struct flow_model *m)
 
 /* ---- leaving -------------------------------------------------------------------------- */
 
-static void leave(struct flow_model *m, uint32_t id)
+void model_leave(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
@@ -167,7 +176,7 @@ static void request_bed(struct flow_model *m, uint32_t id, uint32_t ward)
         admit(m, id, ward);
     } else if (w->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
         w->diverted++;
-        leave(m, id);
+        model_leave(m, id);
     } else {
         enqueue(m, w, id);
         if (p->ward != NONE) {
@@ -177,24 +186,32 @@ static void request_bed(struct flow_model *m, uint32_t id, uint32_t ward)
     }
 }
 
-/* Moves the patient to the next route step that is taken (each with its probability p), or
- * out of hospital when none is left. */
-static void advance(struct flow_model *m, uint32_t id, uint32_t from)
+/* The first route step from `from` on that is taken (each with its probability p), or nsteps
+ * when none is. */
+uint32_t model_next_step(struct flow_model *m, uint32_t id, uint32_t from)
 {
-    struct patient *p = &m->patients[id];
-    struct group *g = &m->groups[p->group];
+    struct group *g = &m->groups[m->patients[id].group];
     const struct flow_group_spec *s = g->spec;
     uint32_t k = from;
     while (k < s->nsteps && s->steps[k].p < 1 && gsl_rng_uniform(g->route_rng) >= s->steps[k].p)
         k++;
+    return k;
+}
+
+/* Moves the patient to its next route step, or out of hospital when none is left. */
+static void advance(struct flow_model *m, uint32_t id, uint32_t from)
+{
+    struct patient *p = &m->patients[id];
+    const struct flow_group_spec *s = m->groups[p->group].spec;
+    uint32_t k = model_next_step(m, id, from);
     if (k >= s->nsteps) {
-        leave(m, id);
+        model_leave(m, id);
         return;
     }
     p->step = k;
     uint32_t ward = (uint32_t)s->steps[k].ward;
     if (ward == p->ward)               /* the next stay is in the same ward: keep the bed */
-        start_stay(m, id);
+        model_start_stay(m, id);
     else
         request_bed(m, id, ward);
 }
@@ -206,7 +223,7 @@ static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg)
     struct flow_model *m = ctx;
     uint32_t id = (uint32_t)arg;
     advance(m, id, m->patients[id].step + 1);
-    drain(m);
+    model_drain(m);
 }
 
 static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
@@ -222,8 +239,12 @@ static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
         return;
     }
     g->arrivals++;
-    advance(m, patient_new(m, (uint32_t)arg), 0);
-    drain(m);
+    uint32_t id = model_patient_new(m, (uint32_t)arg);
+    if (g->spec->elective)
+        elective_referral(m, id);
+    else
+        advance(m, id, 0);
+    model_drain(m);
 }
 
 /* End of warm-up: every statistic starts again from here. */
@@ -244,6 +265,7 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
         w->arrivals = w->admissions = w->waited = w->diverted = 0;
         w->wait_sum = 0;
     }
+    theatres_reset(m, t);
     for (size_t g = 0; g < m->sc->ngroups; g++) {
         m->groups[g].arrivals = m->groups[g].departures = 0;
         m->groups[g].los_sum = 0;
@@ -293,6 +315,7 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     m->groups = flow_xcalloc(s->ngroups, sizeof *m->groups);
     for (size_t g = 0; g < s->ngroups; g++)
         group_init(&m->groups[g], &s->groups[g], s->seed, replication);
+    theatres_create(m, s->seed, replication);
     flow_hist_init(&m->los_hist);
     return m;
 }
@@ -303,6 +326,7 @@ void flow_model_destroy(struct flow_model *m)
         return;
     for (size_t i = 0; i < m->sc->nwards; i++)
         free(m->wards[i].by_group);
+    theatres_destroy(m);
     for (size_t g = 0; g < m->sc->ngroups; g++)
         group_fini(&m->groups[g]);
     flow_hist_fini(&m->los_hist);
@@ -318,6 +342,7 @@ int flow_model_run(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     flow_engine_schedule(m->engine, s->warmup_days, PRIO_WARMUP, on_warmup, m, 0);
+    theatres_start(m);
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
         double first = arrivals_next(grp, grp->arrivals_rng, 0);

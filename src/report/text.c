@@ -34,8 +34,13 @@ static void heading(FILE *f, const struct flow_metric_def *d, const struct flow_
             if (s->wards[i].name == d->entity)
                 fprintf(f, "\nWard %s (%d beds, %s when full)\n", d->entity, s->wards[i].beds,
                         s->wards[i].when_full == FLOW_WHEN_FULL_QUEUE ? "queue" : "divert");
+    } else if (strcmp(d->section, "theatres") == 0) {
+        fprintf(f, "\nTheatre %s\n", d->entity);
     } else {
-        fprintf(f, "\nGroup %s\n", d->entity);
+        for (size_t i = 0; i < s->ngroups; i++)
+            if (s->groups[i].name == d->entity)
+                fprintf(f, "\nGroup %s (%s)\n", d->entity,
+                        s->groups[i].elective ? "elective, from a waiting list" : "emergency");
     }
 }
 

@@ -16,11 +16,20 @@ void flow_scenario_destroy(struct flow_scenario *s)
         free(s->wards[i].name);
     for (size_t g = 0; g < s->ngroups; g++) {
         struct flow_group_spec *grp = &s->groups[g];
-        for (size_t k = 0; k < grp->nsteps; k++)
+        for (size_t k = 0; k < grp->nsteps; k++) {
             flow_dist_fini(&grp->steps[k].stay);
+            flow_dist_fini(&grp->steps[k].operation);
+        }
         free(grp->steps);
         free(grp->name);
     }
+    for (size_t i = 0; i < s->ntheatres; i++) {
+        free(s->theatres[i].name);
+        free(s->theatres[i].sessions);
+        flow_dist_fini(&s->theatres[i].late_start);
+        flow_dist_fini(&s->theatres[i].turnaround);
+    }
+    free(s->theatres);
     free(s->wards);
     free(s->groups);
     free(s->name);

@@ -5,6 +5,7 @@
  * user sees every mistake at once. */
 #include "schema.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ struct ctx {
     struct flow_scenario *sc;
     const char *dir;
     bool wards_bad;                    /* the ward list had errors: skip ward-name lookups */
+    bool theatres_bad;                 /* likewise for theatres */
 };
 
 struct field;
@@ -558,41 +560,105 @@ static const struct field ward_fields[] = {
 };
 static const struct schema ward_schema = SCHEMA("ward", ward_fields);
 
-static void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+/* Looks n's text up among count names; on failure says so, with a suggestion. */
+static int lookup_name(struct ctx *c, const struct ynode *n, const char *what,
+                       const char *const *names, size_t count)
 {
     char b[80];
+    for (size_t i = 0; i < count; i++)
+        if (names[i] != NULL && strcmp(names[i], n->text) == 0)
+            return (int)i;
+    const char *valid[FLOW_MAX_WARDS] = {0};
+    size_t k = 0;
+    for (size_t i = 0; i < count && k < FLOW_MAX_WARDS; i++)
+        if (names[i] != NULL)
+            valid[k++] = names[i];
+    const char *near = nearest(n->text, valid, k);
+    if (near) {
+        err(c, n, "unknown %s %s; did you mean '%s'?", what, shown(n, b, sizeof b), near);
+    } else if (k > 0 && k <= 12) {
+        char all[1024];
+        join(all, sizeof all, valid, k);
+        err(c, n, "unknown %s %s (%ss are: %s)", what, shown(n, b, sizeof b), what, all);
+    } else {
+        err(c, n, "unknown %s %s", what, shown(n, b, sizeof b));
+    }
+    return -1;
+}
+
+static void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
     *(int *)dst = -1;
     if (!need_scalar(c, n, f->key, "the name of a ward") || c->wards_bad)
         return;
-    const struct flow_scenario *sc = c->sc;
-    const char *names[FLOW_MAX_WARDS] = {0};
-    size_t count = 0;
-    for (size_t i = 0; i < sc->nwards; i++) {
-        if (sc->wards[i].name == NULL)
-            continue;
-        if (strcmp(sc->wards[i].name, n->text) == 0) {
-            *(int *)dst = (int)i;
-            return;
-        }
-        names[count++] = sc->wards[i].name;
-    }
-    const char *near = nearest(n->text, names, count);
-    if (near)
-        err(c, n, "unknown ward %s; did you mean '%s'?", shown(n, b, sizeof b), near);
-    else if (count > 0 && count <= 12) {
-        char all[1024];
-        join(all, sizeof all, names, count);
-        err(c, n, "unknown ward %s (wards are: %s)", shown(n, b, sizeof b), all);
-    } else
-        err(c, n, "unknown ward %s", shown(n, b, sizeof b));
+    const char *names[FLOW_MAX_WARDS];
+    for (size_t i = 0; i < c->sc->nwards; i++)
+        names[i] = c->sc->wards[i].name;
+    *(int *)dst = lookup_name(c, n, "ward", names, c->sc->nwards);
+}
+
+static void read_theatre_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    *(int *)dst = -1;
+    if (!need_scalar(c, n, f->key, "the name of a theatre") || c->theatres_bad)
+        return;
+    const char *names[FLOW_MAX_THEATRES];
+    for (size_t i = 0; i < c->sc->ntheatres; i++)
+        names[i] = c->sc->theatres[i].name;
+    *(int *)dst = lookup_name(c, n, "theatre", names, c->sc->ntheatres);
 }
 
 static const struct field step_fields[] = {
-    {"ward", read_ward_ref, true, NULL, 0, 0, offsetof(struct flow_step_spec, ward), NULL},
+    {"ward", read_ward_ref, false, NULL, 0, 0, offsetof(struct flow_step_spec, ward), NULL},
+    {"theatre", read_theatre_ref, false, NULL, 0, 0, offsetof(struct flow_step_spec, theatre), NULL},
     {"p", read_prob, false, "1", 0, 1, offsetof(struct flow_step_spec, p), NULL},
-    {"stay", read_dist, true, NULL, 0, 0, offsetof(struct flow_step_spec, stay), NULL},
+    {"stay", read_dist, false, NULL, 0, 0, offsetof(struct flow_step_spec, stay), NULL},
+    {"operation", read_dist, false, NULL, 0, 0, offsetof(struct flow_step_spec, operation), NULL},
+    {"planned", read_duration, false, NULL, 1.0 / 1440, 1, offsetof(struct flow_step_spec, planned), NULL},
+    {"p_unfit_on_day", read_prob, false, "0", 0, 1, offsetof(struct flow_step_spec, p_unfit_on_day), NULL},
 };
 static const struct schema step_schema = SCHEMA("route step", step_fields);
+
+/* Keys that belong to one kind of step only. */
+static void refuse_keys(struct ctx *c, const struct ynode *n, const char *const *keys,
+                        const char *kind, const char *other)
+{
+    for (size_t i = 0; keys[i]; i++) {
+        const struct ynode *v = ytree_get(n, keys[i]);
+        for (size_t k = 0; v && k + 1 < n->n; k += 2)
+            if (n->kids[k + 1] == v)
+                err(c, n->kids[k], "'%s' belongs to %s steps; this is a %s step", keys[i], other, kind);
+    }
+}
+
+/* A step is a ward stay or an operation; the table reads every key, this decides which. */
+static void check_step(struct ctx *c, const struct ynode *n, struct flow_step_spec *st)
+{
+    static const char *const theatre_only[] = {"operation", "planned", "p_unfit_on_day", NULL};
+    static const char *const ward_only[] = {"stay", "p", NULL};
+    if (n->kind != YN_MAP)
+        return;
+    bool ward = ytree_get(n, "ward") != NULL, theatre = ytree_get(n, "theatre") != NULL;
+    if (ward == theatre) {
+        err(c, n, ward ? "a route step has 'ward' or 'theatre', not both"
+                       : "route step is missing the required key 'ward' (or 'theatre')");
+        return;
+    }
+    st->kind = ward ? FLOW_STEP_WARD : FLOW_STEP_THEATRE;
+    if (ward) {
+        refuse_keys(c, n, theatre_only, "ward", "theatre");
+        if (ytree_get(n, "stay") == NULL)
+            err(c, n, "route step is missing the required key 'stay'");
+        return;
+    }
+    refuse_keys(c, n, ward_only, "theatre", "ward");
+    if (ytree_get(n, "operation") == NULL) {
+        err(c, n, "route step is missing the required key 'operation'");
+        return;
+    }
+    if (ytree_get(n, "planned") == NULL)
+        st->planned = flow_dist_mean(&st->operation);
+}
 
 /* Reads a list of mappings into a new array of `size`-byte items. */
 static void *read_list(struct ctx *c, const struct ynode *n, const char *key,
@@ -640,13 +706,150 @@ static void read_wards(struct ctx *c, const struct ynode *n, void *dst, const st
     c->wards_bad = c->diag->errors != before;
 }
 
+static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
+
+static void read_days(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    unsigned mask = 0;
+    if (n->kind != YN_SEQ || n->n == 0) {
+        err(c, n, "'%s' must be a list of weekdays such as [mon, wed, fri]; found %s", f->key,
+            n->kind == YN_SEQ ? "an empty list" : shown(n, b, sizeof b));
+        return;
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        int day = -1;
+        struct field e = {.key = "days", .aux = day_names};
+        read_enum(c, n->kids[i], &day, &e);
+        if (day < 0)
+            continue;
+        if (mask & (1u << day))
+            err(c, n->kids[i], "'%s' is listed twice", day_names[day]);
+        mask |= 1u << day;
+    }
+    *(unsigned *)dst = mask;
+}
+
+/* "HH:MM" on a 24-hour clock, as days after midnight. */
+static void read_clock(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    const char *expect = "a time of day from 00:00 to 23:59, such as \"08:30\"";
+    if (!need_scalar(c, n, f->key, expect))
+        return;
+    const char *t = n->text;
+    int ok = strlen(t) == 5 && t[2] == ':' && isdigit((unsigned char)t[0]) &&
+             isdigit((unsigned char)t[1]) && isdigit((unsigned char)t[3]) && isdigit((unsigned char)t[4]);
+    int hh = ok ? (t[0] - '0') * 10 + t[1] - '0' : 0, mm = ok ? (t[3] - '0') * 10 + t[4] - '0' : 0;
+    if (!ok || hh > 23 || mm > 59) {
+        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
+        return;
+    }
+    *(double *)dst = (hh * 60 + mm) / 1440.0;
+}
+
+static const struct field session_fields[] = {
+    {"days", read_days, true, NULL, 0, 0, offsetof(struct flow_session_spec, days), NULL},
+    {"start", read_clock, true, NULL, 0, 0, offsetof(struct flow_session_spec, start), NULL},
+    {"length", read_duration, true, NULL, 1.0 / 1440, 1, offsetof(struct flow_session_spec, length), NULL},
+};
+static const struct schema session_schema = SCHEMA("session", session_fields);
+
+/* Two sessions of one theatre must not overlap, also across midnight and the week's end. */
+static void check_overlaps(struct ctx *c, const struct ynode *list, const struct flow_theatre_spec *t)
+{
+    for (size_t i = 0; i < t->nsessions; i++) {
+        for (size_t j = 0; j <= i; j++) {
+            const struct flow_session_spec *a = &t->sessions[i], *b = &t->sessions[j];
+            for (int da = 0; da < 7; da++) {
+                for (int db = 0; db < 7; db++) {
+                    if (!(a->days >> da & 1) || !(b->days >> db & 1) || (i == j && da == db))
+                        continue;
+                    double sa = da + a->start, sb = db + b->start;
+                    double gap = fmod(sb - sa + 14, 7);          /* from a's start to b's */
+                    if (gap < a->length - 1e-9 || 7 - gap < b->length - 1e-9) {
+                        err(c, list->kids[i], "session overlaps another session of theatre '%s' "
+                                              "(on %s)", t->name, day_names[da]);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void read_sessions(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_theatre_spec *t = dst;
+    size_t before = c->diag->errors;
+    t->sessions = read_list(c, n, f->key, &session_schema, sizeof *t->sessions,
+                            FLOW_MAX_SESSIONS, &t->nsessions);
+    if (t->sessions && c->diag->errors == before && t->name)
+        check_overlaps(c, n, t);
+}
+
+/* A distribution that defaults to {dist: fixed, value: 0m}. */
+static void read_dist_or_zero(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    flow_dist_fini(dst);
+    read_dist(c, n, dst, f);
+}
+
+static const char *const overrun_names[] = {"cancel_remaining", "finish", NULL};
+
+/* name comes first so that session errors can name the theatre. */
+static const struct field theatre_fields[] = {
+    {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_theatre_spec, name), NULL},
+    {"cost_per_hour", read_real, false, "0", 0, 1e9, offsetof(struct flow_theatre_spec, cost_per_hour), NULL},
+    {"sessions", read_sessions, true, NULL, 0, 0, 0, NULL},
+    {"late_start", read_dist_or_zero, false, NULL, 0, 0, offsetof(struct flow_theatre_spec, late_start), NULL},
+    {"turnaround", read_dist_or_zero, false, NULL, 0, 0, offsetof(struct flow_theatre_spec, turnaround), NULL},
+    {"overrun", read_enum, false, "cancel_remaining", 0, 0, offsetof(struct flow_theatre_spec, overrun),
+     overrun_names},
+    {"booking_fill", read_real, false, "1", 0.1, 2, offsetof(struct flow_theatre_spec, booking_fill), NULL},
+    {"book_ahead", read_duration, false, "1d", 0, 365, offsetof(struct flow_theatre_spec, book_ahead), NULL},
+    {"underrun_threshold", read_duration, false, "30m", 0, 1,
+     offsetof(struct flow_theatre_spec, underrun_threshold), NULL},
+};
+static const struct schema theatre_schema = SCHEMA("theatre", theatre_fields);
+
+static void read_theatres(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_scenario *sc = c->sc;
+    size_t before = c->diag->errors;
+    char b[80];
+    if (n->kind != YN_SEQ) {
+        err(c, n, "'%s' must be a list (each item starting with '- '); found %s", f->key,
+            shown(n, b, sizeof b));
+        c->theatres_bad = true;
+        return;
+    }
+    if (n->n > FLOW_MAX_THEATRES) {
+        err(c, n, "'%s' has %zu items; the limit is %d", f->key, n->n, FLOW_MAX_THEATRES);
+        c->theatres_bad = true;
+        return;
+    }
+    sc->theatres = flow_xcalloc(n->n ? n->n : 1, sizeof *sc->theatres);
+    sc->ntheatres = n->n;
+    for (size_t i = 0; i < n->n; i++) {
+        struct flow_theatre_spec *t = &sc->theatres[i];
+        flow_dist_init(&t->late_start, FLOW_DIST_FIXED, 0, 0, 0);
+        flow_dist_init(&t->turnaround, FLOW_DIST_FIXED, 0, 0, 0);
+        read_map(c, n->kids[i], &theatre_schema, t);
+    }
+    check_unique(c, n, "theatre");
+    c->theatres_bad = c->diag->errors != before;
+}
+
 struct arrivals_in {
-    double rate;
+    double rate, referrals;
     double by_hour[24], by_weekday[7];
 };
 
 static const struct field arrivals_fields[] = {
-    {"rate", read_rate, true, NULL, 0, FLOW_MAX_RATE_PER_DAY, offsetof(struct arrivals_in, rate), NULL},
+    {"rate", read_rate, false, NULL, 0, FLOW_MAX_RATE_PER_DAY, offsetof(struct arrivals_in, rate), NULL},
+    {"referrals", read_rate, false, NULL, 0, FLOW_MAX_RATE_PER_DAY,
+     offsetof(struct arrivals_in, referrals), NULL},
     {"by_hour", read_weights, false, NULL, 0, 24, offsetof(struct arrivals_in, by_hour), NULL},
     {"by_weekday", read_weights, false, NULL, 0, 7, offsetof(struct arrivals_in, by_weekday), NULL},
 };
@@ -668,9 +871,16 @@ static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const
         in.by_hour[i] = 1;
     for (int i = 0; i < 7; i++)
         in.by_weekday[i] = 1;
-    in.rate = 0;
-    read_map(c, n, &arrivals_schema, &in);
-    g->rate_per_day = in.rate;
+    in.rate = in.referrals = 0;
+    if (!read_map(c, n, &arrivals_schema, &in))
+        return;
+    bool rate = ytree_get(n, "rate") != NULL, referrals = ytree_get(n, "referrals") != NULL;
+    if (rate == referrals)
+        err(c, n, rate ? "arrivals have 'rate' (emergency) or 'referrals' (elective, onto a "
+                         "waiting list), not both"
+                       : "arrivals is missing the required key 'rate' (or 'referrals')");
+    g->elective = referrals;
+    g->rate_per_day = referrals ? in.referrals : in.rate;
     memcpy(g->by_hour, in.by_hour, sizeof g->by_hour);
     memcpy(g->by_weekday, in.by_weekday, sizeof g->by_weekday);
     g->time_varying = !flat(in.by_hour, 24) || !flat(in.by_weekday, 7);
@@ -680,6 +890,8 @@ static void read_route(struct ctx *c, const struct ynode *n, void *dst, const st
 {
     struct flow_group_spec *g = dst;
     g->steps = read_list(c, n, f->key, &step_schema, sizeof *g->steps, FLOW_MAX_STEPS, &g->nsteps);
+    for (size_t i = 0; g->steps && i < g->nsteps; i++)
+        check_step(c, n->kids[i], &g->steps[i]);
 }
 
 /* arrivals and route are read into the whole group (offset 0). */
@@ -687,6 +899,8 @@ static const struct field group_fields[] = {
     {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_group_spec, name), NULL},
     {"arrivals", read_arrivals, true, NULL, 0, 0, 0, NULL},
     {"route", read_route, true, NULL, 0, 0, 0, NULL},
+    {"initial_waiting_list", read_int, false, "0", 0, FLOW_MAX_WAITING_LIST,
+     offsetof(struct flow_group_spec, initial_waiting_list), NULL},
 };
 static const struct schema group_schema = SCHEMA("group", group_fields);
 
@@ -710,13 +924,57 @@ static const struct field top_fields[] = {
      offsetof(struct flow_scenario, replications), NULL},
     {"seed", read_seed, false, "1", 0, 0, offsetof(struct flow_scenario, seed), NULL},
     {"wards", read_wards, true, NULL, 0, 0, 0, NULL},
+    {"theatres", read_theatres, false, NULL, 0, 0, 0, NULL},
     {"groups", read_groups, true, NULL, 0, 0, 0, NULL},
 };
 static const struct schema top_schema = SCHEMA("the scenario", top_fields);
 
+/* The longest list a theatre has, as booked (length x booking_fill). */
+static double longest_list(const struct flow_theatre_spec *t)
+{
+    double best = 0;
+    for (size_t i = 0; i < t->nsessions; i++)
+        best = fmax(best, t->sessions[i].length * t->booking_fill);
+    return best;
+}
+
+/* Elective groups start in theatre; only they, and only there, use a theatre. */
+static void check_group(struct ctx *c, const struct ynode *gn, const struct flow_group_spec *g)
+{
+    const struct ynode *route = ytree_get(gn, "route");
+    for (size_t k = 0; k < g->nsteps; k++) {
+        const struct flow_step_spec *st = &g->steps[k];
+        const struct ynode *sn = route->kids[k];
+        if (st->kind == FLOW_STEP_THEATRE && (k > 0 || !g->elective)) {
+            err(c, sn, k > 0 ? "a theatre step must be the first step of a route"
+                             : "a route that starts in theatre needs 'referrals' (elective "
+                               "patients on a waiting list), not 'rate'");
+            continue;
+        }
+        if (st->kind == FLOW_STEP_THEATRE && st->theatre >= 0) {
+            const struct flow_theatre_spec *t = &c->sc->theatres[st->theatre];
+            double longest = longest_list(t);
+            const struct ynode *at = ytree_get(sn, "planned") ? ytree_get(sn, "planned") : sn;
+            if (st->planned > longest + 1e-9)
+                err(c, at, "planned duration %gm is longer than any list of theatre '%s' can "
+                           "book (%gm): these patients could never be booked",
+                    round(st->planned * 1440 * 100) / 100, t->name, round(longest * 1440 * 100) / 100);
+        }
+    }
+    if (g->elective && g->nsteps > 0 && g->steps[0].kind != FLOW_STEP_THEATRE)
+        err(c, route->kids[0], "an elective group (with 'referrals') must start its route with a "
+                               "theatre step");
+    const struct ynode *wl = ytree_get(gn, "initial_waiting_list");
+    if (wl && !g->elective)
+        err(c, wl, "'initial_waiting_list' is for elective groups (with 'referrals')");
+}
+
 /* Checks that involve more than one key. */
 static void check_scenario(struct ctx *c, const struct ynode *root)
 {
+    const struct ynode *groups = ytree_get(root, "groups");
+    for (size_t i = 0; i < c->sc->ngroups; i++)
+        check_group(c, groups->kids[i], &c->sc->groups[i]);
     const struct flow_scenario *sc = c->sc;
     const struct ynode *h = ytree_get(root, "horizon");
     double total = sc->horizon_days + sc->warmup_days;
@@ -737,10 +995,12 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     if (rate * total <= FLOW_MAX_ARRIVALS && rate * total * reps > FLOW_MAX_TOTAL_ARRIVALS)
         err(c, at, "about %.3g arrivals over all replications; the limit is %.0e: use fewer "
                    "replications or a shorter horizon", rate * total * reps, FLOW_MAX_TOTAL_ARRIVALS);
-    double cells = reps * (7.0 + 7.0 * (double)sc->nwards + 3.0 * (double)sc->ngroups);
+    double cells = reps * (7.0 + 7.0 * (double)sc->nwards + 11.0 * (double)sc->ntheatres +
+                           8.0 * (double)sc->ngroups);
     if (cells > FLOW_MAX_RESULT_VALUES)
-        err(c, at, "%g replications of %zu wards and %zu groups make %.3g results to keep; the "
-                   "limit is %.0e: use fewer replications", reps, sc->nwards, sc->ngroups, cells,
+        err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "
+                   "keep; the limit is %.0e: use fewer replications", reps, sc->nwards,
+            sc->ntheatres, sc->ngroups, cells,
             FLOW_MAX_RESULT_VALUES);
 }
 

@@ -1,0 +1,434 @@
+/* theatre.c - theatre lists and the elective pathway. Referrals join their group's waiting list
+ * (oldest referral first). A set time before each list (book_ahead) the list is filled, oldest
+ * referral first across the groups that use the theatre, with every case whose planned
+ * duration still fits in length x booking_fill. On the day the list starts late by a sampled
+ * time; cases run in booked order with a sampled turnaround between them. Before each case:
+ *  - with overrun: cancel_remaining, a case whose planned duration would run past the list's
+ *    end is cancelled, with every case after it;
+ *  - the patient may be unfit on the day (p_unfit_on_day);
+ *  - if the route goes on to a ward, a bed must be free there now (nobody waiting for the
+ *    ward and fewer patients than beds); the patient is admitted to it at once, so the bed is
+ *    held through the operation. Otherwise the case is cancelled for lack of a bed.
+ * Cancelled patients return to the waiting list with their original referral time, so they
+ * are first in line. A case in progress always finishes. */
+#include "internal.h"
+
+#include <flowsim/random.h>
+#include <flowsim/util.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { PRIO_BOOK = -10, PRIO_LIST = 2 };
+#define EPS 1e-9                        /* days: rounding slack in "does it fit" (0.1 ms) */
+
+static double now(const struct flow_model *m) { return model_now(m); }
+
+/* ---- waiting lists -------------------------------------------------------------------- */
+
+static void set_listed(struct flow_model *m, struct group *g, long delta)
+{
+    g->listed = (size_t)((long)g->listed + delta);
+    flow_level_set(&g->listed_level, now(m), (double)g->listed);
+}
+
+/* Inserts by referral time, after any equal one: new referrals go to the tail at once,
+ * returning cancelled patients near the head. */
+static void wl_insert(struct flow_model *m, struct group *g, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    uint32_t prev = NONE, cur = g->wl_head;
+    if (g->wl_tail != NONE && m->patients[g->wl_tail].referred <= p->referred)
+        prev = g->wl_tail, cur = NONE;
+    while (cur != NONE && m->patients[cur].referred <= p->referred)
+        prev = cur, cur = m->patients[cur].next;
+    p->next = cur;
+    if (prev == NONE)
+        g->wl_head = id;
+    else
+        m->patients[prev].next = id;
+    if (cur == NONE)
+        g->wl_tail = id;
+}
+
+static void wl_remove(struct group *g, struct patient *pool, uint32_t prev, uint32_t id)
+{
+    uint32_t next = pool[id].next;
+    if (prev == NONE)
+        g->wl_head = next;
+    else
+        pool[prev].next = next;
+    if (g->wl_tail == id)
+        g->wl_tail = prev;
+}
+
+void elective_referral(struct flow_model *m, uint32_t id)
+{
+    struct group *g = &m->groups[m->patients[id].group];
+    wl_insert(m, g, id);
+    set_listed(m, g, +1);
+}
+
+/* ---- lists ---------------------------------------------------------------------------- */
+
+static uint32_t list_new(struct flow_model *m, uint32_t theatre, double start, double length)
+{
+    uint32_t id;
+    if (m->free_list != NONE) {
+        id = m->free_list;
+        m->free_list = m->lists[id].link;
+    } else {
+        flow_xgrow((void **)&m->lists, &m->cap_lists, m->nlists + 1, sizeof *m->lists);
+        id = (uint32_t)m->nlists++;
+        m->lists[id] = (struct list){0};
+    }
+    struct list *l = &m->lists[id];
+    l->theatre = theatre;
+    l->start = start;
+    l->end = start + length;
+    l->ncases = l->next = 0;
+    l->operated = 0;
+    l->inside = 0;
+    l->link = NONE;
+    return id;
+}
+
+static void list_add_case(struct list *l, uint32_t patient)
+{
+    if (l->ncases == l->cap) {
+        flow_xgrow((void **)&l->cases, &l->cap, l->ncases + 1, sizeof *l->cases);
+        l->operating = flow_xrealloc(l->operating, l->cap * sizeof *l->operating);
+    }
+    l->operating[l->ncases] = 0;
+    l->cases[l->ncases++] = patient;
+}
+
+static const struct flow_step_spec *first_step(const struct flow_model *m, uint32_t patient)
+{
+    return &m->groups[m->patients[patient].group].spec->steps[0];
+}
+
+/* Fills a list, oldest referral first across the theatre's groups, skipping cases that no
+ * longer fit. */
+static void book(struct flow_model *m, struct list *l)
+{
+    struct theatre *t = &m->theatres[l->theatre];
+    double room = (l->end - l->start) * t->spec->booking_fill;
+    for (size_t i = 0; i < t->ngroups; i++) {
+        t->cursor[i] = m->groups[t->groups[i]].wl_head;
+        t->cursor_prev[i] = NONE;
+    }
+    for (;;) {
+        size_t best = t->ngroups;
+        for (size_t i = 0; i < t->ngroups; i++)
+            if (t->cursor[i] != NONE && (best == t->ngroups ||
+                m->patients[t->cursor[i]].referred < m->patients[t->cursor[best]].referred))
+                best = i;
+        if (best == t->ngroups)
+            return;
+        uint32_t id = t->cursor[best];
+        double planned = first_step(m, id)->planned;
+        struct group *g = &m->groups[t->groups[best]];
+        t->cursor[best] = m->patients[id].next;
+        if (planned > room + EPS) {
+            t->cursor_prev[best] = id;
+            continue;
+        }
+        wl_remove(g, m->patients, t->cursor_prev[best], id);
+        list_add_case(l, id);
+        room -= planned;
+    }
+}
+
+static void on_list_start(struct flow_engine *e, void *ctx, uint64_t arg);
+
+/* A timetable slot comes up for booking: book this occurrence, schedule its start, and the
+ * booking of next week's. */
+static void on_book(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    struct slot *s = &m->slots[arg];
+    struct theatre *t = &m->theatres[s->theatre];
+    double start = s->next_start;
+    uint32_t id = list_new(m, s->theatre, start, s->length);
+    book(m, &m->lists[id]);
+    double late = flow_dist_sample(&t->spec->late_start, t->late_rng);
+    flow_engine_schedule(e, fmax(start + late, now(m)), PRIO_LIST, on_list_start, m, id);
+    s->next_start = start + 7;
+    flow_engine_schedule(e, fmax(now(m), s->next_start - t->spec->book_ahead), PRIO_BOOK, on_book, m, arg);
+}
+
+/* ---- the day of the list -------------------------------------------------------------- */
+
+enum cancel_reason { CANCEL_NO_BED, CANCEL_UNFIT, CANCEL_OVERRUN };
+
+static void cancel_case(struct flow_model *m, struct theatre *t, uint32_t id, enum cancel_reason why)
+{
+    if (why == CANCEL_NO_BED)
+        t->cancelled_no_bed++;
+    else if (why == CANCEL_UNFIT)
+        t->cancelled_unfit++;
+    else
+        t->cancelled_overrun++;
+    wl_insert(m, &m->groups[m->patients[id].group], id);
+}
+
+static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg);
+static void next_case(struct flow_model *m, uint32_t lid);
+
+static void on_next_case(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    next_case(m, (uint32_t)arg);
+    model_drain(m);
+}
+
+static void start_list(struct flow_model *m, uint32_t lid)
+{
+    struct list *l = &m->lists[lid];
+    m->theatres[l->theatre].busy = true;
+    l->actual_start = now(m);
+    next_case(m, lid);
+}
+
+static void on_list_start(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    uint32_t lid = (uint32_t)arg;
+    struct theatre *t = &m->theatres[m->lists[lid].theatre];
+    if (t->busy) {                       /* the previous list is still running over */
+        m->lists[lid].link = NONE;
+        if (t->waiting_head == NONE)
+            t->waiting_head = lid;
+        else
+            m->lists[t->waiting_tail].link = lid;
+        t->waiting_tail = lid;
+        return;
+    }
+    start_list(m, lid);
+    model_drain(m);
+}
+
+/* Records the list and allocates its cost to the groups of its cases by operating time. */
+static void finish_list(struct flow_model *m, uint32_t lid)
+{
+    struct list *l = &m->lists[lid];
+    struct theatre *t = &m->theatres[l->theatre];
+    double t_now = now(m), length = l->end - l->start, over = fmax(0, t_now - l->end);
+    double cost = t->spec->cost_per_hour * 24 * (length + over), total = 0;
+    t->lists++;
+    t->underrun += t_now < l->end - t->spec->underrun_threshold - EPS;
+    t->late_sum += l->actual_start - l->start;
+    t->overrun_sum += over;
+    t->list_time += length;
+    t->inside += l->inside;
+    t->cases += l->operated;
+    t->cost += cost;
+    for (size_t i = 0; i < l->ncases; i++)
+        total += l->operating[i];
+    for (size_t i = 0; total > 0 && i < l->ncases; i++)
+        if (l->operating[i] > 0)
+            m->groups[m->patients[l->cases[i]].group].theatre_cost += cost * l->operating[i] / total;
+    t->busy = false;
+    l->link = m->free_list;
+    m->free_list = lid;
+    if (t->waiting_head != NONE) {
+        uint32_t next = t->waiting_head;
+        t->waiting_head = m->lists[next].link;
+        start_list(m, next);
+    }
+}
+
+static void operate(struct flow_model *m, uint32_t lid, uint32_t id, uint32_t post)
+{
+    struct list *l = &m->lists[lid];
+    struct patient *p = &m->patients[id];
+    struct group *g = &m->groups[p->group];
+    double t_now = now(m), wait = t_now - p->referred;
+    p->step = post;
+    if (post < g->spec->nsteps) {        /* admitted to the ward bed now, held through surgery */
+        p->requested = t_now;
+        m->wards[g->spec->steps[post].ward].arrivals++;
+        model_take_bed(m, id, (uint32_t)g->spec->steps[post].ward);
+    } else {
+        p->first_bed = t_now;            /* a day case: in hospital from the operation */
+    }
+    set_listed(m, g, -1);
+    g->operated++;
+    g->within_18_weeks += wait <= 18 * 7 + EPS;
+    g->wait_sum += wait;
+    flow_hist_add(&g->wait_hist, wait / 7);
+    l->current = id;
+    l->case_start = t_now;
+    double op = flow_dist_sample(&g->spec->steps[0].operation, g->stay_rng[0]);
+    flow_engine_schedule(m->engine, t_now + op, PRIO_LIST, on_case_end, m, lid);
+}
+
+/* Starts the next case that can go ahead, cancelling those that cannot. */
+static void next_case(struct flow_model *m, uint32_t lid)
+{
+    struct list *l = &m->lists[lid];
+    struct theatre *t = &m->theatres[l->theatre];
+    while (l->next < l->ncases) {
+        uint32_t id = l->cases[l->next++];
+        const struct flow_step_spec *st = first_step(m, id);
+        struct group *g = &m->groups[m->patients[id].group];
+        if (t->spec->overrun == FLOW_OVERRUN_CANCEL_REMAINING && now(m) + st->planned > l->end + EPS) {
+            cancel_case(m, t, id, CANCEL_OVERRUN);
+            while (l->next < l->ncases)
+                cancel_case(m, t, l->cases[l->next++], CANCEL_OVERRUN);
+            break;
+        }
+        if (st->p_unfit_on_day > 0 && gsl_rng_uniform(g->unfit_rng) < st->p_unfit_on_day) {
+            cancel_case(m, t, id, CANCEL_UNFIT);
+            continue;
+        }
+        uint32_t post = model_next_step(m, id, 1);
+        if (post < g->spec->nsteps) {
+            const struct ward *w = &m->wards[g->spec->steps[post].ward];
+            if (w->qlen > 0 || w->occupied >= w->spec->beds) {
+                cancel_case(m, t, id, CANCEL_NO_BED);
+                continue;
+            }
+        }
+        operate(m, lid, id, post);
+        return;
+    }
+    finish_list(m, lid);
+}
+
+static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    uint32_t lid = (uint32_t)arg;
+    struct list *l = &m->lists[lid];
+    struct theatre *t = &m->theatres[l->theatre];
+    double t_now = now(m);
+    uint32_t id = l->current;
+    l->operating[l->next - 1] = t_now - l->case_start;
+    l->inside += fmax(0, fmin(t_now, l->end) - fmax(l->case_start, l->start));
+    l->operated++;
+    if (m->patients[id].step < m->groups[m->patients[id].group].spec->nsteps)
+        model_start_stay(m, id);
+    else
+        model_leave(m, id);
+    if (l->next < l->ncases) {
+        double ta = flow_dist_sample(&t->spec->turnaround, t->turnaround_rng);
+        t->turnarounds++;
+        t->turnaround_sum += ta;
+        flow_engine_schedule(e, t_now + ta, PRIO_LIST, on_next_case, m, lid);
+    } else {
+        finish_list(m, lid);
+    }
+    model_drain(m);
+}
+
+/* ---- lifetime ------------------------------------------------------------------------- */
+
+static void theatre_init(struct flow_model *m, size_t i, uint64_t seed, uint32_t rep)
+{
+    const struct flow_scenario *s = m->sc;
+    struct theatre *t = &m->theatres[i];
+    char name[FLOW_MAX_NAME + 64];
+    t->spec = &s->theatres[i];
+    snprintf(name, sizeof name, "theatre/%s/late_start", t->spec->name);
+    t->late_rng = flow_stream_create(seed, rep, name);
+    snprintf(name, sizeof name, "theatre/%s/turnaround", t->spec->name);
+    t->turnaround_rng = flow_stream_create(seed, rep, name);
+    t->groups = flow_xcalloc(s->ngroups, sizeof *t->groups);
+    t->cursor = flow_xcalloc(s->ngroups, sizeof *t->cursor);
+    t->cursor_prev = flow_xcalloc(s->ngroups, sizeof *t->cursor_prev);
+    for (size_t g = 0; g < s->ngroups; g++)
+        if (s->groups[g].elective && s->groups[g].steps[0].theatre == (int)i)
+            t->groups[t->ngroups++] = (uint32_t)g;
+    t->waiting_head = t->waiting_tail = NONE;
+}
+
+void theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
+{
+    const struct flow_scenario *s = m->sc;
+    m->free_list = NONE;
+    m->theatres = flow_xcalloc(s->ntheatres ? s->ntheatres : 1, sizeof *m->theatres);
+    for (size_t i = 0; i < s->ntheatres; i++) {
+        theatre_init(m, i, seed, rep);
+        for (size_t k = 0; k < s->theatres[i].nsessions; k++)
+            for (int d = 0; d < 7; d++)
+                m->nslots += (s->theatres[i].sessions[k].days >> d) & 1;
+    }
+    m->slots = flow_xcalloc(m->nslots ? m->nslots : 1, sizeof *m->slots);
+    size_t n = 0;
+    for (size_t i = 0; i < s->ntheatres; i++)
+        for (size_t k = 0; k < s->theatres[i].nsessions; k++)
+            for (int d = 0; d < 7; d++)
+                if ((s->theatres[i].sessions[k].days >> d) & 1)
+                    m->slots[n++] = (struct slot){(uint32_t)i, s->theatres[i].sessions[k].length,
+                                                  d + s->theatres[i].sessions[k].start};
+    for (size_t g = 0; g < s->ngroups; g++) {
+        struct group *grp = &m->groups[g];
+        grp->wl_head = grp->wl_tail = NONE;
+        if (!s->groups[g].elective)
+            continue;
+        char name[FLOW_MAX_NAME + 64];
+        snprintf(name, sizeof name, "group/%s/unfit", s->groups[g].name);
+        grp->unfit_rng = flow_stream_create(seed, rep, name);
+        flow_hist_init(&grp->wait_hist);
+    }
+}
+
+void theatres_destroy(struct flow_model *m)
+{
+    for (size_t i = 0; m->theatres && i < m->sc->ntheatres; i++) {
+        struct theatre *t = &m->theatres[i];
+        gsl_rng_free(t->late_rng);
+        gsl_rng_free(t->turnaround_rng);
+        free(t->groups);
+        free(t->cursor);
+        free(t->cursor_prev);
+    }
+    for (size_t i = 0; i < m->nlists; i++) {
+        free(m->lists[i].cases);
+        free(m->lists[i].operating);
+    }
+    for (size_t g = 0; m->groups && g < m->sc->ngroups; g++) {
+        if (m->sc->groups[g].elective) {
+            gsl_rng_free(m->groups[g].unfit_rng);
+            flow_hist_fini(&m->groups[g].wait_hist);
+        }
+    }
+    free(m->lists);
+    free(m->slots);
+    free(m->theatres);
+}
+
+/* The initial waiting lists (referred at time 0) and the first booking of every slot. */
+void theatres_start(struct flow_model *m)
+{
+    const struct flow_scenario *s = m->sc;
+    for (size_t g = 0; g < s->ngroups; g++)
+        for (int i = 0; i < s->groups[g].initial_waiting_list; i++)
+            elective_referral(m, model_patient_new(m, (uint32_t)g));
+    for (size_t i = 0; i < m->nslots; i++) {
+        const struct flow_theatre_spec *t = m->theatres[m->slots[i].theatre].spec;
+        flow_engine_schedule(m->engine, fmax(0, m->slots[i].next_start - t->book_ahead), PRIO_BOOK,
+                             on_book, m, i);
+    }
+}
+
+void theatres_reset(struct flow_model *m, double t_now)
+{
+    for (size_t i = 0; i < m->sc->ntheatres; i++) {
+        struct theatre *t = &m->theatres[i];
+        t->lists = t->underrun = t->cases = t->turnarounds = 0;
+        t->cancelled_no_bed = t->cancelled_unfit = t->cancelled_overrun = 0;
+        t->late_sum = t->overrun_sum = t->turnaround_sum = t->inside = t->list_time = t->cost = 0;
+    }
+    for (size_t g = 0; g < m->sc->ngroups; g++) {
+        struct group *grp = &m->groups[g];
+        flow_level_reset(&grp->listed_level, t_now);
+        grp->operated = grp->within_18_weeks = 0;
+        grp->wait_sum = grp->theatre_cost = 0;
+        if (m->sc->groups[g].elective)
+            flow_hist_reset(&grp->wait_hist);
+    }
+}

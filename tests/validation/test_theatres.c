@@ -1,0 +1,176 @@
+/* test_theatres.c - theatre lists and the waiting list against exact answers: fixed-duration
+ * lists hold exactly the cases that fit; a late start drops or overruns by exactly its length;
+ * referrals above capacity grow the waiting list at exactly the difference; below it the list
+ * stays small; emergency pressure on a shared ward cancels more elective cases. */
+#include "../unit/check_main.h"
+
+#include <flowsim/experiment.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* One theatre, Mon/Wed/Fri 08:30 for 4 hours; a long initial waiting list so every list is
+ * full. Deterministic: fixed operation and stay, no turnaround, no late start. */
+static const char *fixed_list =
+    "name: Fixed list\nhorizon: 140d\nwarmup: 7d\nreplications: 3\nseed: 5\n"
+    "wards:\n  - {name: Ortho, beds: 100}\n"
+    "theatres:\n  - name: T1\n    cost_per_hour: 1000\n"
+    "    sessions:\n      - {days: [mon, wed, fri], start: \"08:30\", length: 4h}\n"
+    "groups:\n  - name: hips\n    arrivals: {referrals: 1/w}\n    initial_waiting_list: 500\n"
+    "    route:\n      - theatre: T1\n        operation: {dist: fixed, value: 60m}\n"
+    "      - ward: Ortho\n        stay: {dist: fixed, value: 3d}\n";
+
+static struct flow_scenario *load(const char *text, const char *const *sets, size_t n)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_text("t.yaml", text, strlen(text), NULL, sets, n, &d);
+    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
+    flow_diag_fini(&d);
+    return s;
+}
+
+static struct flow_summary metric(const char *text, const char *const *sets, size_t n,
+                                  const char *path)
+{
+    struct flow_scenario *s = load(text, sets, n);
+    struct flow_results r;
+    struct flow_run_options o = {.threads = 2};
+    ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
+    long k = flow_results_find(&r, path);
+    ck_assert_msg(k >= 0, "no metric %s", path);
+    struct flow_summary sum;
+    flow_results_summary(&r, (size_t)k, &sum);
+    flow_results_fini(&r);
+    flow_scenario_destroy(s);
+    return sum;
+}
+
+static void expect_exact(const char *const *sets, size_t n, const char *path, double want)
+{
+    struct flow_summary s = metric(fixed_list, sets, n, path);
+    ck_assert_msg(fabs(s.mean - want) < 1e-9 && s.sd < 1e-9, "%s: %.12g (sd %g), wanted %g", path,
+                  s.mean, s.sd, want);
+}
+
+START_TEST(list_holds_four_60_minute_cases)
+{
+    expect_exact(NULL, 0, "theatres.T1.cases_per_list", 4);
+    expect_exact(NULL, 0, "theatres.T1.utilisation", 1.0);
+    expect_exact(NULL, 0, "theatres.T1.lists_per_week", 3);
+    expect_exact(NULL, 0, "theatres.T1.p_list_underrun", 0);
+    expect_exact(NULL, 0, "theatres.T1.cost_per_case", 1000);   /* 4 h x 1000 / 4 cases */
+}
+END_TEST
+
+START_TEST(list_holds_three_70_minute_cases)
+{
+    const char *sets[] = {"groups.hips.route.1.operation.value=70m"};
+    expect_exact(sets, 1, "theatres.T1.cases_per_list", 3);
+    expect_exact(sets, 1, "theatres.T1.utilisation", 0.875);
+    /* 210 of 240 minutes: finishes exactly 30 minutes early, which is not "more than" 30. */
+    expect_exact(sets, 1, "theatres.T1.p_list_underrun", 0);
+    const char *sets2[] = {"groups.hips.route.1.operation.value=70m", "theatres.T1.underrun_threshold=29m"};
+    expect_exact(sets2, 2, "theatres.T1.p_list_underrun", 1);
+}
+END_TEST
+
+START_TEST(late_start_cancels_the_last_case)
+{
+    const char *sets[] = {"theatres.T1.late_start={dist: fixed, value: 30m}"};
+    expect_exact(sets, 1, "theatres.T1.cases_per_list", 3);
+    expect_exact(sets, 1, "theatres.T1.late_start_minutes", 30);
+    expect_exact(sets, 1, "theatres.T1.cancelled_overrun_per_week", 3);   /* one per list */
+    expect_exact(sets, 1, "theatres.T1.utilisation", 0.75);
+    expect_exact(sets, 1, "theatres.T1.overrun_minutes", 0);
+}
+END_TEST
+
+START_TEST(late_start_with_finish_overruns)
+{
+    const char *sets[] = {"theatres.T1.late_start={dist: fixed, value: 30m}", "theatres.T1.overrun=finish"};
+    expect_exact(sets, 2, "theatres.T1.cases_per_list", 4);
+    expect_exact(sets, 2, "theatres.T1.overrun_minutes", 30);
+    /* 210 minutes of operating inside the 240-minute list; the last 30 are outside. */
+    expect_exact(sets, 2, "theatres.T1.utilisation", 0.875);
+    /* cost: 4.5 staffed hours x 1000 / 4 cases */
+    expect_exact(sets, 2, "theatres.T1.cost_per_case", 1125);
+}
+END_TEST
+
+START_TEST(turnaround_between_cases)
+{
+    const char *sets[] = {"theatres.T1.turnaround={dist: fixed, value: 20m}", "theatres.T1.overrun=finish"};
+    expect_exact(sets, 2, "theatres.T1.turnaround_minutes", 20);
+    expect_exact(sets, 2, "theatres.T1.overrun_minutes", 60);     /* 3 turnarounds */
+}
+END_TEST
+
+/* Capacity 12 cases a week (3 lists x 4). At 15 referrals a week the list grows by exactly
+ * 15 T / 7 - 12 (weeks) on average; the simulated growth must match within its interval. */
+START_TEST(waiting_list_grows_at_the_difference)
+{
+    const char *sets[] = {"groups.hips.arrivals.referrals=15/w", "horizon=357d", "warmup=0d",
+                          "replications=20", "groups.hips.initial_waiting_list=50"};
+    struct flow_summary s = metric(fixed_list, sets, 5, "groups.hips.waiting_list_end");
+    double expect = 50 + 15.0 / 7 * 357 - 12.0 * 51;
+    double h = flow_ci_halfwidth(s.sd, s.n, 0.999);
+    ck_assert_msg(fabs(s.mean - expect) <= h, "waiting list %g, expected %g (+- %g)", s.mean, expect, h);
+    ck_assert(h < 30);     /* tight enough to see one case a week more or less (51) */
+}
+END_TEST
+
+START_TEST(waiting_list_bounded_below_capacity)
+{
+    const char *y1[] = {"groups.hips.arrivals.referrals=9/w", "groups.hips.initial_waiting_list=0",
+                        "horizon=365d", "warmup=0d", "replications=10"};
+    const char *y10[] = {"groups.hips.arrivals.referrals=9/w", "groups.hips.initial_waiting_list=0",
+                         "horizon=3650d", "warmup=0d", "replications=10"};
+    struct flow_summary a = metric(fixed_list, y1, 5, "groups.hips.waiting_list_size");
+    struct flow_summary b = metric(fixed_list, y10, 5, "groups.hips.waiting_list_size");
+    ck_assert_msg(a.mean < 15 && b.mean < 15, "waiting list %g after 1 year, %g after 10", a.mean, b.mean);
+    ck_assert_msg(fabs(a.mean - b.mean) < 3, "waiting list grows: %g then %g", a.mean, b.mean);
+}
+END_TEST
+
+/* Emergency patients share the orthopaedic ward: more of them, more elective cases
+ * cancelled for lack of a bed. */
+START_TEST(emergency_pressure_cancels_electives)
+{
+    const char *text =
+        "name: Shared ward\nhorizon: 365d\nwarmup: 28d\nreplications: 10\nseed: 8\n"
+        "wards:\n  - {name: Ortho, beds: 24}\n"
+        "theatres:\n  - name: T1\n    sessions:\n      - {days: [mon, tue, wed, thu, fri], start: \"08:30\", length: 4h}\n"
+        "groups:\n  - name: hips\n    arrivals: {referrals: 18/w}\n    initial_waiting_list: 40\n"
+        "    route:\n      - theatre: T1\n        operation: {dist: lognormal, mean: 55m, sd: 10m}\n"
+        "        planned: 60m\n      - ward: Ortho\n        stay: {dist: lognormal, mean: 4d, sd: 2d}\n"
+        "  - name: trauma\n    arrivals: {rate: 2/d}\n"
+        "    route:\n      - ward: Ortho\n        stay: {dist: lognormal, mean: 5d, sd: 3d}\n";
+    const char *rates[] = {"groups.trauma.arrivals.rate=0.5/d", "groups.trauma.arrivals.rate=2/d",
+                           "groups.trauma.arrivals.rate=3/d"};
+    double prev = -1;
+    for (int i = 0; i < 3; i++) {
+        struct flow_summary s = metric(text, &rates[i], 1, "theatres.T1.cancelled_no_bed_per_week");
+        ck_assert_msg(s.ci_low > prev, "rate %d: cancellations %g [%g, %g] not above %g", i, s.mean,
+                      s.ci_low, s.ci_high, prev);
+        prev = s.ci_high;
+    }
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("theatres");
+    TCase *tc = tcase_create("exact");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, list_holds_four_60_minute_cases);
+    tcase_add_test(tc, list_holds_three_70_minute_cases);
+    tcase_add_test(tc, late_start_cancels_the_last_case);
+    tcase_add_test(tc, late_start_with_finish_overruns);
+    tcase_add_test(tc, turnaround_between_cases);
+    tcase_add_test(tc, waiting_list_grows_at_the_difference);
+    tcase_add_test(tc, waiting_list_bounded_below_capacity);
+    tcase_add_test(tc, emergency_pressure_cancels_electives);
+    suite_add_tcase(s, tc);
+    return s;
+}
