@@ -4,7 +4,8 @@
  * duration still fits in length x booking_fill. On the day the list starts late by a sampled
  * time; cases run in booked order with a sampled turnaround between them. Before each case:
  *  - with overrun: cancel_remaining, a case whose planned duration would run past the list's
- *    end is cancelled, with every case after it;
+ *    end is cancelled, with every case after it; with overrun: finish, a case may start at any
+ *    time before the list's end and runs over, and only cases not started by then are cancelled;
  *  - the patient may be unfit on the day (p_unfit_on_day);
  *  - if the route goes on to a ward, a bed must be free there now (nobody waiting for the
  *    ward and fewer patients than beds); the patient is admitted to it at once, so the bed is
@@ -274,7 +275,8 @@ static void next_case(struct flow_model *m, uint32_t lid)
         uint32_t id = l->cases[l->next++];
         const struct flow_step_spec *st = first_step(m, id);
         struct group *g = &m->groups[m->patients[id].group];
-        if (t->spec->overrun == FLOW_OVERRUN_CANCEL_REMAINING && now(m) + st->planned > l->end + EPS) {
+        double need = t->spec->overrun == FLOW_OVERRUN_CANCEL_REMAINING ? st->planned : 0;
+        if (now(m) + need > l->end + EPS || (need == 0 && now(m) >= l->end - EPS)) {
             cancel_case(m, t, id, CANCEL_OVERRUN);
             while (l->next < l->ncases)
                 cancel_case(m, t, l->cases[l->next++], CANCEL_OVERRUN);

@@ -133,6 +133,23 @@ cmp -s "$TMP/out" "$TMP/a.json" && ok || bad "same seed gave different JSON"
 expect_exit 0 "json run, other seed" -- "$FLOWSIM" run "$S" "${common[@]}" --seed 43
 cmp -s "$TMP/out" "$TMP/a.json" && bad "a different seed gave the same JSON" || ok
 
+# --- theatres and elective groups: JSON paths ---
+expect_exit 0 "elective json" -- "$FLOWSIM" run "$ROOT/scenarios/elective-orthopaedics.yaml" \
+    --replications 2 --set horizon=28d --set warmup=7d --format json
+python3 - "$TMP/out" <<'PY' && ok || bad "theatre and elective JSON paths"
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = ["mean", "sd", "ci_low", "ci_high"]
+for t in d["theatres"].values():
+    for k in ["lists_per_week", "utilisation", "p_list_underrun", "late_start_minutes",
+              "overrun_minutes", "turnaround_minutes", "cases_per_list", "cancelled_no_bed_per_week",
+              "cancelled_unfit_per_week", "cost_per_case"]:
+        assert list(t[k]) == m, k
+for k in ["waiting_list_size", "waiting_list_end", "wait_weeks", "wait_weeks_p92", "p_within_18_weeks"]:
+    assert list(d["groups"]["hip_replacement"][k]) == m, k
+assert "waiting_list_size" not in d["groups"]["trauma"]
+PY
+
 # --- output files ---
 expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
 cmp -s "$TMP/r.json" "$TMP/a.json" && ok || bad "--output file differs from stdout"

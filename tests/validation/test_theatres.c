@@ -98,11 +98,19 @@ START_TEST(late_start_with_finish_overruns)
 }
 END_TEST
 
+/* With overrun: finish a case may start at any time before the list's end: with 15-minute
+ * turnarounds the fourth case starts at 3:45 and ends at 4:45. */
 START_TEST(turnaround_between_cases)
 {
-    const char *sets[] = {"theatres.T1.turnaround={dist: fixed, value: 20m}", "theatres.T1.overrun=finish"};
-    expect_exact(sets, 2, "theatres.T1.turnaround_minutes", 20);
-    expect_exact(sets, 2, "theatres.T1.overrun_minutes", 60);     /* 3 turnarounds */
+    const char *sets[] = {"theatres.T1.turnaround={dist: fixed, value: 15m}", "theatres.T1.overrun=finish"};
+    expect_exact(sets, 2, "theatres.T1.turnaround_minutes", 15);
+    expect_exact(sets, 2, "theatres.T1.cases_per_list", 4);
+    expect_exact(sets, 2, "theatres.T1.overrun_minutes", 45);
+    /* With 20-minute turnarounds the fourth would start exactly at the end: it is cancelled. */
+    const char *sets2[] = {"theatres.T1.turnaround={dist: fixed, value: 20m}", "theatres.T1.overrun=finish"};
+    expect_exact(sets2, 2, "theatres.T1.cases_per_list", 3);
+    expect_exact(sets2, 2, "theatres.T1.overrun_minutes", 0);
+    expect_exact(sets2, 2, "theatres.T1.cancelled_overrun_per_week", 3);
 }
 END_TEST
 
