@@ -69,7 +69,6 @@ struct theatre {
     gsl_rng *late_rng, *turnaround_rng;
     uint32_t *groups;                  /* elective groups that start here */
     size_t ngroups;
-    uint32_t *cursor, *cursor_prev;    /* booking: per group, walking its waiting list */
     bool busy;
     uint32_t waiting_head, waiting_tail;   /* lists due to start while the theatre was busy */
     uint64_t lists, underrun, cases, turnarounds;

@@ -110,35 +110,28 @@ static const struct flow_step_spec *first_step(const struct flow_model *m, uint3
     return &m->groups[m->patients[patient].group].spec->steps[0];
 }
 
-/* Fills a list, oldest referral first across the theatre's groups, skipping cases that no
- * longer fit. */
+/* Fills a list, oldest referral first across the theatre's groups, with every case that still
+ * fits. All of a group's cases have the same planned duration, so a group whose next case does
+ * not fit has no case that fits: it drops out, and booking never walks a waiting list. */
 static void book(struct flow_model *m, struct list *l)
 {
     struct theatre *t = &m->theatres[l->theatre];
     double room = (l->end - l->start) * t->spec->booking_fill;
-    for (size_t i = 0; i < t->ngroups; i++) {
-        t->cursor[i] = m->groups[t->groups[i]].wl_head;
-        t->cursor_prev[i] = NONE;
-    }
     for (;;) {
-        size_t best = t->ngroups;
-        for (size_t i = 0; i < t->ngroups; i++)
-            if (t->cursor[i] != NONE && (best == t->ngroups ||
-                m->patients[t->cursor[i]].referred < m->patients[t->cursor[best]].referred))
-                best = i;
-        if (best == t->ngroups)
-            return;
-        uint32_t id = t->cursor[best];
-        double planned = first_step(m, id)->planned;
-        struct group *g = &m->groups[t->groups[best]];
-        t->cursor[best] = m->patients[id].next;
-        if (planned > room + EPS) {
-            t->cursor_prev[best] = id;
-            continue;
+        struct group *best = NULL;
+        for (size_t i = 0; i < t->ngroups; i++) {
+            struct group *g = &m->groups[t->groups[i]];
+            if (g->wl_head == NONE || g->spec->steps[0].planned > room + EPS)
+                continue;
+            if (best == NULL || m->patients[g->wl_head].referred < m->patients[best->wl_head].referred)
+                best = g;
         }
-        wl_remove(g, m->patients, t->cursor_prev[best], id);
+        if (best == NULL)
+            return;
+        uint32_t id = best->wl_head;
+        wl_remove(best, m->patients, NONE, id);
         list_add_case(l, id);
-        room -= planned;
+        room -= best->spec->steps[0].planned;
     }
 }
 
@@ -339,8 +332,6 @@ static void theatre_init(struct flow_model *m, size_t i, uint64_t seed, uint32_t
     snprintf(name, sizeof name, "theatre/%s/turnaround", t->spec->name);
     t->turnaround_rng = flow_stream_create(seed, rep, name);
     t->groups = flow_xcalloc(s->ngroups, sizeof *t->groups);
-    t->cursor = flow_xcalloc(s->ngroups, sizeof *t->cursor);
-    t->cursor_prev = flow_xcalloc(s->ngroups, sizeof *t->cursor_prev);
     for (size_t g = 0; g < s->ngroups; g++)
         if (s->groups[g].elective && s->groups[g].steps[0].theatre == (int)i)
             t->groups[t->ngroups++] = (uint32_t)g;
@@ -385,8 +376,6 @@ void theatres_destroy(struct flow_model *m)
         gsl_rng_free(t->late_rng);
         gsl_rng_free(t->turnaround_rng);
         free(t->groups);
-        free(t->cursor);
-        free(t->cursor_prev);
     }
     for (size_t i = 0; i < m->nlists; i++) {
         free(m->lists[i].cases);
