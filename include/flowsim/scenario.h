@@ -27,6 +27,8 @@
 #define FLOW_MAX_THEATRES 200
 #define FLOW_MAX_SESSIONS 50                 /* per theatre */
 #define FLOW_MAX_WAITING_LIST 1000000        /* initial_waiting_list */
+#define FLOW_MAX_SERVICES 200
+#define FLOW_MAX_CAPACITY 1000000            /* community places, assessors */
 
 enum flow_when_full { FLOW_WHEN_FULL_QUEUE, FLOW_WHEN_FULL_DIVERT };
 
@@ -59,6 +61,36 @@ struct flow_theatre_spec {
     double underrun_threshold; /* days: a list that ends earlier than this before its end under-ran */
 };
 
+/* A community service patients go to after hospital (discharge pathways 1-3). */
+struct flow_service_spec {
+    char *name;
+    int capacity;              /* places; 0 means unlimited */
+    struct flow_dist stay;     /* days */
+    double cost_per_day;       /* per occupied place */
+};
+
+enum flow_discharge_model { FLOW_ASSESS_IN_HOSPITAL, FLOW_DISCHARGE_TO_ASSESS };
+
+struct flow_pathway_spec {
+    double share;              /* fraction of patients on this pathway */
+    struct flow_dist delay;    /* pathway 0: time from medically fit to leaving */
+    int service;               /* pathways 1-3: index into scenario->community */
+    double readmit_p;          /* probability of readmission (0: none) */
+    struct flow_dist readmit_after;   /* days after leaving hospital */
+    int readmit_group;         /* the group whose route the readmission takes */
+};
+
+/* What happens when a patient is medically fit (its last ward stay has ended). */
+struct flow_discharge_spec {
+    bool enabled;              /* false: patients leave as soon as they are fit */
+    enum flow_discharge_model model;
+    struct flow_dist assessment;      /* days, pathways 1-3 */
+    int assessment_capacity;   /* assessors at once; 0 means unlimited */
+    bool own_assessors;        /* a group's own pool (it set assessment_capacity itself) */
+    double cost_per_assessment;
+    struct flow_pathway_spec pathways[4];
+};
+
 enum flow_step_kind { FLOW_STEP_WARD, FLOW_STEP_THEATRE };
 
 struct flow_step_spec {
@@ -82,6 +114,7 @@ struct flow_group_spec {
     bool time_varying;         /* a profile was given and is not flat */
     struct flow_step_spec *steps;
     size_t nsteps;
+    struct flow_discharge_spec discharge;   /* the scenario's, with this group's overrides */
 };
 
 struct flow_scenario {
@@ -96,6 +129,8 @@ struct flow_scenario {
     size_t ngroups;
     struct flow_theatre_spec *theatres;
     size_t ntheatres;
+    struct flow_service_spec *community;
+    size_t ncommunity;
 };
 
 /* Loads a scenario file, applying `sets` ("PATH=VALUE" strings) on top. Returns NULL and fills
@@ -108,6 +143,9 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
                                               const char *dir, const char *const *sets,
                                               size_t nsets, struct flow_diag *diag);
 void flow_scenario_destroy(struct flow_scenario *s);
+/* Deep copy and release of a discharge block (its distributions own memory). */
+void flow_discharge_copy(struct flow_discharge_spec *dst, const struct flow_discharge_spec *src);
+void flow_discharge_fini(struct flow_discharge_spec *d);
 
 /* Unit parsers, exposed for tests and the CLI. Each returns NULL on success or a static
  * description of what was expected. */

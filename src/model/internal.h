@@ -14,6 +14,8 @@ struct patient {
     uint32_t ward;           /* ward whose bed it holds, NONE if none */
     uint32_t next;           /* queue link, or free-list link */
     bool blocking;           /* waiting in a queue while holding a bed elsewhere */
+    uint8_t pathway;         /* discharge pathway 0-3 */
+    double fit;              /* time medically fit, or -1 */
     double first_bed;        /* time of first bed (or of operation), or -1 */
     double requested;        /* time the current bed request was made */
     double referred;         /* time of arrival or referral */
@@ -48,6 +50,10 @@ struct group {
     double wait_sum;                   /* days, referral to operation */
     struct flow_hist wait_hist;        /* weeks */
     double theatre_cost;               /* list costs allocated to this group's cases */
+    /* discharge */
+    gsl_rng *pathway_rng, *delay_rng, *assessment_rng, *readmit_rng;
+    struct assessors *assessors;       /* borrowed from the model */
+    double hospital_assessment_cost, community_assessment_cost;
 };
 
 /* One occurrence of a theatre list, from booking to its last case. */
@@ -76,6 +82,33 @@ struct theatre {
     double late_sum, overrun_sum, turnaround_sum, inside, list_time, cost;
 };
 
+/* A community service: places, and patients waiting for one in a hospital bed. */
+struct service {
+    const struct flow_service_spec *spec;
+    gsl_rng *stay_rng;
+    int occupied;
+    uint32_t qhead, qtail;
+    size_t qlen;
+    struct flow_level occ, queue;
+    struct flow_level *by_group;       /* places held by each group, for costs */
+    uint64_t entries;
+    double wait_sum;                   /* days from asking for a place to getting it */
+};
+
+/* Assessors: a pool shared by the groups that use the scenario's discharge block, and one for
+ * each group that sets its own assessment_capacity. */
+struct assessors {
+    int capacity;                      /* 0: unlimited */
+    int busy;
+    uint32_t qhead, qtail;
+    size_t qlen;
+};
+
+struct pathway_stats {
+    uint64_t left, readmissions;
+    double fit_to_leave;               /* days, summed over patients who left */
+};
+
 /* One weekly timetable slot: a session on one weekday. */
 struct slot {
     uint32_t theatre;
@@ -94,6 +127,13 @@ struct flow_model {
     struct list *lists;
     size_t nlists, cap_lists;
     uint32_t free_list;
+    struct service *services;
+    struct assessors *pools;           /* [0] shared, then one per group with its own */
+    struct flow_level delayed;         /* medically fit patients in hospital beds */
+    struct pathway_stats pathways[4];
+    uint64_t fit_left, same_or_next_day;
+    double fit_to_leave;
+    bool discharge;                    /* some group has a discharge block */
     struct patient *patients;
     size_t npatients, cap_patients, live;
     uint32_t free_patient;
@@ -116,6 +156,13 @@ void theatres_start(struct flow_model *m);
 void theatres_reset(struct flow_model *m, double now);
 void elective_referral(struct flow_model *m, uint32_t id);
 
+/* discharge.c */
+void discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void discharge_destroy(struct flow_model *m);
+void discharge_reset(struct flow_model *m, double now);
+/* The patient's last ward stay has ended: it is medically fit, in its bed. */
+void discharge_fit(struct flow_model *m, uint32_t id);
+
 /* model.c: the patient moves that theatre.c shares */
 double model_now(const struct flow_model *m);
 uint32_t model_patient_new(struct flow_model *m, uint32_t group);
@@ -123,6 +170,10 @@ uint32_t model_next_step(struct flow_model *m, uint32_t id, uint32_t from);
 void model_take_bed(struct flow_model *m, uint32_t id, uint32_t ward);
 void model_start_stay(struct flow_model *m, uint32_t id);
 void model_leave(struct flow_model *m, uint32_t id);
+/* Leaves hospital (bed freed, stay recorded) but stays alive, for a community service. */
+void model_leave_hospital(struct flow_model *m, uint32_t id);
+void model_patient_free(struct flow_model *m, uint32_t id);
+void model_arrive(struct flow_model *m, uint32_t group);
 void model_drain(struct flow_model *m);
 
 #endif

@@ -5,6 +5,7 @@
 #include <flowsim/util.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 struct view {
@@ -38,14 +39,48 @@ static double sys_los(const struct view *v, size_t i)
 static double sys_p50(const struct view *v, size_t i) { return flow_hist_quantile(&v->m->los_hist, 0.50); }
 static double sys_p90(const struct view *v, size_t i) { return flow_hist_quantile(&v->m->los_hist, 0.90); }
 static double sys_p95(const struct view *v, size_t i) { return flow_hist_quantile(&v->m->los_hist, 0.95); }
+static double place_cost(const struct view *v, const struct service *s, const struct flow_level *l)
+{
+    return s->spec->cost_per_day * flow_level_mean(l, v->t, v->m->start) * v->days;
+}
+
+/* Beds, theatre lists, and assessments done in hospital. */
+static double hospital_cost(const struct view *v)
+{
+    const struct flow_model *m = v->m;
+    double cost = 0;
+    for (size_t k = 0; k < m->sc->nwards; k++)
+        cost += ward_cost(v, &m->wards[k], &m->wards[k].occ);
+    for (size_t k = 0; k < m->sc->ntheatres; k++)
+        cost += m->theatres[k].cost;
+    for (size_t g = 0; g < m->sc->ngroups; g++)
+        cost += m->groups[g].hospital_assessment_cost;
+    return cost;
+}
+
+/* Community places, and assessments done in the community. */
+static double community_cost(const struct view *v)
+{
+    const struct flow_model *m = v->m;
+    double cost = 0;
+    for (size_t k = 0; k < m->sc->ncommunity; k++)
+        cost += place_cost(v, &m->services[k], &m->services[k].occ);
+    for (size_t g = 0; g < m->sc->ngroups; g++)
+        cost += m->groups[g].community_assessment_cost;
+    return cost;
+}
+
 static double sys_cost(const struct view *v, size_t i)
 {
-    double cost = 0;
-    for (size_t k = 0; k < v->m->sc->nwards; k++)
-        cost += ward_cost(v, &v->m->wards[k], &v->m->wards[k].occ);
-    for (size_t k = 0; k < v->m->sc->ntheatres; k++)
-        cost += v->m->theatres[k].cost;
-    return ratio(cost, (double)v->m->departures);
+    return ratio(hospital_cost(v) + community_cost(v), (double)v->m->departures);
+}
+static double sys_hospital_cost(const struct view *v, size_t i)
+{
+    return ratio(hospital_cost(v), (double)v->m->departures);
+}
+static double sys_community_cost(const struct view *v, size_t i)
+{
+    return ratio(community_cost(v), (double)v->m->departures);
 }
 
 /* wards */
@@ -68,7 +103,10 @@ static double g_cost(const struct view *v, size_t i)
     double cost = 0;
     for (size_t k = 0; k < v->m->sc->nwards; k++)
         cost += ward_cost(v, &v->m->wards[k], &v->m->wards[k].by_group[i]);
-    return ratio(cost + G->theatre_cost, (double)G->departures);
+    for (size_t k = 0; k < v->m->sc->ncommunity; k++)
+        cost += place_cost(v, &v->m->services[k], &v->m->services[k].by_group[i]);
+    cost += G->theatre_cost + G->hospital_assessment_cost + G->community_assessment_cost;
+    return ratio(cost, (double)G->departures);
 }
 static double g_listed(const struct view *v, size_t i)
 {
@@ -82,6 +120,28 @@ static double g_within(const struct view *v, size_t i)
     return ratio((double)G->within_18_weeks, (double)G->operated);
 }
 #undef G
+
+/* discharge */
+static double d_delayed(const struct view *v, size_t i) { return flow_level_mean(&v->m->delayed, v->t, v->m->start); }
+static double d_fit_to_leave(const struct view *v, size_t i) { return ratio(v->m->fit_to_leave, (double)v->m->fit_left); }
+static double d_same_next(const struct view *v, size_t i)
+{
+    return ratio((double)v->m->same_or_next_day, (double)v->m->departures);
+}
+#define P (&v->m->pathways[i])
+static double p_left(const struct view *v, size_t i) { return (double)P->left / v->days; }
+static double p_fit_to_leave(const struct view *v, size_t i) { return ratio(P->fit_to_leave, (double)P->left); }
+static double p_readmit(const struct view *v, size_t i) { return (double)P->readmissions / v->days; }
+#undef P
+#define C (&v->m->services[i])
+static double c_occupied(const struct view *v, size_t i) { return flow_level_mean(&C->occ, v->t, v->m->start); }
+static double c_occupancy(const struct view *v, size_t i)
+{
+    return C->spec->capacity > 0 ? c_occupied(v, i) / C->spec->capacity : NAN;
+}
+static double c_wait(const struct view *v, size_t i) { return ratio(C->wait_sum, (double)C->entries); }
+static double c_queue(const struct view *v, size_t i) { return flow_level_mean(&C->queue, v->t, v->m->start); }
+#undef C
 
 /* theatres */
 #define T (&v->m->theatres[i])
@@ -116,6 +176,35 @@ static const struct metric system_metrics[] = {
     {"los_days_p95", "length of stay, days (95th centile)", sys_p95},
     {"cost_per_patient", "cost per patient", sys_cost},
 };
+static const struct metric cost_split_metrics[] = {
+    {"hospital_cost_per_patient", "hospital cost per patient", sys_hospital_cost},
+    {"community_cost_per_patient", "community cost per patient", sys_community_cost},
+};
+static const struct metric discharge_metrics[] = {
+    {"delayed_bed_days_per_day", "beds held by medically fit patients (delayed)", d_delayed},
+    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", d_fit_to_leave},
+    {"p_same_or_next_day", "left on admission day or the next (fraction)", d_same_next},
+};
+static const struct metric pathway_metrics[] = {
+    {"patients_per_day", "patients per day", p_left},
+    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", p_fit_to_leave},
+    {"readmissions_per_day", "readmissions per day", p_readmit},
+};
+static const struct metric community_metrics[] = {
+    {"mean_occupied", "places occupied (mean)", c_occupied},
+    {"occupancy", "occupancy (fraction of places)", c_occupancy},
+    {"mean_wait_days", "wait for a place, days (mean)", c_wait},
+    {"queue_in_hospital", "waiting for a place in a hospital bed (mean)", c_queue},
+};
+static const char *const pathway_names[4] = {"P0", "P1", "P2", "P3"};
+
+static bool any_discharge(const struct flow_scenario *s)
+{
+    for (size_t g = 0; g < s->ngroups; g++)
+        if (s->groups[g].discharge.enabled)
+            return true;
+    return false;
+}
 static const struct metric ward_metrics[] = {
     {"mean_occupied_beds", "beds occupied (mean)", w_occupied},
     {"occupancy", "occupancy (fraction of beds)", w_occupancy},
@@ -159,8 +248,19 @@ static void each(const struct flow_scenario *s,
                             const struct metric *mt),
                  void *arg)
 {
+    bool discharge = any_discharge(s);
     for (size_t k = 0; k < COUNT(system_metrics); k++)
         fn(arg, "system", NULL, 0, &system_metrics[k]);
+    for (size_t k = 0; (discharge || s->ncommunity) && k < COUNT(cost_split_metrics); k++)
+        fn(arg, "system", NULL, 0, &cost_split_metrics[k]);
+    for (size_t k = 0; discharge && k < COUNT(discharge_metrics); k++)
+        fn(arg, "discharge", NULL, 0, &discharge_metrics[k]);
+    for (size_t i = 0; discharge && i < 4; i++)
+        for (size_t k = 0; k < COUNT(pathway_metrics); k++)
+            fn(arg, "pathways", pathway_names[i], i, &pathway_metrics[k]);
+    for (size_t i = 0; i < s->ncommunity; i++)
+        for (size_t k = 0; k < COUNT(community_metrics); k++)
+            fn(arg, "community", s->community[i].name, i, &community_metrics[k]);
     for (size_t i = 0; i < s->nwards; i++)
         for (size_t k = 0; k < COUNT(ward_metrics); k++)
             fn(arg, "wards", s->wards[i].name, i, &ward_metrics[k]);

@@ -35,11 +35,11 @@ uint32_t model_patient_new(struct flow_model *m, uint32_t group)
     }
     m->live++;
     m->patients[id] = (struct patient){.group = group, .ward = NONE, .next = NONE, .first_bed = -1,
-                                       .referred = now(m)};
+                                       .fit = -1, .referred = now(m)};
     return id;
 }
 
-static void patient_free(struct flow_model *m, uint32_t id)
+void model_patient_free(struct flow_model *m, uint32_t id)
 {
     m->patients[id].next = m->free_patient;
     m->free_patient = id;
@@ -150,20 +150,27 @@ void model_drain(struct flow_model *m)
 
 /* ---- leaving -------------------------------------------------------------------------- */
 
-void model_leave(struct flow_model *m, uint32_t id)
+void model_leave_hospital(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
     if (p->ward != NONE)
         release_bed(m, p->ward, p->group);
+    p->ward = NONE;
     if (p->first_bed >= 0) {
-        double los = now(m) - p->first_bed;
+        double t = now(m), los = t - p->first_bed;
         m->departures++;
         g->departures++;
         g->los_sum += los;
         flow_hist_add(&m->los_hist, los);
+        m->same_or_next_day += floor(t) - floor(p->first_bed) <= 1;
     }
-    patient_free(m, id);
+}
+
+void model_leave(struct flow_model *m, uint32_t id)
+{
+    model_leave_hospital(m, id);
+    model_patient_free(m, id);
 }
 
 static void request_bed(struct flow_model *m, uint32_t id, uint32_t ward)
@@ -205,7 +212,10 @@ static void advance(struct flow_model *m, uint32_t id, uint32_t from)
     const struct flow_group_spec *s = m->groups[p->group].spec;
     uint32_t k = model_next_step(m, id, from);
     if (k >= s->nsteps) {
-        model_leave(m, id);
+        if (s->discharge.enabled && p->ward != NONE)
+            discharge_fit(m, id);
+        else
+            model_leave(m, id);
         return;
     }
     p->step = k;
@@ -247,6 +257,13 @@ static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
     model_drain(m);
 }
 
+/* An arrival that is not part of the group's own arrival process (a readmission). */
+void model_arrive(struct flow_model *m, uint32_t group)
+{
+    m->groups[group].arrivals++;
+    advance(m, model_patient_new(m, group), 0);
+}
+
 /* End of warm-up: every statistic starts again from here. */
 static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
 {
@@ -255,6 +272,7 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
     m->start = t;
     m->departures = 0;
     flow_hist_reset(&m->los_hist);
+    m->same_or_next_day = 0;
     for (size_t i = 0; i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
         flow_level_reset(&w->occ, t);
@@ -266,6 +284,7 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
         w->wait_sum = 0;
     }
     theatres_reset(m, t);
+    discharge_reset(m, t);
     for (size_t g = 0; g < m->sc->ngroups; g++) {
         m->groups[g].arrivals = m->groups[g].departures = 0;
         m->groups[g].los_sum = 0;
@@ -316,6 +335,7 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     for (size_t g = 0; g < s->ngroups; g++)
         group_init(&m->groups[g], &s->groups[g], s->seed, replication);
     theatres_create(m, s->seed, replication);
+    discharge_create(m, s->seed, replication);
     flow_hist_init(&m->los_hist);
     return m;
 }
@@ -327,6 +347,7 @@ void flow_model_destroy(struct flow_model *m)
     for (size_t i = 0; i < m->sc->nwards; i++)
         free(m->wards[i].by_group);
     theatres_destroy(m);
+    discharge_destroy(m);
     for (size_t g = 0; g < m->sc->ngroups; g++)
         group_fini(&m->groups[g]);
     flow_hist_fini(&m->los_hist);

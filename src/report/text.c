@@ -5,6 +5,7 @@
 
 #include <flow_config.h>
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* Four significant figures, never in exponent form. */
@@ -34,6 +35,20 @@ static void heading(FILE *f, const struct flow_metric_def *d, const struct flow_
             if (s->wards[i].name == d->entity)
                 fprintf(f, "\nWard %s (%d beds, %s when full)\n", d->entity, s->wards[i].beds,
                         s->wards[i].when_full == FLOW_WHEN_FULL_QUEUE ? "queue" : "divert");
+    } else if (strcmp(d->section, "discharge") == 0) {
+        fprintf(f, "\nDischarge\n");
+    } else if (strcmp(d->section, "pathways") == 0) {
+        static const char *const what[] = {"home", "home with support", "bed-based rehabilitation",
+                                           "care home"};
+        fprintf(f, "\nPathway %s (%s)\n", d->entity + 1, what[d->entity[1] - '0']);
+    } else if (strcmp(d->section, "community") == 0) {
+        for (size_t i = 0; i < s->ncommunity; i++)
+            if (s->community[i].name == d->entity) {
+                if (s->community[i].capacity > 0)
+                    fprintf(f, "\nCommunity service %s (%d places)\n", d->entity, s->community[i].capacity);
+                else
+                    fprintf(f, "\nCommunity service %s (unlimited places)\n", d->entity);
+            }
     } else if (strcmp(d->section, "theatres") == 0) {
         fprintf(f, "\nTheatre %s\n", d->entity);
     } else {
@@ -55,8 +70,10 @@ int flow_report_text(FILE *f, const struct flow_results *r)
     const struct flow_metric_def *prev = NULL;
     for (size_t i = 0; i < r->nmetrics; i++) {
         const struct flow_metric_def *d = &r->defs[i];
-        if (prev == NULL || strcmp(prev->section, d->section) != 0 || prev->entity != d->entity)
-            heading(f, d, s, i);
+        bool same_section = prev != NULL && strcmp(prev->section, d->section) == 0;
+        if (!same_section || prev->entity != d->entity)
+            if (!(same_section && strcmp(d->section, "system") == 0))
+                heading(f, d, s, i);
         prev = d;
         struct flow_summary sum;
         flow_results_summary(r, i, &sum);

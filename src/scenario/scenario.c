@@ -8,6 +8,25 @@
 #include <string.h>
 #include <sys/stat.h>
 
+void flow_discharge_copy(struct flow_discharge_spec *dst, const struct flow_discharge_spec *src)
+{
+    *dst = *src;
+    flow_dist_copy(&dst->assessment, &src->assessment);
+    for (int k = 0; k < 4; k++) {
+        flow_dist_copy(&dst->pathways[k].delay, &src->pathways[k].delay);
+        flow_dist_copy(&dst->pathways[k].readmit_after, &src->pathways[k].readmit_after);
+    }
+}
+
+void flow_discharge_fini(struct flow_discharge_spec *d)
+{
+    flow_dist_fini(&d->assessment);
+    for (int k = 0; k < 4; k++) {
+        flow_dist_fini(&d->pathways[k].delay);
+        flow_dist_fini(&d->pathways[k].readmit_after);
+    }
+}
+
 void flow_scenario_destroy(struct flow_scenario *s)
 {
     if (s == NULL)
@@ -22,6 +41,7 @@ void flow_scenario_destroy(struct flow_scenario *s)
         }
         free(grp->steps);
         free(grp->name);
+        flow_discharge_fini(&grp->discharge);
     }
     for (size_t i = 0; i < s->ntheatres; i++) {
         free(s->theatres[i].name);
@@ -30,6 +50,11 @@ void flow_scenario_destroy(struct flow_scenario *s)
         flow_dist_fini(&s->theatres[i].turnaround);
     }
     free(s->theatres);
+    for (size_t i = 0; i < s->ncommunity; i++) {
+        free(s->community[i].name);
+        flow_dist_fini(&s->community[i].stay);
+    }
+    free(s->community);
     free(s->wards);
     free(s->groups);
     free(s->name);

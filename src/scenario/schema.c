@@ -20,6 +20,17 @@ struct ctx {
     const char *dir;
     bool wards_bad;                    /* the ward list had errors: skip ward-name lookups */
     bool theatres_bad;                 /* likewise for theatres */
+    bool community_bad;                /* likewise for community services */
+    const struct ynode *discharge;     /* the scenario's discharge block, if any */
+    bool discharge_bad;
+    struct flow_discharge_spec discharge_default;
+    struct readmit_ref *refs;          /* readmission groups, resolved once groups are read */
+    size_t nrefs, cap_refs;
+};
+
+struct readmit_ref {
+    struct flow_pathway_spec *pathway;
+    const struct ynode *name;
 };
 
 struct field;
@@ -841,6 +852,220 @@ static void read_theatres(struct ctx *c, const struct ynode *n, void *dst, const
     c->theatres_bad = c->diag->errors != before;
 }
 
+/* ---- community services and discharge ------------------------------------------------ */
+
+/* A whole number of places or people, or "unlimited" (stored as 0). */
+static void read_capacity(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    if (n->kind == YN_SCALAR && strcmp(n->text, "unlimited") == 0) {
+        *(int *)dst = 0;
+        return;
+    }
+    long long v;
+    if (n->kind != YN_SCALAR || flow_parse_int(n->text, &v) != NULL || v < 1 || v > FLOW_MAX_CAPACITY) {
+        err(c, n, "'%s' must be a whole number from 1 to %d, or unlimited; found %s", f->key,
+            FLOW_MAX_CAPACITY, shown(n, b, sizeof b));
+        return;
+    }
+    *(int *)dst = (int)v;
+}
+
+static const struct field service_fields[] = {
+    {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_service_spec, name), NULL},
+    {"capacity", read_capacity, false, "unlimited", 0, 0, offsetof(struct flow_service_spec, capacity), NULL},
+    {"stay", read_dist, true, NULL, 0, 0, offsetof(struct flow_service_spec, stay), NULL},
+    {"cost_per_day", read_real, false, "0", 0, 1e9, offsetof(struct flow_service_spec, cost_per_day), NULL},
+};
+static const struct schema service_schema = SCHEMA("community service", service_fields);
+
+static void read_community(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_scenario *sc = c->sc;
+    size_t before = c->diag->errors;
+    sc->community = read_list(c, n, f->key, &service_schema, sizeof *sc->community,
+                              FLOW_MAX_SERVICES, &sc->ncommunity);
+    if (sc->community)
+        check_unique(c, n, "community service");
+    c->community_bad = c->diag->errors != before || sc->community == NULL;
+}
+
+static void read_service_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    *(int *)dst = -1;
+    if (!need_scalar(c, n, f->key, "the name of a community service") || c->community_bad)
+        return;
+    const char *names[FLOW_MAX_SERVICES];
+    for (size_t i = 0; i < c->sc->ncommunity; i++)
+        names[i] = c->sc->community[i].name;
+    if (c->sc->ncommunity == 0) {
+        err(c, n, "unknown community service '%s' (the scenario has no 'community' list)", n->text);
+        return;
+    }
+    *(int *)dst = lookup_name(c, n, "community service", names, c->sc->ncommunity);
+}
+
+struct readmit_in {
+    double p;
+    struct flow_dist after;
+    const struct ynode *group;
+};
+
+static const struct field readmit_fields[] = {
+    {"p", read_prob, true, NULL, 0, 1, offsetof(struct readmit_in, p), NULL},
+    {"after", read_dist, true, NULL, 0, 0, offsetof(struct readmit_in, after), NULL},
+    {"group", read_node, true, NULL, 0, 0, offsetof(struct readmit_in, group), NULL},
+};
+static const struct schema readmit_schema = SCHEMA("readmission", readmit_fields);
+
+struct pathway_in {
+    int pathway;
+    double share;
+    struct flow_dist delay;
+    int service;
+    const struct ynode *readmission;
+};
+
+static const struct field pathway_fields[] = {
+    {"pathway", read_int, true, NULL, 0, 3, offsetof(struct pathway_in, pathway), NULL},
+    {"share", read_prob, true, NULL, 0, 1, offsetof(struct pathway_in, share), NULL},
+    {"delay", read_dist_or_zero, false, NULL, 0, 0, offsetof(struct pathway_in, delay), NULL},
+    {"service", read_service_ref, false, NULL, 0, 0, offsetof(struct pathway_in, service), NULL},
+    {"readmission", read_node, false, NULL, 0, 0, offsetof(struct pathway_in, readmission), NULL},
+};
+static const struct schema pathway_schema = SCHEMA("pathway", pathway_fields);
+
+static void read_pathway(struct ctx *c, const struct ynode *n, struct flow_discharge_spec *d,
+                         bool *seen)
+{
+    struct pathway_in in = {.pathway = -1, .service = -1};
+    flow_dist_init(&in.delay, FLOW_DIST_FIXED, 0, 0, 0);
+    size_t before = c->diag->errors;
+    read_map(c, n, &pathway_schema, &in);
+    if (c->diag->errors != before || in.pathway < 0) {
+        flow_dist_fini(&in.delay);
+        return;
+    }
+    const struct ynode *num = ytree_get(n, "pathway");
+    if (seen[in.pathway])
+        err(c, num, "pathway %d is listed twice", in.pathway);
+    seen[in.pathway] = true;
+    if (in.pathway == 0 && ytree_get(n, "service"))
+        err(c, ytree_get(n, "service"), "pathway 0 is home with no new support: it takes no 'service'");
+    if (in.pathway > 0 && !ytree_get(n, "service") && !c->community_bad)
+        err(c, n, "pathway %d needs a 'service' (the community service it discharges to)", in.pathway);
+    if (in.pathway > 0 && ytree_get(n, "delay"))
+        err(c, ytree_get(n, "delay"), "'delay' is for pathway 0; pathways 1-3 wait for their "
+                                      "assessment and service");
+    struct flow_pathway_spec *pw = &d->pathways[in.pathway];
+    flow_dist_fini(&pw->delay);
+    pw->share = in.share;
+    pw->delay = in.delay;
+    pw->service = in.service;
+    if (in.readmission != NULL) {
+        struct readmit_in r = {0};
+        size_t b2 = c->diag->errors;
+        read_map(c, in.readmission, &readmit_schema, &r);
+        if (c->diag->errors == b2 && need_scalar(c, r.group, "group", "the name of a group")) {
+            pw->readmit_p = r.p;
+            flow_dist_fini(&pw->readmit_after);
+            pw->readmit_after = r.after;
+            flow_xgrow((void **)&c->refs, &c->cap_refs, c->nrefs + 1, sizeof *c->refs);
+            c->refs[c->nrefs++] = (struct readmit_ref){pw, r.group};
+        } else {
+            flow_dist_fini(&r.after);
+        }
+    }
+}
+
+static void read_pathways(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_discharge_spec *d = dst;
+    char b[80];
+    if (n->kind != YN_SEQ || n->n == 0 || n->n > 4) {
+        err(c, n, "'%s' must be a list of 1 to 4 pathways, such as - {pathway: 0, share: 0.6}; "
+                  "found %s", f->key, n->kind == YN_SEQ ? "a list of another length" : shown(n, b, sizeof b));
+        return;
+    }
+    bool seen[4] = {false};
+    size_t before = c->diag->errors;
+    for (size_t i = 0; i < n->n; i++)
+        read_pathway(c, n->kids[i], d, seen);
+    double total = 0;
+    for (int k = 0; k < 4; k++)
+        total += d->pathways[k].share;
+    if (c->diag->errors == before && fabs(total - 1) > 1e-6)
+        err(c, n, "pathway shares must add up to 1; they add up to %g", total);
+}
+
+static const char *const discharge_model_names[] = {"assess_in_hospital", "discharge_to_assess", NULL};
+
+static const struct field discharge_fields[] = {
+    {"model", read_enum, false, "assess_in_hospital", 0, 0, offsetof(struct flow_discharge_spec, model),
+     discharge_model_names},
+    {"assessment", read_dist_or_zero, false, NULL, 0, 0, offsetof(struct flow_discharge_spec, assessment), NULL},
+    {"assessment_capacity", read_capacity, false, "unlimited", 0, 0,
+     offsetof(struct flow_discharge_spec, assessment_capacity), NULL},
+    {"cost_per_assessment", read_real, false, "0", 0, 1e9,
+     offsetof(struct flow_discharge_spec, cost_per_assessment), NULL},
+    {"pathways", read_pathways, true, NULL, 0, 0, 0, NULL},
+};
+static const struct schema discharge_schema = SCHEMA("discharge", discharge_fields);
+
+static void discharge_init(struct flow_discharge_spec *d)
+{
+    memset(d, 0, sizeof *d);
+    flow_dist_init(&d->assessment, FLOW_DIST_FIXED, 0, 0, 0);
+    for (int k = 0; k < 4; k++) {
+        flow_dist_init(&d->pathways[k].delay, FLOW_DIST_FIXED, 0, 0, 0);
+        flow_dist_init(&d->pathways[k].readmit_after, FLOW_DIST_FIXED, 0, 0, 0);
+        d->pathways[k].service = -1;
+        d->pathways[k].readmit_group = -1;
+    }
+}
+
+static void read_discharge_into(struct ctx *c, const struct ynode *n, struct flow_discharge_spec *d)
+{
+    discharge_init(d);
+    d->enabled = true;
+    read_map(c, n, &discharge_schema, d);
+}
+
+static void read_top_discharge(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    size_t before = c->diag->errors;
+    c->discharge = n;
+    read_discharge_into(c, n, &c->discharge_default);
+    c->discharge_bad = c->diag->errors != before;
+}
+
+/* A group's discharge block overrides the scenario's key by key: a borrowed-node map of the
+ * scenario's pairs, each replaced by the group's where it has one, then the group's others. */
+static void read_group_discharge(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_group_spec *g = dst;
+    flow_discharge_fini(&g->discharge);
+    if (n->kind != YN_MAP || c->discharge == NULL || c->discharge->kind != YN_MAP) {
+        read_discharge_into(c, n, &g->discharge);
+        g->discharge.own_assessors = true;
+        return;
+    }
+    struct ynode merged = {.kind = YN_MAP, .src = n->src, .line = n->line, .col = n->col};
+    for (size_t i = 0; i + 1 < c->discharge->n; i += 2) {
+        const struct ynode *k = c->discharge->kids[i];
+        const struct ynode *v = ytree_get(n, k->text);
+        if (v == NULL) {
+            ytree_append(&merged, c->discharge->kids[i]);
+            ytree_append(&merged, c->discharge->kids[i + 1]);
+        }
+    }
+    for (size_t i = 0; i < n->n; i++)
+        ytree_append(&merged, n->kids[i]);
+    read_discharge_into(c, &merged, &g->discharge);
+    g->discharge.own_assessors = ytree_get(n, "assessment_capacity") != NULL;
+    free(merged.kids);      /* the nodes are borrowed */
+}
+
 struct arrivals_in {
     double rate, referrals;
     double by_hour[24], by_weekday[7];
@@ -901,6 +1126,7 @@ static const struct field group_fields[] = {
     {"route", read_route, true, NULL, 0, 0, 0, NULL},
     {"initial_waiting_list", read_int, false, "0", 0, FLOW_MAX_WAITING_LIST,
      offsetof(struct flow_group_spec, initial_waiting_list), NULL},
+    {"discharge", read_group_discharge, false, NULL, 0, 0, 0, NULL},
 };
 static const struct schema group_schema = SCHEMA("group", group_fields);
 
@@ -911,6 +1137,7 @@ static void read_groups(struct ctx *c, const struct ynode *n, void *dst, const s
                            &sc->ngroups);
     if (sc->groups)
         check_unique(c, n, "group");
+
 }
 
 /* wards come before groups so that routes can name them. */
@@ -925,6 +1152,8 @@ static const struct field top_fields[] = {
     {"seed", read_seed, false, "1", 0, 0, offsetof(struct flow_scenario, seed), NULL},
     {"wards", read_wards, true, NULL, 0, 0, 0, NULL},
     {"theatres", read_theatres, false, NULL, 0, 0, 0, NULL},
+    {"community", read_community, false, NULL, 0, 0, 0, NULL},
+    {"discharge", read_top_discharge, false, NULL, 0, 0, 0, NULL},
     {"groups", read_groups, true, NULL, 0, 0, 0, NULL},
 };
 static const struct schema top_schema = SCHEMA("the scenario", top_fields);
@@ -969,9 +1198,31 @@ static void check_group(struct ctx *c, const struct ynode *gn, const struct flow
         err(c, wl, "'initial_waiting_list' is for elective groups (with 'referrals')");
 }
 
+/* Readmissions come back through an emergency group's route. */
+static void resolve_readmissions(struct ctx *c)
+{
+    const char *names[FLOW_MAX_GROUPS];
+    for (size_t i = 0; i < c->sc->ngroups; i++)
+        names[i] = c->sc->groups[i].name;
+    for (size_t i = 0; i < c->nrefs; i++) {
+        int g = lookup_name(c, c->refs[i].name, "group", names, c->sc->ngroups);
+        if (g >= 0 && c->sc->groups[g].elective)
+            err(c, c->refs[i].name, "readmissions come back as emergency patients: group '%s' is "
+                                    "elective", c->sc->groups[g].name);
+        c->refs[i].pathway->readmit_group = g;
+    }
+}
+
 /* Checks that involve more than one key. */
 static void check_scenario(struct ctx *c, const struct ynode *root)
 {
+    resolve_readmissions(c);
+    /* Groups without a discharge block of their own take the scenario's, readmission groups
+     * resolved. */
+    const struct ynode *gl = ytree_get(root, "groups");
+    for (size_t i = 0; c->discharge != NULL && i < c->sc->ngroups; i++)
+        if (ytree_get(gl->kids[i], "discharge") == NULL)
+            flow_discharge_copy(&c->sc->groups[i].discharge, &c->discharge_default);
     const struct ynode *groups = ytree_get(root, "groups");
     for (size_t i = 0; i < c->sc->ngroups; i++)
         check_group(c, groups->kids[i], &c->sc->groups[i]);
@@ -995,8 +1246,8 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     if (rate * total <= FLOW_MAX_ARRIVALS && rate * total * reps > FLOW_MAX_TOTAL_ARRIVALS)
         err(c, at, "about %.3g arrivals over all replications; the limit is %.0e: use fewer "
                    "replications or a shorter horizon", rate * total * reps, FLOW_MAX_TOTAL_ARRIVALS);
-    double cells = reps * (7.0 + 7.0 * (double)sc->nwards + 11.0 * (double)sc->ntheatres +
-                           8.0 * (double)sc->ngroups);
+    double cells = reps * (24.0 + 7.0 * (double)sc->nwards + 11.0 * (double)sc->ntheatres +
+                           8.0 * (double)sc->ngroups + 4.0 * (double)sc->ncommunity);
     if (cells > FLOW_MAX_RESULT_VALUES)
         err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "
                    "keep; the limit is %.0e: use fewer replications", reps, sc->nwards,
@@ -1008,6 +1259,7 @@ bool schema_convert(const struct ynode *root, const char *dir, struct flow_scena
                     struct flow_diag *diag)
 {
     struct ctx c = {.diag = diag, .sc = sc, .dir = dir};
+    discharge_init(&c.discharge_default);
     size_t before = diag->errors;
     if (root->kind == YN_SCALAR && root->len == 0) {
         err(&c, root, "the scenario is empty; it needs at least name, horizon, wards and groups");
@@ -1016,5 +1268,7 @@ bool schema_convert(const struct ynode *root, const char *dir, struct flow_scena
     read_map(&c, root, &top_schema, sc);
     if (diag->errors == before)
         check_scenario(&c, root);
+    flow_discharge_fini(&c.discharge_default);
+    free(c.refs);
     return diag->errors == before;
 }
