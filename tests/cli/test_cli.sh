@@ -150,6 +150,25 @@ for k in ["waiting_list_size", "waiting_list_end", "wait_weeks", "wait_weeks_p92
 assert "waiting_list_size" not in d["groups"]["trauma"]
 PY
 
+# --- discharge pathways and community services: JSON paths ---
+expect_exit 0 "discharge json" -- "$FLOWSIM" run "$ROOT/scenarios/frailty-d2a.yaml" \
+    --replications 2 --set horizon=28d --set warmup=7d --format json
+python3 - "$TMP/out" <<'PY' && ok || bad "discharge and community JSON paths"
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = ["mean", "sd", "ci_low", "ci_high"]
+for k in ["delayed_bed_days_per_day", "fit_to_leave_days", "p_same_or_next_day"]:
+    assert list(d["discharge"][k]) == m, k
+for p in ["P0", "P1", "P2", "P3"]:
+    for k in ["patients_per_day", "fit_to_leave_days", "readmissions_per_day"]:
+        assert list(d["pathways"][p][k]) == m, (p, k)
+for c in ["reablement", "rehab_beds", "care_home"]:
+    for k in ["mean_occupied", "occupancy", "mean_wait_days", "queue_in_hospital"]:
+        assert list(d["community"][c][k]) == m, (c, k)
+for k in ["cost_per_patient", "hospital_cost_per_patient", "community_cost_per_patient"]:
+    assert list(d["system"][k]) == m, k
+PY
+
 # --- output files ---
 expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
 cmp -s "$TMP/r.json" "$TMP/a.json" && ok || bad "--output file differs from stdout"
