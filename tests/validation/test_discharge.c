@@ -87,6 +87,39 @@ START_TEST(d2a_frees_beds_by_littles_law)
 }
 END_TEST
 
+/* The issue's case exactly: 10 discharges a day, half on pathways 1-3, a fixed 2-day
+ * assessment, unlimited community places. Under D2A the assessment leaves the hospital, so
+ * 5 a day x 2 days = 10 fewer beds are occupied. Both runs use the same random numbers, so
+ * the difference is measured replication by replication (paired). */
+START_TEST(d2a_frees_ten_beds_at_ten_discharges_a_day)
+{
+    const char *text =
+        "name: Ten a day\nhorizon: 1000d\nwarmup: 50d\nreplications: 20\nseed: 10\n"
+        "wards:\n  - {name: Ward, beds: 1000}\n"
+        "community:\n  - {name: reablement, stay: {dist: exponential, mean: 14d}}\n"
+        "  - {name: rehab, stay: {dist: lognormal, mean: 20d, sd: 8d}}\n"
+        "discharge:\n  model: assess_in_hospital\n  assessment: {dist: fixed, value: 2d}\n"
+        "  pathways:\n    - {pathway: 0, share: 0.5}\n    - {pathway: 1, share: 0.3, service: reablement}\n"
+        "    - {pathway: 2, share: 0.2, service: rehab}\n"
+        "groups:\n  - name: all\n    arrivals: {rate: 10/d}\n"
+        "    route:\n      - {ward: Ward, stay: {dist: gamma, mean: 4d, sd: 2d}}\n";
+    const char *d2a_set[] = {"discharge.model=discharge_to_assess"};
+    struct flow_results aih = run(text, NULL, 0), d2a = run(text, d2a_set, 1);
+    long k = flow_results_find(&aih, "wards.Ward.mean_occupied_beds");
+    double diff[20];
+    for (size_t r = 0; r < 20; r++)
+        diff[r] = aih.values[r * aih.nmetrics + (size_t)k] - d2a.values[r * d2a.nmetrics + (size_t)k];
+    struct flow_summary s;
+    flow_summary_compute(&s, diff, 20, 1);
+    double h = flow_ci_halfwidth(s.sd, s.n, 0.999);
+    ck_assert_msg(fabs(s.mean - 10) <= h, "beds freed %g (+- %g), theory 10", s.mean, h);
+    ck_assert_msg(h < 0.5, "interval %g too wide", h);
+    expect_theory(&aih, "wards.Ward.mean_occupied_beds", 10 * (4 + 0.5 * 2), 0.02);
+    flow_results_fini(&aih);
+    flow_results_fini(&d2a);
+}
+END_TEST
+
 START_TEST(readmissions_at_their_rate)
 {
     struct flow_results r = run(little, NULL, 0);
@@ -155,6 +188,7 @@ static Suite *make_suite(void)
     TCase *tc = tcase_create("exact");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, d2a_frees_beds_by_littles_law);
+    tcase_add_test(tc, d2a_frees_ten_beds_at_ten_discharges_a_day);
     tcase_add_test(tc, readmissions_at_their_rate);
     tcase_add_test(tc, wait_for_service_is_erlang_c);
     tcase_add_test(tc, full_service_backs_up_the_hospital);
