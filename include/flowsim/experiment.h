@@ -33,6 +33,85 @@ void flow_results_summary(const struct flow_results *r, size_t metric, struct fl
 /* Index of the metric at a dotted path such as "wards.AMU.p_wait", or -1. */
 long flow_results_find(const struct flow_results *r, const char *path);
 
+/* A dotted path for a metric, e.g. "wards.AMU.p_wait"; the caller frees it. */
+char *flow_metric_path(const struct flow_metric_def *d);
+
+/* ---- paired comparison ---- */
+
+/* Base and what-if run with the same seed and replications (the caller loads the what-if
+ * with the base's), so each replication uses the same random streams for the same purposes:
+ * common random numbers. Differences are what-if minus base, replication by replication. */
+struct flow_comparison {
+    struct flow_results base, whatif;
+    size_t n;              /* metrics present in both */
+    size_t *ib, *iw;       /* their indices in base and what-if */
+};
+
+int flow_compare_run(const struct flow_scenario *base, const struct flow_scenario *whatif,
+                     const struct flow_run_options *o, struct flow_comparison *out);
+void flow_comparison_fini(struct flow_comparison *c);
+/* Summaries of common metric k: base, what-if, and the paired differences. */
+void flow_comparison_summary(const struct flow_comparison *c, size_t k, struct flow_summary *base,
+                             struct flow_summary *whatif, struct flow_summary *diff);
+
+/* ---- sweeps ---- */
+
+/* One varied parameter: a path and its values (text, as for --set). */
+struct flow_vary {
+    char *path;
+    char **values;
+    size_t nvalues;
+};
+
+/* Parses "PATH=FROM:TO:STEP" (inclusive; the numbers may share a unit suffix, as in
+ * 1d:3d:0.5d) or "PATH=A,B,C". Returns 0, or -1 with a sentence in why. */
+int flow_vary_parse(const char *spec, struct flow_vary *out, char *why, size_t len);
+void flow_vary_fini(struct flow_vary *v);
+/* Number of grid points; 0 if it would exceed max. */
+size_t flow_sweep_points(const struct flow_vary *v, size_t n, size_t max);
+/* The values of point p (0-based; the first parameter varies slowest), borrowed. */
+void flow_sweep_point(const struct flow_vary *v, size_t n, size_t p, const char **values);
+
+/* ---- capacity sizing ---- */
+
+struct flow_target {
+    char *metric;          /* dotted path */
+    bool at_most;          /* <= (true) or >= */
+    double value;
+};
+
+/* Parses "PATH <= VALUE" or "PATH >= VALUE". Returns 0 or -1 with a sentence in why. */
+int flow_target_parse(const char *text, struct flow_target *t, char *why, size_t len);
+void flow_target_fini(struct flow_target *t);
+
+struct flow_size_eval {
+    long value;
+    bool meets;                          /* every target met, with its whole 95% CI */
+    struct flow_scenario *scenario;      /* owned */
+    struct flow_results results;         /* owned */
+};
+
+struct flow_size_result {
+    char *parameter;                     /* owned copy of the path */
+    bool found;
+    long answer;                         /* the smallest value that meets every target */
+    struct flow_size_eval *evals;        /* in order of value */
+    size_t nevals;
+    const struct flow_target *targets;   /* borrowed */
+    size_t ntargets;
+};
+
+/* Finds the smallest whole value of `param` (in [lo, hi]) for which every target holds with
+ * its whole confidence interval on the good side, assuming more is better (monotone). It
+ * starts from an Erlang bound where one applies (ward beds: just above the offered load) and
+ * searches outwards by doubling steps, then by halving. Returns 0; FLOW_E_* from a run; or a
+ * positive count of diagnostics (a bad scenario, value or metric). */
+int flow_size_run(const char *path, const char *const *sets, size_t nsets, const char *param,
+                  long lo, long hi, const struct flow_target *targets, size_t ntargets,
+                  const struct flow_run_options *o, struct flow_size_result *out,
+                  struct flow_diag *diag);
+void flow_size_fini(struct flow_size_result *r);
+
 /* The self-test: scenarios with closed-form answers, shipped in the binary. */
 struct flow_selftest_case {
     const char *name;

@@ -13,6 +13,19 @@ int flow_report_text(FILE *f, const struct flow_results *r);
 int flow_report_json(FILE *f, const struct flow_results *r);
 int flow_report_write(FILE *f, const struct flow_results *r, enum flow_format format);
 
+/* Paired comparison: text says which differences are significant; JSON puts
+ * {"base", "whatif", "diff"} at every metric's path. */
+int flow_report_compare_text(FILE *f, const struct flow_comparison *c);
+int flow_report_compare_json(FILE *f, const struct flow_comparison *c);
+
+/* Capacity sizing: {"parameter", "answer", "evaluated": [{"value", "meets", "metrics"}]}. */
+int flow_report_size_json(FILE *f, const struct flow_size_result *r);
+int flow_report_size_text(FILE *f, const struct flow_size_result *r);
+
+/* CSV (RFC 4180 quoting; numbers with 12 significant digits; undefined values empty). */
+void flow_csv_field(FILE *f, const char *text);
+void flow_csv_number(FILE *f, double x);
+
 /* Writes `path` through a temporary file in the same directory, fsync and rename, so that a
  * reader never sees a half-written file. On failure returns FLOW_E_IO with a sentence in why. */
 typedef int (*flow_write_fn)(FILE *f, const void *arg);

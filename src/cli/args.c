@@ -61,6 +61,32 @@ static int add_set(struct cli_opts *o, const char *set, const char *cmd)
     return EXIT_OK;
 }
 
+/* --vary, --target or --metrics (with or without "=VALUE"), or NULL. */
+static const char *list_option(const char *a)
+{
+    static const char *const names[] = {"--vary", "--target", "--metrics"};
+    for (int k = 0; k < 3; k++)
+        if (is(a, names[k]))
+            return names[k];
+    return NULL;
+}
+
+static void append(const char ***list, size_t *n, const char *v)
+{
+    *list = flow_xrealloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = v;
+}
+
+static bool takes(const struct cli_opts *o, const char *option)
+{
+    const char *c = o->command;
+    if (strcmp(option, "--vary") == 0)
+        return strcmp(c, "sweep") == 0 || strcmp(c, "size") == 0;
+    if (strcmp(option, "--target") == 0)
+        return strcmp(c, "size") == 0;
+    return strcmp(c, "sweep") == 0;        /* --metrics, --resume */
+}
+
 static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
 {
     const char *a = argv[*i], *v, *cmd = o->command;
@@ -106,6 +132,18 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         free(*slot);
         *slot = flow_xasprintf("%s=%ld", reps ? "replications" : "seed", n);
         return add_set(o, *slot, cmd);
+    } else if (list_option(a) != NULL && takes(o, list_option(a))) {
+        const char *name = list_option(a);
+        if ((v = value_of(argc, argv, i, name, cmd)) == NULL)
+            return EXIT_USAGE;
+        if (a[2] == 'v')
+            append(&o->varies, &o->nvaries, v);
+        else if (a[2] == 't')
+            append(&o->targets, &o->ntargets, v);
+        else
+            o->metrics = v;
+    } else if (strcmp(a, "--resume") == 0 && takes(o, "--resume")) {
+        o->resume = true;
     } else {
         return cli_usage_error(cmd, "unknown option '%s'", a);
     }
@@ -125,6 +163,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
                 return rc;
         } else if (o->scenario == NULL) {
             o->scenario = a;
+        } else if (o->scenario2 == NULL && strcmp(o->command, "compare") == 0) {
+            o->scenario2 = a;
         } else {
             return cli_usage_error(o->command, "one scenario at a time; found '%s' after '%s'", a,
                                    o->scenario);
@@ -135,6 +175,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 
 void cli_opts_fini(struct cli_opts *o)
 {
+    free(o->varies);
+    free(o->targets);
     free(o->sets);
     free(o->owned[0]);
     free(o->owned[1]);

@@ -27,6 +27,13 @@ struct cli_opts {
     bool quiet;
     bool help;
     char *owned[2];                /* strings made for --replications and --seed */
+    const char *scenario2;         /* compare: the what-if file */
+    const char **varies;           /* sweep, size: --vary */
+    size_t nvaries;
+    const char **targets;          /* size: --target */
+    size_t ntargets;
+    const char *metrics;           /* sweep: --metrics */
+    bool resume;                   /* sweep: --resume */
 };
 
 /* Parses argv after the command name. Returns EXIT_OK or EXIT_USAGE (message printed). */
@@ -40,6 +47,19 @@ struct flow_scenario *cli_load(const struct cli_opts *o);
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_size(int argc, char **argv);
+
+/* A progress line on stderr when it is a terminal (and not --quiet); nothing otherwise. */
+struct progress {
+    bool on;
+    const char *what;
+    double start;
+};
+void progress_init(struct progress *p, const struct cli_opts *o, const char *what);
+void progress_update(void *arg, size_t done, size_t total);
+void progress_end(struct progress *p);
 int cli_help(const char *command);
 
 #endif

@@ -16,13 +16,20 @@ static const char *const usage_text =
     "                     built-in example hospital)\n"
     "  validate SCENARIO  check a scenario without running it\n"
     "  selftest           check the engine against closed-form queueing results\n"
+    "  compare BASE [WHATIF] [--set ...]\n"
+    "                     paired comparison with common random numbers\n"
+    "  sweep SCENARIO --vary PATH=VALUES... --output DIR\n"
+    "                     run a grid of parameter values to CSV files\n"
+    "  size SCENARIO --vary PATH --target 'METRIC <= VALUE'\n"
+    "                     find the smallest capacity that meets the targets\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
     "  -h, --help         show this help\n"
     "  --version          print the version\n"
     "\n"
-    "exit codes: 0 ok, 1 selftest failure, 2 bad command line, 3 bad scenario,\n"
+    "exit codes: 0 ok, 1 selftest failure or no size meets the target, 2 bad command\n"
+    "            line, 3 bad scenario,\n"
     "            4 run or output failed\n";
 
 static const char *const run_text =
@@ -54,6 +61,45 @@ static const char *const validate_text =
     "Checks a scenario (and overrides) without running it. Prints every error found as\n"
     "FILE:LINE:COLUMN: error: WHAT and exits 3, or prints a one-line summary and exits 0.\n";
 
+static const char *const compare_text =
+    "usage: flowsim compare BASE.yaml [WHATIF.yaml] [--set PATH=VALUE]... [OPTIONS]\n"
+    "\n"
+    "Runs a base scenario and a what-if with common random numbers (the what-if takes the\n"
+    "base's seed and replications) and reports, for every metric, base, what-if, the\n"
+    "difference (what-if - base) and its 95% confidence interval from the paired\n"
+    "replications; '*' marks a significant difference. The what-if is WHATIF.yaml with the\n"
+    "--set overrides, or BASE.yaml with them.\n"
+    "\n"
+    "options: --replications N, --seed N (both scenarios), --format text|json,\n"
+    "         -o/--output FILE, --threads N, -q/--quiet\n";
+
+static const char *const sweep_text =
+    "usage: flowsim sweep SCENARIO --vary PATH=VALUES [--vary ...] --output DIR [OPTIONS]\n"
+    "\n"
+    "Runs every point of the grid of --vary values (FROM:TO:STEP inclusive, numbers with an\n"
+    "optional common unit such as 1d:3d:0.5d; or a comma list A,B,C) and writes\n"
+    "DIR/runs.csv (point, replication, parameters, metrics) and DIR/summary.csv (parameters,\n"
+    "METRIC_mean, METRIC_ci_low, METRIC_ci_high). Metric columns are named by JSON path.\n"
+    "Each finished point is appended and synced to disk; after a crash or kill, the same\n"
+    "command with --resume finishes the files exactly as an uninterrupted run would.\n"
+    "\n"
+    "options:\n"
+    "  --metrics LIST     comma-separated metric paths or sections (wards.AMU) to keep\n"
+    "  --resume           continue an interrupted sweep in --output DIR\n"
+    "  --set, --replications N, --seed N, --threads N, -q/--quiet as for run\n";
+
+static const char *const size_text =
+    "usage: flowsim size SCENARIO --vary PATH[=FROM:TO] --target 'METRIC <= VALUE'... [OPTIONS]\n"
+    "\n"
+    "Finds the smallest whole value of PATH (beds, places, assessors ...) for which every\n"
+    "target holds with its whole 95% confidence interval on the good side ('<=' or '>='),\n"
+    "assuming more capacity is never worse. It starts from an Erlang bound where one applies\n"
+    "(ward beds: just above the offered load) and searches outwards, then bisects. Exits 1\n"
+    "when no value in FROM:TO (default 1:100000) meets every target.\n"
+    "\n"
+    "options: --set, --replications N, --seed N, --format text|json, -o/--output FILE,\n"
+    "         --threads N, -q/--quiet\n";
+
 static const char *const selftest_text =
     "usage: flowsim selftest [--threads N]\n"
     "\n"
@@ -67,6 +113,9 @@ int cli_help(const char *command)
                        : strcmp(command, "run") == 0      ? run_text
                        : strcmp(command, "validate") == 0 ? validate_text
                        : strcmp(command, "selftest") == 0 ? selftest_text
+                       : strcmp(command, "compare") == 0  ? compare_text
+                       : strcmp(command, "sweep") == 0    ? sweep_text
+                       : strcmp(command, "size") == 0     ? size_text
                        : strcmp(command, "help") == 0     ? usage_text
                                                           : NULL;
     if (text == NULL)
@@ -98,6 +147,12 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "selftest") == 0)
         return cmd_selftest(argc - 2, argv + 2);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 2, argv + 2);
+    if (strcmp(cmd, "size") == 0)
+        return cmd_size(argc - 2, argv + 2);
     if (cmd[0] == '-')
         return cli_usage_error(NULL, "unknown option '%s'", cmd);
     return cli_usage_error(NULL, "unknown command '%s'", cmd);

@@ -105,12 +105,16 @@ void flow_results_summary(const struct flow_results *r, size_t metric, struct fl
     flow_summary_compute(out, r->values + metric, r->nreps, r->nmetrics);
 }
 
+char *flow_metric_path(const struct flow_metric_def *d)
+{
+    return d->entity ? flow_xasprintf("%s.%s.%s", d->section, d->entity, d->key)
+                     : flow_xasprintf("%s.%s", d->section, d->key);
+}
+
 long flow_results_find(const struct flow_results *r, const char *path)
 {
     for (size_t i = 0; i < r->nmetrics; i++) {
-        const struct flow_metric_def *d = &r->defs[i];
-        char *p = d->entity ? flow_xasprintf("%s.%s.%s", d->section, d->entity, d->key)
-                            : flow_xasprintf("%s.%s", d->section, d->key);
+        char *p = flow_metric_path(&r->defs[i]);
         int same = strcmp(p, path) == 0;
         free(p);
         if (same)

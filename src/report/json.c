@@ -56,14 +56,69 @@ static json_t *build(const struct flow_results *r)
     return root;
 }
 
-int flow_report_json(FILE *f, const struct flow_results *r)
+static int dump(FILE *f, json_t *root)
 {
-    json_t *root = build(r);
     int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
     if (rc != 0 || fputc('\n', f) == EOF)
         return FLOW_E_IO;
     return 0;
+}
+
+int flow_report_compare_json(FILE *f, const struct flow_comparison *c)
+{
+    const struct flow_scenario *b = c->base.scenario, *w = c->whatif.scenario;
+    json_t *root = json_object(), *names = json_object();
+    json_object_set_new(names, "base", json_string(b->name));
+    json_object_set_new(names, "whatif", json_string(w->name));
+    json_object_set_new(root, "scenario", names);
+    json_object_set_new(root, "seed", json_integer((json_int_t)b->seed));
+    json_object_set_new(root, "replications", json_integer((json_int_t)c->base.nreps));
+    json_object_set_new(root, "horizon_days", json_real(b->horizon_days));
+    json_object_set_new(root, "warmup_days", json_real(b->warmup_days));
+    json_object_set_new(root, "flowsim_version", json_string(FLOW_VERSION));
+    for (size_t k = 0; k < c->n; k++) {
+        struct flow_summary sb, sw, sd;
+        flow_comparison_summary(c, k, &sb, &sw, &sd);
+        json_t *o = json_object();
+        json_object_set_new(o, "base", metric_object(&sb));
+        json_object_set_new(o, "whatif", metric_object(&sw));
+        json_object_set_new(o, "diff", metric_object(&sd));
+        const struct flow_metric_def *d = &c->base.defs[c->ib[k]];
+        json_object_set_new(slot(root, d), d->key, o);
+    }
+    return dump(f, root);
+}
+
+int flow_report_json(FILE *f, const struct flow_results *r)
+{
+    json_t *root = build(r);
+    return dump(f, root);
+}
+
+int flow_report_size_json(FILE *f, const struct flow_size_result *r)
+{
+    json_t *root = json_object(), *evals = json_array();
+    json_object_set_new(root, "parameter", json_string(r->parameter));
+    json_object_set_new(root, "answer", r->found ? json_integer(r->answer) : json_null());
+    for (size_t i = 0; i < r->nevals; i++) {
+        const struct flow_size_eval *e = &r->evals[i];
+        json_t *o = json_object(), *metrics = json_object();
+        json_object_set_new(o, "value", json_integer(e->value));
+        json_object_set_new(o, "meets", json_boolean(e->meets));
+        for (size_t t = 0; t < r->ntargets; t++) {
+            struct flow_summary sum;
+            long k = flow_results_find(&e->results, r->targets[t].metric);
+            if (k < 0 || json_object_get(metrics, r->targets[t].metric))
+                continue;
+            flow_results_summary(&e->results, (size_t)k, &sum);
+            json_object_set_new(metrics, r->targets[t].metric, metric_object(&sum));
+        }
+        json_object_set_new(o, "metrics", metrics);
+        json_array_append_new(evals, o);
+    }
+    json_object_set_new(root, "evaluated", evals);
+    return dump(f, root);
 }
 
 int flow_report_write(FILE *f, const struct flow_results *r, enum flow_format format)

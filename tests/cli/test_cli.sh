@@ -169,6 +169,71 @@ for k in ["cost_per_patient", "hospital_cost_per_patient", "community_cost_per_p
     assert list(d["system"][k]) == m, k
 PY
 
+# --- compare: a scenario against itself differs by exactly zero ---
+expect_exit 0 "compare with itself" -- "$FLOWSIM" compare "$S" "$S" --replications 3 --format json
+python3 - "$TMP/out" <<'PY' && ok || bad "self-comparison is not exactly zero"
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = 0
+def walk(o):
+    global n
+    if isinstance(o, dict) and "diff" in o:
+        assert o["diff"]["mean"] in (0, None) and o["diff"]["sd"] in (0, None), o
+        assert o["base"] == o["whatif"]
+        n += 1
+    elif isinstance(o, dict):
+        for v in o.values():
+            walk(v)
+walk(d)
+assert n > 20
+PY
+expect_exit 0 "compare a what-if" -- "$FLOWSIM" compare "$S" --set wards.AMU.beds=40 --replications 3 --set horizon=60d
+grep -q 'differences are significant' "$TMP/out" && ok || bad "compare text report"
+expect_exit 2 "compare without a what-if" -- "$FLOWSIM" compare "$S"
+
+# --- sweep: killed midway and resumed, the files are those of an uninterrupted run ---
+SW=(sweep "$S" --vary wards.AMU.beds=30:41:1 --vary groups.emergency_surgical.arrivals.rate=5/d,6/d
+    --replications 3 --set horizon=1500d --threads 2 --quiet)
+expect_exit 0 "sweep" -- "$FLOWSIM" "${SW[@]}" --output "$TMP/sweep-a"
+[ "$(wc -l <"$TMP/sweep-a/summary.csv")" = 25 ] && ok || bad "sweep summary rows"
+[ "$(wc -l <"$TMP/sweep-a/runs.csv")" = 73 ] && ok || bad "sweep runs rows"
+head -1 "$TMP/sweep-a/runs.csv" | grep -q '^point,replication,wards.AMU.beds,groups.emergency_surgical.arrivals.rate,system.arrivals_per_day,' \
+    && ok || bad "runs.csv header"
+head -1 "$TMP/sweep-a/summary.csv" | grep -q '^wards.AMU.beds,groups.emergency_surgical.arrivals.rate,system.arrivals_per_day_mean,system.arrivals_per_day_ci_low,' \
+    && ok || bad "summary.csv header"
+"$FLOWSIM" "${SW[@]}" --output "$TMP/sweep-b" &
+pid=$!
+for _ in $(seq 500); do
+    [ "$(cat "$TMP/sweep-b/summary.csv" 2>/dev/null | wc -l)" -ge 4 ] && break
+    sleep 0.01
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+expect_exit 0 "sweep --resume" -- "$FLOWSIM" "${SW[@]}" --output "$TMP/sweep-b" --resume
+cmp -s "$TMP/sweep-a/runs.csv" "$TMP/sweep-b/runs.csv" && cmp -s "$TMP/sweep-a/summary.csv" "$TMP/sweep-b/summary.csv" \
+    && ok || bad "resumed sweep differs from an uninterrupted one"
+head -c 3000 "$TMP/sweep-a/runs.csv" >"$TMP/sweep-b/runs.csv"       # a torn write
+expect_exit 0 "sweep --resume after a torn write" -- "$FLOWSIM" "${SW[@]}" --output "$TMP/sweep-b" --resume
+cmp -s "$TMP/sweep-a/runs.csv" "$TMP/sweep-b/runs.csv" && cmp -s "$TMP/sweep-a/summary.csv" "$TMP/sweep-b/summary.csv" \
+    && ok || bad "sweep resumed after a torn write differs"
+expect_exit 2 "sweep into a used directory" -- "$FLOWSIM" "${SW[@]}" --output "$TMP/sweep-a"
+expect_exit 2 "resume another sweep" -- "$FLOWSIM" sweep "$S" --vary wards.AMU.beds=30:31:1 --output "$TMP/sweep-a" --resume
+expect_exit 3 "sweep with an invalid point" -- "$FLOWSIM" sweep "$S" --vary wards.AMU.beds=-1:1:1 --output "$TMP/sweep-c"
+[ ! -e "$TMP/sweep-c/runs.csv" ] && ok || bad "an invalid sweep wrote files"
+expect_exit 2 "sweep with a bad range" -- "$FLOWSIM" sweep "$S" --vary wards.AMU.beds=5:1:1 --output "$TMP/sweep-c"
+
+# --- size: Erlang C says 22 beds for p_wait <= 0.3 at 18 a day, 25 for p_wait <= 0.1 ---
+EC="$ROOT/scenarios/erlang-c.yaml"
+expect_exit 0 "size p_wait <= 0.3" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.3' --format json
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['answer'] == 22 and d['parameter'] == 'wards.Ward.beds', d['answer']" "$TMP/out" \
+    && ok || bad "size answer for p_wait <= 0.3 is not 22"
+expect_exit 0 "size p_wait <= 0.1" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.1' --format json
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['answer'] == 25, d['answer']" "$TMP/out" \
+    && ok || bad "size answer for p_wait <= 0.1 is not 25"
+expect_exit 1 "size with no answer in range" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds=10:15 --target 'wards.Ward.p_wait <= 0.3'
+expect_exit 2 "size with a bad target" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait < 0.3'
+expect_exit 3 "size with an unknown metric" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wiat <= 0.3'
+
 # --- output files ---
 expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
 cmp -s "$TMP/r.json" "$TMP/a.json" && ok || bad "--output file differs from stdout"

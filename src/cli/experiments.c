@@ -1,0 +1,611 @@
+/* experiments.c - the compare, sweep and size subcommands, and the progress line. */
+#include "cli.h"
+
+#include <flowsim/error.h>
+#include <flowsim/experiment.h>
+#include <flowsim/util.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- progress ------------------------------------------------------------------------- */
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+void progress_init(struct progress *p, const struct cli_opts *o, const char *what)
+{
+    p->on = !o->quiet && isatty(STDERR_FILENO);
+    p->what = what;
+    p->start = seconds();
+}
+
+void progress_update(void *arg, size_t done, size_t total)
+{
+    struct progress *p = arg;
+    if (!p->on)
+        return;
+    double t = seconds() - p->start, rate = t > 0 ? (double)done / t : 0;
+    double left = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r%s %zu/%zu, %.1f/s, %.0f s left   ", p->what, done, total, rate, left);
+    fflush(stderr);
+}
+
+void progress_end(struct progress *p)
+{
+    if (p->on)
+        fprintf(stderr, "\r\033[K");
+}
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+static int begin(int argc, char **argv, const char *command, struct cli_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->command = command;
+    return cli_parse(argc, argv, o);
+}
+
+static int finish(struct cli_opts *o, int rc)
+{
+    cli_opts_fini(o);
+    return rc;
+}
+
+static struct flow_scenario *load(const char *path, const char *const *sets, size_t nsets)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_file(path, sets, nsets, &d);
+    for (size_t i = 0; i < d.count; i++)
+        fprintf(stderr, "%s\n", d.lines[i]);
+    if (d.errors > d.count)
+        fprintf(stderr, "flowsim: %zu more errors not shown\n", d.errors - d.count);
+    flow_diag_fini(&d);
+    return s;
+}
+
+static void print_diag(struct flow_diag *d)
+{
+    for (size_t i = 0; i < d->count; i++)
+        fprintf(stderr, "%s\n", d->lines[i]);
+}
+
+/* The --replications and --seed shorthands, which apply to every scenario of a command. */
+static size_t shorthand_sets(const struct cli_opts *o, const char **out)
+{
+    size_t n = 0;
+    for (int k = 0; k < 2; k++)
+        if (o->owned[k])
+            out[n++] = o->owned[k];
+    return n;
+}
+
+/* ---- compare -------------------------------------------------------------------------- */
+
+static int write_compare(FILE *f, const void *arg, enum flow_format format)
+{
+    return format == FLOW_FORMAT_JSON ? flow_report_compare_json(f, arg) : flow_report_compare_text(f, arg);
+}
+static int compare_json(FILE *f, const void *arg) { return write_compare(f, arg, FLOW_FORMAT_JSON); }
+static int compare_text(FILE *f, const void *arg) { return write_compare(f, arg, FLOW_FORMAT_TEXT); }
+
+static int emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg)
+{
+    flow_write_fn fn = o->format == FLOW_FORMAT_JSON ? json : text;
+    if (o->output == NULL) {
+        if (fn(stdout, arg) != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "flowsim: error: cannot write the report to standard output\n");
+            return EXIT_RUNTIME;
+        }
+        return EXIT_OK;
+    }
+    char why[512];
+    if (flow_output_atomic(o->output, fn, arg, why, sizeof why) != 0) {
+        fprintf(stderr, "flowsim: error: %s\n", why);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = begin(argc, argv, "compare", &o);
+    if (rc == EXIT_OK && !o.help && o.scenario == NULL)
+        rc = cli_usage_error("compare", "compare needs BASE.yaml and WHATIF.yaml, or BASE.yaml --set ...");
+    if (rc == EXIT_OK && !o.help && o.scenario2 == NULL && o.nsets == shorthand_sets(&o, (const char *[2]){0}))
+        rc = cli_usage_error("compare", "compare needs a what-if: a second scenario or --set overrides");
+    if (rc != EXIT_OK || o.help)
+        return finish(&o, rc != EXIT_OK ? rc : cli_help("compare"));
+    const char *base_sets[2];
+    struct flow_scenario *base = load(o.scenario, base_sets, shorthand_sets(&o, base_sets));
+    if (base == NULL)
+        return finish(&o, EXIT_SCENARIO);
+    /* The what-if runs with the base's seed and replications: common random numbers. */
+    const char **sets = flow_xcalloc(o.nsets + 2, sizeof *sets);
+    memcpy(sets, o.sets, o.nsets * sizeof *sets);
+    char *seed = flow_xasprintf("seed=%llu", (unsigned long long)base->seed);
+    char *reps = flow_xasprintf("replications=%d", base->replications);
+    sets[o.nsets] = seed;
+    sets[o.nsets + 1] = reps;
+    struct flow_scenario *whatif = load(o.scenario2 ? o.scenario2 : o.scenario, sets, o.nsets + 2);
+    rc = EXIT_SCENARIO;
+    if (whatif != NULL) {
+        struct flow_comparison c;
+        struct progress p;
+        progress_init(&p, &o, "replications");
+        struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
+        int err = flow_compare_run(base, whatif, &ro, &c);
+        progress_end(&p);
+        if (err != 0) {
+            fprintf(stderr, "flowsim: error: %s\n", flow_strerror(err));
+            rc = EXIT_RUNTIME;
+        } else {
+            rc = emit(&o, compare_json, compare_text, &c);
+        }
+        flow_comparison_fini(&c);
+    }
+    flow_scenario_destroy(whatif);
+    flow_scenario_destroy(base);
+    free(seed);
+    free(reps);
+    free(sets);
+    return finish(&o, rc);
+}
+
+/* ---- size ----------------------------------------------------------------------------- */
+
+static int size_json(FILE *f, const void *arg) { return flow_report_size_json(f, arg); }
+static int size_text(FILE *f, const void *arg) { return flow_report_size_text(f, arg); }
+
+/* "PATH" or "PATH=FROM:TO" */
+static int parse_size_vary(const char *spec, char **path, long *lo, long *hi)
+{
+    const char *eq = strchr(spec, '=');
+    *lo = 1;
+    *hi = 100000;
+    if (eq == NULL) {
+        *path = flow_xstrdup(spec);
+        return *spec ? 0 : -1;
+    }
+    char *end;
+    *lo = strtol(eq + 1, &end, 10);
+    if (*end != ':' || end == eq + 1)
+        return -1;
+    const char *h = end + 1;
+    *hi = strtol(h, &end, 10);
+    if (*end != '\0' || end == h || *lo < 0 || *hi < *lo)
+        return -1;
+    *path = flow_xstrndup(spec, (size_t)(eq - spec));
+    return eq == spec ? -1 : 0;
+}
+
+int cmd_size(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = begin(argc, argv, "size", &o);
+    if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.nvaries != 1 || o.ntargets == 0))
+        rc = cli_usage_error("size", "size needs SCENARIO, one --vary PATH and at least one --target");
+    if (rc != EXIT_OK || o.help)
+        return finish(&o, rc != EXIT_OK ? rc : cli_help("size"));
+    char *param = NULL;
+    long lo, hi;
+    if (parse_size_vary(o.varies[0], &param, &lo, &hi) != 0) {
+        free(param);
+        return finish(&o, cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole "
+                                          "numbers; found '%s'", o.varies[0]));
+    }
+    struct flow_target *t = flow_xcalloc(o.ntargets, sizeof *t);
+    char why[512];
+    for (size_t i = 0; i < o.ntargets && rc == EXIT_OK; i++)
+        if (flow_target_parse(o.targets[i], &t[i], why, sizeof why) != 0)
+            rc = cli_usage_error("size", "%s", why);
+    if (rc == EXIT_OK) {
+        struct flow_size_result r;
+        struct flow_diag d;
+        flow_diag_init(&d);
+        struct progress p;
+        progress_init(&p, &o, "replications");
+        struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
+        int err = flow_size_run(o.scenario, o.sets, o.nsets, param, lo, hi, t, o.ntargets, &ro, &r, &d);
+        progress_end(&p);
+        print_diag(&d);
+        if (err > 0)
+            rc = EXIT_SCENARIO;
+        else if (err < 0)
+            rc = (fprintf(stderr, "flowsim: error: %s\n", flow_strerror(err)), EXIT_RUNTIME);
+        else if ((rc = emit(&o, size_json, size_text, &r)) == EXIT_OK && !r.found)
+            rc = EXIT_FAIL;
+        flow_diag_fini(&d);
+        flow_size_fini(&r);
+    }
+    for (size_t i = 0; i < o.ntargets; i++)
+        flow_target_fini(&t[i]);
+    free(t);
+    free(param);
+    return finish(&o, rc);
+}
+
+/* ---- sweep ---------------------------------------------------------------------------- */
+
+struct sweep {
+    const struct cli_opts *o;
+    struct flow_vary *vary;
+    size_t nvary, points;
+    size_t *cols;             /* selected metric indices */
+    size_t ncols;
+    char **paths;             /* metric paths of the first point */
+    size_t nmetrics;
+    int reps;
+    char *runs, *summary, *manifest;
+};
+
+static bool selected(const char *path, const char *metrics)
+{
+    if (metrics == NULL)
+        return true;
+    size_t n = strlen(path);
+    for (const char *p = metrics; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len && len <= n && strncmp(path, p, len) == 0 && (path[len] == '\0' || path[len] == '.'))
+            return true;
+        p += len + (comma != NULL);
+    }
+    return false;
+}
+
+static const char **point_sets(const struct sweep *w, size_t point, const char **values)
+{
+    const struct cli_opts *o = w->o;
+    const char **sets = flow_xcalloc(o->nsets + w->nvary, sizeof *sets);
+    memcpy(sets, o->sets, o->nsets * sizeof *sets);
+    flow_sweep_point(w->vary, w->nvary, point, values);
+    for (size_t i = 0; i < w->nvary; i++)
+        sets[o->nsets + i] = flow_xasprintf("%s=%s", w->vary[i].path, values[i]);
+    return sets;
+}
+
+static void free_sets(const struct sweep *w, const char **sets)
+{
+    for (size_t i = 0; i < w->nvary; i++)
+        free((char *)sets[w->o->nsets + i]);
+    free(sets);
+}
+
+static void write_headers(const struct sweep *w, FILE *runs, FILE *summary)
+{
+    fputs("point,replication", runs);
+    for (size_t i = 0; i < w->nvary; i++) {
+        fputc(',', runs);
+        flow_csv_field(runs, w->vary[i].path);
+        if (i)
+            fputc(',', summary);
+        flow_csv_field(summary, w->vary[i].path);
+    }
+    for (size_t c = 0; c < w->ncols; c++) {
+        fputc(',', runs);
+        flow_csv_field(runs, w->paths[w->cols[c]]);
+        static const char *const suffix[] = {"_mean", "_ci_low", "_ci_high"};
+        for (int k = 0; k < 3; k++) {
+            char *name = flow_xasprintf("%s%s", w->paths[w->cols[c]], suffix[k]);
+            fputc(',', summary);
+            flow_csv_field(summary, name);
+            free(name);
+        }
+    }
+    fputc('\n', runs);
+    fputc('\n', summary);
+}
+
+static void write_point(const struct sweep *w, size_t point, const char **values,
+                        const struct flow_results *r, FILE *runs, FILE *summary)
+{
+    for (size_t rep = 0; rep < r->nreps; rep++) {
+        fprintf(runs, "%zu,%zu", point + 1, rep + 1);
+        for (size_t i = 0; i < w->nvary; i++) {
+            fputc(',', runs);
+            flow_csv_field(runs, values[i]);
+        }
+        for (size_t c = 0; c < w->ncols; c++) {
+            fputc(',', runs);
+            flow_csv_number(runs, r->values[rep * r->nmetrics + w->cols[c]]);
+        }
+        fputc('\n', runs);
+    }
+    for (size_t i = 0; i < w->nvary; i++) {
+        if (i)
+            fputc(',', summary);
+        flow_csv_field(summary, values[i]);
+    }
+    for (size_t c = 0; c < w->ncols; c++) {
+        struct flow_summary s;
+        flow_results_summary(r, w->cols[c], &s);
+        fputc(',', summary);
+        flow_csv_number(summary, s.mean);
+        fputc(',', summary);
+        flow_csv_number(summary, s.ci_low);
+        fputc(',', summary);
+        flow_csv_number(summary, s.ci_high);
+    }
+    fputc('\n', summary);
+}
+
+/* Flushes a file to the disk; false on failure. */
+static bool sync_file(FILE *f)
+{
+    return fflush(f) == 0 && fsync(fileno(f)) == 0 && !ferror(f);
+}
+
+/* What this sweep is: resuming is refused when it differs. */
+static char *manifest_text(const struct sweep *w)
+{
+    const struct cli_opts *o = w->o;
+    char *text = flow_xasprintf("flowsim sweep manifest\nscenario %s\nreplications %d\n", o->scenario, w->reps);
+    for (size_t i = 0; i < o->nsets; i++) {
+        char *t = flow_xasprintf("%sset %s\n", text, o->sets[i]);
+        free(text);
+        text = t;
+    }
+    for (size_t i = 0; i < w->nvary; i++) {
+        char *t = flow_xasprintf("%svary %s", text, w->vary[i].path);
+        free(text);
+        text = t;
+        for (size_t k = 0; k < w->vary[i].nvalues; k++) {
+            t = flow_xasprintf("%s%c%s", text, k ? ',' : '=', w->vary[i].values[k]);
+            free(text);
+            text = t;
+        }
+        t = flow_xasprintf("%s\n", text);
+        free(text);
+        text = t;
+    }
+    char *t = flow_xasprintf("%smetrics %s\n", text, o->metrics ? o->metrics : "all");
+    free(text);
+    return t;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
+    for (;;) {
+        flow_xgrow((void **)&buf, &cap, n + 65536, 1);
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Byte offset just after the first `lines` complete lines, or -1 if there are fewer. */
+static long after_lines(const char *text, size_t len, size_t lines)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n' && ++seen == lines)
+            return (long)i + 1;
+    return lines == 0 ? 0 : -1;
+}
+
+static size_t count_lines(const char *text, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    return n;
+}
+
+/* Finds how many points an interrupted sweep finished, and cuts both files back to exactly
+ * those points. Returns the count, or -1 (message printed) when the files are not this
+ * sweep's. */
+static long resume_point(const struct sweep *w)
+{
+    size_t rl, sl, ml;
+    char *runs = slurp(w->runs, &rl), *summary = slurp(w->summary, &sl), *man = slurp(w->manifest, &ml);
+    char *want = manifest_text(w);
+    long done = -1;
+    if (runs == NULL || summary == NULL || man == NULL) {
+        fprintf(stderr, "flowsim: error: --resume: %s has no sweep to resume\n", w->o->output);
+    } else if (strcmp(man, want) != 0) {
+        fprintf(stderr, "flowsim: error: --resume: the sweep in %s was started with other "
+                        "arguments (see %s)\n", w->o->output, w->manifest);
+    } else {
+        size_t by_summary = count_lines(summary, sl), by_runs = count_lines(runs, rl);
+        size_t points = by_summary > 0 ? by_summary - 1 : 0;
+        size_t from_runs = by_runs > 0 ? (by_runs - 1) / (size_t)w->reps : 0;
+        done = (long)(points < from_runs ? points : from_runs);
+        if (done == 0) {                 /* not even a whole point: start again */
+            free(runs);
+            free(summary);
+            free(man);
+            free(want);
+            return 0;
+        }
+        long cut_runs = after_lines(runs, rl, 1 + (size_t)done * (size_t)w->reps);
+        long cut_summary = after_lines(summary, sl, 1 + (size_t)done);
+        if (cut_runs < 0 || cut_summary < 0 || truncate(w->runs, cut_runs) != 0 ||
+            truncate(w->summary, cut_summary) != 0) {
+            fprintf(stderr, "flowsim: error: --resume: cannot repair the files in %s\n", w->o->output);
+            done = -1;
+        }
+    }
+    free(runs);
+    free(summary);
+    free(man);
+    free(want);
+    return done;
+}
+
+static int write_manifest(const void *arg, FILE *f) { return fputs(arg, f) == EOF ? FLOW_E_IO : 0; }
+static int manifest_fn(FILE *f, const void *arg) { return write_manifest(arg, f); }
+
+/* Loads every point before running any, so a bad value stops the sweep before it starts. */
+static int check_points(struct sweep *w)
+{
+    const char **values = flow_xcalloc(w->nvary, sizeof *values);
+    int rc = EXIT_OK;
+    for (size_t p = 0; p < w->points && rc == EXIT_OK; p++) {
+        const char **sets = point_sets(w, p, values);
+        struct flow_scenario *s = load(w->o->scenario, sets, w->o->nsets + w->nvary);
+        free_sets(w, sets);
+        if (s == NULL) {
+            fprintf(stderr, "flowsim: error: sweep point %zu cannot run (see above)\n", p + 1);
+            rc = EXIT_SCENARIO;
+            break;
+        }
+        size_t n;
+        struct flow_metric_def *defs = flow_model_metric_defs(s, &n);
+        if (p == 0) {
+            w->reps = s->replications;
+            w->nmetrics = n;
+            w->paths = flow_xcalloc(n, sizeof *w->paths);
+            w->cols = flow_xcalloc(n, sizeof *w->cols);
+            for (size_t i = 0; i < n; i++) {
+                w->paths[i] = flow_metric_path(&defs[i]);
+                if (selected(w->paths[i], w->o->metrics))
+                    w->cols[w->ncols++] = i;
+            }
+        } else if (n != w->nmetrics) {
+            fprintf(stderr, "flowsim: error: sweep point %zu reports other metrics than point 1; "
+                            "a sweep varies values, not the hospital's structure\n", p + 1);
+            rc = EXIT_USAGE;
+        }
+        free(defs);
+        flow_scenario_destroy(s);
+    }
+    free(values);
+    if (rc == EXIT_OK && w->ncols == 0)
+        rc = cli_usage_error("sweep", "--metrics '%s' selects no metric (use paths such as "
+                             "wards.AMU.p_wait, or sections such as wards.AMU)", w->o->metrics);
+    return rc;
+}
+
+static int run_points(struct sweep *w, size_t first)
+{
+    FILE *runs = fopen(w->runs, first ? "a" : "w"), *summary = fopen(w->summary, first ? "a" : "w");
+    int rc = EXIT_OK;
+    if (runs == NULL || summary == NULL) {
+        fprintf(stderr, "flowsim: error: cannot write in %s: %s\n", w->o->output, strerror(errno));
+        rc = EXIT_RUNTIME;
+    }
+    if (rc == EXIT_OK && first == 0) {
+        write_headers(w, runs, summary);
+        if (!sync_file(runs) || !sync_file(summary))
+            rc = EXIT_RUNTIME;
+    }
+    struct progress p;
+    progress_init(&p, w->o, "sweep points");
+    const char **values = flow_xcalloc(w->nvary, sizeof *values);
+    for (size_t point = first; point < w->points && rc == EXIT_OK; point++) {
+        const char **sets = point_sets(w, point, values);
+        struct flow_scenario *s = load(w->o->scenario, sets, w->o->nsets + w->nvary);
+        struct flow_results r;
+        struct flow_run_options ro = {.threads = w->o->threads};
+        int err = flow_experiment_run(s, &ro, &r, NULL);
+        if (err != 0) {
+            fprintf(stderr, "flowsim: error: sweep point %zu: %s\n", point + 1, flow_strerror(err));
+            rc = EXIT_RUNTIME;
+        } else {
+            /* Rows of a point, then its summary, each synced: a crash leaves whole points. */
+            write_point(w, point, values, &r, runs, summary);
+            if (!sync_file(runs) || !sync_file(summary))
+                rc = EXIT_RUNTIME;
+        }
+        flow_results_fini(&r);
+        flow_scenario_destroy(s);
+        free_sets(w, sets);
+        progress_update(&p, point + 1, w->points);
+    }
+    progress_end(&p);
+    free(values);
+    if (rc == EXIT_RUNTIME && runs && summary)
+        fprintf(stderr, "flowsim: error: writing %s failed; finished points are kept (use --resume)\n",
+                w->o->output);
+    if ((runs && fclose(runs) != 0) || (summary && fclose(summary) != 0))
+        rc = EXIT_RUNTIME;
+    return rc;
+}
+
+static int sweep_files(struct sweep *w)
+{
+    const char *dir = w->o->output;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "flowsim: error: cannot create %s: %s\n", dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    w->runs = flow_xasprintf("%s/runs.csv", dir);
+    w->summary = flow_xasprintf("%s/summary.csv", dir);
+    w->manifest = flow_xasprintf("%s/sweep.txt", dir);
+    size_t first = 0;
+    if (w->o->resume) {
+        long done = resume_point(w);
+        if (done < 0)
+            return EXIT_USAGE;
+        first = (size_t)done;
+    } else {
+        struct stat st;
+        if (stat(w->runs, &st) == 0 || stat(w->summary, &st) == 0)
+            return cli_usage_error("sweep", "%s already holds a sweep: use --resume to finish it, or "
+                                   "another --output", dir);
+        char *man = manifest_text(w), why[512];
+        int bad = flow_output_atomic(w->manifest, manifest_fn, man, why, sizeof why);
+        free(man);
+        if (bad) {
+            fprintf(stderr, "flowsim: error: %s\n", why);
+            return EXIT_RUNTIME;
+        }
+    }
+    return run_points(w, first);
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = begin(argc, argv, "sweep", &o);
+    if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.nvaries == 0 || o.output == NULL))
+        rc = cli_usage_error("sweep", "sweep needs SCENARIO, at least one --vary and --output DIR");
+    if (rc != EXIT_OK || o.help)
+        return finish(&o, rc != EXIT_OK ? rc : cli_help("sweep"));
+    struct sweep w = {.o = &o, .nvary = o.nvaries};
+    w.vary = flow_xcalloc(o.nvaries, sizeof *w.vary);
+    char why[512];
+    for (size_t i = 0; i < o.nvaries && rc == EXIT_OK; i++)
+        if (flow_vary_parse(o.varies[i], &w.vary[i], why, sizeof why) != 0)
+            rc = cli_usage_error("sweep", "%s", why);
+    if (rc == EXIT_OK && (w.points = flow_sweep_points(w.vary, w.nvary, 1000000)) == 0)
+        rc = cli_usage_error("sweep", "the grid has more than 1,000,000 points");
+    if (rc == EXIT_OK)
+        rc = check_points(&w);
+    if (rc == EXIT_OK)
+        rc = sweep_files(&w);
+    for (size_t i = 0; i < w.nvary; i++)
+        flow_vary_fini(&w.vary[i]);
+    for (size_t i = 0; w.paths && i < w.nmetrics; i++)
+        free(w.paths[i]);
+    free(w.paths);
+    free(w.cols);
+    free(w.vary);
+    free(w.runs);
+    free(w.summary);
+    free(w.manifest);
+    return finish(&o, rc);
+}

@@ -1,0 +1,59 @@
+/* compare.c - paired comparison of a base scenario and a what-if with common random numbers.
+ * Each replication of the what-if uses the streams of the same replication of the base, so
+ * the replication-by-replication differences cancel most of the noise the two share. */
+#include <flowsim/experiment.h>
+#include <flowsim/util.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int flow_compare_run(const struct flow_scenario *base, const struct flow_scenario *whatif,
+                     const struct flow_run_options *o, struct flow_comparison *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = flow_experiment_run(base, o, &out->base, NULL);
+    if (rc == 0)
+        rc = flow_experiment_run(whatif, o, &out->whatif, NULL);
+    if (rc != 0)
+        return rc;
+    out->ib = flow_xcalloc(out->base.nmetrics, sizeof *out->ib);
+    out->iw = flow_xcalloc(out->base.nmetrics, sizeof *out->iw);
+    for (size_t i = 0; i < out->base.nmetrics; i++) {
+        char *path = flow_metric_path(&out->base.defs[i]);
+        long j = flow_results_find(&out->whatif, path);
+        free(path);
+        if (j >= 0) {
+            out->ib[out->n] = i;
+            out->iw[out->n++] = (size_t)j;
+        }
+    }
+    return 0;
+}
+
+void flow_comparison_fini(struct flow_comparison *c)
+{
+    if (c == NULL)
+        return;
+    flow_results_fini(&c->base);
+    flow_results_fini(&c->whatif);
+    free(c->ib);
+    free(c->iw);
+    memset(c, 0, sizeof *c);
+}
+
+void flow_comparison_summary(const struct flow_comparison *c, size_t k, struct flow_summary *base,
+                             struct flow_summary *whatif, struct flow_summary *diff)
+{
+    size_t n = c->base.nreps < c->whatif.nreps ? c->base.nreps : c->whatif.nreps;
+    flow_results_summary(&c->base, c->ib[k], base);
+    flow_results_summary(&c->whatif, c->iw[k], whatif);
+    double *d = flow_xcalloc(n ? n : 1, sizeof *d);
+    for (size_t r = 0; r < n; r++) {
+        double a = c->base.values[r * c->base.nmetrics + c->ib[k]];
+        double b = c->whatif.values[r * c->whatif.nmetrics + c->iw[k]];
+        d[r] = b - a;          /* NAN when either is undefined: skipped by the summary */
+    }
+    flow_summary_compute(diff, d, n, 1);
+    free(d);
+}

@@ -1,0 +1,175 @@
+/* size.c - capacity sizing: the smallest number of beds (lists, places, assessors) that meets
+ * every target with confidence. A full grid would run every value; assuming more capacity is
+ * never worse, a search from a good starting point needs a handful of runs. */
+#include <flowsim/error.h>
+#include <flowsim/experiment.h>
+#include <flowsim/util.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct search {
+    const char *path;
+    const char *const *sets;
+    size_t nsets;
+    const char *param;
+    const struct flow_target *targets;
+    size_t ntargets;
+    const struct flow_run_options *o;
+    struct flow_size_result *out;
+    struct flow_diag *diag;
+    size_t cap;
+};
+
+static bool target_met(const struct flow_results *r, const struct flow_target *t)
+{
+    struct flow_summary s;
+    flow_results_summary(r, (size_t)flow_results_find(r, t->metric), &s);
+    double lo = isfinite(s.ci_low) ? s.ci_low : s.mean, hi = isfinite(s.ci_high) ? s.ci_high : s.mean;
+    return t->at_most ? hi <= t->value : lo >= t->value;
+}
+
+/* Runs the scenario at `value` (once: results are kept). Returns the evaluation or NULL. */
+static struct flow_size_eval *evaluate(struct search *s, long value, int *rc)
+{
+    struct flow_size_result *out = s->out;
+    for (size_t i = 0; i < out->nevals; i++)
+        if (out->evals[i].value == value)
+            return &out->evals[i];
+    const char **sets = flow_xcalloc(s->nsets + 1, sizeof *sets);
+    memcpy(sets, s->sets, s->nsets * sizeof *sets);
+    char *set = flow_xasprintf("%s=%ld", s->param, value);
+    sets[s->nsets] = set;
+    struct flow_scenario *sc = flow_scenario_load_file(s->path, sets, s->nsets + 1, s->diag);
+    free(set);
+    free(sets);
+    if (sc == NULL) {
+        *rc = (int)s->diag->errors;
+        return NULL;
+    }
+    flow_xgrow((void **)&out->evals, &s->cap, out->nevals + 1, sizeof *out->evals);
+    struct flow_size_eval *e = &out->evals[out->nevals];
+    memset(e, 0, sizeof *e);
+    e->value = value;
+    e->scenario = sc;
+    *rc = flow_experiment_run(sc, s->o, &e->results, NULL);
+    out->nevals++;
+    if (*rc != 0)
+        return NULL;
+    for (size_t t = 0; t < s->ntargets; t++) {
+        if (flow_results_find(&e->results, s->targets[t].metric) < 0) {
+            flow_diag_error(s->diag, "--target", (int)t + 1, 1, "no metric '%s' in this scenario's "
+                            "report (paths look like wards.AMU.p_wait)", s->targets[t].metric);
+            *rc = (int)s->diag->errors;
+            return NULL;
+        }
+    }
+    e->meets = true;
+    for (size_t t = 0; t < s->ntargets; t++)
+        e->meets = e->meets && target_met(&e->results, &s->targets[t]);
+    return e;
+}
+
+/* Just above the offered load of a ward, when the parameter is a ward's beds. */
+static long erlang_start(const char *path, const char *const *sets, size_t nsets, const char *param,
+                         struct flow_diag *diag)
+{
+    size_t n = strlen(param);
+    if (strncmp(param, "wards.", 6) != 0 || n < 12 || strcmp(param + n - 5, ".beds") != 0)
+        return 1;
+    struct flow_scenario *sc = flow_scenario_load_file(path, sets, nsets, diag);
+    if (sc == NULL)
+        return 1;
+    double load = 0;
+    for (size_t w = 0; w < sc->nwards; w++) {
+        if (strlen(sc->wards[w].name) != n - 11 || strncmp(param + 6, sc->wards[w].name, n - 11) != 0)
+            continue;
+        for (size_t g = 0; g < sc->ngroups; g++)
+            for (size_t k = 0; k < sc->groups[g].nsteps; k++) {
+                const struct flow_step_spec *st = &sc->groups[g].steps[k];
+                if (st->kind == FLOW_STEP_WARD && st->ward == (int)w)
+                    load += sc->groups[g].rate_per_day * st->p * flow_dist_mean(&st->stay);
+            }
+    }
+    flow_scenario_destroy(sc);
+    return (long)floor(load) + 1;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    long x = ((const struct flow_size_eval *)a)->value, y = ((const struct flow_size_eval *)b)->value;
+    return (x > y) - (x < y);
+}
+
+int flow_size_run(const char *path, const char *const *sets, size_t nsets, const char *param,
+                  long lo, long hi, const struct flow_target *targets, size_t ntargets,
+                  const struct flow_run_options *o, struct flow_size_result *out,
+                  struct flow_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    out->parameter = flow_xstrdup(param);
+    out->targets = targets;
+    out->ntargets = ntargets;
+    struct search s = {path, sets, nsets, param, targets, ntargets, o, out, diag, 0};
+    long start = erlang_start(path, sets, nsets, param, diag);
+    start = start < lo ? lo : start > hi ? hi : start;
+    int rc = 0;
+    struct flow_size_eval *e = evaluate(&s, start, &rc);
+    if (e == NULL)
+        return rc;
+    /* Bracket the answer, bad < answer <= good, by doubling steps away from the start. */
+    long good = e->meets ? start : hi + 1, bad = e->meets ? lo - 1 : start, step = 1;
+    if (e->meets) {
+        while (good > lo) {
+            long v = good - step < lo ? lo : good - step;
+            if ((e = evaluate(&s, v, &rc)) == NULL)
+                return rc;
+            if (!e->meets) {
+                bad = v;
+                break;
+            }
+            good = v;
+            step *= 2;
+        }
+    } else {
+        while (bad < hi) {
+            long v = bad + step > hi ? hi : bad + step;
+            if ((e = evaluate(&s, v, &rc)) == NULL)
+                return rc;
+            if (e->meets) {
+                good = v;
+                break;
+            }
+            bad = v;
+            step *= 2;
+        }
+    }
+    while (good <= hi && good - bad > 1) {   /* bisect */
+        long mid = bad + (good - bad) / 2;
+        if ((e = evaluate(&s, mid, &rc)) == NULL)
+            return rc;
+        if (e->meets)
+            good = mid;
+        else
+            bad = mid;
+    }
+    qsort(out->evals, out->nevals, sizeof *out->evals, by_value);
+    out->found = good <= hi;
+    out->answer = out->found ? good : 0;
+    return 0;
+}
+
+void flow_size_fini(struct flow_size_result *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->nevals; i++) {
+        flow_results_fini(&r->evals[i].results);
+        flow_scenario_destroy(r->evals[i].scenario);
+    }
+    free(r->evals);
+    free(r->parameter);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,69 @@
+/* compare.c - the text report of a paired comparison: base, what-if, the difference and its
+ * 95% confidence interval for every metric, and a plain statement of significance. */
+#include <flowsim/error.h>
+#include <flowsim/report.h>
+
+#include <flow_config.h>
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+static void fmt(char *buf, size_t size, double x)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    int dec = 0;
+    if (x != 0) {
+        dec = 3 - (int)floor(log10(fabs(x)));
+        dec = dec < 0 ? 0 : dec > 6 ? 6 : dec;
+    }
+    snprintf(buf, size, "%.*f", dec, x);
+    if (strspn(buf, "-0.") == strlen(buf))
+        snprintf(buf, size, "0");
+}
+
+static void heading(FILE *f, const struct flow_metric_def *d)
+{
+    if (d->entity)
+        fprintf(f, "\n%s %s\n", d->section, d->entity);
+    else
+        fprintf(f, "\n%s\n", d->section);
+}
+
+int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
+{
+    const struct flow_scenario *b = c->base.scenario, *w = c->whatif.scenario;
+    fprintf(f, "Base:    %s\nWhat-if: %s\n", b->name, w->name);
+    fprintf(f, "flowsim %s: %zu paired replications, seed %llu, %g days measured after %g days "
+               "of warm-up\n", FLOW_VERSION, c->base.nreps, (unsigned long long)b->seed,
+            b->horizon_days, b->warmup_days);
+    fprintf(f, "Difference = what-if - base, with its 95%% confidence interval from the paired\n"
+               "replications. '*' marks a significant difference (the interval excludes 0).\n");
+    fprintf(f, "\n  %-44s %10s %10s %10s   %s\n", "", "base", "what-if", "difference", "95% CI");
+    const struct flow_metric_def *prev = NULL;
+    size_t significant = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        const struct flow_metric_def *d = &c->base.defs[c->ib[k]];
+        if (prev == NULL || strcmp(prev->section, d->section) != 0 || prev->entity != d->entity)
+            heading(f, d);
+        prev = d;
+        struct flow_summary sb, sw, sd;
+        flow_comparison_summary(c, k, &sb, &sw, &sd);
+        char a[32], x[32], y[32], lo[32], hi[32];
+        fmt(a, sizeof a, sb.mean);
+        fmt(x, sizeof x, sw.mean);
+        fmt(y, sizeof y, sd.mean);
+        fmt(lo, sizeof lo, sd.ci_low);
+        fmt(hi, sizeof hi, sd.ci_high);
+        bool sig = isfinite(sd.ci_low) && (sd.ci_low > 0 || sd.ci_high < 0);
+        significant += sig;
+        if (isfinite(sd.ci_low))
+            fprintf(f, "  %-44s %10s %10s %10s   [%s, %s]%s\n", d->label, a, x, y, lo, hi, sig ? " *" : "");
+        else
+            fprintf(f, "  %-44s %10s %10s %10s\n", d->label, a, x, y);
+    }
+    fprintf(f, "\n%zu of %zu differences are significant at the 5%% level.\n", significant, c->n);
+    return ferror(f) ? FLOW_E_IO : 0;
+}
