@@ -61,20 +61,152 @@ void flow_scenario_destroy(struct flow_scenario *s)
     free(s);
 }
 
+/* ---- extends: a scenario that changes only what it lists ------------------------------ */
+
+enum { MAX_EXTENDS = 8 };
+
+/* File names that diagnostics point to, kept until the scenario is converted. */
+struct sources {
+    char *names[MAX_EXTENDS + 1];
+    size_t n;
+};
+
+static bool all_named(const struct ynode *seq)
+{
+    for (size_t i = 0; i < seq->n; i++) {
+        const struct ynode *name = ytree_get(seq->kids[i], "name");
+        if (name == NULL || name->kind != YN_SCALAR)
+            return false;
+    }
+    return seq->n > 0;
+}
+
+static struct ynode *merge(struct ynode *base, struct ynode *over);
+
+/* Lists of named items (wards, groups ...) merge item by item, matched by name; new names
+ * are added at the end. */
+static void merge_named(struct ynode *base, struct ynode *over)
+{
+    for (size_t i = 0; i < over->n; i++) {
+        const char *name = ytree_get(over->kids[i], "name")->text;
+        size_t j = 0;
+        while (j < base->n && strcmp(ytree_get(base->kids[j], "name")->text, name) != 0)
+            j++;
+        if (j < base->n)
+            base->kids[j] = merge(base->kids[j], over->kids[i]);
+        else
+            ytree_append(base, over->kids[i]);
+    }
+    over->n = 0;
+    ytree_free(over);
+}
+
+/* Consumes both trees: mappings merge key by key, lists of named items by name, and anything
+ * else in the overlay replaces the base. */
+static struct ynode *merge(struct ynode *base, struct ynode *over)
+{
+    if (base->kind == YN_MAP && over->kind == YN_MAP) {
+        for (size_t i = 0; i + 1 < over->n; i += 2) {
+            size_t j = 0;
+            while (j + 1 < base->n && strcmp(base->kids[j]->text, over->kids[i]->text) != 0)
+                j += 2;
+            if (j + 1 < base->n) {
+                base->kids[j + 1] = merge(base->kids[j + 1], over->kids[i + 1]);
+                ytree_free(over->kids[i]);
+            } else {
+                ytree_append(base, over->kids[i]);
+                ytree_append(base, over->kids[i + 1]);
+            }
+        }
+        over->n = 0;
+        ytree_free(over);
+        return base;
+    }
+    if (base->kind == YN_SEQ && over->kind == YN_SEQ && all_named(base) && all_named(over)) {
+        merge_named(base, over);
+        return base;
+    }
+    ytree_free(base);
+    return over;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return NULL;
+    return slash == path ? flow_xstrdup("/") : flow_xstrndup(path, (size_t)(slash - path));
+}
+
+static char *read_file(const char *path, const char *written, const char *shown, int line,
+                       int col, size_t *len, struct flow_diag *diag);
+
+/* Parses text; if it has `extends: FILE`, loads that (recursively, relative to dir) and lays
+ * this tree over it. */
+static struct ynode *load_tree(const char *name, const char *text, size_t len, const char *dir,
+                               struct sources *src, struct flow_diag *diag)
+{
+    struct ynode *root = ytree_parse(text, len, name, 0, 0, diag);
+    const struct ynode *ext = root ? ytree_get(root, "extends") : NULL;
+    if (ext == NULL)
+        return root;
+    if (ext->kind != YN_SCALAR || ext->len == 0) {
+        flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' must be the name of a scenario file");
+        ytree_free(root);
+        return NULL;
+    }
+    if (src->n >= MAX_EXTENDS) {
+        flow_diag_error(diag, ext->src, ext->line, ext->col,
+                        "'extends' is nested more than %d deep (or loops back on itself)", MAX_EXTENDS);
+        ytree_free(root);
+        return NULL;
+    }
+    char *path = (ext->text[0] == '/' || dir == NULL) ? flow_xstrdup(ext->text)
+                                                      : flow_xasprintf("%s/%s", dir, ext->text);
+    src->names[src->n++] = path;
+    size_t blen;
+    char *btext = read_file(path, ext->text, ext->src, ext->line, ext->col, &blen, diag);
+    char *bdir = dir_of(path);
+    struct ynode *base = btext ? load_tree(path, btext, blen, bdir, src, diag) : NULL;
+    free(btext);
+    free(bdir);
+    if (base == NULL) {
+        ytree_free(root);
+        return NULL;
+    }
+    /* Drop the extends key itself, then lay the overlay on the base. */
+    for (size_t i = 0; i + 1 < root->n; i += 2) {
+        if (strcmp(root->kids[i]->text, "extends") == 0) {
+            ytree_free(root->kids[i]);
+            ytree_free(root->kids[i + 1]);
+            memmove(&root->kids[i], &root->kids[i + 2], (root->n - i - 2) * sizeof *root->kids);
+            root->n -= 2;
+            break;
+        }
+    }
+    return merge(base, root);
+}
+
 struct flow_scenario *flow_scenario_load_text(const char *name, const char *text, size_t len,
                                               const char *dir, const char *const *sets,
                                               size_t nsets, struct flow_diag *diag)
 {
     size_t before = diag->errors;
-    struct ynode *root = ytree_parse(text, len, name, 0, 0, diag);
-    if (root == NULL)
+    struct sources src = {0};
+    struct ynode *root = load_tree(name, text, len, dir, &src, diag);
+    if (root == NULL) {
+        for (size_t i = 0; i < src.n; i++)
+            free(src.names[i]);
         return NULL;
+    }
     for (size_t i = 0; i < nsets; i++)
         override_apply(root, sets[i], (int)i, diag);
     struct flow_scenario *sc = flow_xcalloc(1, sizeof *sc);
     if (diag->errors == before)
         schema_convert(root, dir, sc, diag);
     ytree_free(root);
+    for (size_t i = 0; i < src.n; i++)
+        free(src.names[i]);
     if (diag->errors != before) {
         flow_scenario_destroy(sc);
         return NULL;
@@ -82,34 +214,47 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
     return sc;
 }
 
-struct flow_scenario *flow_scenario_load_file(const char *path, const char *const *sets,
-                                              size_t nsets, struct flow_diag *diag)
+/* Reads a whole file of at most 8 MiB. `written` is how the file was named in another file
+ * (NULL for the scenario itself); diagnostics point to shown:line:col. */
+static char *read_file(const char *path, const char *written, const char *shown, int line,
+                       int col, size_t *len, struct flow_diag *diag)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;
+    char what[300];
+    if (written)
+        snprintf(what, sizeof what, "'%.200s'%s", written,
+                 written[0] == '/' ? "" : " (the path is relative to this file)");
+    else
+        snprintf(what, sizeof what, "the scenario");
     if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        flow_diag_error(diag, path, 1, 1, "cannot read the scenario: %s",
+        flow_diag_error(diag, shown, line, col, "cannot read %s: %s", what,
                         f == NULL ? strerror(errno) : "not a regular file");
         if (f)
             fclose(f);
         return NULL;
     }
     if (st.st_size > YTREE_MAX_BYTES) {
-        flow_diag_error(diag, path, 1, 1, "the file is %lld bytes; the limit is %d bytes (8 MiB)",
-                        (long long)st.st_size, YTREE_MAX_BYTES);
+        flow_diag_error(diag, shown, line, col, "%s is %lld bytes; the limit is %d bytes (8 MiB)",
+                        written ? what : "the file", (long long)st.st_size, YTREE_MAX_BYTES);
         fclose(f);
         return NULL;
     }
     char *text = flow_xmalloc((size_t)st.st_size + 1);
-    size_t len = fread(text, 1, (size_t)st.st_size, f);
-    text[len] = '\0';
+    *len = fread(text, 1, (size_t)st.st_size, f);
+    text[*len] = '\0';
     fclose(f);
-    const char *slash = strrchr(path, '/');
-    char *dir = slash ? flow_xstrndup(path, (size_t)(slash - path)) : NULL;
-    if (dir && dir[0] == '\0') {
-        free(dir);
-        dir = flow_xstrdup("/");
-    }
+    return text;
+}
+
+struct flow_scenario *flow_scenario_load_file(const char *path, const char *const *sets,
+                                              size_t nsets, struct flow_diag *diag)
+{
+    size_t len;
+    char *text = read_file(path, NULL, path, 1, 1, &len, diag);
+    if (text == NULL)
+        return NULL;
+    char *dir = dir_of(path);
     struct flow_scenario *sc = flow_scenario_load_text(path, text, len, dir, sets, nsets, diag);
     free(dir);
     free(text);

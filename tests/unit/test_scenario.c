@@ -143,6 +143,45 @@ START_TEST(scenario_empirical_file_relative_to_scenario)
 }
 END_TEST
 
+/* An overlay changes only what it lists: named list items merge by name, new ones are added,
+ * other values are replaced, and --set applies on top. */
+START_TEST(scenario_extends_merges_by_name)
+{
+    char dir[] = "/tmp/flowsim-extends-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char base[256], over[256];
+    snprintf(base, sizeof base, "%s/base.yaml", dir);
+    snprintf(over, sizeof over, "%s/over.yaml", dir);
+    FILE *f = fopen(base, "w");
+    fputs(good, f);
+    fclose(f);
+    f = fopen(over, "w");
+    fputs("extends: base.yaml\nname: Overlay\nreplications: 3\nwards:\n  - name: Medicine\n"
+          "    beds: 72\n  - name: Overflow\n    beds: 6\n", f);
+    fclose(f);
+    const char *sets[] = {"wards.Overflow.beds=8"};
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_file(over, sets, 1, &d);
+    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
+    ck_assert_str_eq(s->name, "Overlay");
+    ck_assert_int_eq(s->replications, 3);
+    ck_assert_double_eq(s->horizon_days, 365);            /* from the base */
+    ck_assert_uint_eq(s->nwards, 3);
+    ck_assert_int_eq(s->wards[0].beds, 24);                /* untouched */
+    ck_assert_int_eq(s->wards[1].beds, 72);                /* merged by name */
+    ck_assert_int_eq(s->wards[1].when_full, FLOW_WHEN_FULL_DIVERT);   /* kept from the base */
+    ck_assert_str_eq(s->wards[2].name, "Overflow");       /* added */
+    ck_assert_int_eq(s->wards[2].beds, 8);                 /* --set on top */
+    ck_assert_uint_eq(s->ngroups, 1);
+    flow_scenario_destroy(s);
+    flow_diag_fini(&d);
+    remove(base);
+    remove(over);
+    remove(dir);
+}
+END_TEST
+
 START_TEST(scenario_example_loads)
 {
     struct flow_diag d;
@@ -224,6 +263,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, scenario_reports_every_error);
     tcase_add_test(tc, scenario_empirical_file_relative_to_scenario);
     tcase_add_test(tc, scenario_example_loads);
+    tcase_add_test(tc, scenario_extends_merges_by_name);
     suite_add_tcase(s, tc);
     list_bad_files();
     TCase *bad = tcase_create("bad");
