@@ -55,9 +55,12 @@ int cmd_run(int argc, char **argv)
         return EXIT_SCENARIO;
     }
     struct flow_results r;
-    struct flow_run_options ro = {.threads = o.threads};
+    struct progress p;
+    progress_init(&p, &o, "replications");
+    struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
     size_t failed = 0;
     int err = flow_experiment_run(s, &ro, &r, &failed);
+    progress_end(&p);
     if (err != 0) {
         fprintf(stderr, "flowsim: error: replication %zu stopped: %s\n", failed + 1, flow_strerror(err));
         rc = EXIT_RUNTIME;
