@@ -28,6 +28,25 @@ struct flow_run_options {
  * replication in *failed_rep when not NULL). */
 int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
                         struct flow_results *out, size_t *failed_rep);
+/* Runs replications r->nreps .. nreps-1 and adds their rows (replication k always uses the
+ * streams of replication k, so extending gives the rows a longer run would have). */
+int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_options *o,
+                           struct flow_results *r, size_t nreps, size_t *failed_rep);
+
+/* Precision goals: a metric's 95% CI half-width at most relative x |mean|, or at most
+ * absolute[k] where that is >= 0. A metric undefined in every replication has no goal. */
+struct flow_precision {
+    double relative;          /* < 0: no relative goal */
+    double *absolute;         /* per metric, -1 for none; owned by the caller */
+    size_t max_replications;
+};
+
+/* Runs the scenario's replications, then adds batches (twice the thread count) until every
+ * goal is met or max_replications is reached; *unmet counts metrics still short of it. */
+int flow_experiment_precise(const struct flow_scenario *s, const struct flow_run_options *o,
+                            const struct flow_precision *p, struct flow_results *r,
+                            size_t *unmet);
+bool flow_precision_met(const struct flow_results *r, size_t k, const struct flow_precision *p);
 void flow_results_fini(struct flow_results *r);
 void flow_results_summary(const struct flow_results *r, size_t metric, struct flow_summary *out);
 /* Index of the metric at a dotted path such as "wards.AMU.p_wait", or -1. */

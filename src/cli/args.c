@@ -64,8 +64,8 @@ static int add_set(struct cli_opts *o, const char *set, const char *cmd)
 /* --vary, --target or --metrics (with or without "=VALUE"), or NULL. */
 static const char *list_option(const char *a)
 {
-    static const char *const names[] = {"--vary", "--target", "--metrics"};
-    for (int k = 0; k < 3; k++)
+    static const char *const names[] = {"--vary", "--target", "--metrics", "--precision"};
+    for (int k = 0; k < 4; k++)
         if (is(a, names[k]))
             return names[k];
     return NULL;
@@ -84,6 +84,8 @@ static bool takes(const struct cli_opts *o, const char *option)
         return strcmp(c, "sweep") == 0 || strcmp(c, "size") == 0;
     if (strcmp(option, "--target") == 0)
         return strcmp(c, "size") == 0;
+    if (strcmp(option, "--precision") == 0)
+        return strcmp(c, "run") == 0;
     return strcmp(c, "sweep") == 0;        /* --metrics, --resume */
 }
 
@@ -140,8 +142,17 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
             append(&o->varies, &o->nvaries, v);
         else if (a[2] == 't')
             append(&o->targets, &o->ntargets, v);
+        else if (a[2] == 'p')
+            append(&o->precision, &o->nprecision, v);
         else
             o->metrics = v;
+    } else if (is(a, "--max-replications") && strcmp(o->command, "run") == 0) {
+        if ((v = value_of(argc, argv, i, "--max-replications", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (!whole(v, 2, FLOW_MAX_REPLICATIONS, &n))
+            return cli_usage_error(cmd, "--max-replications must be a whole number from 2 to %d; "
+                                   "found '%s'", FLOW_MAX_REPLICATIONS, v);
+        o->max_replications = n;
     } else if (strcmp(a, "--resume") == 0 && takes(o, "--resume")) {
         o->resume = true;
     } else {
@@ -177,6 +188,7 @@ void cli_opts_fini(struct cli_opts *o)
 {
     free(o->varies);
     free(o->targets);
+    free(o->precision);
     free(o->sets);
     free(o->owned[0]);
     free(o->owned[1]);

@@ -34,6 +34,9 @@ struct cli_opts {
     size_t ntargets;
     const char *metrics;           /* sweep: --metrics */
     bool resume;                   /* sweep: --resume */
+    const char **precision;        /* run: --precision VALUE or METRIC=VALUE */
+    size_t nprecision;
+    long max_replications;         /* run: --max-replications (with --precision) */
 };
 
 /* Parses argv after the command name. Returns EXIT_OK or EXIT_USAGE (message printed). */

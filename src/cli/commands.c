@@ -4,7 +4,10 @@
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
 
+#include <flowsim/util.h>
+
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +44,81 @@ static int emit(const struct cli_opts *o, const struct flow_results *r)
     return EXIT_OK;
 }
 
+/* --precision 0.05 (every metric within 5% of its mean) and/or --precision PATH=ABS. */
+static int parse_precision(const struct cli_opts *o, const struct flow_scenario *s,
+                           struct flow_precision *p)
+{
+    size_t n;
+    struct flow_metric_def *defs = flow_model_metric_defs(s, &n);
+    p->relative = -1;
+    p->absolute = flow_xcalloc(n, sizeof *p->absolute);
+    p->max_replications = o->max_replications ? (size_t)o->max_replications : 1000;
+    for (size_t k = 0; k < n; k++)
+        p->absolute[k] = -1;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < o->nprecision && rc == EXIT_OK; i++) {
+        const char *spec = o->precision[i], *eq = strchr(spec, '=');
+        double v;
+        if (flow_parse_number(eq ? eq + 1 : spec, &v) != NULL || !(v > 0)) {
+            rc = cli_usage_error("run", "--precision needs a number greater than 0, or METRIC=NUMBER; "
+                                 "found '%s'", spec);
+            break;
+        }
+        if (eq == NULL) {
+            p->relative = v;
+            continue;
+        }
+        bool found = false;
+        for (size_t k = 0; k < n; k++) {
+            char *path = flow_metric_path(&defs[k]);
+            if (strlen(path) == (size_t)(eq - spec) && strncmp(path, spec, (size_t)(eq - spec)) == 0)
+                p->absolute[k] = v, found = true;
+            free(path);
+        }
+        if (!found)
+            rc = cli_usage_error("run", "--precision: no metric '%.*s' in this scenario's report",
+                                 (int)(eq - spec), spec);
+    }
+    free(defs);
+    return rc;
+}
+
+static void warn_unmet(const struct flow_results *r, const struct flow_precision *p, size_t unmet)
+{
+    fprintf(stderr, "flowsim: warning: after %zu replications (--max-replications), %zu metric%s "
+                    "still short of the precision asked for:", r->nreps, unmet, unmet == 1 ? " is" : "s are");
+    size_t shown = 0;
+    for (size_t k = 0; k < r->nmetrics && shown < 5; k++) {
+        if (flow_precision_met(r, k, p))
+            continue;
+        char *path = flow_metric_path(&r->defs[k]);
+        fprintf(stderr, "%s %s", shown++ ? "," : "", path);
+        free(path);
+    }
+    fprintf(stderr, "%s\n", unmet > shown ? ", ..." : "");
+}
+
+static int run_precise(const struct cli_opts *o, const struct flow_scenario *s,
+                       const struct flow_run_options *ro, struct flow_results *r)
+{
+    struct flow_precision p;
+    memset(r, 0, sizeof *r);
+    if (parse_precision(o, s, &p) != EXIT_OK) {
+        free(p.absolute);
+        return 1;                        /* reported; any non-zero code stops the run */
+    }
+    size_t unmet = 0;
+    int rc = flow_experiment_precise(s, ro, &p, r, &unmet);
+    if (rc == 0 && !o->quiet) {
+        if (unmet == 0)
+            fprintf(stderr, "flowsim: precision reached with %zu replications\n", r->nreps);
+        else
+            warn_unmet(r, &p, unmet);
+    }
+    free(p.absolute);
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct cli_opts o;
@@ -59,9 +137,11 @@ int cmd_run(int argc, char **argv)
     progress_init(&p, &o, "replications");
     struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
     size_t failed = 0;
-    int err = flow_experiment_run(s, &ro, &r, &failed);
+    int err = o.nprecision ? run_precise(&o, s, &ro, &r) : flow_experiment_run(s, &ro, &r, &failed);
     progress_end(&p);
-    if (err != 0) {
+    if (err == 1) {
+        rc = EXIT_USAGE;
+    } else if (err != 0) {
         fprintf(stderr, "flowsim: error: replication %zu stopped: %s\n", failed + 1, flow_strerror(err));
         rc = EXIT_RUNTIME;
     } else {

@@ -5,6 +5,7 @@
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
 
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,17 +67,13 @@ static int thread_count(const struct flow_run_options *o, size_t reps)
     return n > 256 ? 256 : (int)n;
 }
 
-int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
-                        struct flow_results *out, size_t *failed_rep)
+/* Runs replications [first, out->nreps) into their rows. */
+static int run_range(const struct flow_scenario *s, const struct flow_run_options *o,
+                     struct flow_results *out, size_t first, size_t *failed_rep)
 {
-    memset(out, 0, sizeof *out);
-    out->scenario = s;
-    out->defs = flow_model_metric_defs(s, &out->nmetrics);
-    out->nreps = (size_t)s->replications;
-    out->values = flow_xcalloc(out->nreps * out->nmetrics, sizeof *out->values);
-    struct shared sh = {.s = s, .r = out, .o = o};
+    struct shared sh = {.s = s, .r = out, .o = o, .next = first, .done = first};
     pthread_mutex_init(&sh.lock, NULL);
-    int n = thread_count(o, out->nreps);
+    int n = thread_count(o, out->nreps - first);
     pthread_t tid[256];
     int started = 0;
     for (int i = 1; i < n; i++)
@@ -89,6 +86,63 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
     if (failed_rep)
         *failed_rep = sh.failed_rep;
     return sh.status;
+}
+
+int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
+                        struct flow_results *out, size_t *failed_rep)
+{
+    memset(out, 0, sizeof *out);
+    out->scenario = s;
+    out->defs = flow_model_metric_defs(s, &out->nmetrics);
+    out->nreps = (size_t)s->replications;
+    out->values = flow_xcalloc(out->nreps * out->nmetrics, sizeof *out->values);
+    return run_range(s, o, out, 0, failed_rep);
+}
+
+int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_options *o,
+                           struct flow_results *r, size_t nreps, size_t *failed_rep)
+{
+    if (nreps <= r->nreps)
+        return 0;
+    size_t first = r->nreps;
+    r->values = flow_xrealloc(r->values, nreps * r->nmetrics * sizeof *r->values);
+    r->nreps = nreps;
+    return run_range(s, o, r, first, failed_rep);
+}
+
+/* Half-width of metric k's 95% CI against its precision goal: true when met or undefined. */
+static bool precise(const struct flow_results *r, size_t k, const struct flow_precision *p)
+{
+    struct flow_summary s;
+    flow_results_summary(r, k, &s);
+    if (s.n < 2 || !isfinite(s.mean))
+        return s.n >= 2 || s.n == 0;
+    double h = (s.ci_high - s.ci_low) / 2;
+    double goal = p->absolute[k] >= 0 ? p->absolute[k] : p->relative * fabs(s.mean);
+    return !(goal >= 0) || h <= goal + 1e-300;
+}
+
+int flow_experiment_precise(const struct flow_scenario *s, const struct flow_run_options *o,
+                            const struct flow_precision *p, struct flow_results *r,
+                            size_t *unmet)
+{
+    int rc = flow_experiment_run(s, o, r, NULL);
+    size_t batch = (size_t)thread_count(o, 1000) * 2;
+    batch = batch < 4 ? 4 : batch;
+    for (;;) {
+        *unmet = 0;
+        for (size_t k = 0; rc == 0 && k < r->nmetrics; k++)
+            *unmet += !precise(r, k, p);
+        if (rc != 0 || *unmet == 0 || r->nreps >= p->max_replications)
+            return rc;
+        size_t next = r->nreps + batch;
+        rc = flow_experiment_extend(s, o, r, next < p->max_replications ? next : p->max_replications, NULL);
+    }
+}
+
+bool flow_precision_met(const struct flow_results *r, size_t k, const struct flow_precision *p)
+{
+    return precise(r, k, p);
 }
 
 void flow_results_fini(struct flow_results *r)

@@ -234,6 +234,17 @@ expect_exit 1 "size with no answer in range" -- "$FLOWSIM" size "$EC" --vary war
 expect_exit 2 "size with a bad target" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait < 0.3'
 expect_exit 3 "size with an unknown metric" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wiat <= 0.3'
 
+# --- --precision: replications are added until the goal is met, and the result is exactly
+# the run with that many replications ---
+expect_exit 0 "--precision" -- "$FLOWSIM" run "$S" --set horizon=60d --precision wards.AMU.occupancy=0.01 --format json
+cp "$TMP/out" "$TMP/p.json"
+n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); o=d['wards']['AMU']['occupancy']; assert (o['ci_high']-o['ci_low'])/2 <= 0.01; print(d['replications'])" "$TMP/p.json") \
+    && ok || bad "--precision goal not met"
+expect_exit 0 "run with as many replications" -- "$FLOWSIM" run "$S" --set horizon=60d --replications "${n:-10}" --format json
+cmp -s "$TMP/out" "$TMP/p.json" && ok || bad "--precision result differs from a run with the same replications"
+expect_exit 2 "--precision with a bad metric" -- "$FLOWSIM" run "$S" --precision wards.AMU.ocupancy=0.01
+expect_exit 2 "--precision with a bad value" -- "$FLOWSIM" run "$S" --precision -1
+
 # --- output files ---
 expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
 cmp -s "$TMP/r.json" "$TMP/a.json" && ok || bad "--output file differs from stdout"
