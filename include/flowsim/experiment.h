@@ -80,6 +80,10 @@ struct flow_vary {
     char *path;
     char **values;
     size_t nvalues;
+    bool range;                /* given as FROM:TO[:STEP] */
+    double from, to, step;     /* step 0: continuous (Latin hypercube only) */
+    char unit[16];
+    bool lhs;                  /* values drawn by flow_sweep_lhs: points zip the parameters */
 };
 
 /* Parses "PATH=FROM:TO:STEP" (inclusive; the numbers may share a unit suffix, as in
@@ -90,6 +94,11 @@ void flow_vary_fini(struct flow_vary *v);
 size_t flow_sweep_points(const struct flow_vary *v, size_t n, size_t max);
 /* The values of point p (0-based; the first parameter varies slowest), borrowed. */
 void flow_sweep_point(const struct flow_vary *v, size_t n, size_t p, const char **values);
+/* Replaces the grid by a Latin hypercube of `points` points: each range is cut into `points`
+ * equal strata, one value drawn in each (rounded to STEP when one was given), and the strata
+ * are shuffled independently per parameter (seeded by `seed`). Every --vary must be a range.
+ * Afterwards point p takes value p of every parameter. Returns 0 or -1 with why. */
+int flow_sweep_lhs(struct flow_vary *v, size_t n, size_t points, uint64_t seed, char *why, size_t len);
 
 /* ---- capacity sizing ---- */
 

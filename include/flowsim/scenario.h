@@ -117,6 +117,16 @@ struct flow_group_spec {
     struct flow_discharge_spec discharge;   /* the scenario's, with this group's overrides */
 };
 
+/* A sweep written in the scenario file (sweep: block), for grids too long for a command line. */
+struct flow_sweep_spec {
+    char **vary;               /* "PATH=VALUES", as for --vary */
+    int *line, *col;           /* where each was written, for diagnostics */
+    size_t nvary;
+    char *src;                 /* the file they were written in */
+    char *metrics;             /* comma-separated, or NULL for all */
+    int latin_hypercube;       /* points, or 0 for the full grid */
+};
+
 struct flow_scenario {
     char *name;
     double horizon_days;       /* measured period, after warm-up */
@@ -131,6 +141,7 @@ struct flow_scenario {
     size_t ntheatres;
     struct flow_service_spec *community;
     size_t ncommunity;
+    struct flow_sweep_spec sweep;
 };
 
 /* Loads a scenario file, applying `sets` ("PATH=VALUE" strings) on top. Returns NULL and fills

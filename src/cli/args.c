@@ -146,6 +146,13 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
             append(&o->precision, &o->nprecision, v);
         else
             o->metrics = v;
+    } else if (is(a, "--lhs") && strcmp(o->command, "sweep") == 0) {
+        if ((v = value_of(argc, argv, i, "--lhs", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (!whole(v, 1, 1000000, &n))
+            return cli_usage_error(cmd, "--lhs must be a whole number of points from 1 to 1000000; "
+                                   "found '%s'", v);
+        o->lhs = n;
     } else if (is(a, "--max-replications") && strcmp(o->command, "run") == 0) {
         if ((v = value_of(argc, argv, i, "--max-replications", cmd)) == NULL)
             return EXIT_USAGE;

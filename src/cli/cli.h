@@ -37,6 +37,7 @@ struct cli_opts {
     const char **precision;        /* run: --precision VALUE or METRIC=VALUE */
     size_t nprecision;
     long max_replications;         /* run: --max-replications (with --precision) */
+    long lhs;                      /* sweep: --lhs N (Latin hypercube points) */
 };
 
 /* Parses argv after the command name. Returns EXIT_OK or EXIT_USAGE (message printed). */

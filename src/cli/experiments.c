@@ -249,6 +249,8 @@ struct sweep {
     size_t nmetrics;
     int reps;
     char *runs, *summary, *manifest;
+    char *metrics;            /* --metrics, or the file's sweep.metrics (owned copy) */
+    long lhs;                 /* --lhs, or the file's sweep.latin_hypercube */
 };
 
 static bool selected(const char *path, const char *metrics)
@@ -371,7 +373,7 @@ static char *manifest_text(const struct sweep *w)
         free(text);
         text = t;
     }
-    char *t = flow_xasprintf("%smetrics %s\n", text, o->metrics ? o->metrics : "all");
+    char *t = flow_xasprintf("%smetrics %s\nlatin_hypercube %ld\n", text, w->metrics ? w->metrics : "all", w->lhs);
     free(text);
     return t;
 }
@@ -481,7 +483,7 @@ static int check_points(struct sweep *w)
             w->cols = flow_xcalloc(n, sizeof *w->cols);
             for (size_t i = 0; i < n; i++) {
                 w->paths[i] = flow_metric_path(&defs[i]);
-                if (selected(w->paths[i], w->o->metrics))
+                if (selected(w->paths[i], w->metrics))
                     w->cols[w->ncols++] = i;
             }
         } else if (n != w->nmetrics) {
@@ -495,7 +497,7 @@ static int check_points(struct sweep *w)
     free(values);
     if (rc == EXIT_OK && w->ncols == 0)
         rc = cli_usage_error("sweep", "--metrics '%s' selects no metric (use paths such as "
-                             "wards.AMU.p_wait, or sections such as wards.AMU)", w->o->metrics);
+                             "wards.AMU.p_wait, or sections such as wards.AMU)", w->metrics);
     return rc;
 }
 
@@ -577,22 +579,53 @@ static int sweep_files(struct sweep *w)
     return run_points(w, first);
 }
 
+/* The grid: --vary options, or else the scenario file's sweep: block. */
+static int parse_varies(struct sweep *w, const struct flow_scenario *s)
+{
+    const struct cli_opts *o = w->o;
+    bool from_file = o->nvaries == 0;
+    w->nvary = from_file ? s->sweep.nvary : o->nvaries;
+    const char *metrics = o->metrics ? o->metrics : s->sweep.metrics;
+    w->metrics = metrics ? flow_xstrdup(metrics) : NULL;
+    w->lhs = o->lhs ? o->lhs : s->sweep.latin_hypercube;
+    if (w->nvary == 0)
+        return cli_usage_error("sweep", "sweep needs --vary, or a sweep: block with vary: in the scenario");
+    w->vary = flow_xcalloc(w->nvary, sizeof *w->vary);
+    char why[512];
+    for (size_t i = 0; i < w->nvary; i++) {
+        const char *spec = from_file ? s->sweep.vary[i] : o->varies[i];
+        int bad = flow_vary_parse(spec, &w->vary[i], why, sizeof why) != 0;
+        if (!bad && w->vary[i].nvalues == 0 && w->lhs == 0) {
+            snprintf(why, sizeof why, "%s: a range FROM:TO needs a STEP (FROM:TO:STEP), or a Latin "
+                                      "hypercube (--lhs N, or latin_hypercube: N)", w->vary[i].path);
+            bad = 1;
+        }
+        if (bad && from_file) {
+            fprintf(stderr, "%s:%d:%d: error: %s\n", s->sweep.src, s->sweep.line[i], s->sweep.col[i], why);
+            return EXIT_SCENARIO;
+        }
+        if (bad)
+            return cli_usage_error("sweep", "%s", why);
+    }
+    if (w->lhs > 0 && flow_sweep_lhs(w->vary, w->nvary, (size_t)w->lhs, s->seed, why, sizeof why) != 0)
+        return cli_usage_error("sweep", "%s", why);
+    if ((w->points = flow_sweep_points(w->vary, w->nvary, 1000000)) == 0)
+        return cli_usage_error("sweep", "the grid has more than 1,000,000 points");
+    return EXIT_OK;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     struct cli_opts o;
     int rc = begin(argc, argv, "sweep", &o);
-    if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.nvaries == 0 || o.output == NULL))
-        rc = cli_usage_error("sweep", "sweep needs SCENARIO, at least one --vary and --output DIR");
+    if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.output == NULL))
+        rc = cli_usage_error("sweep", "sweep needs SCENARIO and --output DIR");
     if (rc != EXIT_OK || o.help)
         return finish(&o, rc != EXIT_OK ? rc : cli_help("sweep"));
-    struct sweep w = {.o = &o, .nvary = o.nvaries};
-    w.vary = flow_xcalloc(o.nvaries, sizeof *w.vary);
-    char why[512];
-    for (size_t i = 0; i < o.nvaries && rc == EXIT_OK; i++)
-        if (flow_vary_parse(o.varies[i], &w.vary[i], why, sizeof why) != 0)
-            rc = cli_usage_error("sweep", "%s", why);
-    if (rc == EXIT_OK && (w.points = flow_sweep_points(w.vary, w.nvary, 1000000)) == 0)
-        rc = cli_usage_error("sweep", "the grid has more than 1,000,000 points");
+    struct sweep w = {.o = &o};
+    struct flow_scenario *s = load(o.scenario, o.sets, o.nsets);
+    rc = s ? parse_varies(&w, s) : EXIT_SCENARIO;
+    flow_scenario_destroy(s);
     if (rc == EXIT_OK)
         rc = check_points(&w);
     if (rc == EXIT_OK)
@@ -607,5 +640,6 @@ int cmd_sweep(int argc, char **argv)
     free(w.runs);
     free(w.summary);
     free(w.manifest);
+    free(w.metrics);
     return finish(&o, rc);
 }

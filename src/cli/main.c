@@ -89,6 +89,8 @@ static const char *const sweep_text =
     "\n"
     "options:\n"
     "  --metrics LIST     comma-separated metric paths or sections (wards.AMU) to keep\n"
+    "  --lhs N            instead of the grid, N points of a Latin hypercube over the\n"
+    "                     ranges (FROM:TO continuous, FROM:TO:STEP rounded to STEP)\n"
     "  --resume           continue an interrupted sweep in --output DIR\n"
     "  --set, --replications N, --seed N, --threads N, -q/--quiet as for run\n";
 

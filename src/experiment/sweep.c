@@ -2,6 +2,7 @@
  * cartesian product (the first parameter varies slowest). */
 #include <flowsim/experiment.h>
 #include <flowsim/scenario.h>
+#include <flowsim/random.h>
 #include <flowsim/util.h>
 
 #include <ctype.h>
@@ -31,32 +32,48 @@ static bool number_unit(const char *s, double *x, const char **unit)
     return true;
 }
 
-/* "FROM:TO:STEP", each a number with the same (possibly empty) unit suffix. */
+/* "FROM:TO:STEP" (or "FROM:TO", for Latin hypercubes), each a number with the same
+ * (possibly empty) unit suffix. Returns 1 when the text is not a range at all. */
 static int parse_range(const char *text, struct flow_vary *v, char *why, size_t len)
 {
     char buf[3][64];
     const char *p = text;
-    for (int i = 0; i < 3; i++) {
-        const char *colon = i < 2 ? strchr(p, ':') : p + strlen(p);
-        if (colon == NULL || (size_t)(colon - p) >= sizeof buf[i])
+    int parts = 0;
+    while (parts < 3) {
+        const char *colon = strchr(p, ':');
+        const char *end = colon ? colon : p + strlen(p);
+        if ((size_t)(end - p) >= sizeof buf[parts])
             return 1;
-        memcpy(buf[i], p, (size_t)(colon - p));
-        buf[i][colon - p] = '\0';
+        memcpy(buf[parts], p, (size_t)(end - p));
+        buf[parts++][end - p] = '\0';
+        if (colon == NULL)
+            break;
         p = colon + 1;
+        if (parts == 3)
+            return 1;
     }
-    double from, to, step;
-    const char *u1, *u2, *u3;
-    if (!number_unit(buf[0], &from, &u1) || !number_unit(buf[1], &to, &u2) ||
-        !number_unit(buf[2], &step, &u3))
+    if (parts < 2)
         return 1;
-    if (strcmp(u1, u2) != 0 || strcmp(u1, u3) != 0) {
+    double from, to, step = 0;
+    const char *u1, *u2, *u3 = "";
+    if (!number_unit(buf[0], &from, &u1) || !number_unit(buf[1], &to, &u2) ||
+        (parts == 3 && !number_unit(buf[2], &step, &u3)))
+        return 1;
+    if (strcmp(u1, u2) != 0 || (parts == 3 && strcmp(u1, u3) != 0) || strlen(u1) >= sizeof v->unit) {
         snprintf(why, len, "'%s': FROM, TO and STEP must have the same unit", text);
         return -1;
     }
-    if (!(step > 0) || to < from) {
+    v->range = true;
+    v->from = from;
+    v->to = to;
+    v->step = step;
+    snprintf(v->unit, sizeof v->unit, "%s", u1);
+    if (to < from || (parts == 3 && !(step > 0))) {
         snprintf(why, len, "'%s': needs FROM <= TO and a STEP greater than 0", text);
         return -1;
     }
+    if (parts == 2)
+        return 0;                    /* a continuous range: only a Latin hypercube samples it */
     double count = floor((to - from) / step + 1e-9) + 1;
     if (count > MAX_VALUES) {
         snprintf(why, len, "'%s' makes %.0f values; the limit is %d", text, count, MAX_VALUES);
@@ -104,6 +121,46 @@ int flow_vary_parse(const char *spec, struct flow_vary *out, char *why, size_t l
     return 0;
 }
 
+int flow_sweep_lhs(struct flow_vary *v, size_t n, size_t points, uint64_t seed, char *why, size_t len)
+{
+    gsl_rng *r = flow_stream_create(seed, 0, "sweep/latin_hypercube");
+    size_t *order = flow_xcalloc(points, sizeof *order);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!v[i].range) {
+            snprintf(why, len, "--vary %s: a Latin hypercube needs a range FROM:TO or FROM:TO:STEP",
+                     v[i].path);
+            rc = -1;
+            break;
+        }
+        for (size_t k = 0; k < points; k++)
+            order[k] = k;
+        for (size_t k = points; k > 1; k--) {          /* Fisher-Yates */
+            size_t j = (size_t)gsl_rng_uniform_int(r, k);
+            size_t t = order[k - 1];
+            order[k - 1] = order[j];
+            order[j] = t;
+        }
+        for (size_t k = 0; k < v[i].nvalues; k++)
+            free(v[i].values[k]);
+        free(v[i].values);
+        v[i].values = NULL;
+        v[i].nvalues = 0;
+        double width = (v[i].to - v[i].from) / (double)points;
+        for (size_t k = 0; k < points; k++) {
+            double x = v[i].from + width * ((double)order[k] + gsl_rng_uniform(r));
+            if (v[i].step > 0)
+                x = v[i].from + round((x - v[i].from) / v[i].step) * v[i].step;
+            x = x > v[i].to ? v[i].to : x;
+            add_value(&v[i], flow_xasprintf("%.6g%s", x, v[i].unit));
+        }
+        v[i].lhs = true;
+    }
+    free(order);
+    gsl_rng_free(r);
+    return rc;
+}
+
 void flow_vary_fini(struct flow_vary *v)
 {
     if (v == NULL)
@@ -115,8 +172,13 @@ void flow_vary_fini(struct flow_vary *v)
     memset(v, 0, sizeof *v);
 }
 
+/* A Latin hypercube zips its parameters: every one has the same number of values. */
+static bool zipped(const struct flow_vary *v, size_t n) { return n > 0 && v[0].lhs; }
+
 size_t flow_sweep_points(const struct flow_vary *v, size_t n, size_t max)
 {
+    if (zipped(v, n))
+        return v[0].nvalues <= max ? v[0].nvalues : 0;
     size_t points = 1;
     for (size_t i = 0; i < n; i++) {
         if (v[i].nvalues == 0 || points > max / v[i].nvalues)
@@ -128,6 +190,11 @@ size_t flow_sweep_points(const struct flow_vary *v, size_t n, size_t max)
 
 void flow_sweep_point(const struct flow_vary *v, size_t n, size_t p, const char **values)
 {
+    if (zipped(v, n)) {
+        for (size_t i = 0; i < n; i++)
+            values[i] = v[i].values[p];
+        return;
+    }
     for (size_t i = n; i-- > 0;) {
         values[i] = v[i].values[p % v[i].nvalues];
         p /= v[i].nvalues;

@@ -55,6 +55,13 @@ void flow_scenario_destroy(struct flow_scenario *s)
         flow_dist_fini(&s->community[i].stay);
     }
     free(s->community);
+    for (size_t i = 0; i < s->sweep.nvary; i++)
+        free(s->sweep.vary[i]);
+    free(s->sweep.vary);
+    free(s->sweep.line);
+    free(s->sweep.col);
+    free(s->sweep.src);
+    free(s->sweep.metrics);
     free(s->wards);
     free(s->groups);
     free(s->name);

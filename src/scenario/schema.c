@@ -1140,6 +1140,68 @@ static void read_groups(struct ctx *c, const struct ynode *n, void *dst, const s
 
 }
 
+/* ---- sweep: a sweep's grid written in the file ----------------------------------------- */
+
+static void read_vary_list(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_sweep_spec *sw = dst;
+    char b[80];
+    if (n->kind != YN_SEQ || n->n == 0 || n->n > 100) {
+        err(c, n, "'%s' must be a list of 1 to 100 strings such as \"wards.AMU.beds=20:40:2\"; "
+                  "found %s", f->key, shown(n, b, sizeof b));
+        return;
+    }
+    sw->vary = flow_xcalloc(n->n, sizeof *sw->vary);
+    sw->line = flow_xcalloc(n->n, sizeof *sw->line);
+    sw->col = flow_xcalloc(n->n, sizeof *sw->col);
+    sw->src = flow_xstrdup(n->src);
+    for (size_t i = 0; i < n->n; i++) {
+        const struct ynode *k = n->kids[i];
+        if (!need_scalar(c, k, f->key, "a string PATH=VALUES, such as \"wards.AMU.beds=20:40:2\""))
+            continue;
+        const char *eq = strchr(k->text, '=');
+        if (eq == NULL || eq == k->text || eq[1] == '\0') {
+            err(c, k, "'%s' items must be PATH=FROM:TO:STEP or PATH=A,B,...; found %s", f->key,
+                shown(k, b, sizeof b));
+            continue;
+        }
+        sw->vary[sw->nvary] = flow_xstrdup(k->text);
+        sw->line[sw->nvary] = k->line;
+        sw->col[sw->nvary++] = k->col;
+    }
+}
+
+static void read_metric_list(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    if (n->kind != YN_SEQ || n->n == 0) {
+        err(c, n, "'%s' must be a list of metric paths or sections; found %s", f->key, shown(n, b, sizeof b));
+        return;
+    }
+    char *joined = NULL;
+    for (size_t i = 0; i < n->n; i++) {
+        if (!need_scalar(c, n->kids[i], f->key, "a metric path such as wards.AMU.p_wait"))
+            continue;
+        char *t = joined ? flow_xasprintf("%s,%s", joined, n->kids[i]->text) : flow_xstrdup(n->kids[i]->text);
+        free(joined);
+        joined = t;
+    }
+    *(char **)dst = joined;
+}
+
+static const struct field sweep_fields[] = {
+    {"vary", read_vary_list, true, NULL, 0, 0, 0, NULL},
+    {"metrics", read_metric_list, false, NULL, 0, 0, offsetof(struct flow_sweep_spec, metrics), NULL},
+    {"latin_hypercube", read_int, false, "0", 0, 1000000,
+     offsetof(struct flow_sweep_spec, latin_hypercube), NULL},
+};
+static const struct schema sweep_schema = SCHEMA("sweep", sweep_fields);
+
+static void read_sweep(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    read_map(c, n, &sweep_schema, &c->sc->sweep);
+}
+
 /* wards come before groups so that routes can name them. */
 static const struct field top_fields[] = {
     {"name", read_text, true, NULL, 0, 0, offsetof(struct flow_scenario, name), NULL},
@@ -1155,6 +1217,7 @@ static const struct field top_fields[] = {
     {"community", read_community, false, NULL, 0, 0, 0, NULL},
     {"discharge", read_top_discharge, false, NULL, 0, 0, 0, NULL},
     {"groups", read_groups, true, NULL, 0, 0, 0, NULL},
+    {"sweep", read_sweep, false, NULL, 0, 0, 0, NULL},
 };
 static const struct schema top_schema = SCHEMA("the scenario", top_fields);
 

@@ -222,6 +222,27 @@ expect_exit 3 "sweep with an invalid point" -- "$FLOWSIM" sweep "$S" --vary ward
 [ ! -e "$TMP/sweep-c/runs.csv" ] && ok || bad "an invalid sweep wrote files"
 expect_exit 2 "sweep with a bad range" -- "$FLOWSIM" sweep "$S" --vary wards.AMU.beds=5:1:1 --output "$TMP/sweep-c"
 
+# --- a sweep written in the scenario (sweep: block), and a Latin hypercube ---
+mkdir -p "$TMP/sf"
+cp "$S" "$TMP/sf/base.yaml"
+printf 'extends: base.yaml\nsweep:\n  vary:\n    - wards.AMU.beds=30:36:3\n    - "groups.emergency_medical.arrivals.rate=18/d,20/d"\n  metrics: [wards.AMU]\n' >"$TMP/sf/sweep.yaml"
+expect_exit 0 "sweep from a sweep: block" -- "$FLOWSIM" sweep "$TMP/sf/sweep.yaml" --replications 2 --set horizon=30d --output "$TMP/sf/out"
+[ "$(wc -l <"$TMP/sf/out/summary.csv")" = 7 ] && ok || bad "sweep block grid size"
+head -1 "$TMP/sf/out/runs.csv" | grep -q '^point,replication,wards.AMU.beds,groups.emergency_medical.arrivals.rate,wards.AMU.mean_occupied_beds,' \
+    && ok || bad "sweep block metrics"
+expect_exit 0 "Latin hypercube sweep" -- "$FLOWSIM" sweep "$S" --lhs 7 --vary wards.AMU.beds=30:40:1 \
+    --vary groups.emergency_medical.arrivals.rate=18/d:22/d --replications 2 --set horizon=30d --output "$TMP/lhs"
+python3 - "$TMP/lhs/summary.csv" <<'PY' && ok || bad "Latin hypercube strata"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 7
+rates = sorted(float(r["groups.emergency_medical.arrivals.rate"][:-2]) for r in rows)
+for k, x in enumerate(rates):           # one value in each seventh of [18, 22]
+    assert 18 + 4 * k / 7 <= x <= 18 + 4 * (k + 1) / 7, rates
+assert all(r["wards.AMU.beds"].isdigit() for r in rows)
+PY
+expect_exit 2 "a continuous range without --lhs" -- "$FLOWSIM" sweep "$S" --vary wards.AMU.beds=30:40 --output "$TMP/lhs2"
+
 # --- size: Erlang C says 22 beds for p_wait <= 0.3 at 18 a day, 25 for p_wait <= 0.1 ---
 EC="$ROOT/scenarios/erlang-c.yaml"
 expect_exit 0 "size p_wait <= 0.3" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.3' --format json
