@@ -48,6 +48,17 @@ int flow_experiment_precise(const struct flow_scenario *s, const struct flow_run
                             size_t *unmet);
 bool flow_precision_met(const struct flow_results *r, size_t k, const struct flow_precision *p);
 void flow_results_fini(struct flow_results *r);
+
+/* MPI (when built with -Dmpi=enabled; otherwise one rank and no-ops). The CLI calls init and
+ * finalize; experiments run collectively on every rank and give every rank the same results,
+ * so only rank 0 needs to write them. */
+void flow_mpi_init(int *argc, char ***argv);
+void flow_mpi_finalize(void);
+int flow_mpi_rank(void);
+int flow_mpi_size(void);
+/* Rank 0's value, on every rank. */
+long flow_mpi_broadcast(long value);
+
 void flow_results_summary(const struct flow_results *r, size_t metric, struct flow_summary *out);
 /* Index of the metric at a dotted path such as "wards.AMU.p_wait", or -1. */
 long flow_results_find(const struct flow_results *r, const char *path);

@@ -28,6 +28,8 @@ static int write_text(FILE *f, const void *arg) { return write_results(arg, f, F
 
 static int emit(const struct cli_opts *o, const struct flow_results *r)
 {
+    if (flow_mpi_rank() != 0)            /* every rank has the results; rank 0 writes them */
+        return EXIT_OK;
     if (o->output == NULL) {
         if (flow_report_write(stdout, r, o->format) != 0) {
             fprintf(stderr, "flowsim: error: cannot write the report to standard output\n");

@@ -102,6 +102,8 @@ static int compare_text(FILE *f, const void *arg) { return write_compare(f, arg,
 
 static int emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg)
 {
+    if (flow_mpi_rank() != 0)            /* every rank has the results; rank 0 writes them */
+        return EXIT_OK;
     flow_write_fn fn = o->format == FLOW_FORMAT_JSON ? json : text;
     if (o->output == NULL) {
         if (fn(stdout, arg) != 0 || fflush(stdout) != 0) {
@@ -503,13 +505,16 @@ static int check_points(struct sweep *w)
 
 static int run_points(struct sweep *w, size_t first)
 {
-    FILE *runs = fopen(w->runs, first ? "a" : "w"), *summary = fopen(w->summary, first ? "a" : "w");
+    bool writer = flow_mpi_rank() == 0;  /* with MPI, the other ranks only compute */
+    FILE *runs = writer ? fopen(w->runs, first ? "a" : "w") : NULL;
+    FILE *summary = writer ? fopen(w->summary, first ? "a" : "w") : NULL;
     int rc = EXIT_OK;
-    if (runs == NULL || summary == NULL) {
+    if (writer && (runs == NULL || summary == NULL)) {
         fprintf(stderr, "flowsim: error: cannot write in %s: %s\n", w->o->output, strerror(errno));
         rc = EXIT_RUNTIME;
     }
-    if (rc == EXIT_OK && first == 0) {
+    rc = (int)flow_mpi_broadcast(rc);
+    if (rc == EXIT_OK && first == 0 && writer) {
         write_headers(w, runs, summary);
         if (!sync_file(runs) || !sync_file(summary))
             rc = EXIT_RUNTIME;
@@ -526,12 +531,13 @@ static int run_points(struct sweep *w, size_t first)
         if (err != 0) {
             fprintf(stderr, "flowsim: error: sweep point %zu: %s\n", point + 1, flow_strerror(err));
             rc = EXIT_RUNTIME;
-        } else {
+        } else if (writer) {
             /* Rows of a point, then its summary, each synced: a crash leaves whole points. */
             write_point(w, point, values, &r, runs, summary);
             if (!sync_file(runs) || !sync_file(summary))
                 rc = EXIT_RUNTIME;
         }
+        rc = (int)flow_mpi_broadcast(rc);
         flow_results_fini(&r);
         flow_scenario_destroy(s);
         free_sets(w, sets);
@@ -547,7 +553,21 @@ static int run_points(struct sweep *w, size_t first)
     return rc;
 }
 
+/* Rank 0 prepares the output (or finds where to resume); every rank learns the outcome. */
+static int prepare_files(struct sweep *w, long *first_point);
+
 static int sweep_files(struct sweep *w)
+{
+    long first = 0;
+    int rc = flow_mpi_rank() == 0 ? prepare_files(w, &first) : EXIT_OK;
+    rc = (int)flow_mpi_broadcast(rc);
+    first = flow_mpi_broadcast(first);
+    if (rc != EXIT_OK)
+        return rc;
+    return run_points(w, (size_t)first);
+}
+
+static int prepare_files(struct sweep *w, long *first_point)
 {
     const char *dir = w->o->output;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -576,7 +596,8 @@ static int sweep_files(struct sweep *w)
             return EXIT_RUNTIME;
         }
     }
-    return run_points(w, first);
+    *first_point = (long)first;
+    return EXIT_OK;
 }
 
 /* The grid: --vary options, or else the scenario file's sweep: block. */

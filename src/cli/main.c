@@ -1,6 +1,8 @@
 /* main.c - flowsim's entry point: dispatches subcommands and prints help and version. */
 #include "cli.h"
 
+#include <flowsim/experiment.h>
+
 #include <flow_config.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -130,7 +132,23 @@ int cli_help(const char *command)
     return EXIT_OK;
 }
 
+static int dispatch(int argc, char **argv);
+
+/* With MPI every rank runs the same command; only rank 0 speaks. */
 int main(int argc, char **argv)
+{
+    flow_mpi_init(&argc, &argv);
+    if (flow_mpi_rank() != 0) {
+        if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
+            return EXIT_RUNTIME;
+    }
+    int rc = dispatch(argc, argv);
+    fflush(stdout);
+    flow_mpi_finalize();
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     if (argc < 2)

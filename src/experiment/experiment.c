@@ -1,6 +1,8 @@
 /* experiment.c - replications in parallel threads. Each thread takes the next replication
  * number from a shared counter and writes that replication's row, so results are identical
  * whatever the number of threads. */
+#include "mpi_internal.h"
+
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 struct shared {
+    size_t rank, ranks;       /* this process runs the replications k with k mod ranks = rank */
     const struct flow_scenario *s;
     struct flow_results *r;
     const struct flow_run_options *o;
@@ -38,6 +41,8 @@ static void *worker(void *arg)
     for (;;) {
         pthread_mutex_lock(&sh->lock);
         size_t rep = sh->next++;
+        while (rep < sh->r->nreps && rep % sh->ranks != sh->rank)
+            rep = sh->next++;
         bool stop = rep >= sh->r->nreps || sh->status != 0;
         pthread_mutex_unlock(&sh->lock);
         if (stop)
@@ -71,7 +76,8 @@ static int thread_count(const struct flow_run_options *o, size_t reps)
 static int run_range(const struct flow_scenario *s, const struct flow_run_options *o,
                      struct flow_results *out, size_t first, size_t *failed_rep)
 {
-    struct shared sh = {.s = s, .r = out, .o = o, .next = first, .done = first};
+    struct shared sh = {.s = s, .r = out, .o = o, .next = first, .done = first,
+                        .rank = (size_t)flow_mpi_rank(), .ranks = (size_t)flow_mpi_size()};
     pthread_mutex_init(&sh.lock, NULL);
     int n = thread_count(o, out->nreps - first);
     pthread_t tid[256];
@@ -85,7 +91,7 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
     pthread_mutex_destroy(&sh.lock);
     if (failed_rep)
         *failed_rep = sh.failed_rep;
-    return sh.status;
+    return mpi_gather_rows(out, first, sh.status);
 }
 
 int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
