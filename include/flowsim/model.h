@@ -34,4 +34,12 @@ int flow_model_run(struct flow_model *m);
 void flow_model_metrics(const struct flow_model *m, double *values);
 uint64_t flow_model_events(const struct flow_model *m);
 
+/* Daily series, for warm-up analysis: when enabled before the run, the model records the mean
+ * of each ward's occupied beds and each community service's occupied places over every day
+ * from time 0 (days x series values, row per day). Memory grows with the horizon, so it is
+ * off unless asked for. */
+void flow_model_record_daily(struct flow_model *m, size_t days);
+/* The recorded values (borrowed) and their shape; series are wards then services. */
+const double *flow_model_daily(const struct flow_model *m, size_t *days, size_t *series);
+
 #endif

@@ -22,6 +22,10 @@ int flow_report_compare_json(FILE *f, const struct flow_comparison *c);
 int flow_report_size_json(FILE *f, const struct flow_size_result *r);
 int flow_report_size_text(FILE *f, const struct flow_size_result *r);
 
+/* Warm-up estimate; `current` is the scenario's own warm-up, in days. */
+int flow_report_warmup_text(FILE *f, const struct flow_warmup_result *r, double current);
+int flow_report_warmup_json(FILE *f, const struct flow_warmup_result *r, double current);
+
 /* CSV (RFC 4180 quoting; numbers with 12 significant digits; undefined values empty). */
 void flow_csv_field(FILE *f, const char *text);
 void flow_csv_number(FILE *f, double x);

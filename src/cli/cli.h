@@ -54,6 +54,7 @@ int cmd_selftest(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_size(int argc, char **argv);
+int cmd_warmup(int argc, char **argv);
 
 /* A progress line on stderr when it is a terminal (and not --quiet); nothing otherwise. */
 struct progress {

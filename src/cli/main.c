@@ -24,6 +24,7 @@ static const char *const usage_text =
     "                     run a grid of parameter values to CSV files\n"
     "  size SCENARIO --vary PATH --target 'METRIC <= VALUE'\n"
     "                     find the smallest capacity that meets the targets\n"
+    "  warmup SCENARIO    estimate how long a warm-up the scenario needs (MSER)\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
@@ -108,6 +109,17 @@ static const char *const size_text =
     "options: --set, --replications N, --seed N, --format text|json, -o/--output FILE,\n"
     "         --threads N, -q/--quiet\n";
 
+static const char *const warmup_text =
+    "usage: flowsim warmup SCENARIO [--set PATH=VALUE]... [--replications N] [OPTIONS]\n"
+    "\n"
+    "Estimates the warm-up a scenario needs: runs its replications from an empty hospital for\n"
+    "warmup + horizon days, averages each ward's and community service's daily occupancy over\n"
+    "the replications, and applies MSER to each series (7-day batches; the truncation that\n"
+    "minimises the squared standard error of what remains, at most half the run). Prints each\n"
+    "series' estimate, the longest as the recommendation, and how it decided.\n"
+    "\n"
+    "options: --set, --replications N, --seed N, --format text|json, -o/--output FILE\n";
+
 static const char *const selftest_text =
     "usage: flowsim selftest [--threads N]\n"
     "\n"
@@ -124,6 +136,7 @@ int cli_help(const char *command)
                        : strcmp(command, "compare") == 0  ? compare_text
                        : strcmp(command, "sweep") == 0    ? sweep_text
                        : strcmp(command, "size") == 0     ? size_text
+                       : strcmp(command, "warmup") == 0   ? warmup_text
                        : strcmp(command, "help") == 0     ? usage_text
                                                           : NULL;
     if (text == NULL)
@@ -177,6 +190,8 @@ static int dispatch(int argc, char **argv)
         return cmd_sweep(argc - 2, argv + 2);
     if (strcmp(cmd, "size") == 0)
         return cmd_size(argc - 2, argv + 2);
+    if (strcmp(cmd, "warmup") == 0)
+        return cmd_warmup(argc - 2, argv + 2);
     if (cmd[0] == '-')
         return cli_usage_error(NULL, "unknown option '%s'", cmd);
     return cli_usage_error(NULL, "unknown command '%s'", cmd);

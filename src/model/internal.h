@@ -134,6 +134,9 @@ struct flow_model {
     uint64_t fit_left, same_or_next_day;
     double fit_to_leave;
     bool discharge;                    /* some group has a discharge block */
+    double *daily;                     /* days x (wards + services), when recording */
+    size_t daily_days, daily_done;
+    double *daily_prev;                /* each series' area at the last midnight */
     struct patient *patients;
     size_t npatients, cap_patients, live;
     uint32_t free_patient;

@@ -355,6 +355,8 @@ void flow_model_destroy(struct flow_model *m)
     free(m->drain);
     free(m->groups);
     free(m->patients);
+    free(m->daily);
+    free(m->daily_prev);
     flow_engine_destroy(m->engine);
     free(m);
 }
@@ -375,3 +377,45 @@ int flow_model_run(struct flow_model *m)
 }
 
 uint64_t flow_model_events(const struct flow_model *m) { return flow_engine_fired(m->engine); }
+
+/* ---- daily series --------------------------------------------------------------------- */
+
+static double area_at(const struct flow_level *l, double t) { return l->area + l->value * (t - l->since); }
+
+static void on_midnight(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    const struct flow_scenario *s = m->sc;
+    double t = now(m);
+    size_t n = s->nwards + s->ncommunity;
+    double *row = m->daily + m->daily_done * n;
+    for (size_t i = 0; i < n; i++) {
+        const struct flow_level *l = i < s->nwards ? &m->wards[i].occ : &m->services[i - s->nwards].occ;
+        double a = area_at(l, t);
+        /* The warm-up reset (time 0 here) restarts areas; a negative step means it just did. */
+        row[i] = a >= m->daily_prev[i] ? a - m->daily_prev[i] : a;
+        m->daily_prev[i] = a;
+    }
+    if (++m->daily_done < m->daily_days)
+        flow_engine_schedule(e, t + 1, FLOW_PRIORITY_MIN + 1, on_midnight, m, 0);
+}
+
+void flow_model_record_daily(struct flow_model *m, size_t days)
+{
+    size_t n = m->sc->nwards + m->sc->ncommunity;
+    free(m->daily);
+    free(m->daily_prev);
+    m->daily = flow_xcalloc(days * n + 1, sizeof *m->daily);
+    m->daily_prev = flow_xcalloc(n + 1, sizeof *m->daily_prev);
+    m->daily_days = days;
+    m->daily_done = 0;
+    if (days > 0)
+        flow_engine_schedule(m->engine, 1, FLOW_PRIORITY_MIN + 1, on_midnight, m, 0);
+}
+
+const double *flow_model_daily(const struct flow_model *m, size_t *days, size_t *series)
+{
+    *days = m->daily_done;
+    *series = m->sc->nwards + m->sc->ncommunity;
+    return m->daily;
+}

@@ -266,6 +266,17 @@ cmp -s "$TMP/out" "$TMP/p.json" && ok || bad "--precision result differs from a 
 expect_exit 2 "--precision with a bad metric" -- "$FLOWSIM" run "$S" --precision wards.AMU.ocupancy=0.01
 expect_exit 2 "--precision with a bad value" -- "$FLOWSIM" run "$S" --precision -1
 
+# --- warmup: with fixed stays of L days an empty M/G/infinity ward fills in exactly L days;
+# MSER on weekly batches must cut the first whole weeks that cover the ramp ---
+printf 'name: ramp\nhorizon: 400d\nreplications: 20\nwards: [{name: W, beds: 1000}]\ngroups:\n  - name: g\n    arrivals: {rate: 20/d}\n    route: [{ward: W, stay: {dist: fixed, value: 10d}}]\n' >"$TMP/ramp.yaml"
+for pair in 10d:14 40d:42; do
+    expect_exit 0 "warmup, stays ${pair%%:*}" -- "$FLOWSIM" warmup "$TMP/ramp.yaml" --set "groups.g.route.1.stay.value=${pair%%:*}" --format json
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['recommended_days'] == float(sys.argv[2]), d['recommended_days']" \
+        "$TMP/out" "${pair##*:}" && ok || bad "warmup estimate for stays of ${pair%%:*}"
+done
+expect_exit 0 "warmup text" -- "$FLOWSIM" warmup "$S" --replications 4
+grep -q 'Recommended: warmup:' "$TMP/out" && ok || bad "warmup text report"
+
 # --- output files ---
 expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
 cmp -s "$TMP/r.json" "$TMP/a.json" && ok || bad "--output file differs from stdout"
