@@ -3,7 +3,8 @@
 # Sourced, not run.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PACKAGES=(gcc pkg-config meson ninja-build python3 libgsl-dev libyaml-dev check libjansson-dev)
+PACKAGES=(gcc pkg-config meson ninja-build python3 libgsl-dev libyaml-dev check libjansson-dev
+          libjs-chart.js)
 
 log() { printf '%s\n' "$*" >&2; }
 

@@ -16,10 +16,13 @@ struct flow_results {
     size_t nreps;
     double *values;                         /* owned: nreps x nmetrics, row per replication */
     uint64_t events;                        /* events fired over all replications */
+    double *hourly;                         /* owned, with profile: nreps x nwards x 168 mean
+                                               occupied beds by hour of the week; else NULL */
 };
 
 struct flow_run_options {
     int threads;      /* 0: one per core */
+    bool profile;     /* also record occupancy by hour of the week (results->hourly) */
     void (*progress)(void *arg, size_t done, size_t total);
     void *progress_arg;
 };

@@ -34,6 +34,12 @@ int flow_model_run(struct flow_model *m);
 void flow_model_metrics(const struct flow_model *m, double *values);
 uint64_t flow_model_events(const struct flow_model *m);
 
+/* Occupancy by hour of the week (for reports): call before the run; afterwards
+ * flow_model_hourly writes nwards x 168 mean occupied beds (hour 0 = Monday 00:00, NAN for an
+ * hour never sampled). Costs one event an hour, so it is off unless asked for. */
+void flow_model_profile(struct flow_model *m);
+void flow_model_hourly(const struct flow_model *m, double *out);
+
 /* Daily series, for warm-up analysis: when enabled before the run, the model records the mean
  * of each ward's occupied beds and each community service's occupied places over every day
  * from time 0 (days x series values, row per day). Memory grows with the horizon, so it is

@@ -26,6 +26,15 @@ int flow_report_size_text(FILE *f, const struct flow_size_result *r);
 int flow_report_warmup_text(FILE *f, const struct flow_warmup_result *r, double current);
 int flow_report_warmup_json(FILE *f, const struct flow_warmup_result *r, double current);
 
+/* Self-contained HTML reports (Chart.js inlined; no network). `provenance` (may be NULL) is the
+ * command and scenario text shown so that the charts can be reproduced. */
+int flow_report_html_run(FILE *f, const struct flow_results *r, const char *provenance);
+int flow_report_html_compare(FILE *f, const struct flow_comparison *c, const char *provenance);
+int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char *provenance);
+/* From saved results: a run, compare or size JSON file, or a sweep's output directory. On
+ * failure returns FLOW_E_IO with a sentence in why. */
+int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len);
+
 /* CSV (RFC 4180 quoting; numbers with 12 significant digits; undefined values empty). */
 void flow_csv_field(FILE *f, const char *text);
 void flow_csv_number(FILE *f, double x);

@@ -1,6 +1,7 @@
 /* args.c - option parsing shared by the subcommands, and scenario loading with diagnostics. */
 #include "cli.h"
 
+#include <flowsim/experiment.h>
 #include <flowsim/util.h>
 
 #include <stdarg.h>
@@ -146,6 +147,13 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
             append(&o->precision, &o->nprecision, v);
         else
             o->metrics = v;
+    } else if (is(a, "--report") && strcmp(o->command, "validate") != 0 &&
+               strcmp(o->command, "selftest") != 0 && strcmp(o->command, "warmup") != 0) {
+        if ((v = value_of(argc, argv, i, "--report", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (*v == '\0')
+            return cli_usage_error(cmd, "--report needs a file name");
+        o->report = v;
     } else if (is(a, "--lhs") && strcmp(o->command, "sweep") == 0) {
         if ((v = value_of(argc, argv, i, "--lhs", cmd)) == NULL)
             return EXIT_USAGE;
@@ -191,8 +199,54 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
     return EXIT_OK;
 }
 
+char *cli_provenance(const char *command, int argc, char **argv, const char *scenario)
+{
+    char *text = flow_xasprintf("flowsim %s", command);
+    for (int i = 0; i < argc; i++) {
+        bool quote = strpbrk(argv[i], " '\"{}[]*") != NULL;
+        char *t = flow_xasprintf(quote ? "%s '%s'" : "%s %s", text, argv[i]);
+        free(text);
+        text = t;
+    }
+    const char *body = NULL;
+    char *owned = NULL;
+    if (scenario == NULL) {
+        body = flow_example_yaml;
+        scenario = "the built-in example (scenarios/example.yaml)";
+    } else {
+        FILE *f = fopen(scenario, "rb");
+        if (f) {
+            owned = flow_xcalloc(1 << 20, 1);
+            size_t n = fread(owned, 1, (1 << 20) - 1, f);
+            owned[n] = '\0';
+            fclose(f);
+            body = owned;
+        }
+    }
+    if (body) {
+        char *t = flow_xasprintf("%s\n\n# %s:\n%s", text, scenario, body);
+        free(text);
+        text = t;
+    }
+    free(owned);
+    return text;
+}
+
+int cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg)
+{
+    if (o->report == NULL || flow_mpi_rank() != 0)
+        return EXIT_OK;
+    char why[512];
+    if (flow_output_atomic(o->report, fn, arg, why, sizeof why) != 0) {
+        fprintf(stderr, "flowsim: error: %s\n", why);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
 void cli_opts_fini(struct cli_opts *o)
 {
+    free(o->provenance);
     free(o->varies);
     free(o->targets);
     free(o->precision);

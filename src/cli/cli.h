@@ -38,6 +38,8 @@ struct cli_opts {
     size_t nprecision;
     long max_replications;         /* run: --max-replications (with --precision) */
     long lhs;                      /* sweep: --lhs N (Latin hypercube points) */
+    const char *report;            /* --report FILE.html */
+    char *provenance;              /* the command line (set by the command), for reports */
 };
 
 /* Parses argv after the command name. Returns EXIT_OK or EXIT_USAGE (message printed). */
@@ -55,6 +57,12 @@ int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_size(int argc, char **argv);
 int cmd_warmup(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* The command and the scenario file's text, for the "as run" part of an HTML report. */
+char *cli_provenance(const char *command, int argc, char **argv, const char *scenario);
+/* Writes an HTML report atomically to o->report (if set). */
+int cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg);
 
 /* A progress line on stderr when it is a terminal (and not --quiet); nothing otherwise. */
 struct progress {

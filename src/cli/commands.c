@@ -23,6 +23,17 @@ static int write_results(const void *arg, FILE *f, enum flow_format format)
     return flow_report_write(f, arg, format);
 }
 
+struct html_arg {
+    const struct flow_results *r;
+    const char *provenance;
+};
+
+static int write_html(FILE *f, const void *arg)
+{
+    const struct html_arg *h = arg;
+    return flow_report_html_run(f, h->r, h->provenance);
+}
+
 static int write_json(FILE *f, const void *arg) { return write_results(arg, f, FLOW_FORMAT_JSON); }
 static int write_text(FILE *f, const void *arg) { return write_results(arg, f, FLOW_FORMAT_TEXT); }
 
@@ -137,7 +148,8 @@ int cmd_run(int argc, char **argv)
     struct flow_results r;
     struct progress p;
     progress_init(&p, &o, "replications");
-    struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
+    struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p,
+                                  .profile = o.report != NULL};
     size_t failed = 0;
     int err = o.nprecision ? run_precise(&o, s, &ro, &r) : flow_experiment_run(s, &ro, &r, &failed);
     progress_end(&p);
@@ -148,6 +160,11 @@ int cmd_run(int argc, char **argv)
         rc = EXIT_RUNTIME;
     } else {
         rc = emit(&o, &r);
+        if (rc == EXIT_OK && o.report) {
+            o.provenance = cli_provenance("run", argc, argv, o.scenario);
+            struct html_arg h = {&r, o.provenance};
+            rc = cli_write_report(&o, write_html, &h);
+        }
     }
     flow_results_fini(&r);
     flow_scenario_destroy(s);

@@ -100,6 +100,37 @@ static int write_compare(FILE *f, const void *arg, enum flow_format format)
 static int compare_json(FILE *f, const void *arg) { return write_compare(f, arg, FLOW_FORMAT_JSON); }
 static int compare_text(FILE *f, const void *arg) { return write_compare(f, arg, FLOW_FORMAT_TEXT); }
 
+struct html_cmp {
+    const struct flow_comparison *c;
+    const char *provenance;
+};
+
+static int compare_html(FILE *f, const void *arg)
+{
+    const struct html_cmp *h = arg;
+    return flow_report_html_compare(f, h->c, h->provenance);
+}
+
+struct html_size {
+    const struct flow_size_result *r;
+    const char *provenance;
+};
+
+static int size_html(FILE *f, const void *arg)
+{
+    const struct html_size *h = arg;
+    return flow_report_html_size(f, h->r, h->provenance);
+}
+
+static int saved_html(FILE *f, const void *arg)
+{
+    char why[512];
+    int rc = flow_report_html_saved(f, arg, why, sizeof why);
+    if (rc != 0)
+        fprintf(stderr, "flowsim: error: %s\n", why);
+    return rc;
+}
+
 static int emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg)
 {
     if (flow_mpi_rank() != 0)            /* every rank has the results; rank 0 writes them */
@@ -155,6 +186,11 @@ int cmd_compare(int argc, char **argv)
             rc = EXIT_RUNTIME;
         } else {
             rc = emit(&o, compare_json, compare_text, &c);
+            if (rc == EXIT_OK && o.report) {
+                o.provenance = cli_provenance("compare", argc, argv, o.scenario);
+                struct html_cmp h = {&c, o.provenance};
+                rc = cli_write_report(&o, compare_html, &h);
+            }
         }
         flow_comparison_fini(&c);
     }
@@ -227,8 +263,15 @@ int cmd_size(int argc, char **argv)
             rc = EXIT_SCENARIO;
         else if (err < 0)
             rc = (fprintf(stderr, "flowsim: error: %s\n", flow_strerror(err)), EXIT_RUNTIME);
-        else if ((rc = emit(&o, size_json, size_text, &r)) == EXIT_OK && !r.found)
-            rc = EXIT_FAIL;
+        else if ((rc = emit(&o, size_json, size_text, &r)) == EXIT_OK) {
+            if (o.report) {
+                o.provenance = cli_provenance("size", argc, argv, o.scenario);
+                struct html_size h = {&r, o.provenance};
+                rc = cli_write_report(&o, size_html, &h);
+            }
+            if (rc == EXIT_OK && !r.found)
+                rc = EXIT_FAIL;
+        }
         flow_diag_fini(&d);
         flow_size_fini(&r);
     }
@@ -651,6 +694,8 @@ int cmd_sweep(int argc, char **argv)
         rc = check_points(&w);
     if (rc == EXIT_OK)
         rc = sweep_files(&w);
+    if (rc == EXIT_OK && o.report)
+        rc = cli_write_report(&o, saved_html, o.output);
     for (size_t i = 0; i < w.nvary; i++)
         flow_vary_fini(&w.vary[i]);
     for (size_t i = 0; w.paths && i < w.nmetrics; i++)
@@ -717,5 +762,24 @@ int cmd_warmup(int argc, char **argv)
     flow_scenario_destroy(s);
     free(horizon);
     free(sets);
+    return finish(&o, rc);
+}
+
+/* ---- report --------------------------------------------------------------------------- */
+
+int cmd_report(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = begin(argc, argv, "report", &o);
+    if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.output == NULL))
+        rc = cli_usage_error("report", "report needs RESULTS (a JSON file or a sweep directory) and "
+                             "-o OUT.html");
+    if (rc != EXIT_OK || o.help)
+        return finish(&o, rc != EXIT_OK ? rc : cli_help("report"));
+    if (flow_mpi_rank() == 0) {
+        char why[512];
+        if (flow_output_atomic(o.output, saved_html, o.scenario, why, sizeof why) != 0)
+            rc = EXIT_RUNTIME;
+    }
     return finish(&o, rc);
 }

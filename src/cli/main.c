@@ -25,6 +25,8 @@ static const char *const usage_text =
     "  size SCENARIO --vary PATH --target 'METRIC <= VALUE'\n"
     "                     find the smallest capacity that meets the targets\n"
     "  warmup SCENARIO    estimate how long a warm-up the scenario needs (MSER)\n"
+    "  report RESULTS -o OUT.html\n"
+    "                     an HTML report from saved results (JSON, or a sweep directory)\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
@@ -57,6 +59,8 @@ static const char *const run_text =
     "  --precision METRIC=H   ... or until METRIC's half-width is at most H (repeatable)\n"
     "  --max-replications N   stop adding replications at N (default 1000)\n"
     "  -q, --quiet            print nothing but the report\n"
+    "  --report FILE.html     also write a self-contained HTML report with charts (also\n"
+    "                         for compare, sweep and size)\n"
     "\n"
     "Errors in the scenario or a --set value are printed as FILE:LINE:COLUMN: error: WHAT\n"
     "(for --set, FILE is '--set', LINE the option's number and COLUMN the position in it)\n"
@@ -120,6 +124,14 @@ static const char *const warmup_text =
     "\n"
     "options: --set, --replications N, --seed N, --format text|json, -o/--output FILE\n";
 
+static const char *const report_text =
+    "usage: flowsim report RESULTS -o OUT.html\n"
+    "\n"
+    "Writes a self-contained HTML report (charts by Chart.js, inlined; it opens offline) from\n"
+    "saved results: the JSON of run, compare or size (--format json), or a sweep's --output\n"
+    "directory. run, compare, sweep and size also take --report OUT.html directly; a run's\n"
+    "direct report adds bed occupancy by hour of the week.\n";
+
 static const char *const selftest_text =
     "usage: flowsim selftest [--threads N]\n"
     "\n"
@@ -137,6 +149,7 @@ int cli_help(const char *command)
                        : strcmp(command, "sweep") == 0    ? sweep_text
                        : strcmp(command, "size") == 0     ? size_text
                        : strcmp(command, "warmup") == 0   ? warmup_text
+                       : strcmp(command, "report") == 0   ? report_text
                        : strcmp(command, "help") == 0     ? usage_text
                                                           : NULL;
     if (text == NULL)
@@ -192,6 +205,8 @@ static int dispatch(int argc, char **argv)
         return cmd_size(argc - 2, argv + 2);
     if (strcmp(cmd, "warmup") == 0)
         return cmd_warmup(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 2, argv + 2);
     if (cmd[0] == '-')
         return cli_usage_error(NULL, "unknown option '%s'", cmd);
     return cli_usage_error(NULL, "unknown command '%s'", cmd);

@@ -27,9 +27,13 @@ struct shared {
 static int run_one(struct shared *sh, size_t rep, uint64_t *events)
 {
     struct flow_model *m = flow_model_create(sh->s, (uint32_t)rep);
+    if (sh->r->hourly)
+        flow_model_profile(m);
     int rc = flow_model_run(m);
     if (rc == 0)
         flow_model_metrics(m, sh->r->values + rep * sh->r->nmetrics);
+    if (rc == 0 && sh->r->hourly)
+        flow_model_hourly(m, sh->r->hourly + rep * sh->s->nwards * 168);
     *events = flow_model_events(m);
     flow_model_destroy(m);
     return rc;
@@ -91,7 +95,10 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
     pthread_mutex_destroy(&sh.lock);
     if (failed_rep)
         *failed_rep = sh.failed_rep;
-    return mpi_gather_rows(out, first, sh.status);
+    int rc = mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, sh.status, &out->events);
+    if (rc == 0 && out->hourly)
+        rc = mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
+    return rc;
 }
 
 int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
@@ -102,6 +109,8 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
     out->defs = flow_model_metric_defs(s, &out->nmetrics);
     out->nreps = (size_t)s->replications;
     out->values = flow_xcalloc(out->nreps * out->nmetrics, sizeof *out->values);
+    if (o && o->profile)
+        out->hourly = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly);
     return run_range(s, o, out, 0, failed_rep);
 }
 
@@ -112,6 +121,8 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
         return 0;
     size_t first = r->nreps;
     r->values = flow_xrealloc(r->values, nreps * r->nmetrics * sizeof *r->values);
+    if (r->hourly)
+        r->hourly = flow_xrealloc(r->hourly, (nreps * s->nwards * 168 + 1) * sizeof *r->hourly);
     r->nreps = nreps;
     return run_range(s, o, r, first, failed_rep);
 }
@@ -157,6 +168,7 @@ void flow_results_fini(struct flow_results *r)
         return;
     free(r->defs);
     free(r->values);
+    free(r->hourly);
     memset(r, 0, sizeof *r);
 }
 

@@ -55,19 +55,22 @@ long flow_mpi_broadcast(long value)
     return value;
 }
 
-int mpi_gather_rows(struct flow_results *r, size_t first, int status)
+int mpi_gather_rows(double *values, size_t width, size_t nrows, size_t first, int status,
+                    uint64_t *events)
 {
     int size = flow_mpi_size(), rank = flow_mpi_rank();
     if (size == 1)
         return status;
     int worst = status;
     MPI_Allreduce(&status, &worst, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    unsigned long long ev = r->events, total = 0;
-    MPI_Allreduce(&ev, &total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
-    r->events = total;
+    if (events) {
+        unsigned long long ev = *events, total = 0;
+        MPI_Allreduce(&ev, &total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
+        *events = total;
+    }
     if (worst != 0)
         return worst;
-    size_t m = r->nmetrics, rows = r->nreps - first;
+    size_t m = width, rows = nrows - first;
     int *counts = flow_xcalloc((size_t)size, sizeof *counts), *displs = flow_xcalloc((size_t)size, sizeof *displs);
     for (size_t k = 0; k < rows; k++)
         counts[(first + k) % (size_t)size] += (int)m;
@@ -76,14 +79,14 @@ int mpi_gather_rows(struct flow_results *r, size_t first, int status)
     double *mine = flow_xcalloc((size_t)counts[rank] + 1, sizeof *mine);
     double *all = flow_xcalloc(rows * m + 1, sizeof *all);
     size_t n = 0;
-    for (size_t k = first; k < r->nreps; k++)
+    for (size_t k = first; k < nrows; k++)
         if (k % (size_t)size == (size_t)rank)
-            memcpy(mine + (n++) * m, r->values + k * m, m * sizeof *mine);
+            memcpy(mine + (n++) * m, values + k * m, m * sizeof *mine);
     MPI_Allgatherv(mine, counts[rank], MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, MPI_COMM_WORLD);
     size_t *next = flow_xcalloc((size_t)size, sizeof *next);
-    for (size_t k = first; k < r->nreps; k++) {
+    for (size_t k = first; k < nrows; k++) {
         size_t owner = k % (size_t)size;
-        memcpy(r->values + k * m, all + (size_t)displs[owner] + (next[owner]++) * m, m * sizeof *all);
+        memcpy(values + k * m, all + (size_t)displs[owner] + (next[owner]++) * m, m * sizeof *all);
     }
     free(next);
     free(all);
@@ -100,9 +103,10 @@ void flow_mpi_finalize(void) {}
 int flow_mpi_rank(void) { return 0; }
 int flow_mpi_size(void) { return 1; }
 long flow_mpi_broadcast(long value) { return value; }
-int mpi_gather_rows(struct flow_results *r, size_t first, int status)
+int mpi_gather_rows(double *values, size_t width, size_t nrows, size_t first, int status,
+                    uint64_t *events)
 {
-    (void)r, (void)first;
+    (void)values, (void)width, (void)nrows, (void)first, (void)events;
     return status;
 }
 

@@ -31,6 +31,8 @@ struct ward {
     struct flow_level *by_group;       /* beds held by each group, for costs */
     uint64_t arrivals, admissions, waited, diverted;
     double wait_sum;
+    double midnight_sum;               /* occupied beds at each midnight, summed */
+    double *hourly;                    /* when profiling: occupied beds at each hour of the week, summed */
 };
 
 struct group {
@@ -137,6 +139,9 @@ struct flow_model {
     double *daily;                     /* days x (wards + services), when recording */
     size_t daily_days, daily_done;
     double *daily_prev;                /* each series' area at the last midnight */
+    uint64_t midnights;                /* censuses taken in the measured period */
+    uint64_t hour_samples[168];        /* when profiling: samples per hour of the week */
+    bool profiling;
     struct patient *patients;
     size_t npatients, cap_patients, live;
     uint32_t free_patient;

@@ -91,6 +91,10 @@ static double w_p_full(const struct view *v, size_t i) { return flow_level_mean(
 static double w_p_wait(const struct view *v, size_t i) { return ratio((double)W->waited, (double)W->admissions); }
 static double w_wait(const struct view *v, size_t i) { return ratio(W->wait_sum * 24, (double)W->admissions); }
 static double w_lost(const struct view *v, size_t i) { return ratio((double)W->diverted, (double)W->arrivals); }
+static double w_midnight(const struct view *v, size_t i)
+{
+    return ratio(W->midnight_sum, (double)v->m->midnights);
+}
 static double w_blocked(const struct view *v, size_t i) { return flow_level_mean(&W->blocked_level, v->t, v->m->start); }
 #undef W
 
@@ -213,6 +217,7 @@ static const struct metric ward_metrics[] = {
     {"mean_wait_hours", "wait for a bed, hours (mean)", w_wait},
     {"lost_fraction", "arrivals diverted (fraction)", w_lost},
     {"blocked_bed_days_per_day", "beds blocked by patients waiting to move on", w_blocked},
+    {"midnight_occupied_beds", "beds occupied at midnight (mean census)", w_midnight},
 };
 static const struct metric group_metrics[] = {
     {"arrivals_per_day", "arrivals per day", g_arrivals},

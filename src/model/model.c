@@ -282,8 +282,13 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
             flow_level_reset(&w->by_group[g], t);
         w->arrivals = w->admissions = w->waited = w->diverted = 0;
         w->wait_sum = 0;
+        w->midnight_sum = 0;
+        if (w->hourly)
+            memset(w->hourly, 0, 168 * sizeof *w->hourly);
     }
     theatres_reset(m, t);
+    m->midnights = 0;
+    memset(m->hour_samples, 0, sizeof m->hour_samples);
     discharge_reset(m, t);
     for (size_t g = 0; g < m->sc->ngroups; g++) {
         m->groups[g].arrivals = m->groups[g].departures = 0;
@@ -344,8 +349,10 @@ void flow_model_destroy(struct flow_model *m)
 {
     if (m == NULL)
         return;
-    for (size_t i = 0; i < m->sc->nwards; i++)
+    for (size_t i = 0; i < m->sc->nwards; i++) {
         free(m->wards[i].by_group);
+        free(m->wards[i].hourly);
+    }
     theatres_destroy(m);
     discharge_destroy(m);
     for (size_t g = 0; g < m->sc->ngroups; g++)
@@ -361,11 +368,14 @@ void flow_model_destroy(struct flow_model *m)
     free(m);
 }
 
+static void on_census(struct flow_engine *e, void *ctx, uint64_t arg);
+
 int flow_model_run(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     flow_engine_schedule(m->engine, s->warmup_days, PRIO_WARMUP, on_warmup, m, 0);
     theatres_start(m);
+    flow_engine_schedule(m->engine, 0, FLOW_PRIORITY_MAX, on_census, m, 0);
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
         double first = arrivals_next(grp, grp->arrivals_rng, 0);
@@ -377,6 +387,46 @@ int flow_model_run(struct flow_model *m)
 }
 
 uint64_t flow_model_events(const struct flow_model *m) { return flow_engine_fired(m->engine); }
+
+/* ---- censuses ------------------------------------------------------------------------- */
+
+/* The midnight census (how the NHS publishes occupancy), and with profiling the count at every
+ * hour of the week. One event an hour when profiling, one a day otherwise. */
+static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    double t = now(m);
+    if (t >= m->start) {
+        long hour = (long)llround(t * 24) % 168;
+        bool midnight = hour % 24 == 0;
+        m->midnights += midnight;
+        if (m->profiling)
+            m->hour_samples[hour]++;
+        for (size_t i = 0; i < m->sc->nwards; i++) {
+            struct ward *w = &m->wards[i];
+            if (midnight)
+                w->midnight_sum += w->occupied;
+            if (m->profiling)
+                w->hourly[hour] += w->occupied;
+        }
+    }
+    double next = m->profiling ? (llround(t * 24) + 1) / 24.0 : floor(t + 0.5) + 1;
+    flow_engine_schedule(e, next, FLOW_PRIORITY_MAX, on_census, m, 0);
+}
+
+void flow_model_profile(struct flow_model *m)
+{
+    m->profiling = true;
+    for (size_t i = 0; i < m->sc->nwards; i++)
+        m->wards[i].hourly = flow_xcalloc(168, sizeof *m->wards[i].hourly);
+}
+
+void flow_model_hourly(const struct flow_model *m, double *out)
+{
+    for (size_t i = 0; i < m->sc->nwards; i++)
+        for (int h = 0; h < 168; h++)
+            out[i * 168 + h] = m->hour_samples[h] ? m->wards[i].hourly[h] / (double)m->hour_samples[h] : NAN;
+}
 
 /* ---- daily series --------------------------------------------------------------------- */
 

@@ -1,11 +1,11 @@
 /* json.c - the run report as JSON, built with jansson (no hand-written encoder). Every metric is
  * {"mean", "sd", "ci_low", "ci_high"}; values that are undefined (no patient left, one
  * replication) are null. Key order is fixed, so the same results give the same bytes. */
+#include "internal.h"
+
 #include <flowsim/error.h>
-#include <flowsim/report.h>
 
 #include <flow_config.h>
-#include <jansson.h>
 #include <math.h>
 
 static json_t *number(double x) { return isfinite(x) ? json_real(x) : json_null(); }
@@ -38,7 +38,7 @@ static json_t *slot(json_t *root, const struct flow_metric_def *d)
     return ent;
 }
 
-static json_t *build(const struct flow_results *r)
+json_t *json_run_value(const struct flow_results *r)
 {
     const struct flow_scenario *s = r->scenario;
     json_t *root = json_object();
@@ -67,6 +67,11 @@ static int dump(FILE *f, json_t *root)
 
 int flow_report_compare_json(FILE *f, const struct flow_comparison *c)
 {
+    return dump(f, json_compare_value(c));
+}
+
+json_t *json_compare_value(const struct flow_comparison *c)
+{
     const struct flow_scenario *b = c->base.scenario, *w = c->whatif.scenario;
     json_t *root = json_object(), *names = json_object();
     json_object_set_new(names, "base", json_string(b->name));
@@ -87,16 +92,21 @@ int flow_report_compare_json(FILE *f, const struct flow_comparison *c)
         const struct flow_metric_def *d = &c->base.defs[c->ib[k]];
         json_object_set_new(slot(root, d), d->key, o);
     }
-    return dump(f, root);
+    return root;
 }
 
 int flow_report_json(FILE *f, const struct flow_results *r)
 {
-    json_t *root = build(r);
+    json_t *root = json_run_value(r);
     return dump(f, root);
 }
 
 int flow_report_size_json(FILE *f, const struct flow_size_result *r)
+{
+    return dump(f, json_size_value(r));
+}
+
+json_t *json_size_value(const struct flow_size_result *r)
 {
     json_t *root = json_object(), *evals = json_array();
     json_object_set_new(root, "parameter", json_string(r->parameter));
@@ -118,7 +128,7 @@ int flow_report_size_json(FILE *f, const struct flow_size_result *r)
         json_array_append_new(evals, o);
     }
     json_object_set_new(root, "evaluated", evals);
-    return dump(f, root);
+    return root;
 }
 
 int flow_report_write(FILE *f, const struct flow_results *r, enum flow_format format)

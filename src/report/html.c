@@ -1,0 +1,145 @@
+/* html.c - one self-contained HTML file per report: the results as JSON, Chart.js (Debian's
+ * libjs-chart.js, inlined at build time) and report.js (src/report/html/) which draws the
+ * charts. It opens offline and makes no network request. */
+#include "internal.h"
+
+#include <flowsim/error.h>
+#include <flowsim/util.h>
+
+#include <flow_config.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const char flow_chartjs[];
+extern const char flow_report_js[];
+
+static const char *const style =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#222;background:#fafafa}"
+    "header{background:#0b5394;color:#fff;padding:16px 28px}header h1{margin:0;font-size:24px}"
+    "header p{margin:4px 0 0;opacity:.85}#main{padding:8px 28px 28px;max-width:1200px}"
+    "section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 18px;margin:16px 0}"
+    "h2{font-size:18px;margin:4px 0 8px}.note{color:#555;margin:0 0 8px}.chart{position:relative;margin:10px 0}"
+    "table{border-collapse:collapse;font-size:14px}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}"
+    "td:first-child,th:first-child{text-align:left}pre{background:#f3f3f3;padding:10px;overflow:auto;font-size:12px}"
+    ".error{color:#b00}";
+
+static void escaped(FILE *f, const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*p, f);
+        }
+    }
+}
+
+int html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
+               json_t *extra, const char *provenance)
+{
+    json_t *data = json_object();
+    json_object_set_new(data, "kind", json_string(kind));
+    json_object_set_new(data, "results", results);
+    json_object_set_new(data, "extra", extra ? extra : json_object());
+    char *json = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12) |
+                                      JSON_ESCAPE_SLASH);
+    json_decref(data);
+    if (json == NULL)
+        return FLOW_E_IO;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>flowsim: ", f);
+    escaped(f, title);
+    fprintf(f, "</title>\n<style>%s</style>\n<script>\n%s\n</script>\n</head>\n<body>\n<header><h1>", style,
+            flow_chartjs);
+    escaped(f, title);
+    fputs("</h1><p>", f);
+    escaped(f, subtitle);
+    fputs("</p></header>\n<div id=\"main\"></div>\n", f);
+    if (provenance) {
+        fputs("<div id=\"main-tail\" style=\"padding:0 28px 28px;max-width:1200px\"><section><h2>As run</h2>"
+              "<p class=\"note\">The command and scenario behind this report, so that every chart can be "
+              "reproduced.</p><pre>", f);
+        escaped(f, provenance);
+        fputs("</pre></section></div>\n", f);
+    }
+    fprintf(f, "<script type=\"application/json\" id=\"flowsim-data\">%s</script>\n", json);
+    fprintf(f, "<script>\n%s\n</script>\n</body></html>\n", flow_report_js);
+    free(json);
+    return ferror(f) ? FLOW_E_IO : 0;
+}
+
+/* Mean and 5th/95th percentiles across replications of each ward's hour-of-week occupancy. */
+static json_t *hourly_bands(const struct flow_results *r)
+{
+    const struct flow_scenario *s = r->scenario;
+    json_t *wards = json_object();
+    double *col = flow_xcalloc(r->nreps + 1, sizeof *col);
+    for (size_t w = 0; w < s->nwards; w++) {
+        json_t *mean = json_array(), *p5 = json_array(), *p95 = json_array(), *o = json_object();
+        for (int h = 0; h < 168; h++) {
+            size_t n = 0;
+            for (size_t k = 0; k < r->nreps; k++) {
+                double x = r->hourly[(k * s->nwards + w) * 168 + (size_t)h];
+                if (isfinite(x))
+                    col[n++] = x;
+            }
+            gsl_sort(col, 1, n);
+            json_array_append_new(mean, n ? json_real(gsl_stats_mean(col, 1, n)) : json_null());
+            json_array_append_new(p5, n ? json_real(gsl_stats_quantile_from_sorted_data(col, 1, n, 0.05)) : json_null());
+            json_array_append_new(p95, n ? json_real(gsl_stats_quantile_from_sorted_data(col, 1, n, 0.95)) : json_null());
+        }
+        json_object_set_new(o, "mean", mean);
+        json_object_set_new(o, "p5", p5);
+        json_object_set_new(o, "p95", p95);
+        json_object_set_new(o, "beds", json_integer(s->wards[w].beds));
+        json_object_set_new(wards, s->wards[w].name, o);
+    }
+    free(col);
+    return wards;
+}
+
+static void subtitle_of(char *buf, size_t len, const struct flow_scenario *s, size_t reps)
+{
+    snprintf(buf, len, "flowsim %s: %zu replications, seed %llu, %g days measured after %g days of "
+                       "warm-up", FLOW_VERSION, reps, (unsigned long long)s->seed, s->horizon_days,
+             s->warmup_days);
+}
+
+int flow_report_html_run(FILE *f, const struct flow_results *r, const char *provenance)
+{
+    json_t *extra = json_object();
+    if (r->hourly)
+        json_object_set_new(extra, "hourly", hourly_bands(r));
+    char sub[256];
+    subtitle_of(sub, sizeof sub, r->scenario, r->nreps);
+    return html_write(f, "run", r->scenario->name, sub, json_run_value(r), extra, provenance);
+}
+
+int flow_report_html_compare(FILE *f, const struct flow_comparison *c, const char *provenance)
+{
+    char title[512], sub[256];
+    snprintf(title, sizeof title, "%s vs %s", c->base.scenario->name, c->whatif.scenario->name);
+    subtitle_of(sub, sizeof sub, c->base.scenario, c->base.nreps);
+    return html_write(f, "compare", title, sub, json_compare_value(c), NULL, provenance);
+}
+
+int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char *provenance)
+{
+    json_t *extra = json_object(), *targets = json_array();
+    for (size_t t = 0; t < r->ntargets; t++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "metric", json_string(r->targets[t].metric));
+        json_object_set_new(o, "at_most", json_boolean(r->targets[t].at_most));
+        json_object_set_new(o, "value", json_real(r->targets[t].value));
+        json_array_append_new(targets, o);
+    }
+    json_object_set_new(extra, "targets", targets);
+    char title[300];
+    snprintf(title, sizeof title, "Sizing %s", r->parameter);
+    return html_write(f, "size", title, "flowsim " FLOW_VERSION, json_size_value(r), extra, provenance);
+}

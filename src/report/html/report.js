@@ -1,0 +1,228 @@
+/* report.js - draws flowsim's HTML report from the JSON in <script id="flowsim-data">, with
+ * Chart.js (inlined). Sets data-charts (charts drawn) and data-errors on <body> so a test can
+ * check that everything rendered. Kinds: run, compare, size, sweep. */
+(function () {
+  "use strict";
+  var errors = 0, charts = 0;
+  window.addEventListener("error", function () { errors++; document.body.dataset.errors = errors; });
+  var data = JSON.parse(document.getElementById("flowsim-data").textContent);
+  var main = document.getElementById("main");
+  var colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#7f7f7f"];
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+  function fmt(x) {
+    if (x === null || x === undefined || !isFinite(x)) return "-";
+    var a = Math.abs(x), d = a === 0 ? 0 : Math.max(0, Math.min(6, 3 - Math.floor(Math.log10(a))));
+    return x.toFixed(d);
+  }
+  function ci(m) { return m && m.ci_low !== null ? "[" + fmt(m.ci_low) + ", " + fmt(m.ci_high) + "]" : ""; }
+  function section(title, note) {
+    var s = el("section");
+    s.appendChild(el("h2", title));
+    if (note) s.appendChild(el("p", note, "note"));
+    main.appendChild(s);
+    return s;
+  }
+  function chart(parent, config, height) {
+    var box = el("div", undefined, "chart");
+    box.style.height = (height || 300) + "px";
+    var canvas = el("canvas");
+    box.appendChild(canvas);
+    parent.appendChild(box);
+    config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
+    new Chart(canvas, config);
+    charts++;
+    document.body.dataset.charts = charts;
+  }
+  function entities(obj) { return obj ? Object.keys(obj) : []; }
+  /* Bars of the mean with the 95% CI as a floating bar beside it. */
+  function ciBars(parent, title, labels, metrics, unit) {
+    chart(parent, {
+      type: "bar",
+      data: { labels: labels, datasets: [
+        { label: "mean", data: metrics.map(function (m) { return m ? m.mean : null; }), backgroundColor: colours[0] },
+        { label: "95% CI", data: metrics.map(function (m) { return m && m.ci_low !== null ? [m.ci_low, m.ci_high] : null; }),
+          backgroundColor: "rgba(31,119,180,0.3)" } ] },
+      options: { plugins: { title: { display: true, text: title } }, scales: { y: { title: { display: !!unit, text: unit || "" } } } }
+    }, 260);
+  }
+  function table(parent, rows, head) {
+    var t = el("table");
+    if (head) {
+      var tr = el("tr");
+      head.forEach(function (h) { tr.appendChild(el("th", h)); });
+      t.appendChild(tr);
+    }
+    rows.forEach(function (r) {
+      var tr = el("tr");
+      r.forEach(function (c) { tr.appendChild(el("td", c)); });
+      t.appendChild(tr);
+    });
+    parent.appendChild(t);
+  }
+
+  function headline(r) {
+    var s = section("Headline", "Means across replications with 95% confidence intervals.");
+    var rows = [], sys = r.system || {};
+    function add(label, m) { if (m) rows.push([label, fmt(m.mean), ci(m)]); }
+    add("patients leaving hospital per day", sys.throughput_per_day);
+    add("length of stay, days (mean)", sys.los_days);
+    add("length of stay, days (90th centile)", sys.los_days_p90);
+    add("cost per patient, whole pathway", sys.cost_per_patient);
+    add("cost per patient, hospital", sys.hospital_cost_per_patient);
+    add("cost per patient, community", sys.community_cost_per_patient);
+    if (r.discharge) add("delayed bed-days per day", r.discharge.delayed_bed_days_per_day);
+    var cancel = 0, any = false;
+    entities(r.theatres).forEach(function (t) {
+      var th = r.theatres[t];
+      ["cancelled_no_bed_per_week", "cancelled_unfit_per_week", "cancelled_overrun_per_week"].forEach(function (k) {
+        if (th[k] && th[k].mean !== null) { cancel += th[k].mean; any = true; }
+      });
+      add("theatre " + t + ": cancelled, no bed (per week)", th.cancelled_no_bed_per_week);
+    });
+    if (any) rows.push(["elective cases cancelled per week (all reasons, all theatres)", fmt(cancel), ""]);
+    table(s, rows, ["", "mean", "95% CI"]);
+  }
+
+  function occupancyByHour(r, extra) {
+    if (!extra.hourly) return;
+    var s = section("Bed occupancy by hour of the week",
+      "Mean occupied beds across replications, with the band from the 5th to the 95th percentile of the replications, against the number of beds. Hour 0 is Monday 00:00.");
+    var labels = [], days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    for (var h = 0; h < 168; h++) labels.push(days[Math.floor(h / 24)] + " " + (h % 24) + ":00");
+    Object.keys(extra.hourly).forEach(function (w) {
+      var p = extra.hourly[w];
+      chart(s, {
+        type: "line",
+        data: { labels: labels, datasets: [
+          { label: "95th percentile", data: p.p95, borderColor: "rgba(31,119,180,0.2)", backgroundColor: "rgba(31,119,180,0.15)", fill: "+1", pointRadius: 0 },
+          { label: "5th percentile", data: p.p5, borderColor: "rgba(31,119,180,0.2)", pointRadius: 0, fill: false },
+          { label: "mean", data: p.mean, borderColor: colours[0], pointRadius: 0, fill: false },
+          { label: "beds", data: labels.map(function () { return p.beds; }), borderColor: colours[1], borderDash: [6, 4], pointRadius: 0, fill: false } ] },
+        options: { plugins: { title: { display: true, text: "Ward " + w } }, scales: { x: { ticks: { maxTicksLimit: 14 } } } }
+      }, 280);
+    });
+  }
+
+  function runReport(r, extra) {
+    headline(r);
+    occupancyByHour(r, extra);
+    var wards = entities(r.wards);
+    if (wards.length) {
+      var s = section("Wards", "Occupancy, waits and blocked beds by ward.");
+      ciBars(s, "Occupancy (fraction of beds)", wards, wards.map(function (w) { return r.wards[w].occupancy; }));
+      ciBars(s, "Wait for a bed, hours (mean over admissions)", wards, wards.map(function (w) { return r.wards[w].mean_wait_hours; }), "hours");
+      ciBars(s, "Beds blocked by patients waiting to move on", wards, wards.map(function (w) { return r.wards[w].blocked_bed_days_per_day; }), "beds");
+    }
+    var sys = r.system || {};
+    var s2 = section("Length of stay", "Percentiles of length of stay (first bed to leaving hospital), days.");
+    ciBars(s2, "Length of stay, days", ["median", "mean", "90th centile", "95th centile"],
+      [sys.los_days_p50, sys.los_days, sys.los_days_p90, sys.los_days_p95], "days");
+    var groups = entities(r.groups).filter(function (g) { return r.groups[g].waiting_list_size; });
+    if (groups.length) {
+      var s3 = section("Waiting lists", "Elective groups: waiting list (mean and at the end) and referral-to-operation waits.");
+      ciBars(s3, "Waiting list, mean size", groups, groups.map(function (g) { return r.groups[g].waiting_list_size; }), "patients");
+      ciBars(s3, "Waiting list at the end", groups, groups.map(function (g) { return r.groups[g].waiting_list_end; }), "patients");
+      ciBars(s3, "Referral to operation, weeks (92nd centile)", groups, groups.map(function (g) { return r.groups[g].wait_weeks_p92; }), "weeks");
+    }
+    var theatres = entities(r.theatres);
+    if (theatres.length) {
+      var s4 = section("Theatres", "Utilisation, under-running lists and on-the-day cancellations.");
+      ciBars(s4, "Operating time within lists (fraction)", theatres, theatres.map(function (t) { return r.theatres[t].utilisation; }));
+      ciBars(s4, "Lists that under-ran (fraction)", theatres, theatres.map(function (t) { return r.theatres[t].p_list_underrun; }));
+      ciBars(s4, "Cancelled on the day for lack of a bed, per week", theatres, theatres.map(function (t) { return r.theatres[t].cancelled_no_bed_per_week; }));
+    }
+    var services = entities(r.community);
+    if (services.length) {
+      var s5 = section("Community services", "Places occupied and patients waiting for a place in a hospital bed.");
+      ciBars(s5, "Places occupied (mean)", services, services.map(function (c) { return r.community[c].mean_occupied; }), "places");
+      ciBars(s5, "Waiting for a place in a hospital bed (mean)", services, services.map(function (c) { return r.community[c].queue_in_hospital; }), "patients");
+    }
+  }
+
+  function flatten(obj, prefix, out) {
+    Object.keys(obj).forEach(function (k) {
+      var v = obj[k], p = prefix ? prefix + "." + k : k;
+      if (v && typeof v === "object" && "diff" in v) out.push([p, v]);
+      else if (v && typeof v === "object" && !("mean" in v)) flatten(v, p, out);
+    });
+    return out;
+  }
+
+  function compareReport(r) {
+    var rows = flatten(r, "", []).filter(function (x) { return x[0] !== "scenario"; });
+    var s = section("Base and what-if", "Differences are what-if minus base, with 95% confidence intervals from paired replications (common random numbers). * marks a significant difference.");
+    var keep = rows.filter(function (x) { var d = x[1].diff; return d.ci_low !== null && (d.ci_low > 0 || d.ci_high < 0); }).slice(0, 12);
+    if (!keep.length) keep = rows.slice(0, 8);
+    chart(s, {
+      type: "bar",
+      data: { labels: keep.map(function (x) { return x[0]; }), datasets: [
+        { label: "difference (mean)", data: keep.map(function (x) { return x[1].diff.mean; }), backgroundColor: colours[0] },
+        { label: "95% CI", data: keep.map(function (x) { return x[1].diff.ci_low !== null ? [x[1].diff.ci_low, x[1].diff.ci_high] : null; }), backgroundColor: "rgba(31,119,180,0.3)" } ] },
+      options: { indexAxis: "y", plugins: { title: { display: true, text: "Significant differences (what-if - base)" } } }
+    }, 60 + 28 * keep.length);
+    table(s, rows.map(function (x) {
+      var d = x[1].diff, sig = d.ci_low !== null && (d.ci_low > 0 || d.ci_high < 0);
+      return [x[0], fmt(x[1].base.mean), fmt(x[1].whatif.mean), fmt(d.mean), ci(d) + (sig ? " *" : "")];
+    }), ["metric", "base", "what-if", "difference", "95% CI"]);
+  }
+
+  function sizeReport(r) {
+    var s = section("Capacity sizing: " + r.parameter, r.answer === null ? "No value in the range searched meets every target." : "Answer: " + r.parameter + " = " + r.answer + ". A value meets the targets when the whole 95% confidence interval is on the good side.");
+    var metrics = r.evaluated.length ? Object.keys(r.evaluated[0].metrics) : [];
+    metrics.forEach(function (m) {
+      var target = (extra.targets || []).filter(function (t) { return t.metric === m; });
+      var ds = [
+        { label: "mean", data: r.evaluated.map(function (e) { return { x: e.value, y: e.metrics[m].mean }; }), borderColor: colours[0], showLine: true },
+        { label: "95% CI low", data: r.evaluated.map(function (e) { return { x: e.value, y: e.metrics[m].ci_low }; }), borderColor: "rgba(31,119,180,0.3)", showLine: true, pointRadius: 0 },
+        { label: "95% CI high", data: r.evaluated.map(function (e) { return { x: e.value, y: e.metrics[m].ci_high }; }), borderColor: "rgba(31,119,180,0.3)", showLine: true, pointRadius: 0 } ];
+      target.forEach(function (t) {
+        var xs = r.evaluated.map(function (e) { return e.value; });
+        ds.push({ label: "target " + (t.at_most ? "<= " : ">= ") + t.value, data: [{ x: Math.min.apply(null, xs), y: t.value }, { x: Math.max.apply(null, xs), y: t.value }], borderColor: colours[1], borderDash: [6, 4], showLine: true, pointRadius: 0 });
+      });
+      chart(s, { type: "scatter", data: { datasets: ds }, options: { plugins: { title: { display: true, text: m } }, scales: { x: { title: { display: true, text: r.parameter } } } } });
+    });
+    table(s, r.evaluated.map(function (e) { return [String(e.value), e.meets ? "yes" : "no"].concat(metrics.map(function (m) { return fmt(e.metrics[m].mean) + " " + ci(e.metrics[m]); })); }),
+      ["value", "meets"].concat(metrics));
+  }
+
+  function sweepReport(r) {
+    var s = section("Sweep", "Each metric against the first varied parameter (" + r.parameters[0] + "), with its 95% confidence interval band; one line per combination of the other parameters.");
+    var p0 = r.parameters[0], others = r.parameters.slice(1);
+    r.metrics.slice(0, 24).forEach(function (m) {
+      var lines = {};
+      r.rows.forEach(function (row) {
+        var key = others.map(function (o) { return o + "=" + row[o]; }).join(", ") || "all";
+        (lines[key] = lines[key] || []).push(row);
+      });
+      var ds = [];
+      Object.keys(lines).forEach(function (key, i) {
+        var c = colours[i % colours.length];
+        var pts = lines[key];
+        ds.push({ label: key, data: pts.map(function (p) { return { x: parseFloat(p[p0]), y: p[m + "_mean"] }; }), borderColor: c, showLine: true });
+        ds.push({ label: key + " (95% CI)", data: pts.map(function (p) { return { x: parseFloat(p[p0]), y: p[m + "_ci_high"] }; }), borderColor: "transparent", backgroundColor: "rgba(0,0,0,0.08)", showLine: true, pointRadius: 0, fill: "+1" });
+        ds.push({ label: "", data: pts.map(function (p) { return { x: parseFloat(p[p0]), y: p[m + "_ci_low"] }; }), borderColor: "transparent", showLine: true, pointRadius: 0, fill: false });
+      });
+      chart(s, { type: "scatter", data: { datasets: ds }, options: { plugins: { title: { display: true, text: m }, legend: { labels: { filter: function (i) { return i.text && i.text.indexOf("(95% CI)") < 0; } } } }, scales: { x: { title: { display: true, text: p0 } } } } }, 260);
+    });
+  }
+
+  var extra = data.extra || {};
+  try {
+    if (data.kind === "run") runReport(data.results, extra);
+    else if (data.kind === "compare") compareReport(data.results);
+    else if (data.kind === "size") sizeReport(data.results);
+    else if (data.kind === "sweep") sweepReport(data.results);
+  } catch (e) {
+    errors++;
+    main.appendChild(el("p", "Error drawing the report: " + e, "error"));
+  }
+  document.body.dataset.charts = charts;
+  document.body.dataset.errors = errors;
+  document.body.dataset.done = "yes";
+})();

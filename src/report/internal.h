@@ -1,0 +1,17 @@
+/* internal.h - what the report writers share: the JSON values of each kind of result, and the
+ * HTML page writer. Internal to src/report (the only place that includes <jansson.h>). */
+#ifndef FLOWSIM_REPORT_INTERNAL_H
+#define FLOWSIM_REPORT_INTERNAL_H
+
+#include <flowsim/report.h>
+#include <jansson.h>
+
+json_t *json_run_value(const struct flow_results *r);
+json_t *json_compare_value(const struct flow_comparison *c);
+json_t *json_size_value(const struct flow_size_result *r);
+
+/* Writes the page; takes ownership of results and extra (which may be NULL). */
+int html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
+               json_t *extra, const char *provenance);
+
+#endif

@@ -1,0 +1,144 @@
+/* saved.c - HTML reports from saved results: a run's, a comparison's or a sizing's JSON, or a
+ * sweep's output directory (its summary.csv). */
+#include "internal.h"
+
+#include <flowsim/error.h>
+#include <flowsim/util.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Splits one CSV line (RFC 4180 quoting) into fields; returns the count. */
+static size_t csv_split(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    while (n < max) {
+        char *out = p, *start = p;
+        if (*p == '"') {
+            start = out = ++p;
+            while (*p && !(*p == '"' && p[1] != '"')) {
+                if (*p == '"')
+                    p++;
+                *out++ = *p++;
+            }
+            if (*p == '"')
+                p++;
+        } else {
+            while (*p && *p != ',')
+                out++, p++;
+        }
+        char next = *p;
+        *out = '\0';
+        fields[n++] = start;
+        if (next != ',')
+            break;
+        p++;
+    }
+    return n;
+}
+
+static size_t ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static json_t *sweep_value(const char *dir, char *why, size_t len)
+{
+    char *path = flow_xasprintf("%s/summary.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
+        free(path);
+        return NULL;
+    }
+    free(path);
+    enum { MAXF = 20000 };
+    char **head = flow_xcalloc(MAXF, sizeof *head), **fields = flow_xcalloc(MAXF, sizeof *fields);
+    char *line = NULL, *header = NULL;
+    size_t cap = 0, nh = 0, nparams = 0;
+    json_t *rows = json_array(), *params = json_array(), *metrics = json_array();
+    if (getline(&header, &cap, f) > 0) {
+        header[strcspn(header, "\r\n")] = '\0';
+        nh = csv_split(header, head, MAXF);
+        while (nparams < nh && !ends_with(head[nparams], "_mean"))
+            json_array_append_new(params, json_string(head[nparams++]));
+        for (size_t i = nparams; i < nh; i += 3)
+            json_array_append_new(metrics, json_stringn(head[i], strlen(head[i]) - 5));
+    }
+    cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        line[strcspn(line, "\r\n")] = '\0';
+        size_t n = csv_split(line, fields, MAXF);
+        json_t *row = json_object();
+        for (size_t i = 0; i < n && i < nh; i++) {
+            char *end;
+            double x = strtod(fields[i], &end);
+            if (i < nparams)
+                json_object_set_new(row, head[i], json_string(fields[i]));
+            else
+                json_object_set_new(row, head[i], *fields[i] && *end == '\0' ? json_real(x) : json_null());
+        }
+        json_array_append_new(rows, row);
+    }
+    free(line);
+    free(header);
+    free(head);
+    free(fields);
+    fclose(f);
+    if (json_array_size(params) == 0 || json_array_size(rows) == 0) {
+        snprintf(why, len, "%s/summary.csv holds no finished sweep point", dir);
+        json_decref(rows), json_decref(params), json_decref(metrics);
+        return NULL;
+    }
+    json_t *v = json_object();
+    json_object_set_new(v, "parameters", params);
+    json_object_set_new(v, "metrics", metrics);
+    json_object_set_new(v, "rows", rows);
+    return v;
+}
+
+int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
+        return FLOW_E_IO;
+    }
+    char *prov = flow_xasprintf("flowsim report %s", path);
+    int rc = FLOW_E_IO;
+    if (S_ISDIR(st.st_mode)) {
+        json_t *v = sweep_value(path, why, len);
+        if (v)
+            rc = html_write(f, "sweep", "Sweep", path, v, NULL, prov);
+        free(prov);
+        return rc;
+    }
+    json_error_t e;
+    json_t *root = json_load_file(path, 0, &e);
+    if (root == NULL || !json_is_object(root)) {
+        snprintf(why, len, "%s:%d:%d: error: not a flowsim results file (%s)", path, e.line, e.column,
+                 root ? "not a JSON object" : e.text);
+        json_decref(root);
+        free(prov);
+        return FLOW_E_IO;
+    }
+    json_t *scen = json_object_get(root, "scenario");
+    if (json_object_get(root, "evaluated") && json_object_get(root, "parameter")) {
+        rc = html_write(f, "size", "Capacity sizing", path, root, NULL, prov);
+    } else if (json_is_object(scen)) {
+        rc = html_write(f, "compare", "Comparison", path, root, NULL, prov);
+    } else if (json_is_string(scen) && json_object_get(root, "system")) {
+        char *title = flow_xstrdup(json_string_value(scen));
+        rc = html_write(f, "run", title, path, root, NULL, prov);
+        free(title);
+    } else {
+        snprintf(why, len, "%s is JSON but not flowsim results (no scenario/system or evaluated)", path);
+        json_decref(root);
+    }
+    free(prov);
+    return rc;
+}

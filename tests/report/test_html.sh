@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# test_html.sh - every kind of HTML report (run, compare, sweep, size, and one from saved JSON)
+# opens in headless Chromium offline, draws all its charts with no script error, and asks for
+# nothing from the network. Screenshots are kept in OUTDIR.
+# Usage: test_html.sh FLOWSIM SOURCE_ROOT CHROMIUM OUTDIR
+set -u
+FLOWSIM=$1
+ROOT=$2
+CHROMIUM=$3
+OUT=$4
+mkdir -p "$OUT"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+check() { if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $*"; fi; }
+
+S="$ROOT/scenarios/elective-orthopaedics.yaml"
+"$FLOWSIM" run "$S" --replications 3 --set horizon=120d --report "$TMP/run.html" -q >/dev/null
+"$FLOWSIM" run "$ROOT/scenarios/frailty-d2a.yaml" --replications 3 --set horizon=120d --format json -o "$TMP/frailty.json"
+"$FLOWSIM" report "$TMP/frailty.json" -o "$TMP/saved.html"
+"$FLOWSIM" compare "$ROOT/scenarios/example.yaml" --set wards.AMU.beds=40 --replications 3 --report "$TMP/compare.html" -q >/dev/null
+"$FLOWSIM" sweep "$ROOT/scenarios/example.yaml" --vary wards.AMU.beds=30:40:5 --replications 2 --set horizon=60d \
+    --metrics wards.AMU --output "$TMP/sweep" --report "$TMP/sweep.html" -q
+"$FLOWSIM" size "$ROOT/scenarios/erlang-c.yaml" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.3' \
+    --replications 8 --set horizon=500d --report "$TMP/size.html" -q >/dev/null
+
+# Expected minimum number of charts per kind.
+for pair in run:8 saved:5 compare:1 sweep:6 size:1; do
+    kind=${pair%%:*}
+    want=${pair##*:}
+    html="$TMP/$kind.html"
+    check test -s "$html"
+    # Nothing that a browser would fetch: no external script, style, image or frame.
+    check bash -c "! grep -Eiq '(src|href)=\"(https?:)?//|url\\((https?:)?//|@import' '$html'"
+    # The network is made unreachable, so a request could not succeed anyway.
+    flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars
+           --host-resolver-rules="MAP * ~NOTFOUND" --virtual-time-budget=10000)
+    timeout 120 "$CHROMIUM" "${flags[@]}" --dump-dom "file://$html" >"$TMP/$kind.dom" 2>/dev/null
+    body=$(grep -o '<body data-[^>]*>' "$TMP/$kind.dom" | head -1)
+    charts=$(echo "$body" | sed -n 's/.*data-charts="\([0-9]*\)".*/\1/p')
+    errors=$(echo "$body" | sed -n 's/.*data-errors="\([0-9]*\)".*/\1/p')
+    check test "${charts:-0}" -ge "$want"
+    check test "${errors:-1}" = 0
+    check grep -q 'data-done="yes"' "$TMP/$kind.dom"
+    timeout 120 "$CHROMIUM" "${flags[@]}" --window-size=1280,2400 --screenshot="$OUT/$kind.png" \
+        "file://$html" >/dev/null 2>&1
+    check test -s "$OUT/$kind.png"
+    echo "$kind: ${charts:-0} charts, ${errors:-?} errors, screenshot $OUT/$kind.png"
+done
+echo "html: $pass passed, $fail failed"
+[ "$fail" = 0 ]
