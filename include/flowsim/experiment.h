@@ -18,11 +18,15 @@ struct flow_results {
     uint64_t events;                        /* events fired over all replications */
     double *hourly;                         /* owned, with profile: nreps x nwards x 168 mean
                                                occupied beds by hour of the week; else NULL */
+    double *daily;                          /* owned, with daily: nreps x days x series daily
+                                               means (flow_model_daily_name); else NULL */
+    size_t days;
 };
 
 struct flow_run_options {
     int threads;      /* 0: one per core */
     bool profile;     /* also record occupancy by hour of the week (results->hourly) */
+    bool daily;       /* also record daily series from time 0 (results->daily) */
     void (*progress)(void *arg, size_t done, size_t total);
     void *progress_arg;
 };

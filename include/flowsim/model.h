@@ -40,12 +40,16 @@ uint64_t flow_model_events(const struct flow_model *m);
 void flow_model_profile(struct flow_model *m);
 void flow_model_hourly(const struct flow_model *m, double *out);
 
-/* Daily series, for warm-up analysis: when enabled before the run, the model records the mean
- * of each ward's occupied beds and each community service's occupied places over every day
- * from time 0 (days x series values, row per day). Memory grows with the horizon, so it is
- * off unless asked for. */
+/* Daily series, for warm-up analysis and CSV export: when enabled before the run, the model
+ * records daily means from time 0 (days x series values, row per day): for each ward its
+ * occupied beds, patients waiting for a bed and beds blocked; then for each community service
+ * its occupied places and patients waiting for one in a hospital bed. Memory grows with the
+ * horizon, so it is off unless asked for. */
 void flow_model_record_daily(struct flow_model *m, size_t days);
-/* The recorded values (borrowed) and their shape; series are wards then services. */
 const double *flow_model_daily(const struct flow_model *m, size_t *days, size_t *series);
+size_t flow_model_daily_count(const struct flow_scenario *s);
+/* "wards.AMU.occupied", "wards.AMU.waiting", "wards.AMU.blocked",
+ * "community.NAME.occupied", "community.NAME.waiting_in_hospital"; the caller frees it. */
+char *flow_model_daily_name(const struct flow_scenario *s, size_t k);
 
 #endif

@@ -35,6 +35,13 @@ int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char 
  * failure returns FLOW_E_IO with a sentence in why. */
 int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len);
 
+/* CSV exports of a run (--csv DIR): replications.csv (replication, then every metric by JSON
+ * path), daily.csv (replication, day, then every daily series; needs results->daily) and
+ * groups.csv (group, metric, mean, sd, ci_low, ci_high). */
+int flow_csv_replications(FILE *f, const void *results);
+int flow_csv_daily(FILE *f, const void *results);
+int flow_csv_groups(FILE *f, const void *results);
+
 /* CSV (RFC 4180 quoting; numbers with 12 significant digits; undefined values empty). */
 void flow_csv_field(FILE *f, const char *text);
 void flow_csv_number(FILE *f, double x);

@@ -154,6 +154,12 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         if (*v == '\0')
             return cli_usage_error(cmd, "--report needs a file name");
         o->report = v;
+    } else if (is(a, "--csv") && strcmp(o->command, "run") == 0) {
+        if ((v = value_of(argc, argv, i, "--csv", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (*v == '\0')
+            return cli_usage_error(cmd, "--csv needs a directory");
+        o->csv = v;
     } else if (is(a, "--lhs") && strcmp(o->command, "sweep") == 0) {
         if ((v = value_of(argc, argv, i, "--lhs", cmd)) == NULL)
             return EXIT_USAGE;

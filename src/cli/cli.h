@@ -39,6 +39,7 @@ struct cli_opts {
     long max_replications;         /* run: --max-replications (with --precision) */
     long lhs;                      /* sweep: --lhs N (Latin hypercube points) */
     const char *report;            /* --report FILE.html */
+    const char *csv;               /* run: --csv DIR */
     char *provenance;              /* the command line (set by the command), for reports */
 };
 

@@ -6,7 +6,9 @@
 
 #include <flowsim/util.h>
 
+#include <errno.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,6 +134,35 @@ static int run_precise(const struct cli_opts *o, const struct flow_scenario *s,
     return rc;
 }
 
+static int finish_run(struct cli_opts *o, int rc)
+{
+    cli_opts_fini(o);
+    return rc;
+}
+
+/* replications.csv, daily.csv and groups.csv in dir, each written atomically. */
+static int write_csv(const char *dir, const struct flow_results *r)
+{
+    if (flow_mpi_rank() != 0)
+        return EXIT_OK;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "flowsim: error: cannot create %s: %s\n", dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    static const char *const names[] = {"replications.csv", "daily.csv", "groups.csv"};
+    flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_groups};
+    for (int i = 0; i < 3; i++) {
+        char *path = flow_xasprintf("%s/%s", dir, names[i]), why[512];
+        int bad = flow_output_atomic(path, fns[i], r, why, sizeof why);
+        free(path);
+        if (bad) {
+            fprintf(stderr, "flowsim: error: %s\n", why);
+            return EXIT_RUNTIME;
+        }
+    }
+    return EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct cli_opts o;
@@ -149,7 +180,14 @@ int cmd_run(int argc, char **argv)
     struct progress p;
     progress_init(&p, &o, "replications");
     struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p,
-                                  .profile = o.report != NULL};
+                                  .profile = o.report != NULL, .daily = o.csv != NULL};
+    double cells = (double)s->replications * floor(s->warmup_days + s->horizon_days) *
+                   (double)flow_model_daily_count(s);
+    if (o.csv && cells > 5e7) {
+        flow_scenario_destroy(s);
+        return finish_run(&o, cli_usage_error("run", "--csv: %.3g daily values (replications x days x "
+                                              "series) is over the limit of 5e7", cells));
+    }
     size_t failed = 0;
     int err = o.nprecision ? run_precise(&o, s, &ro, &r) : flow_experiment_run(s, &ro, &r, &failed);
     progress_end(&p);
@@ -165,6 +203,8 @@ int cmd_run(int argc, char **argv)
             struct html_arg h = {&r, o.provenance};
             rc = cli_write_report(&o, write_html, &h);
         }
+        if (rc == EXIT_OK && o.csv)
+            rc = write_csv(o.csv, &r);
     }
     flow_results_fini(&r);
     flow_scenario_destroy(s);

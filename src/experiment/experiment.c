@@ -29,11 +29,18 @@ static int run_one(struct shared *sh, size_t rep, uint64_t *events)
     struct flow_model *m = flow_model_create(sh->s, (uint32_t)rep);
     if (sh->r->hourly)
         flow_model_profile(m);
+    if (sh->r->daily)
+        flow_model_record_daily(m, sh->r->days);
     int rc = flow_model_run(m);
     if (rc == 0)
         flow_model_metrics(m, sh->r->values + rep * sh->r->nmetrics);
     if (rc == 0 && sh->r->hourly)
         flow_model_hourly(m, sh->r->hourly + rep * sh->s->nwards * 168);
+    if (rc == 0 && sh->r->daily) {
+        size_t days, width;
+        const double *d = flow_model_daily(m, &days, &width);
+        memcpy(sh->r->daily + rep * sh->r->days * width, d, days * width * sizeof *d);
+    }
     *events = flow_model_events(m);
     flow_model_destroy(m);
     return rc;
@@ -98,6 +105,8 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
     int rc = mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, sh.status, &out->events);
     if (rc == 0 && out->hourly)
         rc = mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
+    if (rc == 0 && out->daily)
+        rc = mpi_gather_rows(out->daily, out->days * flow_model_daily_count(s), out->nreps, first, 0, NULL);
     return rc;
 }
 
@@ -111,6 +120,10 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
     out->values = flow_xcalloc(out->nreps * out->nmetrics, sizeof *out->values);
     if (o && o->profile)
         out->hourly = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly);
+    if (o && o->daily) {
+        out->days = (size_t)floor(s->warmup_days + s->horizon_days);
+        out->daily = flow_xcalloc(out->nreps * out->days * flow_model_daily_count(s) + 1, sizeof *out->daily);
+    }
     return run_range(s, o, out, 0, failed_rep);
 }
 
@@ -123,6 +136,8 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
     r->values = flow_xrealloc(r->values, nreps * r->nmetrics * sizeof *r->values);
     if (r->hourly)
         r->hourly = flow_xrealloc(r->hourly, (nreps * s->nwards * 168 + 1) * sizeof *r->hourly);
+    if (r->daily)
+        r->daily = flow_xrealloc(r->daily, (nreps * r->days * flow_model_daily_count(s) + 1) * sizeof *r->daily);
     r->nreps = nreps;
     return run_range(s, o, r, first, failed_rep);
 }
@@ -169,6 +184,7 @@ void flow_results_fini(struct flow_results *r)
     free(r->defs);
     free(r->values);
     free(r->hourly);
+    free(r->daily);
     memset(r, 0, sizeof *r);
 }
 

@@ -40,8 +40,8 @@ int flow_warmup_run(const struct flow_scenario *s, struct flow_warmup_result *ou
 {
     memset(out, 0, sizeof *out);
     size_t days = (size_t)floor(s->warmup_days + s->horizon_days);
-    size_t nseries = s->nwards + s->ncommunity;
-    double *sum = flow_xcalloc(days * nseries + 1, sizeof *sum);
+    size_t nseries = s->nwards + s->ncommunity, width = flow_model_daily_count(s);
+    double *sum = flow_xcalloc(days * width + 1, sizeof *sum);
     out->replications = (size_t)s->replications;
     out->days = days;
     out->batch_days = BATCH;
@@ -60,10 +60,12 @@ int flow_warmup_run(const struct flow_scenario *s, struct flow_warmup_result *ou
     double *batch = flow_xcalloc(nb + 1, sizeof *batch);
     out->series = flow_xcalloc(nseries + 1, sizeof *out->series);
     for (size_t k = 0; rc == 0 && k < nseries && nb >= 2; k++) {
+        /* the occupancy series: 3 per ward, then 2 per service */
+        size_t col = k < s->nwards ? 3 * k : 3 * s->nwards + 2 * (k - s->nwards);
         for (size_t b = 0; b < nb; b++) {
             batch[b] = 0;
             for (size_t d = 0; d < BATCH; d++)
-                batch[b] += sum[(b * BATCH + d) * nseries + k] / BATCH;
+                batch[b] += sum[(b * BATCH + d) * width + col] / BATCH;
         }
         struct flow_warmup_series *w = &out->series[out->nseries++];
         w->metric = k < s->nwards ? flow_xasprintf("wards.%s.mean_occupied_beds", s->wards[k].name)

@@ -27,7 +27,7 @@ struct ward {
     uint32_t qhead, qtail;
     size_t qlen;
     bool queued_for_drain;
-    struct flow_level occ, full, blocked_level;
+    struct flow_level occ, full, blocked_level, queue_level;
     struct flow_level *by_group;       /* beds held by each group, for costs */
     uint64_t arrivals, admissions, waited, diverted;
     double wait_sum;

@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PRIO_WARMUP = FLOW_PRIORITY_MIN, PRIO_STAY_END = 0, PRIO_ARRIVAL = 1 };
+/* The daily recorder (FLOW_PRIORITY_MIN) closes a day before the warm-up reset opens the
+ * measured period at the same instant. */
+enum { PRIO_DAILY = FLOW_PRIORITY_MIN, PRIO_WARMUP = FLOW_PRIORITY_MIN + 1, PRIO_STAY_END = 0,
+       PRIO_ARRIVAL = 1 };
 
 /* ---- patient pool --------------------------------------------------------------------- */
 
@@ -125,6 +128,7 @@ static void enqueue(struct flow_model *m, struct ward *w, uint32_t id)
     else
         m->patients[w->qtail].next = id;
     w->qtail = id;
+    flow_level_set(&w->queue_level, now(m), (double)w->qlen);
 }
 
 static uint32_t dequeue(struct flow_model *m, struct ward *w)
@@ -132,6 +136,7 @@ static uint32_t dequeue(struct flow_model *m, struct ward *w)
     uint32_t id = w->qhead;
     w->qhead = m->patients[id].next;
     w->qlen--;
+    flow_level_set(&w->queue_level, now(m), (double)w->qlen);
     return id;
 }
 
@@ -278,6 +283,7 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
         flow_level_reset(&w->occ, t);
         flow_level_reset(&w->full, t);
         flow_level_reset(&w->blocked_level, t);
+        flow_level_reset(&w->queue_level, t);
         for (size_t g = 0; g < m->sc->ngroups; g++)
             flow_level_reset(&w->by_group[g], t);
         w->arrivals = w->admissions = w->waited = w->diverted = 0;
@@ -437,22 +443,41 @@ static void on_midnight(struct flow_engine *e, void *ctx, uint64_t arg)
     struct flow_model *m = ctx;
     const struct flow_scenario *s = m->sc;
     double t = now(m);
-    size_t n = s->nwards + s->ncommunity;
+    size_t n = flow_model_daily_count(s);
     double *row = m->daily + m->daily_done * n;
-    for (size_t i = 0; i < n; i++) {
-        const struct flow_level *l = i < s->nwards ? &m->wards[i].occ : &m->services[i - s->nwards].occ;
+    for (size_t k = 0; k < n; k++) {
+        const struct flow_level *l;
+        if (k < 3 * s->nwards) {
+            const struct ward *w = &m->wards[k / 3];
+            l = k % 3 == 0 ? &w->occ : k % 3 == 1 ? &w->queue_level : &w->blocked_level;
+        } else {
+            const struct service *sv = &m->services[(k - 3 * s->nwards) / 2];
+            l = (k - 3 * s->nwards) % 2 == 0 ? &sv->occ : &sv->queue;
+        }
         double a = area_at(l, t);
-        /* The warm-up reset (time 0 here) restarts areas; a negative step means it just did. */
-        row[i] = a >= m->daily_prev[i] ? a - m->daily_prev[i] : a;
-        m->daily_prev[i] = a;
+        /* After the warm-up reset areas restart from zero: a smaller area means it just did. */
+        row[k] = a >= m->daily_prev[k] ? a - m->daily_prev[k] : a;
+        m->daily_prev[k] = a;
     }
     if (++m->daily_done < m->daily_days)
-        flow_engine_schedule(e, t + 1, FLOW_PRIORITY_MIN + 1, on_midnight, m, 0);
+        flow_engine_schedule(e, t + 1, PRIO_DAILY, on_midnight, m, 0);
+}
+
+size_t flow_model_daily_count(const struct flow_scenario *s) { return 3 * s->nwards + 2 * s->ncommunity; }
+
+char *flow_model_daily_name(const struct flow_scenario *s, size_t k)
+{
+    static const char *const ward_kind[] = {"occupied", "waiting", "blocked"};
+    static const char *const service_kind[] = {"occupied", "waiting_in_hospital"};
+    if (k < 3 * s->nwards)
+        return flow_xasprintf("wards.%s.%s", s->wards[k / 3].name, ward_kind[k % 3]);
+    k -= 3 * s->nwards;
+    return flow_xasprintf("community.%s.%s", s->community[k / 2].name, service_kind[k % 2]);
 }
 
 void flow_model_record_daily(struct flow_model *m, size_t days)
 {
-    size_t n = m->sc->nwards + m->sc->ncommunity;
+    size_t n = flow_model_daily_count(m->sc);
     free(m->daily);
     free(m->daily_prev);
     m->daily = flow_xcalloc(days * n + 1, sizeof *m->daily);
@@ -460,12 +485,12 @@ void flow_model_record_daily(struct flow_model *m, size_t days)
     m->daily_days = days;
     m->daily_done = 0;
     if (days > 0)
-        flow_engine_schedule(m->engine, 1, FLOW_PRIORITY_MIN + 1, on_midnight, m, 0);
+        flow_engine_schedule(m->engine, 1, PRIO_DAILY, on_midnight, m, 0);
 }
 
 const double *flow_model_daily(const struct flow_model *m, size_t *days, size_t *series)
 {
     *days = m->daily_done;
-    *series = m->sc->nwards + m->sc->ncommunity;
+    *series = flow_model_daily_count(m->sc);
     return m->daily;
 }

@@ -1,6 +1,9 @@
 /* csv.c - CSV fields for sweep output: quoted only when they must be, numbers in a fixed form
  * so that the same results give the same bytes. */
+#include <flowsim/error.h>
 #include <flowsim/report.h>
+
+#include <stdlib.h>
 
 #include <math.h>
 #include <string.h>
@@ -24,4 +27,74 @@ void flow_csv_number(FILE *f, double x)
 {
     if (isfinite(x))
         fprintf(f, "%.12g", x);
+}
+
+int flow_csv_replications(FILE *f, const void *arg)
+{
+    const struct flow_results *r = arg;
+    fputs("replication", f);
+    for (size_t k = 0; k < r->nmetrics; k++) {
+        char *path = flow_metric_path(&r->defs[k]);
+        fputc(',', f);
+        flow_csv_field(f, path);
+        free(path);
+    }
+    fputc('\n', f);
+    for (size_t rep = 0; rep < r->nreps; rep++) {
+        fprintf(f, "%zu", rep + 1);
+        for (size_t k = 0; k < r->nmetrics; k++) {
+            fputc(',', f);
+            flow_csv_number(f, r->values[rep * r->nmetrics + k]);
+        }
+        fputc('\n', f);
+    }
+    return ferror(f) ? FLOW_E_IO : 0;
+}
+
+int flow_csv_daily(FILE *f, const void *arg)
+{
+    const struct flow_results *r = arg;
+    size_t width = flow_model_daily_count(r->scenario);
+    fputs("replication,day", f);
+    for (size_t k = 0; k < width; k++) {
+        char *name = flow_model_daily_name(r->scenario, k);
+        fputc(',', f);
+        flow_csv_field(f, name);
+        free(name);
+    }
+    fputc('\n', f);
+    for (size_t rep = 0; r->daily && rep < r->nreps; rep++) {
+        for (size_t d = 0; d < r->days; d++) {
+            fprintf(f, "%zu,%zu", rep + 1, d);
+            for (size_t k = 0; k < width; k++) {
+                fputc(',', f);
+                flow_csv_number(f, r->daily[(rep * r->days + d) * width + k]);
+            }
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? FLOW_E_IO : 0;
+}
+
+int flow_csv_groups(FILE *f, const void *arg)
+{
+    const struct flow_results *r = arg;
+    fputs("group,metric,mean,sd,ci_low,ci_high\n", f);
+    for (size_t k = 0; k < r->nmetrics; k++) {
+        const struct flow_metric_def *d = &r->defs[k];
+        if (strcmp(d->section, "groups") != 0)
+            continue;
+        struct flow_summary s;
+        flow_results_summary(r, k, &s);
+        flow_csv_field(f, d->entity);
+        fputc(',', f);
+        flow_csv_field(f, d->key);
+        double v[4] = {s.mean, s.sd, s.ci_low, s.ci_high};
+        for (int i = 0; i < 4; i++) {
+            fputc(',', f);
+            flow_csv_number(f, v[i]);
+        }
+        fputc('\n', f);
+    }
+    return ferror(f) ? FLOW_E_IO : 0;
 }

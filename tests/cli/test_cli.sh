@@ -277,6 +277,23 @@ done
 expect_exit 0 "warmup text" -- "$FLOWSIM" warmup "$S" --replications 4
 grep -q 'Recommended: warmup:' "$TMP/out" && ok || bad "warmup text report"
 
+# --- --csv: per-replication metrics, daily series, group summaries; the daily series average
+# to exactly the replication's own time-average over the measured days ---
+expect_exit 0 "--csv" -- "$FLOWSIM" run "$ROOT/scenarios/frailty-d2a.yaml" --replications 2 --set horizon=60d --set warmup=10d --csv "$TMP/csv"
+python3 - "$TMP/csv" <<'PY' && ok || bad "--csv files"
+import csv, sys
+d = sys.argv[1]
+reps = list(csv.DictReader(open(d + "/replications.csv")))
+daily = list(csv.DictReader(open(d + "/daily.csv")))
+groups = list(csv.DictReader(open(d + "/groups.csv")))
+assert len(reps) == 2 and len(daily) == 2 * 70 and groups[0]["group"] == "frail_elderly"
+for rep in ("1", "2"):
+    for ward in ("Frailty_unit", "Geriatrics"):
+        days = [float(r["wards.%s.occupied" % ward]) for r in daily if r["replication"] == rep and int(r["day"]) >= 10]
+        want = float([r for r in reps if r["replication"] == rep][0]["wards.%s.mean_occupied_beds" % ward])
+        assert abs(sum(days) / len(days) - want) < 1e-6 * max(1, want), (ward, sum(days) / len(days), want)
+PY
+
 # --- output files ---
 expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
 cmp -s "$TMP/r.json" "$TMP/a.json" && ok || bad "--output file differs from stdout"
