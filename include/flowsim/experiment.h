@@ -27,6 +27,9 @@ struct flow_run_options {
     int threads;      /* 0: one per core */
     bool profile;     /* also record occupancy by hour of the week (results->hourly) */
     bool daily;       /* also record daily series from time 0 (results->daily) */
+    flow_trace_fn trace;          /* trace replication trace_replication (0-based) through it */
+    void *trace_arg;
+    size_t trace_replication;
     void (*progress)(void *arg, size_t done, size_t total);
     void *progress_arg;
 };

@@ -34,6 +34,32 @@ int flow_model_run(struct flow_model *m);
 void flow_model_metrics(const struct flow_model *m, double *values);
 uint64_t flow_model_events(const struct flow_model *m);
 
+/* Event trace of one replication: every patient event, in time order, through a callback
+ * (costs one test per event when off). `place` is a ward, theatre or service name (or NULL);
+ * `resource` a bed number in its ward (from 1), or 0. */
+#define FLOW_TRACE_EVENTS(X)                                                             \
+    X(ARRIVAL, "arrival") X(REFERRAL, "referral") X(READMISSION, "readmission")          \
+    X(WAIT_BED, "wait_for_bed") X(BED, "bed") X(BED_END, "bed_end") X(DIVERT, "divert")   \
+    X(LEAVE, "leave_hospital") X(BOOKED, "booked") X(CANCEL_NO_BED, "cancelled_no_bed")  \
+    X(CANCEL_UNFIT, "cancelled_unfit") X(CANCEL_OVERRUN, "cancelled_out_of_time")        \
+    X(OPERATION_START, "operation_start") X(OPERATION_END, "operation_end")              \
+    X(FIT, "medically_fit") X(ASSESSMENT_WAIT, "wait_for_assessor")                      \
+    X(ASSESSMENT_START, "assessment_start") X(ASSESSMENT_END, "assessment_end")          \
+    X(SERVICE_WAIT, "wait_for_service") X(SERVICE_START, "service_start")                \
+    X(SERVICE_END, "service_end")
+
+enum flow_trace_event {
+#define X(id, name) FLOW_TRACE_##id,
+    FLOW_TRACE_EVENTS(X)
+#undef X
+};
+
+const char *flow_trace_event_name(enum flow_trace_event ev);
+
+typedef void (*flow_trace_fn)(void *arg, double time, uint64_t patient, const char *group,
+                              enum flow_trace_event ev, const char *place, int resource);
+void flow_model_trace(struct flow_model *m, flow_trace_fn fn, void *arg);
+
 /* Occupancy by hour of the week (for reports): call before the run; afterwards
  * flow_model_hourly writes nwards x 168 mean occupied beds (hour 0 = Monday 00:00, NAN for an
  * hour never sampled). Costs one event an hour, so it is off unless asked for. */

@@ -154,6 +154,24 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         if (*v == '\0')
             return cli_usage_error(cmd, "--report needs a file name");
         o->report = v;
+    } else if (is(a, "--trace") && strcmp(o->command, "run") == 0) {
+        if ((v = value_of(argc, argv, i, "--trace", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (*v == '\0')
+            return cli_usage_error(cmd, "--trace needs a file name");
+        o->trace = v;
+    } else if (is(a, "--trace-format") && strcmp(o->command, "run") == 0) {
+        if ((v = value_of(argc, argv, i, "--trace-format", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (strcmp(v, "flowsim") != 0 && strcmp(v, "vidigi") != 0)
+            return cli_usage_error(cmd, "--trace-format must be flowsim or vidigi; found '%s'", v);
+        o->trace_vidigi = strcmp(v, "vidigi") == 0;
+    } else if (is(a, "--trace-replication") && strcmp(o->command, "run") == 0) {
+        if ((v = value_of(argc, argv, i, "--trace-replication", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (!whole(v, 1, FLOW_MAX_REPLICATIONS, &n))
+            return cli_usage_error(cmd, "--trace-replication must be a whole number from 1; found '%s'", v);
+        o->trace_replication = n;
     } else if (is(a, "--csv") && strcmp(o->command, "run") == 0) {
         if ((v = value_of(argc, argv, i, "--csv", cmd)) == NULL)
             return EXIT_USAGE;

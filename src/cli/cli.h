@@ -40,6 +40,9 @@ struct cli_opts {
     long lhs;                      /* sweep: --lhs N (Latin hypercube points) */
     const char *report;            /* --report FILE.html */
     const char *csv;               /* run: --csv DIR */
+    const char *trace;             /* run: --trace FILE.csv */
+    bool trace_vidigi;             /* run: --trace-format vidigi */
+    long trace_replication;        /* run: --trace-replication N (from 1) */
     char *provenance;              /* the command line (set by the command), for reports */
 };
 

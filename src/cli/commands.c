@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,6 +135,110 @@ static int run_precise(const struct cli_opts *o, const struct flow_scenario *s,
     return rc;
 }
 
+/* ---- trace ---- */
+
+struct tracer {
+    FILE *f;
+    char *tmp;
+    bool vidigi;
+    size_t replication;
+};
+
+/* vidigi's event log: patient, event_type, event, time (minutes), resource_id, pathway. */
+static void vidigi_row(struct tracer *t, double time, uint64_t patient, const char *group,
+                       enum flow_trace_event ev, const char *place, int resource)
+{
+    const char *type = "queue", *name = flow_trace_event_name(ev);
+    char buf[256];
+    switch (ev) {
+    case FLOW_TRACE_ARRIVAL: case FLOW_TRACE_REFERRAL: case FLOW_TRACE_READMISSION:
+        type = "arrival_departure", name = "arrival";
+        break;
+    case FLOW_TRACE_LEAVE:
+        type = "arrival_departure", name = "depart";
+        break;
+    case FLOW_TRACE_BED: case FLOW_TRACE_OPERATION_START:
+        type = "resource_use";
+        break;
+    case FLOW_TRACE_BED_END: case FLOW_TRACE_OPERATION_END:
+        type = "resource_use_end";
+        break;
+    default:
+        break;
+    }
+    if (place) {
+        bool bed = ev == FLOW_TRACE_BED || ev == FLOW_TRACE_BED_END;
+        bool op = ev == FLOW_TRACE_OPERATION_START || ev == FLOW_TRACE_OPERATION_END;
+        snprintf(buf, sizeof buf, "%s_%s", bed ? "bed" : op ? "theatre" : name, place);
+        name = buf;
+    }
+    fprintf(t->f, "%llu,%s,", (unsigned long long)patient, type);
+    flow_csv_field(t->f, name);
+    fprintf(t->f, ",%.10g,", time * 1440);
+    if (resource > 0)
+        fprintf(t->f, "%d", resource);
+    fputc(',', t->f);
+    flow_csv_field(t->f, group);
+    fputc('\n', t->f);
+}
+
+static void trace_row(void *arg, double time, uint64_t patient, const char *group,
+                      enum flow_trace_event ev, const char *place, int resource)
+{
+    struct tracer *t = arg;
+    if (t->vidigi) {
+        vidigi_row(t, time, patient, group, ev, place, resource);
+        return;
+    }
+    fprintf(t->f, "%.12g,%zu,%llu,", time, t->replication + 1, (unsigned long long)patient);
+    flow_csv_field(t->f, group);
+    fprintf(t->f, ",%s,", flow_trace_event_name(ev));
+    if (place)
+        flow_csv_field(t->f, place);
+    fputc(',', t->f);
+    if (resource > 0)
+        fprintf(t->f, "%d", resource);
+    fputc('\n', t->f);
+}
+
+static int trace_open(struct tracer *t, const struct cli_opts *o)
+{
+    t->vidigi = o->trace_vidigi;
+    t->replication = o->trace_replication ? (size_t)o->trace_replication - 1 : 0;
+    t->tmp = flow_xasprintf("%s.tmp.XXXXXX", o->trace);
+    int fd = mkstemp(t->tmp);
+    t->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (t->f == NULL) {
+        fprintf(stderr, "flowsim: error: cannot write %s: %s\n", o->trace, strerror(errno));
+        if (fd >= 0)
+            close(fd), unlink(t->tmp);
+        free(t->tmp);
+        return EXIT_RUNTIME;
+    }
+    fchmod(fd, 0644);
+    fputs(t->vidigi ? "patient,event_type,event,time,resource_id,pathway\n"
+                    : "time_days,replication,patient,group,event,place,resource\n", t->f);
+    return EXIT_OK;
+}
+
+/* Keeps the trace (flushed, synced, renamed into place) only when everything succeeded. */
+static int trace_close(struct tracer *t, const char *path, bool keep)
+{
+    int rc = EXIT_OK;
+    if (keep && (fflush(t->f) != 0 || fsync(fileno(t->f)) != 0 || ferror(t->f)))
+        rc = EXIT_RUNTIME;
+    if (fclose(t->f) != 0)
+        rc = EXIT_RUNTIME;
+    if (keep && rc == EXIT_OK && rename(t->tmp, path) != 0)
+        rc = EXIT_RUNTIME;
+    if (rc != EXIT_OK)
+        fprintf(stderr, "flowsim: error: cannot write %s: %s\n", path, strerror(errno));
+    if (!keep || rc != EXIT_OK)
+        unlink(t->tmp);
+    free(t->tmp);
+    return rc;
+}
+
 static int finish_run(struct cli_opts *o, int rc)
 {
     cli_opts_fini(o);
@@ -181,6 +286,26 @@ int cmd_run(int argc, char **argv)
     progress_init(&p, &o, "replications");
     struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p,
                                   .profile = o.report != NULL, .daily = o.csv != NULL};
+    struct tracer tr = {0};
+    if (o.trace && (flow_mpi_size() > 1 || o.nprecision)) {
+        flow_scenario_destroy(s);
+        return finish_run(&o, cli_usage_error("run", "--trace runs in one process without --precision "
+                                              "(run it without mpirun)"));
+    }
+    if (o.trace && o.trace_replication > s->replications) {
+        flow_scenario_destroy(s);
+        return finish_run(&o, cli_usage_error("run", "--trace-replication %ld: the scenario has %d "
+                                              "replications", o.trace_replication, s->replications));
+    }
+    if (o.trace && trace_open(&tr, &o) != EXIT_OK) {
+        flow_scenario_destroy(s);
+        return finish_run(&o, EXIT_RUNTIME);
+    }
+    if (o.trace) {
+        ro.trace = trace_row;
+        ro.trace_arg = &tr;
+        ro.trace_replication = tr.replication;
+    }
     double cells = (double)s->replications * floor(s->warmup_days + s->horizon_days) *
                    (double)flow_model_daily_count(s);
     if (o.csv && cells > 5e7) {
@@ -205,6 +330,10 @@ int cmd_run(int argc, char **argv)
         }
         if (rc == EXIT_OK && o.csv)
             rc = write_csv(o.csv, &r);
+    }
+    if (o.trace) {
+        int trc = trace_close(&tr, o.trace, rc == EXIT_OK);
+        rc = rc == EXIT_OK ? trc : rc;
     }
     flow_results_fini(&r);
     flow_scenario_destroy(s);

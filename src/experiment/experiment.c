@@ -31,6 +31,8 @@ static int run_one(struct shared *sh, size_t rep, uint64_t *events)
         flow_model_profile(m);
     if (sh->r->daily)
         flow_model_record_daily(m, sh->r->days);
+    if (sh->o && sh->o->trace && rep == sh->o->trace_replication)
+        flow_model_trace(m, sh->o->trace, sh->o->trace_arg);
     int rc = flow_model_run(m);
     if (rc == 0)
         flow_model_metrics(m, sh->r->values + rep * sh->r->nmetrics);

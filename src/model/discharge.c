@@ -103,6 +103,7 @@ static void enter_service(struct flow_model *m, struct service *s, uint32_t id)
     struct patient *p = &m->patients[id];
     s->entries++;
     s->wait_sum += now(m) - p->requested;
+    model_trace(m, id, FLOW_TRACE_SERVICE_START, s->spec->name, 0);
     set_places(m, s, p->group, +1);
     leave_hospital(m, id);
     if (spec_of(m, id)->model == FLOW_DISCHARGE_TO_ASSESS)
@@ -120,6 +121,7 @@ static void request_service(struct flow_model *m, uint32_t id)
         enter_service(m, s, id);
         return;
     }
+    model_trace(m, id, FLOW_TRACE_SERVICE_WAIT, s->spec->name, 0);
     push(m, &s->qhead, &s->qtail, &s->qlen, id);
     flow_level_set(&s->queue, now(m), (double)s->qlen);
 }
@@ -130,6 +132,7 @@ static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg)
     uint32_t id = (uint32_t)arg;
     struct service *s = &m->services[spec_of(m, id)->pathways[m->patients[id].pathway].service];
     set_places(m, s, m->patients[id].group, -1);
+    model_trace(m, id, FLOW_TRACE_SERVICE_END, s->spec->name, 0);
     model_patient_free(m, id);
     while (s->qlen > 0 && (s->spec->capacity == 0 || s->occupied < s->spec->capacity)) {
         uint32_t next = pop(m, &s->qhead, &s->qlen);
@@ -148,6 +151,7 @@ static void start_assessment(struct flow_model *m, uint32_t id)
     struct group *g = &m->groups[m->patients[id].group];
     const struct flow_discharge_spec *d = &g->spec->discharge;
     g->assessors->busy++;
+    model_trace(m, id, FLOW_TRACE_ASSESSMENT_START, NULL, 0);
     if (d->model == FLOW_DISCHARGE_TO_ASSESS)
         g->community_assessment_cost += d->cost_per_assessment;
     else
@@ -159,10 +163,12 @@ static void start_assessment(struct flow_model *m, uint32_t id)
 static void request_assessment(struct flow_model *m, uint32_t id)
 {
     struct assessors *a = m->groups[m->patients[id].group].assessors;
-    if (a->qlen == 0 && (a->capacity == 0 || a->busy < a->capacity))
+    if (a->qlen == 0 && (a->capacity == 0 || a->busy < a->capacity)) {
         start_assessment(m, id);
-    else
+    } else {
+        model_trace(m, id, FLOW_TRACE_ASSESSMENT_WAIT, NULL, 0);
         push(m, &a->qhead, &a->qtail, &a->qlen, id);
+    }
 }
 
 static void on_assessed(struct flow_engine *e, void *ctx, uint64_t arg)
@@ -171,6 +177,7 @@ static void on_assessed(struct flow_engine *e, void *ctx, uint64_t arg)
     uint32_t id = (uint32_t)arg;
     struct assessors *a = m->groups[m->patients[id].group].assessors;
     a->busy--;
+    model_trace(m, id, FLOW_TRACE_ASSESSMENT_END, NULL, 0);
     while (a->qlen > 0 && (a->capacity == 0 || a->busy < a->capacity))
         start_assessment(m, pop(m, &a->qhead, &a->qlen));
     if (spec_of(m, id)->model == FLOW_DISCHARGE_TO_ASSESS)
@@ -212,6 +219,7 @@ void discharge_fit(struct flow_model *m, uint32_t id)
     const struct flow_discharge_spec *d = &g->spec->discharge;
     double t = now(m);
     p->fit = t;
+    model_trace(m, id, FLOW_TRACE_FIT, NULL, 0);
     flow_level_set(&m->delayed, t, m->delayed.value + 1);
     p->pathway = choose_pathway(d, g->pathway_rng);
     if (p->pathway == 0) {

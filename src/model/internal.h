@@ -15,6 +15,8 @@ struct patient {
     uint32_t next;           /* queue link, or free-list link */
     bool blocking;           /* waiting in a queue while holding a bed elsewhere */
     uint8_t pathway;         /* discharge pathway 0-3 */
+    int bed;                 /* bed number when tracing, else 0 */
+    uint64_t serial;         /* unique patient number (pool slots are reused) */
     double fit;              /* time medically fit, or -1 */
     double first_bed;        /* time of first bed (or of operation), or -1 */
     double requested;        /* time the current bed request was made */
@@ -32,6 +34,8 @@ struct ward {
     uint64_t arrivals, admissions, waited, diverted;
     double wait_sum;
     double midnight_sum;               /* occupied beds at each midnight, summed */
+    int *free_beds;                    /* when tracing: a stack of free bed numbers */
+    int nfree;
     double *hourly;                    /* when profiling: occupied beds at each hour of the week, summed */
 };
 
@@ -142,6 +146,9 @@ struct flow_model {
     uint64_t midnights;                /* censuses taken in the measured period */
     uint64_t hour_samples[168];        /* when profiling: samples per hour of the week */
     bool profiling;
+    flow_trace_fn trace;               /* NULL unless tracing */
+    void *trace_arg;
+    uint64_t serials;
     struct patient *patients;
     size_t npatients, cap_patients, live;
     uint32_t free_patient;
@@ -170,6 +177,15 @@ void discharge_destroy(struct flow_model *m);
 void discharge_reset(struct flow_model *m, double now);
 /* The patient's last ward stay has ended: it is medically fit, in its bed. */
 void discharge_fit(struct flow_model *m, uint32_t id);
+
+/* model.c: trace one event (no-op unless tracing) */
+static inline void model_trace(struct flow_model *m, uint32_t id, enum flow_trace_event ev,
+                               const char *place, int resource)
+{
+    if (m->trace)
+        m->trace(m->trace_arg, flow_engine_now(m->engine), m->patients[id].serial,
+                 m->groups[m->patients[id].group].spec->name, ev, place, resource);
+}
 
 /* model.c: the patient moves that theatre.c shares */
 double model_now(const struct flow_model *m);

@@ -38,7 +38,7 @@ uint32_t model_patient_new(struct flow_model *m, uint32_t group)
     }
     m->live++;
     m->patients[id] = (struct patient){.group = group, .ward = NONE, .next = NONE, .first_bed = -1,
-                                       .fit = -1, .referred = now(m)};
+                                       .fit = -1, .referred = now(m), .serial = ++m->serials};
     return id;
 }
 
@@ -71,9 +71,29 @@ static void set_blocked(struct flow_model *m, struct ward *w, int delta)
 }
 
 /* Frees a bed and remembers to offer it to the ward's queue once the current event is done. */
-static void release_bed(struct flow_model *m, uint32_t ward, uint32_t group)
+/* Bed numbers, kept only when tracing (for animations of who is in which bed). */
+static void bed_release_number(struct flow_model *m, struct ward *w, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    model_trace(m, id, FLOW_TRACE_BED_END, w->spec->name, p->bed);
+    if (w->free_beds && p->bed > 0)
+        w->free_beds[w->nfree++] = p->bed;
+    p->bed = 0;
+}
+
+static void bed_take_number(struct flow_model *m, struct ward *w, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    p->bed = w->free_beds && w->nfree > 0 ? w->free_beds[--w->nfree] : 0;
+    model_trace(m, id, FLOW_TRACE_BED, w->spec->name, p->bed);
+}
+
+static void release_bed(struct flow_model *m, uint32_t ward, uint32_t id)
 {
     struct ward *w = &m->wards[ward];
+    uint32_t group = m->patients[id].group;
+    if (m->trace)
+        bed_release_number(m, w, id);
     set_occupied(m, w, group, -1);
     if (w->qlen > 0 && !w->queued_for_drain) {
         w->queued_for_drain = true;
@@ -107,8 +127,10 @@ void model_take_bed(struct flow_model *m, uint32_t id, uint32_t ward)
         if (p->blocking)
             set_blocked(m, &m->wards[previous], -1);
         p->blocking = false;
-        release_bed(m, previous, p->group);
+        release_bed(m, previous, id);
     }
+    if (m->trace)
+        bed_take_number(m, w, id);
     w->admissions++;
     w->waited += wait > 0;
     w->wait_sum += wait;
@@ -128,7 +150,8 @@ static void enqueue(struct flow_model *m, struct ward *w, uint32_t id)
     else
         m->patients[w->qtail].next = id;
     w->qtail = id;
-    flow_level_set(&w->queue_level, now(m), (double)w->qlen);
+    if (m->daily)                      /* only the daily series read the queue's level */
+        flow_level_set(&w->queue_level, now(m), (double)w->qlen);
 }
 
 static uint32_t dequeue(struct flow_model *m, struct ward *w)
@@ -136,7 +159,8 @@ static uint32_t dequeue(struct flow_model *m, struct ward *w)
     uint32_t id = w->qhead;
     w->qhead = m->patients[id].next;
     w->qlen--;
-    flow_level_set(&w->queue_level, now(m), (double)w->qlen);
+    if (m->daily)
+        flow_level_set(&w->queue_level, now(m), (double)w->qlen);
     return id;
 }
 
@@ -160,8 +184,9 @@ void model_leave_hospital(struct flow_model *m, uint32_t id)
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
     if (p->ward != NONE)
-        release_bed(m, p->ward, p->group);
+        release_bed(m, p->ward, id);
     p->ward = NONE;
+    model_trace(m, id, FLOW_TRACE_LEAVE, NULL, 0);
     if (p->first_bed >= 0) {
         double t = now(m), los = t - p->first_bed;
         m->departures++;
@@ -188,8 +213,10 @@ static void request_bed(struct flow_model *m, uint32_t id, uint32_t ward)
         admit(m, id, ward);
     } else if (w->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
         w->diverted++;
+        model_trace(m, id, FLOW_TRACE_DIVERT, w->spec->name, 0);
         model_leave(m, id);
     } else {
+        model_trace(m, id, FLOW_TRACE_WAIT_BED, w->spec->name, 0);
         enqueue(m, w, id);
         if (p->ward != NONE) {
             p->blocking = true;
@@ -255,6 +282,7 @@ static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
     }
     g->arrivals++;
     uint32_t id = model_patient_new(m, (uint32_t)arg);
+    model_trace(m, id, g->spec->elective ? FLOW_TRACE_REFERRAL : FLOW_TRACE_ARRIVAL, NULL, 0);
     if (g->spec->elective)
         elective_referral(m, id);
     else
@@ -266,7 +294,9 @@ static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
 void model_arrive(struct flow_model *m, uint32_t group)
 {
     m->groups[group].arrivals++;
-    advance(m, model_patient_new(m, group), 0);
+    uint32_t id = model_patient_new(m, group);
+    model_trace(m, id, FLOW_TRACE_READMISSION, NULL, 0);
+    advance(m, id, 0);
 }
 
 /* End of warm-up: every statistic starts again from here. */
@@ -358,6 +388,7 @@ void flow_model_destroy(struct flow_model *m)
     for (size_t i = 0; i < m->sc->nwards; i++) {
         free(m->wards[i].by_group);
         free(m->wards[i].hourly);
+        free(m->wards[i].free_beds);
     }
     theatres_destroy(m);
     discharge_destroy(m);
@@ -393,6 +424,30 @@ int flow_model_run(struct flow_model *m)
 }
 
 uint64_t flow_model_events(const struct flow_model *m) { return flow_engine_fired(m->engine); }
+
+/* ---- trace ---------------------------------------------------------------------------- */
+
+const char *flow_trace_event_name(enum flow_trace_event ev)
+{
+    switch (ev) {
+#define X(id, name) case FLOW_TRACE_##id: return name;
+    FLOW_TRACE_EVENTS(X)
+#undef X
+    }
+    return "event";
+}
+
+void flow_model_trace(struct flow_model *m, flow_trace_fn fn, void *arg)
+{
+    m->trace = fn;
+    m->trace_arg = arg;
+    for (size_t i = 0; fn && i < m->sc->nwards; i++) {
+        struct ward *w = &m->wards[i];
+        w->free_beds = flow_xcalloc((size_t)w->spec->beds, sizeof *w->free_beds);
+        for (int b = w->spec->beds; b >= 1; b--)
+            w->free_beds[w->nfree++] = b;
+    }
+}
 
 /* ---- censuses ------------------------------------------------------------------------- */
 

@@ -131,6 +131,7 @@ static void book(struct flow_model *m, struct list *l)
         uint32_t id = best->wl_head;
         wl_remove(best, m->patients, NONE, id);
         list_add_case(l, id);
+        model_trace(m, id, FLOW_TRACE_BOOKED, t->spec->name, 0);
         room -= best->spec->steps[0].planned;
     }
 }
@@ -159,6 +160,8 @@ enum cancel_reason { CANCEL_NO_BED, CANCEL_UNFIT, CANCEL_OVERRUN };
 
 static void cancel_case(struct flow_model *m, struct theatre *t, uint32_t id, enum cancel_reason why)
 {
+    model_trace(m, id, why == CANCEL_NO_BED ? FLOW_TRACE_CANCEL_NO_BED : why == CANCEL_UNFIT
+                ? FLOW_TRACE_CANCEL_UNFIT : FLOW_TRACE_CANCEL_OVERRUN, t->spec->name, 0);
     if (why == CANCEL_NO_BED)
         t->cancelled_no_bed++;
     else if (why == CANCEL_UNFIT)
@@ -255,6 +258,7 @@ static void operate(struct flow_model *m, uint32_t lid, uint32_t id, uint32_t po
     flow_hist_add(&g->wait_hist, wait / 7);
     l->current = id;
     l->case_start = t_now;
+    model_trace(m, id, FLOW_TRACE_OPERATION_START, m->theatres[l->theatre].spec->name, 1);
     double op = flow_dist_sample(&g->spec->steps[0].operation, g->stay_rng[0]);
     flow_engine_schedule(m->engine, t_now + op, PRIO_LIST, on_case_end, m, lid);
 }
@@ -304,6 +308,7 @@ static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg)
     l->operating[l->next - 1] = t_now - l->case_start;
     l->inside += fmax(0, fmin(t_now, l->end) - fmax(l->case_start, l->start));
     l->operated++;
+    model_trace(m, id, FLOW_TRACE_OPERATION_END, t->spec->name, 1);
     if (m->patients[id].step < m->groups[m->patients[id].group].spec->nsteps)
         model_start_stay(m, id);
     else
@@ -397,8 +402,11 @@ void theatres_start(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     for (size_t g = 0; g < s->ngroups; g++)
-        for (int i = 0; i < s->groups[g].initial_waiting_list; i++)
-            elective_referral(m, model_patient_new(m, (uint32_t)g));
+        for (int i = 0; i < s->groups[g].initial_waiting_list; i++) {
+            uint32_t id = model_patient_new(m, (uint32_t)g);
+            model_trace(m, id, FLOW_TRACE_REFERRAL, NULL, 0);
+            elective_referral(m, id);
+        }
     for (size_t i = 0; i < m->nslots; i++) {
         const struct flow_theatre_spec *t = m->theatres[m->slots[i].theatre].spec;
         flow_engine_schedule(m->engine, fmax(0, m->slots[i].next_start - t->book_ahead), PRIO_BOOK,

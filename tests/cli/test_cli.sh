@@ -294,6 +294,37 @@ for rep in ("1", "2"):
         assert abs(sum(days) / len(days) - want) < 1e-6 * max(1, want), (ward, sum(days) / len(days), want)
 PY
 
+# --- --trace: every event of one replication, in time order; tracing changes no result ---
+expect_exit 0 "--trace" -- "$FLOWSIM" run "$ROOT/scenarios/elective-orthopaedics.yaml" --replications 2 --set horizon=30d \
+    --format json --trace "$TMP/trace.csv" --trace-replication 2
+cp "$TMP/out" "$TMP/traced.json"
+expect_exit 0 "the same run untraced" -- "$FLOWSIM" run "$ROOT/scenarios/elective-orthopaedics.yaml" --replications 2 --set horizon=30d --format json
+cmp -s "$TMP/out" "$TMP/traced.json" && ok || bad "tracing changed the results"
+python3 - "$TMP/trace.csv" <<'PY' && ok || bad "trace contents"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(r["replication"] == "2" for r in rows)
+times = [float(r["time_days"]) for r in rows]
+assert times == sorted(times)
+events = {r["event"] for r in rows}
+assert {"referral", "booked", "operation_start", "operation_end", "bed", "bed_end", "leave_hospital"} <= events, events
+inbed = {}
+for r in rows:                        # a bed is never given to two patients at once
+    key = (r["place"], r["resource"])
+    if r["event"] == "bed":
+        assert key not in inbed, key
+        inbed[key] = r["patient"]
+    elif r["event"] == "bed_end":
+        assert inbed.pop(key) == r["patient"]
+PY
+expect_exit 0 "--trace-format vidigi" -- "$FLOWSIM" run "$ROOT/scenarios/frailty-d2a.yaml" --replications 1 --set horizon=20d \
+    --trace "$TMP/vidigi.csv" --trace-format vidigi -q
+head -1 "$TMP/vidigi.csv" | grep -q '^patient,event_type,event,time,resource_id,pathway$' && ok || bad "vidigi header"
+cut -d, -f2 "$TMP/vidigi.csv" | sort -u | tr '\n' ' ' | grep -q 'arrival_departure event_type queue resource_use resource_use_end' \
+    && ok || bad "vidigi event types"
+expect_exit 2 "--trace-format bad" -- "$FLOWSIM" run "$S" --trace "$TMP/x.csv" --trace-format csv
+expect_exit 4 "--trace into a missing directory" -- "$FLOWSIM" run "$S" --trace "$TMP/nodir/t.csv"
+
 # --- output files ---
 expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
 cmp -s "$TMP/r.json" "$TMP/a.json" && ok || bad "--output file differs from stdout"
