@@ -32,6 +32,11 @@ void flow_diag_fini(struct flow_diag *d);
 void flow_diag_error(struct flow_diag *d, const char *file, int line, int col,
                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Interruption: a signal handler (in the CLI) calls flow_interrupt_request; long loops poll
+ * flow_interrupted and stop cleanly. Async-signal-safe. */
+void flow_interrupt_request(void);
+int flow_interrupted(void);
+
 /* Edit distance, for "did you mean" suggestions. */
 size_t flow_edit_distance(const char *a, const char *b);
 

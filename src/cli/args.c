@@ -1,6 +1,7 @@
 /* args.c - option parsing shared by the subcommands, and scenario loading with diagnostics. */
 #include "cli.h"
 
+#include <flowsim/error.h>
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
 
@@ -266,6 +267,17 @@ int cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg
         return EXIT_RUNTIME;
     }
     return EXIT_OK;
+}
+
+int cli_run_error(int err, const char *context)
+{
+    if (err == FLOW_E_INTERRUPTED) {
+        fprintf(stderr, "flowsim: interrupted; no report was written%s\n",
+                context && strstr(context, "sweep") ? " (finished sweep points are kept: use --resume)" : "");
+        return EXIT_INTERRUPTED;
+    }
+    fprintf(stderr, "flowsim: error: %s%s%s\n", context ? context : "", context ? ": " : "", flow_strerror(err));
+    return EXIT_RUNTIME;
 }
 
 void cli_opts_fini(struct cli_opts *o)

@@ -14,6 +14,7 @@ enum {
     EXIT_USAGE = 2,       /* bad command line */
     EXIT_SCENARIO = 3,    /* bad scenario file or --set value */
     EXIT_RUNTIME = 4,     /* the run or its output failed (overload, disk, ...) */
+    EXIT_INTERRUPTED = 130, /* SIGINT or SIGTERM */
 };
 
 struct cli_opts {
@@ -50,6 +51,9 @@ struct cli_opts {
 int cli_parse(int argc, char **argv, struct cli_opts *o);
 void cli_opts_fini(struct cli_opts *o);
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reports a failed run (FLOW_E_* err) and returns its exit code: 130 when interrupted. */
+int cli_run_error(int err, const char *context);
 
 /* Loads the scenario named by o (or the built-in example); prints diagnostics on failure. */
 struct flow_scenario *cli_load(const struct cli_opts *o);

@@ -319,8 +319,9 @@ int cmd_run(int argc, char **argv)
     if (err == 1) {
         rc = EXIT_USAGE;
     } else if (err != 0) {
-        fprintf(stderr, "flowsim: error: replication %zu stopped: %s\n", failed + 1, flow_strerror(err));
-        rc = EXIT_RUNTIME;
+        char ctx[64];
+        snprintf(ctx, sizeof ctx, "replication %zu stopped", failed + 1);
+        rc = cli_run_error(err, ctx);
     } else {
         rc = emit(&o, &r);
         if (rc == EXIT_OK && o.report) {

@@ -182,8 +182,7 @@ int cmd_compare(int argc, char **argv)
         int err = flow_compare_run(base, whatif, &ro, &c);
         progress_end(&p);
         if (err != 0) {
-            fprintf(stderr, "flowsim: error: %s\n", flow_strerror(err));
-            rc = EXIT_RUNTIME;
+            rc = cli_run_error(err, NULL);
         } else {
             rc = emit(&o, compare_json, compare_text, &c);
             if (rc == EXIT_OK && o.report) {
@@ -262,7 +261,7 @@ int cmd_size(int argc, char **argv)
         if (err > 0)
             rc = EXIT_SCENARIO;
         else if (err < 0)
-            rc = (fprintf(stderr, "flowsim: error: %s\n", flow_strerror(err)), EXIT_RUNTIME);
+            rc = cli_run_error(err, NULL);
         else if ((rc = emit(&o, size_json, size_text, &r)) == EXIT_OK) {
             if (o.report) {
                 o.provenance = cli_provenance("size", argc, argv, o.scenario);
@@ -572,13 +571,23 @@ static int run_points(struct sweep *w, size_t first)
         struct flow_run_options ro = {.threads = w->o->threads};
         int err = flow_experiment_run(s, &ro, &r, NULL);
         if (err != 0) {
-            fprintf(stderr, "flowsim: error: sweep point %zu: %s\n", point + 1, flow_strerror(err));
-            rc = EXIT_RUNTIME;
+            char ctx[64];
+            snprintf(ctx, sizeof ctx, "sweep point %zu", point + 1);
+            rc = cli_run_error(err, ctx);
         } else if (writer) {
-            /* Rows of a point, then its summary, each synced: a crash leaves whole points. */
+            /* Rows of a point, then its summary, each synced: a crash leaves whole points, and
+             * a failed write (a full disk) is cut back to the last whole point. */
+            long runs_at = ftell(runs), summary_at = ftell(summary);
             write_point(w, point, values, &r, runs, summary);
-            if (!sync_file(runs) || !sync_file(summary))
+            if (!sync_file(runs) || !sync_file(summary)) {
                 rc = EXIT_RUNTIME;
+                fprintf(stderr, "flowsim: error: cannot write in %s: %s\n", w->o->output, strerror(errno));
+                clearerr(runs);
+                clearerr(summary);
+                if (ftruncate(fileno(runs), runs_at) != 0 || ftruncate(fileno(summary), summary_at) != 0)
+                    fprintf(stderr, "flowsim: error: cannot cut %s back to its last whole point\n",
+                            w->o->output);
+            }
         }
         rc = (int)flow_mpi_broadcast(rc);
         flow_results_fini(&r);
@@ -589,10 +598,13 @@ static int run_points(struct sweep *w, size_t first)
     progress_end(&p);
     free(values);
     if (rc == EXIT_RUNTIME && runs && summary)
-        fprintf(stderr, "flowsim: error: writing %s failed; finished points are kept (use --resume)\n",
+        fprintf(stderr, "flowsim: error: the sweep in %s stopped; finished points are kept (use --resume)\n",
                 w->o->output);
-    if ((runs && fclose(runs) != 0) || (summary && fclose(summary) != 0))
-        rc = EXIT_RUNTIME;
+    /* Buffers that could not be written were discarded by the truncation above. */
+    if (runs)
+        rc = fclose(runs) != 0 && rc == EXIT_OK ? EXIT_RUNTIME : rc;
+    if (summary)
+        rc = fclose(summary) != 0 && rc == EXIT_OK ? EXIT_RUNTIME : rc;
     return rc;
 }
 
@@ -753,7 +765,7 @@ int cmd_warmup(int argc, char **argv)
         int err = flow_warmup_run(from0, &r);
         struct warmup_out out = {&r, s->warmup_days};
         if (err != 0)
-            rc = (fprintf(stderr, "flowsim: error: %s\n", flow_strerror(err)), EXIT_RUNTIME);
+            rc = cli_run_error(err, NULL);
         else
             rc = emit(&o, warmup_json, warmup_text, &out);
         flow_warmup_fini(&r);

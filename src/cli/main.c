@@ -5,6 +5,7 @@
 
 #include <flow_config.h>
 #include <gsl/gsl_errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -170,8 +171,29 @@ int cli_help(const char *command)
 static int dispatch(int argc, char **argv);
 
 /* With MPI every rank runs the same command; only rank 0 speaks. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    flow_interrupt_request();
+}
+
+/* SIGINT and SIGTERM stop the run cleanly (exit 130, no half-written file; a sweep keeps its
+ * finished points); SIGXFSZ is ignored so that a file-size limit is a write error to report,
+ * not a silent death. */
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 int main(int argc, char **argv)
 {
+    install_signals();
     flow_mpi_init(&argc, &argv);
     if (flow_mpi_rank() != 0) {
         if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)

@@ -419,7 +419,15 @@ int flow_model_run(struct flow_model *m)
         if (isfinite(first))
             flow_engine_schedule(m->engine, first, PRIO_ARRIVAL, on_arrival, m, g);
     }
-    flow_engine_run_until(m->engine, s->warmup_days + s->horizon_days);
+    /* A day at a time, so that an interrupt (SIGINT, SIGTERM) stops a long run promptly. */
+    double end = s->warmup_days + s->horizon_days;
+    for (double t = 1; m->status == 0; t += 1) {
+        flow_engine_run_until(m->engine, t < end ? t : end);
+        if (flow_interrupted())
+            m->status = FLOW_E_INTERRUPTED;
+        if (t >= end || flow_engine_stopped(m->engine))
+            break;
+    }
     return m->status;
 }
 

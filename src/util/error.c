@@ -11,3 +11,11 @@ const char *flow_strerror(int code)
     default: return "unknown error";
     }
 }
+
+#include <flowsim/util.h>
+#include <signal.h>
+
+static volatile sig_atomic_t interrupted;
+
+void flow_interrupt_request(void) { interrupted = 1; }
+int flow_interrupted(void) { return interrupted; }

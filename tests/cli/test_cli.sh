@@ -333,6 +333,53 @@ expect_exit 4 "--output into a missing directory" -- "$FLOWSIM" run "$S" "${comm
 one_line "--output into a missing directory"
 [ -z "$(ls "$TMP"/*.tmp.* 2>/dev/null)" ] && ok || bad "temporary files left behind"
 
+# --- failures of the environment: a read-only or missing place, a full disk, signals ---
+expect_exit 4 "--output on a read-only file system" -- "$FLOWSIM" run "$S" --replications 2 --set horizon=30d -o /proc/flowsim.json
+one_line "--output on a read-only file system"
+expect_exit 4 "file-size limit (a full disk)" -- bash -c "ulimit -f 2; exec '$FLOWSIM' run '$S' --replications 2 --set horizon=30d --format json -o '$TMP/full.json'"
+[ ! -e "$TMP/full.json" ] && [ -z "$(ls "$TMP"/full.json.tmp.* 2>/dev/null)" ] && ok || bad "a full disk left a file behind"
+SWF=(sweep "$S" --vary wards.AMU.beds=30:60:1 --replications 2 --set horizon=60d -q)
+expect_exit 4 "sweep onto a full disk" -- bash -c "ulimit -f 20; exec '$FLOWSIM' ${SWF[*]} --output '$TMP/swfull'"
+python3 -c "
+import sys
+runs = open(sys.argv[1] + '/runs.csv').read(); summary = open(sys.argv[1] + '/summary.csv').read()
+assert runs.endswith('\n') and summary.endswith('\n')
+assert (runs.count('\n') - 1) == 2 * (summary.count('\n') - 1)
+" "$TMP/swfull" && ok || bad "a sweep on a full disk left a torn point"
+expect_exit 0 "resume the sweep after the full disk" -- "$FLOWSIM" "${SWF[@]}" --output "$TMP/swfull" --resume
+expect_exit 0 "the same sweep uninterrupted" -- "$FLOWSIM" "${SWF[@]}" --output "$TMP/swclean"
+cmp -s "$TMP/swfull/runs.csv" "$TMP/swclean/runs.csv" && cmp -s "$TMP/swfull/summary.csv" "$TMP/swclean/summary.csv" \
+    && ok || bad "the sweep resumed after a full disk differs"
+"$FLOWSIM" run "$S" --set horizon=100000d --replications 2 --threads 1 -o "$TMP/int.json" 2>"$TMP/err" &
+pid=$!
+sleep 0.5
+kill -INT $pid
+wait $pid
+[ $? = 130 ] && ok || bad "SIGINT: exit status"
+grep -q 'interrupted' "$TMP/err" && [ ! -e "$TMP/int.json" ] && ok || bad "SIGINT: message or a file left"
+"$FLOWSIM" sweep "$S" --vary wards.AMU.beds=30:60:1 --set horizon=3000d --replications 2 --output "$TMP/swint" -q 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 300); do [ "$(cat "$TMP/swint/summary.csv" 2>/dev/null | wc -l)" -ge 3 ] && break; sleep 0.01; done
+kill -TERM $pid
+wait $pid
+[ $? = 130 ] && ok || bad "SIGTERM: exit status of a sweep"
+[ "$(wc -l <"$TMP/swint/summary.csv")" -ge 3 ] && ok || bad "SIGTERM: finished sweep points kept"
+
+# --- memory is flat in the horizon: 10 years within 10% of 1 year (maximum resident set) ---
+python3 - "$FLOWSIM" "$ROOT/scenarios/example.yaml" <<'PY' && ok || bad "memory grows with the horizon"
+import resource, subprocess, sys
+def peak(horizon):
+    out = subprocess.run([sys.executable, "-c", "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+        sys.argv[1], "run", sys.argv[2], "--replications", "2", "--threads", "1",
+        "--set", "horizon=" + horizon], capture_output=True, text=True, check=True)
+    return int(out.stdout)
+one, ten = peak("365d"), peak("3650d")
+print("peak memory: 1 year %d kB, 10 years %d kB" % (one, ten))
+assert ten <= one * 1.10, (one, ten)
+PY
+
 # --- overload is a clear error, not memory exhaustion ---
 expect_exit 4 "overloaded ward" -- timeout 60 "$FLOWSIM" run "$S" --replications 1 \
     --set groups.emergency_surgical.arrivals.rate=200000/d --set horizon=20d

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# test_memcheck.sh - valgrind memcheck on short runs that touch every part of the model (the
+# whole-hospital scenario: emergency and elective groups, theatres, discharge pathways), a
+# report, a sweep and a bad scenario: no leak and no memory error.
+# Usage: test_memcheck.sh FLOWSIM SOURCE_ROOT
+set -u
+FLOWSIM=$1
+ROOT=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+VG=(valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99)
+pass=0
+fail=0
+run() {
+    local want=$1
+    shift
+    "${VG[@]}" "$FLOWSIM" "$@" >/dev/null 2>"$TMP/err"
+    local got=$?
+    if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
+        fail=$((fail + 1)); echo "FAIL ($got): $*"; head -30 "$TMP/err"; fi
+}
+H="$ROOT/scenarios/whole-hospital.yaml"
+run 0 run "$H" --replications 2 --threads 2 --set horizon=60d --set warmup=10d --report "$TMP/r.html" --csv "$TMP/csv"
+run 0 run "$ROOT/scenarios/frailty-traditional.yaml" --replications 1 --set horizon=60d --trace "$TMP/t.csv"
+run 0 compare "$ROOT/scenarios/major-surgery.yaml" "$ROOT/scenarios/major-surgery-eras.yaml" --replications 2 --set horizon=60d --format json
+run 0 sweep "$ROOT/scenarios/example.yaml" --vary wards.AMU.beds=30:32:1 --replications 2 --set horizon=30d --output "$TMP/sw" -q
+run 0 size "$ROOT/scenarios/erlang-c.yaml" --vary wards.Ward.beds=18:30 --target 'wards.Ward.p_wait <= 0.3' --replications 3 --set horizon=100d
+run 0 warmup "$ROOT/scenarios/example.yaml" --replications 2 --set horizon=60d
+run 3 run "$ROOT/tests/data/bad/discharge-readmission-unknown-group.yaml"
+run 3 validate "$ROOT/tests/data/bad/theatre-sessions-overlap.yaml"
+echo "memcheck: $pass passed, $fail failed"
+[ "$fail" = 0 ]
