@@ -39,7 +39,7 @@ expect_exit 0 "--version" -- "$FLOWSIM" --version
 grep -q '^flowsim [0-9]' "$TMP/out" && ok || bad "--version output"
 expect_exit 0 "--help" -- "$FLOWSIM" --help
 grep -q 'usage: flowsim' "$TMP/out" && ok || bad "--help output"
-for c in run validate selftest help; do
+for c in run validate selftest compare sweep size warmup report help; do
     expect_exit 0 "help $c" -- "$FLOWSIM" help "$c"
     expect_exit 0 "$c --help" -- "$FLOWSIM" "$c" --help
 done
