@@ -257,13 +257,32 @@ char *cli_provenance(const char *command, int argc, char **argv, const char *sce
     return text;
 }
 
+int cli_write_file(const char *path, flow_write_fn fn, const void *arg)
+{
+    char why[512];
+    if (flow_output_atomic(path, fn, arg, why, sizeof why) != 0) {
+        fprintf(stderr, "flowsim: error: %s\n", why);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
 int cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg)
 {
     if (o->report == NULL || flow_mpi_rank() != 0)
         return EXIT_OK;
-    char why[512];
-    if (flow_output_atomic(o->report, fn, arg, why, sizeof why) != 0) {
-        fprintf(stderr, "flowsim: error: %s\n", why);
+    return cli_write_file(o->report, fn, arg);
+}
+
+int cli_emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg)
+{
+    if (flow_mpi_rank() != 0)            /* every rank has the results; rank 0 writes them */
+        return EXIT_OK;
+    flow_write_fn fn = o->format == FLOW_FORMAT_JSON ? json : text;
+    if (o->output != NULL)
+        return cli_write_file(o->output, fn, arg);
+    if (fn(stdout, arg) != 0 || fflush(stdout) != 0) {
+        fprintf(stderr, "flowsim: error: cannot write the report to standard output\n");
         return EXIT_RUNTIME;
     }
     return EXIT_OK;

@@ -69,6 +69,10 @@ int cmd_report(int argc, char **argv);
 
 /* The command and the scenario file's text, for the "as run" part of an HTML report. */
 char *cli_provenance(const char *command, int argc, char **argv, const char *scenario);
+/* Writes path atomically (error printed); returns an exit code. */
+int cli_write_file(const char *path, flow_write_fn fn, const void *arg);
+/* The command's report, JSON or text by --format, to --output or stdout (rank 0 only). */
+int cli_emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg);
 /* Writes an HTML report atomically to o->report (if set). */
 int cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg);
 

@@ -42,22 +42,7 @@ static int write_text(FILE *f, const void *arg) { return write_results(arg, f, F
 
 static int emit(const struct cli_opts *o, const struct flow_results *r)
 {
-    if (flow_mpi_rank() != 0)            /* every rank has the results; rank 0 writes them */
-        return EXIT_OK;
-    if (o->output == NULL) {
-        if (flow_report_write(stdout, r, o->format) != 0) {
-            fprintf(stderr, "flowsim: error: cannot write the report to standard output\n");
-            return EXIT_RUNTIME;
-        }
-        return EXIT_OK;
-    }
-    char why[512];
-    if (flow_output_atomic(o->output, o->format == FLOW_FORMAT_JSON ? write_json : write_text, r,
-                           why, sizeof why) != 0) {
-        fprintf(stderr, "flowsim: error: %s\n", why);
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return cli_emit(o, write_json, write_text, r);
 }
 
 /* --precision 0.05 (every metric within 5% of its mean) and/or --precision PATH=ABS. */
@@ -257,13 +242,11 @@ static int write_csv(const char *dir, const struct flow_results *r)
     static const char *const names[] = {"replications.csv", "daily.csv", "groups.csv"};
     flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_groups};
     for (int i = 0; i < 3; i++) {
-        char *path = flow_xasprintf("%s/%s", dir, names[i]), why[512];
-        int bad = flow_output_atomic(path, fns[i], r, why, sizeof why);
+        char *path = flow_xasprintf("%s/%s", dir, names[i]);
+        int bad = cli_write_file(path, fns[i], r);
         free(path);
-        if (bad) {
-            fprintf(stderr, "flowsim: error: %s\n", why);
-            return EXIT_RUNTIME;
-        }
+        if (bad)
+            return bad;
     }
     return EXIT_OK;
 }

@@ -131,26 +131,6 @@ static int saved_html(FILE *f, const void *arg)
     return rc;
 }
 
-static int emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg)
-{
-    if (flow_mpi_rank() != 0)            /* every rank has the results; rank 0 writes them */
-        return EXIT_OK;
-    flow_write_fn fn = o->format == FLOW_FORMAT_JSON ? json : text;
-    if (o->output == NULL) {
-        if (fn(stdout, arg) != 0 || fflush(stdout) != 0) {
-            fprintf(stderr, "flowsim: error: cannot write the report to standard output\n");
-            return EXIT_RUNTIME;
-        }
-        return EXIT_OK;
-    }
-    char why[512];
-    if (flow_output_atomic(o->output, fn, arg, why, sizeof why) != 0) {
-        fprintf(stderr, "flowsim: error: %s\n", why);
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
-}
-
 int cmd_compare(int argc, char **argv)
 {
     struct cli_opts o;
@@ -184,7 +164,7 @@ int cmd_compare(int argc, char **argv)
         if (err != 0) {
             rc = cli_run_error(err, NULL);
         } else {
-            rc = emit(&o, compare_json, compare_text, &c);
+            rc = cli_emit(&o, compare_json, compare_text, &c);
             if (rc == EXIT_OK && o.report) {
                 o.provenance = cli_provenance("compare", argc, argv, o.scenario);
                 struct html_cmp h = {&c, o.provenance};
@@ -262,7 +242,7 @@ int cmd_size(int argc, char **argv)
             rc = EXIT_SCENARIO;
         else if (err < 0)
             rc = cli_run_error(err, NULL);
-        else if ((rc = emit(&o, size_json, size_text, &r)) == EXIT_OK) {
+        else if ((rc = cli_emit(&o, size_json, size_text, &r)) == EXIT_OK) {
             if (o.report) {
                 o.provenance = cli_provenance("size", argc, argv, o.scenario);
                 struct html_size h = {&r, o.provenance};
@@ -643,13 +623,11 @@ static int prepare_files(struct sweep *w, long *first_point)
         if (stat(w->runs, &st) == 0 || stat(w->summary, &st) == 0)
             return cli_usage_error("sweep", "%s already holds a sweep: use --resume to finish it, or "
                                    "another --output", dir);
-        char *man = manifest_text(w), why[512];
-        int bad = flow_output_atomic(w->manifest, manifest_fn, man, why, sizeof why);
+        char *man = manifest_text(w);
+        int bad = cli_write_file(w->manifest, manifest_fn, man);
         free(man);
-        if (bad) {
-            fprintf(stderr, "flowsim: error: %s\n", why);
-            return EXIT_RUNTIME;
-        }
+        if (bad)
+            return bad;
     }
     *first_point = (long)first;
     return EXIT_OK;
@@ -767,7 +745,7 @@ int cmd_warmup(int argc, char **argv)
         if (err != 0)
             rc = cli_run_error(err, NULL);
         else
-            rc = emit(&o, warmup_json, warmup_text, &out);
+            rc = cli_emit(&o, warmup_json, warmup_text, &out);
         flow_warmup_fini(&r);
     }
     flow_scenario_destroy(from0);
@@ -788,10 +766,7 @@ int cmd_report(int argc, char **argv)
                              "-o OUT.html");
     if (rc != EXIT_OK || o.help)
         return finish(&o, rc != EXIT_OK ? rc : cli_help("report"));
-    if (flow_mpi_rank() == 0) {
-        char why[512];
-        if (flow_output_atomic(o.output, saved_html, o.scenario, why, sizeof why) != 0)
-            rc = EXIT_RUNTIME;
-    }
+    if (flow_mpi_rank() == 0)
+        rc = cli_write_file(o.output, saved_html, o.scenario);
     return finish(&o, rc);
 }

@@ -1,28 +1,13 @@
 /* compare.c - the text report of a paired comparison: base, what-if, the difference and its
  * 95% confidence interval for every metric, and a plain statement of significance. */
+#include "internal.h"
+
 #include <flowsim/error.h>
-#include <flowsim/report.h>
 
 #include <flow_config.h>
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
-
-static void fmt(char *buf, size_t size, double x)
-{
-    if (!isfinite(x)) {
-        snprintf(buf, size, "-");
-        return;
-    }
-    int dec = 0;
-    if (x != 0) {
-        dec = 3 - (int)floor(log10(fabs(x)));
-        dec = dec < 0 ? 0 : dec > 6 ? 6 : dec;
-    }
-    snprintf(buf, size, "%.*f", dec, x);
-    if (strspn(buf, "-0.") == strlen(buf))
-        snprintf(buf, size, "0");
-}
 
 static void heading(FILE *f, const struct flow_metric_def *d)
 {
@@ -52,11 +37,11 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
         struct flow_summary sb, sw, sd;
         flow_comparison_summary(c, k, &sb, &sw, &sd);
         char a[32], x[32], y[32], lo[32], hi[32];
-        fmt(a, sizeof a, sb.mean);
-        fmt(x, sizeof x, sw.mean);
-        fmt(y, sizeof y, sd.mean);
-        fmt(lo, sizeof lo, sd.ci_low);
-        fmt(hi, sizeof hi, sd.ci_high);
+        report_number(a, sizeof a, sb.mean);
+        report_number(x, sizeof x, sw.mean);
+        report_number(y, sizeof y, sd.mean);
+        report_number(lo, sizeof lo, sd.ci_low);
+        report_number(hi, sizeof hi, sd.ci_high);
         bool sig = isfinite(sd.ci_low) && (sd.ci_low > 0 || sd.ci_high < 0);
         significant += sig;
         if (isfinite(sd.ci_low))

@@ -6,6 +6,9 @@
 #include <flowsim/report.h>
 #include <jansson.h>
 
+/* A number for text reports: four significant figures, never in exponent form; "-" if undefined. */
+void report_number(char *buf, size_t size, double x);
+
 json_t *json_run_value(const struct flow_results *r);
 json_t *json_compare_value(const struct flow_comparison *c);
 json_t *json_size_value(const struct flow_size_result *r);

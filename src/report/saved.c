@@ -117,6 +117,11 @@ int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
         free(prov);
         return rc;
     }
+    if (st.st_size > 64 << 20) {
+        snprintf(why, len, "%s is %lld bytes; results files are at most 64 MiB", path, (long long)st.st_size);
+        free(prov);
+        return FLOW_E_IO;
+    }
     json_error_t e;
     json_t *root = json_load_file(path, 0, &e);
     if (root == NULL || !json_is_object(root)) {

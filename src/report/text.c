@@ -1,7 +1,8 @@
 /* text.c - the readable report: one section for the whole hospital, one per ward and group,
  * each metric with its mean and 95% confidence interval across replications. */
+#include "internal.h"
+
 #include <flowsim/error.h>
-#include <flowsim/report.h>
 
 #include <flow_config.h>
 #include <math.h>
@@ -9,7 +10,7 @@
 #include <string.h>
 
 /* Four significant figures, never in exponent form. */
-static void fmt(char *buf, size_t size, double x)
+void report_number(char *buf, size_t size, double x)
 {
     if (!isfinite(x)) {
         snprintf(buf, size, "-");
@@ -78,9 +79,9 @@ int flow_report_text(FILE *f, const struct flow_results *r)
         struct flow_summary sum;
         flow_results_summary(r, i, &sum);
         char mean[32], lo[32], hi[32];
-        fmt(mean, sizeof mean, sum.mean);
-        fmt(lo, sizeof lo, sum.ci_low);
-        fmt(hi, sizeof hi, sum.ci_high);
+        report_number(mean, sizeof mean, sum.mean);
+        report_number(lo, sizeof lo, sum.ci_low);
+        report_number(hi, sizeof hi, sum.ci_high);
         if (isfinite(sum.ci_low))
             fprintf(f, "  %-46s %10s   [%s, %s]\n", d->label, mean, lo, hi);
         else
