@@ -20,6 +20,7 @@ struct flow_results {
                                                occupied beds by hour of the week; else NULL */
     double *daily;                          /* owned, with daily: nreps x days x series daily
                                                means (flow_model_daily_name); else NULL */
+    double *los_quantiles;                  /* owned, with profile: nreps x 99 percentiles */
     size_t days;
 };
 

@@ -65,17 +65,21 @@ void flow_model_trace(struct flow_model *m, flow_trace_fn fn, void *arg);
  * hour never sampled). Costs one event an hour, so it is off unless asked for. */
 void flow_model_profile(struct flow_model *m);
 void flow_model_hourly(const struct flow_model *m, double *out);
+/* The 1st to 99th percentiles of length of stay (days) of the patients who left. */
+void flow_model_los_quantiles(const struct flow_model *m, double *out);
 
 /* Daily series, for warm-up analysis and CSV export: when enabled before the run, the model
  * records daily means from time 0 (days x series values, row per day): for each ward its
  * occupied beds, patients waiting for a bed and beds blocked; then for each community service
- * its occupied places and patients waiting for one in a hospital bed. Memory grows with the
+ * its occupied places and patients waiting for one in a hospital bed; then for each elective
+ * group its waiting list (referred, not yet operated). Memory grows with the
  * horizon, so it is off unless asked for. */
 void flow_model_record_daily(struct flow_model *m, size_t days);
 const double *flow_model_daily(const struct flow_model *m, size_t *days, size_t *series);
 size_t flow_model_daily_count(const struct flow_scenario *s);
 /* "wards.AMU.occupied", "wards.AMU.waiting", "wards.AMU.blocked",
- * "community.NAME.occupied", "community.NAME.waiting_in_hospital"; the caller frees it. */
+ * "community.NAME.occupied", "community.NAME.waiting_in_hospital", "groups.NAME.waiting_list";
+ * the caller frees it. */
 char *flow_model_daily_name(const struct flow_scenario *s, size_t k);
 
 #endif

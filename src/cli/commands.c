@@ -268,7 +268,7 @@ int cmd_run(int argc, char **argv)
     struct progress p;
     progress_init(&p, &o, "replications");
     struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p,
-                                  .profile = o.report != NULL, .daily = o.csv != NULL};
+                                  .profile = o.report != NULL, .daily = o.csv != NULL || o.report != NULL};
     struct tracer tr = {0};
     if (o.trace && (flow_mpi_size() > 1 || o.nprecision)) {
         flow_scenario_destroy(s);
@@ -291,10 +291,10 @@ int cmd_run(int argc, char **argv)
     }
     double cells = (double)s->replications * floor(s->warmup_days + s->horizon_days) *
                    (double)flow_model_daily_count(s);
-    if (o.csv && cells > 5e7) {
+    if ((o.csv || o.report) && cells > 5e7) {
         flow_scenario_destroy(s);
-        return finish_run(&o, cli_usage_error("run", "--csv: %.3g daily values (replications x days x "
-                                              "series) is over the limit of 5e7", cells));
+        return finish_run(&o, cli_usage_error("run", "--csv or --report: %.3g daily values (replications "
+                                              "x days x series) is over the limit of 5e7", cells));
     }
     size_t failed = 0;
     int err = o.nprecision ? run_precise(&o, s, &ro, &r) : flow_experiment_run(s, &ro, &r, &failed);

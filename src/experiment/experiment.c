@@ -36,8 +36,10 @@ static int run_one(struct shared *sh, size_t rep, uint64_t *events)
     int rc = flow_model_run(m);
     if (rc == 0)
         flow_model_metrics(m, sh->r->values + rep * sh->r->nmetrics);
-    if (rc == 0 && sh->r->hourly)
+    if (rc == 0 && sh->r->hourly) {
         flow_model_hourly(m, sh->r->hourly + rep * sh->s->nwards * 168);
+        flow_model_los_quantiles(m, sh->r->los_quantiles + rep * 99);
+    }
     if (rc == 0 && sh->r->daily) {
         size_t days, width;
         const double *d = flow_model_daily(m, &days, &width);
@@ -107,6 +109,8 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
     int rc = mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, sh.status, &out->events);
     if (rc == 0 && out->hourly)
         rc = mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
+    if (rc == 0 && out->los_quantiles)
+        rc = mpi_gather_rows(out->los_quantiles, 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->daily)
         rc = mpi_gather_rows(out->daily, out->days * flow_model_daily_count(s), out->nreps, first, 0, NULL);
     return rc;
@@ -120,8 +124,10 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
     out->defs = flow_model_metric_defs(s, &out->nmetrics);
     out->nreps = (size_t)s->replications;
     out->values = flow_xcalloc(out->nreps * out->nmetrics, sizeof *out->values);
-    if (o && o->profile)
+    if (o && o->profile) {
         out->hourly = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly);
+        out->los_quantiles = flow_xcalloc(out->nreps * 99, sizeof *out->los_quantiles);
+    }
     if (o && o->daily) {
         out->days = (size_t)floor(s->warmup_days + s->horizon_days);
         out->daily = flow_xcalloc(out->nreps * out->days * flow_model_daily_count(s) + 1, sizeof *out->daily);
@@ -136,8 +142,10 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
         return 0;
     size_t first = r->nreps;
     r->values = flow_xrealloc(r->values, nreps * r->nmetrics * sizeof *r->values);
-    if (r->hourly)
+    if (r->hourly) {
         r->hourly = flow_xrealloc(r->hourly, (nreps * s->nwards * 168 + 1) * sizeof *r->hourly);
+        r->los_quantiles = flow_xrealloc(r->los_quantiles, nreps * 99 * sizeof *r->los_quantiles);
+    }
     if (r->daily)
         r->daily = flow_xrealloc(r->daily, (nreps * r->days * flow_model_daily_count(s) + 1) * sizeof *r->daily);
     r->nreps = nreps;
@@ -187,6 +195,7 @@ void flow_results_fini(struct flow_results *r)
     free(r->values);
     free(r->hourly);
     free(r->daily);
+    free(r->los_quantiles);
     memset(r, 0, sizeof *r);
 }
 

@@ -490,6 +490,12 @@ void flow_model_profile(struct flow_model *m)
         m->wards[i].hourly = flow_xcalloc(168, sizeof *m->wards[i].hourly);
 }
 
+void flow_model_los_quantiles(const struct flow_model *m, double *out)
+{
+    for (int q = 1; q <= 99; q++)
+        out[q - 1] = flow_hist_quantile(&m->los_hist, q / 100.0);
+}
+
 void flow_model_hourly(const struct flow_model *m, double *out)
 {
     for (size_t i = 0; i < m->sc->nwards; i++)
@@ -501,6 +507,8 @@ void flow_model_hourly(const struct flow_model *m, double *out)
 
 static double area_at(const struct flow_level *l, double t) { return l->area + l->value * (t - l->since); }
 
+static size_t elective_index(const struct flow_scenario *s, size_t e);
+
 static void on_midnight(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
@@ -510,12 +518,15 @@ static void on_midnight(struct flow_engine *e, void *ctx, uint64_t arg)
     double *row = m->daily + m->daily_done * n;
     for (size_t k = 0; k < n; k++) {
         const struct flow_level *l;
+        size_t c = k - 3 * s->nwards;
         if (k < 3 * s->nwards) {
             const struct ward *w = &m->wards[k / 3];
             l = k % 3 == 0 ? &w->occ : k % 3 == 1 ? &w->queue_level : &w->blocked_level;
+        } else if (c < 2 * s->ncommunity) {
+            const struct service *sv = &m->services[c / 2];
+            l = c % 2 == 0 ? &sv->occ : &sv->queue;
         } else {
-            const struct service *sv = &m->services[(k - 3 * s->nwards) / 2];
-            l = (k - 3 * s->nwards) % 2 == 0 ? &sv->occ : &sv->queue;
+            l = &m->groups[elective_index(s, c - 2 * s->ncommunity)].listed_level;
         }
         double a = area_at(l, t);
         /* After the warm-up reset areas restart from zero: a smaller area means it just did. */
@@ -526,7 +537,27 @@ static void on_midnight(struct flow_engine *e, void *ctx, uint64_t arg)
         flow_engine_schedule(e, t + 1, PRIO_DAILY, on_midnight, m, 0);
 }
 
-size_t flow_model_daily_count(const struct flow_scenario *s) { return 3 * s->nwards + 2 * s->ncommunity; }
+static size_t electives(const struct flow_scenario *s)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < s->ngroups; g++)
+        n += s->groups[g].elective;
+    return n;
+}
+
+/* The group index of the e-th elective group. */
+static size_t elective_index(const struct flow_scenario *s, size_t e)
+{
+    for (size_t g = 0; g < s->ngroups; g++)
+        if (s->groups[g].elective && e-- == 0)
+            return g;
+    return 0;
+}
+
+size_t flow_model_daily_count(const struct flow_scenario *s)
+{
+    return 3 * s->nwards + 2 * s->ncommunity + electives(s);
+}
 
 char *flow_model_daily_name(const struct flow_scenario *s, size_t k)
 {
@@ -535,7 +566,9 @@ char *flow_model_daily_name(const struct flow_scenario *s, size_t k)
     if (k < 3 * s->nwards)
         return flow_xasprintf("wards.%s.%s", s->wards[k / 3].name, ward_kind[k % 3]);
     k -= 3 * s->nwards;
-    return flow_xasprintf("community.%s.%s", s->community[k / 2].name, service_kind[k % 2]);
+    if (k < 2 * s->ncommunity)
+        return flow_xasprintf("community.%s.%s", s->community[k / 2].name, service_kind[k % 2]);
+    return flow_xasprintf("groups.%s.waiting_list", s->groups[elective_index(s, k - 2 * s->ncommunity)].name);
 }
 
 void flow_model_record_daily(struct flow_model *m, size_t days)

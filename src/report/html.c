@@ -103,6 +103,56 @@ static json_t *hourly_bands(const struct flow_results *r)
     return wards;
 }
 
+/* Per-day mean and 5th/95th percentiles across replications of the daily series whose name
+ * starts with `prefix` (e.g. "groups." for waiting lists). */
+static json_t *daily_bands(const struct flow_results *r, const char *prefix)
+{
+    const struct flow_scenario *s = r->scenario;
+    size_t width = flow_model_daily_count(s);
+    json_t *out = json_object();
+    double *col = flow_xcalloc(r->nreps + 1, sizeof *col);
+    for (size_t k = 0; r->daily && k < width; k++) {
+        char *name = flow_model_daily_name(s, k);
+        if (strncmp(name, prefix, strlen(prefix)) != 0) {
+            free(name);
+            continue;
+        }
+        json_t *mean = json_array(), *p5 = json_array(), *p95 = json_array(), *o = json_object();
+        for (size_t d = 0; d < r->days; d++) {
+            for (size_t rep = 0; rep < r->nreps; rep++)
+                col[rep] = r->daily[(rep * r->days + d) * width + k];
+            gsl_sort(col, 1, r->nreps);
+            json_array_append_new(mean, json_real(gsl_stats_mean(col, 1, r->nreps)));
+            json_array_append_new(p5, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.05)));
+            json_array_append_new(p95, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.95)));
+        }
+        json_object_set_new(o, "mean", mean);
+        json_object_set_new(o, "p5", p5);
+        json_object_set_new(o, "p95", p95);
+        json_object_set_new(out, name, o);
+        free(name);
+    }
+    free(col);
+    return out;
+}
+
+/* The mean across replications of each percentile of length of stay. */
+static json_t *los_curve(const struct flow_results *r)
+{
+    json_t *days = json_array();
+    for (int q = 0; q < 99; q++) {
+        double sum = 0;
+        size_t n = 0;
+        for (size_t rep = 0; rep < r->nreps; rep++) {
+            double x = r->los_quantiles[rep * 99 + (size_t)q];
+            if (isfinite(x))
+                sum += x, n++;
+        }
+        json_array_append_new(days, n ? json_real(sum / (double)n) : json_null());
+    }
+    return days;
+}
+
 static void subtitle_of(char *buf, size_t len, const struct flow_scenario *s, size_t reps)
 {
     snprintf(buf, len, "flowsim %s: %zu replications, seed %llu, %g days measured after %g days of "
@@ -115,6 +165,12 @@ int flow_report_html_run(FILE *f, const struct flow_results *r, const char *prov
     json_t *extra = json_object();
     if (r->hourly)
         json_object_set_new(extra, "hourly", hourly_bands(r));
+    if (r->los_quantiles)
+        json_object_set_new(extra, "los_percentiles", los_curve(r));
+    if (r->daily) {
+        json_object_set_new(extra, "waiting_lists", daily_bands(r, "groups."));
+        json_object_set_new(extra, "warmup_days", json_real(r->scenario->warmup_days));
+    }
     char sub[256];
     subtitle_of(sub, sizeof sub, r->scenario, r->nreps);
     return html_write(f, "run", r->scenario->name, sub, json_run_value(r), extra, provenance);

@@ -120,12 +120,28 @@
       ciBars(s, "Beds blocked by patients waiting to move on", wards, wards.map(function (w) { return r.wards[w].blocked_bed_days_per_day; }), "beds");
     }
     var sys = r.system || {};
-    var s2 = section("Length of stay", "Percentiles of length of stay (first bed to leaving hospital), days.");
+    var s2 = section("Length of stay", "Length of stay runs from the first bed to leaving hospital.");
+    if (extra.los_percentiles) {
+      var pts = extra.los_percentiles.map(function (x, i) { return { x: x, y: (i + 1) / 100 }; }).filter(function (p) { return p.x !== null; });
+      chart(s2, { type: "scatter", data: { datasets: [{ label: "fraction of patients who left within x days", data: pts, borderColor: colours[0], showLine: true, pointRadius: 0 }] },
+        options: { plugins: { title: { display: true, text: "Distribution of length of stay (mean of the replications' percentiles)" } },
+          scales: { x: { title: { display: true, text: "days" } }, y: { min: 0, max: 1, title: { display: true, text: "fraction" } } } } });
+    }
     ciBars(s2, "Length of stay, days", ["median", "mean", "90th centile", "95th centile"],
       [sys.los_days_p50, sys.los_days, sys.los_days_p90, sys.los_days_p95], "days");
     var groups = entities(r.groups).filter(function (g) { return r.groups[g].waiting_list_size; });
     if (groups.length) {
-      var s3 = section("Waiting lists", "Elective groups: waiting list (mean and at the end) and referral-to-operation waits.");
+      var s3 = section("Waiting lists", "Elective groups: the waiting list day by day (mean of the replications, with the band from the 5th to the 95th percentile, from time 0: the warm-up included), its mean and end, and referral-to-operation waits.");
+      Object.keys(extra.waiting_lists || {}).forEach(function (name) {
+        var w = extra.waiting_lists[name], days = w.mean.map(function (_, i) { return i; });
+        chart(s3, { type: "line", data: { labels: days, datasets: [
+          { label: "95th percentile", data: w.p95, borderColor: "rgba(31,119,180,0.2)", backgroundColor: "rgba(31,119,180,0.15)", fill: "+1", pointRadius: 0 },
+          { label: "5th percentile", data: w.p5, borderColor: "rgba(31,119,180,0.2)", pointRadius: 0, fill: false },
+          { label: "mean", data: w.mean, borderColor: colours[0], pointRadius: 0, fill: false } ] },
+          options: { plugins: { title: { display: true, text: name.replace(/^groups\./, "").replace(/\.waiting_list$/, "") + ": waiting list over time (warm-up: first " + extra.warmup_days + " days)" } },
+            scales: { x: { title: { display: true, text: "day" }, ticks: { maxTicksLimit: 12 } }, y: { title: { display: true, text: "patients" } } } }
+        }, 260);
+      });
       ciBars(s3, "Waiting list, mean size", groups, groups.map(function (g) { return r.groups[g].waiting_list_size; }), "patients");
       ciBars(s3, "Waiting list at the end", groups, groups.map(function (g) { return r.groups[g].waiting_list_end; }), "patients");
       ciBars(s3, "Referral to operation, weeks (92nd centile)", groups, groups.map(function (g) { return r.groups[g].wait_weeks_p92; }), "weeks");
