@@ -117,6 +117,26 @@ START_TEST(same_seed_same_numbers_any_threads)
 }
 END_TEST
 
+/* The midnight census of an M/G/infinity ward with a constant arrival rate has the same mean
+ * as its time average: rate x mean stay. */
+START_TEST(midnight_census_of_mginf)
+{
+    const char *text =
+        "name: Census\nhorizon: 2000d\nwarmup: 20d\nreplications: 10\nseed: 41\n"
+        "wards: [{name: Ward, beds: 500}]\ngroups:\n  - name: all\n    arrivals: {rate: 30/d}\n"
+        "    route: [{ward: Ward, stay: {dist: lognormal, mean: 2d, sd: 1d}}]\n";
+    struct flow_scenario *s = load(text, NULL, 0);
+    struct flow_results r;
+    run(s, 2, &r);
+    struct flow_summary sum;
+    flow_results_summary(&r, (size_t)flow_results_find(&r, "wards.Ward.midnight_occupied_beds"), &sum);
+    double h = flow_ci_halfwidth(sum.sd, sum.n, 0.999);
+    ck_assert_msg(fabs(sum.mean - 60) <= h && h < 1, "census %g (+- %g), theory 60", sum.mean, h);
+    flow_results_fini(&r);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("validation");
@@ -126,6 +146,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, pasta_time_full_equals_erlang_c);
     tcase_add_test(tc, little_law_holds_under_blocking);
     tcase_add_test(tc, same_seed_same_numbers_any_threads);
+    tcase_add_test(tc, midnight_census_of_mginf);
     suite_add_tcase(s, tc);
     return s;
 }
