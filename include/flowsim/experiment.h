@@ -21,6 +21,7 @@ struct flow_results {
     double *daily;                          /* owned, with daily: nreps x days x series daily
                                                means (flow_model_daily_name); else NULL */
     double *los_quantiles;                  /* owned, with profile: nreps x 99 percentiles */
+    double *wait_quantiles;                 /* owned, with profile: nreps x nwards x 99 (hours) */
     size_t days;
 };
 

@@ -65,6 +65,9 @@ void flow_model_trace(struct flow_model *m, flow_trace_fn fn, void *arg);
  * hour never sampled). Costs one event an hour, so it is off unless asked for. */
 void flow_model_profile(struct flow_model *m);
 void flow_model_hourly(const struct flow_model *m, double *out);
+/* With profiling: each ward's 1st to 99th percentiles of the wait for a bed, in hours
+ * (nwards x 99). */
+void flow_model_wait_quantiles(const struct flow_model *m, double *out);
 /* The 1st to 99th percentiles of length of stay (days) of the patients who left. */
 void flow_model_los_quantiles(const struct flow_model *m, double *out);
 

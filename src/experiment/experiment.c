@@ -39,6 +39,7 @@ static int run_one(struct shared *sh, size_t rep, uint64_t *events)
     if (rc == 0 && sh->r->hourly) {
         flow_model_hourly(m, sh->r->hourly + rep * sh->s->nwards * 168);
         flow_model_los_quantiles(m, sh->r->los_quantiles + rep * 99);
+        flow_model_wait_quantiles(m, sh->r->wait_quantiles + rep * sh->s->nwards * 99);
     }
     if (rc == 0 && sh->r->daily) {
         size_t days, width;
@@ -111,6 +112,8 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
         rc = mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
     if (rc == 0 && out->los_quantiles)
         rc = mpi_gather_rows(out->los_quantiles, 99, out->nreps, first, 0, NULL);
+    if (rc == 0 && out->wait_quantiles)
+        rc = mpi_gather_rows(out->wait_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->daily)
         rc = mpi_gather_rows(out->daily, out->days * flow_model_daily_count(s), out->nreps, first, 0, NULL);
     return rc;
@@ -127,6 +130,7 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
     if (o && o->profile) {
         out->hourly = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly);
         out->los_quantiles = flow_xcalloc(out->nreps * 99, sizeof *out->los_quantiles);
+        out->wait_quantiles = flow_xcalloc(out->nreps * s->nwards * 99 + 1, sizeof *out->wait_quantiles);
     }
     if (o && o->daily) {
         out->days = (size_t)floor(s->warmup_days + s->horizon_days);
@@ -145,6 +149,7 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
     if (r->hourly) {
         r->hourly = flow_xrealloc(r->hourly, (nreps * s->nwards * 168 + 1) * sizeof *r->hourly);
         r->los_quantiles = flow_xrealloc(r->los_quantiles, nreps * 99 * sizeof *r->los_quantiles);
+        r->wait_quantiles = flow_xrealloc(r->wait_quantiles, (nreps * s->nwards * 99 + 1) * sizeof *r->wait_quantiles);
     }
     if (r->daily)
         r->daily = flow_xrealloc(r->daily, (nreps * r->days * flow_model_daily_count(s) + 1) * sizeof *r->daily);
@@ -196,6 +201,7 @@ void flow_results_fini(struct flow_results *r)
     free(r->hourly);
     free(r->daily);
     free(r->los_quantiles);
+    free(r->wait_quantiles);
     memset(r, 0, sizeof *r);
 }
 

@@ -37,6 +37,7 @@ struct ward {
     int *free_beds;                    /* when tracing: a stack of free bed numbers */
     int nfree;
     double *hourly;                    /* when profiling: occupied beds at each hour of the week, summed */
+    struct flow_hist *wait_hist;       /* when profiling: waits for a bed (hours) */
 };
 
 struct group {

@@ -134,6 +134,8 @@ void model_take_bed(struct flow_model *m, uint32_t id, uint32_t ward)
     w->admissions++;
     w->waited += wait > 0;
     w->wait_sum += wait;
+    if (w->wait_hist)
+        flow_hist_add(w->wait_hist, wait * 24);
 }
 
 static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
@@ -321,6 +323,8 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
         w->midnight_sum = 0;
         if (w->hourly)
             memset(w->hourly, 0, 168 * sizeof *w->hourly);
+        if (w->wait_hist)
+            flow_hist_reset(w->wait_hist);
     }
     theatres_reset(m, t);
     m->midnights = 0;
@@ -389,6 +393,8 @@ void flow_model_destroy(struct flow_model *m)
         free(m->wards[i].by_group);
         free(m->wards[i].hourly);
         free(m->wards[i].free_beds);
+        flow_hist_fini(m->wards[i].wait_hist);
+        free(m->wards[i].wait_hist);
     }
     theatres_destroy(m);
     discharge_destroy(m);
@@ -486,8 +492,19 @@ static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
 void flow_model_profile(struct flow_model *m)
 {
     m->profiling = true;
-    for (size_t i = 0; i < m->sc->nwards; i++)
+    for (size_t i = 0; i < m->sc->nwards; i++) {
         m->wards[i].hourly = flow_xcalloc(168, sizeof *m->wards[i].hourly);
+        m->wards[i].wait_hist = flow_xcalloc(1, sizeof *m->wards[i].wait_hist);
+        flow_hist_init(m->wards[i].wait_hist);
+    }
+}
+
+void flow_model_wait_quantiles(const struct flow_model *m, double *out)
+{
+    for (size_t i = 0; i < m->sc->nwards; i++)
+        for (int q = 1; q <= 99; q++)
+            out[i * 99 + (size_t)q - 1] = m->wards[i].wait_hist
+                                             ? flow_hist_quantile(m->wards[i].wait_hist, q / 100.0) : NAN;
 }
 
 void flow_model_los_quantiles(const struct flow_model *m, double *out)

@@ -136,15 +136,16 @@ static json_t *daily_bands(const struct flow_results *r, const char *prefix)
     return out;
 }
 
-/* The mean across replications of each percentile of length of stay. */
-static json_t *los_curve(const struct flow_results *r)
+/* The mean across replications of each percentile (rows of `stride` values, 99 at `offset`). */
+static json_t *percentile_curve(const struct flow_results *r, const double *q99, size_t stride,
+                                size_t offset)
 {
     json_t *days = json_array();
     for (int q = 0; q < 99; q++) {
         double sum = 0;
         size_t n = 0;
         for (size_t rep = 0; rep < r->nreps; rep++) {
-            double x = r->los_quantiles[rep * 99 + (size_t)q];
+            double x = q99[rep * stride + offset + (size_t)q];
             if (isfinite(x))
                 sum += x, n++;
         }
@@ -166,7 +167,14 @@ int flow_report_html_run(FILE *f, const struct flow_results *r, const char *prov
     if (r->hourly)
         json_object_set_new(extra, "hourly", hourly_bands(r));
     if (r->los_quantiles)
-        json_object_set_new(extra, "los_percentiles", los_curve(r));
+        json_object_set_new(extra, "los_percentiles", percentile_curve(r, r->los_quantiles, 99, 0));
+    if (r->wait_quantiles) {
+        json_t *waits = json_object();
+        for (size_t w = 0; w < r->scenario->nwards; w++)
+            json_object_set_new(waits, r->scenario->wards[w].name,
+                                percentile_curve(r, r->wait_quantiles, r->scenario->nwards * 99, w * 99));
+        json_object_set_new(extra, "wait_percentiles", waits);
+    }
     if (r->daily) {
         json_object_set_new(extra, "waiting_lists", daily_bands(r, "groups."));
         json_object_set_new(extra, "warmup_days", json_real(r->scenario->warmup_days));

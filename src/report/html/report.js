@@ -117,6 +117,15 @@
       var s = section("Wards", "Occupancy, waits and blocked beds by ward.");
       ciBars(s, "Occupancy (fraction of beds)", wards, wards.map(function (w) { return r.wards[w].occupancy; }));
       ciBars(s, "Wait for a bed, hours (mean over admissions)", wards, wards.map(function (w) { return r.wards[w].mean_wait_hours; }), "hours");
+      if (extra.wait_percentiles) {
+        var wds = Object.keys(extra.wait_percentiles).map(function (w, i) {
+          return { label: w, data: extra.wait_percentiles[w].map(function (x, q) { return { x: x, y: (q + 1) / 100 }; }).filter(function (p) { return p.x !== null; }),
+                   borderColor: colours[i % colours.length], showLine: true, pointRadius: 0 };
+        });
+        chart(s, { type: "scatter", data: { datasets: wds },
+          options: { plugins: { title: { display: true, text: "Distribution of the wait for a bed (fraction of admissions admitted within x hours)" } },
+            scales: { x: { type: "logarithmic", title: { display: true, text: "hours (log scale; admissions with no wait sit on the axis)" } }, y: { min: 0, max: 1 } } } });
+      }
       ciBars(s, "Beds blocked by patients waiting to move on", wards, wards.map(function (w) { return r.wards[w].blocked_bed_days_per_day; }), "beds");
     }
     var sys = r.system || {};
