@@ -661,6 +661,9 @@ static int parse_varies(struct sweep *w, const struct flow_scenario *s)
         if (bad)
             return cli_usage_error("sweep", "%s", why);
     }
+    if (w->lhs > 0 && (double)w->lhs * (double)w->nvary > 1e7)
+        return cli_usage_error("sweep", "a Latin hypercube of %ld points over %zu parameters is over "
+                               "the limit of 1e7 values", w->lhs, w->nvary);
     if (w->lhs > 0 && flow_sweep_lhs(w->vary, w->nvary, (size_t)w->lhs, s->seed, why, sizeof why) != 0)
         return cli_usage_error("sweep", "%s", why);
     if ((w->points = flow_sweep_points(w->vary, w->nvary, 1000000)) == 0)
