@@ -769,7 +769,18 @@ int cmd_report(int argc, char **argv)
                              "-o OUT.html");
     if (rc != EXIT_OK || o.help)
         return finish(&o, rc != EXIT_OK ? rc : cli_help("report"));
-    if (flow_mpi_rank() == 0)
+    /* Read the input once before writing, so that a bad input is one message, not two. */
+    FILE *sink = fopen("/dev/null", "w");
+    char why[512];
+    if (sink == NULL || flow_report_html_saved(sink, o.scenario, why, sizeof why) != 0) {
+        if (strstr(why, ": error: ") == NULL)
+            fprintf(stderr, "flowsim: error: ");
+        fprintf(stderr, "%s\n", sink ? why : "cannot open /dev/null");
+        rc = EXIT_SCENARIO;
+    }
+    if (sink)
+        fclose(sink);
+    if (rc == EXIT_OK && flow_mpi_rank() == 0)
         rc = cli_write_file(o.output, saved_html, o.scenario);
     return finish(&o, rc);
 }

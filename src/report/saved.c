@@ -125,7 +125,8 @@ int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
     json_error_t e;
     json_t *root = json_load_file(path, 0, &e);
     if (root == NULL || !json_is_object(root)) {
-        snprintf(why, len, "%s:%d:%d: error: not a flowsim results file (%s)", path, e.line, e.column,
+        snprintf(why, len, "%s:%d:%d: error: not a flowsim results file (%s)", path,
+                 e.line < 1 ? 1 : e.line, e.column < 1 ? 1 : e.column,
                  root ? "not a JSON object" : e.text);
         json_decref(root);
         free(prov);

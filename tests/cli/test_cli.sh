@@ -325,6 +325,14 @@ cut -d, -f2 "$TMP/vidigi.csv" | sort -u | tr '\n' ' ' | grep -q 'arrival_departu
 expect_exit 2 "--trace-format bad" -- "$FLOWSIM" run "$S" --trace "$TMP/x.csv" --trace-format csv
 expect_exit 4 "--trace into a missing directory" -- "$FLOWSIM" run "$S" --trace "$TMP/nodir/t.csv"
 
+# --- flowsim report: bad inputs are one line and exit 3 ---
+expect_exit 3 "report of a non-JSON file" -- "$FLOWSIM" report /dev/null -o "$TMP/bad.html"
+one_line "report of a non-JSON file"
+diag_format "report of a non-JSON file"
+echo '{"a": 1}' >"$TMP/other.json"
+expect_exit 3 "report of other JSON" -- "$FLOWSIM" report "$TMP/other.json" -o "$TMP/bad.html"
+[ ! -e "$TMP/bad.html" ] && ok || bad "a failed report left a file"
+
 # --- output files ---
 expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
 cmp -s "$TMP/r.json" "$TMP/a.json" && ok || bad "--output file differs from stdout"
