@@ -327,3 +327,45 @@ struct flow_scenario *cli_load(const struct cli_opts *o)
     flow_diag_fini(&diag);
     return s;
 }
+
+/* ---- helpers shared by the subcommands ---------------------------------------------- */
+
+int cli_begin(int argc, char **argv, const char *command, struct cli_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->command = command;
+    return cli_parse(argc, argv, o);
+}
+
+int cli_finish(struct cli_opts *o, int rc)
+{
+    cli_opts_fini(o);
+    return rc;
+}
+
+struct flow_scenario *cli_load_path(const char *path, const char *const *sets, size_t nsets)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_file(path, sets, nsets, &d);
+    cli_print_diag(&d);
+    flow_diag_fini(&d);
+    return s;
+}
+
+void cli_print_diag(struct flow_diag *d)
+{
+    for (size_t i = 0; i < d->count; i++)
+        fprintf(stderr, "%s\n", d->lines[i]);
+}
+
+/* The --replications and --seed shorthands, which apply to every scenario of a command. */
+size_t cli_shorthand_sets(const struct cli_opts *o, const char **out)
+{
+    size_t n = 0;
+    for (int k = 0; k < 2; k++)
+        if (o->owned[k])
+            out[n++] = o->owned[k];
+    return n;
+}
+

@@ -76,6 +76,16 @@ int cli_emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, c
 /* Writes an HTML report atomically to o->report (if set). */
 int cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg);
 
+/* Shared by the subcommands: parse (begin) and clean up (finish, returning rc); load a
+ * scenario file printing its diagnostics; the --replications/--seed sets; an HTML report of
+ * saved results (arg: the path). */
+int cli_begin(int argc, char **argv, const char *command, struct cli_opts *o);
+int cli_finish(struct cli_opts *o, int rc);
+struct flow_scenario *cli_load_path(const char *path, const char *const *sets, size_t nsets);
+void cli_print_diag(struct flow_diag *d);
+size_t cli_shorthand_sets(const struct cli_opts *o, const char **out);
+int cli_saved_html(FILE *f, const void *arg);
+
 /* A progress line on stderr when it is a terminal (and not --quiet); nothing otherwise. */
 struct progress {
     bool on;

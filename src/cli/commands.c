@@ -14,12 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int begin(int argc, char **argv, const char *command, struct cli_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->command = command;
-    return cli_parse(argc, argv, o);
-}
 
 static int write_results(const void *arg, FILE *f, enum flow_format format)
 {
@@ -254,7 +248,7 @@ static int write_csv(const char *dir, const struct flow_results *r)
 int cmd_run(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = begin(argc, argv, "run", &o);
+    int rc = cli_begin(argc, argv, "run", &o);
     if (rc != EXIT_OK || o.help) {
         cli_opts_fini(&o);
         return rc != EXIT_OK ? rc : cli_help("run");
@@ -328,7 +322,7 @@ int cmd_run(int argc, char **argv)
 int cmd_validate(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = begin(argc, argv, "validate", &o);
+    int rc = cli_begin(argc, argv, "validate", &o);
     if (rc == EXIT_OK && !o.help && o.scenario == NULL)
         rc = cli_usage_error("validate", "validate needs a scenario file");
     if (rc != EXIT_OK || o.help) {
@@ -358,7 +352,7 @@ static void fmt(char *buf, size_t n, double x)
 int cmd_selftest(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = begin(argc, argv, "selftest", &o);
+    int rc = cli_begin(argc, argv, "selftest", &o);
     if (rc == EXIT_OK && !o.help && (o.scenario || o.nsets || o.output))
         rc = cli_usage_error("selftest", "selftest takes no scenario, --set or --output");
     if (rc != EXIT_OK || o.help) {

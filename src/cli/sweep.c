@@ -1,4 +1,5 @@
-/* experiments.c - the compare, sweep and size subcommands, and the progress line. */
+/* sweep.c - the sweep subcommand: a grid or Latin hypercube of parameter values to CSV,
+ * appended point by point so that --resume can finish an interrupted sweep. */
 #include "cli.h"
 
 #include <flowsim/error.h>
@@ -13,253 +14,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* ---- progress ------------------------------------------------------------------------- */
-
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-void progress_init(struct progress *p, const struct cli_opts *o, const char *what)
-{
-    p->on = !o->quiet && isatty(STDERR_FILENO);
-    p->what = what;
-    p->start = seconds();
-}
-
-void progress_update(void *arg, size_t done, size_t total)
-{
-    struct progress *p = arg;
-    if (!p->on)
-        return;
-    double t = seconds() - p->start, rate = t > 0 ? (double)done / t : 0;
-    double left = rate > 0 ? (double)(total - done) / rate : 0;
-    fprintf(stderr, "\r%s %zu/%zu, %.1f/s, %.0f s left   ", p->what, done, total, rate, left);
-    fflush(stderr);
-}
-
-void progress_end(struct progress *p)
-{
-    if (p->on)
-        fprintf(stderr, "\r\033[K");
-}
-
-/* ---- helpers -------------------------------------------------------------------------- */
-
-static int begin(int argc, char **argv, const char *command, struct cli_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->command = command;
-    return cli_parse(argc, argv, o);
-}
-
-static int finish(struct cli_opts *o, int rc)
-{
-    cli_opts_fini(o);
-    return rc;
-}
-
-static struct flow_scenario *load(const char *path, const char *const *sets, size_t nsets)
-{
-    struct flow_diag d;
-    flow_diag_init(&d);
-    struct flow_scenario *s = flow_scenario_load_file(path, sets, nsets, &d);
-    for (size_t i = 0; i < d.count; i++)
-        fprintf(stderr, "%s\n", d.lines[i]);
-    if (d.errors > d.count)
-        fprintf(stderr, "flowsim: %zu more errors not shown\n", d.errors - d.count);
-    flow_diag_fini(&d);
-    return s;
-}
-
-static void print_diag(struct flow_diag *d)
-{
-    for (size_t i = 0; i < d->count; i++)
-        fprintf(stderr, "%s\n", d->lines[i]);
-}
-
-/* The --replications and --seed shorthands, which apply to every scenario of a command. */
-static size_t shorthand_sets(const struct cli_opts *o, const char **out)
-{
-    size_t n = 0;
-    for (int k = 0; k < 2; k++)
-        if (o->owned[k])
-            out[n++] = o->owned[k];
-    return n;
-}
-
-/* ---- compare -------------------------------------------------------------------------- */
-
-static int write_compare(FILE *f, const void *arg, enum flow_format format)
-{
-    return format == FLOW_FORMAT_JSON ? flow_report_compare_json(f, arg) : flow_report_compare_text(f, arg);
-}
-static int compare_json(FILE *f, const void *arg) { return write_compare(f, arg, FLOW_FORMAT_JSON); }
-static int compare_text(FILE *f, const void *arg) { return write_compare(f, arg, FLOW_FORMAT_TEXT); }
-
-struct html_cmp {
-    const struct flow_comparison *c;
-    const char *provenance;
-};
-
-static int compare_html(FILE *f, const void *arg)
-{
-    const struct html_cmp *h = arg;
-    return flow_report_html_compare(f, h->c, h->provenance);
-}
-
-struct html_size {
-    const struct flow_size_result *r;
-    const char *provenance;
-};
-
-static int size_html(FILE *f, const void *arg)
-{
-    const struct html_size *h = arg;
-    return flow_report_html_size(f, h->r, h->provenance);
-}
-
-static int saved_html(FILE *f, const void *arg)
-{
-    char why[512];
-    int rc = flow_report_html_saved(f, arg, why, sizeof why);
-    if (rc != 0)
-        fprintf(stderr, "flowsim: error: %s\n", why);
-    return rc;
-}
-
-int cmd_compare(int argc, char **argv)
-{
-    struct cli_opts o;
-    int rc = begin(argc, argv, "compare", &o);
-    if (rc == EXIT_OK && !o.help && o.scenario == NULL)
-        rc = cli_usage_error("compare", "compare needs BASE.yaml and WHATIF.yaml, or BASE.yaml --set ...");
-    if (rc == EXIT_OK && !o.help && o.scenario2 == NULL && o.nsets == shorthand_sets(&o, (const char *[2]){0}))
-        rc = cli_usage_error("compare", "compare needs a what-if: a second scenario or --set overrides");
-    if (rc != EXIT_OK || o.help)
-        return finish(&o, rc != EXIT_OK ? rc : cli_help("compare"));
-    const char *base_sets[2];
-    struct flow_scenario *base = load(o.scenario, base_sets, shorthand_sets(&o, base_sets));
-    if (base == NULL)
-        return finish(&o, EXIT_SCENARIO);
-    /* The what-if runs with the base's seed and replications: common random numbers. */
-    const char **sets = flow_xcalloc(o.nsets + 2, sizeof *sets);
-    memcpy(sets, o.sets, o.nsets * sizeof *sets);
-    char *seed = flow_xasprintf("seed=%llu", (unsigned long long)base->seed);
-    char *reps = flow_xasprintf("replications=%d", base->replications);
-    sets[o.nsets] = seed;
-    sets[o.nsets + 1] = reps;
-    struct flow_scenario *whatif = load(o.scenario2 ? o.scenario2 : o.scenario, sets, o.nsets + 2);
-    rc = EXIT_SCENARIO;
-    if (whatif != NULL) {
-        struct flow_comparison c;
-        struct progress p;
-        progress_init(&p, &o, "replications");
-        struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
-        int err = flow_compare_run(base, whatif, &ro, &c);
-        progress_end(&p);
-        if (err != 0) {
-            rc = cli_run_error(err, NULL);
-        } else {
-            rc = cli_emit(&o, compare_json, compare_text, &c);
-            if (rc == EXIT_OK && o.report) {
-                o.provenance = cli_provenance("compare", argc, argv, o.scenario);
-                struct html_cmp h = {&c, o.provenance};
-                rc = cli_write_report(&o, compare_html, &h);
-            }
-        }
-        flow_comparison_fini(&c);
-    }
-    flow_scenario_destroy(whatif);
-    flow_scenario_destroy(base);
-    free(seed);
-    free(reps);
-    free(sets);
-    return finish(&o, rc);
-}
-
-/* ---- size ----------------------------------------------------------------------------- */
-
-static int size_json(FILE *f, const void *arg) { return flow_report_size_json(f, arg); }
-static int size_text(FILE *f, const void *arg) { return flow_report_size_text(f, arg); }
-
-/* "PATH" or "PATH=FROM:TO" */
-static int parse_size_vary(const char *spec, char **path, long *lo, long *hi)
-{
-    const char *eq = strchr(spec, '=');
-    *lo = 1;
-    *hi = 100000;
-    if (eq == NULL) {
-        *path = flow_xstrdup(spec);
-        return *spec ? 0 : -1;
-    }
-    char *end;
-    *lo = strtol(eq + 1, &end, 10);
-    if (*end != ':' || end == eq + 1)
-        return -1;
-    const char *h = end + 1;
-    *hi = strtol(h, &end, 10);
-    if (*end != '\0' || end == h || *lo < 0 || *hi < *lo)
-        return -1;
-    *path = flow_xstrndup(spec, (size_t)(eq - spec));
-    return eq == spec ? -1 : 0;
-}
-
-int cmd_size(int argc, char **argv)
-{
-    struct cli_opts o;
-    int rc = begin(argc, argv, "size", &o);
-    if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.nvaries != 1 || o.ntargets == 0))
-        rc = cli_usage_error("size", "size needs SCENARIO, one --vary PATH and at least one --target");
-    if (rc != EXIT_OK || o.help)
-        return finish(&o, rc != EXIT_OK ? rc : cli_help("size"));
-    char *param = NULL;
-    long lo, hi;
-    if (parse_size_vary(o.varies[0], &param, &lo, &hi) != 0) {
-        free(param);
-        return finish(&o, cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole "
-                                          "numbers; found '%s'", o.varies[0]));
-    }
-    struct flow_target *t = flow_xcalloc(o.ntargets, sizeof *t);
-    char why[512];
-    for (size_t i = 0; i < o.ntargets && rc == EXIT_OK; i++)
-        if (flow_target_parse(o.targets[i], &t[i], why, sizeof why) != 0)
-            rc = cli_usage_error("size", "%s", why);
-    if (rc == EXIT_OK) {
-        struct flow_size_result r;
-        struct flow_diag d;
-        flow_diag_init(&d);
-        struct progress p;
-        progress_init(&p, &o, "replications");
-        struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
-        int err = flow_size_run(o.scenario, o.sets, o.nsets, param, lo, hi, t, o.ntargets, &ro, &r, &d);
-        progress_end(&p);
-        print_diag(&d);
-        if (err > 0)
-            rc = EXIT_SCENARIO;
-        else if (err < 0)
-            rc = cli_run_error(err, NULL);
-        else if ((rc = cli_emit(&o, size_json, size_text, &r)) == EXIT_OK) {
-            if (o.report) {
-                o.provenance = cli_provenance("size", argc, argv, o.scenario);
-                struct html_size h = {&r, o.provenance};
-                rc = cli_write_report(&o, size_html, &h);
-            }
-            if (rc == EXIT_OK && !r.found)
-                rc = EXIT_FAIL;
-        }
-        flow_diag_fini(&d);
-        flow_size_fini(&r);
-    }
-    for (size_t i = 0; i < o.ntargets; i++)
-        flow_target_fini(&t[i]);
-    free(t);
-    free(param);
-    return finish(&o, rc);
-}
 
 /* ---- sweep ---------------------------------------------------------------------------- */
 
@@ -491,7 +245,7 @@ static int check_points(struct sweep *w)
     int rc = EXIT_OK;
     for (size_t p = 0; p < w->points && rc == EXIT_OK; p++) {
         const char **sets = point_sets(w, p, values);
-        struct flow_scenario *s = load(w->o->scenario, sets, w->o->nsets + w->nvary);
+        struct flow_scenario *s = cli_load_path(w->o->scenario, sets, w->o->nsets + w->nvary);
         free_sets(w, sets);
         if (s == NULL) {
             fprintf(stderr, "flowsim: error: sweep point %zu cannot run (see above)\n", p + 1);
@@ -546,7 +300,7 @@ static int run_points(struct sweep *w, size_t first)
     const char **values = flow_xcalloc(w->nvary, sizeof *values);
     for (size_t point = first; point < w->points && rc == EXIT_OK; point++) {
         const char **sets = point_sets(w, point, values);
-        struct flow_scenario *s = load(w->o->scenario, sets, w->o->nsets + w->nvary);
+        struct flow_scenario *s = cli_load_path(w->o->scenario, sets, w->o->nsets + w->nvary);
         struct flow_results r;
         struct flow_run_options ro = {.threads = w->o->threads};
         int err = flow_experiment_run(s, &ro, &r, NULL);
@@ -674,13 +428,13 @@ static int parse_varies(struct sweep *w, const struct flow_scenario *s)
 int cmd_sweep(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = begin(argc, argv, "sweep", &o);
+    int rc = cli_begin(argc, argv, "sweep", &o);
     if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.output == NULL))
         rc = cli_usage_error("sweep", "sweep needs SCENARIO and --output DIR");
     if (rc != EXIT_OK || o.help)
-        return finish(&o, rc != EXIT_OK ? rc : cli_help("sweep"));
+        return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("sweep"));
     struct sweep w = {.o = &o};
-    struct flow_scenario *s = load(o.scenario, o.sets, o.nsets);
+    struct flow_scenario *s = cli_load_path(o.scenario, o.sets, o.nsets);
     rc = s ? parse_varies(&w, s) : EXIT_SCENARIO;
     flow_scenario_destroy(s);
     if (rc == EXIT_OK)
@@ -688,7 +442,7 @@ int cmd_sweep(int argc, char **argv)
     if (rc == EXIT_OK)
         rc = sweep_files(&w);
     if (rc == EXIT_OK && o.report)
-        rc = cli_write_report(&o, saved_html, o.output);
+        rc = cli_write_report(&o, cli_saved_html, o.output);
     for (size_t i = 0; i < w.nvary; i++)
         flow_vary_fini(&w.vary[i]);
     for (size_t i = 0; w.paths && i < w.nmetrics; i++)
@@ -700,87 +454,6 @@ int cmd_sweep(int argc, char **argv)
     free(w.summary);
     free(w.manifest);
     free(w.metrics);
-    return finish(&o, rc);
+    return cli_finish(&o, rc);
 }
 
-/* ---- warmup --------------------------------------------------------------------------- */
-
-struct warmup_out {
-    const struct flow_warmup_result *r;
-    double current;
-};
-
-static int warmup_json(FILE *f, const void *arg)
-{
-    const struct warmup_out *w = arg;
-    return flow_report_warmup_json(f, w->r, w->current);
-}
-
-static int warmup_text(FILE *f, const void *arg)
-{
-    const struct warmup_out *w = arg;
-    return flow_report_warmup_text(f, w->r, w->current);
-}
-
-int cmd_warmup(int argc, char **argv)
-{
-    struct cli_opts o;
-    int rc = begin(argc, argv, "warmup", &o);
-    if (rc == EXIT_OK && !o.help && o.scenario == NULL)
-        rc = cli_usage_error("warmup", "warmup needs a scenario file");
-    if (rc != EXIT_OK || o.help)
-        return finish(&o, rc != EXIT_OK ? rc : cli_help("warmup"));
-    struct flow_scenario *s = load(o.scenario, o.sets, o.nsets);
-    if (s == NULL)
-        return finish(&o, EXIT_SCENARIO);
-    /* Run from empty for warm-up + horizon, measuring from time 0. */
-    const char **sets = flow_xcalloc(o.nsets + 2, sizeof *sets);
-    memcpy(sets, o.sets, o.nsets * sizeof *sets);
-    char *horizon = flow_xasprintf("horizon=%.17gd", s->warmup_days + s->horizon_days);
-    sets[o.nsets] = "warmup=0d";
-    sets[o.nsets + 1] = horizon;
-    struct flow_scenario *from0 = load(o.scenario, sets, o.nsets + 2);
-    rc = EXIT_SCENARIO;
-    if (from0 != NULL) {
-        struct flow_warmup_result r;
-        int err = flow_warmup_run(from0, &r);
-        struct warmup_out out = {&r, s->warmup_days};
-        if (err != 0)
-            rc = cli_run_error(err, NULL);
-        else
-            rc = cli_emit(&o, warmup_json, warmup_text, &out);
-        flow_warmup_fini(&r);
-    }
-    flow_scenario_destroy(from0);
-    flow_scenario_destroy(s);
-    free(horizon);
-    free(sets);
-    return finish(&o, rc);
-}
-
-/* ---- report --------------------------------------------------------------------------- */
-
-int cmd_report(int argc, char **argv)
-{
-    struct cli_opts o;
-    int rc = begin(argc, argv, "report", &o);
-    if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.output == NULL))
-        rc = cli_usage_error("report", "report needs RESULTS (a JSON file or a sweep directory) and "
-                             "-o OUT.html");
-    if (rc != EXIT_OK || o.help)
-        return finish(&o, rc != EXIT_OK ? rc : cli_help("report"));
-    /* Read the input once before writing, so that a bad input is one message, not two. */
-    FILE *sink = fopen("/dev/null", "w");
-    char why[512];
-    if (sink == NULL || flow_report_html_saved(sink, o.scenario, why, sizeof why) != 0) {
-        if (strstr(why, ": error: ") == NULL)
-            fprintf(stderr, "flowsim: error: ");
-        fprintf(stderr, "%s\n", sink ? why : "cannot open /dev/null");
-        rc = EXIT_SCENARIO;
-    }
-    if (sink)
-        fclose(sink);
-    if (rc == EXIT_OK && flow_mpi_rank() == 0)
-        rc = cli_write_file(o.output, saved_html, o.scenario);
-    return finish(&o, rc);
-}

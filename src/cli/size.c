@@ -1,0 +1,107 @@
+/* size.c - the size subcommand: the smallest capacity that meets every target. */
+#include "cli.h"
+
+#include <flowsim/error.h>
+#include <flowsim/experiment.h>
+#include <flowsim/util.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- size ----------------------------------------------------------------------------- */
+
+struct html_size {
+    const struct flow_size_result *r;
+    const char *provenance;
+};
+
+static int size_html(FILE *f, const void *arg)
+{
+    const struct html_size *h = arg;
+    return flow_report_html_size(f, h->r, h->provenance);
+}
+
+static int size_json(FILE *f, const void *arg) { return flow_report_size_json(f, arg); }
+static int size_text(FILE *f, const void *arg) { return flow_report_size_text(f, arg); }
+
+/* "PATH" or "PATH=FROM:TO" */
+static int parse_size_vary(const char *spec, char **path, long *lo, long *hi)
+{
+    const char *eq = strchr(spec, '=');
+    *lo = 1;
+    *hi = 100000;
+    if (eq == NULL) {
+        *path = flow_xstrdup(spec);
+        return *spec ? 0 : -1;
+    }
+    char *end;
+    *lo = strtol(eq + 1, &end, 10);
+    if (*end != ':' || end == eq + 1)
+        return -1;
+    const char *h = end + 1;
+    *hi = strtol(h, &end, 10);
+    if (*end != '\0' || end == h || *lo < 0 || *hi < *lo)
+        return -1;
+    *path = flow_xstrndup(spec, (size_t)(eq - spec));
+    return eq == spec ? -1 : 0;
+}
+
+int cmd_size(int argc, char **argv)
+{
+    struct cli_opts o;
+    int rc = cli_begin(argc, argv, "size", &o);
+    if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.nvaries != 1 || o.ntargets == 0))
+        rc = cli_usage_error("size", "size needs SCENARIO, one --vary PATH and at least one --target");
+    if (rc != EXIT_OK || o.help)
+        return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("size"));
+    char *param = NULL;
+    long lo, hi;
+    if (parse_size_vary(o.varies[0], &param, &lo, &hi) != 0) {
+        free(param);
+        return cli_finish(&o, cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole "
+                                          "numbers; found '%s'", o.varies[0]));
+    }
+    struct flow_target *t = flow_xcalloc(o.ntargets, sizeof *t);
+    char why[512];
+    for (size_t i = 0; i < o.ntargets && rc == EXIT_OK; i++)
+        if (flow_target_parse(o.targets[i], &t[i], why, sizeof why) != 0)
+            rc = cli_usage_error("size", "%s", why);
+    if (rc == EXIT_OK) {
+        struct flow_size_result r;
+        struct flow_diag d;
+        flow_diag_init(&d);
+        struct progress p;
+        progress_init(&p, &o, "replications");
+        struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
+        int err = flow_size_run(o.scenario, o.sets, o.nsets, param, lo, hi, t, o.ntargets, &ro, &r, &d);
+        progress_end(&p);
+        cli_print_diag(&d);
+        if (err > 0)
+            rc = EXIT_SCENARIO;
+        else if (err < 0)
+            rc = cli_run_error(err, NULL);
+        else if ((rc = cli_emit(&o, size_json, size_text, &r)) == EXIT_OK) {
+            if (o.report) {
+                o.provenance = cli_provenance("size", argc, argv, o.scenario);
+                struct html_size h = {&r, o.provenance};
+                rc = cli_write_report(&o, size_html, &h);
+            }
+            if (rc == EXIT_OK && !r.found)
+                rc = EXIT_FAIL;
+        }
+        flow_diag_fini(&d);
+        flow_size_fini(&r);
+    }
+    for (size_t i = 0; i < o.ntargets; i++)
+        flow_target_fini(&t[i]);
+    free(t);
+    free(param);
+    return cli_finish(&o, rc);
+}
+
