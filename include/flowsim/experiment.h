@@ -144,6 +144,7 @@ struct flow_size_eval {
 
 struct flow_size_result {
     char *parameter;                     /* owned copy of the path */
+    char unit[16];                       /* written after each value ("h"), or "" */
     bool found;
     long answer;                         /* the smallest value that meets every target */
     struct flow_size_eval *evals;        /* in order of value */
@@ -152,13 +153,14 @@ struct flow_size_result {
     size_t ntargets;
 };
 
-/* Finds the smallest whole value of `param` (in [lo, hi]) for which every target holds with
+/* Finds the smallest whole value of `param` (in [lo, hi], written with `unit` after it, such
+ * as "h" for a session's length; "" for none) for which every target holds with
  * its whole confidence interval on the good side, assuming more is better (monotone). It
  * starts from an Erlang bound where one applies (ward beds: just above the offered load) and
  * searches outwards by doubling steps, then by halving. Returns 0; FLOW_E_* from a run; or a
  * positive count of diagnostics (a bad scenario, value or metric). */
 int flow_size_run(const char *path, const char *const *sets, size_t nsets, const char *param,
-                  long lo, long hi, const struct flow_target *targets, size_t ntargets,
+                  const char *unit, long lo, long hi, const struct flow_target *targets, size_t ntargets,
                   const struct flow_run_options *o, struct flow_size_result *out,
                   struct flow_diag *diag);
 void flow_size_fini(struct flow_size_result *r);

@@ -118,7 +118,8 @@ static const char *const size_text =
     "target holds with its whole 95% confidence interval on the good side ('<=' or '>='),\n"
     "assuming more capacity is never worse. It starts from an Erlang bound where one applies\n"
     "(ward beds: just above the offered load) and searches outwards, then bisects. Exits 1\n"
-    "when no value in FROM:TO (default 1:100000) meets every target.\n"
+    "when no value in FROM:TO (default 1:100000) meets every target. FROM and TO may carry a\n"
+    "unit, as in theatres.T.sessions.1.length=4h:12h (whole hours of a list).\n"
     "\n"
     "options: --set, --replications N, --seed N, --format text|json, -o/--output FILE,\n"
     "         --threads N, -q/--quiet\n";

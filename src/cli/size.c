@@ -30,23 +30,26 @@ static int size_html(FILE *f, const void *arg)
 static int size_json(FILE *f, const void *arg) { return flow_report_size_json(f, arg); }
 static int size_text(FILE *f, const void *arg) { return flow_report_size_text(f, arg); }
 
-/* "PATH" or "PATH=FROM:TO" */
-static int parse_size_vary(const char *spec, char **path, long *lo, long *hi)
+/* "PATH" or "PATH=FROM:TO", where FROM and TO are whole numbers with the same optional unit
+ * (such as 4h:10h for a session's length). */
+static int parse_size_vary(const char *spec, char **path, long *lo, long *hi, char *unit, size_t ulen)
 {
     const char *eq = strchr(spec, '=');
     *lo = 1;
     *hi = 100000;
+    unit[0] = '\0';
     if (eq == NULL) {
         *path = flow_xstrdup(spec);
         return *spec ? 0 : -1;
     }
-    char *end;
+    char *end, *end2;
     *lo = strtol(eq + 1, &end, 10);
-    if (*end != ':' || end == eq + 1)
+    const char *colon = strchr(end, ':');
+    if (end == eq + 1 || colon == NULL || (size_t)(colon - end) >= ulen)
         return -1;
-    const char *h = end + 1;
-    *hi = strtol(h, &end, 10);
-    if (*end != '\0' || end == h || *lo < 0 || *hi < *lo)
+    snprintf(unit, ulen, "%.*s", (int)(colon - end), end);
+    *hi = strtol(colon + 1, &end2, 10);
+    if (end2 == colon + 1 || strcmp(end2, unit) != 0 || *lo < 0 || *hi < *lo)
         return -1;
     *path = flow_xstrndup(spec, (size_t)(eq - spec));
     return eq == spec ? -1 : 0;
@@ -60,12 +63,12 @@ int cmd_size(int argc, char **argv)
         rc = cli_usage_error("size", "size needs SCENARIO, one --vary PATH and at least one --target");
     if (rc != EXIT_OK || o.help)
         return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("size"));
-    char *param = NULL;
+    char *param = NULL, unit[16];
     long lo, hi;
-    if (parse_size_vary(o.varies[0], &param, &lo, &hi) != 0) {
+    if (parse_size_vary(o.varies[0], &param, &lo, &hi, unit, sizeof unit) != 0) {
         free(param);
         return cli_finish(&o, cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole "
-                                          "numbers; found '%s'", o.varies[0]));
+                                              "numbers (and the same unit, as in 4h:10h); found '%s'", o.varies[0]));
     }
     struct flow_target *t = flow_xcalloc(o.ntargets, sizeof *t);
     char why[512];
@@ -79,7 +82,7 @@ int cmd_size(int argc, char **argv)
         struct progress p;
         progress_init(&p, &o, "replications");
         struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
-        int err = flow_size_run(o.scenario, o.sets, o.nsets, param, lo, hi, t, o.ntargets, &ro, &r, &d);
+        int err = flow_size_run(o.scenario, o.sets, o.nsets, param, unit, lo, hi, t, o.ntargets, &ro, &r, &d);
         progress_end(&p);
         cli_print_diag(&d);
         if (err > 0)

@@ -40,7 +40,7 @@ static struct flow_size_eval *evaluate(struct search *s, long value, int *rc)
             return &out->evals[i];
     const char **sets = flow_xcalloc(s->nsets + 1, sizeof *sets);
     memcpy(sets, s->sets, s->nsets * sizeof *sets);
-    char *set = flow_xasprintf("%s=%ld", s->param, value);
+    char *set = flow_xasprintf("%s=%ld%s", s->param, value, s->out->unit);
     sets[s->nsets] = set;
     struct flow_scenario *sc = flow_scenario_load_file(s->path, sets, s->nsets + 1, s->diag);
     free(set);
@@ -104,12 +104,13 @@ static int by_value(const void *a, const void *b)
 }
 
 int flow_size_run(const char *path, const char *const *sets, size_t nsets, const char *param,
-                  long lo, long hi, const struct flow_target *targets, size_t ntargets,
+                  const char *unit, long lo, long hi, const struct flow_target *targets, size_t ntargets,
                   const struct flow_run_options *o, struct flow_size_result *out,
                   struct flow_diag *diag)
 {
     memset(out, 0, sizeof *out);
     out->parameter = flow_xstrdup(param);
+    snprintf(out->unit, sizeof out->unit, "%s", unit ? unit : "");
     out->targets = targets;
     out->ntargets = ntargets;
     struct search s = {path, sets, nsets, param, targets, ntargets, o, out, diag, 0};

@@ -19,7 +19,7 @@ int flow_report_size_text(FILE *f, const struct flow_size_result *r)
     fputc('\n', f);
     for (size_t i = 0; i < r->nevals; i++) {
         const struct flow_size_eval *e = &r->evals[i];
-        fprintf(f, "  %10ld  %-5s", e->value, e->meets ? "yes" : "no");
+        fprintf(f, "  %9ld%-1s  %-5s", e->value, r->unit, e->meets ? "yes" : "no");
         for (size_t t = 0; t < r->ntargets; t++) {
             struct flow_summary s;
             flow_results_summary(&e->results, (size_t)flow_results_find(&e->results, r->targets[t].metric), &s);
@@ -28,7 +28,8 @@ int flow_report_size_text(FILE *f, const struct flow_size_result *r)
         fputc('\n', f);
     }
     if (r->found)
-        fprintf(f, "\nAnswer: %s = %ld (%zu values evaluated)\n", r->parameter, r->answer, r->nevals);
+        fprintf(f, "\nAnswer: %s = %ld%s (%zu values evaluated)\n", r->parameter, r->answer, r->unit,
+                r->nevals);
     else
         fprintf(f, "\nNo value in the range searched meets every target (%zu values evaluated).\n",
                 r->nevals);

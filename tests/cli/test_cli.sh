@@ -251,6 +251,9 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['answer'] 
 expect_exit 0 "size p_wait <= 0.1" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.1' --format json
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['answer'] == 25, d['answer']" "$TMP/out" \
     && ok || bad "size answer for p_wait <= 0.1 is not 25"
+expect_exit 0 "size a theatre session's length in hours" -- "$FLOWSIM" size "$ROOT/scenarios/elective-orthopaedics.yaml" \
+    --vary theatres.Ortho1.sessions.1.length=4h:12h --target 'theatres.Ortho1.lists_per_week >= 5' --replications 2 --set horizon=30d
+grep -q 'Answer: theatres.Ortho1.sessions.1.length = 4h' "$TMP/out" && ok || bad "size with a unit"
 expect_exit 1 "size with no answer in range" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds=10:15 --target 'wards.Ward.p_wait <= 0.3'
 expect_exit 2 "size with a bad target" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait < 0.3'
 expect_exit 3 "size with an unknown metric" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wiat <= 0.3'
