@@ -211,7 +211,7 @@ static long resume_point(const struct sweep *w)
     } else {
         size_t by_summary = count_lines(summary, sl), by_runs = count_lines(runs, rl);
         size_t points = by_summary > 0 ? by_summary - 1 : 0;
-        size_t from_runs = by_runs > 0 ? (by_runs - 1) / (size_t)w->reps : 0;
+        size_t from_runs = by_runs > 0 && w->reps > 0 ? (by_runs - 1) / (size_t)w->reps : 0;
         done = (long)(points < from_runs ? points : from_runs);
         if (done == 0) {                 /* not even a whole point: start again */
             free(runs);
