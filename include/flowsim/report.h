@@ -36,11 +36,14 @@ int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char 
 int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len);
 
 /* CSV exports of a run (--csv DIR): replications.csv (replication, then every metric by JSON
- * path), daily.csv (replication, day, then every daily series; needs results->daily) and
- * groups.csv (group, metric, mean, sd, ci_low, ci_high). */
+ * path), daily.csv (replication, day, then every daily series; needs results->daily),
+ * groups.csv (group, metric, mean, sd, ci_low, ci_high) and hourly.csv (below). */
 int flow_csv_replications(FILE *f, const void *results);
 int flow_csv_daily(FILE *f, const void *results);
 int flow_csv_groups(FILE *f, const void *results);
+/* hourly.csv: replication, ward, hour_of_week (0 = Monday 00:00), weekday, hour,
+ * mean_occupied_beds (needs results->hourly). */
+int flow_csv_hourly(FILE *f, const void *results);
 
 /* CSV (RFC 4180 quoting; numbers with 12 significant digits; undefined values empty). */
 void flow_csv_field(FILE *f, const char *text);

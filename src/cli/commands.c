@@ -224,7 +224,7 @@ static int finish_run(struct cli_opts *o, int rc)
     return rc;
 }
 
-/* replications.csv, daily.csv and groups.csv in dir, each written atomically. */
+/* replications.csv, daily.csv, groups.csv and hourly.csv in dir, each written atomically. */
 static int write_csv(const char *dir, const struct flow_results *r)
 {
     if (flow_mpi_rank() != 0)
@@ -233,9 +233,9 @@ static int write_csv(const char *dir, const struct flow_results *r)
         fprintf(stderr, "flowsim: error: cannot create %s: %s\n", dir, strerror(errno));
         return EXIT_RUNTIME;
     }
-    static const char *const names[] = {"replications.csv", "daily.csv", "groups.csv"};
-    flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_groups};
-    for (int i = 0; i < 3; i++) {
+    static const char *const names[] = {"replications.csv", "daily.csv", "groups.csv", "hourly.csv"};
+    flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_groups, flow_csv_hourly};
+    for (int i = 0; i < 4; i++) {
         char *path = flow_xasprintf("%s/%s", dir, names[i]);
         int bad = cli_write_file(path, fns[i], r);
         free(path);
@@ -262,7 +262,8 @@ int cmd_run(int argc, char **argv)
     struct progress p;
     progress_init(&p, &o, "replications");
     struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p,
-                                  .profile = o.report != NULL, .daily = o.csv != NULL || o.report != NULL};
+                                  .profile = o.report != NULL || o.csv != NULL,
+                                  .daily = o.csv != NULL || o.report != NULL};
     struct tracer tr = {0};
     if (o.trace && (flow_mpi_size() > 1 || o.nprecision)) {
         flow_scenario_destroy(s);

@@ -98,3 +98,23 @@ int flow_csv_groups(FILE *f, const void *arg)
     }
     return ferror(f) ? FLOW_E_IO : 0;
 }
+
+int flow_csv_hourly(FILE *f, const void *arg)
+{
+    const struct flow_results *r = arg;
+    const struct flow_scenario *s = r->scenario;
+    fputs("replication,ward,hour_of_week,weekday,hour,mean_occupied_beds\n", f);
+    static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    for (size_t rep = 0; r->hourly && rep < r->nreps; rep++) {
+        for (size_t w = 0; w < s->nwards; w++) {
+            for (int h = 0; h < 168; h++) {
+                fprintf(f, "%zu,", rep + 1);
+                flow_csv_field(f, s->wards[w].name);
+                fprintf(f, ",%d,%s,%d,", h, days[h / 24], h % 24);
+                flow_csv_number(f, r->hourly[(rep * s->nwards + w) * 168 + (size_t)h]);
+                fputc('\n', f);
+            }
+        }
+    }
+    return ferror(f) ? FLOW_E_IO : 0;
+}

@@ -290,6 +290,8 @@ reps = list(csv.DictReader(open(d + "/replications.csv")))
 daily = list(csv.DictReader(open(d + "/daily.csv")))
 groups = list(csv.DictReader(open(d + "/groups.csv")))
 assert len(reps) == 2 and len(daily) == 2 * 70 and groups[0]["group"] == "frail_elderly"
+hourly = list(csv.DictReader(open(d + "/hourly.csv")))
+assert len(hourly) == 2 * 2 * 168 and hourly[0]["weekday"] == "Mon"
 for rep in ("1", "2"):
     for ward in ("Frailty_unit", "Geriatrics"):
         days = [float(r["wards.%s.occupied" % ward]) for r in daily if r["replication"] == rep and int(r["day"]) >= 10]
