@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARITY 8
+#define ARITY 4
 #define NO_POS UINT32_MAX
 
 struct key {
