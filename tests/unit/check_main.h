@@ -1,13 +1,27 @@
-/* check_main.h - the main() shared by every Check suite: runs the suite returned by the
- * file's make_suite() and exits non-zero when any test failed. */
+/* check_main.h - what every Check suite shares: main(), which runs the suite returned by the
+ * file's make_suite() and exits non-zero when any test failed, and a scenario loader. */
 #ifndef FLOWSIM_CHECK_MAIN_H
 #define FLOWSIM_CHECK_MAIN_H
 
 #include <check.h>
+#include <flowsim/scenario.h>
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 static Suite *make_suite(void);
+
+/* Loads a scenario from text (failing the test, with the first diagnostic, if it is bad). */
+static inline struct flow_scenario *test_load(const char *text, const char *const *sets, size_t n)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_text("t.yaml", text, strlen(text), NULL, sets, n, &d);
+    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
+    flow_diag_fini(&d);
+    return s;
+}
+
 
 int main(void)
 {

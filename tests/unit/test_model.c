@@ -9,16 +9,6 @@
 #include <math.h>
 #include <string.h>
 
-static struct flow_scenario *load(const char *text, const char *const *sets, size_t n)
-{
-    struct flow_diag d;
-    flow_diag_init(&d);
-    struct flow_scenario *s = flow_scenario_load_text("t.yaml", text, strlen(text), NULL, sets, n, &d);
-    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
-    flow_diag_fini(&d);
-    return s;
-}
-
 static const char *profiled =
     "name: p\nhorizon: 7d\nwards: [{name: A, beds: 5}]\ngroups:\n  - name: g\n"
     "    arrivals:\n      rate: 30/d\n"
@@ -28,7 +18,7 @@ static const char *profiled =
 
 START_TEST(arrivals_follow_hour_and_weekday_profile)
 {
-    struct flow_scenario *s = load(profiled, NULL, 0);
+    struct flow_scenario *s = test_load(profiled, NULL, 0);
     struct group g = {.spec = &s->groups[0]};
     arrivals_setup(&g);
     gsl_rng *r = flow_stream_create(5, 0, "profile");
@@ -61,7 +51,7 @@ END_TEST
 START_TEST(arrivals_zero_rate_never_arrive)
 {
     const char *sets[] = {"groups.g.arrivals.rate=0/d"};
-    struct flow_scenario *s = load(profiled, sets, 1);
+    struct flow_scenario *s = test_load(profiled, sets, 1);
     struct group g = {.spec = &s->groups[0]};
     arrivals_setup(&g);
     gsl_rng *r = flow_stream_create(5, 0, "zero");
@@ -90,7 +80,7 @@ static const char *two_groups =
 START_TEST(model_groups_have_independent_streams)
 {
     const char *sets[] = {"groups.gb.arrivals.rate=9/d", "groups.gb.route.1.stay.mean=0.5d"};
-    struct flow_scenario *base = load(two_groups, NULL, 0), *what = load(two_groups, sets, 2);
+    struct flow_scenario *base = test_load(two_groups, NULL, 0), *what = test_load(two_groups, sets, 2);
     struct flow_results rb, rw;
     struct flow_run_options o = {.threads = 1};
     ck_assert_int_eq(flow_experiment_run(base, &o, &rb, NULL), 0);
@@ -116,7 +106,7 @@ START_TEST(model_divert_never_queues)
     const char *text = "name: d\nhorizon: 300d\nreplications: 3\nwards: [{name: A, beds: 1, "
                        "when_full: divert}]\ngroups:\n  - name: g\n    arrivals: {rate: 2/d}\n"
                        "    route: [{ward: A, stay: {dist: fixed, value: 1d}}]\n";
-    struct flow_scenario *s = load(text, NULL, 0);
+    struct flow_scenario *s = test_load(text, NULL, 0);
     struct flow_results r;
     struct flow_run_options o = {.threads = 2};
     ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
@@ -143,7 +133,7 @@ START_TEST(model_warmup_resets_counts)
                        "wards: [{name: A, beds: 3, cost_per_bed_day: 100}]\ngroups:\n"
                        "  - name: g\n    arrivals: {rate: 10/d}\n"
                        "    route: [{ward: A, stay: {dist: fixed, value: 0.5d}}]\n";
-    struct flow_scenario *s = load(text, NULL, 0);
+    struct flow_scenario *s = test_load(text, NULL, 0);
     struct flow_model *m = flow_model_create(s, 0);
     ck_assert_int_eq(flow_model_run(m), 0);
     /* Arrivals counted only in the 100 measured days: about 1000, not 1500. */

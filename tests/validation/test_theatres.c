@@ -20,20 +20,10 @@ static const char *fixed_list =
     "    route:\n      - theatre: T1\n        operation: {dist: fixed, value: 60m}\n"
     "      - ward: Ortho\n        stay: {dist: fixed, value: 3d}\n";
 
-static struct flow_scenario *load(const char *text, const char *const *sets, size_t n)
-{
-    struct flow_diag d;
-    flow_diag_init(&d);
-    struct flow_scenario *s = flow_scenario_load_text("t.yaml", text, strlen(text), NULL, sets, n, &d);
-    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
-    flow_diag_fini(&d);
-    return s;
-}
-
 static struct flow_summary metric(const char *text, const char *const *sets, size_t n,
                                   const char *path)
 {
-    struct flow_scenario *s = load(text, sets, n);
+    struct flow_scenario *s = test_load(text, sets, n);
     struct flow_results r;
     struct flow_run_options o = {.threads = 2};
     ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);

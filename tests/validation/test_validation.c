@@ -22,16 +22,6 @@ START_TEST(selftest_case_matches_theory)
 }
 END_TEST
 
-static struct flow_scenario *load(const char *text, const char *const *sets, size_t n)
-{
-    struct flow_diag d;
-    flow_diag_init(&d);
-    struct flow_scenario *s = flow_scenario_load_text("v.yaml", text, strlen(text), NULL, sets, n, &d);
-    ck_assert_msg(s != NULL, "%s", d.count ? d.lines[0] : "");
-    flow_diag_fini(&d);
-    return s;
-}
-
 static void run(const struct flow_scenario *s, int threads, struct flow_results *r)
 {
     struct flow_run_options o = {.threads = threads};
@@ -53,7 +43,7 @@ static const char *erlang_c =
 /* Poisson arrivals see time averages: the fraction of time all beds are full equals Erlang C. */
 START_TEST(pasta_time_full_equals_erlang_c)
 {
-    struct flow_scenario *s = load(erlang_c, NULL, 0);
+    struct flow_scenario *s = test_load(erlang_c, NULL, 0);
     struct flow_results r;
     run(s, 2, &r);
     struct flow_summary sum;
@@ -76,7 +66,7 @@ START_TEST(little_law_holds_under_blocking)
         "  - name: all\n    arrivals: {rate: 6/d}\n    route:\n"
         "      - {ward: AMU, stay: {dist: lognormal, mean: 1d, sd: 0.7d}}\n"
         "      - {ward: Medicine, p: 0.7, stay: {dist: gamma, mean: 4d, sd: 3d}}\n";
-    struct flow_scenario *s = load(text, NULL, 0);
+    struct flow_scenario *s = test_load(text, NULL, 0);
     struct flow_results r;
     run(s, 2, &r);
     double blocked = 0;
@@ -96,7 +86,7 @@ END_TEST
 
 START_TEST(same_seed_same_numbers_any_threads)
 {
-    struct flow_scenario *s = load(erlang_c, NULL, 0);
+    struct flow_scenario *s = test_load(erlang_c, NULL, 0);
     struct flow_results a, b;
     run(s, 1, &a);
     run(s, 2, &b);
@@ -104,7 +94,7 @@ START_TEST(same_seed_same_numbers_any_threads)
     ck_assert_uint_eq(a.events, b.events);
     ck_assert(memcmp(a.values, b.values, a.nreps * a.nmetrics * sizeof *a.values) == 0);
     const char *sets[] = {"seed=24"};
-    struct flow_scenario *s2 = load(erlang_c, sets, 1);
+    struct flow_scenario *s2 = test_load(erlang_c, sets, 1);
     struct flow_results c;
     run(s2, 2, &c);
     for (size_t rep = 0; rep < a.nreps; rep++)
@@ -125,7 +115,7 @@ START_TEST(midnight_census_of_mginf)
         "name: Census\nhorizon: 2000d\nwarmup: 20d\nreplications: 10\nseed: 41\n"
         "wards: [{name: Ward, beds: 500}]\ngroups:\n  - name: all\n    arrivals: {rate: 30/d}\n"
         "    route: [{ward: Ward, stay: {dist: lognormal, mean: 2d, sd: 1d}}]\n";
-    struct flow_scenario *s = load(text, NULL, 0);
+    struct flow_scenario *s = test_load(text, NULL, 0);
     struct flow_results r;
     run(s, 2, &r);
     struct flow_summary sum;
