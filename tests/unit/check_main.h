@@ -4,6 +4,7 @@
 #define FLOWSIM_CHECK_MAIN_H
 
 #include <check.h>
+#include <flowsim/experiment.h>
 #include <flowsim/scenario.h>
 #include <gsl/gsl_errno.h>
 #include <stdlib.h>
@@ -31,6 +32,14 @@ int main(void)
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* The value of metric `path` in replication `rep` (failing the test if there is no such metric). */
+static inline double test_value(const struct flow_results *r, const char *path, size_t rep)
+{
+    long k = flow_results_find(r, path);
+    ck_assert_msg(k >= 0, "no metric %s", path);
+    return r->values[rep * r->nmetrics + (size_t)k];
 }
 
 #endif

@@ -61,13 +61,6 @@ START_TEST(arrivals_zero_rate_never_arrive)
 }
 END_TEST
 
-static double metric(const struct flow_results *r, const char *path, size_t rep)
-{
-    long k = flow_results_find(r, path);
-    ck_assert_msg(k >= 0, "no metric %s", path);
-    return r->values[rep * r->nmetrics + (size_t)k];
-}
-
 static const char *two_groups =
     "name: crn\nhorizon: 200d\nwarmup: 10d\nreplications: 4\nseed: 21\n"
     "wards: [{name: A, beds: 10}, {name: B, beds: 10}]\ngroups:\n"
@@ -86,11 +79,11 @@ START_TEST(model_groups_have_independent_streams)
     ck_assert_int_eq(flow_experiment_run(base, &o, &rb, NULL), 0);
     ck_assert_int_eq(flow_experiment_run(what, &o, &rw, NULL), 0);
     for (size_t rep = 0; rep < 4; rep++) {
-        ck_assert_double_eq(metric(&rb, "groups.ga.los_days", rep), metric(&rw, "groups.ga.los_days", rep));
-        ck_assert_double_eq(metric(&rb, "wards.A.mean_wait_hours", rep),
-                            metric(&rw, "wards.A.mean_wait_hours", rep));
-        ck_assert(metric(&rb, "wards.B.mean_occupied_beds", rep) !=
-                  metric(&rw, "wards.B.mean_occupied_beds", rep));
+        ck_assert_double_eq(test_value(&rb, "groups.ga.los_days", rep), test_value(&rw, "groups.ga.los_days", rep));
+        ck_assert_double_eq(test_value(&rb, "wards.A.mean_wait_hours", rep),
+                            test_value(&rw, "wards.A.mean_wait_hours", rep));
+        ck_assert(test_value(&rb, "wards.B.mean_occupied_beds", rep) !=
+                  test_value(&rw, "wards.B.mean_occupied_beds", rep));
     }
     flow_results_fini(&rb);
     flow_results_fini(&rw);
@@ -111,15 +104,15 @@ START_TEST(model_divert_never_queues)
     struct flow_run_options o = {.threads = 2};
     ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
     for (size_t rep = 0; rep < 3; rep++) {
-        double arrivals = metric(&r, "system.arrivals_per_day", rep);
-        double out = metric(&r, "system.throughput_per_day", rep);
-        double lost = metric(&r, "wards.A.lost_fraction", rep);
-        ck_assert_double_eq(metric(&r, "wards.A.p_wait", rep), 0);
-        ck_assert_double_eq(metric(&r, "wards.A.mean_wait_hours", rep), 0);
+        double arrivals = test_value(&r, "system.arrivals_per_day", rep);
+        double out = test_value(&r, "system.throughput_per_day", rep);
+        double lost = test_value(&r, "wards.A.lost_fraction", rep);
+        ck_assert_double_eq(test_value(&r, "wards.A.p_wait", rep), 0);
+        ck_assert_double_eq(test_value(&r, "wards.A.mean_wait_hours", rep), 0);
         /* admitted = arrivals x (1 - lost) = departures, up to the patient in bed at the end */
         ck_assert_double_eq_tol(arrivals * (1 - lost), out, 1.0 / 300 + 1e-9);
-        ck_assert_double_eq_tol(metric(&r, "system.los_days", rep), 1.0, 1e-9);
-        ck_assert_double_eq_tol(metric(&r, "system.los_days_p50", rep), 1.0, 0.005);
+        ck_assert_double_eq_tol(test_value(&r, "system.los_days", rep), 1.0, 1e-9);
+        ck_assert_double_eq_tol(test_value(&r, "system.los_days_p50", rep), 1.0, 0.005);
     }
     flow_results_fini(&r);
     flow_scenario_destroy(s);

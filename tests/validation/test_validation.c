@@ -28,13 +28,6 @@ static void run(const struct flow_scenario *s, int threads, struct flow_results 
     ck_assert_int_eq(flow_experiment_run(s, &o, r, NULL), 0);
 }
 
-static double col(const struct flow_results *r, const char *path, size_t rep)
-{
-    long k = flow_results_find(r, path);
-    ck_assert_msg(k >= 0, "no metric %s", path);
-    return r->values[rep * r->nmetrics + (size_t)k];
-}
-
 static const char *erlang_c =
     "name: Erlang C\nhorizon: 2000d\nwarmup: 50d\nreplications: 20\nseed: 23\n"
     "wards: [{name: Ward, beds: 20}]\ngroups:\n  - name: all\n    arrivals: {rate: 18/d}\n"
@@ -71,11 +64,11 @@ START_TEST(little_law_holds_under_blocking)
     run(s, 2, &r);
     double blocked = 0;
     for (size_t rep = 0; rep < r.nreps; rep++) {
-        double l = col(&r, "wards.AMU.mean_occupied_beds", rep) +
-                   col(&r, "wards.Medicine.mean_occupied_beds", rep);
-        double lw = col(&r, "system.throughput_per_day", rep) * col(&r, "system.los_days", rep);
+        double l = test_value(&r, "wards.AMU.mean_occupied_beds", rep) +
+                   test_value(&r, "wards.Medicine.mean_occupied_beds", rep);
+        double lw = test_value(&r, "system.throughput_per_day", rep) * test_value(&r, "system.los_days", rep);
         ck_assert_msg(fabs(l - lw) < 0.01 * l, "replication %zu: L %g, lambda W %g", rep, l, lw);
-        blocked += col(&r, "wards.AMU.blocked_bed_days_per_day", rep);
+        blocked += test_value(&r, "wards.AMU.blocked_bed_days_per_day", rep);
     }
     ck_assert_msg(blocked > 0, "this scenario must block");
     /* Medicine's offered load 6 x 0.7 x 4 = 16.8 beds of 20: blocking is real but finite. */
@@ -98,7 +91,7 @@ START_TEST(same_seed_same_numbers_any_threads)
     struct flow_results c;
     run(s2, 2, &c);
     for (size_t rep = 0; rep < a.nreps; rep++)
-        ck_assert(col(&a, "wards.Ward.p_wait", rep) != col(&c, "wards.Ward.p_wait", rep));
+        ck_assert(test_value(&a, "wards.Ward.p_wait", rep) != test_value(&c, "wards.Ward.p_wait", rep));
     flow_results_fini(&a);
     flow_results_fini(&b);
     flow_results_fini(&c);
