@@ -20,11 +20,15 @@ void flow_tally_add(struct flow_tally *t, double x);
 double flow_tally_mean(const struct flow_tally *t);   /* NAN when empty */
 double flow_tally_sd(const struct flow_tally *t);     /* NAN with fewer than 2 */
 
-/* The time integral of a piecewise-constant level (beds occupied, queue length). */
+/* The time integral of a piecewise-constant level (beds occupied, queue length). The integral
+ * is kept in two parts split at the last mark (the end of warm-up), so that one level serves
+ * both an observer of the measured period (the mean since the mark) and one that reads the
+ * whole run (the total integral, which a mark never changes). */
 struct flow_level {
     double value;    /* the current level */
-    double since;    /* time of the last change or reset */
-    double area;     /* integral of the level since the last reset */
+    double since;    /* time of the last change or mark */
+    double area;     /* integral of the level from the last mark to `since` */
+    double before;   /* integral of the level before the last mark */
 };
 
 static inline void flow_level_set(struct flow_level *l, double now, double value)
@@ -33,10 +37,12 @@ static inline void flow_level_set(struct flow_level *l, double now, double value
     l->since = now;
     l->value = value;
 }
-/* Starts a new measurement period at `now`, keeping the current level. */
-void flow_level_reset(struct flow_level *l, double now);
-/* The time average from the last reset to `now`. */
+/* Starts a new measurement period at `now`, keeping the current level and the total. */
+void flow_level_mark(struct flow_level *l, double now);
+/* The time average from the last mark (at `start`) to `now`. */
 double flow_level_mean(const struct flow_level *l, double now, double start);
+/* The integral of the level from time 0 to `now` (marks do not change it). */
+double flow_level_total(const struct flow_level *l, double now);
 
 /* A log-linear histogram for quantiles of positive values with a relative resolution of
  * 1/FLOW_HIST_SUB (about 0.4%), from 2^FLOW_HIST_MIN_EXP to 2^FLOW_HIST_MAX_EXP; values

@@ -42,6 +42,8 @@ struct flow_engine {
     uint64_t fired;
     double now;
     bool stop;
+    flow_event_fn after;   /* called after every fired event, or NULL */
+    void *after_ctx;
 };
 
 #define SEQ_BITS 44
@@ -192,6 +194,12 @@ double flow_engine_next_time(struct flow_engine *e)
     return e->len ? bits_time(key_time(&e->heap[0])) : INFINITY;
 }
 void flow_engine_stop(struct flow_engine *e) { e->stop = true; }
+
+void flow_engine_after_each(struct flow_engine *e, flow_event_fn fn, void *ctx)
+{
+    e->after = fn;
+    e->after_ctx = ctx;
+}
 bool flow_engine_stopped(const struct flow_engine *e) { return e->stop; }
 
 bool flow_engine_step(struct flow_engine *e)
@@ -206,6 +214,8 @@ bool flow_engine_step(struct flow_engine *e)
     e->now = bits_time(key_time(&top));
     e->fired++;
     r.fn(e, r.ctx, r.arg);
+    if (e->after)
+        e->after(e, e->after_ctx, 0);
     return true;
 }
 

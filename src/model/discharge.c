@@ -18,8 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { PRIO_DISCHARGE = 0 };
-
 static double now(const struct flow_model *m) { return model_now(m); }
 
 static const struct flow_discharge_spec *spec_of(const struct flow_model *m, uint32_t id)
@@ -27,34 +25,13 @@ static const struct flow_discharge_spec *spec_of(const struct flow_model *m, uin
     return &m->groups[m->patients[id].group].spec->discharge;
 }
 
-/* ---- FIFO queues through the patient records ----------------------------------------- */
-
-static void push(struct flow_model *m, uint32_t *head, uint32_t *tail, size_t *len, uint32_t id)
-{
-    m->patients[id].next = NONE;
-    if ((*len)++ == 0)
-        *head = id;
-    else
-        m->patients[*tail].next = id;
-    *tail = id;
-}
-
-static uint32_t pop(struct flow_model *m, uint32_t *head, size_t *len)
-{
-    uint32_t id = *head;
-    *head = m->patients[id].next;
-    (*len)--;
-    return id;
-}
-
 /* ---- leaving hospital ----------------------------------------------------------------- */
 
 static void on_readmit(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
-    m->pathways[arg >> 32].readmissions++;
-    model_arrive(m, (uint32_t)arg);
-    model_drain(m);
+    m->period.pathways[arg >> 32].readmissions++;
+    route_readmit(m, (uint32_t)arg);
 }
 
 /* Records the fit patient's departure from hospital and draws its readmission. */
@@ -65,11 +42,11 @@ static void leave_hospital(struct flow_model *m, uint32_t id)
     const struct flow_pathway_spec *pw = &g->spec->discharge.pathways[p->pathway];
     double t = now(m), waited = t - p->fit;
     flow_level_set(&m->delayed, t, m->delayed.value - 1);
-    m->fit_left++;
-    m->fit_to_leave += waited;
-    m->pathways[p->pathway].left++;
-    m->pathways[p->pathway].fit_to_leave += waited;
-    model_leave_hospital(m, id);
+    m->period.fit_left++;
+    m->period.fit_to_leave += waited;
+    m->period.pathways[p->pathway].left++;
+    m->period.pathways[p->pathway].fit_to_leave += waited;
+    ward_leave_hospital(m, id);
     if (pw->readmit_p > 0 && gsl_rng_uniform(g->readmit_rng) < pw->readmit_p) {
         double after = flow_dist_sample(&pw->readmit_after, g->readmit_rng);
         flow_engine_schedule(m->engine, t + after, PRIO_DISCHARGE, on_readmit, m,
@@ -79,12 +56,9 @@ static void leave_hospital(struct flow_model *m, uint32_t id)
 
 /* ---- community services --------------------------------------------------------------- */
 
-static void set_places(struct flow_model *m, struct service *s, uint32_t group, int delta)
+static struct service *service_of(struct flow_model *m, uint32_t id)
 {
-    double t = now(m);
-    s->occupied += delta;
-    flow_level_set(&s->occ, t, s->occupied);
-    flow_level_set(&s->by_group[group], t, s->by_group[group].value + delta);
+    return &m->services[spec_of(m, id)->pathways[m->patients[id].pathway].service];
 }
 
 static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg);
@@ -92,19 +66,17 @@ static void request_assessment(struct flow_model *m, uint32_t id);
 
 static void start_service_stay(struct flow_model *m, uint32_t id)
 {
-    struct service *s = &m->services[spec_of(m, id)->pathways[m->patients[id].pathway].service];
+    struct service *s = service_of(m, id);
     double stay = flow_dist_sample(&s->spec->stay, s->stay_rng);
     flow_engine_schedule(m->engine, now(m) + stay, PRIO_DISCHARGE, on_service_end, m, id);
 }
 
-/* The patient takes a place: it leaves hospital for it. */
-static void enter_service(struct flow_model *m, struct service *s, uint32_t id)
+/* The patient has a place: it leaves hospital for it. The grant function of every service. */
+static void enter_service(struct flow_model *m, uint32_t id, uint32_t service)
 {
-    struct patient *p = &m->patients[id];
-    s->entries++;
-    s->wait_sum += now(m) - p->requested;
+    struct service *s = &m->services[service];
     model_trace(m, id, FLOW_TRACE_SERVICE_START, s->spec->name, 0);
-    set_places(m, s, p->group, +1);
+    patient_set(m, id, PS_SERVICE);
     leave_hospital(m, id);
     if (spec_of(m, id)->model == FLOW_DISCHARGE_TO_ASSESS)
         request_assessment(m, id);
@@ -114,60 +86,56 @@ static void enter_service(struct flow_model *m, struct service *s, uint32_t id)
 
 static void request_service(struct flow_model *m, uint32_t id)
 {
-    struct patient *p = &m->patients[id];
-    struct service *s = &m->services[spec_of(m, id)->pathways[p->pathway].service];
-    p->requested = now(m);
-    if (s->qlen == 0 && (s->spec->capacity == 0 || s->occupied < s->spec->capacity)) {
-        enter_service(m, s, id);
+    struct service *s = service_of(m, id);
+    if (resource_request(m, &s->places, id)) {
+        resource_take(m, &s->places, id);
+        enter_service(m, id, (uint32_t)(s - m->services));
         return;
     }
     model_trace(m, id, FLOW_TRACE_SERVICE_WAIT, s->spec->name, 0);
-    push(m, &s->qhead, &s->qtail, &s->qlen, id);
-    flow_level_set(&s->queue, now(m), (double)s->qlen);
+    patient_set(m, id, PS_WAIT_SERVICE);
+    resource_wait(m, &s->places, id);
 }
 
 static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     uint32_t id = (uint32_t)arg;
-    struct service *s = &m->services[spec_of(m, id)->pathways[m->patients[id].pathway].service];
-    set_places(m, s, m->patients[id].group, -1);
+    struct service *s = service_of(m, id);
+    resource_release(m, &s->places, id);
     model_trace(m, id, FLOW_TRACE_SERVICE_END, s->spec->name, 0);
-    model_patient_free(m, id);
-    while (s->qlen > 0 && (s->spec->capacity == 0 || s->occupied < s->spec->capacity)) {
-        uint32_t next = pop(m, &s->qhead, &s->qlen);
-        flow_level_set(&s->queue, now(m), (double)s->qlen);
-        enter_service(m, s, next);
-    }
-    model_drain(m);
+    patient_free(m, id, false);
 }
 
 /* ---- assessment ----------------------------------------------------------------------- */
 
 static void on_assessed(struct flow_engine *e, void *ctx, uint64_t arg);
 
-static void start_assessment(struct flow_model *m, uint32_t id)
+/* An assessor has been given to the patient: the grant function of every pool. */
+static void start_assessment(struct flow_model *m, uint32_t id, uint32_t pool)
 {
     struct group *g = &m->groups[m->patients[id].group];
     const struct flow_discharge_spec *d = &g->spec->discharge;
-    g->assessors->busy++;
     model_trace(m, id, FLOW_TRACE_ASSESSMENT_START, NULL, 0);
+    patient_set(m, id, PS_ASSESSMENT);
     if (d->model == FLOW_DISCHARGE_TO_ASSESS)
-        g->community_assessment_cost += d->cost_per_assessment;
+        g->period.community_assessment_cost += d->cost_per_assessment;
     else
-        g->hospital_assessment_cost += d->cost_per_assessment;
+        g->period.hospital_assessment_cost += d->cost_per_assessment;
     double time = flow_dist_sample(&d->assessment, g->assessment_rng);
-    flow_engine_schedule(m->engine, now(m) + time, PRIO_DISCHARGE, on_assessed, m, id);
+    flow_engine_schedule(m->engine, model_now(m) + time, PRIO_DISCHARGE, on_assessed, m, id);
 }
 
 static void request_assessment(struct flow_model *m, uint32_t id)
 {
-    struct assessors *a = m->groups[m->patients[id].group].assessors;
-    if (a->qlen == 0 && (a->capacity == 0 || a->busy < a->capacity)) {
-        start_assessment(m, id);
+    struct resource *a = m->groups[m->patients[id].group].assessors;
+    if (resource_request(m, a, id)) {
+        resource_take(m, a, id);
+        start_assessment(m, id, a->owner);
     } else {
         model_trace(m, id, FLOW_TRACE_ASSESSMENT_WAIT, NULL, 0);
-        push(m, &a->qhead, &a->qtail, &a->qlen, id);
+        patient_set(m, id, PS_WAIT_ASSESSOR);
+        resource_wait(m, a, id);
     }
 }
 
@@ -175,16 +143,14 @@ static void on_assessed(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     uint32_t id = (uint32_t)arg;
-    struct assessors *a = m->groups[m->patients[id].group].assessors;
-    a->busy--;
+    resource_release(m, m->groups[m->patients[id].group].assessors, id);
     model_trace(m, id, FLOW_TRACE_ASSESSMENT_END, NULL, 0);
-    while (a->qlen > 0 && (a->capacity == 0 || a->busy < a->capacity))
-        start_assessment(m, pop(m, &a->qhead, &a->qlen));
-    if (spec_of(m, id)->model == FLOW_DISCHARGE_TO_ASSESS)
+    if (spec_of(m, id)->model == FLOW_DISCHARGE_TO_ASSESS) {
+        patient_set(m, id, PS_SERVICE);
         start_service_stay(m, id);       /* assessed in the service: now the stay */
-    else
+    } else {
         request_service(m, id);          /* assessed in the bed: now wait for a place */
-    model_drain(m);
+    }
 }
 
 /* ---- medically fit -------------------------------------------------------------------- */
@@ -193,8 +159,7 @@ static void on_pathway0_leave(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     leave_hospital(m, (uint32_t)arg);
-    model_patient_free(m, (uint32_t)arg);
-    model_drain(m);
+    patient_free(m, (uint32_t)arg, false);
 }
 
 static uint8_t choose_pathway(const struct flow_discharge_spec *d, gsl_rng *r)
@@ -220,6 +185,7 @@ void discharge_fit(struct flow_model *m, uint32_t id)
     double t = now(m);
     p->fit = t;
     model_trace(m, id, FLOW_TRACE_FIT, NULL, 0);
+    patient_set(m, id, PS_FIT);
     flow_level_set(&m->delayed, t, m->delayed.value + 1);
     p->pathway = choose_pathway(d, g->pathway_rng);
     if (p->pathway == 0) {
@@ -248,20 +214,25 @@ void discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
     m->services = flow_xcalloc(s->ncommunity ? s->ncommunity : 1, sizeof *m->services);
     for (size_t i = 0; i < s->ncommunity; i++) {
         struct service *sv = &m->services[i];
+        int cap = s->community[i].capacity;
         sv->spec = &s->community[i];
         sv->stay_rng = stream("community", sv->spec->name, "stay", seed, rep);
-        sv->by_group = flow_xcalloc(s->ngroups, sizeof *sv->by_group);
+        resource_init(&sv->places, cap > 0 ? cap : RESOURCE_UNLIMITED, s->ngroups, enter_service,
+                      (uint32_t)i);
     }
     m->pools = flow_xcalloc(s->ngroups + 1, sizeof *m->pools);
-    size_t npools = 1;
+    for (size_t k = 0; k <= s->ngroups; k++)
+        resource_init(&m->pools[k], RESOURCE_UNLIMITED, 0, start_assessment, (uint32_t)k);
+    m->npools = 1;
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
         const struct flow_discharge_spec *d = &s->groups[g].discharge;
         if (!d->enabled)
             continue;
         m->discharge = true;
-        grp->assessors = d->own_assessors ? &m->pools[npools++] : &m->pools[0];
-        grp->assessors->capacity = d->assessment_capacity;
+        grp->assessors = d->own_assessors ? &m->pools[m->npools++] : &m->pools[0];
+        grp->assessors->capacity = d->assessment_capacity > 0 ? d->assessment_capacity
+                                                               : RESOURCE_UNLIMITED;
         grp->pathway_rng = stream("group", s->groups[g].name, "pathway", seed, rep);
         grp->delay_rng = stream("group", s->groups[g].name, "pathway0_delay", seed, rep);
         grp->assessment_rng = stream("group", s->groups[g].name, "assessment", seed, rep);
@@ -273,8 +244,10 @@ void discharge_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->services && i < m->sc->ncommunity; i++) {
         gsl_rng_free(m->services[i].stay_rng);
-        free(m->services[i].by_group);
+        resource_fini(&m->services[i].places);
     }
+    for (size_t k = 0; m->pools && k <= m->sc->ngroups; k++)
+        resource_fini(&m->pools[k]);
     for (size_t g = 0; m->groups && g < m->sc->ngroups; g++) {
         struct group *grp = &m->groups[g];
         if (grp->pathway_rng == NULL)
@@ -288,22 +261,11 @@ void discharge_destroy(struct flow_model *m)
     free(m->pools);
 }
 
-void discharge_reset(struct flow_model *m, double t)
+void discharge_mark(struct flow_model *m, double t)
 {
-    flow_level_reset(&m->delayed, t);
-    for (int k = 0; k < 4; k++)
-        m->pathways[k] = (struct pathway_stats){0};
-    m->fit_left = 0;
-    m->fit_to_leave = 0;
-    for (size_t i = 0; i < m->sc->ncommunity; i++) {
-        struct service *sv = &m->services[i];
-        flow_level_reset(&sv->occ, t);
-        flow_level_reset(&sv->queue, t);
-        for (size_t g = 0; g < m->sc->ngroups; g++)
-            flow_level_reset(&sv->by_group[g], t);
-        sv->entries = 0;
-        sv->wait_sum = 0;
-    }
-    for (size_t g = 0; g < m->sc->ngroups; g++)
-        m->groups[g].hospital_assessment_cost = m->groups[g].community_assessment_cost = 0;
+    flow_level_mark(&m->delayed, t);
+    for (size_t i = 0; i < m->sc->ncommunity; i++)
+        resource_mark(&m->services[i].places, t);
+    for (size_t k = 0; k < m->npools; k++)
+        resource_mark(&m->pools[k], t);
 }

@@ -8,36 +8,85 @@
 
 #define NONE UINT32_MAX
 
+#include "resource.h"
+
+/* Same-time order of the model's events: one table, lower first (the engine then keeps
+ * insertion order). The daily recorder closes a day before the warm-up mark opens the measured
+ * period at the same instant; lists are booked before anything else happens at that time;
+ * the census counts after everything else at its instant. */
+enum model_priority {
+    PRIO_DAILY = FLOW_PRIORITY_MIN,
+    PRIO_WARMUP = FLOW_PRIORITY_MIN + 1,
+    PRIO_BOOK = -10,
+    PRIO_STAY_END = 0,
+    PRIO_DISCHARGE = 0,
+    PRIO_ARRIVAL = 1,
+    PRIO_LIST = 2,
+    PRIO_CENSUS = FLOW_PRIORITY_MAX,
+};
+
+/* Where a patient is: every live patient is in exactly one state. States marked (bed) hold a
+ * ward bed; those marked (queue) are in exactly one queue. */
+#define PATIENT_STATES(X)                                                                 \
+    X(FREE, "free")                 /* a pool slot, not a patient */                     \
+    X(LISTED, "listed")             /* (queue) on an elective waiting list */            \
+    X(BOOKED, "booked")             /* on a theatre list, not yet operated */            \
+    X(THEATRE, "theatre")           /* being operated on; (bed) when it goes on to a ward */ \
+    X(WAIT_BED, "wait_bed")         /* (queue) for a first bed */                        \
+    X(STAY, "stay")                 /* (bed) a ward stay */                              \
+    X(BLOCKED, "blocked")           /* (bed)(queue) for a bed in the next ward */         \
+    X(FIT, "fit")                   /* (bed) medically fit, pathway 0, leaving soon */   \
+    X(WAIT_ASSESSOR, "wait_assessor") /* (queue) (bed, unless discharged to assess) */   \
+    X(ASSESSMENT, "assessment")     /* being assessed (bed, unless discharged to assess) */ \
+    X(WAIT_SERVICE, "wait_service") /* (bed)(queue) for a community place */              \
+    X(SERVICE, "service")           /* in a community service, out of hospital */
+
+enum patient_state {
+#define X(id, name) PS_##id,
+    PATIENT_STATES(X)
+#undef X
+};
+
 struct patient {
     uint32_t group;
     uint32_t step;           /* current route step */
     uint32_t ward;           /* ward whose bed it holds, NONE if none */
     uint32_t next;           /* queue link, or free-list link */
-    bool blocking;           /* waiting in a queue while holding a bed elsewhere */
+    uint32_t post;           /* elective: the route step after theatre, drawn at referral */
+    uint8_t state;           /* enum patient_state */
     uint8_t pathway;         /* discharge pathway 0-3 */
     int bed;                 /* bed number when tracing, else 0 */
     uint64_t serial;         /* unique patient number (pool slots are reused) */
     double fit;              /* time medically fit, or -1 */
     double first_bed;        /* time of first bed (or of operation), or -1 */
-    double requested;        /* time the current bed request was made */
+    double requested;        /* time the current request for a place was made */
     double referred;         /* time of arrival or referral */
+};
+
+/* Per-ward observations of the measured period that are not the resource's own. */
+struct ward_tally {
+    double midnight_sum;               /* occupied beds at each midnight census, summed */
 };
 
 struct ward {
     const struct flow_ward_spec *spec;
-    int occupied, blocked;
-    uint32_t qhead, qtail;
-    size_t qlen;
-    bool queued_for_drain;
-    struct flow_level occ, full, blocked_level, queue_level;
-    struct flow_level *by_group;       /* beds held by each group, for costs */
-    uint64_t arrivals, admissions, waited, diverted;
-    double wait_sum;
-    double midnight_sum;               /* occupied beds at each midnight, summed */
+    struct resource beds;
+    int blocked;                       /* patients in these beds waiting for another ward */
+    struct flow_level blocked_level;
+    struct ward_tally period;
     int *free_beds;                    /* when tracing: a stack of free bed numbers */
     int nfree;
     double *hourly;                    /* when profiling: occupied beds at each hour of the week, summed */
-    struct flow_hist *wait_hist;       /* when profiling: waits for a bed (hours) */
+};
+
+/* Per-group observations of the measured period (zeroed as a whole at the end of warm-up). */
+struct group_tally {
+    uint64_t arrivals, departures;
+    double los_sum;                    /* days, over departures */
+    uint64_t operated, within_18_weeks;
+    double wait_sum;                   /* days, referral to operation */
+    double theatre_cost;               /* list costs allocated to this group's cases */
+    double hospital_assessment_cost, community_assessment_cost;
 };
 
 struct group {
@@ -46,21 +95,16 @@ struct group {
     gsl_rng **stay_rng;                /* one per route step (operations: step 1's) */
     double hourly[168];                /* arrivals per day in each hour of the week */
     double week_total;                 /* expected arrivals per week */
-    uint64_t arrivals, departures;
-    double los_sum;                    /* days, over departures */
+    struct group_tally period;
     /* elective groups only */
     gsl_rng *unfit_rng;
-    uint32_t wl_head, wl_tail;         /* waiting list, oldest referral first */
+    struct queue waiting_list;         /* oldest referral first */
     size_t listed;                     /* on the list or booked, not yet operated */
     struct flow_level listed_level;
-    uint64_t operated, within_18_weeks;
-    double wait_sum;                   /* days, referral to operation */
-    struct flow_hist wait_hist;        /* weeks */
-    double theatre_cost;               /* list costs allocated to this group's cases */
+    struct flow_hist wait_hist;        /* weeks, referral to operation */
     /* discharge */
     gsl_rng *pathway_rng, *delay_rng, *assessment_rng, *readmit_rng;
-    struct assessors *assessors;       /* borrowed from the model */
-    double hospital_assessment_cost, community_assessment_cost;
+    struct resource *assessors;        /* borrowed from the model's pools */
 };
 
 /* One occurrence of a theatre list, from booking to its last case. */
@@ -77,6 +121,13 @@ struct list {
     uint32_t link;                     /* free list, or the theatre's queue of lists */
 };
 
+/* Per-theatre observations of the measured period. */
+struct theatre_tally {
+    uint64_t lists, underrun, cases, turnarounds;
+    uint64_t cancelled_no_bed, cancelled_unfit, cancelled_overrun;
+    double late_sum, overrun_sum, turnaround_sum, inside, list_time, cost;
+};
+
 struct theatre {
     const struct flow_theatre_spec *spec;
     gsl_rng *late_rng, *turnaround_rng;
@@ -84,36 +135,29 @@ struct theatre {
     size_t ngroups;
     bool busy;
     uint32_t waiting_head, waiting_tail;   /* lists due to start while the theatre was busy */
-    uint64_t lists, underrun, cases, turnarounds;
-    uint64_t cancelled_no_bed, cancelled_unfit, cancelled_overrun;
-    double late_sum, overrun_sum, turnaround_sum, inside, list_time, cost;
+    struct theatre_tally period;
 };
 
 /* A community service: places, and patients waiting for one in a hospital bed. */
 struct service {
     const struct flow_service_spec *spec;
     gsl_rng *stay_rng;
-    int occupied;
-    uint32_t qhead, qtail;
-    size_t qlen;
-    struct flow_level occ, queue;
-    struct flow_level *by_group;       /* places held by each group, for costs */
-    uint64_t entries;
-    double wait_sum;                   /* days from asking for a place to getting it */
-};
-
-/* Assessors: a pool shared by the groups that use the scenario's discharge block, and one for
- * each group that sets its own assessment_capacity. */
-struct assessors {
-    int capacity;                      /* 0: unlimited */
-    int busy;
-    uint32_t qhead, qtail;
-    size_t qlen;
+    struct resource places;
 };
 
 struct pathway_stats {
     uint64_t left, readmissions;
     double fit_to_leave;               /* days, summed over patients who left */
+};
+
+/* Whole-model observations of the measured period. */
+struct model_tally {
+    uint64_t departures, same_or_next_day;
+    uint64_t fit_left;
+    double fit_to_leave;
+    struct pathway_stats pathways[4];
+    uint64_t midnights;                /* censuses taken in the measured period */
+    uint64_t hour_samples[168];        /* when profiling: samples per hour of the week */
 };
 
 /* One weekly timetable slot: a session on one weekday. */
@@ -135,17 +179,16 @@ struct flow_model {
     size_t nlists, cap_lists;
     uint32_t free_list;
     struct service *services;
-    struct assessors *pools;           /* [0] shared, then one per group with its own */
+    struct resource *pools;            /* assessors: [0] shared, then one per group with its own */
+    size_t npools;
+    struct resource **offers;          /* resources with a freed place to offer (a stack) */
+    size_t noffers;
     struct flow_level delayed;         /* medically fit patients in hospital beds */
-    struct pathway_stats pathways[4];
-    uint64_t fit_left, same_or_next_day;
-    double fit_to_leave;
+    struct model_tally period;
     bool discharge;                    /* some group has a discharge block */
-    double *daily;                     /* days x (wards + services), when recording */
+    double *daily;                     /* days x series, when recording */
     size_t daily_days, daily_done;
-    double *daily_prev;                /* each series' area at the last midnight */
-    uint64_t midnights;                /* censuses taken in the measured period */
-    uint64_t hour_samples[168];        /* when profiling: samples per hour of the week */
+    double *daily_prev;                /* each series' total area at the last midnight */
     bool profiling;
     flow_trace_fn trace;               /* NULL unless tracing */
     void *trace_arg;
@@ -153,10 +196,8 @@ struct flow_model {
     struct patient *patients;
     size_t npatients, cap_patients, live;
     uint32_t free_patient;
-    uint32_t *drain;                   /* wards with a freed bed to offer to their queue */
-    size_t ndrain;
+    uint64_t created, left, lost;      /* patients since time 0 (never reset): created = live + left + lost */
     double start;                      /* start of the measured period */
-    uint64_t departures;
     struct flow_hist los_hist;
     int status;
 };
@@ -165,21 +206,65 @@ struct flow_model {
 void arrivals_setup(struct group *g);
 double arrivals_next(const struct group *g, gsl_rng *r, double now);
 
+/* patient.c: the pool of patient records */
+uint32_t patient_new(struct flow_model *m, uint32_t group);
+/* The patient leaves the model: lost (turned away) or not. */
+void patient_free(struct flow_model *m, uint32_t id, bool lost);
+static inline void patient_set(struct flow_model *m, uint32_t id, enum patient_state s)
+{
+    m->patients[id].state = (uint8_t)s;
+}
+const char *patient_state_name(enum patient_state s);
+
+/* ward.c: beds */
+void wards_create(struct flow_model *m);
+void wards_destroy(struct flow_model *m);
+void wards_mark(struct flow_model *m, double t);
+/* Asks for a bed in `ward` for the patient's current step: admits it at once when one is
+ * free, otherwise it waits (blocking the bed it holds) or, at a divert ward, is lost. */
+void ward_request(struct flow_model *m, uint32_t id, uint32_t ward);
+/* Admits the patient now to a bed known to be free (theatre: held from the operation). */
+void ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward);
+/* Frees the bed the patient holds (if any) and records its departure from hospital. */
+void ward_leave_hospital(struct flow_model *m, uint32_t id);
+
+/* route.c: arrivals and the route from ward to ward */
+void route_start(struct flow_model *m);
+/* The first route step from `from` on that is taken (each with its probability p), or nsteps. */
+uint32_t route_draw_step(struct flow_model *m, uint32_t id, uint32_t from);
+/* Starts a stay of the patient's current step in the bed it holds. */
+void route_start_stay(struct flow_model *m, uint32_t id);
+/* A readmission: a new patient of `group` starts its route. */
+void route_readmit(struct flow_model *m, uint32_t group);
+/* Leaves hospital and the model. */
+void route_leave(struct flow_model *m, uint32_t id);
+void route_mark(struct flow_model *m, double t);
+
 /* theatre.c */
 void theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep);
 void theatres_destroy(struct flow_model *m);
 void theatres_start(struct flow_model *m);
-void theatres_reset(struct flow_model *m, double now);
+void theatres_mark(struct flow_model *m, double now);
 void elective_referral(struct flow_model *m, uint32_t id);
 
 /* discharge.c */
 void discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep);
 void discharge_destroy(struct flow_model *m);
-void discharge_reset(struct flow_model *m, double now);
+void discharge_mark(struct flow_model *m, double now);
 /* The patient's last ward stay has ended: it is medically fit, in its bed. */
 void discharge_fit(struct flow_model *m, uint32_t id);
 
-/* model.c: trace one event (no-op unless tracing) */
+/* census.c: the midnight census, occupancy by hour, daily series */
+void census_start(struct flow_model *m);
+void census_mark(struct flow_model *m, double t);
+
+/* invariants.c: the model's bookkeeping, checked after every event in checking builds. */
+void invariants_check(const struct flow_model *m);
+
+/* model.c */
+static inline double model_now(const struct flow_model *m) { return flow_engine_now(m->engine); }
+
+/* Traces one event (no-op unless tracing). */
 static inline void model_trace(struct flow_model *m, uint32_t id, enum flow_trace_event ev,
                                const char *place, int resource)
 {
@@ -187,18 +272,5 @@ static inline void model_trace(struct flow_model *m, uint32_t id, enum flow_trac
         m->trace(m->trace_arg, flow_engine_now(m->engine), m->patients[id].serial,
                  m->groups[m->patients[id].group].spec->name, ev, place, resource);
 }
-
-/* model.c: the patient moves that theatre.c shares */
-double model_now(const struct flow_model *m);
-uint32_t model_patient_new(struct flow_model *m, uint32_t group);
-uint32_t model_next_step(struct flow_model *m, uint32_t id, uint32_t from);
-void model_take_bed(struct flow_model *m, uint32_t id, uint32_t ward);
-void model_start_stay(struct flow_model *m, uint32_t id);
-void model_leave(struct flow_model *m, uint32_t id);
-/* Leaves hospital (bed freed, stay recorded) but stays alive, for a community service. */
-void model_leave_hospital(struct flow_model *m, uint32_t id);
-void model_patient_free(struct flow_model *m, uint32_t id);
-void model_arrive(struct flow_model *m, uint32_t group);
-void model_drain(struct flow_model *m);
 
 #endif

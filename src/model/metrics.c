@@ -25,16 +25,16 @@ static double sys_arrivals(const struct view *v, size_t i)
 {
     double n = 0;
     for (size_t g = 0; g < v->m->sc->ngroups; g++)
-        n += (double)v->m->groups[g].arrivals;
+        n += (double)v->m->groups[g].period.arrivals;
     return n / v->days;
 }
-static double sys_throughput(const struct view *v, size_t i) { return (double)v->m->departures / v->days; }
+static double sys_throughput(const struct view *v, size_t i) { return (double)v->m->period.departures / v->days; }
 static double sys_los(const struct view *v, size_t i)
 {
     double sum = 0;
     for (size_t g = 0; g < v->m->sc->ngroups; g++)
-        sum += v->m->groups[g].los_sum;
-    return ratio(sum, (double)v->m->departures);
+        sum += v->m->groups[g].period.los_sum;
+    return ratio(sum, (double)v->m->period.departures);
 }
 static double sys_p50(const struct view *v, size_t i) { return flow_hist_quantile(&v->m->los_hist, 0.50); }
 static double sys_p90(const struct view *v, size_t i) { return flow_hist_quantile(&v->m->los_hist, 0.90); }
@@ -50,11 +50,11 @@ static double hospital_cost(const struct view *v)
     const struct flow_model *m = v->m;
     double cost = 0;
     for (size_t k = 0; k < m->sc->nwards; k++)
-        cost += ward_cost(v, &m->wards[k], &m->wards[k].occ);
+        cost += ward_cost(v, &m->wards[k], &m->wards[k].beds.use);
     for (size_t k = 0; k < m->sc->ntheatres; k++)
-        cost += m->theatres[k].cost;
+        cost += m->theatres[k].period.cost;
     for (size_t g = 0; g < m->sc->ngroups; g++)
-        cost += m->groups[g].hospital_assessment_cost;
+        cost += m->groups[g].period.hospital_assessment_cost;
     return cost;
 }
 
@@ -64,106 +64,106 @@ static double community_cost(const struct view *v)
     const struct flow_model *m = v->m;
     double cost = 0;
     for (size_t k = 0; k < m->sc->ncommunity; k++)
-        cost += place_cost(v, &m->services[k], &m->services[k].occ);
+        cost += place_cost(v, &m->services[k], &m->services[k].places.use);
     for (size_t g = 0; g < m->sc->ngroups; g++)
-        cost += m->groups[g].community_assessment_cost;
+        cost += m->groups[g].period.community_assessment_cost;
     return cost;
 }
 
 static double sys_cost(const struct view *v, size_t i)
 {
-    return ratio(hospital_cost(v) + community_cost(v), (double)v->m->departures);
+    return ratio(hospital_cost(v) + community_cost(v), (double)v->m->period.departures);
 }
 static double sys_hospital_cost(const struct view *v, size_t i)
 {
-    return ratio(hospital_cost(v), (double)v->m->departures);
+    return ratio(hospital_cost(v), (double)v->m->period.departures);
 }
 static double sys_community_cost(const struct view *v, size_t i)
 {
-    return ratio(community_cost(v), (double)v->m->departures);
+    return ratio(community_cost(v), (double)v->m->period.departures);
 }
 
 /* wards */
 #define W (&v->m->wards[i])
-static double w_occupied(const struct view *v, size_t i) { return flow_level_mean(&W->occ, v->t, v->m->start); }
+static double w_occupied(const struct view *v, size_t i) { return flow_level_mean(&W->beds.use, v->t, v->m->start); }
 static double w_occupancy(const struct view *v, size_t i) { return w_occupied(v, i) / W->spec->beds; }
-static double w_p_full(const struct view *v, size_t i) { return flow_level_mean(&W->full, v->t, v->m->start); }
-static double w_p_wait(const struct view *v, size_t i) { return ratio((double)W->waited, (double)W->admissions); }
-static double w_wait(const struct view *v, size_t i) { return ratio(W->wait_sum * 24, (double)W->admissions); }
-static double w_lost(const struct view *v, size_t i) { return ratio((double)W->diverted, (double)W->arrivals); }
+static double w_p_full(const struct view *v, size_t i) { return flow_level_mean(&W->beds.full, v->t, v->m->start); }
+static double w_p_wait(const struct view *v, size_t i) { return ratio((double)W->beds.period.waited, (double)W->beds.period.taken); }
+static double w_wait(const struct view *v, size_t i) { return ratio(W->beds.period.wait_sum * 24, (double)W->beds.period.taken); }
+static double w_lost(const struct view *v, size_t i) { return ratio((double)W->beds.period.lost, (double)W->beds.period.requests); }
 static double w_midnight(const struct view *v, size_t i)
 {
-    return ratio(W->midnight_sum, (double)v->m->midnights);
+    return ratio(W->period.midnight_sum, (double)v->m->period.midnights);
 }
 static double w_blocked(const struct view *v, size_t i) { return flow_level_mean(&W->blocked_level, v->t, v->m->start); }
 #undef W
 
 /* groups */
 #define G (&v->m->groups[i])
-static double g_arrivals(const struct view *v, size_t i) { return (double)G->arrivals / v->days; }
-static double g_los(const struct view *v, size_t i) { return ratio(G->los_sum, (double)G->departures); }
+static double g_arrivals(const struct view *v, size_t i) { return (double)G->period.arrivals / v->days; }
+static double g_los(const struct view *v, size_t i) { return ratio(G->period.los_sum, (double)G->period.departures); }
 static double g_cost(const struct view *v, size_t i)
 {
     double cost = 0;
     for (size_t k = 0; k < v->m->sc->nwards; k++)
-        cost += ward_cost(v, &v->m->wards[k], &v->m->wards[k].by_group[i]);
+        cost += ward_cost(v, &v->m->wards[k], &v->m->wards[k].beds.by_class[i]);
     for (size_t k = 0; k < v->m->sc->ncommunity; k++)
-        cost += place_cost(v, &v->m->services[k], &v->m->services[k].by_group[i]);
-    cost += G->theatre_cost + G->hospital_assessment_cost + G->community_assessment_cost;
-    return ratio(cost, (double)G->departures);
+        cost += place_cost(v, &v->m->services[k], &v->m->services[k].places.by_class[i]);
+    cost += G->period.theatre_cost + G->period.hospital_assessment_cost + G->period.community_assessment_cost;
+    return ratio(cost, (double)G->period.departures);
 }
 static double g_listed(const struct view *v, size_t i)
 {
     return flow_level_mean(&G->listed_level, v->t, v->m->start);
 }
 static double g_listed_end(const struct view *v, size_t i) { return (double)G->listed; }
-static double g_wait(const struct view *v, size_t i) { return ratio(G->wait_sum / 7, (double)G->operated); }
+static double g_wait(const struct view *v, size_t i) { return ratio(G->period.wait_sum / 7, (double)G->period.operated); }
 static double g_wait_p92(const struct view *v, size_t i) { return flow_hist_quantile(&G->wait_hist, 0.92); }
 static double g_within(const struct view *v, size_t i)
 {
-    return ratio((double)G->within_18_weeks, (double)G->operated);
+    return ratio((double)G->period.within_18_weeks, (double)G->period.operated);
 }
 #undef G
 
 /* discharge */
 static double d_delayed(const struct view *v, size_t i) { return flow_level_mean(&v->m->delayed, v->t, v->m->start); }
-static double d_fit_to_leave(const struct view *v, size_t i) { return ratio(v->m->fit_to_leave, (double)v->m->fit_left); }
+static double d_fit_to_leave(const struct view *v, size_t i) { return ratio(v->m->period.fit_to_leave, (double)v->m->period.fit_left); }
 static double d_same_next(const struct view *v, size_t i)
 {
-    return ratio((double)v->m->same_or_next_day, (double)v->m->departures);
+    return ratio((double)v->m->period.same_or_next_day, (double)v->m->period.departures);
 }
-#define P (&v->m->pathways[i])
+#define P (&v->m->period.pathways[i])
 static double p_left(const struct view *v, size_t i) { return (double)P->left / v->days; }
 static double p_fit_to_leave(const struct view *v, size_t i) { return ratio(P->fit_to_leave, (double)P->left); }
 static double p_readmit(const struct view *v, size_t i) { return (double)P->readmissions / v->days; }
 #undef P
 #define C (&v->m->services[i])
-static double c_occupied(const struct view *v, size_t i) { return flow_level_mean(&C->occ, v->t, v->m->start); }
+static double c_occupied(const struct view *v, size_t i) { return flow_level_mean(&C->places.use, v->t, v->m->start); }
 static double c_occupancy(const struct view *v, size_t i)
 {
     return C->spec->capacity > 0 ? c_occupied(v, i) / C->spec->capacity : NAN;
 }
-static double c_wait(const struct view *v, size_t i) { return ratio(C->wait_sum, (double)C->entries); }
-static double c_queue(const struct view *v, size_t i) { return flow_level_mean(&C->queue, v->t, v->m->start); }
+static double c_wait(const struct view *v, size_t i) { return ratio(C->places.period.wait_sum, (double)C->places.period.taken); }
+static double c_queue(const struct view *v, size_t i) { return flow_level_mean(&C->places.waiting, v->t, v->m->start); }
 #undef C
 
 /* theatres */
 #define T (&v->m->theatres[i])
 static double per_week(const struct view *v, double n) { return n / v->days * 7; }
-static double t_lists(const struct view *v, size_t i) { return per_week(v, (double)T->lists); }
-static double t_util(const struct view *v, size_t i) { return ratio(T->inside, T->list_time); }
-static double t_underrun(const struct view *v, size_t i) { return ratio((double)T->underrun, (double)T->lists); }
-static double t_late(const struct view *v, size_t i) { return ratio(T->late_sum * 1440, (double)T->lists); }
-static double t_overrun(const struct view *v, size_t i) { return ratio(T->overrun_sum * 1440, (double)T->lists); }
+static double t_lists(const struct view *v, size_t i) { return per_week(v, (double)T->period.lists); }
+static double t_util(const struct view *v, size_t i) { return ratio(T->period.inside, T->period.list_time); }
+static double t_underrun(const struct view *v, size_t i) { return ratio((double)T->period.underrun, (double)T->period.lists); }
+static double t_late(const struct view *v, size_t i) { return ratio(T->period.late_sum * 1440, (double)T->period.lists); }
+static double t_overrun(const struct view *v, size_t i) { return ratio(T->period.overrun_sum * 1440, (double)T->period.lists); }
 static double t_turnaround(const struct view *v, size_t i)
 {
-    return ratio(T->turnaround_sum * 1440, (double)T->turnarounds);
+    return ratio(T->period.turnaround_sum * 1440, (double)T->period.turnarounds);
 }
-static double t_cases(const struct view *v, size_t i) { return ratio((double)T->cases, (double)T->lists); }
-static double t_no_bed(const struct view *v, size_t i) { return per_week(v, (double)T->cancelled_no_bed); }
-static double t_unfit(const struct view *v, size_t i) { return per_week(v, (double)T->cancelled_unfit); }
-static double t_over(const struct view *v, size_t i) { return per_week(v, (double)T->cancelled_overrun); }
-static double t_cost(const struct view *v, size_t i) { return ratio(T->cost, (double)T->cases); }
+static double t_cases(const struct view *v, size_t i) { return ratio((double)T->period.cases, (double)T->period.lists); }
+static double t_no_bed(const struct view *v, size_t i) { return per_week(v, (double)T->period.cancelled_no_bed); }
+static double t_unfit(const struct view *v, size_t i) { return per_week(v, (double)T->period.cancelled_unfit); }
+static double t_over(const struct view *v, size_t i) { return per_week(v, (double)T->period.cancelled_overrun); }
+static double t_cost(const struct view *v, size_t i) { return ratio(T->period.cost, (double)T->period.cases); }
 #undef T
 
 struct metric {

@@ -21,10 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { PRIO_BOOK = -10, PRIO_LIST = 2 };
 #define EPS 1e-9                        /* days: rounding slack in "does it fit" (0.1 ms) */
 
 static double now(const struct flow_model *m) { return model_now(m); }
+
+static double referred(const struct flow_model *m, uint32_t id) { return m->patients[id].referred; }
 
 /* ---- waiting lists -------------------------------------------------------------------- */
 
@@ -34,41 +35,19 @@ static void set_listed(struct flow_model *m, struct group *g, long delta)
     flow_level_set(&g->listed_level, now(m), (double)g->listed);
 }
 
-/* Inserts by referral time, after any equal one: new referrals go to the tail at once,
- * returning cancelled patients near the head. */
-static void wl_insert(struct flow_model *m, struct group *g, uint32_t id)
+/* Joins the waiting list by referral time, after any equal one: new referrals go to the tail
+ * at once, returning cancelled patients near the head. */
+static void list_patient(struct flow_model *m, uint32_t id)
 {
-    struct patient *p = &m->patients[id];
-    uint32_t prev = NONE, cur = g->wl_head;
-    if (g->wl_tail != NONE && m->patients[g->wl_tail].referred <= p->referred)
-        prev = g->wl_tail, cur = NONE;
-    while (cur != NONE && m->patients[cur].referred <= p->referred)
-        prev = cur, cur = m->patients[cur].next;
-    p->next = cur;
-    if (prev == NONE)
-        g->wl_head = id;
-    else
-        m->patients[prev].next = id;
-    if (cur == NONE)
-        g->wl_tail = id;
-}
-
-static void wl_remove(struct group *g, struct patient *pool, uint32_t prev, uint32_t id)
-{
-    uint32_t next = pool[id].next;
-    if (prev == NONE)
-        g->wl_head = next;
-    else
-        pool[prev].next = next;
-    if (g->wl_tail == id)
-        g->wl_tail = prev;
+    struct group *g = &m->groups[m->patients[id].group];
+    queue_push(m, &g->waiting_list, id);
+    patient_set(m, id, PS_LISTED);
 }
 
 void elective_referral(struct flow_model *m, uint32_t id)
 {
-    struct group *g = &m->groups[m->patients[id].group];
-    wl_insert(m, g, id);
-    set_listed(m, g, +1);
+    list_patient(m, id);
+    set_listed(m, &m->groups[m->patients[id].group], +1);
 }
 
 /* ---- lists ---------------------------------------------------------------------------- */
@@ -121,15 +100,15 @@ static void book(struct flow_model *m, struct list *l)
         struct group *best = NULL;
         for (size_t i = 0; i < t->ngroups; i++) {
             struct group *g = &m->groups[t->groups[i]];
-            if (g->wl_head == NONE || g->spec->steps[0].planned > room + EPS)
+            if (g->waiting_list.len == 0 || g->spec->steps[0].planned > room + EPS)
                 continue;
-            if (best == NULL || m->patients[g->wl_head].referred < m->patients[best->wl_head].referred)
+            if (best == NULL || referred(m, g->waiting_list.head) < referred(m, best->waiting_list.head))
                 best = g;
         }
         if (best == NULL)
             return;
-        uint32_t id = best->wl_head;
-        wl_remove(best, m->patients, NONE, id);
+        uint32_t id = queue_pop(m, &best->waiting_list);
+        patient_set(m, id, PS_BOOKED);
         list_add_case(l, id);
         model_trace(m, id, FLOW_TRACE_BOOKED, t->spec->name, 0);
         room -= best->spec->steps[0].planned;
@@ -163,12 +142,12 @@ static void cancel_case(struct flow_model *m, struct theatre *t, uint32_t id, en
     model_trace(m, id, why == CANCEL_NO_BED ? FLOW_TRACE_CANCEL_NO_BED : why == CANCEL_UNFIT
                 ? FLOW_TRACE_CANCEL_UNFIT : FLOW_TRACE_CANCEL_OVERRUN, t->spec->name, 0);
     if (why == CANCEL_NO_BED)
-        t->cancelled_no_bed++;
+        t->period.cancelled_no_bed++;
     else if (why == CANCEL_UNFIT)
-        t->cancelled_unfit++;
+        t->period.cancelled_unfit++;
     else
-        t->cancelled_overrun++;
-    wl_insert(m, &m->groups[m->patients[id].group], id);
+        t->period.cancelled_overrun++;
+    list_patient(m, id);
 }
 
 static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg);
@@ -176,9 +155,7 @@ static void next_case(struct flow_model *m, uint32_t lid);
 
 static void on_next_case(struct flow_engine *e, void *ctx, uint64_t arg)
 {
-    struct flow_model *m = ctx;
-    next_case(m, (uint32_t)arg);
-    model_drain(m);
+    next_case(ctx, (uint32_t)arg);
 }
 
 static void start_list(struct flow_model *m, uint32_t lid)
@@ -204,7 +181,6 @@ static void on_list_start(struct flow_engine *e, void *ctx, uint64_t arg)
         return;
     }
     start_list(m, lid);
-    model_drain(m);
 }
 
 /* Records the list and allocates its cost to the groups of its cases by operating time. */
@@ -214,19 +190,20 @@ static void finish_list(struct flow_model *m, uint32_t lid)
     struct theatre *t = &m->theatres[l->theatre];
     double t_now = now(m), length = l->end - l->start, over = fmax(0, t_now - l->end);
     double cost = t->spec->cost_per_hour * 24 * (length + over), total = 0;
-    t->lists++;
-    t->underrun += t_now < l->end - t->spec->underrun_threshold - EPS;
-    t->late_sum += l->actual_start - l->start;
-    t->overrun_sum += over;
-    t->list_time += length;
-    t->inside += l->inside;
-    t->cases += l->operated;
-    t->cost += cost;
+    struct theatre_tally *c = &t->period;
+    c->lists++;
+    c->underrun += t_now < l->end - t->spec->underrun_threshold - EPS;
+    c->late_sum += l->actual_start - l->start;
+    c->overrun_sum += over;
+    c->list_time += length;
+    c->inside += l->inside;
+    c->cases += l->operated;
+    c->cost += cost;
     for (size_t i = 0; i < l->ncases; i++)
         total += l->operating[i];
     for (size_t i = 0; total > 0 && i < l->ncases; i++)
         if (l->operating[i] > 0)
-            m->groups[m->patients[l->cases[i]].group].theatre_cost += cost * l->operating[i] / total;
+            m->groups[m->patients[l->cases[i]].group].period.theatre_cost += cost * l->operating[i] / total;
     t->busy = false;
     l->link = m->free_list;
     m->free_list = lid;
@@ -244,17 +221,15 @@ static void operate(struct flow_model *m, uint32_t lid, uint32_t id, uint32_t po
     struct group *g = &m->groups[p->group];
     double t_now = now(m), wait = t_now - p->referred;
     p->step = post;
-    if (post < g->spec->nsteps) {        /* admitted to the ward bed now, held through surgery */
-        p->requested = t_now;
-        m->wards[g->spec->steps[post].ward].arrivals++;
-        model_take_bed(m, id, (uint32_t)g->spec->steps[post].ward);
-    } else {
+    patient_set(m, id, PS_THEATRE);
+    if (post < g->spec->nsteps)          /* admitted to the ward bed now, held through surgery */
+        ward_admit_now(m, id, (uint32_t)g->spec->steps[post].ward);
+    else
         p->first_bed = t_now;            /* a day case: in hospital from the operation */
-    }
     set_listed(m, g, -1);
-    g->operated++;
-    g->within_18_weeks += wait <= 18 * 7 + EPS;
-    g->wait_sum += wait;
+    g->period.operated++;
+    g->period.within_18_weeks += wait <= 18 * 7 + EPS;
+    g->period.wait_sum += wait;
     flow_hist_add(&g->wait_hist, wait / 7);
     l->current = id;
     l->case_start = t_now;
@@ -283,10 +258,9 @@ static void next_case(struct flow_model *m, uint32_t lid)
             cancel_case(m, t, id, CANCEL_UNFIT);
             continue;
         }
-        uint32_t post = model_next_step(m, id, 1);
+        uint32_t post = route_draw_step(m, id, 1);
         if (post < g->spec->nsteps) {
-            const struct ward *w = &m->wards[g->spec->steps[post].ward];
-            if (w->qlen > 0 || w->occupied >= w->spec->beds) {
+            if (!resource_free_now(&m->wards[g->spec->steps[post].ward].beds)) {
                 cancel_case(m, t, id, CANCEL_NO_BED);
                 continue;
             }
@@ -309,19 +283,20 @@ static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg)
     l->inside += fmax(0, fmin(t_now, l->end) - fmax(l->case_start, l->start));
     l->operated++;
     model_trace(m, id, FLOW_TRACE_OPERATION_END, t->spec->name, 1);
-    if (m->patients[id].step < m->groups[m->patients[id].group].spec->nsteps)
-        model_start_stay(m, id);
-    else
-        model_leave(m, id);
+    if (m->patients[id].step < m->groups[m->patients[id].group].spec->nsteps) {
+        patient_set(m, id, PS_STAY);
+        route_start_stay(m, id);
+    } else {
+        route_leave(m, id);
+    }
     if (l->next < l->ncases) {
         double ta = flow_dist_sample(&t->spec->turnaround, t->turnaround_rng);
-        t->turnarounds++;
-        t->turnaround_sum += ta;
+        t->period.turnarounds++;
+        t->period.turnaround_sum += ta;
         flow_engine_schedule(e, t_now + ta, PRIO_LIST, on_next_case, m, lid);
     } else {
         finish_list(m, lid);
     }
-    model_drain(m);
 }
 
 /* ---- lifetime ------------------------------------------------------------------------- */
@@ -364,7 +339,7 @@ void theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
                                                   d + s->theatres[i].sessions[k].start};
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
-        grp->wl_head = grp->wl_tail = NONE;
+        queue_init(&grp->waiting_list, referred);
         if (!s->groups[g].elective)
             continue;
         char name[FLOW_MAX_NAME + 64];
@@ -403,7 +378,7 @@ void theatres_start(struct flow_model *m)
     const struct flow_scenario *s = m->sc;
     for (size_t g = 0; g < s->ngroups; g++)
         for (int i = 0; i < s->groups[g].initial_waiting_list; i++) {
-            uint32_t id = model_patient_new(m, (uint32_t)g);
+            uint32_t id = patient_new(m, (uint32_t)g);
             model_trace(m, id, FLOW_TRACE_REFERRAL, NULL, 0);
             elective_referral(m, id);
         }
@@ -414,19 +389,13 @@ void theatres_start(struct flow_model *m)
     }
 }
 
-void theatres_reset(struct flow_model *m, double t_now)
+void theatres_mark(struct flow_model *m, double t_now)
 {
-    for (size_t i = 0; i < m->sc->ntheatres; i++) {
-        struct theatre *t = &m->theatres[i];
-        t->lists = t->underrun = t->cases = t->turnarounds = 0;
-        t->cancelled_no_bed = t->cancelled_unfit = t->cancelled_overrun = 0;
-        t->late_sum = t->overrun_sum = t->turnaround_sum = t->inside = t->list_time = t->cost = 0;
-    }
+    for (size_t i = 0; i < m->sc->ntheatres; i++)
+        m->theatres[i].period = (struct theatre_tally){0};
     for (size_t g = 0; g < m->sc->ngroups; g++) {
         struct group *grp = &m->groups[g];
-        flow_level_reset(&grp->listed_level, t_now);
-        grp->operated = grp->within_18_weeks = 0;
-        grp->wait_sum = grp->theatre_cost = 0;
+        flow_level_mark(&grp->listed_level, t_now);
         if (m->sc->groups[g].elective)
             flow_hist_reset(&grp->wait_hist);
     }

@@ -28,10 +28,16 @@ double flow_tally_sd(const struct flow_tally *t)
     return sqrt(ss > 0 ? ss / (n - 1) : 0);
 }
 
-void flow_level_reset(struct flow_level *l, double now)
+void flow_level_mark(struct flow_level *l, double now)
 {
+    l->before += l->area + l->value * (now - l->since);
     l->since = now;
     l->area = 0;
+}
+
+double flow_level_total(const struct flow_level *l, double now)
+{
+    return l->before + l->area + l->value * (now - l->since);
 }
 
 double flow_level_mean(const struct flow_level *l, double now, double start)

@@ -130,8 +130,8 @@ START_TEST(model_warmup_resets_counts)
     struct flow_model *m = flow_model_create(s, 0);
     ck_assert_int_eq(flow_model_run(m), 0);
     /* Arrivals counted only in the 100 measured days: about 1000, not 1500. */
-    ck_assert_uint_ge(m->groups[0].arrivals, 850);
-    ck_assert_uint_le(m->groups[0].arrivals, 1150);
+    ck_assert_uint_ge(m->groups[0].period.arrivals, 850);
+    ck_assert_uint_le(m->groups[0].period.arrivals, 1150);
     flow_model_destroy(m);
     flow_scenario_destroy(s);
 }

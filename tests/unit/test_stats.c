@@ -25,15 +25,17 @@ END_TEST
 START_TEST(level_time_average)
 {
     struct flow_level l = {0};
-    flow_level_reset(&l, 0);
+    flow_level_mark(&l, 0);
     flow_level_set(&l, 0.0, 3);
     flow_level_set(&l, 2.0, 5);     /* 3 for 2 days */
     flow_level_set(&l, 2.5, 0);     /* 5 for half a day */
     /* then 0 until day 4: area 6 + 2.5 = 8.5 over 4 days */
     ck_assert_double_eq_tol(flow_level_mean(&l, 4.0, 0.0), 8.5 / 4, 1e-12);
-    flow_level_reset(&l, 4.0);      /* warm-up ends; level 0 kept */
+    flow_level_mark(&l, 4.0);       /* warm-up ends; level 0 kept */
     flow_level_set(&l, 5.0, 2);
     ck_assert_double_eq_tol(flow_level_mean(&l, 6.0, 4.0), 2.0 / 2, 1e-12);
+    /* The total from time 0 is not changed by the mark: 8.5 before it, 2 after. */
+    ck_assert_double_eq_tol(flow_level_total(&l, 6.0), 10.5, 1e-12);
 }
 END_TEST
 

@@ -1,0 +1,133 @@
+/* invariants.c - the model's bookkeeping, checked after every event in checking builds
+ * (meson -Dinvariants=true; tools/test's sanitizer build): places in use within capacity and
+ * equal to the patients holding them and to the sum over groups; every queue's length equal to
+ * its links, every queued patient in a waiting state and in exactly one queue; patients
+ * conserved (created = live + left + lost). A broken invariant is a bug: it aborts with the
+ * rule, the time and the patient. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static _Noreturn void fail(const struct flow_model *m, const char *what, long a, long b)
+{
+    fprintf(stderr, "flowsim: invariant broken at t=%.17g: %s (%ld vs %ld)\n", model_now(m), what,
+            a, b);
+    abort();
+}
+
+#define REQUIRE(m, cond, what, a, b) do { if (!(cond)) fail(m, what, (long)(a), (long)(b)); } while (0)
+
+static bool holds_bed(enum patient_state s)
+{
+    return s == PS_STAY || s == PS_BLOCKED || s == PS_FIT || s == PS_WAIT_SERVICE ||
+           s == PS_THEATRE || s == PS_WAIT_ASSESSOR || s == PS_ASSESSMENT;
+}
+
+/* Walks a queue: its length, and each member is in `state` and seen once. */
+static void check_queue(const struct flow_model *m, const struct queue *q, enum patient_state a,
+                        enum patient_state b, uint8_t *seen)
+{
+    size_t n = 0;
+    uint32_t last = NONE;
+    for (uint32_t id = q->head; id != NONE; id = m->patients[id].next) {
+        const struct patient *p = &m->patients[id];
+        REQUIRE(m, p->state == a || p->state == b, "a queued patient is not waiting", p->state, a);
+        REQUIRE(m, seen[id] == 0, "a patient is in two queues", id, seen[id]);
+        seen[id] = 1;
+        if (q->key && last != NONE)
+            REQUIRE(m, q->key(m, last) <= q->key(m, id), "a queue is out of order", last, id);
+        last = id;
+        REQUIRE(m, ++n <= q->len, "a queue is longer than its count", n, q->len);
+    }
+    REQUIRE(m, n == q->len, "a queue's count is not its length", n, q->len);
+    REQUIRE(m, q->len == 0 || q->tail == last, "a queue's tail is not its last patient", q->tail, last);
+}
+
+static void check_resource(const struct flow_model *m, const struct resource *r)
+{
+    REQUIRE(m, r->in_use >= 0 && r->in_use <= r->capacity, "places in use outside 0..capacity",
+            r->in_use, r->capacity);
+    REQUIRE(m, r->use.value == r->in_use, "the level of places in use is stale", r->use.value, r->in_use);
+    REQUIRE(m, r->waiting.value == (double)r->queue.len, "the queue level is stale", r->waiting.value,
+            r->queue.len);
+    double sum = 0;
+    for (size_t c = 0; c < r->nclass; c++)
+        sum += r->by_class[c].value;
+    REQUIRE(m, r->nclass == 0 || sum == r->in_use, "places by group do not add up", sum, r->in_use);
+    /* Offers are made after every event: a free place and a waiting patient never coexist. */
+    REQUIRE(m, r->queue.len == 0 || r->in_use >= r->capacity, "a free place with a queue", r->in_use,
+            r->queue.len);
+}
+
+void invariants_check(const struct flow_model *m)
+{
+    const struct flow_scenario *s = m->sc;
+    static _Thread_local uint8_t *seen;
+    static _Thread_local size_t cap;
+    static _Thread_local int *beds;
+    static _Thread_local size_t nbeds;
+    if (seen == NULL || cap < m->npatients) {
+        cap = m->npatients * 2 + 64;
+        seen = realloc(seen, cap);
+    }
+    if (beds == NULL || nbeds < s->nwards + 1) {
+        nbeds = s->nwards + 1;
+        beds = realloc(beds, nbeds * sizeof *beds);
+    }
+    if (seen == NULL || beds == NULL)
+        abort();
+    for (size_t i = 0; i < m->npatients; i++)
+        seen[i] = 0;
+    for (size_t w = 0; w < s->nwards; w++) {
+        beds[w] = 0;
+        check_resource(m, &m->wards[w].beds);
+        check_queue(m, &m->wards[w].beds.queue, PS_WAIT_BED, PS_BLOCKED, seen);
+    }
+    for (size_t c = 0; c < s->ncommunity; c++) {
+        check_resource(m, &m->services[c].places);
+        check_queue(m, &m->services[c].places.queue, PS_WAIT_SERVICE, PS_WAIT_SERVICE, seen);
+    }
+    for (size_t k = 0; k < m->npools; k++) {
+        check_resource(m, &m->pools[k]);
+        check_queue(m, &m->pools[k].queue, PS_WAIT_ASSESSOR, PS_WAIT_ASSESSOR, seen);
+    }
+    size_t listed = 0, blocked = 0, live = 0;
+    for (size_t g = 0; g < s->ngroups; g++) {
+        check_queue(m, &m->groups[g].waiting_list, PS_LISTED, PS_LISTED, seen);
+        listed += m->groups[g].listed;
+    }
+    size_t on_lists = 0, delayed = 0;
+    for (size_t i = 0; i < m->npatients; i++) {
+        const struct patient *p = &m->patients[i];
+        if (p->state == PS_FREE)
+            continue;
+        live++;
+        bool queued = p->state == PS_LISTED || p->state == PS_WAIT_BED || p->state == PS_BLOCKED ||
+                      p->state == PS_WAIT_SERVICE || p->state == PS_WAIT_ASSESSOR;
+        REQUIRE(m, queued == (seen[i] == 1), "a waiting patient is in no queue", i, p->state);
+        REQUIRE(m, (p->ward != NONE) <= holds_bed((enum patient_state)p->state),
+                "a patient holds a bed in a state that holds none", i, p->state);
+        bool bed_needed = p->state == PS_STAY || p->state == PS_BLOCKED || p->state == PS_FIT ||
+                          p->state == PS_WAIT_SERVICE;
+        REQUIRE(m, !bed_needed || p->ward != NONE, "a patient in a bed state holds no bed", i, p->state);
+        if (p->ward != NONE)
+            beds[p->ward]++;
+        blocked += p->state == PS_BLOCKED;
+        on_lists += p->state == PS_LISTED || p->state == PS_BOOKED;
+        delayed += p->fit >= 0 && p->ward != NONE;
+    }
+    for (size_t w = 0; w < s->nwards; w++)
+        REQUIRE(m, beds[w] == m->wards[w].beds.in_use, "beds in use are not the patients in them",
+                beds[w], m->wards[w].beds.in_use);
+    size_t blocking = 0;
+    for (size_t w = 0; w < s->nwards; w++)
+        blocking += (size_t)m->wards[w].blocked;
+    REQUIRE(m, blocking == blocked, "blocked beds are not the blocked patients", blocking, blocked);
+    REQUIRE(m, on_lists == listed, "waiting lists do not count the listed patients", on_lists, listed);
+    REQUIRE(m, (double)delayed == m->delayed.value, "delayed beds are not the fit patients in beds",
+            delayed, m->delayed.value);
+    REQUIRE(m, live == m->live, "live patients are not the records in use", live, m->live);
+    REQUIRE(m, m->created == m->live + m->left + m->lost, "patients are not conserved", m->created,
+            m->live + m->left + m->lost);
+}

@@ -1,0 +1,99 @@
+/* resource.h - the model's one capacity-and-queue building block: a number of places, the
+ * places in use, and an ordered queue of patients waiting for one. Ward beds, assessors and
+ * community places are all resources; they differ only in configuration (capacity, queue
+ * order, what happens when a waiting patient is given a place).
+ *
+ * Contract:
+ *  - A request takes a place at once only when one is free and nobody is waiting, so nobody
+ *    jumps the queue. Otherwise the caller queues the patient or turns it away.
+ *  - A released place is not handed over inside the event that frees it: the resource goes on
+ *    the model's list of freed resources, and after every event (the engine's after-each hook)
+ *    resource_offer_freed gives places to the heads of their queues, calling each resource's
+ *    grant function. A handler cannot forget to do it.
+ *  - Queues link through the patient records (no allocation): a patient is in at most one queue.
+ *  - The resource owns its by_class array and histogram; it borrows the model. */
+#ifndef FLOWSIM_MODEL_RESOURCE_H
+#define FLOWSIM_MODEL_RESOURCE_H
+
+#include <flowsim/stats.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct flow_model;
+
+#define RESOURCE_UNLIMITED INT32_MAX
+
+/* The order of a queue: patients with a smaller key go first, equal keys first come first
+ * served. NULL: first come, first served (arrival order). */
+typedef double (*queue_key_fn)(const struct flow_model *m, uint32_t patient);
+
+/* An ordered queue of patients, linked through their records. */
+struct queue {
+    uint32_t head, tail;
+    size_t len;
+    queue_key_fn key;
+};
+
+void queue_init(struct queue *q, queue_key_fn key);
+/* Inserts by key, after every patient with an equal or smaller key. */
+void queue_push(struct flow_model *m, struct queue *q, uint32_t id);
+uint32_t queue_pop(struct flow_model *m, struct queue *q);
+/* Removes `id`, whose predecessor in the queue is `prev` (NONE for the head). */
+void queue_remove(struct flow_model *m, struct queue *q, uint32_t prev, uint32_t id);
+
+/* Gives a waiting patient the place it has just been allocated (the place is already taken). */
+typedef void (*grant_fn)(struct flow_model *m, uint32_t patient, uint32_t owner);
+
+/* What a resource counts in the measured period (zeroed as a whole at the end of warm-up). */
+struct resource_tally {
+    uint64_t requests;         /* patients who asked for a place */
+    uint64_t taken;            /* places taken */
+    uint64_t waited;           /* of which after a wait */
+    uint64_t lost;             /* requests turned away */
+    double wait_sum;           /* days from request to place, over places taken */
+};
+
+struct resource {
+    int capacity;              /* places, or RESOURCE_UNLIMITED */
+    int in_use;
+    struct queue queue;
+    struct flow_level use;     /* places in use */
+    struct flow_level full;    /* 1 while every place is in use */
+    struct flow_level waiting; /* queue length */
+    struct flow_level *by_class;   /* places in use by each patient group (costs), or NULL */
+    size_t nclass;
+    struct resource_tally period;
+    struct flow_hist *wait_hist;   /* when asked for: waits, in days x hist_scale */
+    double hist_scale;
+    grant_fn grant;
+    uint32_t owner;            /* passed to grant: the ward, service or pool index */
+    bool offered;              /* on the model's list of resources with freed places */
+};
+
+void resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner);
+void resource_fini(struct resource *r);
+/* Keeps a histogram of waits (in days x scale) from now on. */
+void resource_keep_waits(struct resource *r, double scale);
+/* True when a request now would take a place at once. */
+bool resource_free_now(const struct resource *r);
+/* Counts a request at the current time (stamping the patient's request time) and returns
+ * resource_free_now: when true the caller takes the place (resource_take), when false it
+ * queues the patient (resource_wait) or turns it away (resource_lose). */
+bool resource_request(struct flow_model *m, struct resource *r, uint32_t id);
+/* Queues a patient whose request was not met. */
+void resource_wait(struct flow_model *m, struct resource *r, uint32_t id);
+/* Counts a request that was turned away. */
+void resource_lose(struct resource *r);
+/* Takes a place for the patient (recording its wait since its request). */
+void resource_take(struct flow_model *m, struct resource *r, uint32_t id);
+/* Gives a place back; it is offered to the queue after the event. */
+void resource_release(struct flow_model *m, struct resource *r, uint32_t id);
+/* Offers every freed place to its queue, last freed resource first (a transfer that frees a
+ * bed elsewhere is resolved before other resources are looked at). The after-event hook. */
+void resource_offer_freed(struct flow_model *m);
+/* Starts a new measured period at t: levels marked, tally and histogram zeroed. */
+void resource_mark(struct resource *r, double t);
+
+#endif

@@ -1,0 +1,119 @@
+/* route.c - arrivals and the route: a patient arrives (or is readmitted), takes each route
+ * step with its probability, asks for a bed in each step's ward (keeping the bed it holds when
+ * the next step is in the same ward), and when no step is left is medically fit (discharge.c)
+ * or leaves. */
+#include "internal.h"
+
+#include <flowsim/error.h>
+#include <flowsim/random.h>
+#include <flowsim/util.h>
+
+#include <math.h>
+#include <stdio.h>
+
+static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg);
+
+void route_start_stay(struct flow_model *m, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    struct group *g = &m->groups[p->group];
+    double stay = flow_dist_sample(&g->spec->steps[p->step].stay, g->stay_rng[p->step]);
+    flow_engine_schedule(m->engine, model_now(m) + stay, PRIO_STAY_END, on_stay_end, m, id);
+}
+
+void route_leave(struct flow_model *m, uint32_t id)
+{
+    ward_leave_hospital(m, id);
+    patient_free(m, id, false);
+}
+
+uint32_t route_draw_step(struct flow_model *m, uint32_t id, uint32_t from)
+{
+    struct group *g = &m->groups[m->patients[id].group];
+    const struct flow_group_spec *s = g->spec;
+    uint32_t k = from;
+    while (k < s->nsteps && s->steps[k].p < 1 && gsl_rng_uniform(g->route_rng) >= s->steps[k].p)
+        k++;
+    return k;
+}
+
+/* Moves the patient to its next route step, or out of hospital when none is left. */
+static void advance(struct flow_model *m, uint32_t id, uint32_t from)
+{
+    struct patient *p = &m->patients[id];
+    const struct flow_group_spec *s = m->groups[p->group].spec;
+    uint32_t k = route_draw_step(m, id, from);
+    if (k >= s->nsteps) {
+        if (s->discharge.enabled && p->ward != NONE)
+            discharge_fit(m, id);
+        else
+            route_leave(m, id);
+        return;
+    }
+    p->step = k;
+    uint32_t ward = (uint32_t)s->steps[k].ward;
+    if (ward == p->ward)               /* the next stay is in the same ward: keep the bed */
+        route_start_stay(m, id);
+    else
+        ward_request(m, id, ward);
+}
+
+static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    uint32_t id = (uint32_t)arg;
+    advance(m, id, m->patients[id].step + 1);
+}
+
+/* Stops the run when the model holds too many patients (an overloaded model would otherwise
+ * exhaust memory). */
+static bool overloaded(struct flow_model *m)
+{
+    if (m->live < FLOW_MAX_LIVE_PATIENTS)
+        return false;
+    m->status = FLOW_E_OVERLOAD;
+    flow_engine_stop(m->engine);
+    return true;
+}
+
+static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    struct group *g = &m->groups[arg];
+    double next = arrivals_next(g, g->arrivals_rng, model_now(m));
+    if (isfinite(next))
+        flow_engine_schedule(e, next, PRIO_ARRIVAL, on_arrival, m, arg);
+    if (overloaded(m))
+        return;
+    g->period.arrivals++;
+    uint32_t id = patient_new(m, (uint32_t)arg);
+    model_trace(m, id, g->spec->elective ? FLOW_TRACE_REFERRAL : FLOW_TRACE_ARRIVAL, NULL, 0);
+    if (g->spec->elective)
+        elective_referral(m, id);
+    else
+        advance(m, id, 0);
+}
+
+void route_readmit(struct flow_model *m, uint32_t group)
+{
+    m->groups[group].period.arrivals++;
+    uint32_t id = patient_new(m, group);
+    model_trace(m, id, FLOW_TRACE_READMISSION, NULL, 0);
+    advance(m, id, 0);
+}
+
+void route_start(struct flow_model *m)
+{
+    for (size_t g = 0; g < m->sc->ngroups; g++) {
+        struct group *grp = &m->groups[g];
+        double first = arrivals_next(grp, grp->arrivals_rng, 0);
+        if (isfinite(first))
+            flow_engine_schedule(m->engine, first, PRIO_ARRIVAL, on_arrival, m, g);
+    }
+}
+
+void route_mark(struct flow_model *m, double t)
+{
+    for (size_t g = 0; g < m->sc->ngroups; g++)
+        m->groups[g].period = (struct group_tally){0};
+}

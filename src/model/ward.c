@@ -1,0 +1,153 @@
+/* ward.c - ward beds: a resource per ward, admission (directly or from the ward's queue),
+ * blocking (a patient waiting for the next ward keeps the bed it holds), diversion, bed
+ * numbers for traces, and leaving hospital. */
+#include "internal.h"
+
+#include <flowsim/util.h>
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+
+static void set_blocked(struct flow_model *m, struct ward *w, int delta)
+{
+    w->blocked += delta;
+    flow_level_set(&w->blocked_level, model_now(m), w->blocked);
+}
+
+/* Bed numbers, kept only when tracing (for animations of who is in which bed). */
+static void bed_number_free(struct flow_model *m, struct ward *w, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    model_trace(m, id, FLOW_TRACE_BED_END, w->spec->name, p->bed);
+    if (w->free_beds && p->bed > 0)
+        w->free_beds[w->nfree++] = p->bed;
+    p->bed = 0;
+}
+
+static void bed_number_take(struct flow_model *m, struct ward *w, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    p->bed = w->free_beds && w->nfree > 0 ? w->free_beds[--w->nfree] : 0;
+    model_trace(m, id, FLOW_TRACE_BED, w->spec->name, p->bed);
+}
+
+static void release_bed(struct flow_model *m, uint32_t ward, uint32_t id)
+{
+    struct ward *w = &m->wards[ward];
+    if (m->trace)
+        bed_number_free(m, w, id);
+    resource_release(m, &w->beds, id);
+}
+
+/* The patient has just taken a place in `ward`: it moves in, freeing the bed it held (which
+ * it may have been blocking). */
+static void move_in(struct flow_model *m, uint32_t id, uint32_t ward)
+{
+    struct patient *p = &m->patients[id];
+    uint32_t previous = p->ward;
+    p->ward = ward;
+    if (p->first_bed < 0)
+        p->first_bed = model_now(m);
+    if (previous != NONE) {
+        if (p->state == PS_BLOCKED)
+            set_blocked(m, &m->wards[previous], -1);
+        release_bed(m, previous, id);
+    }
+    if (m->trace)
+        bed_number_take(m, &m->wards[ward], id);
+}
+
+static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
+{
+    move_in(m, id, ward);
+    patient_set(m, id, PS_STAY);
+    route_start_stay(m, id);
+}
+
+/* The grant function of every ward: a waiting patient has been given a bed. */
+static void granted(struct flow_model *m, uint32_t id, uint32_t ward) { admit(m, id, ward); }
+
+void ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
+{
+    struct patient *p = &m->patients[id];
+    struct ward *w = &m->wards[ward];
+    if (resource_request(m, &w->beds, id)) {
+        resource_take(m, &w->beds, id);
+        admit(m, id, ward);
+    } else if (w->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
+        resource_lose(&w->beds);
+        model_trace(m, id, FLOW_TRACE_DIVERT, w->spec->name, 0);
+        ward_leave_hospital(m, id);
+        patient_free(m, id, true);
+    } else {
+        model_trace(m, id, FLOW_TRACE_WAIT_BED, w->spec->name, 0);
+        resource_wait(m, &w->beds, id);
+        if (p->ward != NONE) {
+            patient_set(m, id, PS_BLOCKED);
+            set_blocked(m, &m->wards[p->ward], +1);
+        } else {
+            patient_set(m, id, PS_WAIT_BED);
+        }
+    }
+}
+
+void ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward)
+{
+    struct resource *beds = &m->wards[ward].beds;
+    bool free_now = resource_request(m, beds, id);
+    (void)free_now;
+    assert(free_now);
+    resource_take(m, beds, id);
+    move_in(m, id, ward);
+}
+
+void ward_leave_hospital(struct flow_model *m, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    struct group *g = &m->groups[p->group];
+    if (p->ward != NONE)
+        release_bed(m, p->ward, id);
+    p->ward = NONE;
+    model_trace(m, id, FLOW_TRACE_LEAVE, NULL, 0);
+    if (p->first_bed >= 0) {
+        double t = model_now(m), los = t - p->first_bed;
+        m->period.departures++;
+        g->period.departures++;
+        g->period.los_sum += los;
+        flow_hist_add(&m->los_hist, los);
+        m->period.same_or_next_day += floor(t) - floor(p->first_bed) <= 1;
+    }
+}
+
+/* ---- lifetime ------------------------------------------------------------------------- */
+
+void wards_create(struct flow_model *m)
+{
+    const struct flow_scenario *s = m->sc;
+    m->wards = flow_xcalloc(s->nwards, sizeof *m->wards);
+    for (size_t i = 0; i < s->nwards; i++) {
+        m->wards[i].spec = &s->wards[i];
+        resource_init(&m->wards[i].beds, s->wards[i].beds, s->ngroups, granted, (uint32_t)i);
+    }
+}
+
+void wards_destroy(struct flow_model *m)
+{
+    for (size_t i = 0; m->wards && i < m->sc->nwards; i++) {
+        resource_fini(&m->wards[i].beds);
+        free(m->wards[i].hourly);
+        free(m->wards[i].free_beds);
+    }
+    free(m->wards);
+}
+
+void wards_mark(struct flow_model *m, double t)
+{
+    for (size_t i = 0; i < m->sc->nwards; i++) {
+        struct ward *w = &m->wards[i];
+        resource_mark(&w->beds, t);
+        flow_level_mark(&w->blocked_level, t);
+        w->period = (struct ward_tally){0};
+    }
+}
