@@ -6,7 +6,7 @@
 
 #define FLOW_ERRNO_MAP(X)                                                              \
     X(IO, "input/output error")                                                        \
-    X(OVERLOAD, "too many patients in hospital at once: arrivals outrun the beds")    \
+    X(OVERLOAD, "too many patients present at once (2,000,000): arrivals outrun capacity")    \
     X(INTERRUPTED, "interrupted")
 
 enum flow_error {

@@ -20,9 +20,6 @@ struct flow_metric_def {
 /* The metrics a scenario reports, in a fixed order; free with free(). */
 struct flow_metric_def *flow_model_metric_defs(const struct flow_scenario *s, size_t *count);
 
-/* Hard limit on patients present at once (in beds or queues), so an overloaded model stops
- * with FLOW_E_OVERLOAD instead of exhausting memory. */
-#define FLOW_MAX_LIVE_PATIENTS 1000000
 
 struct flow_model;
 

@@ -5,30 +5,12 @@
 #ifndef FLOWSIM_SCENARIO_H
 #define FLOWSIM_SCENARIO_H
 
+#include <flowsim/limits.h>
 #include <flowsim/random.h>
 #include <flowsim/util.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* Documented limits; a file beyond them is refused with a diagnostic. */
-#define FLOW_MAX_WARDS 1000
-#define FLOW_MAX_GROUPS 1000
-#define FLOW_MAX_STEPS 100
-#define FLOW_MAX_BEDS 100000
-#define FLOW_MAX_REPLICATIONS 100000
-#define FLOW_MAX_HORIZON_DAYS 365250.0       /* 1000 years, warm-up included */
-#define FLOW_MAX_RATE_PER_DAY 1000000.0
-#define FLOW_MAX_ARRIVALS 2000000000.0       /* expected arrivals in one replication */
-#define FLOW_MAX_TOTAL_ARRIVALS 1e11         /* expected arrivals over all replications */
-#define FLOW_MAX_RESULT_VALUES 5e7           /* replications x reported metrics */
-#define FLOW_MAX_NAME 100
-#define FLOW_MAX_EMPIRICAL 1000000
-#define FLOW_MAX_THEATRES 200
-#define FLOW_MAX_SESSIONS 50                 /* per theatre */
-#define FLOW_MAX_WAITING_LIST 1000000        /* initial_waiting_list */
-#define FLOW_MAX_SERVICES 200
-#define FLOW_MAX_CAPACITY 1000000            /* community places, assessors */
 
 enum flow_when_full { FLOW_WHEN_FULL_QUEUE, FLOW_WHEN_FULL_DIVERT };
 

@@ -10,12 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One event a day, or an hour when profiling. */
+/* One event a day, or an hour when profiling. The measured period (start, end] holds exactly
+ * one midnight per measured day: the census closing each day is counted, the one at its start
+ * is not (with no warm-up it is the empty hospital at time 0). The census runs after every
+ * other event at its instant, so an admission at exactly 00:00 is in that midnight's count
+ * and a departure at 00:00 is not. */
 static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     double t = model_now(m);
-    if (t >= m->start) {
+    if (t > m->start) {
         long hour = (long)llround(t * 24) % 168;
         bool midnight = hour % 24 == 0;
         m->period.midnights += midnight;

@@ -196,6 +196,7 @@ struct flow_model {
     struct patient *patients;
     size_t npatients, cap_patients, live;
     uint32_t free_patient;
+    size_t max_live;                   /* FLOW_MAX_LIVE_PATIENTS (tests may lower it) */
     uint64_t created, left, lost;      /* patients since time 0 (never reset): created = live + left + lost */
     double start;                      /* start of the measured period */
     struct flow_hist los_hist;

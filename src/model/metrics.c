@@ -247,6 +247,14 @@ static const struct metric theatre_metrics[] = {
 
 #define COUNT(a) (sizeof a / sizeof a[0])
 
+/* The result-size limit (limits.h) counts metrics per entity with these numbers. */
+_Static_assert(COUNT(system_metrics) + COUNT(cost_split_metrics) + COUNT(discharge_metrics) +
+               4 * COUNT(pathway_metrics) == FLOW_METRICS_SYSTEM_MAX, "system metrics");
+_Static_assert(COUNT(ward_metrics) == FLOW_METRICS_PER_WARD, "ward metrics");
+_Static_assert(COUNT(theatre_metrics) == FLOW_METRICS_PER_THEATRE, "theatre metrics");
+_Static_assert(COUNT(group_metrics) + COUNT(elective_metrics) == FLOW_METRICS_PER_GROUP, "group metrics");
+_Static_assert(COUNT(community_metrics) == FLOW_METRICS_PER_SERVICE, "service metrics");
+
 /* Calls fn for every metric in report order. */
 static void each(const struct flow_scenario *s,
                  void (*fn)(void *arg, const char *section, const char *entity, size_t i,

@@ -74,6 +74,7 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     m->sc = s;
     m->engine = flow_engine_create();
     m->free_patient = NONE;
+    m->max_live = FLOW_MAX_LIVE_PATIENTS;
     wards_create(m);
     m->groups = flow_xcalloc(s->ngroups, sizeof *m->groups);
     for (size_t g = 0; g < s->ngroups; g++)

@@ -69,7 +69,7 @@ static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg)
  * exhaust memory). */
 static bool overloaded(struct flow_model *m)
 {
-    if (m->live < FLOW_MAX_LIVE_PATIENTS)
+    if (m->live < m->max_live)
         return false;
     m->status = FLOW_E_OVERLOAD;
     flow_engine_stop(m->engine);
@@ -96,6 +96,8 @@ static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
 
 void route_readmit(struct flow_model *m, uint32_t group)
 {
+    if (overloaded(m))
+        return;
     m->groups[group].period.arrivals++;
     uint32_t id = patient_new(m, group);
     model_trace(m, id, FLOW_TRACE_READMISSION, NULL, 0);

@@ -44,8 +44,12 @@ static void list_patient(struct flow_model *m, uint32_t id)
     patient_set(m, id, PS_LISTED);
 }
 
+/* The post-operative route is drawn once, at referral, and kept through cancellations: drawn
+ * again at each booking, a patient cancelled for want of a bed would redraw until it drew no
+ * ward, so inpatients would become day cases exactly when beds are short. */
 void elective_referral(struct flow_model *m, uint32_t id)
 {
+    m->patients[id].post = route_draw_step(m, id, 1);
     list_patient(m, id);
     set_listed(m, &m->groups[m->patients[id].group], +1);
 }
@@ -258,7 +262,7 @@ static void next_case(struct flow_model *m, uint32_t lid)
             cancel_case(m, t, id, CANCEL_UNFIT);
             continue;
         }
-        uint32_t post = route_draw_step(m, id, 1);
+        uint32_t post = m->patients[id].post;
         if (post < g->spec->nsteps) {
             if (!resource_free_now(&m->wards[g->spec->steps[post].ward].beds)) {
                 cancel_case(m, t, id, CANCEL_NO_BED);

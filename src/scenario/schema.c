@@ -1290,6 +1290,16 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     for (size_t i = 0; i < c->sc->ngroups; i++)
         check_group(c, groups->kids[i], &c->sc->groups[i]);
     const struct flow_scenario *sc = c->sc;
+    double listed = 0;
+    for (size_t i = 0; i < sc->ngroups; i++) {
+        listed += sc->groups[i].initial_waiting_list;
+        const struct ynode *wl = ytree_get(groups->kids[i], "initial_waiting_list");
+        if (wl && listed > FLOW_MAX_WAITING_LIST) {
+            err(c, wl, "initial waiting lists add up to %.0f patients; the limit is %d for all "
+                       "groups together", listed, FLOW_MAX_WAITING_LIST);
+            break;
+        }
+    }
     const struct ynode *h = ytree_get(root, "horizon");
     double total = sc->horizon_days + sc->warmup_days;
     if (h && total > FLOW_MAX_HORIZON_DAYS) {
@@ -1309,8 +1319,10 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     if (rate * total <= FLOW_MAX_ARRIVALS && rate * total * reps > FLOW_MAX_TOTAL_ARRIVALS)
         err(c, at, "about %.3g arrivals over all replications; the limit is %.0e: use fewer "
                    "replications or a shorter horizon", rate * total * reps, FLOW_MAX_TOTAL_ARRIVALS);
-    double cells = reps * (24.0 + 7.0 * (double)sc->nwards + 11.0 * (double)sc->ntheatres +
-                           8.0 * (double)sc->ngroups + 4.0 * (double)sc->ncommunity);
+    double cells = reps * (FLOW_METRICS_SYSTEM_MAX + FLOW_METRICS_PER_WARD * (double)sc->nwards +
+                           FLOW_METRICS_PER_THEATRE * (double)sc->ntheatres +
+                           FLOW_METRICS_PER_GROUP * (double)sc->ngroups +
+                           FLOW_METRICS_PER_SERVICE * (double)sc->ncommunity);
     if (cells > FLOW_MAX_RESULT_VALUES)
         err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "
                    "keep; the limit is %.0e: use fewer replications", reps, sc->nwards,

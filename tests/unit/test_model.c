@@ -1,11 +1,15 @@
 /* test_model.c - model pieces with exact expectations: the arrival profile, zero rates, warm-up
- * reset, stream independence between groups (common random numbers), and conservation of
- * patients through a divert ward. */
+ * reset, stream independence between groups (common random numbers), conservation of patients
+ * through a divert ward, the resource contract (no queue-jumping, offers after the event), the
+ * post-operative route drawn once, the daily series across a fractional warm-up, exactly one
+ * census a measured day, and the limits on patients present. */
 #include "check_main.h"
 
 #include "model/internal.h"
 #include <flowsim/experiment.h>
+#include <flowsim/error.h>
 #include <flowsim/random.h>
+#include <flowsim/util.h>
 #include <math.h>
 #include <string.h>
 
@@ -137,6 +141,215 @@ START_TEST(model_warmup_resets_counts)
 }
 END_TEST
 
+/* ---- the resource contract ---------------------------------------------------------------- */
+
+static const char *one_bed =
+    "name: r\nhorizon: 10d\nwards: [{name: A, beds: 1}]\ngroups:\n  - name: g\n"
+    "    arrivals: {rate: 1/d}\n    route: [{ward: A, stay: {dist: fixed, value: 1h}}]\n";
+
+static uint32_t granted_to = UINT32_MAX;
+static void record_grant(struct flow_model *m, uint32_t id, uint32_t owner) { granted_to = id; }
+
+/* A place freed during an event is not taken by a newcomer in the same event while somebody
+ * waits: the newcomer queues behind, and after the event the place goes to the first in line. */
+START_TEST(resource_newcomer_queues_behind_the_waiting)
+{
+    struct flow_scenario *s = test_load(one_bed, NULL, 0);
+    struct flow_model *m = flow_model_create(s, 0);
+    struct resource r;
+    resource_init(&r, 1, 1, record_grant, 0);
+    uint32_t a = patient_new(m, 0), b = patient_new(m, 0), c = patient_new(m, 0);
+    ck_assert(resource_request(m, &r, a));
+    resource_take(m, &r, a);
+    ck_assert(!resource_request(m, &r, b));
+    resource_wait(m, &r, b);
+    resource_release(m, &r, a);             /* a leaves: the place is free, b still waits */
+    ck_assert(!resource_free_now(&r));
+    ck_assert(!resource_request(m, &r, c)); /* so the newcomer c must queue behind b */
+    resource_wait(m, &r, c);
+    ck_assert_uint_eq(m->noffers, 1);
+    resource_offer_freed(m);                /* what the after-event hook does */
+    ck_assert_uint_eq(granted_to, b);
+    ck_assert_int_eq(r.in_use, 1);
+    ck_assert_uint_eq(r.queue.len, 1);
+    ck_assert_uint_eq(r.queue.head, c);
+    ck_assert_uint_eq(r.period.taken, 2);
+    ck_assert_uint_eq(r.period.requests, 3);
+    resource_fini(&r);
+    flow_model_destroy(m);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
+static double by_serial_desc(const struct flow_model *m, uint32_t id) { return -(double)m->patients[id].serial; }
+
+/* A queue with a key serves the smallest key first, ties in arrival order. */
+START_TEST(queue_orders_by_key_then_arrival)
+{
+    struct flow_scenario *s = test_load(one_bed, NULL, 0);
+    struct flow_model *m = flow_model_create(s, 0);
+    struct queue q;
+    queue_init(&q, by_serial_desc);
+    uint32_t ids[5];
+    for (int i = 0; i < 5; i++) {
+        ids[i] = patient_new(m, 0);
+        queue_push(m, &q, ids[i]);
+    }
+    for (int i = 4; i >= 0; i--)
+        ck_assert_uint_eq(queue_pop(m, &q), ids[i]);
+    ck_assert_uint_eq(q.len, 0);
+    queue_init(&q, NULL);
+    for (int i = 0; i < 5; i++)
+        queue_push(m, &q, ids[i]);
+    for (int i = 0; i < 5; i++)
+        ck_assert_uint_eq(queue_pop(m, &q), ids[i]);
+    flow_model_destroy(m);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
+/* ---- the post-operative route ------------------------------------------------------------- */
+
+/* Half the operated patients go on to a 2-bed ward whatever the pressure on it: the route is
+ * drawn at referral and kept through cancellations for want of a bed. */
+START_TEST(postop_route_drawn_once_whatever_the_beds)
+{
+    const char *text =
+        "name: postop\nhorizon: 364d\nwarmup: 28d\nreplications: 1\nseed: 17\n"
+        "wards:\n  - {name: Ward, beds: 2}\n"
+        "theatres:\n  - name: T\n    sessions: [{days: [mon, tue, wed, thu, fri], start: \"08:00\", length: 8h}]\n"
+        "groups:\n  - name: ops\n    arrivals: {referrals: 6/d}\n    initial_waiting_list: 50\n"
+        "    route:\n      - {theatre: T, operation: {dist: fixed, value: 1h}}\n"
+        "      - {ward: Ward, p: 0.5, stay: {dist: exponential, mean: 3d}}\n";
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    struct flow_model *m = flow_model_create(s, 0);
+    ck_assert_int_eq(flow_model_run(m), 0);
+    double operated = (double)m->groups[0].period.operated;
+    double to_ward = (double)m->wards[0].beds.period.taken;
+    ck_assert_msg(m->theatres[0].period.cancelled_no_bed > 100, "no bed pressure: %llu cancelled",
+                  (unsigned long long)m->theatres[0].period.cancelled_no_bed);
+    /* Binomial(operated, 0.5): four standard deviations. */
+    ck_assert_msg(fabs(to_ward / operated - 0.5) < 4 * sqrt(0.25 / operated),
+                  "%g of %g operated patients went to the ward", to_ward, operated);
+    flow_model_destroy(m);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
+/* ---- observers ----------------------------------------------------------------------------- */
+
+static const char *busy_ward =
+    "name: daily\nhorizon: 40d\nwarmup: 10.5d\nreplications: 1\nseed: 6\n"
+    "wards: [{name: A, beds: 8}, {name: B, beds: 5}]\ngroups:\n  - name: g\n"
+    "    arrivals: {rate: 9/d}\n    route:\n      - {ward: A, stay: {dist: exponential, mean: 0.7d}}\n"
+    "      - {ward: B, p: 0.6, stay: {dist: lognormal, mean: 1d, sd: 0.4d}}\n";
+
+/* The warm-up changes statistics, not the simulation: the daily series of a run with a
+ * fractional warm-up are those of the same run without one, the warm-up day included. */
+START_TEST(daily_series_continuous_across_fractional_warmup)
+{
+    const char *none[] = {"warmup=0d", "horizon=50.5d"};
+    struct flow_scenario *s1 = test_load(busy_ward, NULL, 0), *s0 = test_load(busy_ward, none, 2);
+    struct flow_model *m1 = flow_model_create(s1, 0), *m0 = flow_model_create(s0, 0);
+    flow_model_record_daily(m1, 50);
+    flow_model_record_daily(m0, 50);
+    ck_assert_int_eq(flow_model_run(m1), 0);
+    ck_assert_int_eq(flow_model_run(m0), 0);
+    size_t d1, d0, n1, n0;
+    const double *a = flow_model_daily(m1, &d1, &n1), *b = flow_model_daily(m0, &d0, &n0);
+    ck_assert_uint_eq(d1, 50);
+    ck_assert_uint_eq(d0, 50);
+    ck_assert_uint_eq(n1, n0);
+    double busiest = 0;
+    for (size_t k = 0; k < d1 * n1; k++) {
+        ck_assert_msg(fabs(a[k] - b[k]) < 1e-9, "day %zu series %zu: %g with warm-up, %g without",
+                      k / n1 + 1, k % n1, a[k], b[k]);
+        busiest = fmax(busiest, a[k]);
+    }
+    ck_assert(busiest > 1);
+    flow_model_destroy(m1);
+    flow_model_destroy(m0);
+    flow_scenario_destroy(s1);
+    flow_scenario_destroy(s0);
+}
+END_TEST
+
+/* N measured days hold N midnights and, when profiling, every hour of the week N / 7 times. */
+START_TEST(census_one_sample_per_measured_hour)
+{
+    const char *sets[] = {"horizon=28d", "warmup=7d"};
+    struct flow_scenario *s = test_load(busy_ward, sets, 2);
+    struct flow_model *m = flow_model_create(s, 0);
+    flow_model_profile(m);
+    ck_assert_int_eq(flow_model_run(m), 0);
+    ck_assert_uint_eq(m->period.midnights, 28);
+    for (int h = 0; h < 168; h++)
+        ck_assert_msg(m->period.hour_samples[h] == 4, "hour %d sampled %llu times", h,
+                      (unsigned long long)m->period.hour_samples[h]);
+    flow_model_destroy(m);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
+/* ---- limits ---------------------------------------------------------------------------------- */
+
+/* Readmissions count against the cap on patients present, as arrivals do: readmitted patients
+ * pile up behind one bed, and the run stops at the cap instead of growing past it. */
+START_TEST(readmissions_respect_the_patient_cap)
+{
+    const char *text =
+        "name: cap\nhorizon: 400d\nreplications: 1\nseed: 2\n"
+        "wards: [{name: Front, beds: 1000}, {name: Slow, beds: 1}]\n"
+        "discharge:\n  pathways: [{pathway: 0, share: 1, delay: {dist: fixed, value: 1m},\n"
+        "    readmission: {p: 1, after: {dist: fixed, value: 1h}, group: back}}]\n"
+        "groups:\n  - name: front\n    arrivals: {rate: 30/d}\n"
+        "    route: [{ward: Front, stay: {dist: fixed, value: 1h}}]\n"
+        "  - name: back\n    arrivals: {rate: 0/d}\n"
+        "    route: [{ward: Slow, stay: {dist: fixed, value: 1d}}]\n"
+        "    discharge: {pathways: [{pathway: 0, share: 1}]}\n";
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    struct flow_model *m = flow_model_create(s, 0);
+    m->max_live = 300;
+    ck_assert_int_eq(flow_model_run(m), FLOW_E_OVERLOAD);
+    ck_assert_uint_le(m->live, 300);
+    flow_model_destroy(m);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
+/* A scenario at the documented limit of initial waiting lists runs (the cap on patients present
+ * leaves room above it); one past the limit, over two groups, is refused where it is exceeded. */
+START_TEST(largest_waiting_list_runs)
+{
+    const char *text =
+        "name: big list\nhorizon: 2d\nreplications: 1\n"
+        "wards: [{name: Ward, beds: 10}]\n"
+        "theatres:\n  - name: T\n    sessions: [{days: [mon], start: \"08:00\", length: 8h}]\n"
+        "groups:\n  - name: a\n    arrivals: {referrals: 5/d}\n    initial_waiting_list: 1000000\n"
+        "    route:\n      - {theatre: T, operation: {dist: fixed, value: 1h}}\n"
+        "      - {ward: Ward, stay: {dist: fixed, value: 1h}}\n";
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    struct flow_model *m = flow_model_create(s, 0);
+    ck_assert_int_eq(flow_model_run(m), 0);
+    struct group *g = &m->groups[0];
+    ck_assert_uint_eq(g->listed, 1000000 + g->period.arrivals - g->period.operated);
+    ck_assert_uint_eq(g->period.operated, 8);
+    flow_model_destroy(m);
+    flow_scenario_destroy(s);
+
+    char *two = flow_xasprintf("%s  - name: b\n    arrivals: {referrals: 5/d}\n"
+                               "    initial_waiting_list: 1\n    route:\n"
+                               "      - {theatre: T, operation: {dist: fixed, value: 1h}}\n", text);
+    struct flow_diag d;
+    flow_diag_init(&d);
+    ck_assert(flow_scenario_load_text("t.yaml", two, strlen(two), NULL, NULL, 0, &d) == NULL);
+    ck_assert_str_eq(d.lines[0], "t.yaml:17:27: error: initial waiting lists add up to 1000001 "
+                                 "patients; the limit is 1000000 for all groups together");
+    flow_diag_fini(&d);
+    free(two);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("model");
@@ -147,6 +360,13 @@ static Suite *make_suite(void)
     tcase_add_test(tc, model_groups_have_independent_streams);
     tcase_add_test(tc, model_divert_never_queues);
     tcase_add_test(tc, model_warmup_resets_counts);
+    tcase_add_test(tc, resource_newcomer_queues_behind_the_waiting);
+    tcase_add_test(tc, queue_orders_by_key_then_arrival);
+    tcase_add_test(tc, postop_route_drawn_once_whatever_the_beds);
+    tcase_add_test(tc, daily_series_continuous_across_fractional_warmup);
+    tcase_add_test(tc, census_one_sample_per_measured_hour);
+    tcase_add_test(tc, readmissions_respect_the_patient_cap);
+    tcase_add_test(tc, largest_waiting_list_runs);
     suite_add_tcase(s, tc);
     return s;
 }

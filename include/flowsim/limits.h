@@ -1,0 +1,54 @@
+/* limits.h - every documented limit of flowsim, in one place: validation refuses a scenario
+ * beyond them, the model stops a run that outgrows them, and docs/scenario-format.md lists
+ * them (a unit test checks that every row there says what FLOW_LIMIT_DOCS says here). */
+#ifndef FLOWSIM_LIMITS_H
+#define FLOWSIM_LIMITS_H
+
+#define FLOW_MAX_WARDS 1000
+#define FLOW_MAX_GROUPS 1000
+#define FLOW_MAX_STEPS 100
+#define FLOW_MAX_BEDS 100000
+#define FLOW_MAX_REPLICATIONS 100000
+#define FLOW_MAX_HORIZON_DAYS 365250.0       /* 1000 years, warm-up included */
+#define FLOW_MAX_RATE_PER_DAY 1000000.0
+#define FLOW_MAX_ARRIVALS 2000000000.0       /* expected arrivals in one replication */
+#define FLOW_MAX_TOTAL_ARRIVALS 1e11         /* expected arrivals over all replications */
+#define FLOW_MAX_RESULT_VALUES 5e7           /* replications x reported metrics */
+#define FLOW_MAX_NAME 100
+#define FLOW_MAX_EMPIRICAL 1000000
+#define FLOW_MAX_THEATRES 200
+#define FLOW_MAX_SESSIONS 50                 /* per theatre */
+#define FLOW_MAX_WAITING_LIST 1000000        /* initial_waiting_list, all groups together */
+#define FLOW_MAX_SERVICES 200
+#define FLOW_MAX_CAPACITY 1000000            /* community places, assessors */
+/* Patients present at once (in hospital, in queues, on waiting lists, in community services):
+ * an overloaded model stops with FLOW_E_OVERLOAD instead of exhausting memory. It leaves room
+ * for as many patients again as the largest initial waiting list. */
+#define FLOW_MAX_LIVE_PATIENTS 2000000
+
+/* Metrics reported per entity (the model's metric tables assert these), for the size of the
+ * results an experiment keeps: system at most, then per ward, theatre, group (elective
+ * included) and community service. */
+#define FLOW_METRICS_SYSTEM_MAX 24
+#define FLOW_METRICS_PER_WARD 8
+#define FLOW_METRICS_PER_THEATRE 11
+#define FLOW_METRICS_PER_GROUP 8
+#define FLOW_METRICS_PER_SERVICE 4
+
+/* The rows of the Limits table in docs/scenario-format.md that state these numbers. */
+#define FLOW_LIMIT_DOCS(X)                                                                      \
+    X("wards, groups", "1,000 each")                                                            \
+    X("theatres", "200, with 50 sessions each")                                                 \
+    X("community services", "200; capacity and assessors up to 1,000,000")                      \
+    X("route steps", "100 per group")                                                           \
+    X("beds", "100,000 per ward")                                                               \
+    X("replications", "100,000")                                                                \
+    X("horizon + warm-up", "365,250 days (1,000 years)")                                        \
+    X("initial waiting lists", "1,000,000 patients, all groups together")                       \
+    X("results kept", "replications x metrics (24 + 8 per ward + 11 per theatre + 8 per group " \
+                      "+ 4 per service) at most 5e7")                                           \
+    X("patients present at once", "2,000,000 (in beds, queues, waiting lists and community "   \
+                                  "services): an overloaded model stops with exit status 4 "   \
+                                  "instead of exhausting memory")
+
+#endif
