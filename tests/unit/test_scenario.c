@@ -254,10 +254,28 @@ START_TEST(bad_file_gives_expected_message)
 }
 END_TEST
 
+/* Every documented limit says what limits.h says: the Limits table of the scenario format
+ * has each row of FLOW_LIMIT_DOCS, word for word. */
+START_TEST(documented_limits_match_the_code)
+{
+    FILE *f = fopen(DOCS_DIR "/scenario-format.md", "r");
+    ck_assert(f != NULL);
+    static char doc[1 << 20];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    doc[n] = '\0';
+    fclose(f);
+#define X(what, text) ck_assert_msg(strstr(doc, "| " what " | " text " |") != NULL, \
+                                    "docs/scenario-format.md lacks the row | %s | %s |", what, text);
+    FLOW_LIMIT_DOCS(X)
+#undef X
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("scenario");
     TCase *tc = tcase_create("load");
+    tcase_add_test(tc, documented_limits_match_the_code);
     tcase_add_test(tc, scenario_loads_with_defaults);
     tcase_add_test(tc, scenario_set_overrides_by_path);
     tcase_add_test(tc, scenario_reports_every_error);

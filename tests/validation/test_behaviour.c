@@ -295,6 +295,89 @@ START_TEST(midnight_census_counts_the_last_hour)
 }
 END_TEST
 
+/* The same ward by hour of the week: from 00:00 to 11:00 it holds the last hour's arrivals (a
+ * patient who came at 23:xx leaves at 11:xx), from 12:00 to 23:00 nobody (the count at 23:00
+ * sharp is taken before any arrival of that hour can have stayed). */
+START_TEST(occupancy_by_hour_follows_the_clock)
+{
+    const char *text =
+        "name: Late\nhorizon: 70d\nwarmup: 7d\nreplications: 20\nseed: 12\n"
+        "wards: [{name: Ward, beds: 1000}]\ngroups:\n  - name: late\n    arrivals:\n      rate: 20/d\n"
+        "      by_hour: [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]\n"
+        "    route: [{ward: Ward, stay: {dist: fixed, value: 12h}}]\n";
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    struct flow_results r;
+    struct flow_run_options o = {.threads = 2, .profile = true};
+    ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
+    for (int h = 0; h < 168; h++) {
+        double mean = 0;
+        for (size_t rep = 0; rep < r.nreps; rep++)
+            mean += r.hourly[rep * 168 + (size_t)h] / (double)r.nreps;
+        if (h % 24 < 12)
+            ck_assert_msg(fabs(mean - 20) < 1.5, "hour %d of the week: %g beds, 20 expected", h, mean);
+        else
+            ck_assert_msg(mean == 0, "hour %d of the week: %g beds, none expected", h, mean);
+    }
+    flow_results_fini(&r);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
+/* Two stays in a row in the same ward keep the same bed: nobody blocks, however full the ward. */
+START_TEST(next_stay_in_the_same_ward_keeps_the_bed)
+{
+    const char *text = "name: Same\nhorizon: 500d\nwarmup: 10d\nreplications: 4\nseed: 2\n"
+                       "wards: [{name: A, beds: 3}]\ngroups:\n  - name: g\n    arrivals: {rate: 2.5/d}\n"
+                       "    route:\n      - {ward: A, stay: {dist: exponential, mean: 0.5d}}\n"
+                       "      - {ward: A, stay: {dist: exponential, mean: 0.5d}}\n";
+    struct flow_results r = run_text(text, NULL, 0);
+    ck_assert(get(&r, "wards.A.p_full").mean > 0.2);
+    expect_exact(&r, "wards.A.blocked_bed_days_per_day", 0);
+    done(&r);
+}
+END_TEST
+
+/* Patients take pathways in proportion to their shares. */
+START_TEST(pathways_in_proportion_to_shares)
+{
+    const char *text =
+        "name: Shares\nhorizon: 1000d\nwarmup: 20d\nreplications: 4\nseed: 6\n"
+        "wards: [{name: Ward, beds: 1000}]\n"
+        "community:\n  - {name: a, stay: {dist: fixed, value: 1d}}\n  - {name: b, stay: {dist: fixed, value: 1d}}\n"
+        "  - {name: c, stay: {dist: fixed, value: 1d}}\n"
+        "discharge:\n  assessment: {dist: fixed, value: 1h}\n  pathways:\n    - {pathway: 0, share: 0.4}\n"
+        "    - {pathway: 1, share: 0.3, service: a}\n    - {pathway: 2, share: 0.2, service: b}\n"
+        "    - {pathway: 3, share: 0.1, service: c}\n"
+        "groups:\n  - name: g\n    arrivals: {rate: 10/d}\n"
+        "    route: [{ward: Ward, stay: {dist: exponential, mean: 1d}}]\n";
+    struct flow_results r = run_text(text, NULL, 0);
+    expect_near(&r, "pathways.P0.patients_per_day", 4, 0.03);
+    expect_near(&r, "pathways.P1.patients_per_day", 3, 0.03);
+    expect_near(&r, "pathways.P2.patients_per_day", 2, 0.04);
+    expect_near(&r, "pathways.P3.patients_per_day", 1, 0.06);
+    done(&r);
+}
+END_TEST
+
+/* Occupancy is occupied places over places, replication by replication. */
+START_TEST(occupancy_is_occupied_over_places)
+{
+    struct flow_results r = run_text(busy_hospital, NULL, 0);
+    const char *occupied[] = {"wards.AMU.mean_occupied_beds", "wards.Ward.mean_occupied_beds",
+                              "community.home_care.mean_occupied"};
+    const char *occupancy[] = {"wards.AMU.occupancy", "wards.Ward.occupancy", "community.home_care.occupancy"};
+    const double places[] = {6, 12, 8};
+    for (size_t k = 0; k < 3; k++) {
+        long a = flow_results_find(&r, occupied[k]), b = flow_results_find(&r, occupancy[k]);
+        ck_assert(a >= 0 && b >= 0);
+        double x = r.values[a], y = r.values[b];
+        ck_assert(x > 0.5);
+        ck_assert_msg(fabs(y - x / places[k]) < 1e-12, "%s %g, %s %g", occupancy[k], y, occupied[k], x);
+    }
+    done(&r);
+}
+END_TEST
+
 /* ---- costs ---------------------------------------------------------------------------------- */
 
 /* A periodic, deterministic hospital: 12 hip operations a week (Mon/Wed/Fri, four 60-minute
@@ -438,6 +521,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, one_assessor_is_md1);
     tcase_add_test(tc, warmup_resets_every_metric);
     tcase_add_test(tc, midnight_census_counts_the_last_hour);
+    tcase_add_test(tc, occupancy_by_hour_follows_the_clock);
+    tcase_add_test(tc, next_stay_in_the_same_ward_keeps_the_bed);
+    tcase_add_test(tc, pathways_in_proportion_to_shares);
+    tcase_add_test(tc, occupancy_is_occupied_over_places);
     tcase_add_test(tc, cost_per_patient_adds_every_term);
     tcase_add_test(tc, los_percentiles_are_exponential);
     tcase_add_test(tc, same_or_next_day_is_two_calendar_days);
