@@ -201,6 +201,9 @@ struct flow_model {
     double start;                      /* start of the measured period */
     struct flow_hist los_hist;
     int status;
+    uint8_t *check_seen;               /* invariants.c's scratch space, when checking */
+    size_t check_cap;
+    int *check_beds;
 };
 
 /* arrivals.c */
@@ -260,7 +263,7 @@ void census_start(struct flow_model *m);
 void census_mark(struct flow_model *m, double t);
 
 /* invariants.c: the model's bookkeeping, checked after every event in checking builds. */
-void invariants_check(const struct flow_model *m);
+void invariants_check(struct flow_model *m);
 
 /* model.c */
 static inline double model_now(const struct flow_model *m) { return flow_engine_now(m->engine); }

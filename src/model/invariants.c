@@ -6,6 +6,8 @@
  * rule, the time and the patient. */
 #include "internal.h"
 
+#include <flowsim/util.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -60,23 +62,18 @@ static void check_resource(const struct flow_model *m, const struct resource *r)
             r->queue.len);
 }
 
-void invariants_check(const struct flow_model *m)
+void invariants_check(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
-    static _Thread_local uint8_t *seen;
-    static _Thread_local size_t cap;
-    static _Thread_local int *beds;
-    static _Thread_local size_t nbeds;
-    if (seen == NULL || cap < m->npatients) {
-        cap = m->npatients * 2 + 64;
-        seen = realloc(seen, cap);
+    /* Scratch space owned by the model (freed with it), grown with the patient pool. */
+    if (m->check_cap < m->npatients + 1) {
+        m->check_cap = m->npatients * 2 + 64;
+        m->check_seen = flow_xrealloc(m->check_seen, m->check_cap);
     }
-    if (beds == NULL || nbeds < s->nwards + 1) {
-        nbeds = s->nwards + 1;
-        beds = realloc(beds, nbeds * sizeof *beds);
-    }
-    if (seen == NULL || beds == NULL)
-        abort();
+    if (m->check_beds == NULL)
+        m->check_beds = flow_xcalloc(s->nwards + 1, sizeof *m->check_beds);
+    uint8_t *seen = m->check_seen;
+    int *beds = m->check_beds;
     for (size_t i = 0; i < m->npatients; i++)
         seen[i] = 0;
     for (size_t w = 0; w < s->nwards; w++) {

@@ -99,6 +99,8 @@ void flow_model_destroy(struct flow_model *m)
         group_fini(&m->groups[g]);
     flow_hist_fini(&m->los_hist);
     free(m->offers);
+    free(m->check_seen);
+    free(m->check_beds);
     free(m->groups);
     free(m->patients);
     free(m->daily);

@@ -46,6 +46,23 @@ static size_t ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/* The first column from `from` on that breaks the pattern NAME_mean, NAME_ci_low, NAME_ci_high
+ * (the same NAME in each triple), or n when every column keeps it. */
+static size_t metric_columns(char **head, size_t from, size_t n)
+{
+    for (size_t i = from; i < n; i += 3) {
+        if (!ends_with(head[i], "_mean"))
+            return i;
+        size_t base = strlen(head[i]) - 5;
+        static const char *const next[] = {"_ci_low", "_ci_high"};
+        for (size_t k = 1; k <= 2; k++)
+            if (i + k >= n || strncmp(head[i + k], head[i], base) != 0 ||
+                strcmp(head[i + k] + base, next[k - 1]) != 0)
+                return i + k < n ? i + k : i;
+    }
+    return n;
+}
+
 static json_t *sweep_value(const char *dir, char *why, size_t len)
 {
     char *path = flow_xasprintf("%s/summary.csv", dir);
@@ -57,6 +74,7 @@ static json_t *sweep_value(const char *dir, char *why, size_t len)
     }
     free(path);
     enum { MAXF = 20000 };
+    why[0] = '\0';
     char **head = flow_xcalloc(MAXF, sizeof *head), **fields = flow_xcalloc(MAXF, sizeof *fields);
     char *line = NULL, *header = NULL;
     size_t cap = 0, nh = 0, nparams = 0;
@@ -66,8 +84,26 @@ static json_t *sweep_value(const char *dir, char *why, size_t len)
         nh = csv_split(header, head, MAXF);
         while (nparams < nh && !ends_with(head[nparams], "_mean"))
             json_array_append_new(params, json_string(head[nparams++]));
+        size_t bad = metric_columns(head, nparams, nh);
+        if (nparams == nh) {
+            snprintf(why, len, "%s/summary.csv:1:1: error: no METRIC_mean column: not a sweep summary", dir);
+            nh = 0;
+        } else if (bad < nh) {
+            snprintf(why, len, "%s/summary.csv:1:%zu: error: column %zu ('%.60s') is not "
+                     "METRIC_mean, METRIC_ci_low, METRIC_ci_high in turn after the parameters",
+                     dir, (size_t)(head[bad] - header) + 1, bad + 1, head[bad]);
+            nh = 0;
+        }
         for (size_t i = nparams; i < nh; i += 3)
             json_array_append_new(metrics, json_stringn(head[i], strlen(head[i]) - 5));
+    }
+    if (nh == 0 && why[0] != '\0') {
+        free(header);
+        free(head);
+        free(fields);
+        fclose(f);
+        json_decref(rows), json_decref(params), json_decref(metrics);
+        return NULL;
     }
     cap = 0;
     while (getline(&line, &cap, f) > 0) {
