@@ -107,15 +107,15 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
     pthread_mutex_destroy(&sh.lock);
     if (failed_rep)
         *failed_rep = sh.failed_rep;
-    int rc = mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, sh.status, &out->events);
+    int rc = flow_mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, sh.status, &out->events);
     if (rc == 0 && out->hourly)
-        rc = mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
+        rc = flow_mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
     if (rc == 0 && out->los_quantiles)
-        rc = mpi_gather_rows(out->los_quantiles, 99, out->nreps, first, 0, NULL);
+        rc = flow_mpi_gather_rows(out->los_quantiles, 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->wait_quantiles)
-        rc = mpi_gather_rows(out->wait_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
+        rc = flow_mpi_gather_rows(out->wait_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->daily)
-        rc = mpi_gather_rows(out->daily, out->days * flow_model_daily_count(s), out->nreps, first, 0, NULL);
+        rc = flow_mpi_gather_rows(out->daily, out->days * flow_model_daily_count(s), out->nreps, first, 0, NULL);
     return rc;
 }
 

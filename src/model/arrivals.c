@@ -8,7 +8,7 @@
 #include <flowsim/random.h>
 #include <math.h>
 
-void arrivals_setup(struct group *g)
+void flow_arrivals_setup(struct group *g)
 {
     const struct flow_group_spec *s = g->spec;
     g->week_total = 0;
@@ -18,7 +18,7 @@ void arrivals_setup(struct group *g)
     }
 }
 
-double arrivals_next(const struct group *g, gsl_rng *r, double now)
+double flow_arrivals_next(const struct group *g, gsl_rng *r, double now)
 {
     const struct flow_group_spec *s = g->spec;
     if (!(s->rate_per_day > 0))

@@ -37,12 +37,12 @@ static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
     flow_engine_schedule(e, next, PRIO_CENSUS, on_census, m, 0);
 }
 
-void census_start(struct flow_model *m)
+void flow_census_start(struct flow_model *m)
 {
     flow_engine_schedule(m->engine, 0, PRIO_CENSUS, on_census, m, 0);
 }
 
-void census_mark(struct flow_model *m, double t)
+void flow_census_mark(struct flow_model *m, double t)
 {
     for (size_t i = 0; m->profiling && i < m->sc->nwards; i++)
         memset(m->wards[i].hourly, 0, 168 * sizeof *m->wards[i].hourly);
@@ -53,7 +53,7 @@ void flow_model_profile(struct flow_model *m)
     m->profiling = true;
     for (size_t i = 0; i < m->sc->nwards; i++) {
         m->wards[i].hourly = flow_xcalloc(168, sizeof *m->wards[i].hourly);
-        resource_keep_waits(&m->wards[i].beds, 24);
+        flow_resource_keep_waits(&m->wards[i].beds, 24);
     }
 }
 

@@ -31,7 +31,7 @@ static void on_readmit(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     m->period.pathways[arg >> 32].readmissions++;
-    route_readmit(m, (uint32_t)arg);
+    flow_route_readmit(m, (uint32_t)arg);
 }
 
 /* Records the fit patient's departure from hospital and draws its readmission. */
@@ -46,7 +46,7 @@ static void leave_hospital(struct flow_model *m, uint32_t id)
     m->period.fit_to_leave += waited;
     m->period.pathways[p->pathway].left++;
     m->period.pathways[p->pathway].fit_to_leave += waited;
-    ward_leave_hospital(m, id);
+    flow_ward_leave_hospital(m, id);
     if (pw->readmit_p > 0 && gsl_rng_uniform(g->readmit_rng) < pw->readmit_p) {
         double after = flow_dist_sample(&pw->readmit_after, g->readmit_rng);
         flow_engine_schedule(m->engine, t + after, PRIO_DISCHARGE, on_readmit, m,
@@ -87,14 +87,14 @@ static void enter_service(struct flow_model *m, uint32_t id, uint32_t service)
 static void request_service(struct flow_model *m, uint32_t id)
 {
     struct service *s = service_of(m, id);
-    if (resource_request(m, &s->places, id)) {
-        resource_take(m, &s->places, id);
+    if (flow_resource_request(m, &s->places, id)) {
+        flow_resource_take(m, &s->places, id);
         enter_service(m, id, (uint32_t)(s - m->services));
         return;
     }
     model_trace(m, id, FLOW_TRACE_SERVICE_WAIT, s->spec->name, 0);
     patient_set(m, id, PS_WAIT_SERVICE);
-    resource_wait(m, &s->places, id);
+    flow_resource_wait(m, &s->places, id);
 }
 
 static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg)
@@ -102,9 +102,9 @@ static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg)
     struct flow_model *m = ctx;
     uint32_t id = (uint32_t)arg;
     struct service *s = service_of(m, id);
-    resource_release(m, &s->places, id);
+    flow_resource_release(m, &s->places, id);
     model_trace(m, id, FLOW_TRACE_SERVICE_END, s->spec->name, 0);
-    patient_free(m, id, false);
+    flow_patient_free(m, id, false);
 }
 
 /* ---- assessment ----------------------------------------------------------------------- */
@@ -129,13 +129,13 @@ static void start_assessment(struct flow_model *m, uint32_t id, uint32_t pool)
 static void request_assessment(struct flow_model *m, uint32_t id)
 {
     struct resource *a = m->groups[m->patients[id].group].assessors;
-    if (resource_request(m, a, id)) {
-        resource_take(m, a, id);
+    if (flow_resource_request(m, a, id)) {
+        flow_resource_take(m, a, id);
         start_assessment(m, id, a->owner);
     } else {
         model_trace(m, id, FLOW_TRACE_ASSESSMENT_WAIT, NULL, 0);
         patient_set(m, id, PS_WAIT_ASSESSOR);
-        resource_wait(m, a, id);
+        flow_resource_wait(m, a, id);
     }
 }
 
@@ -143,7 +143,7 @@ static void on_assessed(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     uint32_t id = (uint32_t)arg;
-    resource_release(m, m->groups[m->patients[id].group].assessors, id);
+    flow_resource_release(m, m->groups[m->patients[id].group].assessors, id);
     model_trace(m, id, FLOW_TRACE_ASSESSMENT_END, NULL, 0);
     if (spec_of(m, id)->model == FLOW_DISCHARGE_TO_ASSESS) {
         patient_set(m, id, PS_SERVICE);
@@ -159,7 +159,7 @@ static void on_pathway0_leave(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     leave_hospital(m, (uint32_t)arg);
-    patient_free(m, (uint32_t)arg, false);
+    flow_patient_free(m, (uint32_t)arg, false);
 }
 
 static uint8_t choose_pathway(const struct flow_discharge_spec *d, gsl_rng *r)
@@ -177,7 +177,7 @@ static uint8_t choose_pathway(const struct flow_discharge_spec *d, gsl_rng *r)
     return last;                          /* shares summing to 1 - rounding */
 }
 
-void discharge_fit(struct flow_model *m, uint32_t id)
+void flow_discharge_fit(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
@@ -208,7 +208,7 @@ static gsl_rng *stream(const char *kind, const char *name, const char *what, uin
     return flow_stream_create(seed, rep, buf);
 }
 
-void discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
+void flow_discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
 {
     const struct flow_scenario *s = m->sc;
     m->services = flow_xcalloc(s->ncommunity ? s->ncommunity : 1, sizeof *m->services);
@@ -217,12 +217,12 @@ void discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
         int cap = s->community[i].capacity;
         sv->spec = &s->community[i];
         sv->stay_rng = stream("community", sv->spec->name, "stay", seed, rep);
-        resource_init(&sv->places, cap > 0 ? cap : RESOURCE_UNLIMITED, s->ngroups, enter_service,
+        flow_resource_init(&sv->places, cap > 0 ? cap : RESOURCE_UNLIMITED, s->ngroups, enter_service,
                       (uint32_t)i);
     }
     m->pools = flow_xcalloc(s->ngroups + 1, sizeof *m->pools);
     for (size_t k = 0; k <= s->ngroups; k++)
-        resource_init(&m->pools[k], RESOURCE_UNLIMITED, 0, start_assessment, (uint32_t)k);
+        flow_resource_init(&m->pools[k], RESOURCE_UNLIMITED, 0, start_assessment, (uint32_t)k);
     m->npools = 1;
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
@@ -240,14 +240,14 @@ void discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
     }
 }
 
-void discharge_destroy(struct flow_model *m)
+void flow_discharge_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->services && i < m->sc->ncommunity; i++) {
         gsl_rng_free(m->services[i].stay_rng);
-        resource_fini(&m->services[i].places);
+        flow_resource_fini(&m->services[i].places);
     }
     for (size_t k = 0; m->pools && k <= m->sc->ngroups; k++)
-        resource_fini(&m->pools[k]);
+        flow_resource_fini(&m->pools[k]);
     for (size_t g = 0; m->groups && g < m->sc->ngroups; g++) {
         struct group *grp = &m->groups[g];
         if (grp->pathway_rng == NULL)
@@ -261,11 +261,11 @@ void discharge_destroy(struct flow_model *m)
     free(m->pools);
 }
 
-void discharge_mark(struct flow_model *m, double t)
+void flow_discharge_mark(struct flow_model *m, double t)
 {
     flow_level_mark(&m->delayed, t);
     for (size_t i = 0; i < m->sc->ncommunity; i++)
-        resource_mark(&m->services[i].places, t);
+        flow_resource_mark(&m->services[i].places, t);
     for (size_t k = 0; k < m->npools; k++)
-        resource_mark(&m->pools[k], t);
+        flow_resource_mark(&m->pools[k], t);
 }

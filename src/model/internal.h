@@ -207,63 +207,63 @@ struct flow_model {
 };
 
 /* arrivals.c */
-void arrivals_setup(struct group *g);
-double arrivals_next(const struct group *g, gsl_rng *r, double now);
+void flow_arrivals_setup(struct group *g);
+double flow_arrivals_next(const struct group *g, gsl_rng *r, double now);
 
 /* patient.c: the pool of patient records */
-uint32_t patient_new(struct flow_model *m, uint32_t group);
+uint32_t flow_patient_new(struct flow_model *m, uint32_t group);
 /* The patient leaves the model: lost (turned away) or not. */
-void patient_free(struct flow_model *m, uint32_t id, bool lost);
+void flow_patient_free(struct flow_model *m, uint32_t id, bool lost);
 static inline void patient_set(struct flow_model *m, uint32_t id, enum patient_state s)
 {
     m->patients[id].state = (uint8_t)s;
 }
-const char *patient_state_name(enum patient_state s);
+const char *flow_patient_state_name(enum patient_state s);
 
 /* ward.c: beds */
-void wards_create(struct flow_model *m);
-void wards_destroy(struct flow_model *m);
-void wards_mark(struct flow_model *m, double t);
+void flow_wards_create(struct flow_model *m);
+void flow_wards_destroy(struct flow_model *m);
+void flow_wards_mark(struct flow_model *m, double t);
 /* Asks for a bed in `ward` for the patient's current step: admits it at once when one is
  * free, otherwise it waits (blocking the bed it holds) or, at a divert ward, is lost. */
-void ward_request(struct flow_model *m, uint32_t id, uint32_t ward);
+void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward);
 /* Admits the patient now to a bed known to be free (theatre: held from the operation). */
-void ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward);
+void flow_ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward);
 /* Frees the bed the patient holds (if any) and records its departure from hospital. */
-void ward_leave_hospital(struct flow_model *m, uint32_t id);
+void flow_ward_leave_hospital(struct flow_model *m, uint32_t id);
 
 /* route.c: arrivals and the route from ward to ward */
-void route_start(struct flow_model *m);
+void flow_route_start(struct flow_model *m);
 /* The first route step from `from` on that is taken (each with its probability p), or nsteps. */
-uint32_t route_draw_step(struct flow_model *m, uint32_t id, uint32_t from);
+uint32_t flow_route_draw_step(struct flow_model *m, uint32_t id, uint32_t from);
 /* Starts a stay of the patient's current step in the bed it holds. */
-void route_start_stay(struct flow_model *m, uint32_t id);
+void flow_route_start_stay(struct flow_model *m, uint32_t id);
 /* A readmission: a new patient of `group` starts its route. */
-void route_readmit(struct flow_model *m, uint32_t group);
+void flow_route_readmit(struct flow_model *m, uint32_t group);
 /* Leaves hospital and the model. */
-void route_leave(struct flow_model *m, uint32_t id);
-void route_mark(struct flow_model *m, double t);
+void flow_route_leave(struct flow_model *m, uint32_t id);
+void flow_route_mark(struct flow_model *m, double t);
 
 /* theatre.c */
-void theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep);
-void theatres_destroy(struct flow_model *m);
-void theatres_start(struct flow_model *m);
-void theatres_mark(struct flow_model *m, double now);
-void elective_referral(struct flow_model *m, uint32_t id);
+void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void flow_theatres_destroy(struct flow_model *m);
+void flow_theatres_start(struct flow_model *m);
+void flow_theatres_mark(struct flow_model *m, double now);
+void flow_elective_referral(struct flow_model *m, uint32_t id);
 
 /* discharge.c */
-void discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep);
-void discharge_destroy(struct flow_model *m);
-void discharge_mark(struct flow_model *m, double now);
+void flow_discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void flow_discharge_destroy(struct flow_model *m);
+void flow_discharge_mark(struct flow_model *m, double now);
 /* The patient's last ward stay has ended: it is medically fit, in its bed. */
-void discharge_fit(struct flow_model *m, uint32_t id);
+void flow_discharge_fit(struct flow_model *m, uint32_t id);
 
 /* census.c: the midnight census, occupancy by hour, daily series */
-void census_start(struct flow_model *m);
-void census_mark(struct flow_model *m, double t);
+void flow_census_start(struct flow_model *m);
+void flow_census_mark(struct flow_model *m, double t);
 
 /* invariants.c: the model's bookkeeping, checked after every event in checking builds. */
-void invariants_check(struct flow_model *m);
+void flow_invariants_check(struct flow_model *m);
 
 /* model.c */
 static inline double model_now(const struct flow_model *m) { return flow_engine_now(m->engine); }

@@ -62,7 +62,7 @@ static void check_resource(const struct flow_model *m, const struct resource *r)
             r->queue.len);
 }
 
-void invariants_check(struct flow_model *m)
+void flow_invariants_check(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     /* Scratch space owned by the model (freed with it), grown with the patient pool. */

@@ -17,9 +17,9 @@ static void after_event(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     if (m->noffers > 0)
-        resource_offer_freed(m);
+        flow_resource_offer_freed(m);
 #ifdef FLOW_INVARIANTS
-    invariants_check(m);
+    flow_invariants_check(m);
 #endif
 }
 
@@ -33,11 +33,11 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
     m->start = t;
     m->period = (struct model_tally){0};
     flow_hist_reset(&m->los_hist);
-    wards_mark(m, t);
-    route_mark(m, t);
-    theatres_mark(m, t);
-    discharge_mark(m, t);
-    census_mark(m, t);
+    flow_wards_mark(m, t);
+    flow_route_mark(m, t);
+    flow_theatres_mark(m, t);
+    flow_discharge_mark(m, t);
+    flow_census_mark(m, t);
 }
 
 /* ---- lifetime ------------------------------------------------------------------------- */
@@ -56,7 +56,7 @@ static void group_init(struct group *g, const struct flow_group_spec *s, uint64_
         snprintf(name, sizeof name, "group/%s/stay/%zu", s->name, k + 1);
         g->stay_rng[k] = flow_stream_create(seed, rep, name);
     }
-    arrivals_setup(g);
+    flow_arrivals_setup(g);
 }
 
 static void group_fini(struct group *g)
@@ -75,12 +75,12 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     m->engine = flow_engine_create();
     m->free_patient = NONE;
     m->max_live = FLOW_MAX_LIVE_PATIENTS;
-    wards_create(m);
+    flow_wards_create(m);
     m->groups = flow_xcalloc(s->ngroups, sizeof *m->groups);
     for (size_t g = 0; g < s->ngroups; g++)
         group_init(&m->groups[g], &s->groups[g], s->seed, replication);
-    theatres_create(m, s->seed, replication);
-    discharge_create(m, s->seed, replication);
+    flow_theatres_create(m, s->seed, replication);
+    flow_discharge_create(m, s->seed, replication);
     /* Each resource is on the offer stack at most once. */
     m->offers = flow_xcalloc(s->nwards + s->ncommunity + m->npools + 1, sizeof *m->offers);
     flow_hist_init(&m->los_hist);
@@ -92,9 +92,9 @@ void flow_model_destroy(struct flow_model *m)
 {
     if (m == NULL)
         return;
-    wards_destroy(m);
-    theatres_destroy(m);
-    discharge_destroy(m);
+    flow_wards_destroy(m);
+    flow_theatres_destroy(m);
+    flow_discharge_destroy(m);
     for (size_t g = 0; g < m->sc->ngroups; g++)
         group_fini(&m->groups[g]);
     flow_hist_fini(&m->los_hist);
@@ -113,9 +113,9 @@ int flow_model_run(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     flow_engine_schedule(m->engine, s->warmup_days, PRIO_WARMUP, on_warmup, m, 0);
-    theatres_start(m);
-    census_start(m);
-    route_start(m);
+    flow_theatres_start(m);
+    flow_census_start(m);
+    flow_route_start(m);
     /* A day at a time, so that an interrupt (SIGINT, SIGTERM) stops a long run promptly. */
     double end = s->warmup_days + s->horizon_days;
     for (double t = 1; m->status == 0; t += 1) {

@@ -8,14 +8,14 @@
 
 /* ---- queues --------------------------------------------------------------------------- */
 
-void queue_init(struct queue *q, queue_key_fn key)
+void flow_queue_init(struct queue *q, queue_key_fn key)
 {
     *q = (struct queue){.head = NONE, .tail = NONE, .key = key};
 }
 
 /* With a key, the tail is tried first: most patients join at the back (a first-come queue
  * walks nothing), and only those who belong further forward walk from the head. */
-void queue_push(struct flow_model *m, struct queue *q, uint32_t id)
+void flow_queue_push(struct flow_model *m, struct queue *q, uint32_t id)
 {
     struct patient *pool = m->patients;
     uint32_t prev = NONE, cur = q->head;
@@ -37,14 +37,14 @@ void queue_push(struct flow_model *m, struct queue *q, uint32_t id)
     q->len++;
 }
 
-uint32_t queue_pop(struct flow_model *m, struct queue *q)
+uint32_t flow_queue_pop(struct flow_model *m, struct queue *q)
 {
     uint32_t id = q->head;
-    queue_remove(m, q, NONE, id);
+    flow_queue_remove(m, q, NONE, id);
     return id;
 }
 
-void queue_remove(struct flow_model *m, struct queue *q, uint32_t prev, uint32_t id)
+void flow_queue_remove(struct flow_model *m, struct queue *q, uint32_t prev, uint32_t id)
 {
     uint32_t next = m->patients[id].next;
     if (prev == NONE)
@@ -59,14 +59,14 @@ void queue_remove(struct flow_model *m, struct queue *q, uint32_t prev, uint32_t
 
 /* ---- places --------------------------------------------------------------------------- */
 
-void resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner)
+void flow_resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner)
 {
     *r = (struct resource){.capacity = capacity, .nclass = nclass, .grant = grant, .owner = owner};
-    queue_init(&r->queue, NULL);
+    flow_queue_init(&r->queue, NULL);
     r->by_class = nclass ? flow_xcalloc(nclass, sizeof *r->by_class) : NULL;
 }
 
-void resource_fini(struct resource *r)
+void flow_resource_fini(struct resource *r)
 {
     free(r->by_class);
     if (r->wait_hist) {
@@ -75,14 +75,14 @@ void resource_fini(struct resource *r)
     }
 }
 
-void resource_keep_waits(struct resource *r, double scale)
+void flow_resource_keep_waits(struct resource *r, double scale)
 {
     r->wait_hist = flow_xcalloc(1, sizeof *r->wait_hist);
     flow_hist_init(r->wait_hist);
     r->hist_scale = scale;
 }
 
-bool resource_free_now(const struct resource *r)
+bool flow_resource_free_now(const struct resource *r)
 {
     return r->queue.len == 0 && r->in_use < r->capacity;
 }
@@ -101,22 +101,22 @@ static void set_in_use(struct flow_model *m, struct resource *r, uint32_t cls, i
     }
 }
 
-bool resource_request(struct flow_model *m, struct resource *r, uint32_t id)
+bool flow_resource_request(struct flow_model *m, struct resource *r, uint32_t id)
 {
     r->period.requests++;
     m->patients[id].requested = model_now(m);
-    return resource_free_now(r);
+    return flow_resource_free_now(r);
 }
 
-void resource_wait(struct flow_model *m, struct resource *r, uint32_t id)
+void flow_resource_wait(struct flow_model *m, struct resource *r, uint32_t id)
 {
-    queue_push(m, &r->queue, id);
+    flow_queue_push(m, &r->queue, id);
     flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
 }
 
-void resource_lose(struct resource *r) { r->period.lost++; }
+void flow_resource_lose(struct resource *r) { r->period.lost++; }
 
-void resource_take(struct flow_model *m, struct resource *r, uint32_t id)
+void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id)
 {
     double wait = model_now(m) - m->patients[id].requested;
     set_in_use(m, r, m->patients[id].group, +1);
@@ -127,7 +127,7 @@ void resource_take(struct flow_model *m, struct resource *r, uint32_t id)
         flow_hist_add(r->wait_hist, wait * r->hist_scale);
 }
 
-void resource_release(struct flow_model *m, struct resource *r, uint32_t id)
+void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id)
 {
     set_in_use(m, r, m->patients[id].group, -1);
     if (r->queue.len > 0 && !r->offered) {
@@ -138,21 +138,21 @@ void resource_release(struct flow_model *m, struct resource *r, uint32_t id)
 
 /* Granting a place may free another (a blocked patient moves on and leaves its bed), which
  * joins the list, so a chain of transfers resolves within one event. */
-void resource_offer_freed(struct flow_model *m)
+void flow_resource_offer_freed(struct flow_model *m)
 {
     while (m->noffers > 0) {
         struct resource *r = m->offers[--m->noffers];
         r->offered = false;
         while (r->queue.len > 0 && r->in_use < r->capacity) {
-            uint32_t id = queue_pop(m, &r->queue);
+            uint32_t id = flow_queue_pop(m, &r->queue);
             flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
-            resource_take(m, r, id);
+            flow_resource_take(m, r, id);
             r->grant(m, id, r->owner);
         }
     }
 }
 
-void resource_mark(struct resource *r, double t)
+void flow_resource_mark(struct resource *r, double t)
 {
     flow_level_mark(&r->use, t);
     flow_level_mark(&r->full, t);

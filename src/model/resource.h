@@ -8,7 +8,7 @@
  *    jumps the queue. Otherwise the caller queues the patient or turns it away.
  *  - A released place is not handed over inside the event that frees it: the resource goes on
  *    the model's list of freed resources, and after every event (the engine's after-each hook)
- *    resource_offer_freed gives places to the heads of their queues, calling each resource's
+ *    flow_resource_offer_freed gives places to the heads of their queues, calling each resource's
  *    grant function. A handler cannot forget to do it.
  *  - Queues link through the patient records (no allocation): a patient is in at most one queue.
  *  - The resource owns its by_class array and histogram; it borrows the model. */
@@ -36,12 +36,12 @@ struct queue {
     queue_key_fn key;
 };
 
-void queue_init(struct queue *q, queue_key_fn key);
+void flow_queue_init(struct queue *q, queue_key_fn key);
 /* Inserts by key, after every patient with an equal or smaller key. */
-void queue_push(struct flow_model *m, struct queue *q, uint32_t id);
-uint32_t queue_pop(struct flow_model *m, struct queue *q);
+void flow_queue_push(struct flow_model *m, struct queue *q, uint32_t id);
+uint32_t flow_queue_pop(struct flow_model *m, struct queue *q);
 /* Removes `id`, whose predecessor in the queue is `prev` (NONE for the head). */
-void queue_remove(struct flow_model *m, struct queue *q, uint32_t prev, uint32_t id);
+void flow_queue_remove(struct flow_model *m, struct queue *q, uint32_t prev, uint32_t id);
 
 /* Gives a waiting patient the place it has just been allocated (the place is already taken). */
 typedef void (*grant_fn)(struct flow_model *m, uint32_t patient, uint32_t owner);
@@ -72,28 +72,28 @@ struct resource {
     bool offered;              /* on the model's list of resources with freed places */
 };
 
-void resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner);
-void resource_fini(struct resource *r);
+void flow_resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner);
+void flow_resource_fini(struct resource *r);
 /* Keeps a histogram of waits (in days x scale) from now on. */
-void resource_keep_waits(struct resource *r, double scale);
+void flow_resource_keep_waits(struct resource *r, double scale);
 /* True when a request now would take a place at once. */
-bool resource_free_now(const struct resource *r);
+bool flow_resource_free_now(const struct resource *r);
 /* Counts a request at the current time (stamping the patient's request time) and returns
- * resource_free_now: when true the caller takes the place (resource_take), when false it
- * queues the patient (resource_wait) or turns it away (resource_lose). */
-bool resource_request(struct flow_model *m, struct resource *r, uint32_t id);
+ * flow_resource_free_now: when true the caller takes the place (flow_resource_take), when false it
+ * queues the patient (flow_resource_wait) or turns it away (flow_resource_lose). */
+bool flow_resource_request(struct flow_model *m, struct resource *r, uint32_t id);
 /* Queues a patient whose request was not met. */
-void resource_wait(struct flow_model *m, struct resource *r, uint32_t id);
+void flow_resource_wait(struct flow_model *m, struct resource *r, uint32_t id);
 /* Counts a request that was turned away. */
-void resource_lose(struct resource *r);
+void flow_resource_lose(struct resource *r);
 /* Takes a place for the patient (recording its wait since its request). */
-void resource_take(struct flow_model *m, struct resource *r, uint32_t id);
+void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id);
 /* Gives a place back; it is offered to the queue after the event. */
-void resource_release(struct flow_model *m, struct resource *r, uint32_t id);
+void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id);
 /* Offers every freed place to its queue, last freed resource first (a transfer that frees a
  * bed elsewhere is resolved before other resources are looked at). The after-event hook. */
-void resource_offer_freed(struct flow_model *m);
+void flow_resource_offer_freed(struct flow_model *m);
 /* Starts a new measured period at t: levels marked, tally and histogram zeroed. */
-void resource_mark(struct resource *r, double t);
+void flow_resource_mark(struct resource *r, double t);
 
 #endif

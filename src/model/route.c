@@ -13,7 +13,7 @@
 
 static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg);
 
-void route_start_stay(struct flow_model *m, uint32_t id)
+void flow_route_start_stay(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
@@ -21,13 +21,13 @@ void route_start_stay(struct flow_model *m, uint32_t id)
     flow_engine_schedule(m->engine, model_now(m) + stay, PRIO_STAY_END, on_stay_end, m, id);
 }
 
-void route_leave(struct flow_model *m, uint32_t id)
+void flow_route_leave(struct flow_model *m, uint32_t id)
 {
-    ward_leave_hospital(m, id);
-    patient_free(m, id, false);
+    flow_ward_leave_hospital(m, id);
+    flow_patient_free(m, id, false);
 }
 
-uint32_t route_draw_step(struct flow_model *m, uint32_t id, uint32_t from)
+uint32_t flow_route_draw_step(struct flow_model *m, uint32_t id, uint32_t from)
 {
     struct group *g = &m->groups[m->patients[id].group];
     const struct flow_group_spec *s = g->spec;
@@ -42,20 +42,20 @@ static void advance(struct flow_model *m, uint32_t id, uint32_t from)
 {
     struct patient *p = &m->patients[id];
     const struct flow_group_spec *s = m->groups[p->group].spec;
-    uint32_t k = route_draw_step(m, id, from);
+    uint32_t k = flow_route_draw_step(m, id, from);
     if (k >= s->nsteps) {
         if (s->discharge.enabled && p->ward != NONE)
-            discharge_fit(m, id);
+            flow_discharge_fit(m, id);
         else
-            route_leave(m, id);
+            flow_route_leave(m, id);
         return;
     }
     p->step = k;
     uint32_t ward = (uint32_t)s->steps[k].ward;
     if (ward == p->ward)               /* the next stay is in the same ward: keep the bed */
-        route_start_stay(m, id);
+        flow_route_start_stay(m, id);
     else
-        ward_request(m, id, ward);
+        flow_ward_request(m, id, ward);
 }
 
 static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg)
@@ -80,41 +80,41 @@ static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     struct group *g = &m->groups[arg];
-    double next = arrivals_next(g, g->arrivals_rng, model_now(m));
+    double next = flow_arrivals_next(g, g->arrivals_rng, model_now(m));
     if (isfinite(next))
         flow_engine_schedule(e, next, PRIO_ARRIVAL, on_arrival, m, arg);
     if (overloaded(m))
         return;
     g->period.arrivals++;
-    uint32_t id = patient_new(m, (uint32_t)arg);
+    uint32_t id = flow_patient_new(m, (uint32_t)arg);
     model_trace(m, id, g->spec->elective ? FLOW_TRACE_REFERRAL : FLOW_TRACE_ARRIVAL, NULL, 0);
     if (g->spec->elective)
-        elective_referral(m, id);
+        flow_elective_referral(m, id);
     else
         advance(m, id, 0);
 }
 
-void route_readmit(struct flow_model *m, uint32_t group)
+void flow_route_readmit(struct flow_model *m, uint32_t group)
 {
     if (overloaded(m))
         return;
     m->groups[group].period.arrivals++;
-    uint32_t id = patient_new(m, group);
+    uint32_t id = flow_patient_new(m, group);
     model_trace(m, id, FLOW_TRACE_READMISSION, NULL, 0);
     advance(m, id, 0);
 }
 
-void route_start(struct flow_model *m)
+void flow_route_start(struct flow_model *m)
 {
     for (size_t g = 0; g < m->sc->ngroups; g++) {
         struct group *grp = &m->groups[g];
-        double first = arrivals_next(grp, grp->arrivals_rng, 0);
+        double first = flow_arrivals_next(grp, grp->arrivals_rng, 0);
         if (isfinite(first))
             flow_engine_schedule(m->engine, first, PRIO_ARRIVAL, on_arrival, m, g);
     }
 }
 
-void route_mark(struct flow_model *m, double t)
+void flow_route_mark(struct flow_model *m, double t)
 {
     for (size_t g = 0; g < m->sc->ngroups; g++)
         m->groups[g].period = (struct group_tally){0};

@@ -40,16 +40,16 @@ static void set_listed(struct flow_model *m, struct group *g, long delta)
 static void list_patient(struct flow_model *m, uint32_t id)
 {
     struct group *g = &m->groups[m->patients[id].group];
-    queue_push(m, &g->waiting_list, id);
+    flow_queue_push(m, &g->waiting_list, id);
     patient_set(m, id, PS_LISTED);
 }
 
 /* The post-operative route is drawn once, at referral, and kept through cancellations: drawn
  * again at each booking, a patient cancelled for want of a bed would redraw until it drew no
  * ward, so inpatients would become day cases exactly when beds are short. */
-void elective_referral(struct flow_model *m, uint32_t id)
+void flow_elective_referral(struct flow_model *m, uint32_t id)
 {
-    m->patients[id].post = route_draw_step(m, id, 1);
+    m->patients[id].post = flow_route_draw_step(m, id, 1);
     list_patient(m, id);
     set_listed(m, &m->groups[m->patients[id].group], +1);
 }
@@ -111,7 +111,7 @@ static void book(struct flow_model *m, struct list *l)
         }
         if (best == NULL)
             return;
-        uint32_t id = queue_pop(m, &best->waiting_list);
+        uint32_t id = flow_queue_pop(m, &best->waiting_list);
         patient_set(m, id, PS_BOOKED);
         list_add_case(l, id);
         model_trace(m, id, FLOW_TRACE_BOOKED, t->spec->name, 0);
@@ -227,7 +227,7 @@ static void operate(struct flow_model *m, uint32_t lid, uint32_t id, uint32_t po
     p->step = post;
     patient_set(m, id, PS_THEATRE);
     if (post < g->spec->nsteps)          /* admitted to the ward bed now, held through surgery */
-        ward_admit_now(m, id, (uint32_t)g->spec->steps[post].ward);
+        flow_ward_admit_now(m, id, (uint32_t)g->spec->steps[post].ward);
     else
         p->first_bed = t_now;            /* a day case: in hospital from the operation */
     set_listed(m, g, -1);
@@ -264,7 +264,7 @@ static void next_case(struct flow_model *m, uint32_t lid)
         }
         uint32_t post = m->patients[id].post;
         if (post < g->spec->nsteps) {
-            if (!resource_free_now(&m->wards[g->spec->steps[post].ward].beds)) {
+            if (!flow_resource_free_now(&m->wards[g->spec->steps[post].ward].beds)) {
                 cancel_case(m, t, id, CANCEL_NO_BED);
                 continue;
             }
@@ -289,9 +289,9 @@ static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg)
     model_trace(m, id, FLOW_TRACE_OPERATION_END, t->spec->name, 1);
     if (m->patients[id].step < m->groups[m->patients[id].group].spec->nsteps) {
         patient_set(m, id, PS_STAY);
-        route_start_stay(m, id);
+        flow_route_start_stay(m, id);
     } else {
-        route_leave(m, id);
+        flow_route_leave(m, id);
     }
     if (l->next < l->ncases) {
         double ta = flow_dist_sample(&t->spec->turnaround, t->turnaround_rng);
@@ -322,7 +322,7 @@ static void theatre_init(struct flow_model *m, size_t i, uint64_t seed, uint32_t
     t->waiting_head = t->waiting_tail = NONE;
 }
 
-void theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
+void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
 {
     const struct flow_scenario *s = m->sc;
     m->free_list = NONE;
@@ -343,7 +343,7 @@ void theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
                                                   d + s->theatres[i].sessions[k].start};
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
-        queue_init(&grp->waiting_list, referred);
+        flow_queue_init(&grp->waiting_list, referred);
         if (!s->groups[g].elective)
             continue;
         char name[FLOW_MAX_NAME + 64];
@@ -353,7 +353,7 @@ void theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
     }
 }
 
-void theatres_destroy(struct flow_model *m)
+void flow_theatres_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->theatres && i < m->sc->ntheatres; i++) {
         struct theatre *t = &m->theatres[i];
@@ -377,14 +377,14 @@ void theatres_destroy(struct flow_model *m)
 }
 
 /* The initial waiting lists (referred at time 0) and the first booking of every slot. */
-void theatres_start(struct flow_model *m)
+void flow_theatres_start(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     for (size_t g = 0; g < s->ngroups; g++)
         for (int i = 0; i < s->groups[g].initial_waiting_list; i++) {
-            uint32_t id = patient_new(m, (uint32_t)g);
+            uint32_t id = flow_patient_new(m, (uint32_t)g);
             model_trace(m, id, FLOW_TRACE_REFERRAL, NULL, 0);
-            elective_referral(m, id);
+            flow_elective_referral(m, id);
         }
     for (size_t i = 0; i < m->nslots; i++) {
         const struct flow_theatre_spec *t = m->theatres[m->slots[i].theatre].spec;
@@ -393,7 +393,7 @@ void theatres_start(struct flow_model *m)
     }
 }
 
-void theatres_mark(struct flow_model *m, double t_now)
+void flow_theatres_mark(struct flow_model *m, double t_now)
 {
     for (size_t i = 0; i < m->sc->ntheatres; i++)
         m->theatres[i].period = (struct theatre_tally){0};

@@ -37,7 +37,7 @@ static void release_bed(struct flow_model *m, uint32_t ward, uint32_t id)
     struct ward *w = &m->wards[ward];
     if (m->trace)
         bed_number_free(m, w, id);
-    resource_release(m, &w->beds, id);
+    flow_resource_release(m, &w->beds, id);
 }
 
 /* The patient has just taken a place in `ward`: it moves in, freeing the bed it held (which
@@ -62,27 +62,27 @@ static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     move_in(m, id, ward);
     patient_set(m, id, PS_STAY);
-    route_start_stay(m, id);
+    flow_route_start_stay(m, id);
 }
 
 /* The grant function of every ward: a waiting patient has been given a bed. */
 static void granted(struct flow_model *m, uint32_t id, uint32_t ward) { admit(m, id, ward); }
 
-void ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
+void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct patient *p = &m->patients[id];
     struct ward *w = &m->wards[ward];
-    if (resource_request(m, &w->beds, id)) {
-        resource_take(m, &w->beds, id);
+    if (flow_resource_request(m, &w->beds, id)) {
+        flow_resource_take(m, &w->beds, id);
         admit(m, id, ward);
     } else if (w->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
-        resource_lose(&w->beds);
+        flow_resource_lose(&w->beds);
         model_trace(m, id, FLOW_TRACE_DIVERT, w->spec->name, 0);
-        ward_leave_hospital(m, id);
-        patient_free(m, id, true);
+        flow_ward_leave_hospital(m, id);
+        flow_patient_free(m, id, true);
     } else {
         model_trace(m, id, FLOW_TRACE_WAIT_BED, w->spec->name, 0);
-        resource_wait(m, &w->beds, id);
+        flow_resource_wait(m, &w->beds, id);
         if (p->ward != NONE) {
             patient_set(m, id, PS_BLOCKED);
             set_blocked(m, &m->wards[p->ward], +1);
@@ -92,17 +92,17 @@ void ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
     }
 }
 
-void ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward)
+void flow_ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct resource *beds = &m->wards[ward].beds;
-    bool free_now = resource_request(m, beds, id);
+    bool free_now = flow_resource_request(m, beds, id);
     (void)free_now;
     assert(free_now);
-    resource_take(m, beds, id);
+    flow_resource_take(m, beds, id);
     move_in(m, id, ward);
 }
 
-void ward_leave_hospital(struct flow_model *m, uint32_t id)
+void flow_ward_leave_hospital(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
@@ -122,31 +122,31 @@ void ward_leave_hospital(struct flow_model *m, uint32_t id)
 
 /* ---- lifetime ------------------------------------------------------------------------- */
 
-void wards_create(struct flow_model *m)
+void flow_wards_create(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     m->wards = flow_xcalloc(s->nwards, sizeof *m->wards);
     for (size_t i = 0; i < s->nwards; i++) {
         m->wards[i].spec = &s->wards[i];
-        resource_init(&m->wards[i].beds, s->wards[i].beds, s->ngroups, granted, (uint32_t)i);
+        flow_resource_init(&m->wards[i].beds, s->wards[i].beds, s->ngroups, granted, (uint32_t)i);
     }
 }
 
-void wards_destroy(struct flow_model *m)
+void flow_wards_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->wards && i < m->sc->nwards; i++) {
-        resource_fini(&m->wards[i].beds);
+        flow_resource_fini(&m->wards[i].beds);
         free(m->wards[i].hourly);
         free(m->wards[i].free_beds);
     }
     free(m->wards);
 }
 
-void wards_mark(struct flow_model *m, double t)
+void flow_wards_mark(struct flow_model *m, double t)
 {
     for (size_t i = 0; i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
-        resource_mark(&w->beds, t);
+        flow_resource_mark(&w->beds, t);
         flow_level_mark(&w->blocked_level, t);
         w->period = (struct ward_tally){0};
     }

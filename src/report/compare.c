@@ -37,11 +37,11 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
         struct flow_summary sb, sw, sd;
         flow_comparison_summary(c, k, &sb, &sw, &sd);
         char a[32], x[32], y[32], lo[32], hi[32];
-        report_number(a, sizeof a, sb.mean);
-        report_number(x, sizeof x, sw.mean);
-        report_number(y, sizeof y, sd.mean);
-        report_number(lo, sizeof lo, sd.ci_low);
-        report_number(hi, sizeof hi, sd.ci_high);
+        flow_report_number(a, sizeof a, sb.mean);
+        flow_report_number(x, sizeof x, sw.mean);
+        flow_report_number(y, sizeof y, sd.mean);
+        flow_report_number(lo, sizeof lo, sd.ci_low);
+        flow_report_number(hi, sizeof hi, sd.ci_high);
         bool sig = isfinite(sd.ci_low) && (sd.ci_low > 0 || sd.ci_high < 0);
         significant += sig;
         if (isfinite(sd.ci_low))

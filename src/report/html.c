@@ -39,7 +39,7 @@ static void escaped(FILE *f, const char *text)
     }
 }
 
-int html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
+int flow_html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
                json_t *extra, const char *provenance)
 {
     json_t *data = json_object();
@@ -181,7 +181,7 @@ int flow_report_html_run(FILE *f, const struct flow_results *r, const char *prov
     }
     char sub[256];
     subtitle_of(sub, sizeof sub, r->scenario, r->nreps);
-    return html_write(f, "run", r->scenario->name, sub, json_run_value(r), extra, provenance);
+    return flow_html_write(f, "run", r->scenario->name, sub, flow_json_run_value(r), extra, provenance);
 }
 
 int flow_report_html_compare(FILE *f, const struct flow_comparison *c, const char *provenance)
@@ -189,7 +189,7 @@ int flow_report_html_compare(FILE *f, const struct flow_comparison *c, const cha
     char title[512], sub[256];
     snprintf(title, sizeof title, "%s vs %s", c->base.scenario->name, c->whatif.scenario->name);
     subtitle_of(sub, sizeof sub, c->base.scenario, c->base.nreps);
-    return html_write(f, "compare", title, sub, json_compare_value(c), NULL, provenance);
+    return flow_html_write(f, "compare", title, sub, flow_json_compare_value(c), NULL, provenance);
 }
 
 int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char *provenance)
@@ -205,5 +205,5 @@ int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char 
     json_object_set_new(extra, "targets", targets);
     char title[300];
     snprintf(title, sizeof title, "Sizing %s", r->parameter);
-    return html_write(f, "size", title, "flowsim " FLOW_VERSION, json_size_value(r), extra, provenance);
+    return flow_html_write(f, "size", title, "flowsim " FLOW_VERSION, flow_json_size_value(r), extra, provenance);
 }

@@ -7,14 +7,14 @@
 #include <jansson.h>
 
 /* A number for text reports: four significant figures, never in exponent form; "-" if undefined. */
-void report_number(char *buf, size_t size, double x);
+void flow_report_number(char *buf, size_t size, double x);
 
-json_t *json_run_value(const struct flow_results *r);
-json_t *json_compare_value(const struct flow_comparison *c);
-json_t *json_size_value(const struct flow_size_result *r);
+json_t *flow_json_run_value(const struct flow_results *r);
+json_t *flow_json_compare_value(const struct flow_comparison *c);
+json_t *flow_json_size_value(const struct flow_size_result *r);
 
 /* Writes the page; takes ownership of results and extra (which may be NULL). */
-int html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
+int flow_html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
                json_t *extra, const char *provenance);
 
 #endif

@@ -38,7 +38,7 @@ static json_t *slot(json_t *root, const struct flow_metric_def *d)
     return ent;
 }
 
-json_t *json_run_value(const struct flow_results *r)
+json_t *flow_json_run_value(const struct flow_results *r)
 {
     const struct flow_scenario *s = r->scenario;
     json_t *root = json_object();
@@ -67,10 +67,10 @@ static int dump(FILE *f, json_t *root)
 
 int flow_report_compare_json(FILE *f, const struct flow_comparison *c)
 {
-    return dump(f, json_compare_value(c));
+    return dump(f, flow_json_compare_value(c));
 }
 
-json_t *json_compare_value(const struct flow_comparison *c)
+json_t *flow_json_compare_value(const struct flow_comparison *c)
 {
     const struct flow_scenario *b = c->base.scenario, *w = c->whatif.scenario;
     json_t *root = json_object(), *names = json_object();
@@ -97,16 +97,16 @@ json_t *json_compare_value(const struct flow_comparison *c)
 
 int flow_report_json(FILE *f, const struct flow_results *r)
 {
-    json_t *root = json_run_value(r);
+    json_t *root = flow_json_run_value(r);
     return dump(f, root);
 }
 
 int flow_report_size_json(FILE *f, const struct flow_size_result *r)
 {
-    return dump(f, json_size_value(r));
+    return dump(f, flow_json_size_value(r));
 }
 
-json_t *json_size_value(const struct flow_size_result *r)
+json_t *flow_json_size_value(const struct flow_size_result *r)
 {
     json_t *root = json_object(), *evals = json_array();
     json_object_set_new(root, "parameter", json_string(r->parameter));

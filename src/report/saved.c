@@ -149,7 +149,7 @@ int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
     if (S_ISDIR(st.st_mode)) {
         json_t *v = sweep_value(path, why, len);
         if (v)
-            rc = html_write(f, "sweep", "Sweep", path, v, NULL, prov);
+            rc = flow_html_write(f, "sweep", "Sweep", path, v, NULL, prov);
         free(prov);
         return rc;
     }
@@ -170,12 +170,12 @@ int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
     }
     json_t *scen = json_object_get(root, "scenario");
     if (json_object_get(root, "evaluated") && json_object_get(root, "parameter")) {
-        rc = html_write(f, "size", "Capacity sizing", path, root, NULL, prov);
+        rc = flow_html_write(f, "size", "Capacity sizing", path, root, NULL, prov);
     } else if (json_is_object(scen)) {
-        rc = html_write(f, "compare", "Comparison", path, root, NULL, prov);
+        rc = flow_html_write(f, "compare", "Comparison", path, root, NULL, prov);
     } else if (json_is_string(scen) && json_object_get(root, "system")) {
         char *title = flow_xstrdup(json_string_value(scen));
-        rc = html_write(f, "run", title, path, root, NULL, prov);
+        rc = flow_html_write(f, "run", title, path, root, NULL, prov);
         free(title);
     } else {
         snprintf(why, len, "%s is JSON but not flowsim results (no scenario/system or evaluated)", path);

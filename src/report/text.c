@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* Four significant figures, never in exponent form. */
-void report_number(char *buf, size_t size, double x)
+void flow_report_number(char *buf, size_t size, double x)
 {
     if (!isfinite(x)) {
         snprintf(buf, size, "-");
@@ -79,9 +79,9 @@ int flow_report_text(FILE *f, const struct flow_results *r)
         struct flow_summary sum;
         flow_results_summary(r, i, &sum);
         char mean[32], lo[32], hi[32];
-        report_number(mean, sizeof mean, sum.mean);
-        report_number(lo, sizeof lo, sum.ci_low);
-        report_number(hi, sizeof hi, sum.ci_high);
+        flow_report_number(mean, sizeof mean, sum.mean);
+        flow_report_number(lo, sizeof lo, sum.ci_low);
+        flow_report_number(hi, sizeof hi, sum.ci_high);
         if (isfinite(sum.ci_low))
             fprintf(f, "  %-46s %10s   [%s, %s]\n", d->label, mean, lo, hi);
         else

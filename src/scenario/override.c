@@ -12,7 +12,7 @@ static const char *const SRC = "--set";
 
 static bool matches(const struct ynode *item, const char *key, const char *seg)
 {
-    const struct ynode *v = ytree_get(item, key);
+    const struct ynode *v = flow_ytree_get(item, key);
     return v && v->kind == YN_SCALAR && strcmp(v->text, seg) == 0;
 }
 
@@ -37,7 +37,7 @@ static void no_item(const struct ynode *seq, const char *seg, const char *parent
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; i < seq->n; i++) {
-        const struct ynode *v = ytree_get(seq->kids[i], "name");
+        const struct ynode *v = flow_ytree_get(seq->kids[i], "name");
         if (v && v->kind == YN_SCALAR) {
             size_t d = flow_edit_distance(seg, v->text);
             if (d < best_d)
@@ -58,20 +58,20 @@ static void map_put(struct ynode *m, const char *seg, struct ynode *v, int line,
 {
     for (size_t i = 0; i + 1 < m->n; i += 2) {
         if (strcmp(m->kids[i]->text, seg) == 0) {
-            ytree_free(m->kids[i + 1]);
+            flow_ytree_free(m->kids[i + 1]);
             m->kids[i + 1] = v;
             return;
         }
     }
-    struct ynode *k = ytree_new(YN_SCALAR, SRC, line, col);
+    struct ynode *k = flow_ytree_new(YN_SCALAR, SRC, line, col);
     k->text = flow_xstrdup(seg);
     k->len = strlen(seg);
     k->plain = true;
-    ytree_append(m, k);
-    ytree_append(m, v);
+    flow_ytree_append(m, k);
+    flow_ytree_append(m, v);
 }
 
-bool override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag)
+bool flow_override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag)
 {
     int line = index + 1;
     const char *eq = strchr(set, '=');
@@ -79,12 +79,12 @@ bool override_apply(struct ynode *root, const char *set, int index, struct flow_
         flow_diag_error(diag, SRC, line, 1, "'%s' is not PATH=VALUE, such as wards.AMU.beds=30", set);
         return false;
     }
-    struct ynode *value = ytree_parse(eq + 1, strlen(eq + 1), SRC, index, (int)(eq - set) + 1, diag);
+    struct ynode *value = flow_ytree_parse(eq + 1, strlen(eq + 1), SRC, index, (int)(eq - set) + 1, diag);
     if (value == NULL)
         return false;
     if (root->kind != YN_MAP) {
         flow_diag_error(diag, SRC, line, 1, "the scenario is not a mapping; nothing to set");
-        ytree_free(value);
+        flow_ytree_free(value);
         return false;
     }
     char *path = flow_xstrndup(set, (size_t)(eq - set));
@@ -113,7 +113,7 @@ bool override_apply(struct ynode *root, const char *set, int index, struct flow_
                 /* Replace the whole item in place. */
                 for (size_t i = 0; i < cur->n; i++)
                     if (cur->kids[i] == item)
-                        ytree_free(item), cur->kids[i] = value;
+                        flow_ytree_free(item), cur->kids[i] = value;
             } else if (cur->kind == YN_MAP) {
                 map_put(cur, seg, value, line, col);
             } else {
@@ -126,9 +126,9 @@ bool override_apply(struct ynode *root, const char *set, int index, struct flow_
         }
         struct ynode *next = NULL;
         if (cur->kind == YN_MAP) {
-            next = ytree_get(cur, seg);
+            next = flow_ytree_get(cur, seg);
             if (next == NULL) {
-                next = ytree_new(YN_MAP, SRC, line, col);
+                next = flow_ytree_new(YN_MAP, SRC, line, col);
                 map_put(cur, seg, next, line, col);
             }
         } else if (cur->kind == YN_SEQ) {
@@ -146,7 +146,7 @@ bool override_apply(struct ynode *root, const char *set, int index, struct flow_
         parent = seg;
         cur = next;
     }
-    ytree_free(value);
+    flow_ytree_free(value);
     free(path);
     return ok;
 }

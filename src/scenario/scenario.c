@@ -81,7 +81,7 @@ struct sources {
 static bool all_named(const struct ynode *seq)
 {
     for (size_t i = 0; i < seq->n; i++) {
-        const struct ynode *name = ytree_get(seq->kids[i], "name");
+        const struct ynode *name = flow_ytree_get(seq->kids[i], "name");
         if (name == NULL || name->kind != YN_SCALAR)
             return false;
     }
@@ -95,17 +95,17 @@ static struct ynode *merge(struct ynode *base, struct ynode *over);
 static void merge_named(struct ynode *base, struct ynode *over)
 {
     for (size_t i = 0; i < over->n; i++) {
-        const char *name = ytree_get(over->kids[i], "name")->text;
+        const char *name = flow_ytree_get(over->kids[i], "name")->text;
         size_t j = 0;
-        while (j < base->n && strcmp(ytree_get(base->kids[j], "name")->text, name) != 0)
+        while (j < base->n && strcmp(flow_ytree_get(base->kids[j], "name")->text, name) != 0)
             j++;
         if (j < base->n)
             base->kids[j] = merge(base->kids[j], over->kids[i]);
         else
-            ytree_append(base, over->kids[i]);
+            flow_ytree_append(base, over->kids[i]);
     }
     over->n = 0;
-    ytree_free(over);
+    flow_ytree_free(over);
 }
 
 /* Consumes both trees: mappings merge key by key, lists of named items by name, and anything
@@ -119,21 +119,21 @@ static struct ynode *merge(struct ynode *base, struct ynode *over)
                 j += 2;
             if (j + 1 < base->n) {
                 base->kids[j + 1] = merge(base->kids[j + 1], over->kids[i + 1]);
-                ytree_free(over->kids[i]);
+                flow_ytree_free(over->kids[i]);
             } else {
-                ytree_append(base, over->kids[i]);
-                ytree_append(base, over->kids[i + 1]);
+                flow_ytree_append(base, over->kids[i]);
+                flow_ytree_append(base, over->kids[i + 1]);
             }
         }
         over->n = 0;
-        ytree_free(over);
+        flow_ytree_free(over);
         return base;
     }
     if (base->kind == YN_SEQ && over->kind == YN_SEQ && all_named(base) && all_named(over)) {
         merge_named(base, over);
         return base;
     }
-    ytree_free(base);
+    flow_ytree_free(base);
     return over;
 }
 
@@ -153,19 +153,19 @@ static char *read_file(const char *path, const char *written, const char *shown,
 static struct ynode *load_tree(const char *name, const char *text, size_t len, const char *dir,
                                struct sources *src, struct flow_diag *diag)
 {
-    struct ynode *root = ytree_parse(text, len, name, 0, 0, diag);
-    const struct ynode *ext = root ? ytree_get(root, "extends") : NULL;
+    struct ynode *root = flow_ytree_parse(text, len, name, 0, 0, diag);
+    const struct ynode *ext = root ? flow_ytree_get(root, "extends") : NULL;
     if (ext == NULL)
         return root;
     if (ext->kind != YN_SCALAR || ext->len == 0) {
         flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' must be the name of a scenario file");
-        ytree_free(root);
+        flow_ytree_free(root);
         return NULL;
     }
     if (src->n >= MAX_EXTENDS) {
         flow_diag_error(diag, ext->src, ext->line, ext->col,
                         "'extends' is nested more than %d deep (or loops back on itself)", MAX_EXTENDS);
-        ytree_free(root);
+        flow_ytree_free(root);
         return NULL;
     }
     char *path = (ext->text[0] == '/' || dir == NULL) ? flow_xstrdup(ext->text)
@@ -178,14 +178,14 @@ static struct ynode *load_tree(const char *name, const char *text, size_t len, c
     free(btext);
     free(bdir);
     if (base == NULL) {
-        ytree_free(root);
+        flow_ytree_free(root);
         return NULL;
     }
     /* Drop the extends key itself, then lay the overlay on the base. */
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         if (strcmp(root->kids[i]->text, "extends") == 0) {
-            ytree_free(root->kids[i]);
-            ytree_free(root->kids[i + 1]);
+            flow_ytree_free(root->kids[i]);
+            flow_ytree_free(root->kids[i + 1]);
             memmove(&root->kids[i], &root->kids[i + 2], (root->n - i - 2) * sizeof *root->kids);
             root->n -= 2;
             break;
@@ -207,11 +207,11 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
         return NULL;
     }
     for (size_t i = 0; i < nsets; i++)
-        override_apply(root, sets[i], (int)i, diag);
+        flow_override_apply(root, sets[i], (int)i, diag);
     struct flow_scenario *sc = flow_xcalloc(1, sizeof *sc);
     if (diag->errors == before)
-        schema_convert(root, dir, sc, diag);
-    ytree_free(root);
+        flow_schema_convert(root, dir, sc, diag);
+    flow_ytree_free(root);
     for (size_t i = 0; i < src.n; i++)
         free(src.names[i]);
     if (diag->errors != before) {

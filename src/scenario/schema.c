@@ -366,7 +366,7 @@ static bool read_map(struct ctx *c, const struct ynode *n, const struct schema *
     }
     for (size_t i = 0; i < s->n; i++) {
         const struct field *f = &s->fields[i];
-        const struct ynode *v = ytree_get(n, f->key);
+        const struct ynode *v = flow_ytree_get(n, f->key);
         if (v != NULL) {
             f->read(c, v, (char *)dst + f->off, f);
         } else if (f->required) {
@@ -496,7 +496,7 @@ static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in 
         values = read_number_list(c, in->values, "values", true, in->unit, &nv);
     } else if (need_scalar(c, in->file, "file", "a file name")) {
         char *path = resolve_path(c->dir, in->file->text);
-        const char *why = csvcol_read(path, in->unit, &values, &nv, c->diag);
+        const char *why = flow_csvcol_read(path, in->unit, &values, &nv, c->diag);
         if (why != NULL)
             err(c, in->file, "cannot read '%s': %s%s", in->file->text, why,
                 in->file->text[0] == '/' ? "" : " (the path is relative to the scenario file)");
@@ -522,7 +522,7 @@ static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in 
 static void read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     char b[80];
-    const struct ynode *kind = ytree_get(n, "dist");
+    const struct ynode *kind = flow_ytree_get(n, "dist");
     if (n->kind != YN_MAP || kind == NULL) {
         err(c, n, "'%s' must be a distribution such as {dist: lognormal, mean: 2d, sd: 1d}; "
                   "found %s", f->key, n->kind == YN_MAP ? "no 'dist' key" : shown(n, b, sizeof b));
@@ -635,7 +635,7 @@ static void refuse_keys(struct ctx *c, const struct ynode *n, const char *const 
                         const char *kind, const char *other)
 {
     for (size_t i = 0; keys[i]; i++) {
-        const struct ynode *v = ytree_get(n, keys[i]);
+        const struct ynode *v = flow_ytree_get(n, keys[i]);
         for (size_t k = 0; v && k + 1 < n->n; k += 2)
             if (n->kids[k + 1] == v)
                 err(c, n->kids[k], "'%s' belongs to %s steps; this is a %s step", keys[i], other, kind);
@@ -649,7 +649,7 @@ static void check_step(struct ctx *c, const struct ynode *n, struct flow_step_sp
     static const char *const ward_only[] = {"stay", "p", NULL};
     if (n->kind != YN_MAP)
         return;
-    bool ward = ytree_get(n, "ward") != NULL, theatre = ytree_get(n, "theatre") != NULL;
+    bool ward = flow_ytree_get(n, "ward") != NULL, theatre = flow_ytree_get(n, "theatre") != NULL;
     if (ward == theatre) {
         err(c, n, ward ? "a route step has 'ward' or 'theatre', not both"
                        : "route step is missing the required key 'ward' (or 'theatre')");
@@ -658,16 +658,16 @@ static void check_step(struct ctx *c, const struct ynode *n, struct flow_step_sp
     st->kind = ward ? FLOW_STEP_WARD : FLOW_STEP_THEATRE;
     if (ward) {
         refuse_keys(c, n, theatre_only, "ward", "theatre");
-        if (ytree_get(n, "stay") == NULL)
+        if (flow_ytree_get(n, "stay") == NULL)
             err(c, n, "route step is missing the required key 'stay'");
         return;
     }
     refuse_keys(c, n, ward_only, "theatre", "ward");
-    if (ytree_get(n, "operation") == NULL) {
+    if (flow_ytree_get(n, "operation") == NULL) {
         err(c, n, "route step is missing the required key 'operation'");
         return;
     }
-    if (ytree_get(n, "planned") == NULL)
+    if (flow_ytree_get(n, "planned") == NULL)
         st->planned = flow_dist_mean(&st->operation);
 }
 
@@ -695,9 +695,9 @@ static void *read_list(struct ctx *c, const struct ynode *n, const char *key,
 static void check_unique(struct ctx *c, const struct ynode *list, const char *what)
 {
     for (size_t i = 0; i < list->n; i++) {
-        const struct ynode *a = ytree_get(list->kids[i], "name");
+        const struct ynode *a = flow_ytree_get(list->kids[i], "name");
         for (size_t j = 0; a && a->kind == YN_SCALAR && j < i; j++) {
-            const struct ynode *b = ytree_get(list->kids[j], "name");
+            const struct ynode *b = flow_ytree_get(list->kids[j], "name");
             if (b && b->kind == YN_SCALAR && strcmp(a->text, b->text) == 0) {
                 err(c, a, "duplicate %s name '%s' (first given at line %d)", what, a->text, b->line);
                 break;
@@ -946,16 +946,16 @@ static void read_pathway(struct ctx *c, const struct ynode *n, struct flow_disch
         flow_dist_fini(&in.delay);
         return;
     }
-    const struct ynode *num = ytree_get(n, "pathway");
+    const struct ynode *num = flow_ytree_get(n, "pathway");
     if (seen[in.pathway])
         err(c, num, "pathway %d is listed twice", in.pathway);
     seen[in.pathway] = true;
-    if (in.pathway == 0 && ytree_get(n, "service"))
-        err(c, ytree_get(n, "service"), "pathway 0 is home with no new support: it takes no 'service'");
-    if (in.pathway > 0 && !ytree_get(n, "service") && !c->community_bad)
+    if (in.pathway == 0 && flow_ytree_get(n, "service"))
+        err(c, flow_ytree_get(n, "service"), "pathway 0 is home with no new support: it takes no 'service'");
+    if (in.pathway > 0 && !flow_ytree_get(n, "service") && !c->community_bad)
         err(c, n, "pathway %d needs a 'service' (the community service it discharges to)", in.pathway);
-    if (in.pathway > 0 && ytree_get(n, "delay"))
-        err(c, ytree_get(n, "delay"), "'delay' is for pathway 0; pathways 1-3 wait for their "
+    if (in.pathway > 0 && flow_ytree_get(n, "delay"))
+        err(c, flow_ytree_get(n, "delay"), "'delay' is for pathway 0; pathways 1-3 wait for their "
                                       "assessment and service");
     struct flow_pathway_spec *pw = &d->pathways[in.pathway];
     flow_dist_fini(&pw->delay);
@@ -1053,16 +1053,16 @@ static void read_group_discharge(struct ctx *c, const struct ynode *n, void *dst
     struct ynode merged = {.kind = YN_MAP, .src = n->src, .line = n->line, .col = n->col};
     for (size_t i = 0; i + 1 < c->discharge->n; i += 2) {
         const struct ynode *k = c->discharge->kids[i];
-        const struct ynode *v = ytree_get(n, k->text);
+        const struct ynode *v = flow_ytree_get(n, k->text);
         if (v == NULL) {
-            ytree_append(&merged, c->discharge->kids[i]);
-            ytree_append(&merged, c->discharge->kids[i + 1]);
+            flow_ytree_append(&merged, c->discharge->kids[i]);
+            flow_ytree_append(&merged, c->discharge->kids[i + 1]);
         }
     }
     for (size_t i = 0; i < n->n; i++)
-        ytree_append(&merged, n->kids[i]);
+        flow_ytree_append(&merged, n->kids[i]);
     read_discharge_into(c, &merged, &g->discharge);
-    g->discharge.own_assessors = ytree_get(n, "assessment_capacity") != NULL;
+    g->discharge.own_assessors = flow_ytree_get(n, "assessment_capacity") != NULL;
     free(merged.kids);      /* the nodes are borrowed */
 }
 
@@ -1099,7 +1099,7 @@ static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const
     in.rate = in.referrals = 0;
     if (!read_map(c, n, &arrivals_schema, &in))
         return;
-    bool rate = ytree_get(n, "rate") != NULL, referrals = ytree_get(n, "referrals") != NULL;
+    bool rate = flow_ytree_get(n, "rate") != NULL, referrals = flow_ytree_get(n, "referrals") != NULL;
     if (rate == referrals)
         err(c, n, rate ? "arrivals have 'rate' (emergency) or 'referrals' (elective, onto a "
                          "waiting list), not both"
@@ -1233,7 +1233,7 @@ static double longest_list(const struct flow_theatre_spec *t)
 /* Elective groups start in theatre; only they, and only there, use a theatre. */
 static void check_group(struct ctx *c, const struct ynode *gn, const struct flow_group_spec *g)
 {
-    const struct ynode *route = ytree_get(gn, "route");
+    const struct ynode *route = flow_ytree_get(gn, "route");
     for (size_t k = 0; k < g->nsteps; k++) {
         const struct flow_step_spec *st = &g->steps[k];
         const struct ynode *sn = route->kids[k];
@@ -1246,7 +1246,7 @@ static void check_group(struct ctx *c, const struct ynode *gn, const struct flow
         if (st->kind == FLOW_STEP_THEATRE && st->theatre >= 0) {
             const struct flow_theatre_spec *t = &c->sc->theatres[st->theatre];
             double longest = longest_list(t);
-            const struct ynode *at = ytree_get(sn, "planned") ? ytree_get(sn, "planned") : sn;
+            const struct ynode *at = flow_ytree_get(sn, "planned") ? flow_ytree_get(sn, "planned") : sn;
             if (st->planned > longest + 1e-9)
                 err(c, at, "planned duration %gm is longer than any list of theatre '%s' can "
                            "book (%gm): these patients could never be booked",
@@ -1256,7 +1256,7 @@ static void check_group(struct ctx *c, const struct ynode *gn, const struct flow
     if (g->elective && g->nsteps > 0 && g->steps[0].kind != FLOW_STEP_THEATRE)
         err(c, route->kids[0], "an elective group (with 'referrals') must start its route with a "
                                "theatre step");
-    const struct ynode *wl = ytree_get(gn, "initial_waiting_list");
+    const struct ynode *wl = flow_ytree_get(gn, "initial_waiting_list");
     if (wl && !g->elective)
         err(c, wl, "'initial_waiting_list' is for elective groups (with 'referrals')");
 }
@@ -1282,25 +1282,25 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     resolve_readmissions(c);
     /* Groups without a discharge block of their own take the scenario's, readmission groups
      * resolved. */
-    const struct ynode *gl = ytree_get(root, "groups");
+    const struct ynode *gl = flow_ytree_get(root, "groups");
     for (size_t i = 0; c->discharge != NULL && i < c->sc->ngroups; i++)
-        if (ytree_get(gl->kids[i], "discharge") == NULL)
+        if (flow_ytree_get(gl->kids[i], "discharge") == NULL)
             flow_discharge_copy(&c->sc->groups[i].discharge, &c->discharge_default);
-    const struct ynode *groups = ytree_get(root, "groups");
+    const struct ynode *groups = flow_ytree_get(root, "groups");
     for (size_t i = 0; i < c->sc->ngroups; i++)
         check_group(c, groups->kids[i], &c->sc->groups[i]);
     const struct flow_scenario *sc = c->sc;
     double listed = 0;
     for (size_t i = 0; i < sc->ngroups; i++) {
         listed += sc->groups[i].initial_waiting_list;
-        const struct ynode *wl = ytree_get(groups->kids[i], "initial_waiting_list");
+        const struct ynode *wl = flow_ytree_get(groups->kids[i], "initial_waiting_list");
         if (wl && listed > FLOW_MAX_WAITING_LIST) {
             err(c, wl, "initial waiting lists add up to %.0f patients; the limit is %d for all "
                        "groups together", listed, FLOW_MAX_WAITING_LIST);
             break;
         }
     }
-    const struct ynode *h = ytree_get(root, "horizon");
+    const struct ynode *h = flow_ytree_get(root, "horizon");
     double total = sc->horizon_days + sc->warmup_days;
     if (h && total > FLOW_MAX_HORIZON_DAYS) {
         err(c, h, "horizon plus warmup is %gd; the limit is %gd (1000 years)", total,
@@ -1313,7 +1313,7 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     if (h && rate * total > FLOW_MAX_ARRIVALS)
         err(c, h, "about %.3g arrivals per replication (rate x (warmup + horizon)); the limit is "
                   "%.0e: shorten the horizon", rate * total, FLOW_MAX_ARRIVALS);
-    const struct ynode *r = ytree_get(root, "replications");
+    const struct ynode *r = flow_ytree_get(root, "replications");
     const struct ynode *at = r ? r : root;
     double reps = sc->replications;
     if (rate * total <= FLOW_MAX_ARRIVALS && rate * total * reps > FLOW_MAX_TOTAL_ARRIVALS)
@@ -1330,7 +1330,7 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
             FLOW_MAX_RESULT_VALUES);
 }
 
-bool schema_convert(const struct ynode *root, const char *dir, struct flow_scenario *sc,
+bool flow_schema_convert(const struct ynode *root, const char *dir, struct flow_scenario *sc,
                     struct flow_diag *diag)
 {
     struct ctx c = {.diag = diag, .sc = sc, .dir = dir};

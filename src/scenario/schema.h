@@ -8,17 +8,17 @@
 
 /* Fills sc from root; returns false (with diagnostics) when anything is wrong. dir resolves
  * relative file paths (NULL: current directory). */
-bool schema_convert(const struct ynode *root, const char *dir, struct flow_scenario *sc,
+bool flow_schema_convert(const struct ynode *root, const char *dir, struct flow_scenario *sc,
                     struct flow_diag *diag);
 
 /* Applies one "PATH=VALUE" override (index counts --set options from 0) to the tree. */
-bool override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag);
+bool flow_override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag);
 
 /* Reads a one-column file of durations (empirical {file: ...}). unit_days > 0 lets values be
  * bare numbers in that unit. A file that cannot be read returns a static reason (the caller
  * reports it where the file is named); bad lines are diagnostics at the file's own lines, and
  * leave *values NULL. Returns NULL otherwise. */
-const char *csvcol_read(const char *path, double unit_days, double **values, size_t *n,
+const char *flow_csvcol_read(const char *path, double unit_days, double **values, size_t *n,
                         struct flow_diag *diag);
 
 #endif

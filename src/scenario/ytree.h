@@ -31,13 +31,13 @@ enum {
 /* Parses text into a tree. src is borrowed and must outlive the tree. line_off/col_off shift
  * reported positions (used for --set values, which sit inside a command-line argument).
  * On error returns NULL and adds diagnostics. An empty document gives an empty scalar. */
-struct ynode *ytree_parse(const char *text, size_t len, const char *src, int line_off,
+struct ynode *flow_ytree_parse(const char *text, size_t len, const char *src, int line_off,
                           int col_off, struct flow_diag *diag);
-void ytree_free(struct ynode *n);
+void flow_ytree_free(struct ynode *n);
 
-struct ynode *ytree_new(enum ynode_kind kind, const char *src, int line, int col);
-void ytree_append(struct ynode *parent, struct ynode *kid);
+struct ynode *flow_ytree_new(enum ynode_kind kind, const char *src, int line, int col);
+void flow_ytree_append(struct ynode *parent, struct ynode *kid);
 /* Map lookup by key; returns the value node or NULL. */
-struct ynode *ytree_get(const struct ynode *map, const char *key);
+struct ynode *flow_ytree_get(const struct ynode *map, const char *key);
 
 #endif

@@ -24,14 +24,14 @@ START_TEST(arrivals_follow_hour_and_weekday_profile)
 {
     struct flow_scenario *s = test_load(profiled, NULL, 0);
     struct group g = {.spec = &s->groups[0]};
-    arrivals_setup(&g);
+    flow_arrivals_setup(&g);
     gsl_rng *r = flow_stream_create(5, 0, "profile");
     enum { WEEKS = 400 };
     static double count[168];
     memset(count, 0, sizeof count);
     double t = 0;
     for (;;) {
-        t = arrivals_next(&g, r, t);
+        t = flow_arrivals_next(&g, r, t);
         if (t >= WEEKS * 7.0)
             break;
         count[(int)fmod(floor(t * 24), 168)]++;
@@ -57,9 +57,9 @@ START_TEST(arrivals_zero_rate_never_arrive)
     const char *sets[] = {"groups.g.arrivals.rate=0/d"};
     struct flow_scenario *s = test_load(profiled, sets, 1);
     struct group g = {.spec = &s->groups[0]};
-    arrivals_setup(&g);
+    flow_arrivals_setup(&g);
     gsl_rng *r = flow_stream_create(5, 0, "zero");
-    ck_assert(isinf(arrivals_next(&g, r, 3.25)));
+    ck_assert(isinf(flow_arrivals_next(&g, r, 3.25)));
     gsl_rng_free(r);
     flow_scenario_destroy(s);
 }
@@ -157,25 +157,25 @@ START_TEST(resource_newcomer_queues_behind_the_waiting)
     struct flow_scenario *s = test_load(one_bed, NULL, 0);
     struct flow_model *m = flow_model_create(s, 0);
     struct resource r;
-    resource_init(&r, 1, 1, record_grant, 0);
-    uint32_t a = patient_new(m, 0), b = patient_new(m, 0), c = patient_new(m, 0);
-    ck_assert(resource_request(m, &r, a));
-    resource_take(m, &r, a);
-    ck_assert(!resource_request(m, &r, b));
-    resource_wait(m, &r, b);
-    resource_release(m, &r, a);             /* a leaves: the place is free, b still waits */
-    ck_assert(!resource_free_now(&r));
-    ck_assert(!resource_request(m, &r, c)); /* so the newcomer c must queue behind b */
-    resource_wait(m, &r, c);
+    flow_resource_init(&r, 1, 1, record_grant, 0);
+    uint32_t a = flow_patient_new(m, 0), b = flow_patient_new(m, 0), c = flow_patient_new(m, 0);
+    ck_assert(flow_resource_request(m, &r, a));
+    flow_resource_take(m, &r, a);
+    ck_assert(!flow_resource_request(m, &r, b));
+    flow_resource_wait(m, &r, b);
+    flow_resource_release(m, &r, a);             /* a leaves: the place is free, b still waits */
+    ck_assert(!flow_resource_free_now(&r));
+    ck_assert(!flow_resource_request(m, &r, c)); /* so the newcomer c must queue behind b */
+    flow_resource_wait(m, &r, c);
     ck_assert_uint_eq(m->noffers, 1);
-    resource_offer_freed(m);                /* what the after-event hook does */
+    flow_resource_offer_freed(m);                /* what the after-event hook does */
     ck_assert_uint_eq(granted_to, b);
     ck_assert_int_eq(r.in_use, 1);
     ck_assert_uint_eq(r.queue.len, 1);
     ck_assert_uint_eq(r.queue.head, c);
     ck_assert_uint_eq(r.period.taken, 2);
     ck_assert_uint_eq(r.period.requests, 3);
-    resource_fini(&r);
+    flow_resource_fini(&r);
     flow_model_destroy(m);
     flow_scenario_destroy(s);
 }
@@ -189,20 +189,20 @@ START_TEST(queue_orders_by_key_then_arrival)
     struct flow_scenario *s = test_load(one_bed, NULL, 0);
     struct flow_model *m = flow_model_create(s, 0);
     struct queue q;
-    queue_init(&q, by_serial_desc);
+    flow_queue_init(&q, by_serial_desc);
     uint32_t ids[5];
     for (int i = 0; i < 5; i++) {
-        ids[i] = patient_new(m, 0);
-        queue_push(m, &q, ids[i]);
+        ids[i] = flow_patient_new(m, 0);
+        flow_queue_push(m, &q, ids[i]);
     }
     for (int i = 4; i >= 0; i--)
-        ck_assert_uint_eq(queue_pop(m, &q), ids[i]);
+        ck_assert_uint_eq(flow_queue_pop(m, &q), ids[i]);
     ck_assert_uint_eq(q.len, 0);
-    queue_init(&q, NULL);
+    flow_queue_init(&q, NULL);
     for (int i = 0; i < 5; i++)
-        queue_push(m, &q, ids[i]);
+        flow_queue_push(m, &q, ids[i]);
     for (int i = 0; i < 5; i++)
-        ck_assert_uint_eq(queue_pop(m, &q), ids[i]);
+        ck_assert_uint_eq(flow_queue_pop(m, &q), ids[i]);
     flow_model_destroy(m);
     flow_scenario_destroy(s);
 }
