@@ -70,7 +70,12 @@ for f in "$ROOT"/scenarios/*.yaml; do
     expect_exit 0 "validate $(basename "$f")" -- "$FLOWSIM" validate "$f"
     expect_exit 0 "run $(basename "$f")" -- "$FLOWSIM" run "$f" --replications 2 --set horizon=30d --format json
 done
-cmp -s "$ROOT/scenarios/example.yaml" <(cat "$ROOT/scenarios/example.yaml") && ok
+# The built-in example is scenarios/example.yaml: the same results, byte for byte.
+"$FLOWSIM" run --replications 2 --set horizon=30d --format json >"$TMP/builtin.json" 2>/dev/null
+"$FLOWSIM" run "$ROOT/scenarios/example.yaml" --replications 2 --set horizon=30d --format json \
+    >"$TMP/file.json" 2>/dev/null
+[ -s "$TMP/builtin.json" ] && cmp -s "$TMP/builtin.json" "$TMP/file.json" && ok \
+    || bad "the built-in example differs from scenarios/example.yaml"
 
 # --- bad input: exit 3 and FILE:LINE:COLUMN diagnostics ---
 for f in "$ROOT"/tests/data/bad/*.yaml; do
@@ -337,6 +342,20 @@ diag_format "report of a non-JSON file"
 echo '{"a": 1}' >"$TMP/other.json"
 expect_exit 3 "report of other JSON" -- "$FLOWSIM" report "$TMP/other.json" -o "$TMP/bad.html"
 [ ! -e "$TMP/bad.html" ] && ok || bad "a failed report left a file"
+# A sweep summary whose columns are not METRIC_mean, _ci_low, _ci_high after the parameters
+# (a short cell read past its end before): one located line, exit 3, no file.
+mkdir -p "$TMP/badsweep"
+printf 'x,ab_mean,ab_ci_low,ab_ci_high,z\n1,2,3,4,5\n' >"$TMP/badsweep/summary.csv"
+expect_exit 3 "report of a sweep with a stray column" -- "$FLOWSIM" report "$TMP/badsweep" -o "$TMP/bad.html"
+one_line "report of a sweep with a stray column"
+grep -q "summary.csv:1:32: error: column 5 ('z')" "$TMP/err" && ok || { bad "stray column message"; cat "$TMP/err"; }
+printf 'x,a,b\n1,2,3\n' >"$TMP/badsweep/summary.csv"
+expect_exit 3 "report of a sweep with no metric" -- "$FLOWSIM" report "$TMP/badsweep" -o "$TMP/bad.html"
+diag_format "report of a sweep with no metric"
+[ ! -e "$TMP/bad.html" ] && ok || bad "a failed report left a file"
+
+# --- tools/mutate's mutants still apply to the source (each original text occurs once) ---
+python3 "$ROOT/tools/mutate" --check >"$TMP/out" 2>&1 && ok || { bad "tools/mutate --check"; cat "$TMP/out"; }
 
 # --- output files ---
 expect_exit 0 "--output" -- "$FLOWSIM" run "$S" "${common[@]}" --output "$TMP/r.json"
