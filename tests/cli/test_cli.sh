@@ -354,6 +354,17 @@ expect_exit 3 "report of a sweep with no metric" -- "$FLOWSIM" report "$TMP/bads
 diag_format "report of a sweep with no metric"
 [ ! -e "$TMP/bad.html" ] && ok || bad "a failed report left a file"
 
+# --- nothing changes by accident: every scenario gives the bytes in tests/golden (tools/golden
+# rewrites them when a change is meant to move results) ---
+for f in "$ROOT"/scenarios/*.yaml "$ROOT"/tests/bench/*.yaml; do
+    name=$(basename "$f" .yaml)
+    case $f in */tests/bench/*) name=bench-$name ;; esac
+    "$FLOWSIM" run "$f" --replications 3 --set horizon=120d --threads 2 --quiet --format json \
+        >"$TMP/golden.json" 2>/dev/null
+    cmp -s "$TMP/golden.json" "$ROOT/tests/golden/$name.json" && ok \
+        || bad "$name: results differ from tests/golden/$name.json"
+done
+
 # --- tools/mutate's mutants still apply to the source (each original text occurs once) ---
 python3 "$ROOT/tools/mutate" --check >"$TMP/out" 2>&1 && ok || { bad "tools/mutate --check"; cat "$TMP/out"; }
 
