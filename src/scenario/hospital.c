@@ -1,561 +1,18 @@
-/* schema.c - the scenario schema: one table per mapping says each key's reader, whether it is
- * required, its default (written as it would be in a file, and parsed by the same reader),
- * its bounds and where it goes. Parsing, defaults, bounds and unknown-key errors all come from
- * these tables, as Redis does with static_configs[]. Errors are collected, not fatal, so a
- * user sees every mistake at once. */
-#include "schema.h"
+/* hospital.c - the scenario schema of the hospital: wards, routes, groups and their arrivals,
+ * theatres and sessions, community services, discharge pathways and readmissions, the sweep
+ * block, the top level, and the checks that need more than one section (readmission groups,
+ * waiting lists, result size). */
+#include "table.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct ctx {
-    struct flow_diag *diag;
-    struct flow_scenario *sc;
-    const char *dir;
-    bool wards_bad;                    /* the ward list had errors: skip ward-name lookups */
-    bool theatres_bad;                 /* likewise for theatres */
-    bool community_bad;                /* likewise for community services */
-    const struct ynode *discharge;     /* the scenario's discharge block, if any */
-    bool discharge_bad;
-    struct flow_discharge_spec discharge_default;
-    struct readmit_ref *refs;          /* readmission groups, resolved once groups are read */
-    size_t nrefs, cap_refs;
-};
-
-struct readmit_ref {
-    struct flow_pathway_spec *pathway;
-    const struct ynode *name;
-};
-
-struct field;
-typedef void (*read_fn)(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-
-struct field {
-    const char *key;
-    read_fn read;
-    bool required;
-    const char *dflt;
-    double min, max;
-    size_t off;
-    const void *aux;
-};
-
-struct schema {
-    const char *what;          /* "ward", "group" ... for messages */
-    const struct field *fields;
-    size_t n;
-};
-
-static void err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *what = flow_xvasprintf(fmt, ap);
-    va_end(ap);
-    flow_diag_error(c->diag, n->src, n->line, n->col, "%s", what);
-    free(what);
-}
-
-/* A value as shown in a message: quoted, shortened, and only its first line. */
-static const char *shown(const struct ynode *n, char *buf, size_t size)
-{
-    if (n->kind == YN_MAP)
-        return "a mapping";
-    if (n->kind == YN_SEQ)
-        return "a list";
-    if (n->len == 0)
-        return "nothing";
-    size_t k = 0;
-    buf[k++] = '\'';
-    for (size_t i = 0; i < n->len && k + 5 < size; i++) {
-        unsigned char ch = (unsigned char)n->text[i];
-        buf[k++] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
-    }
-    if (n->len > size - 6)
-        buf[k++] = '.', buf[k++] = '.';
-    buf[k++] = '\'';
-    buf[k] = '\0';
-    return buf;
-}
-
-static bool need_scalar(struct ctx *c, const struct ynode *n, const char *key, const char *expect)
-{
-    char b[80];
-    if (n->kind == YN_SCALAR && n->len > 0 && strlen(n->text) == n->len)
-        return true;
-    err(c, n, "'%s' must be %s; found %s", key, expect, shown(n, b, sizeof b));
-    return false;
-}
-
-/* Formats a bound in days with the unit that reads best. */
-static void fmt_days(char *buf, size_t size, double d)
-{
-    if (d > 0 && d < 1.0 / 24)
-        snprintf(buf, size, "%gm", d * 1440);
-    else if (d > 0 && d < 1)
-        snprintf(buf, size, "%gh", d * 24);
-    else
-        snprintf(buf, size, "%gd", d);
-}
-
-/* ---- scalar readers ------------------------------------------------------------------ */
-
-static void read_name(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    if (!need_scalar(c, n, f->key, "a name"))
-        return;
-    if (n->len > FLOW_MAX_NAME) {
-        err(c, n, "'%s' is %zu characters long; the limit is %d", f->key, n->len, FLOW_MAX_NAME);
-        return;
-    }
-    for (const char *p = n->text; *p; p++) {
-        if ((unsigned char)*p < 0x20 || *p == '.' || *p == '=' || *p == '\x7f') {
-            err(c, n, "'%s' must not contain '.', '=' or control characters (it is used in paths "
-                      "such as wards.NAME.beds)", f->key);
-            return;
-        }
-    }
-    *(char **)dst = flow_xstrdup(n->text);
-}
-
-static void read_text(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    if (!need_scalar(c, n, f->key, "a text value"))
-        return;
-    if (n->len > 1000) {
-        err(c, n, "'%s' is %zu characters long; the limit is 1000", f->key, n->len);
-        return;
-    }
-    *(char **)dst = flow_xstrdup(n->text);
-}
-
-static void read_int(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    char expect[96], b[80];
-    snprintf(expect, sizeof expect, "a whole number from %.0f to %.0f", f->min, f->max);
-    if (!need_scalar(c, n, f->key, expect))
-        return;
-    long long v;
-    if (flow_parse_int(n->text, &v) != NULL || v < f->min || v > f->max) {
-        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
-        return;
-    }
-    *(int *)dst = (int)v;
-}
-
-/* Seeds stop at 2^53 - 1 so that they survive any JSON reader, which may hold numbers as doubles. */
-static void read_seed(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    const char *expect = "a whole number from 0 to 9007199254740991";
-    char b[80];
-    if (!need_scalar(c, n, f->key, expect))
-        return;
-    long long v;
-    if (flow_parse_int(n->text, &v) != NULL || v < 0 || v > 9007199254740991LL) {
-        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
-        return;
-    }
-    *(uint64_t *)dst = (uint64_t)v;
-}
-
-static void read_real(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    char expect[96], b[80];
-    snprintf(expect, sizeof expect, "a number from %g to %g", f->min, f->max);
-    if (!need_scalar(c, n, f->key, expect))
-        return;
-    double v;
-    if (flow_parse_number(n->text, &v) != NULL || v < f->min || v > f->max) {
-        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
-        return;
-    }
-    *(double *)dst = v;
-}
-
-static void read_prob(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    char b[80];
-    const char *expect = "a probability from 0 to 1";
-    if (!need_scalar(c, n, f->key, expect))
-        return;
-    double v;
-    if (flow_parse_number(n->text, &v) != NULL || v < 0 || v > 1) {
-        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
-        return;
-    }
-    *(double *)dst = v;
-}
-
-static void read_duration(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    char b[80], lo[32], hi[32];
-    if (!need_scalar(c, n, f->key, "a duration with a unit (m, h, d or w), such as 90m or 1.5d"))
-        return;
-    double v;
-    const char *why = flow_parse_duration(n->text, &v);
-    if (why != NULL) {
-        err(c, n, "'%s' must be %s; found %s", f->key, why, shown(n, b, sizeof b));
-        return;
-    }
-    if (v < f->min || v > f->max) {
-        fmt_days(lo, sizeof lo, f->min);
-        fmt_days(hi, sizeof hi, f->max);
-        err(c, n, "'%s' must be a duration from %s to %s; found %s", f->key, lo, hi,
-            shown(n, b, sizeof b));
-        return;
-    }
-    *(double *)dst = v;
-}
-
-static void read_rate(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    char b[80];
-    if (!need_scalar(c, n, f->key, "a rate such as 20/d"))
-        return;
-    double v;
-    const char *why = flow_parse_rate(n->text, &v);
-    if (why != NULL) {
-        err(c, n, "'%s' must be %s; found %s", f->key, why, shown(n, b, sizeof b));
-        return;
-    }
-    if (v < f->min || v > f->max) {
-        err(c, n, "'%s' must be a rate from %g/d to %g/d; found %s", f->key, f->min, f->max,
-            shown(n, b, sizeof b));
-        return;
-    }
-    *(double *)dst = v;
-}
-
-static const char *nearest(const char *word, const char *const *names, size_t n)
-{
-    const char *best = NULL;
-    size_t best_d = (size_t)-1, len = strlen(word);
-    for (size_t i = 0; i < n; i++) {
-        size_t d = flow_edit_distance(word, names[i]);
-        if (d < best_d)
-            best_d = d, best = names[i];
-    }
-    size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-    return best_d <= limit ? best : NULL;
-}
-
-static void join(char *buf, size_t size, const char *const *names, size_t n)
-{
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && k < size; i++)
-        k += (size_t)snprintf(buf + k, size - k, "%s%s", i ? ", " : "", names[i]);
-}
-
-static void read_enum(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    const char *const *names = f->aux;
-    size_t count = 0;
-    while (names[count])
-        count++;
-    char all[256], expect[300], b[80];
-    join(all, sizeof all, names, count);
-    snprintf(expect, sizeof expect, "one of %s", all);
-    if (!need_scalar(c, n, f->key, expect))
-        return;
-    for (size_t i = 0; i < count; i++) {
-        if (strcmp(n->text, names[i]) == 0) {
-            *(int *)dst = (int)i;
-            return;
-        }
-    }
-    const char *near = nearest(n->text, names, count);
-    if (near)
-        err(c, n, "'%s' must be one of %s; found %s; did you mean '%s'?", f->key, all,
-            shown(n, b, sizeof b), near);
-    else
-        err(c, n, "'%s' must be one of %s; found %s", f->key, all, shown(n, b, sizeof b));
-}
-
-/* A list of exactly f->max relative weights, rescaled to mean 1. */
-static void read_weights(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    size_t want = (size_t)f->max;
-    char b[80];
-    if (n->kind != YN_SEQ || n->n != want) {
-        if (n->kind == YN_SEQ)
-            err(c, n, "'%s' must be a list of %zu weights; found %zu", f->key, want, n->n);
-        else
-            err(c, n, "'%s' must be a list of %zu weights, such as [1, 1.2, ...]; found %s",
-                f->key, want, shown(n, b, sizeof b));
-        return;
-    }
-    double *w = dst, sum = 0;
-    bool ok = true;
-    for (size_t i = 0; i < want; i++) {
-        const struct ynode *k = n->kids[i];
-        double v;
-        if (k->kind != YN_SCALAR || flow_parse_number(k->text, &v) != NULL || v < 0 || v > 1e9) {
-            err(c, k, "'%s' weights must be numbers from 0 to 1e9; found %s", f->key,
-                shown(k, b, sizeof b));
-            ok = false;
-            continue;
-        }
-        w[i] = v;
-        sum += v;
-    }
-    if (ok && !(sum > 0)) {
-        err(c, n, "'%s' weights must not all be zero", f->key);
-        return;
-    }
-    for (size_t i = 0; ok && i < want; i++)
-        w[i] *= (double)want / sum;
-}
-
-/* ---- mappings ------------------------------------------------------------------------- */
-
-static const struct field *find_field(const struct schema *s, const char *key)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->fields[i].key, key) == 0)
-            return &s->fields[i];
-    return NULL;
-}
-
-static void unknown_key(struct ctx *c, const struct schema *s, const struct ynode *key)
-{
-    const char *names[64];
-    size_t count = 0;
-    for (size_t i = 0; i < s->n && count < 64; i++)
-        names[count++] = s->fields[i].key;
-    char all[512], b[80];
-    join(all, sizeof all, names, count);
-    const char *near = nearest(key->text, names, count);
-    if (near)
-        err(c, key, "unknown key %s in %s; did you mean '%s'?", shown(key, b, sizeof b),
-            s->what, near);
-    else
-        err(c, key, "unknown key %s in %s (valid keys: %s)", shown(key, b, sizeof b), s->what, all);
-}
-
-/* Checks keys (unknown, duplicate, not scalar), then reads every field in table order. */
-static bool read_map(struct ctx *c, const struct ynode *n, const struct schema *s, void *dst)
-{
-    char b[80];
-    if (n->kind != YN_MAP) {
-        err(c, n, "%s must be a mapping of keys to values; found %s", s->what, shown(n, b, sizeof b));
-        return false;
-    }
-    for (size_t i = 0; i + 1 < n->n; i += 2) {
-        const struct ynode *k = n->kids[i];
-        if (find_field(s, k->text) == NULL) {
-            unknown_key(c, s, k);
-            continue;
-        }
-        for (size_t j = 0; j < i; j += 2) {
-            if (strcmp(n->kids[j]->text, k->text) == 0) {
-                err(c, k, "duplicate key '%s' in %s (first given at line %d)", k->text, s->what,
-                    n->kids[j]->line);
-                break;
-            }
-        }
-    }
-    for (size_t i = 0; i < s->n; i++) {
-        const struct field *f = &s->fields[i];
-        const struct ynode *v = flow_ytree_get(n, f->key);
-        if (v != NULL) {
-            f->read(c, v, (char *)dst + f->off, f);
-        } else if (f->required) {
-            err(c, n, "%s is missing the required key '%s'", s->what, f->key);
-        } else if (f->dflt != NULL) {
-            struct ynode d = {.kind = YN_SCALAR, .src = "<default>", .line = 1, .col = 1,
-                              .text = (char *)f->dflt, .len = strlen(f->dflt), .plain = true};
-            f->read(c, &d, (char *)dst + f->off, f);
-        }
-    }
-    return true;
-}
-
-/* ---- distributions -------------------------------------------------------------------- */
-
-struct dist_in {
-    const char *kind;
-    double a, b, c;
-    double unit;               /* empirical: days per bare number, 0 when not given */
-    const struct ynode *values, *weights, *file;
-};
-
-static void read_node(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    *(const struct ynode **)dst = n;
-}
-
-static void read_unit(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    static const char *const units[] = {"m", "h", "d", "w", NULL};
-    static const double days[] = {1.0 / 1440, 1.0 / 24, 1, 7};
-    int k = -1;
-    struct field e = {.key = f->key, .aux = units};
-    read_enum(c, n, &k, &e);
-    if (k >= 0)
-        *(double *)dst = days[k];
-}
-
-#define DUR(k, field_, lo) {k, read_duration, true, NULL, lo, FLOW_MAX_HORIZON_DAYS, \
-                            offsetof(struct dist_in, field_), NULL}
-#define KIND {"dist", read_node, true, NULL, 0, 0, 0, NULL}
-
-static const struct field f_exponential[] = {KIND, DUR("mean", a, 0)};
-static const struct field f_meansd[] = {KIND, DUR("mean", a, 0), DUR("sd", b, 0)};
-static const struct field f_weibull[] = {
-    KIND, {"shape", read_real, true, NULL, 0.1, 100, offsetof(struct dist_in, a), NULL},
-    DUR("scale", b, 0)};
-static const struct field f_triangular[] = {KIND, DUR("min", a, 0), DUR("mode", b, 0),
-                                            DUR("max", c, 0)};
-static const struct field f_uniform[] = {KIND, DUR("min", a, 0), DUR("max", b, 0)};
-static const struct field f_fixed[] = {KIND, DUR("value", a, 0)};
-static const struct field f_empirical[] = {
-    KIND,
-    {"values", read_node, false, NULL, 0, 0, offsetof(struct dist_in, values), NULL},
-    {"weights", read_node, false, NULL, 0, 0, offsetof(struct dist_in, weights), NULL},
-    {"file", read_node, false, NULL, 0, 0, offsetof(struct dist_in, file), NULL},
-    {"unit", read_unit, false, NULL, 0, 0, offsetof(struct dist_in, unit), NULL},
-};
-
-#define SCHEMA(what, f) {what, f, sizeof f / sizeof f[0]}
-static const struct schema dist_schemas[FLOW_DIST_COUNT] = {
-    SCHEMA("an exponential distribution", f_exponential),
-    SCHEMA("a lognormal distribution", f_meansd),
-    SCHEMA("a gamma distribution", f_meansd),
-    SCHEMA("a weibull distribution", f_weibull),
-    SCHEMA("a triangular distribution", f_triangular),
-    SCHEMA("a uniform distribution", f_uniform),
-    SCHEMA("a fixed distribution", f_fixed),
-    SCHEMA("an empirical distribution", f_empirical),
-};
-
-/* Reads a list of durations (or bare numbers when unit > 0) or plain numbers (durations false). */
-static double *read_number_list(struct ctx *c, const struct ynode *n, const char *key,
-                                bool durations, double unit, size_t *count)
-{
-    char b[80];
-    if (n->kind != YN_SEQ || n->n == 0) {
-        err(c, n, "'%s' must be a non-empty list; found %s", key, shown(n, b, sizeof b));
-        return NULL;
-    }
-    double *v = flow_xmalloc(n->n * sizeof *v);
-    bool ok = true;
-    for (size_t i = 0; i < n->n; i++) {
-        const struct ynode *k = n->kids[i];
-        const char *why = k->kind == YN_SCALAR ? NULL : "a value";
-        if (why == NULL && durations) {
-            why = flow_parse_duration(k->text, &v[i]);
-            if (why != NULL && unit > 0 && flow_parse_number(k->text, &v[i]) == NULL) {
-                v[i] *= unit;
-                why = NULL;
-            }
-        } else if (why == NULL) {
-            why = flow_parse_number(k->text, &v[i]);
-        }
-        if (why == NULL && v[i] < 0)
-            why = "a value that is not negative";
-        if (why != NULL) {
-            err(c, k, "'%s' items must be %s; found %s", key, why, shown(k, b, sizeof b));
-            ok = false;
-        }
-    }
-    if (!ok) {
-        free(v);
-        return NULL;
-    }
-    *count = n->n;
-    return v;
-}
-
-static char *resolve_path(const char *dir, const char *file)
-{
-    if (file[0] == '/' || dir == NULL || dir[0] == '\0')
-        return flow_xstrdup(file);
-    return flow_xasprintf("%s/%s", dir, file);
-}
-
-static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in *in,
-                           struct flow_dist *out)
-{
-    if ((in->values != NULL) == (in->file != NULL)) {
-        err(c, n, "an empirical distribution needs exactly one of 'values' or 'file'");
-        return;
-    }
-    double *values = NULL, *weights = NULL;
-    size_t nv = 0, nw = 0;
-    if (in->values != NULL) {
-        values = read_number_list(c, in->values, "values", true, in->unit, &nv);
-    } else if (need_scalar(c, in->file, "file", "a file name")) {
-        char *path = resolve_path(c->dir, in->file->text);
-        const char *why = flow_csvcol_read(path, in->unit, &values, &nv, c->diag);
-        if (why != NULL)
-            err(c, in->file, "cannot read '%s': %s%s", in->file->text, why,
-                in->file->text[0] == '/' ? "" : " (the path is relative to the scenario file)");
-        free(path);
-    }
-    if (in->weights != NULL)
-        weights = read_number_list(c, in->weights, "weights", false, 0, &nw);
-    if (values != NULL && nv > FLOW_MAX_EMPIRICAL)
-        err(c, n, "an empirical distribution may have at most %d values; found %zu",
-            FLOW_MAX_EMPIRICAL, nv);
-    else if (values != NULL && in->weights != NULL && weights != NULL && nw != nv)
-        err(c, in->weights, "'weights' must have one weight per value: %zu values, %zu weights",
-            nv, nw);
-    else if (values != NULL && (in->weights == NULL || weights != NULL)) {
-        const char *why = flow_dist_init_empirical(out, values, weights, nv);
-        if (why != NULL)
-            err(c, n, "empirical distribution: %s", why);
-    }
-    free(values);
-    free(weights);
-}
-
-static void read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
-{
-    char b[80];
-    const struct ynode *kind = flow_ytree_get(n, "dist");
-    if (n->kind != YN_MAP || kind == NULL) {
-        err(c, n, "'%s' must be a distribution such as {dist: lognormal, mean: 2d, sd: 1d}; "
-                  "found %s", f->key, n->kind == YN_MAP ? "no 'dist' key" : shown(n, b, sizeof b));
-        return;
-    }
-    if (!need_scalar(c, kind, "dist", "a distribution name"))
-        return;
-    enum flow_dist_kind k = flow_dist_lookup(kind->text);
-    if (k == FLOW_DIST_COUNT) {
-        const char *names[FLOW_DIST_COUNT];
-        for (int i = 0; i < FLOW_DIST_COUNT; i++)
-            names[i] = flow_dist_name((enum flow_dist_kind)i);
-        char all[256];
-        join(all, sizeof all, names, FLOW_DIST_COUNT);
-        const char *near = nearest(kind->text, names, FLOW_DIST_COUNT);
-        err(c, kind, "unknown distribution %s%s%s%s (known: %s)", shown(kind, b, sizeof b),
-            near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "", all);
-        return;
-    }
-    struct dist_in in = {0};
-    size_t before = c->diag->errors;
-    read_map(c, n, &dist_schemas[k], &in);
-    if (c->diag->errors > before)
-        return;
-    struct flow_dist *out = dst;
-    if (k == FLOW_DIST_EMPIRICAL) {
-        make_empirical(c, n, &in, out);
-        return;
-    }
-    const char *why = flow_dist_init(out, k, in.a, in.b, in.c);
-    if (why != NULL)
-        err(c, n, "%s distribution: %s", kind->text, why);
-}
 
 /* ---- wards, groups, routes ------------------------------------------------------------ */
 
@@ -584,15 +41,15 @@ static int lookup_name(struct ctx *c, const struct ynode *n, const char *what,
     for (size_t i = 0; i < count && k < FLOW_MAX_WARDS; i++)
         if (names[i] != NULL)
             valid[k++] = names[i];
-    const char *near = nearest(n->text, valid, k);
+    const char *near = flow_schema_nearest(n->text, valid, k);
     if (near) {
-        err(c, n, "unknown %s %s; did you mean '%s'?", what, shown(n, b, sizeof b), near);
+        flow_schema_err(c, n, "unknown %s %s; did you mean '%s'?", what, flow_schema_shown(n, b, sizeof b), near);
     } else if (k > 0 && k <= 12) {
         char all[1024];
-        join(all, sizeof all, valid, k);
-        err(c, n, "unknown %s %s (%ss are: %s)", what, shown(n, b, sizeof b), what, all);
+        flow_schema_join(all, sizeof all, valid, k);
+        flow_schema_err(c, n, "unknown %s %s (%ss are: %s)", what, flow_schema_shown(n, b, sizeof b), what, all);
     } else {
-        err(c, n, "unknown %s %s", what, shown(n, b, sizeof b));
+        flow_schema_err(c, n, "unknown %s %s", what, flow_schema_shown(n, b, sizeof b));
     }
     return -1;
 }
@@ -600,7 +57,7 @@ static int lookup_name(struct ctx *c, const struct ynode *n, const char *what,
 static void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     *(int *)dst = -1;
-    if (!need_scalar(c, n, f->key, "the name of a ward") || c->wards_bad)
+    if (!flow_schema_need_scalar(c, n, f->key, "the name of a ward") || c->wards_bad)
         return;
     const char *names[FLOW_MAX_WARDS];
     for (size_t i = 0; i < c->sc->nwards; i++)
@@ -611,7 +68,7 @@ static void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const
 static void read_theatre_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     *(int *)dst = -1;
-    if (!need_scalar(c, n, f->key, "the name of a theatre") || c->theatres_bad)
+    if (!flow_schema_need_scalar(c, n, f->key, "the name of a theatre") || c->theatres_bad)
         return;
     const char *names[FLOW_MAX_THEATRES];
     for (size_t i = 0; i < c->sc->ntheatres; i++)
@@ -638,7 +95,7 @@ static void refuse_keys(struct ctx *c, const struct ynode *n, const char *const 
         const struct ynode *v = flow_ytree_get(n, keys[i]);
         for (size_t k = 0; v && k + 1 < n->n; k += 2)
             if (n->kids[k + 1] == v)
-                err(c, n->kids[k], "'%s' belongs to %s steps; this is a %s step", keys[i], other, kind);
+                flow_schema_err(c, n->kids[k], "'%s' belongs to %s steps; this is a %s step", keys[i], other, kind);
     }
 }
 
@@ -651,7 +108,7 @@ static void check_step(struct ctx *c, const struct ynode *n, struct flow_step_sp
         return;
     bool ward = flow_ytree_get(n, "ward") != NULL, theatre = flow_ytree_get(n, "theatre") != NULL;
     if (ward == theatre) {
-        err(c, n, ward ? "a route step has 'ward' or 'theatre', not both"
+        flow_schema_err(c, n, ward ? "a route step has 'ward' or 'theatre', not both"
                        : "route step is missing the required key 'ward' (or 'theatre')");
         return;
     }
@@ -659,12 +116,12 @@ static void check_step(struct ctx *c, const struct ynode *n, struct flow_step_sp
     if (ward) {
         refuse_keys(c, n, theatre_only, "ward", "theatre");
         if (flow_ytree_get(n, "stay") == NULL)
-            err(c, n, "route step is missing the required key 'stay'");
+            flow_schema_err(c, n, "route step is missing the required key 'stay'");
         return;
     }
     refuse_keys(c, n, ward_only, "theatre", "ward");
     if (flow_ytree_get(n, "operation") == NULL) {
-        err(c, n, "route step is missing the required key 'operation'");
+        flow_schema_err(c, n, "route step is missing the required key 'operation'");
         return;
     }
     if (flow_ytree_get(n, "planned") == NULL)
@@ -677,12 +134,12 @@ static void *read_list(struct ctx *c, const struct ynode *n, const char *key,
 {
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0) {
-        err(c, n, "'%s' must be a non-empty list (each item starting with '- '); found %s", key,
-            n->kind == YN_SEQ ? "an empty list" : shown(n, b, sizeof b));
+        flow_schema_err(c, n, "'%s' must be a non-empty list (each item starting with '- '); found %s", key,
+            n->kind == YN_SEQ ? "an empty list" : flow_schema_shown(n, b, sizeof b));
         return NULL;
     }
     if (n->n > max) {
-        err(c, n, "'%s' has %zu items; the limit is %zu", key, n->n, max);
+        flow_schema_err(c, n, "'%s' has %zu items; the limit is %zu", key, n->n, max);
         return NULL;
     }
     char *items = flow_xcalloc(n->n, size);
@@ -699,7 +156,7 @@ static void check_unique(struct ctx *c, const struct ynode *list, const char *wh
         for (size_t j = 0; a && a->kind == YN_SCALAR && j < i; j++) {
             const struct ynode *b = flow_ytree_get(list->kids[j], "name");
             if (b && b->kind == YN_SCALAR && strcmp(a->text, b->text) == 0) {
-                err(c, a, "duplicate %s name '%s' (first given at line %d)", what, a->text, b->line);
+                flow_schema_err(c, a, "duplicate %s name '%s' (first given at line %d)", what, a->text, b->line);
                 break;
             }
         }
@@ -724,8 +181,8 @@ static void read_days(struct ctx *c, const struct ynode *n, void *dst, const str
     char b[80];
     unsigned mask = 0;
     if (n->kind != YN_SEQ || n->n == 0) {
-        err(c, n, "'%s' must be a list of weekdays such as [mon, wed, fri]; found %s", f->key,
-            n->kind == YN_SEQ ? "an empty list" : shown(n, b, sizeof b));
+        flow_schema_err(c, n, "'%s' must be a list of weekdays such as [mon, wed, fri]; found %s", f->key,
+            n->kind == YN_SEQ ? "an empty list" : flow_schema_shown(n, b, sizeof b));
         return;
     }
     for (size_t i = 0; i < n->n; i++) {
@@ -735,7 +192,7 @@ static void read_days(struct ctx *c, const struct ynode *n, void *dst, const str
         if (day < 0)
             continue;
         if (mask & (1u << day))
-            err(c, n->kids[i], "'%s' is listed twice", day_names[day]);
+            flow_schema_err(c, n->kids[i], "'%s' is listed twice", day_names[day]);
         mask |= 1u << day;
     }
     *(unsigned *)dst = mask;
@@ -746,14 +203,14 @@ static void read_clock(struct ctx *c, const struct ynode *n, void *dst, const st
 {
     char b[80];
     const char *expect = "a time of day from 00:00 to 23:59, such as \"08:30\"";
-    if (!need_scalar(c, n, f->key, expect))
+    if (!flow_schema_need_scalar(c, n, f->key, expect))
         return;
     const char *t = n->text;
     int ok = strlen(t) == 5 && t[2] == ':' && isdigit((unsigned char)t[0]) &&
              isdigit((unsigned char)t[1]) && isdigit((unsigned char)t[3]) && isdigit((unsigned char)t[4]);
     int hh = ok ? (t[0] - '0') * 10 + t[1] - '0' : 0, mm = ok ? (t[3] - '0') * 10 + t[4] - '0' : 0;
     if (!ok || hh > 23 || mm > 59) {
-        err(c, n, "'%s' must be %s; found %s", f->key, expect, shown(n, b, sizeof b));
+        flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow_schema_shown(n, b, sizeof b));
         return;
     }
     *(double *)dst = (hh * 60 + mm) / 1440.0;
@@ -779,7 +236,7 @@ static void check_overlaps(struct ctx *c, const struct ynode *list, const struct
                     double sa = da + a->start, sb = db + b->start;
                     double gap = fmod(sb - sa + 14, 7);          /* from a's start to b's */
                     if (gap < a->length - 1e-9 || 7 - gap < b->length - 1e-9) {
-                        err(c, list->kids[i], "session overlaps another session of theatre '%s' "
+                        flow_schema_err(c, list->kids[i], "session overlaps another session of theatre '%s' "
                                               "(on %s)", t->name, day_names[da]);
                         return;
                     }
@@ -830,13 +287,13 @@ static void read_theatres(struct ctx *c, const struct ynode *n, void *dst, const
     size_t before = c->diag->errors;
     char b[80];
     if (n->kind != YN_SEQ) {
-        err(c, n, "'%s' must be a list (each item starting with '- '); found %s", f->key,
-            shown(n, b, sizeof b));
+        flow_schema_err(c, n, "'%s' must be a list (each item starting with '- '); found %s", f->key,
+            flow_schema_shown(n, b, sizeof b));
         c->theatres_bad = true;
         return;
     }
     if (n->n > FLOW_MAX_THEATRES) {
-        err(c, n, "'%s' has %zu items; the limit is %d", f->key, n->n, FLOW_MAX_THEATRES);
+        flow_schema_err(c, n, "'%s' has %zu items; the limit is %d", f->key, n->n, FLOW_MAX_THEATRES);
         c->theatres_bad = true;
         return;
     }
@@ -864,8 +321,8 @@ static void read_capacity(struct ctx *c, const struct ynode *n, void *dst, const
     }
     long long v;
     if (n->kind != YN_SCALAR || flow_parse_int(n->text, &v) != NULL || v < 1 || v > FLOW_MAX_CAPACITY) {
-        err(c, n, "'%s' must be a whole number from 1 to %d, or unlimited; found %s", f->key,
-            FLOW_MAX_CAPACITY, shown(n, b, sizeof b));
+        flow_schema_err(c, n, "'%s' must be a whole number from 1 to %d, or unlimited; found %s", f->key,
+            FLOW_MAX_CAPACITY, flow_schema_shown(n, b, sizeof b));
         return;
     }
     *(int *)dst = (int)v;
@@ -893,13 +350,13 @@ static void read_community(struct ctx *c, const struct ynode *n, void *dst, cons
 static void read_service_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     *(int *)dst = -1;
-    if (!need_scalar(c, n, f->key, "the name of a community service") || c->community_bad)
+    if (!flow_schema_need_scalar(c, n, f->key, "the name of a community service") || c->community_bad)
         return;
     const char *names[FLOW_MAX_SERVICES];
     for (size_t i = 0; i < c->sc->ncommunity; i++)
         names[i] = c->sc->community[i].name;
     if (c->sc->ncommunity == 0) {
-        err(c, n, "unknown community service '%s' (the scenario has no 'community' list)", n->text);
+        flow_schema_err(c, n, "unknown community service '%s' (the scenario has no 'community' list)", n->text);
         return;
     }
     *(int *)dst = lookup_name(c, n, "community service", names, c->sc->ncommunity);
@@ -948,14 +405,14 @@ static void read_pathway(struct ctx *c, const struct ynode *n, struct flow_disch
     }
     const struct ynode *num = flow_ytree_get(n, "pathway");
     if (seen[in.pathway])
-        err(c, num, "pathway %d is listed twice", in.pathway);
+        flow_schema_err(c, num, "pathway %d is listed twice", in.pathway);
     seen[in.pathway] = true;
     if (in.pathway == 0 && flow_ytree_get(n, "service"))
-        err(c, flow_ytree_get(n, "service"), "pathway 0 is home with no new support: it takes no 'service'");
+        flow_schema_err(c, flow_ytree_get(n, "service"), "pathway 0 is home with no new support: it takes no 'service'");
     if (in.pathway > 0 && !flow_ytree_get(n, "service") && !c->community_bad)
-        err(c, n, "pathway %d needs a 'service' (the community service it discharges to)", in.pathway);
+        flow_schema_err(c, n, "pathway %d needs a 'service' (the community service it discharges to)", in.pathway);
     if (in.pathway > 0 && flow_ytree_get(n, "delay"))
-        err(c, flow_ytree_get(n, "delay"), "'delay' is for pathway 0; pathways 1-3 wait for their "
+        flow_schema_err(c, flow_ytree_get(n, "delay"), "'delay' is for pathway 0; pathways 1-3 wait for their "
                                       "assessment and service");
     struct flow_pathway_spec *pw = &d->pathways[in.pathway];
     flow_dist_fini(&pw->delay);
@@ -966,7 +423,7 @@ static void read_pathway(struct ctx *c, const struct ynode *n, struct flow_disch
         struct readmit_in r = {0};
         size_t b2 = c->diag->errors;
         read_map(c, in.readmission, &readmit_schema, &r);
-        if (c->diag->errors == b2 && need_scalar(c, r.group, "group", "the name of a group")) {
+        if (c->diag->errors == b2 && flow_schema_need_scalar(c, r.group, "group", "the name of a group")) {
             pw->readmit_p = r.p;
             flow_dist_fini(&pw->readmit_after);
             pw->readmit_after = r.after;
@@ -983,8 +440,8 @@ static void read_pathways(struct ctx *c, const struct ynode *n, void *dst, const
     struct flow_discharge_spec *d = dst;
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0 || n->n > 4) {
-        err(c, n, "'%s' must be a list of 1 to 4 pathways, such as - {pathway: 0, share: 0.6}; "
-                  "found %s", f->key, n->kind == YN_SEQ ? "a list of another length" : shown(n, b, sizeof b));
+        flow_schema_err(c, n, "'%s' must be a list of 1 to 4 pathways, such as - {pathway: 0, share: 0.6}; "
+                  "found %s", f->key, n->kind == YN_SEQ ? "a list of another length" : flow_schema_shown(n, b, sizeof b));
         return;
     }
     bool seen[4] = {false};
@@ -995,7 +452,7 @@ static void read_pathways(struct ctx *c, const struct ynode *n, void *dst, const
     for (int k = 0; k < 4; k++)
         total += d->pathways[k].share;
     if (c->diag->errors == before && fabs(total - 1) > 1e-6)
-        err(c, n, "pathway shares must add up to 1; they add up to %g", total);
+        flow_schema_err(c, n, "pathway shares must add up to 1; they add up to %g", total);
 }
 
 static const char *const discharge_model_names[] = {"assess_in_hospital", "discharge_to_assess", NULL};
@@ -1101,7 +558,7 @@ static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const
         return;
     bool rate = flow_ytree_get(n, "rate") != NULL, referrals = flow_ytree_get(n, "referrals") != NULL;
     if (rate == referrals)
-        err(c, n, rate ? "arrivals have 'rate' (emergency) or 'referrals' (elective, onto a "
+        flow_schema_err(c, n, rate ? "arrivals have 'rate' (emergency) or 'referrals' (elective, onto a "
                          "waiting list), not both"
                        : "arrivals is missing the required key 'rate' (or 'referrals')");
     g->elective = referrals;
@@ -1147,8 +604,8 @@ static void read_vary_list(struct ctx *c, const struct ynode *n, void *dst, cons
     struct flow_sweep_spec *sw = dst;
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0 || n->n > 100) {
-        err(c, n, "'%s' must be a list of 1 to 100 strings such as \"wards.AMU.beds=20:40:2\"; "
-                  "found %s", f->key, shown(n, b, sizeof b));
+        flow_schema_err(c, n, "'%s' must be a list of 1 to 100 strings such as \"wards.AMU.beds=20:40:2\"; "
+                  "found %s", f->key, flow_schema_shown(n, b, sizeof b));
         return;
     }
     sw->vary = flow_xcalloc(n->n, sizeof *sw->vary);
@@ -1157,12 +614,12 @@ static void read_vary_list(struct ctx *c, const struct ynode *n, void *dst, cons
     sw->src = flow_xstrdup(n->src);
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *k = n->kids[i];
-        if (!need_scalar(c, k, f->key, "a string PATH=VALUES, such as \"wards.AMU.beds=20:40:2\""))
+        if (!flow_schema_need_scalar(c, k, f->key, "a string PATH=VALUES, such as \"wards.AMU.beds=20:40:2\""))
             continue;
         const char *eq = strchr(k->text, '=');
         if (eq == NULL || eq == k->text || eq[1] == '\0') {
-            err(c, k, "'%s' items must be PATH=FROM:TO:STEP or PATH=A,B,...; found %s", f->key,
-                shown(k, b, sizeof b));
+            flow_schema_err(c, k, "'%s' items must be PATH=FROM:TO:STEP or PATH=A,B,...; found %s", f->key,
+                flow_schema_shown(k, b, sizeof b));
             continue;
         }
         sw->vary[sw->nvary] = flow_xstrdup(k->text);
@@ -1175,12 +632,12 @@ static void read_metric_list(struct ctx *c, const struct ynode *n, void *dst, co
 {
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0) {
-        err(c, n, "'%s' must be a list of metric paths or sections; found %s", f->key, shown(n, b, sizeof b));
+        flow_schema_err(c, n, "'%s' must be a list of metric paths or sections; found %s", f->key, flow_schema_shown(n, b, sizeof b));
         return;
     }
     char *joined = NULL;
     for (size_t i = 0; i < n->n; i++) {
-        if (!need_scalar(c, n->kids[i], f->key, "a metric path such as wards.AMU.p_wait"))
+        if (!flow_schema_need_scalar(c, n->kids[i], f->key, "a metric path such as wards.AMU.p_wait"))
             continue;
         char *t = joined ? flow_xasprintf("%s,%s", joined, n->kids[i]->text) : flow_xstrdup(n->kids[i]->text);
         free(joined);
@@ -1238,7 +695,7 @@ static void check_group(struct ctx *c, const struct ynode *gn, const struct flow
         const struct flow_step_spec *st = &g->steps[k];
         const struct ynode *sn = route->kids[k];
         if (st->kind == FLOW_STEP_THEATRE && (k > 0 || !g->elective)) {
-            err(c, sn, k > 0 ? "a theatre step must be the first step of a route"
+            flow_schema_err(c, sn, k > 0 ? "a theatre step must be the first step of a route"
                              : "a route that starts in theatre needs 'referrals' (elective "
                                "patients on a waiting list), not 'rate'");
             continue;
@@ -1248,17 +705,17 @@ static void check_group(struct ctx *c, const struct ynode *gn, const struct flow
             double longest = longest_list(t);
             const struct ynode *at = flow_ytree_get(sn, "planned") ? flow_ytree_get(sn, "planned") : sn;
             if (st->planned > longest + 1e-9)
-                err(c, at, "planned duration %gm is longer than any list of theatre '%s' can "
+                flow_schema_err(c, at, "planned duration %gm is longer than any list of theatre '%s' can "
                            "book (%gm): these patients could never be booked",
                     round(st->planned * 1440 * 100) / 100, t->name, round(longest * 1440 * 100) / 100);
         }
     }
     if (g->elective && g->nsteps > 0 && g->steps[0].kind != FLOW_STEP_THEATRE)
-        err(c, route->kids[0], "an elective group (with 'referrals') must start its route with a "
+        flow_schema_err(c, route->kids[0], "an elective group (with 'referrals') must start its route with a "
                                "theatre step");
     const struct ynode *wl = flow_ytree_get(gn, "initial_waiting_list");
     if (wl && !g->elective)
-        err(c, wl, "'initial_waiting_list' is for elective groups (with 'referrals')");
+        flow_schema_err(c, wl, "'initial_waiting_list' is for elective groups (with 'referrals')");
 }
 
 /* Readmissions come back through an emergency group's route. */
@@ -1270,7 +727,7 @@ static void resolve_readmissions(struct ctx *c)
     for (size_t i = 0; i < c->nrefs; i++) {
         int g = lookup_name(c, c->refs[i].name, "group", names, c->sc->ngroups);
         if (g >= 0 && c->sc->groups[g].elective)
-            err(c, c->refs[i].name, "readmissions come back as emergency patients: group '%s' is "
+            flow_schema_err(c, c->refs[i].name, "readmissions come back as emergency patients: group '%s' is "
                                     "elective", c->sc->groups[g].name);
         c->refs[i].pathway->readmit_group = g;
     }
@@ -1295,7 +752,7 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
         listed += sc->groups[i].initial_waiting_list;
         const struct ynode *wl = flow_ytree_get(groups->kids[i], "initial_waiting_list");
         if (wl && listed > FLOW_MAX_WAITING_LIST) {
-            err(c, wl, "initial waiting lists add up to %.0f patients; the limit is %d for all "
+            flow_schema_err(c, wl, "initial waiting lists add up to %.0f patients; the limit is %d for all "
                        "groups together", listed, FLOW_MAX_WAITING_LIST);
             break;
         }
@@ -1303,7 +760,7 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     const struct ynode *h = flow_ytree_get(root, "horizon");
     double total = sc->horizon_days + sc->warmup_days;
     if (h && total > FLOW_MAX_HORIZON_DAYS) {
-        err(c, h, "horizon plus warmup is %gd; the limit is %gd (1000 years)", total,
+        flow_schema_err(c, h, "horizon plus warmup is %gd; the limit is %gd (1000 years)", total,
             FLOW_MAX_HORIZON_DAYS);
         return;
     }
@@ -1311,20 +768,20 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     for (size_t i = 0; i < sc->ngroups; i++)
         rate += sc->groups[i].rate_per_day;
     if (h && rate * total > FLOW_MAX_ARRIVALS)
-        err(c, h, "about %.3g arrivals per replication (rate x (warmup + horizon)); the limit is "
+        flow_schema_err(c, h, "about %.3g arrivals per replication (rate x (warmup + horizon)); the limit is "
                   "%.0e: shorten the horizon", rate * total, FLOW_MAX_ARRIVALS);
     const struct ynode *r = flow_ytree_get(root, "replications");
     const struct ynode *at = r ? r : root;
     double reps = sc->replications;
     if (rate * total <= FLOW_MAX_ARRIVALS && rate * total * reps > FLOW_MAX_TOTAL_ARRIVALS)
-        err(c, at, "about %.3g arrivals over all replications; the limit is %.0e: use fewer "
+        flow_schema_err(c, at, "about %.3g arrivals over all replications; the limit is %.0e: use fewer "
                    "replications or a shorter horizon", rate * total * reps, FLOW_MAX_TOTAL_ARRIVALS);
     double cells = reps * (FLOW_METRICS_SYSTEM_MAX + FLOW_METRICS_PER_WARD * (double)sc->nwards +
                            FLOW_METRICS_PER_THEATRE * (double)sc->ntheatres +
                            FLOW_METRICS_PER_GROUP * (double)sc->ngroups +
                            FLOW_METRICS_PER_SERVICE * (double)sc->ncommunity);
     if (cells > FLOW_MAX_RESULT_VALUES)
-        err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "
+        flow_schema_err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "
                    "keep; the limit is %.0e: use fewer replications", reps, sc->nwards,
             sc->ntheatres, sc->ngroups, cells,
             FLOW_MAX_RESULT_VALUES);
@@ -1337,7 +794,7 @@ bool flow_schema_convert(const struct ynode *root, const char *dir, struct flow_
     discharge_init(&c.discharge_default);
     size_t before = diag->errors;
     if (root->kind == YN_SCALAR && root->len == 0) {
-        err(&c, root, "the scenario is empty; it needs at least name, horizon, wards and groups");
+        flow_schema_err(&c, root, "the scenario is empty; it needs at least name, horizon, wards and groups");
         return false;
     }
     read_map(&c, root, &top_schema, sc);

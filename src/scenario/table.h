@@ -1,0 +1,88 @@
+/* table.h - the schema's table engine, shared by the files that convert a ytree into a scenario
+ * (table.c: diagnostics, scalar readers and mappings; distribution.c: distributions;
+ * hospital.c: wards, groups, routes, theatres, community services, discharge, sweeps and the
+ * checks across them). Internal to src/scenario. */
+#ifndef FLOWSIM_SCENARIO_TABLE_H
+#define FLOWSIM_SCENARIO_TABLE_H
+
+#include "schema.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ctx {
+    struct flow_diag *diag;
+    struct flow_scenario *sc;
+    const char *dir;
+    bool wards_bad;                    /* the ward list had errors: skip ward-name lookups */
+    bool theatres_bad;                 /* likewise for theatres */
+    bool community_bad;                /* likewise for community services */
+    const struct ynode *discharge;     /* the scenario's discharge block, if any */
+    bool discharge_bad;
+    struct flow_discharge_spec discharge_default;
+    struct readmit_ref *refs;          /* readmission groups, resolved once groups are read */
+    size_t nrefs, cap_refs;
+};
+
+struct readmit_ref {
+    struct flow_pathway_spec *pathway;
+    const struct ynode *name;
+};
+
+struct field;
+typedef void (*read_fn)(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+
+struct field {
+    const char *key;
+    read_fn read;
+    bool required;
+    const char *dflt;
+    double min, max;
+    size_t off;
+    const void *aux;
+};
+
+struct schema {
+    const char *what;          /* "ward", "group" ... for messages */
+    const struct field *fields;
+    size_t n;
+};
+
+#define SCHEMA(what, f) {what, f, sizeof f / sizeof f[0]}
+
+/* The readers that field tables name, under their short names in the schema's files. */
+#define read_dist flow_schema_read_dist
+#define read_duration flow_schema_read_duration
+#define read_enum flow_schema_read_enum
+#define read_int flow_schema_read_int
+#define read_map flow_schema_read_map
+#define read_name flow_schema_read_name
+#define read_node flow_schema_read_node
+#define read_prob flow_schema_read_prob
+#define read_rate flow_schema_read_rate
+#define read_real flow_schema_read_real
+#define read_seed flow_schema_read_seed
+#define read_text flow_schema_read_text
+#define read_weights flow_schema_read_weights
+
+void flow_schema_err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void flow_schema_join(char *buf, size_t size, const char *const *names, size_t n);
+const char *flow_schema_nearest(const char *word, const char *const *names, size_t n);
+bool flow_schema_need_scalar(struct ctx *c, const struct ynode *n, const char *key, const char *expect);
+void flow_schema_read_duration(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_enum(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_int(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+bool flow_schema_read_map(struct ctx *c, const struct ynode *n, const struct schema *s, void *dst);
+void flow_schema_read_name(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_prob(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_rate(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_real(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_seed(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_text(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_weights(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+const char *flow_schema_shown(const struct ynode *n, char *buf, size_t size);
+void flow_schema_read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_node(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+
+#endif
