@@ -10,7 +10,7 @@
  *  - Time never goes backwards: scheduling before now() is a bug (asserted).
  *  - flow_engine_schedule returns a handle that flow_engine_cancel accepts until the event
  *    has fired or been cancelled; a stale handle is recognised and ignored.
- *  - An after-each hook, when set, runs after every event at that event's time.
+ *  - An after-event function, when set, runs at the event's time once the event is done.
  *  - Event records are pooled: in steady state no event allocates memory.
  * The engine borrows ctx pointers; it owns only its heap and pool. */
 #ifndef FLOWSIM_ENGINE_H
@@ -47,10 +47,13 @@ double flow_engine_next_time(struct flow_engine *engine);
 bool flow_engine_step(struct flow_engine *engine);
 /* Fires every event with time <= until, then sets now() to until. Returns events fired. */
 uint64_t flow_engine_run_until(struct flow_engine *engine, double until);
-/* Calls fn(engine, ctx, 0) after every fired event, before the next one (NULL: none). Models
- * use it for work that must follow each event, whatever the event was: offering freed capacity
- * to queues, and debug checks of their bookkeeping. */
-void flow_engine_after_each(struct flow_engine *engine, flow_event_fn fn, void *ctx);
+/* Registers fn(engine, ctx, asked), to run when an event is done, before the next one: after
+ * every event when `always` (debug checks of a model's bookkeeping), otherwise only after an
+ * event during which flow_engine_after_this was called (work an event leaves to be done once
+ * it is over, such as offering freed capacity to queues). `asked` is 1 when
+ * flow_engine_after_this was called during the event, else 0. NULL removes it. */
+void flow_engine_after(struct flow_engine *engine, flow_event_fn fn, void *ctx, bool always);
+void flow_engine_after_this(struct flow_engine *engine);
 /* Makes run_until return after the event being fired (for models that must abort). */
 void flow_engine_stop(struct flow_engine *engine);
 bool flow_engine_stopped(const struct flow_engine *engine);

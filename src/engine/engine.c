@@ -42,8 +42,10 @@ struct flow_engine {
     uint64_t fired;
     double now;
     bool stop;
-    flow_event_fn after;   /* called after every fired event, or NULL */
+    flow_event_fn after;   /* the after-event function, or NULL */
     void *after_ctx;
+    bool after_always;     /* call it after every event */
+    bool after_pending;    /* call it after the event firing now */
 };
 
 #define SEQ_BITS 44
@@ -195,11 +197,15 @@ double flow_engine_next_time(struct flow_engine *e)
 }
 void flow_engine_stop(struct flow_engine *e) { e->stop = true; }
 
-void flow_engine_after_each(struct flow_engine *e, flow_event_fn fn, void *ctx)
+void flow_engine_after(struct flow_engine *e, flow_event_fn fn, void *ctx, bool always)
 {
     e->after = fn;
     e->after_ctx = ctx;
+    e->after_always = fn != NULL && always;
+    e->after_pending = false;
 }
+
+void flow_engine_after_this(struct flow_engine *e) { e->after_pending = e->after != NULL; }
 bool flow_engine_stopped(const struct flow_engine *e) { return e->stop; }
 
 bool flow_engine_step(struct flow_engine *e)
@@ -214,8 +220,10 @@ bool flow_engine_step(struct flow_engine *e)
     e->now = bits_time(key_time(&top));
     e->fired++;
     r.fn(e, r.ctx, r.arg);
-    if (e->after)
-        e->after(e, e->after_ctx, 0);
+    if (e->after_pending | e->after_always) {
+        e->after(e, e->after_ctx, e->after_pending);
+        e->after_pending = false;    /* requests made by the after function itself are done */
+    }
     return true;
 }
 

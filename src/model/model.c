@@ -12,16 +12,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* After every event: freed places go to the heads of their queues. */
+/* After an event that freed a place someone waits for (resource_release asks for this call):
+ * freed places go to the heads of their queues. Checking builds call it after every event and
+ * check the model's bookkeeping. */
 static void after_event(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
-    if (m->noffers > 0)
+    if (arg)
         flow_resource_offer_freed(m);
 #ifdef FLOW_INVARIANTS
     flow_invariants_check(m);
 #endif
 }
+
+#ifdef FLOW_INVARIANTS
+enum { AFTER_EVERY_EVENT = true };
+#else
+enum { AFTER_EVERY_EVENT = false };
+#endif
 
 /* End of warm-up: every observer starts its measured period here. Levels are marked (their
  * totals from time 0 are kept for the daily series); each module zeroes its own tallies as a
@@ -84,7 +92,7 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     /* Each resource is on the offer stack at most once. */
     m->offers = flow_xcalloc(s->nwards + s->ncommunity + m->npools + 1, sizeof *m->offers);
     flow_hist_init(&m->los_hist);
-    flow_engine_after_each(m->engine, after_event, m);
+    flow_engine_after(m->engine, after_event, m, AFTER_EVERY_EVENT);
     return m;
 }
 

@@ -13,34 +13,41 @@ void flow_queue_init(struct queue *q, queue_key_fn key)
     *q = (struct queue){.head = NONE, .tail = NONE, .key = key};
 }
 
-/* With a key, the tail is tried first: most patients join at the back (a first-come queue
- * walks nothing), and only those who belong further forward walk from the head. */
+/* The tail is tried first: most patients join at the back (a first-come queue walks nothing),
+ * and only those who belong further forward walk from the head (the tail's key is above
+ * theirs, so the walk stops before it). */
 void flow_queue_push(struct flow_model *m, struct queue *q, uint32_t id)
 {
     struct patient *pool = m->patients;
-    uint32_t prev = NONE, cur = q->head;
     if (q->key == NULL || q->len == 0 || q->key(m, q->tail) <= q->key(m, id)) {
-        prev = q->tail;
-        cur = NONE;
-    } else {
-        double k = q->key(m, id);
-        while (cur != NONE && q->key(m, cur) <= k)
-            prev = cur, cur = pool[cur].next;
+        pool[id].next = NONE;
+        if (q->len++ == 0)
+            q->head = id;
+        else
+            pool[q->tail].next = id;
+        q->tail = id;
+        return;
     }
+    /* It goes before the tail: walk from the head past every key not above its own. */
+    double k = q->key(m, id);
+    uint32_t prev = NONE, cur = q->head;
+    while (q->key(m, cur) <= k)
+        prev = cur, cur = pool[cur].next;
     pool[id].next = cur;
     if (prev == NONE)
         q->head = id;
     else
         pool[prev].next = id;
-    if (cur == NONE)
-        q->tail = id;
     q->len++;
 }
 
 uint32_t flow_queue_pop(struct flow_model *m, struct queue *q)
 {
     uint32_t id = q->head;
-    flow_queue_remove(m, q, NONE, id);
+    q->head = m->patients[id].next;
+    if (--q->len == 0)
+        q->tail = NONE;
+    m->patients[id].next = NONE;
     return id;
 }
 
@@ -133,6 +140,7 @@ void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id
     if (r->queue.len > 0 && !r->offered) {
         r->offered = true;
         m->offers[m->noffers++] = r;
+        flow_engine_after_this(m->engine);
     }
 }
 
