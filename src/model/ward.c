@@ -58,15 +58,14 @@ static void move_in(struct flow_model *m, uint32_t id, uint32_t ward)
         bed_number_take(m, &m->wards[ward], id);
 }
 
+/* Moves the patient into the bed it has just taken and starts its stay. Also the grant
+ * function of every ward: a waiting patient has been given a bed. */
 static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     move_in(m, id, ward);
     patient_set(m, id, PS_STAY);
     flow_route_start_stay(m, id);
 }
-
-/* The grant function of every ward: a waiting patient has been given a bed. */
-static void granted(struct flow_model *m, uint32_t id, uint32_t ward) { admit(m, id, ward); }
 
 void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
 {
@@ -128,7 +127,7 @@ void flow_wards_create(struct flow_model *m)
     m->wards = flow_xcalloc(s->nwards, sizeof *m->wards);
     for (size_t i = 0; i < s->nwards; i++) {
         m->wards[i].spec = &s->wards[i];
-        flow_resource_init(&m->wards[i].beds, s->wards[i].beds, s->ngroups, granted, (uint32_t)i);
+        flow_resource_init(&m->wards[i].beds, s->wards[i].beds, s->ngroups, admit, (uint32_t)i);
     }
 }
 
