@@ -9,6 +9,7 @@
 #define FLOW_MAX_STEPS 100
 #define FLOW_MAX_BEDS 100000
 #define FLOW_MAX_REPLICATIONS 100000
+#define FLOW_MAX_SEED 9007199254740991LL     /* 2^53 - 1, in the file, --set and --seed alike */
 #define FLOW_MAX_HORIZON_DAYS 365250.0       /* 1000 years, warm-up included */
 #define FLOW_MAX_RATE_PER_DAY 1000000.0
 #define FLOW_MAX_ARRIVALS 2000000000.0       /* expected arrivals in one replication */

@@ -129,11 +129,17 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         const char *name = reps ? "--replications" : "--seed";
         if ((v = value_of(argc, argv, i, name, cmd)) == NULL)
             return EXIT_USAGE;
-        if (!whole(v, reps ? 1 : 0, reps ? FLOW_MAX_REPLICATIONS : 2147483647L, &n))
+        long hi = reps ? (long)FLOW_MAX_REPLICATIONS : (long)FLOW_MAX_SEED;
+        if (!whole(v, reps ? 1 : 0, hi, &n))
             return cli_usage_error(cmd, "%s must be a whole number from %d to %ld; found '%s'", name,
-                                   reps ? 1 : 0, reps ? (long)FLOW_MAX_REPLICATIONS : 2147483647L, v);
+                                   reps ? 1 : 0, hi, v);
+        /* The --set list borrows the string, so an earlier one given again stays alive (it is
+         * freed with the options); the latest is the one that applies to every scenario. */
         char **slot = &o->owned[reps ? 0 : 1];
-        free(*slot);
+        if (*slot != NULL) {
+            flow_xgrow((void **)&o->retired, &o->cap_retired, o->nretired + 1, sizeof *o->retired);
+            o->retired[o->nretired++] = *slot;
+        }
         *slot = flow_xasprintf("%s=%ld", reps ? "replications" : "seed", n);
         return add_set(o, *slot, cmd);
     } else if (list_option(a) != NULL && takes(o, list_option(a))) {
@@ -308,6 +314,9 @@ void cli_opts_fini(struct cli_opts *o)
     free(o->sets);
     free(o->owned[0]);
     free(o->owned[1]);
+    for (size_t k = 0; k < o->nretired; k++)
+        free(o->retired[k]);
+    free(o->retired);
 }
 
 struct flow_scenario *cli_load(const struct cli_opts *o)

@@ -27,7 +27,9 @@ struct cli_opts {
     int threads;
     bool quiet;
     bool help;
-    char *owned[2];                /* strings made for --replications and --seed */
+    char *owned[2];                /* strings made for the latest --replications and --seed */
+    char **retired;                /* those made for earlier ones (still in sets) */
+    size_t nretired, cap_retired;
     const char *scenario2;         /* compare: the what-if file */
     const char **varies;           /* sweep, size: --vary */
     size_t nvaries;

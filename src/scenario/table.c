@@ -121,7 +121,7 @@ void read_seed(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     if (!flow_schema_need_scalar(c, n, f->key, expect))
         return;
     long long v;
-    if (flow_parse_int(n->text, &v) != NULL || v < 0 || v > 9007199254740991LL) {
+    if (flow_parse_int(n->text, &v) != NULL || v < 0 || v > FLOW_MAX_SEED) {
         flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow_schema_shown(n, b, sizeof b));
         return;
     }

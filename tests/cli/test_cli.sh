@@ -137,6 +137,16 @@ expect_exit 0 "json run again" -- "$FLOWSIM" run "$S" "${common[@]}"
 cmp -s "$TMP/out" "$TMP/a.json" && ok || bad "same seed gave different JSON"
 expect_exit 0 "json run, other seed" -- "$FLOWSIM" run "$S" "${common[@]}" --seed 43
 cmp -s "$TMP/out" "$TMP/a.json" && bad "a different seed gave the same JSON" || ok
+# One seed range everywhere (0 to 2^53 - 1): the file, --set and --seed agree.
+expect_exit 0 "--seed above 2^31" -- "$FLOWSIM" run "$S" "${common[@]}" --seed 3000000000
+expect_exit 0 "--set seed above 2^31" -- "$FLOWSIM" run "$S" "${common[@]}" --set seed=3000000000
+cmp -s "$TMP/out" <("$FLOWSIM" run "$S" "${common[@]}" --seed 3000000000 2>/dev/null) && ok \
+    || bad "--seed and --set seed differ"
+expect_exit 0 "--seed 2^53 - 1" -- "$FLOWSIM" run "$S" "${common[@]}" --seed 9007199254740991
+expect_exit 2 "--seed 2^53" -- "$FLOWSIM" run "$S" "${common[@]}" --seed 9007199254740992
+grep -q "from 0 to 9007199254740991" "$TMP/err" && ok || bad "--seed range message"
+expect_exit 3 "--set seed 2^53" -- "$FLOWSIM" run "$S" "${common[@]}" --set seed=9007199254740992
+grep -q "from 0 to 9007199254740991" "$TMP/err" && ok || bad "--set seed range message"
 
 # --- theatres and elective groups: JSON paths ---
 expect_exit 0 "elective json" -- "$FLOWSIM" run "$ROOT/scenarios/elective-orthopaedics.yaml" \

@@ -29,5 +29,13 @@ run 0 size "$ROOT/scenarios/erlang-c.yaml" --vary wards.Ward.beds=18:30 --target
 run 0 warmup "$ROOT/scenarios/example.yaml" --replications 2 --set horizon=60d
 run 3 run "$ROOT/tests/data/bad/discharge-readmission-unknown-group.yaml"
 run 3 validate "$ROOT/tests/data/bad/theatre-sessions-overlap.yaml"
+# --replications and --seed given twice (the first string was freed while the --set list still
+# held it: a use after free).
+run 0 run --replications 2 --replications 3 --seed 4 --seed 5 --set horizon=5d
+run 0 compare "$ROOT/scenarios/example.yaml" --set wards.AMU.beds=40 --replications 2 --replications 2 --set horizon=5d
+# flowsim report of a sweep summary with a short stray column (read past its end before).
+mkdir -p "$TMP/badsweep"
+printf 'x,ab_mean,ab_ci_low,ab_ci_high,z\n1,2,3,4,5\n' >"$TMP/badsweep/summary.csv"
+run 3 report "$TMP/badsweep" -o "$TMP/bad.html"
 echo "memcheck: $pass passed, $fail failed"
 [ "$fail" = 0 ]
