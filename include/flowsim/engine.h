@@ -11,6 +11,8 @@
  *  - flow_engine_schedule returns a handle that flow_engine_cancel accepts until the event
  *    has fired or been cancelled; a stale handle is recognised and ignored.
  *  - An after-event function, when set, runs at the event's time once the event is done.
+ *  - A run whose time stops advancing (more than FLOW_ENGINE_STALL_EVENTS events at one
+ *    instant: a loop of zero-length steps) stops, and flow_engine_stalled says so.
  *  - Event records are pooled: in steady state no event allocates memory.
  * The engine borrows ctx pointers; it owns only its heap and pool. */
 #ifndef FLOWSIM_ENGINE_H
@@ -57,5 +59,14 @@ void flow_engine_after_this(struct flow_engine *engine);
 /* Makes run_until return after the event being fired (for models that must abort). */
 void flow_engine_stop(struct flow_engine *engine);
 bool flow_engine_stopped(const struct flow_engine *engine);
+
+/* run_until calls fn(engine, ctx) every FLOW_ENGINE_POLL_EVENTS events and stops when it
+ * returns true (an interrupt, say); NULL removes it. */
+typedef bool (*flow_engine_poll_fn)(struct flow_engine *engine, void *ctx);
+void flow_engine_poll(struct flow_engine *engine, flow_engine_poll_fn fn, void *ctx);
+enum { FLOW_ENGINE_POLL_EVENTS = 1 << 16, FLOW_ENGINE_STALL_POLLS = 256 };
+#define FLOW_ENGINE_STALL_EVENTS ((uint64_t)FLOW_ENGINE_POLL_EVENTS * FLOW_ENGINE_STALL_POLLS)
+/* True once run_until stopped because time stopped advancing. */
+bool flow_engine_stalled(const struct flow_engine *engine);
 
 #endif

@@ -7,7 +7,9 @@
 #define FLOW_ERRNO_MAP(X)                                                              \
     X(IO, "input/output error")                                                        \
     X(OVERLOAD, "too many patients present at once (2,000,000): arrivals outrun capacity")    \
-    X(INTERRUPTED, "interrupted")
+    X(INTERRUPTED, "interrupted")                                                      \
+    X(STALLED, "time stopped advancing: more than 16,777,216 events at one instant (a loop of " \
+               "steps that take no time, such as a readmission after 0m to a stay of 0m)")
 
 enum flow_error {
     FLOW_OK = 0,

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 void *flow_xmalloc(size_t size);
 void *flow_xcalloc(size_t count, size_t size);
@@ -36,6 +37,19 @@ void flow_diag_error(struct flow_diag *d, const char *file, int line, int col,
  * flow_interrupted and stop cleanly. Async-signal-safe. */
 void flow_interrupt_request(void);
 int flow_interrupted(void);
+/* Before flow_interrupt_defer is called the CLI's handler exits at once (nothing is half
+ * done: loading and checking write nothing); afterwards it only records the request, for
+ * the loops that poll it (model runs, sweeps) to stop cleanly and remove temporary files.
+ * Called by flow_model_run and by whoever creates an output file. */
+void flow_interrupt_defer(void);
+int flow_interrupt_deferred(void);
+
+/* Opens a regular file for reading; anything else (a directory, a FIFO, a device) is refused
+ * before it could block. On failure returns NULL with a phrase in *why. */
+FILE *flow_open_regular(const char *path, const char **why);
+/* Reads a whole regular file of at most max bytes, NUL-terminated (the caller frees). On
+ * failure returns NULL with a phrase in *why ("too large" when over max). */
+char *flow_read_regular(const char *path, size_t max, size_t *len, const char **why);
 
 /* Edit distance, for "did you mean" suggestions. */
 size_t flow_edit_distance(const char *a, const char *b);

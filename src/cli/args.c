@@ -245,7 +245,8 @@ char *cli_provenance(const char *command, int argc, char **argv, const char *sce
         body = flow_example_yaml;
         scenario = "the built-in example (scenarios/example.yaml)";
     } else {
-        FILE *f = fopen(scenario, "rb");
+        const char *why = NULL;
+        FILE *f = flow_open_regular(scenario, &why);
         if (f) {
             owned = flow_xcalloc(1 << 20, 1);
             size_t n = fread(owned, 1, (1 << 20) - 1, f);
@@ -266,7 +267,10 @@ char *cli_provenance(const char *command, int argc, char **argv, const char *sce
 int cli_write_file(const char *path, flow_write_fn fn, const void *arg)
 {
     char why[512];
-    if (flow_output_atomic(path, fn, arg, why, sizeof why) != 0) {
+    int rc = flow_output_atomic(path, fn, arg, why, sizeof why);
+    if (rc == FLOW_E_INTERRUPTED)
+        return cli_run_error(rc, NULL);
+    if (rc != 0) {
         fprintf(stderr, "flowsim: error: %s\n", why);
         return EXIT_RUNTIME;
     }

@@ -184,6 +184,7 @@ static int trace_open(struct tracer *t, const struct cli_opts *o)
 {
     t->vidigi = o->trace_vidigi;
     t->replication = o->trace_replication ? (size_t)o->trace_replication - 1 : 0;
+    flow_interrupt_defer();   /* an interrupt must now remove the temporary trace */
     t->tmp = flow_xasprintf("%s.tmp.XXXXXX", o->trace);
     int fd = mkstemp(t->tmp);
     t->f = fd >= 0 ? fdopen(fd, "w") : NULL;

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const usage_text =
     "usage: flowsim COMMAND [ARGS]\n"
@@ -176,11 +177,17 @@ static int dispatch(int argc, char **argv);
 static void on_signal(int sig)
 {
     (void)sig;
+    if (!flow_interrupt_deferred()) {
+        static const char msg[] = "flowsim: interrupted; no report was written\n";
+        if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
+        _exit(EXIT_INTERRUPTED);
+    }
     flow_interrupt_request();
 }
 
-/* SIGINT and SIGTERM stop the run cleanly (exit 130, no half-written file; a sweep keeps its
- * finished points); SIGXFSZ is ignored so that a file-size limit is a write error to report,
+/* SIGINT and SIGTERM stop the command (exit 130, no half-written file; a sweep keeps its
+ * finished points): at once while loading and checking, cleanly at the next poll once runs
+ * or outputs have begun (flow_interrupt_defer); SIGXFSZ is ignored so that a file-size limit is a write error to report,
  * not a silent death. */
 static void install_signals(void)
 {

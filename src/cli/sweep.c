@@ -156,24 +156,11 @@ static char *manifest_text(const struct sweep *w)
     return t;
 }
 
+/* Reads a sweep file whole (regular files only: a FIFO in its place is refused, not waited on). */
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 0, n = 0;
-    char *buf = NULL;
-    for (;;) {
-        flow_xgrow((void **)&buf, &cap, n + 65536, 1);
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    const char *why = NULL;
+    return flow_read_regular(path, (size_t)1 << 36, len, &why);
 }
 
 /* Byte offset just after the first `lines` complete lines, or -1 if there are fewer. */
@@ -238,12 +225,69 @@ static long resume_point(const struct sweep *w)
 static int write_manifest(const void *arg, FILE *f) { return fputs(arg, f) == EOF ? FLOW_E_IO : 0; }
 static int manifest_fn(FILE *f, const void *arg) { return write_manifest(arg, f); }
 
-/* Loads every point before running any, so a bad value stops the sweep before it starts. */
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The points checked before the sweep starts: every value of every parameter (the others at
+ * their first value) when a parameter has at most PROBE_ALL values; otherwise its first, last,
+ * smallest, largest and PROBE_SPREAD values spread between. Planning thus costs a load per
+ * value, not per point, and a million-point grid starts at once; a point whose combination
+ * of values fails is reported when it is reached (finished points are kept). */
+enum { PROBE_ALL = 64, PROBE_SPREAD = 16 };
+
+static void probe_add(size_t *idx, size_t *n, size_t p) { idx[(*n)++] = p; }
+
+static size_t *probe_points(const struct sweep *w, size_t *count)
+{
+    size_t cap = 1, n = 0;
+    for (size_t i = 0; i < w->nvary; i++)
+        cap += w->vary[i].nvalues <= PROBE_ALL ? w->vary[i].nvalues : 4 + PROBE_SPREAD;
+    size_t *idx = flow_xcalloc(cap, sizeof *idx);
+    bool zip = w->nvary > 0 && w->vary[0].lhs;
+    probe_add(idx, &n, 0);
+    size_t stride = 1;
+    for (size_t i = w->nvary; i-- > 0;) {
+        const struct flow_vary *v = &w->vary[i];
+        size_t step = zip ? 1 : stride;
+        if (v->nvalues <= PROBE_ALL) {
+            for (size_t j = 0; j < v->nvalues; j++)
+                probe_add(idx, &n, j * step);
+        } else {
+            size_t lo = 0, hi = 0;
+            for (size_t j = 1; j < v->nvalues; j++) {
+                double x = strtod(v->values[j], NULL);
+                lo = x < strtod(v->values[lo], NULL) ? j : lo;
+                hi = x > strtod(v->values[hi], NULL) ? j : hi;
+            }
+            probe_add(idx, &n, lo * step);
+            probe_add(idx, &n, hi * step);
+            probe_add(idx, &n, (v->nvalues - 1) * step);
+            for (size_t k = 1; k < PROBE_SPREAD; k++)
+                probe_add(idx, &n, (k * (v->nvalues - 1) / PROBE_SPREAD) * step);
+        }
+        stride *= zip ? 1 : v->nvalues;
+    }
+    qsort(idx, n, sizeof *idx, by_index);
+    size_t u = 0;
+    for (size_t k = 0; k < n; k++)
+        if (u == 0 || idx[k] != idx[u - 1])
+            idx[u++] = idx[k];
+    *count = u;
+    return idx;
+}
+
+/* Loads the probe points before running any, so a bad value stops the sweep before it starts. */
 static int check_points(struct sweep *w)
 {
     const char **values = flow_xcalloc(w->nvary, sizeof *values);
     int rc = EXIT_OK;
-    for (size_t p = 0; p < w->points && rc == EXIT_OK; p++) {
+    size_t nprobe;
+    size_t *probe = probe_points(w, &nprobe);
+    for (size_t k = 0; k < nprobe && rc == EXIT_OK; k++) {
+        size_t p = probe[k];
         const char **sets = point_sets(w, p, values);
         struct flow_scenario *s = cli_load_path(w->o->scenario, sets, w->o->nsets + w->nvary);
         free_sets(w, sets);
@@ -272,11 +316,24 @@ static int check_points(struct sweep *w)
         free(defs);
         flow_scenario_destroy(s);
     }
+    free(probe);
     free(values);
     if (rc == EXIT_OK && w->ncols == 0)
         rc = cli_usage_error("sweep", "--metrics '%s' selects no metric (use paths such as "
                              "wards.AMU.p_wait, or sections such as wards.AMU)", w->metrics);
     return rc;
+}
+
+/* A point reached in the run must report the metrics the probes found. */
+static int point_shape(const struct sweep *w, const struct flow_scenario *s, size_t point)
+{
+    size_t n;
+    free(flow_model_metric_defs(s, &n));
+    if (n == w->nmetrics)
+        return EXIT_OK;
+    fprintf(stderr, "flowsim: error: sweep point %zu reports other metrics than point 1; "
+                    "a sweep varies values, not the hospital's structure\n", point + 1);
+    return EXIT_USAGE;
 }
 
 static int run_points(struct sweep *w, size_t first)
@@ -301,10 +358,17 @@ static int run_points(struct sweep *w, size_t first)
     for (size_t point = first; point < w->points && rc == EXIT_OK; point++) {
         const char **sets = point_sets(w, point, values);
         struct flow_scenario *s = cli_load_path(w->o->scenario, sets, w->o->nsets + w->nvary);
-        struct flow_results r;
+        struct flow_results r = {0};
         struct flow_run_options ro = {.threads = w->o->threads};
-        int err = flow_experiment_run(s, &ro, &r, NULL);
-        if (err != 0) {
+        int err = s ? point_shape(w, s, point) : EXIT_SCENARIO;
+        if (err == EXIT_OK)
+            err = flow_experiment_run(s, &ro, &r, NULL);
+        if (s == NULL) {
+            fprintf(stderr, "flowsim: error: sweep point %zu cannot run (see above)\n", point + 1);
+            rc = EXIT_SCENARIO;
+        } else if (err > 0) {
+            rc = err;
+        } else if (err != 0) {
             char ctx[64];
             snprintf(ctx, sizeof ctx, "sweep point %zu", point + 1);
             rc = cli_run_error(err, ctx);
@@ -359,6 +423,7 @@ static int sweep_files(struct sweep *w)
 static int prepare_files(struct sweep *w, long *first_point)
 {
     const char *dir = w->o->output;
+    flow_interrupt_defer();   /* from here an interrupt must leave whole points */
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "flowsim: error: cannot create %s: %s\n", dir, strerror(errno));
         return EXIT_RUNTIME;

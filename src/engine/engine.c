@@ -46,6 +46,11 @@ struct flow_engine {
     void *after_ctx;
     bool after_always;     /* call it after every event */
     bool after_pending;    /* call it after the event firing now */
+    flow_engine_poll_fn poll;   /* called every FLOW_ENGINE_POLL_EVENTS events, or NULL */
+    void *poll_ctx;
+    double poll_time;      /* now() at the last poll */
+    uint32_t poll_same;    /* polls in a row that found now() unchanged */
+    bool stalled;
 };
 
 #define SEQ_BITS 44
@@ -54,6 +59,7 @@ struct flow_engine *flow_engine_create(void)
 {
     struct flow_engine *e = flow_xcalloc(1, sizeof *e);
     e->free_head = NO_POS;
+    e->poll_time = -1;
     return e;
 }
 
@@ -227,6 +233,31 @@ bool flow_engine_step(struct flow_engine *e)
     return true;
 }
 
+void flow_engine_poll(struct flow_engine *e, flow_engine_poll_fn fn, void *ctx)
+{
+    e->poll = fn;
+    e->poll_ctx = ctx;
+}
+
+bool flow_engine_stalled(const struct flow_engine *e) { return e->stalled; }
+
+/* Every FLOW_ENGINE_POLL_EVENTS events: time is monotone, so finding now() unchanged at
+ * FLOW_ENGINE_STALL_POLLS polls in a row means every event in between fired at one instant. */
+static void engine_check(struct flow_engine *e)
+{
+    if (e->now == e->poll_time) {
+        if (++e->poll_same >= FLOW_ENGINE_STALL_POLLS) {
+            e->stalled = true;
+            e->stop = true;
+        }
+    } else {
+        e->poll_time = e->now;
+        e->poll_same = 0;
+    }
+    if (e->poll != NULL && e->poll(e, e->poll_ctx))
+        e->stop = true;
+}
+
 uint64_t flow_engine_run_until(struct flow_engine *e, double until)
 {
     uint64_t before = e->fired;
@@ -236,6 +267,8 @@ uint64_t flow_engine_run_until(struct flow_engine *e, double until)
         if (e->stop || e->len == 0 || key_time(&e->heap[0]) > bound || until < 0)
             break;
         flow_engine_step(e);
+        if ((e->fired & (FLOW_ENGINE_POLL_EVENTS - 1)) == 0)
+            engine_check(e);
     }
     if (!e->stop && until > e->now)
         e->now = until;

@@ -117,19 +117,31 @@ void flow_model_destroy(struct flow_model *m)
     free(m);
 }
 
+static bool model_poll(struct flow_engine *e, void *ctx)
+{
+    (void)e;
+    (void)ctx;
+    return flow_interrupted();
+}
+
 int flow_model_run(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
+    flow_interrupt_defer();
     flow_engine_schedule(m->engine, s->warmup_days, PRIO_WARMUP, on_warmup, m, 0);
     flow_theatres_start(m);
     flow_census_start(m);
     flow_route_start(m);
-    /* A day at a time, so that an interrupt (SIGINT, SIGTERM) stops a long run promptly. */
+    /* A day at a time and every few thousand events, so that an interrupt (SIGINT, SIGTERM)
+     * stops a long run promptly. */
+    flow_engine_poll(m->engine, model_poll, m);
     double end = s->warmup_days + s->horizon_days;
     for (double t = 1; m->status == 0; t += 1) {
         flow_engine_run_until(m->engine, t < end ? t : end);
         if (flow_interrupted())
             m->status = FLOW_E_INTERRUPTED;
+        else if (flow_engine_stalled(m->engine))
+            m->status = FLOW_E_STALLED;
         if (t >= end || flow_engine_stopped(m->engine))
             break;
     }

@@ -12,6 +12,7 @@
 
 int flow_output_atomic(const char *path, flow_write_fn fn, const void *arg, char *why, size_t len)
 {
+    flow_interrupt_defer();   /* from here an interrupt must remove the temporary file */
     char *tmp = flow_xasprintf("%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
@@ -30,9 +31,14 @@ int flow_output_atomic(const char *path, flow_write_fn fn, const void *arg, char
             saved = errno;
         rc = FLOW_E_IO;
     }
+    if (rc == 0 && flow_interrupted())
+        rc = FLOW_E_INTERRUPTED;
     if (rc == 0 && rename(tmp, path) != 0)
         rc = FLOW_E_IO, saved = errno;
-    if (rc != 0) {
+    if (rc == FLOW_E_INTERRUPTED) {
+        snprintf(why, len, "interrupted; %s was not written", path);
+        unlink(tmp);
+    } else if (rc != 0) {
         snprintf(why, len, "cannot write %s: %s", path, saved ? strerror(saved) : "write failed");
         unlink(tmp);
     }

@@ -66,9 +66,10 @@ static size_t metric_columns(char **head, size_t from, size_t n)
 static json_t *sweep_value(const char *dir, char *why, size_t len)
 {
     char *path = flow_xasprintf("%s/summary.csv", dir);
-    FILE *f = fopen(path, "r");
+    const char *err = NULL;
+    FILE *f = flow_open_regular(path, &err);
     if (f == NULL) {
-        snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
+        snprintf(why, len, "cannot read %s: %s", path, err);
         free(path);
         return NULL;
     }
@@ -153,13 +154,21 @@ int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
         free(prov);
         return rc;
     }
-    if (st.st_size > 64 << 20) {
-        snprintf(why, len, "%s is %lld bytes; results files are at most 64 MiB", path, (long long)st.st_size);
+    const char *err = NULL;
+    size_t n = 0;
+    char *text = flow_read_regular(path, 64 << 20, &n, &err);
+    if (text == NULL) {
+        if (strcmp(err, "too large") == 0)
+            snprintf(why, len, "%s is %lld bytes; results files are at most 64 MiB", path,
+                     (long long)st.st_size);
+        else
+            snprintf(why, len, "cannot read %s: %s", path, err);
         free(prov);
         return FLOW_E_IO;
     }
     json_error_t e;
-    json_t *root = json_load_file(path, 0, &e);
+    json_t *root = json_loadb(text, n, 0, &e);
+    free(text);
     if (root == NULL || !json_is_object(root)) {
         snprintf(why, len, "%s:%d:%d: error: not a flowsim results file (%s)", path,
                  e.line < 1 ? 1 : e.line, e.column < 1 ? 1 : e.column,

@@ -11,22 +11,11 @@
 
 static const char *slurp(const char *path, char **text, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
     const char *why = NULL;
-    if (f == NULL)
-        return strerror(errno);
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
-        why = "not a regular file";
-    else if (st.st_size > YTREE_MAX_BYTES)
+    *text = flow_read_regular(path, YTREE_MAX_BYTES, len, &why);
+    if (*text == NULL && strcmp(why, "too large") == 0)
         why = "the file is larger than the limit of 8 MiB";
-    if (why == NULL) {
-        *text = flow_xmalloc((size_t)st.st_size + 1);
-        *len = fread(*text, 1, (size_t)st.st_size, f);
-        (*text)[*len] = '\0';
-    }
-    fclose(f);
-    return why;
+    return *text ? NULL : why;
 }
 
 static double parse_cell(const char *cell, double unit_days, const char **why)

@@ -36,6 +36,10 @@ static int lookup_name(struct ctx *c, const struct ynode *n, const char *what,
     for (size_t i = 0; i < count; i++)
         if (names[i] != NULL && strcmp(names[i], n->text) == 0)
             return (int)i;
+    if (c->diag->count >= FLOW_DIAG_MAX) {   /* not shown: count it, spare the search */
+        flow_schema_err(c, n, "unknown %s", what);
+        return -1;
+    }
     const char *valid[FLOW_MAX_WARDS] = {0};
     size_t k = 0;
     for (size_t i = 0; i < count && k < FLOW_MAX_WARDS; i++)

@@ -226,31 +226,19 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
 static char *read_file(const char *path, const char *written, const char *shown, int line,
                        int col, size_t *len, struct flow_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
     char what[300];
     if (written)
         snprintf(what, sizeof what, "'%.200s'%s", written,
                  written[0] == '/' ? "" : " (the path is relative to this file)");
     else
         snprintf(what, sizeof what, "the scenario");
-    if (f == NULL || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        flow_diag_error(diag, shown, line, col, "cannot read %s: %s", what,
-                        f == NULL ? strerror(errno) : "not a regular file");
-        if (f)
-            fclose(f);
-        return NULL;
-    }
-    if (st.st_size > YTREE_MAX_BYTES) {
-        flow_diag_error(diag, shown, line, col, "%s is %lld bytes; the limit is %d bytes (8 MiB)",
-                        written ? what : "the file", (long long)st.st_size, YTREE_MAX_BYTES);
-        fclose(f);
-        return NULL;
-    }
-    char *text = flow_xmalloc((size_t)st.st_size + 1);
-    *len = fread(text, 1, (size_t)st.st_size, f);
-    text[*len] = '\0';
-    fclose(f);
+    const char *why = NULL;
+    char *text = flow_read_regular(path, YTREE_MAX_BYTES, len, &why);
+    if (text == NULL && strcmp(why, "too large") == 0)
+        flow_diag_error(diag, shown, line, col, "%s is larger than the limit of %d bytes (8 MiB)",
+                        written ? what : "the file", YTREE_MAX_BYTES);
+    else if (text == NULL)
+        flow_diag_error(diag, shown, line, col, "cannot read %s: %s", what, why);
     return text;
 }
 

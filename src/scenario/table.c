@@ -200,12 +200,15 @@ const char *flow_schema_nearest(const char *word, const char *const *names, size
 {
     const char *best = NULL;
     size_t best_d = (size_t)-1, len = strlen(word);
+    size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
     for (size_t i = 0; i < n; i++) {
+        size_t other = strlen(names[i]);
+        if ((other > len ? other - len : len - other) > limit)
+            continue;   /* the distance is at least the difference in length */
         size_t d = flow_edit_distance(word, names[i]);
         if (d < best_d)
             best_d = d, best = names[i];
     }
-    size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
     return best_d <= limit ? best : NULL;
 }
 

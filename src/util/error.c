@@ -15,7 +15,9 @@ const char *flow_strerror(int code)
 #include <flowsim/util.h>
 #include <signal.h>
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted, deferred;
 
 void flow_interrupt_request(void) { interrupted = 1; }
 int flow_interrupted(void) { return interrupted; }
+void flow_interrupt_defer(void) { deferred = 1; }
+int flow_interrupt_deferred(void) { return deferred; }

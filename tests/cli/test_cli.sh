@@ -346,7 +346,8 @@ expect_exit 2 "--trace-format bad" -- "$FLOWSIM" run "$S" --trace "$TMP/x.csv" -
 expect_exit 4 "--trace into a missing directory" -- "$FLOWSIM" run "$S" --trace "$TMP/nodir/t.csv"
 
 # --- flowsim report: bad inputs are one line and exit 3 ---
-expect_exit 3 "report of a non-JSON file" -- "$FLOWSIM" report /dev/null -o "$TMP/bad.html"
+: >"$TMP/empty.json"
+expect_exit 3 "report of a non-JSON file" -- "$FLOWSIM" report "$TMP/empty.json" -o "$TMP/bad.html"
 one_line "report of a non-JSON file"
 diag_format "report of a non-JSON file"
 echo '{"a": 1}' >"$TMP/other.json"

@@ -140,6 +140,57 @@ END_TEST
 
 /* Random times with many ties, random cancellations: firing order must equal a stable sort by
  * (time, priority) of the surviving events. */
+/* An event that schedules itself again after `ctx` days, for ever. */
+static void again(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    flow_engine_schedule(e, flow_engine_now(e) + *(double *)ctx, 0, again, ctx, 0);
+}
+
+/* Time that stops advancing stops the run after FLOW_ENGINE_STALL_EVENTS events at one
+ * instant; time that advances, however little, does not. */
+START_TEST(event_stall_is_detected)
+{
+    static double zero = 0, tiny = 1e-6;
+    struct flow_engine *e = flow_engine_create();
+    flow_engine_schedule(e, 0.5, 0, again, &zero, 0);
+    uint64_t n = flow_engine_run_until(e, 1);
+    ck_assert(flow_engine_stalled(e));
+    ck_assert_uint_ge(n, FLOW_ENGINE_STALL_EVENTS);
+    ck_assert_uint_le(n, FLOW_ENGINE_STALL_EVENTS + FLOW_ENGINE_POLL_EVENTS);
+    ck_assert_double_eq(flow_engine_now(e), 0.5);
+    flow_engine_destroy(e);
+    e = flow_engine_create();
+    flow_engine_schedule(e, 0, 0, again, &tiny, 0);
+    n = flow_engine_run_until(e, 20);
+    ck_assert(!flow_engine_stalled(e));
+    ck_assert_uint_ge(n, 19000000);
+    flow_engine_destroy(e);
+}
+END_TEST
+
+static bool stop_at_once(struct flow_engine *e, void *ctx)
+{
+    (void)e;
+    return ++*(int *)ctx >= 3;
+}
+
+/* The poll function runs every FLOW_ENGINE_POLL_EVENTS events and can stop the run. */
+START_TEST(event_poll_can_stop)
+{
+    static double step = 1e-3;
+    int calls = 0;
+    struct flow_engine *e = flow_engine_create();
+    flow_engine_poll(e, stop_at_once, &calls);
+    flow_engine_schedule(e, 0, 0, again, &step, 0);
+    uint64_t n = flow_engine_run_until(e, 1e9);
+    ck_assert_int_eq(calls, 3);
+    ck_assert_uint_eq(n, 3 * (uint64_t)FLOW_ENGINE_POLL_EVENTS);
+    ck_assert(flow_engine_stopped(e) && !flow_engine_stalled(e));
+    flow_engine_destroy(e);
+}
+END_TEST
+
 START_TEST(event_random_matches_sort)
 {
     enum { N = 3000 };
@@ -185,6 +236,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, event_run_until_stops_at_bound);
     tcase_add_test(tc, event_handlers_schedule_more);
     tcase_add_test(tc, event_random_matches_sort);
+    tcase_add_test(tc, event_stall_is_detected);
+    tcase_add_test(tc, event_poll_can_stop);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# test_hostile.sh - hostile input, round two: endless work, special files, signals in every
+# phase, silent wrong results, outputs that must be all or nothing. Each case failed before its
+# fix. Every command runs under a timeout, so a hang is a failure, not a stuck suite.
+# Usage: test_hostile.sh FLOWSIM SOURCE_ROOT
+set -u
+FLOWSIM=$1
+ROOT=$2
+DATA=$ROOT/tests/data/hostile
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect CODE DESCRIPTION -- COMMAND...  (run under a 60 s timeout; stdout, stderr kept)
+expect() {
+    local want=$1 what=$2
+    shift 3
+    timeout -s KILL 60 "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; head -5 "$TMP/err"; fi
+}
+# says TEXT DESCRIPTION: stderr is one line containing TEXT
+says() {
+    if [ "$(wc -l <"$TMP/err")" = 1 ] && grep -qF -- "$1" "$TMP/err"; then ok; else
+        bad "$2: wanted one line with '$1'"; head -5 "$TMP/err"; fi
+}
+
+S=$ROOT/scenarios/example.yaml
+
+# --- no endless work ---
+expect 4 "zero-time loop" -- "$FLOWSIM" run "$DATA/zero-time-loop.yaml"
+says "time stopped advancing" "zero-time loop"
+
+# did-you-mean is bounded: 1,000 wards and 10,000 steps naming unknown wards
+python3 - "$TMP/unknown.yaml" <<'PY'
+import sys
+out = ["name: big", "horizon: 5d", "wards:"]
+out += ["  - {name: w%04d_abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz01, beds: 5}" % i for i in range(1000)]
+out.append("groups:")
+for g in range(100):
+    out += ["  - name: g%d" % g, "    arrivals: {rate: 1/d}", "    route:"]
+    out += ["      - {ward: u%02d%02d_abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzZZ, "
+            "stay: {dist: fixed, value: 1d}}" % (g, k) for k in range(100)]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+timeout -s KILL 20 "$FLOWSIM" validate "$TMP/unknown.yaml" >/dev/null 2>"$TMP/err"
+[ $? = 3 ] && grep -q '^flowsim: 9900 more errors not shown$' "$TMP/err" && ok \
+    || bad "10,000 unknown ward names: not reported within 20 s"
+
+# a million-point grid starts writing at once (values are checked one by one, not points)
+RATES=$(python3 -c 'print(",".join("%d/d" % r for r in range(1, 1001)))')
+"$FLOWSIM" sweep "$S" --vary wards.AMU.beds=1:1000:1 --vary "groups.emergency_medical.arrivals.rate=$RATES" \
+    --set horizon=2d --set warmup=0d --replications 1 --output "$TMP/grid" -q 2>"$TMP/err" &
+pid=$!
+for _ in $(seq 200); do [ "$(cat "$TMP/grid/summary.csv" 2>/dev/null | wc -l)" -ge 3 ] && break; sleep 0.1; done
+[ "$(cat "$TMP/grid/summary.csv" 2>/dev/null | wc -l)" -ge 3 ] && ok || bad "a 10^6-point sweep did not start within 20 s"
+kill -INT $pid
+wait $pid
+[ $? = 130 ] && ok || bad "SIGINT during a sweep"
+
+# --- signals in every phase: exit 130 within a second, nothing left behind ---
+# interrupt CODE DESCRIPTION -- COMMAND...: SIGINT after 0.5 s; must exit 130 within 1 s
+interrupt() {
+    local what=$2
+    shift 3
+    "$@" >/dev/null 2>"$TMP/err" &
+    local pid=$! t
+    sleep 0.5
+    kill -INT $pid
+    for t in $(seq 20); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+    if kill -0 $pid 2>/dev/null; then bad "$what: still running 1 s after SIGINT"; kill -9 $pid; fi
+    wait $pid
+    [ $? = 130 ] && ok || bad "$what: exit status after SIGINT"
+}
+mkfifo "$TMP/fifo"
+interrupt 130 "a long run with a trace" -- "$FLOWSIM" run "$S" --set horizon=100000d --replications 1 \
+    --trace "$TMP/t.csv" -o "$TMP/t.json"
+ls "$TMP"/t.csv* "$TMP"/t.json* >/dev/null 2>&1 && bad "interrupted run left files" || ok
+interrupt 130 "warmup" -- "$FLOWSIM" warmup "$S" --set horizon=100000d --replications 2
+interrupt 130 "zero-time loop" -- "$FLOWSIM" run "$DATA/zero-time-loop.yaml"
+
+# --- special files are refused at once, never waited on ---
+for f in "$TMP/fifo" /dev/zero "$TMP"; do
+    expect 3 "scenario $f" -- "$FLOWSIM" validate "$f"
+    says "cannot read the scenario" "scenario $f"
+done
+printf 'extends: %s\nname: x\n' "$TMP/fifo" >"$TMP/ext.yaml"
+expect 3 "extends: a FIFO" -- "$FLOWSIM" validate "$TMP/ext.yaml"
+says "not a regular file" "extends: a FIFO"
+sed "s|stay: {dist: lognormal, mean: 4d, sd: 3d}|stay: {dist: empirical, file: $TMP/fifo}|" "$S" >"$TMP/emp.yaml"
+expect 3 "empirical file: a FIFO" -- "$FLOWSIM" validate "$TMP/emp.yaml"
+says "not a regular file" "empirical file: a FIFO"
+for f in "$TMP/fifo" /dev/null; do
+    expect 3 "report $f" -- "$FLOWSIM" report "$f" -o "$TMP/r.html"
+    says "not a regular file" "report $f"
+done
+mkdir "$TMP/sweepdir" && mkfifo "$TMP/sweepdir/summary.csv"
+expect 3 "report of a sweep whose summary.csv is a FIFO" -- "$FLOWSIM" report "$TMP/sweepdir" -o "$TMP/r.html"
+says "not a regular file" "report of a sweep whose summary.csv is a FIFO"
+
+echo "hostile: $pass passed, $fail failed"
+[ "$fail" = 0 ]
