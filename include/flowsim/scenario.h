@@ -143,6 +143,9 @@ void flow_discharge_fini(struct flow_discharge_spec *d);
 /* Unit parsers, exposed for tests and the CLI. Each returns NULL on success or a static
  * description of what was expected. */
 const char *flow_parse_number(const char *text, double *out);
+/* What the parsers return for a well-formed number that a double cannot hold: larger than
+ * about 1.8e308 in size, or smaller than about 2.2e-308 and not 0. Compare pointers. */
+extern const char flow_parse_too_large[], flow_parse_too_small[];
 const char *flow_parse_int(const char *text, long long *out);
 /* "90m", "2.5h", "1.5d", "2w" -> days. A bare number is refused: durations carry a unit. */
 const char *flow_parse_duration(const char *text, double *days);

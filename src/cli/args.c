@@ -1,4 +1,5 @@
 /* args.c - option parsing shared by the subcommands, and scenario loading with diagnostics. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "cli.h"
 
 #include <flowsim/error.h>
@@ -6,9 +7,11 @@
 #include <flowsim/util.h>
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -207,6 +210,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
     return EXIT_OK;
 }
 
+static int check_outputs(const struct cli_opts *o);
+
 int cli_parse(int argc, char **argv, struct cli_opts *o)
 {
     bool options_done = false;
@@ -226,6 +231,54 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
             return cli_usage_error(o->command, "one scenario at a time; found '%s' after '%s'", a,
                                    o->scenario);
         }
+    }
+    return check_outputs(o);
+}
+
+/* The absolute path of p's directory joined to p's last part (p need not exist), or NULL. */
+static char *canonical(const char *p)
+{
+    const char *slash = strrchr(p, '/');
+    char *dir = slash ? flow_xstrndup(p, slash == p ? 1 : (size_t)(slash - p)) : flow_xstrdup(".");
+    char *real = realpath(dir, NULL);
+    char *out = real ? flow_xasprintf("%s/%s", real, slash ? slash + 1 : p) : NULL;
+    free(real);
+    free(dir);
+    return out;
+}
+
+/* True when a and b name one file: the same existing inode, or the same path. */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat x, y;
+    if (a == NULL || b == NULL)
+        return false;
+    if (stat(a, &x) == 0 && stat(b, &y) == 0)
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+    char *ca = canonical(a), *cb = canonical(b);
+    bool same = strcmp(a, b) == 0 || (ca && cb && strcmp(ca, cb) == 0);
+    free(ca);
+    free(cb);
+    return same;
+}
+
+/* An output that names an input (the scenario overwritten by its own results) or another
+ * output (one file written twice) is refused before anything runs. */
+static int check_outputs(const struct cli_opts *o)
+{
+    const char *out[] = {o->output, o->report, o->trace};
+    const char *out_opt[] = {"--output", "--report", "--trace"};
+    const char *in[] = {o->scenario, o->scenario2};
+    bool sweep = strcmp(o->command, "sweep") == 0;   /* its --output is a directory */
+    for (int i = sweep ? 1 : 0; i < 3; i++) {
+        for (int k = 0; k < 2; k++)
+            if (same_file(out[i], in[k]))
+                return cli_usage_error(o->command, "%s '%s' names the scenario file itself; "
+                                       "choose another file", out_opt[i], out[i]);
+        for (int j = sweep ? 1 : 0; j < i; j++)
+            if (same_file(out[i], out[j]))
+                return cli_usage_error(o->command, "%s and %s name the same file '%s'", out_opt[j],
+                                       out_opt[i], out[i]);
     }
     return EXIT_OK;
 }

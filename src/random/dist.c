@@ -93,6 +93,8 @@ const char *flow_dist_init_empirical(struct flow_dist *d, const double *values,
     }
     if (!(total > 0))
         return "weights must not all be zero";
+    if (!isfinite(total))
+        return "weights add up to more than 1.8e308, the largest number held; scale them down";
     d->kind = FLOW_DIST_EMPIRICAL;
     d->n = n;
     d->values = flow_xmalloc(n * sizeof *d->values);

@@ -28,6 +28,8 @@ static double parse_cell(const char *cell, double unit_days, const char **why)
     }
     if (*why == NULL && v < 0)
         *why = "a duration that is not negative";
+    else if (*why == NULL && !(v <= FLOW_MAX_HORIZON_DAYS))
+        *why = "a duration from 0d to 365250d (1000 years)";
     return v;
 }
 
@@ -59,7 +61,16 @@ const char *flow_csvcol_read(const char *path, double unit_days, double **values
         if (cell_end == p || *p == '#')
             continue;
         char cell[64];
-        size_t cl = (size_t)(cell_end - p) < sizeof cell - 1 ? (size_t)(cell_end - p) : sizeof cell - 1;
+        size_t cl = (size_t)(cell_end - p);
+        if (memchr(p, '\0', cl) != NULL) {
+            flow_diag_error(diag, shown, line, 1, "a cell holds a NUL character (\\0)");
+            continue;
+        }
+        if (cl >= sizeof cell) {
+            flow_diag_error(diag, shown, line, 1, "a cell of %zu characters; values are at most %zu",
+                            cl, sizeof cell - 1);
+            continue;
+        }
         memcpy(cell, p, cl);
         cell[cl] = '\0';
         const char *bad;

@@ -93,8 +93,14 @@ static double *read_number_list(struct ctx *c, const struct ynode *n, const char
         } else if (why == NULL) {
             why = flow_parse_number(k->text, &v[i]);
         }
+        if (flow_schema_range_err(c, k, key, why)) {
+            ok = false;
+            continue;
+        }
         if (why == NULL && v[i] < 0)
             why = "a value that is not negative";
+        else if (why == NULL && durations && v[i] > FLOW_MAX_HORIZON_DAYS)
+            why = "durations from 0d to 365250d (1000 years)";
         if (why != NULL) {
             flow_schema_err(c, k, "'%s' items must be %s; found %s", key, why, flow_schema_shown(k, b, sizeof b));
             ok = false;

@@ -128,8 +128,13 @@ static void check_step(struct ctx *c, const struct ynode *n, struct flow_step_sp
         flow_schema_err(c, n, "route step is missing the required key 'operation'");
         return;
     }
-    if (flow_ytree_get(n, "planned") == NULL)
+    if (flow_ytree_get(n, "planned") == NULL) {
         st->planned = flow_dist_mean(&st->operation);
+        if (st->planned < 1.0 / 1440)   /* as 'planned' itself: a case books at least 1m */
+            flow_schema_err(c, flow_ytree_get(n, "operation"), "the mean of 'operation' is %gm, "
+                            "so its booked duration 'planned' would be below the minimum of 1m; "
+                            "give 'planned' (1m to 1d) or a longer operation", st->planned * 1440);
+    }
 }
 
 /* Reads a list of mappings into a new array of `size`-byte items. */

@@ -79,6 +79,11 @@ bool flow_override_apply(struct ynode *root, const char *set, int index, struct 
         flow_diag_error(diag, SRC, line, 1, "'%s' is not PATH=VALUE, such as wards.AMU.beds=30", set);
         return false;
     }
+    if ((size_t)(eq - set) == strlen("extends") && strncmp(set, "extends", 7) == 0) {
+        flow_diag_error(diag, SRC, line, 1, "'extends' cannot be set with --set; name the base "
+                        "scenario in the file (extends: base.yaml), or run the base with --set");
+        return false;
+    }
     struct ynode *value = flow_ytree_parse(eq + 1, strlen(eq + 1), SRC, index, (int)(eq - set) + 1, diag);
     if (value == NULL)
         return false;

@@ -137,6 +137,49 @@ static struct ynode *merge(struct ynode *base, struct ynode *over)
     return over;
 }
 
+/* An overlay (a file with extends:) is merged key by key and name by name, which would
+ * silently fold a key or a name given twice into one: such repeats are refused first. */
+struct labelled {
+    const char *text;
+    const struct ynode *node;
+};
+
+static int by_text(const void *a, const void *b)
+{
+    const struct labelled *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+    return c ? c : (x->node->line > y->node->line) - (x->node->line < y->node->line);
+}
+
+static void repeats(struct labelled *l, size_t n, const char *what, struct flow_diag *diag)
+{
+    qsort(l, n, sizeof *l, by_text);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(l[i].text, l[i - 1].text) == 0)
+            flow_diag_error(diag, l[i].node->src, l[i].node->line, l[i].node->col,
+                            "duplicate %s '%.100s' (first given at line %d)", what, l[i].text,
+                            l[i - 1].node->line);
+}
+
+static void overlay_check(const struct ynode *n, struct flow_diag *diag)
+{
+    if (n == NULL || n->kind == YN_SCALAR)
+        return;
+    bool map = n->kind == YN_MAP, named = !map && all_named(n);
+    struct labelled *l = flow_xcalloc(n->n + 1, sizeof *l);
+    size_t k = 0;
+    for (size_t i = 0; i < n->n; i += map ? 2 : 1) {
+        if (map && n->kids[i]->kind == YN_SCALAR)
+            l[k++] = (struct labelled){n->kids[i]->text, n->kids[i]};
+        else if (named)
+            l[k].node = flow_ytree_get(n->kids[i], "name"), l[k].text = l[k].node->text, k++;
+    }
+    repeats(l, k, map ? "key" : "name", diag);
+    free(l);
+    for (size_t i = map ? 1 : 0; i < n->n; i += map ? 2 : 1)
+        overlay_check(n->kids[i], diag);
+}
+
 static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -157,6 +200,12 @@ static struct ynode *load_tree(const char *name, const char *text, size_t len, c
     const struct ynode *ext = root ? flow_ytree_get(root, "extends") : NULL;
     if (ext == NULL)
         return root;
+    size_t before = diag->errors;
+    overlay_check(root, diag);
+    if (diag->errors != before) {
+        flow_ytree_free(root);
+        return NULL;
+    }
     if (ext->kind != YN_SCALAR || ext->len == 0) {
         flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' must be the name of a scenario file");
         flow_ytree_free(root);
@@ -174,9 +223,18 @@ static struct ynode *load_tree(const char *name, const char *text, size_t len, c
     size_t blen;
     char *btext = read_file(path, ext->text, ext->src, ext->line, ext->col, &blen, diag);
     char *bdir = dir_of(path);
+    size_t errors = diag->errors;
+    bool was_read = btext != NULL;
     struct ynode *base = btext ? load_tree(path, btext, blen, bdir, src, diag) : NULL;
     free(btext);
     free(bdir);
+    if (base != NULL && base->kind != YN_MAP) {
+        flow_ytree_free(base);
+        base = NULL;
+    }
+    if (base == NULL && was_read && diag->errors == errors)
+        flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' names '%.200s', which is "
+                        "not a scenario (a YAML mapping of keys such as name, wards, groups)", ext->text);
     if (base == NULL) {
         flow_ytree_free(root);
         return NULL;

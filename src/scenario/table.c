@@ -128,6 +128,18 @@ void read_seed(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     *(uint64_t *)dst = (uint64_t)v;
 }
 
+bool flow_schema_range_err(struct ctx *c, const struct ynode *n, const char *key, const char *why)
+{
+    char b[80];
+    if (why == flow_parse_too_large)
+        flow_schema_err(c, n, "'%s' is out of range: %s is too large to hold (numbers are at most "
+                        "1.8e308 in size)", key, flow_schema_shown(n, b, sizeof b));
+    else if (why == flow_parse_too_small)
+        flow_schema_err(c, n, "'%s' is out of range: %s is too small to hold (write 0, or a number "
+                        "of at least 2.2e-308 in size)", key, flow_schema_shown(n, b, sizeof b));
+    return why == flow_parse_too_large || why == flow_parse_too_small;
+}
+
 void read_real(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     char expect[96], b[80];
@@ -135,7 +147,10 @@ void read_real(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     if (!flow_schema_need_scalar(c, n, f->key, expect))
         return;
     double v;
-    if (flow_parse_number(n->text, &v) != NULL || v < f->min || v > f->max) {
+    const char *why = flow_parse_number(n->text, &v);
+    if (flow_schema_range_err(c, n, f->key, why))
+        return;
+    if (why != NULL || v < f->min || v > f->max) {
         flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow_schema_shown(n, b, sizeof b));
         return;
     }
@@ -149,7 +164,10 @@ void read_prob(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     if (!flow_schema_need_scalar(c, n, f->key, expect))
         return;
     double v;
-    if (flow_parse_number(n->text, &v) != NULL || v < 0 || v > 1) {
+    const char *why = flow_parse_number(n->text, &v);
+    if (flow_schema_range_err(c, n, f->key, why))
+        return;
+    if (why != NULL || v < 0 || v > 1) {
         flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow_schema_shown(n, b, sizeof b));
         return;
     }
@@ -163,6 +181,8 @@ void read_duration(struct ctx *c, const struct ynode *n, void *dst, const struct
         return;
     double v;
     const char *why = flow_parse_duration(n->text, &v);
+    if (flow_schema_range_err(c, n, f->key, why))
+        return;
     if (why != NULL) {
         flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, why, flow_schema_shown(n, b, sizeof b));
         return;
@@ -184,6 +204,8 @@ void read_rate(struct ctx *c, const struct ynode *n, void *dst, const struct fie
         return;
     double v;
     const char *why = flow_parse_rate(n->text, &v);
+    if (flow_schema_range_err(c, n, f->key, why))
+        return;
     if (why != NULL) {
         flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, why, flow_schema_shown(n, b, sizeof b));
         return;
@@ -263,7 +285,12 @@ void read_weights(struct ctx *c, const struct ynode *n, void *dst, const struct 
     for (size_t i = 0; i < want; i++) {
         const struct ynode *k = n->kids[i];
         double v;
-        if (k->kind != YN_SCALAR || flow_parse_number(k->text, &v) != NULL || v < 0 || v > 1e9) {
+        const char *why = k->kind == YN_SCALAR ? flow_parse_number(k->text, &v) : "a number";
+        if (flow_schema_range_err(c, k, f->key, why)) {
+            ok = false;
+            continue;
+        }
+        if (why != NULL || v < 0 || v > 1e9) {
             flow_schema_err(c, k, "'%s' weights must be numbers from 0 to 1e9; found %s", f->key,
                 flow_schema_shown(k, b, sizeof b));
             ok = false;

@@ -2,9 +2,11 @@
  * because a silently misread value is worse than an error: no hex, no inf/nan, no trailing
  * junk, and durations must carry a unit. */
 #include <flowsim/scenario.h>
+#include <flowsim/util.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,17 +39,22 @@ static size_t number_prefix(const char *s)
     return i;
 }
 
+const char flow_parse_too_large[] = "a number of at most 1.8e308 in size";
+const char flow_parse_too_small[] = "0, or a number of at least 2.2e-308 in size";
+
 static const char *number_at(const char *text, size_t n, double *out)
 {
-    char buf[64];
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0)
         return "a number";
-    memcpy(buf, text, n);
-    buf[n] = '\0';
+    char *buf = flow_xstrndup(text, n);   /* any length: 0.000...1 is still a number */
     errno = 0;
     double v = strtod(buf, NULL);
-    if (!isfinite(v) || errno == ERANGE)
-        return "a number of reasonable size";
+    int range = errno;
+    free(buf);
+    if (!isfinite(v) || (range == ERANGE && fabs(v) > 1))
+        return flow_parse_too_large;
+    if (range == ERANGE || (v != 0 && fabs(v) < DBL_MIN))
+        return flow_parse_too_small;
     *out = v;
     return NULL;
 }
@@ -83,8 +90,9 @@ static const char *with_unit(const char *text, double *days, const char *const u
     if (n == 0)
         return expect;
     double v;
-    if (number_at(text, n, &v) != NULL)
-        return expect;
+    const char *range = number_at(text, n, &v);
+    if (range != NULL)
+        return range;
     const char *u = text + n;
     while (*u == ' ')
         u++;
@@ -100,7 +108,9 @@ static const char *with_unit(const char *text, double *days, const char *const u
         return expect;
     double r = skip_slash ? v / scale[hit - units] : v * scale[hit - units];
     if (!isfinite(r))
-        return expect;
+        return flow_parse_too_large;
+    if (r != 0 && fabs(r) < DBL_MIN)
+        return flow_parse_too_small;
     *days = r;
     return NULL;
 }

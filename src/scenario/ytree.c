@@ -104,8 +104,30 @@ static bool attach(struct builder *b, struct ynode *n, yaml_mark_t m)
     return true;
 }
 
+/* Tags (!!str, !!python/object, !custom) would change how a value is read, and are not ours
+ * to honour: refused rather than silently dropped. */
+static bool refuse_tag(struct builder *b, const yaml_event_t *ev, const unsigned char *tag, bool implicit)
+{
+    if (tag == NULL || implicit)
+        return false;
+    const char *t = (const char *)tag, *core = "tag:yaml.org,2002:";
+    bool short_form = strncmp(t, core, strlen(core)) == 0;   /* shown as written: !!str */
+    char what[200];
+    snprintf(what, sizeof what, "YAML tags ('%s%.80s') are not supported; write the plain value",
+             short_form ? "!!" : "", short_form ? t + strlen(core) : t);
+    fail(b, ev->start_mark, what);
+    return true;
+}
+
 static bool on_scalar(struct builder *b, const yaml_event_t *ev)
 {
+    if (refuse_tag(b, ev, ev->data.scalar.tag,
+                   ev->data.scalar.plain_implicit || ev->data.scalar.quoted_implicit))
+        return false;
+    if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length) != NULL) {
+        fail(b, ev->start_mark, "a value or key holds a NUL character (\\0)");
+        return false;
+    }
     struct ynode *n = flow_ytree_new(YN_SCALAR, b->src, pos_line(b, ev->start_mark),
                                 pos_col(b, ev->start_mark));
     n->len = ev->data.scalar.length;
@@ -134,8 +156,12 @@ static bool on_event(struct builder *b, const yaml_event_t *ev)
     case YAML_SCALAR_EVENT:
         return on_scalar(b, ev);
     case YAML_SEQUENCE_START_EVENT:
+        if (refuse_tag(b, ev, ev->data.sequence_start.tag, ev->data.sequence_start.implicit))
+            return false;
         return on_open(b, ev, YN_SEQ);
     case YAML_MAPPING_START_EVENT:
+        if (refuse_tag(b, ev, ev->data.mapping_start.tag, ev->data.mapping_start.implicit))
+            return false;
         return on_open(b, ev, YN_MAP);
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT:

@@ -1,7 +1,6 @@
 /* file.c - opening input files safely: only regular files are read, and the check is made
  * before anything can block (a FIFO or a device named as a scenario, an empirical file, an
  * extends: file or a report input is refused at once, never waited on). */
-#define _POSIX_C_SOURCE 200809L
 #include <flowsim/util.h>
 
 #include <errno.h>

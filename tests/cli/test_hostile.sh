@@ -101,5 +101,29 @@ mkdir "$TMP/sweepdir" && mkfifo "$TMP/sweepdir/summary.csv"
 expect 3 "report of a sweep whose summary.csv is a FIFO" -- "$FLOWSIM" report "$TMP/sweepdir" -o "$TMP/r.html"
 says "not a regular file" "report of a sweep whose summary.csv is a FIFO"
 
+# --- silent wrong results are refused ---
+cd "$TMP"
+emp() {   # emp NAME CSV-TEXT: a scenario whose surgical stays come from NAME.csv
+    printf "$2" >"$1.csv"
+    sed "s|stay: {dist: lognormal, mean: 4d, sd: 3d}|stay: {dist: empirical, file: $1.csv}|" "$S" >"$1.yaml"
+}
+emp long 'los\n2000000000000000000000000000000000000000000000000000000000000000junk\n'
+expect 3 "a CSV cell longer than 63 characters" -- "$FLOWSIM" validate long.yaml
+says "long.csv:2:1: error: a cell of 68 characters; values are at most 63" "a CSV cell longer than 63 characters"
+emp nul 'los\n2d\0garbage\n3d\n'
+expect 3 "a CSV cell with a NUL" -- "$FLOWSIM" validate nul.yaml
+says "nul.csv:2:1: error: a cell holds a NUL character (\\0)" "a CSV cell with a NUL"
+emp far 'los\n400000d\n'
+expect 3 "a CSV value beyond the horizon limit" -- "$FLOWSIM" validate far.yaml
+says "far.csv:2:1: error: expected a duration from 0d to 365250d (1000 years); found '400000d'" "a CSV value beyond the limit"
+cp "$S" own.yaml
+expect 2 "--output names the scenario" -- "$FLOWSIM" run own.yaml --output ./own.yaml
+says "names the scenario file itself" "--output names the scenario"
+cmp -s own.yaml "$S" && ok || bad "--output overwrote the scenario"
+expect 2 "--report names the scenario" -- "$FLOWSIM" run own.yaml --report "$TMP/own.yaml"
+expect 2 "--output and --report name one file" -- "$FLOWSIM" run own.yaml --output r.html --report ./r.html
+says "name the same file" "--output and --report name one file"
+cd - >/dev/null
+
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]
