@@ -6,7 +6,11 @@
 
 #define FLOW_ERRNO_MAP(X)                                                              \
     X(IO, "input/output error")                                                        \
-    X(OVERLOAD, "too many patients present at once (2,000,000): arrivals outrun capacity")    \
+    X(OVERLOAD, "too many patients present at once (2,000,000, counting beds, queues, waiting " \
+                "lists, community services and readmissions to come): demand outruns capacity") \
+    X(TOO_BIG, "the results to keep pass the limit of 1e8 values (800 MB: replications x "   \
+               "(metrics, and with --report or --csv hourly profiles and daily series)): use " \
+               "fewer replications, fewer wards or a shorter horizon (or no --report, --csv)") \
     X(INTERRUPTED, "interrupted")                                                      \
     X(STALLED, "time stopped advancing: more than 16,777,216 events at one instant (a loop of " \
                "steps that take no time, such as a readmission after 0m to a stay of 0m)")

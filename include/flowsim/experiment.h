@@ -40,6 +40,10 @@ struct flow_run_options {
  * replication in *failed_rep when not NULL). */
 int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
                         struct flow_results *out, size_t *failed_rep);
+/* Values (doubles) that nreps replications keep in memory at once with options o: the
+ * experiment refuses (FLOW_E_TOO_BIG) a run that would keep over FLOW_MAX_KEPT_VALUES. */
+double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run_options *o,
+                            size_t nreps);
 /* Runs replications r->nreps .. nreps-1 and adds their rows (replication k always uses the
  * streams of replication k, so extending gives the rows a longer run would have). */
 int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_options *o,

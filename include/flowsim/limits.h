@@ -27,6 +27,12 @@
  * for as many patients again as the largest initial waiting list. */
 #define FLOW_MAX_LIVE_PATIENTS 2000000
 
+/* Values an experiment keeps in memory at once: every replication's metrics, and with a report
+ * or CSV files its hourly profiles, quantiles and daily series, plus each running model's daily
+ * record (flow_experiment_kept). 1e8 doubles are 800 MB; beyond, a run stops before it starts
+ * with FLOW_E_TOO_BIG. */
+#define FLOW_MAX_KEPT_VALUES 1e8
+
 /* Metrics reported per entity (the model's metric tables assert these), for the size of the
  * results an experiment keeps: system at most, then per ward, theatre, group (elective
  * included) and community service. */
@@ -48,8 +54,10 @@
     X("initial waiting lists", "1,000,000 patients, all groups together")                       \
     X("results kept", "replications x metrics (24 + 8 per ward + 11 per theatre + 8 per group " \
                       "+ 4 per service) at most 5e7")                                           \
+    X("values kept in memory", "1e8 (800 MB): replications x (metrics, and with --report or "    \
+                               "--csv hourly profiles and daily series)")                       \
     X("patients present at once", "2,000,000 (in beds, queues, waiting lists and community "   \
-                                  "services): an overloaded model stops with exit status 4 "   \
+                                  "services, and readmissions to come): an overloaded model stops with exit status 4 "   \
                                   "instead of exhausting memory")
 
 #endif

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <flowsim/error.h>
+#include <flowsim/limits.h>
 #include <flowsim/experiment.h>
 
 #include <flowsim/util.h>
@@ -285,12 +286,18 @@ int cmd_run(int argc, char **argv)
         ro.trace_arg = &tr;
         ro.trace_replication = tr.replication;
     }
-    double cells = (double)s->replications * floor(s->warmup_days + s->horizon_days) *
-                   (double)flow_model_daily_count(s);
-    if ((o.csv || o.report) && cells > 5e7) {
+    /* What the run keeps, bounded before anything is allocated (with --precision, for as
+     * many replications as it may reach). */
+    size_t most = (size_t)s->replications;
+    if (o.nprecision && (size_t)(o.max_replications ? o.max_replications : 1000) > most)
+        most = (size_t)(o.max_replications ? o.max_replications : 1000);
+    double kept = flow_experiment_kept(s, &ro, most);
+    if (kept > FLOW_MAX_KEPT_VALUES) {
         flow_scenario_destroy(s);
-        return finish_run(&o, cli_usage_error("run", "--csv or --report: %.3g daily values (replications "
-                                              "x days x series) is over the limit of 5e7", cells));
+        return finish_run(&o, cli_usage_error("run", "%zu replications would keep %.3g values in memory "
+                          "(metrics%s); the limit is 1e8 (800 MB): use fewer replications%s or a "
+                          "shorter horizon", most, kept, ro.daily ? ", hourly profiles and daily series "
+                          "for --report or --csv" : "", o.nprecision ? " (--max-replications)" : ""));
     }
     size_t failed = 0;
     int err = o.nprecision ? run_precise(&o, s, &ro, &r) : flow_experiment_run(s, &ro, &r, &failed);
@@ -300,7 +307,7 @@ int cmd_run(int argc, char **argv)
     } else if (err != 0) {
         char ctx[64];
         snprintf(ctx, sizeof ctx, "replication %zu stopped", failed + 1);
-        rc = cli_run_error(err, ctx);
+        rc = cli_run_error(err, err == FLOW_E_TOO_BIG ? NULL : ctx);
     } else {
         rc = emit(&o, &r);
         if (rc == EXIT_OK && o.report) {

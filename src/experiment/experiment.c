@@ -4,6 +4,7 @@
 #include "mpi_internal.h"
 
 #include <flowsim/error.h>
+#include <flowsim/limits.h>
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
 
@@ -119,10 +120,28 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
     return rc;
 }
 
+double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run_options *o,
+                            size_t nreps)
+{
+    size_t nmetrics;
+    free(flow_model_metric_defs(s, &nmetrics));
+    double wards = (double)s->nwards, per_rep = (double)nmetrics, running = 0;
+    double days = floor(s->warmup_days + s->horizon_days);
+    if (o && o->profile)
+        per_rep += wards * 168 + 99 + wards * 99;
+    if (o && o->daily) {
+        per_rep += days * (double)flow_model_daily_count(s);
+        running = (double)thread_count(o, nreps) * days * (double)flow_model_daily_count(s);
+    }
+    return (double)nreps * per_rep + running;
+}
+
 int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
                         struct flow_results *out, size_t *failed_rep)
 {
     memset(out, 0, sizeof *out);
+    if (flow_experiment_kept(s, o, (size_t)s->replications) > FLOW_MAX_KEPT_VALUES)
+        return FLOW_E_TOO_BIG;
     out->scenario = s;
     out->defs = flow_model_metric_defs(s, &out->nmetrics);
     out->nreps = (size_t)s->replications;
@@ -144,6 +163,8 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
 {
     if (nreps <= r->nreps)
         return 0;
+    if (flow_experiment_kept(s, o, nreps) > FLOW_MAX_KEPT_VALUES)
+        return FLOW_E_TOO_BIG;
     size_t first = r->nreps;
     r->values = flow_xrealloc(r->values, nreps * r->nmetrics * sizeof *r->values);
     if (r->hourly) {
@@ -173,6 +194,12 @@ int flow_experiment_precise(const struct flow_scenario *s, const struct flow_run
                             const struct flow_precision *p, struct flow_results *r,
                             size_t *unmet)
 {
+    size_t most = p->max_replications > (size_t)s->replications ? p->max_replications
+                                                                 : (size_t)s->replications;
+    if (flow_experiment_kept(s, o, most) > FLOW_MAX_KEPT_VALUES) {
+        memset(r, 0, sizeof *r);
+        return FLOW_E_TOO_BIG;
+    }
     int rc = flow_experiment_run(s, o, r, NULL);
     size_t batch = (size_t)thread_count(o, 1000) * 2;
     batch = batch < 4 ? 4 : batch;

@@ -6,6 +6,7 @@
  * output analysis (White 1997; Hoad, Robinson and Davies 2010). */
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
+#include <flowsim/limits.h>
 #include <flowsim/util.h>
 
 #include <math.h>
@@ -14,20 +15,21 @@
 
 enum { BATCH = 7 };   /* days per batch */
 
-/* MSER on n batch means: the d (0 <= d <= n/2) minimising sum((y_i - mean)^2) / (n - d)^2. */
+/* MSER on n batch means: the d (0 <= d <= n/2) minimising sum((y_i - mean)^2) / (n - d)^2
+ * over i >= d. The sums of every tail come from one backward pass (Welford's update, which
+ * keeps the sum of squares accurate), so a 1000-year series costs O(n), not O(n^2). */
 static size_t mser(const double *y, size_t n, double *steady)
 {
     size_t best = 0;
-    double best_v = INFINITY;
-    for (size_t d = 0; d <= n / 2; d++) {
-        double mean = 0, ss = 0;
-        for (size_t i = d; i < n; i++)
-            mean += y[i];
-        mean /= (double)(n - d);
-        for (size_t i = d; i < n; i++)
-            ss += (y[i] - mean) * (y[i] - mean);
-        double v = ss / ((double)(n - d) * (double)(n - d));
-        if (v < best_v) {
+    double best_v = INFINITY, mean = 0, ss = 0;
+    for (size_t d = n; d-- > 0;) {
+        double k = (double)(n - d), delta = y[d] - mean;
+        mean += delta / k;
+        ss += delta * (y[d] - mean);
+        if (d > n / 2)
+            continue;
+        double v = ss / (k * k);
+        if (v <= best_v) {   /* ties go to the smaller d, as a forward search would choose */
             best_v = v;
             best = d;
             *steady = mean;
@@ -41,6 +43,8 @@ int flow_warmup_run(const struct flow_scenario *s, struct flow_warmup_result *ou
     memset(out, 0, sizeof *out);
     size_t days = (size_t)floor(s->warmup_days + s->horizon_days);
     size_t nseries = s->nwards + s->ncommunity, width = flow_model_daily_count(s);
+    if (2.0 * (double)days * (double)width > FLOW_MAX_KEPT_VALUES)   /* the mean and one run */
+        return FLOW_E_TOO_BIG;
     double *sum = flow_xcalloc(days * width + 1, sizeof *sum);
     out->replications = (size_t)s->replications;
     out->days = days;

@@ -30,6 +30,7 @@ static const struct flow_discharge_spec *spec_of(const struct flow_model *m, uin
 static void on_readmit(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
+    m->readmits_due--;
     m->period.pathways[arg >> 32].readmissions++;
     flow_route_readmit(m, (uint32_t)arg);
 }
@@ -51,6 +52,7 @@ static void leave_hospital(struct flow_model *m, uint32_t id)
         double after = flow_dist_sample(&pw->readmit_after, g->readmit_rng);
         flow_engine_schedule(m->engine, t + after, PRIO_DISCHARGE, on_readmit, m,
                              ((uint64_t)p->pathway << 32) | (uint32_t)pw->readmit_group);
+        m->readmits_due++;
     }
 }
 

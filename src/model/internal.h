@@ -197,6 +197,7 @@ struct flow_model {
     size_t npatients, cap_patients, live;
     uint32_t free_patient;
     size_t max_live;                   /* FLOW_MAX_LIVE_PATIENTS (tests may lower it) */
+    size_t readmits_due;               /* readmissions scheduled, not yet arrived (count in the cap) */
     uint64_t created, left, lost;      /* patients since time 0 (never reset): created = live + left + lost */
     double start;                      /* start of the measured period */
     struct flow_hist los_hist;

@@ -65,11 +65,11 @@ static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg)
     advance(m, id, m->patients[id].step + 1);
 }
 
-/* Stops the run when the model holds too many patients (an overloaded model would otherwise
- * exhaust memory). */
+/* Stops the run when the model holds too many patients, present or due back as readmissions
+ * (each a pending event): an overloaded model would otherwise exhaust memory. */
 static bool overloaded(struct flow_model *m)
 {
-    if (m->live < m->max_live)
+    if (m->live + m->readmits_due < m->max_live)
         return false;
     m->status = FLOW_E_OVERLOAD;
     flow_engine_stop(m->engine);

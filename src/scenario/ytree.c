@@ -181,6 +181,36 @@ static bool on_event(struct builder *b, const yaml_event_t *ev)
     }
 }
 
+/* libyaml gives up on a key longer than 1,024 characters with a puzzling message at the key's
+ * far end; when the error sits on the ':' after such a key, say so at the key's start. */
+static bool long_key(struct builder *b, const yaml_parser_t *p)
+{
+    size_t at = p->problem_mark.index;
+    if (at >= b->len || b->text[at] != ':' || at == 0)
+        return false;
+    size_t start = at;
+    char q = b->text[at - 1];
+    if (q == '"' || q == '\'') {
+        start = at - 1;
+        while (start > 0 && b->text[start - 1] != q)
+            start--;
+        start = start > 0 ? start - 1 : 0;
+    } else {
+        while (start > 0 && !strchr(" \t\r\n{[,", b->text[start - 1]))
+            start--;
+    }
+    size_t n = at - start;
+    if (n <= 1024 || n > p->problem_mark.column)
+        return false;
+    yaml_mark_t m = p->problem_mark;
+    m.column -= n;
+    char what[160];
+    snprintf(what, sizeof what, "a key of %zu characters; YAML allows at most 1,024 characters in a "
+             "key", n);
+    fail(b, m, what);
+    return true;
+}
+
 static void syntax_error(struct builder *b, const yaml_parser_t *p)
 {
     yaml_mark_t m = p->problem_mark;
@@ -201,6 +231,8 @@ static void syntax_error(struct builder *b, const yaml_parser_t *p)
         fail(b, m, what);
         return;
     }
+    if (long_key(b, p))
+        return;
     char what[512];
     snprintf(what, sizeof what, "YAML syntax error: %s%s%s", p->problem ? p->problem : "invalid YAML",
              p->context ? " " : "", p->context ? p->context : "");

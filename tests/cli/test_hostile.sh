@@ -101,6 +101,41 @@ mkdir "$TMP/sweepdir" && mkfifo "$TMP/sweepdir/summary.csv"
 expect 3 "report of a sweep whose summary.csv is a FIFO" -- "$FLOWSIM" report "$TMP/sweepdir" -o "$TMP/r.html"
 says "not a regular file" "report of a sweep whose summary.csv is a FIFO"
 
+# --- memory limits hold: bounded before allocation, under a 1 GB address-space limit ---
+python3 - "$TMP/thousand.yaml" <<'PY'
+import sys
+out = ["name: big", "horizon: 365000d", "warmup: 0d", "replications: 2", "wards:"]
+out += ["  - {name: w%d, beds: 5}" % i for i in range(1000)]
+out += ["groups:", "  - name: g", "    arrivals: {rate: 0.001/d}",
+        "    route: [{ward: w0, stay: {dist: fixed, value: 1d}}]"]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+LIMITED=(bash -c 'ulimit -v 1000000; exec "$@"' limited)
+expect 4 "warmup of 1,000 wards over 1,000 years" -- "${LIMITED[@]}" "$FLOWSIM" warmup "$TMP/thousand.yaml"
+says "the results to keep pass the limit of 1e8 values" "warmup of 1,000 wards over 1,000 years"
+expect 2 "--report with 1,000 wards x 6,000 replications" -- "${LIMITED[@]}" "$FLOWSIM" run "$TMP/thousand.yaml" \
+    --set horizon=10d --set replications=6000 --report "$TMP/big.html" -q
+says "6000 replications would keep 1.83e+09 values in memory" "--report with 1,000 wards x 6,000 replications"
+expect 2 "--precision up to 100,000 replications with --csv" -- "${LIMITED[@]}" "$FLOWSIM" run "$TMP/thousand.yaml" \
+    --set horizon=100d --precision 0.01 --max-replications 100000 --csv "$TMP/bigcsv" -q
+says "100000 replications would keep" "--precision up to 100,000 replications with --csv"
+[ ! -e "$TMP/big.html" ] && [ ! -e "$TMP/bigcsv" ] && ok || bad "a refused run left output"
+cat >"$TMP/due.yaml" <<'YAML'
+name: readmissions due in 1000 years
+horizon: 1000d
+warmup: 0d
+replications: 1
+wards: [{name: A, beds: 100000}]
+discharge:
+  pathways: [{pathway: 0, share: 1, readmission: {p: 1, after: {dist: fixed, value: 365000d}, group: g}}]
+groups:
+  - name: g
+    arrivals: {rate: 1000000/d}
+    route: [{ward: A, stay: {dist: fixed, value: 1m}}]
+YAML
+expect 4 "readmissions due far ahead at 10^6 arrivals a day" -- "${LIMITED[@]}" "$FLOWSIM" run "$TMP/due.yaml" -q
+says "too many patients present at once" "readmissions due far ahead"
+
 # --- silent wrong results are refused ---
 cd "$TMP"
 emp() {   # emp NAME CSV-TEXT: a scenario whose surgical stays come from NAME.csv

@@ -319,6 +319,28 @@ START_TEST(readmissions_respect_the_patient_cap)
 }
 END_TEST
 
+/* Readmissions due far in the future count against the cap while they wait: 100 short stays a
+ * day, each readmitted after 1000 days, keep few patients present but 100 more due every day. */
+START_TEST(readmissions_due_count_in_the_cap)
+{
+    const char *text =
+        "name: due\nhorizon: 100d\nreplications: 1\nseed: 3\n"
+        "wards: [{name: A, beds: 1000}]\n"
+        "discharge:\n  pathways: [{pathway: 0, share: 1, delay: {dist: fixed, value: 1m},\n"
+        "    readmission: {p: 1, after: {dist: fixed, value: 1000d}, group: g}}]\n"
+        "groups:\n  - name: g\n    arrivals: {rate: 100/d}\n"
+        "    route: [{ward: A, stay: {dist: fixed, value: 1h}}]\n";
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    struct flow_model *m = flow_model_create(s, 0);
+    m->max_live = 1000;
+    ck_assert_int_eq(flow_model_run(m), FLOW_E_OVERLOAD);
+    ck_assert(model_now(m) > 9 && model_now(m) < 11);   /* 1000 due after about 10 days */
+    ck_assert_uint_le(flow_engine_pending(m->engine), 1000 + 10);
+    flow_model_destroy(m);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
 /* A scenario at the documented limit of initial waiting lists runs (the cap on patients present
  * leaves room above it); one past the limit, over two groups, is refused where it is exceeded. */
 START_TEST(largest_waiting_list_runs)
@@ -368,6 +390,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, daily_series_continuous_across_fractional_warmup);
     tcase_add_test(tc, census_one_sample_per_measured_hour);
     tcase_add_test(tc, readmissions_respect_the_patient_cap);
+    tcase_add_test(tc, readmissions_due_count_in_the_cap);
     tcase_add_test(tc, largest_waiting_list_runs);
     suite_add_tcase(s, tc);
     return s;
