@@ -124,6 +124,9 @@ struct flow_scenario {
     struct flow_service_spec *community;
     size_t ncommunity;
     struct flow_sweep_spec sweep;
+    /* A hash of what the scenario says once extends: and --set are applied (comments and
+     * layout aside) and of any empirical file's values: equal fingerprints, equal models. */
+    uint64_t fingerprint;
 };
 
 /* Loads a scenario file, applying `sets` ("PATH=VALUE" strings) on top. Returns NULL and fills

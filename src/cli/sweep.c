@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +31,9 @@ struct sweep {
     char *runs, *summary, *manifest;
     char *metrics;            /* --metrics, or the file's sweep.metrics (owned copy) */
     long lhs;                 /* --lhs, or the file's sweep.latin_hypercube */
+    uint64_t fingerprint;     /* the scenario's, with --set applied (before the grid) */
+    int reps_vary;            /* index of a varied 'replications', or -1 */
+    int lock_fd;              /* the output directory, locked while the sweep runs */
 };
 
 static bool selected(const char *path, const char *metrics)
@@ -132,7 +137,9 @@ static bool sync_file(FILE *f)
 static char *manifest_text(const struct sweep *w)
 {
     const struct cli_opts *o = w->o;
-    char *text = flow_xasprintf("flowsim sweep manifest\nscenario %s\nreplications %d\n", o->scenario, w->reps);
+    char *text = flow_xasprintf("flowsim sweep manifest\nscenario %s\nfingerprint %016llx\n"
+                                "replications %d\n", o->scenario,
+                                (unsigned long long)w->fingerprint, w->reps);
     for (size_t i = 0; i < o->nsets; i++) {
         char *t = flow_xasprintf("%sset %s\n", text, o->sets[i]);
         free(text);
@@ -163,22 +170,90 @@ static char *slurp(const char *path, size_t *len)
     return flow_read_regular(path, (size_t)1 << 36, len, &why);
 }
 
-/* Byte offset just after the first `lines` complete lines, or -1 if there are fewer. */
-static long after_lines(const char *text, size_t len, size_t lines)
+/* The text a point's rows begin with in runs.csv ("P,R,values") or its summary line begins
+ * with ("values"), as write_point writes them. */
+static char *row_prefix(const struct sweep *w, size_t point, size_t rep, const char **values)
 {
-    size_t seen = 0;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n' && ++seen == lines)
-            return (long)i + 1;
-    return lines == 0 ? 0 : -1;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (rep > 0)
+        fprintf(f, "%zu,%zu,", point + 1, rep);
+    for (size_t i = 0; i < w->nvary; i++) {
+        if (i)
+            fputc(',', f);
+        flow_csv_field(f, values[i]);
+    }
+    fputc(',', f);
+    fclose(f);
+    return buf;
 }
 
-static size_t count_lines(const char *text, size_t len)
+static bool starts_with(const char *line, size_t len, const char *prefix)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += text[i] == '\n';
-    return n;
+    size_t n = strlen(prefix);
+    return n <= len && memcmp(line, prefix, n) == 0;
+}
+
+/* Replications of point p: its value of a varied 'replications', else the scenario's. */
+static size_t point_reps(const struct sweep *w, const char **values)
+{
+    return w->reps_vary >= 0 ? (size_t)strtoul(values[w->reps_vary], NULL, 10) : (size_t)w->reps;
+}
+
+/* Checks that both files hold this sweep's points in order, row by row, and finds how many
+ * whole points they hold: summary line k is point k's values, and runs.csv holds rows 1..R
+ * of each of those points (R from the point itself, so a varied 'replications' is right). A
+ * partial point after them (a kill, a full disk) is cut; anything else was edited, and the
+ * sweep refuses to mix it with new rows. Returns the count, or -1 (message printed). */
+static long whole_points(const struct sweep *w, const char *runs, size_t rl, const char *summary,
+                         size_t sl, long *cut_runs, long *cut_summary)
+{
+    const char **values = flow_xcalloc(w->nvary + 1, sizeof *values);
+    const char *r = memchr(runs, '\n', rl), *q = memchr(summary, '\n', sl);
+    const char *rend = runs + rl, *send = summary + sl;
+    long done = -1;
+    size_t point = 0;
+    r = r ? r + 1 : rend;
+    q = q ? q + 1 : send;
+    for (;; point++) {
+        const char *qnl = point < w->points ? memchr(q, '\n', (size_t)(send - q)) : NULL;
+        if (qnl == NULL) {                       /* no further whole summary line */
+            done = (long)point;
+            break;
+        }
+        flow_sweep_point(w->vary, w->nvary, point, values);
+        char *want = row_prefix(w, point, 0, values);
+        bool ok = starts_with(q, (size_t)(qnl - q), want);
+        free(want);
+        size_t reps = point_reps(w, values);
+        const char *point_rows = r;
+        bool torn = false;
+        for (size_t rep = 1; ok && !torn && rep <= reps; rep++) {
+            const char *rnl = memchr(r, '\n', (size_t)(rend - r));
+            torn = rnl == NULL;   /* runs.csv ends here: a torn write, cut back to point - 1 */
+            char *row = row_prefix(w, point, rep, values);
+            ok = torn || starts_with(r, (size_t)(rnl - r), row);
+            free(row);
+            r = ok && !torn ? rnl + 1 : r;
+        }
+        if (torn) {
+            r = point_rows;
+            done = (long)point;
+            break;
+        }
+        if (!ok) {
+            fprintf(stderr, "flowsim: error: --resume: the files in %s do not hold point %zu where "
+                            "this sweep puts it (were rows deleted or edited?); run the sweep again "
+                            "in another directory\n", w->o->output, point + 1);
+            break;
+        }
+        q = qnl + 1;
+    }
+    *cut_runs = (long)(r - runs);
+    *cut_summary = (long)(q - summary);
+    free(values);
+    return done;
 }
 
 /* Finds how many points an interrupted sweep finished, and cuts both files back to exactly
@@ -189,31 +264,16 @@ static long resume_point(const struct sweep *w)
     size_t rl, sl, ml;
     char *runs = slurp(w->runs, &rl), *summary = slurp(w->summary, &sl), *man = slurp(w->manifest, &ml);
     char *want = manifest_text(w);
-    long done = -1;
+    long done = -1, cut_runs = 0, cut_summary = 0;
     if (runs == NULL || summary == NULL || man == NULL) {
         fprintf(stderr, "flowsim: error: --resume: %s has no sweep to resume\n", w->o->output);
     } else if (strcmp(man, want) != 0) {
         fprintf(stderr, "flowsim: error: --resume: the sweep in %s was started with other "
-                        "arguments (see %s)\n", w->o->output, w->manifest);
-    } else {
-        size_t by_summary = count_lines(summary, sl), by_runs = count_lines(runs, rl);
-        size_t points = by_summary > 0 ? by_summary - 1 : 0;
-        size_t from_runs = by_runs > 0 && w->reps > 0 ? (by_runs - 1) / (size_t)w->reps : 0;
-        done = (long)(points < from_runs ? points : from_runs);
-        if (done == 0) {                 /* not even a whole point: start again */
-            free(runs);
-            free(summary);
-            free(man);
-            free(want);
-            return 0;
-        }
-        long cut_runs = after_lines(runs, rl, 1 + (size_t)done * (size_t)w->reps);
-        long cut_summary = after_lines(summary, sl, 1 + (size_t)done);
-        if (cut_runs < 0 || cut_summary < 0 || truncate(w->runs, cut_runs) != 0 ||
-            truncate(w->summary, cut_summary) != 0) {
-            fprintf(stderr, "flowsim: error: --resume: cannot repair the files in %s\n", w->o->output);
-            done = -1;
-        }
+                        "arguments or another scenario (see %s)\n", w->o->output, w->manifest);
+    } else if ((done = whole_points(w, runs, rl, summary, sl, &cut_runs, &cut_summary)) > 0 &&
+               (truncate(w->runs, cut_runs) != 0 || truncate(w->summary, cut_summary) != 0)) {
+        fprintf(stderr, "flowsim: error: --resume: cannot repair the files in %s\n", w->o->output);
+        done = -1;
     }
     free(runs);
     free(summary);
@@ -428,6 +488,16 @@ static int prepare_files(struct sweep *w, long *first_point)
         fprintf(stderr, "flowsim: error: cannot create %s: %s\n", dir, strerror(errno));
         return EXIT_RUNTIME;
     }
+    /* One sweep per directory at a time: a second one would interleave its rows. The lock
+     * goes with the process, however it ends. */
+    w->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (w->lock_fd < 0 || flock(w->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            return cli_usage_error("sweep", "another sweep is writing in %s; wait for it, or use "
+                                   "another --output", dir);
+        fprintf(stderr, "flowsim: error: cannot use %s: %s\n", dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
     w->runs = flow_xasprintf("%s/runs.csv", dir);
     w->summary = flow_xasprintf("%s/summary.csv", dir);
     w->manifest = flow_xasprintf("%s/sweep.txt", dir);
@@ -480,6 +550,15 @@ static int parse_varies(struct sweep *w, const struct flow_scenario *s)
         if (bad)
             return cli_usage_error("sweep", "%s", why);
     }
+    w->reps_vary = -1;
+    for (size_t i = 0; i < w->nvary; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(w->vary[i].path, w->vary[j].path) == 0)
+                return cli_usage_error("sweep", "%s is varied twice; give its values in one --vary",
+                                       w->vary[i].path);
+        if (strcmp(w->vary[i].path, "replications") == 0)
+            w->reps_vary = (int)i;
+    }
     if (w->lhs > 0 && (double)w->lhs * (double)w->nvary > 1e7)
         return cli_usage_error("sweep", "a Latin hypercube of %ld points over %zu parameters is over "
                                "the limit of 1e7 values", w->lhs, w->nvary);
@@ -498,9 +577,10 @@ int cmd_sweep(int argc, char **argv)
         rc = cli_usage_error("sweep", "sweep needs SCENARIO and --output DIR");
     if (rc != EXIT_OK || o.help)
         return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("sweep"));
-    struct sweep w = {.o = &o};
+    struct sweep w = {.o = &o, .lock_fd = -1};
     struct flow_scenario *s = cli_load_path(o.scenario, o.sets, o.nsets);
     rc = s ? parse_varies(&w, s) : EXIT_SCENARIO;
+    w.fingerprint = s ? s->fingerprint : 0;
     flow_scenario_destroy(s);
     if (rc == EXIT_OK)
         rc = check_points(&w);
@@ -519,6 +599,8 @@ int cmd_sweep(int argc, char **argv)
     free(w.summary);
     free(w.manifest);
     free(w.metrics);
+    if (w.lock_fd >= 0)
+        close(w.lock_fd);
     return cli_finish(&o, rc);
 }
 

@@ -135,6 +135,8 @@ static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in 
     } else if (flow_schema_need_scalar(c, in->file, "file", "a file name")) {
         char *path = resolve_path(c->dir, in->file->text);
         const char *why = flow_csvcol_read(path, in->unit, &values, &nv, c->diag);
+        if (values != NULL)   /* the file's values are part of what the scenario says */
+            c->sc->fingerprint = flow_hash_bytes(values, nv * sizeof *values, c->sc->fingerprint);
         if (why != NULL)
             flow_schema_err(c, in->file, "cannot read '%s': %s%s", in->file->text, why,
                 in->file->text[0] == '/' ? "" : " (the path is relative to the scenario file)");

@@ -267,6 +267,7 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
     for (size_t i = 0; i < nsets; i++)
         flow_override_apply(root, sets[i], (int)i, diag);
     struct flow_scenario *sc = flow_xcalloc(1, sizeof *sc);
+    sc->fingerprint = flow_ytree_hash(root, 14695981039346656037ULL);
     if (diag->errors == before)
         flow_schema_convert(root, dir, sc, diag);
     flow_ytree_free(root);

@@ -278,3 +278,26 @@ struct ynode *flow_ytree_parse(const char *text, size_t len, const char *src, in
     }
     return b.root;
 }
+
+uint64_t flow_hash_bytes(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ULL;
+    return h;
+}
+
+uint64_t flow_ytree_hash(const struct ynode *n, uint64_t h)
+{
+    if (n == NULL)
+        return h;
+    unsigned char kind = (unsigned char)n->kind;
+    h = flow_hash_bytes(&kind, 1, h);
+    if (n->kind == YN_SCALAR)
+        return flow_hash_bytes(n->text, n->len + 1, h);   /* the NUL ends each scalar */
+    uint64_t count = n->n;
+    h = flow_hash_bytes(&count, sizeof count, h);
+    for (size_t i = 0; i < n->n; i++)
+        h = flow_ytree_hash(n->kids[i], h);
+    return h;
+}

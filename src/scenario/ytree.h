@@ -6,6 +6,7 @@
 #include <flowsim/util.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum ynode_kind { YN_SCALAR, YN_MAP, YN_SEQ };
 
@@ -39,5 +40,11 @@ struct ynode *flow_ytree_new(enum ynode_kind kind, const char *src, int line, in
 void flow_ytree_append(struct ynode *parent, struct ynode *kid);
 /* Map lookup by key; returns the value node or NULL. */
 struct ynode *flow_ytree_get(const struct ynode *map, const char *key);
+
+/* FNV-1a over a tree's kinds, scalars and structure, continuing from h (positions and
+ * comments are left out). */
+uint64_t flow_ytree_hash(const struct ynode *n, uint64_t h);
+/* FNV-1a over n bytes, continuing from h. */
+uint64_t flow_hash_bytes(const void *p, size_t n, uint64_t h);
 
 #endif

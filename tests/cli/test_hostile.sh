@@ -136,6 +136,50 @@ YAML
 expect 4 "readmissions due far ahead at 10^6 arrivals a day" -- "${LIMITED[@]}" "$FLOWSIM" run "$TMP/due.yaml" -q
 says "too many patients present at once" "readmissions due far ahead"
 
+# --- sweeps cannot mix results ---
+SWP=(sweep "$S" --set horizon=20d --set warmup=0d --replications 2 -q)
+expect 2 "--vary twice on one path" -- "$FLOWSIM" "${SWP[@]}" --vary wards.AMU.beds=30,31 \
+    --vary wards.AMU.beds=40,41 --output "$TMP/sw-twice"
+says "wards.AMU.beds is varied twice" "--vary twice on one path"
+[ ! -e "$TMP/sw-twice" ] && ok || bad "--vary twice: output created"
+expect 0 "a sweep" -- "$FLOWSIM" "${SWP[@]}" --vary wards.AMU.beds=30:33:1 --output "$TMP/sw-whole"
+cp "$S" "$TMP/changed.yaml"
+mkdir "$TMP/sw-changed"
+expect 0 "a sweep of a copy" -- "$FLOWSIM" sweep "$TMP/changed.yaml" --set horizon=20d --set warmup=0d \
+    --replications 2 -q --vary wards.AMU.beds=30:33:1 --output "$TMP/sw-changed"
+head -3 "$TMP/sw-changed/summary.csv" >"$TMP/cut" && mv "$TMP/cut" "$TMP/sw-changed/summary.csv"
+sed -i 's/rate: 6\/d/rate: 7\/d/' "$TMP/changed.yaml"
+expect 2 "--resume after the scenario changed" -- "$FLOWSIM" sweep "$TMP/changed.yaml" --set horizon=20d \
+    --set warmup=0d --replications 2 -q --vary wards.AMU.beds=30:33:1 --output "$TMP/sw-changed" --resume
+says "was started with other arguments or another scenario" "--resume after the scenario changed"
+cp -r "$TMP/sw-whole" "$TMP/sw-deleted"
+sed -i '4d' "$TMP/sw-deleted/runs.csv"        # point 2, replication 1
+head -4 "$TMP/sw-deleted/summary.csv" >"$TMP/cut" && mv "$TMP/cut" "$TMP/sw-deleted/summary.csv"
+expect 2 "--resume after a row was deleted from runs.csv" -- "$FLOWSIM" "${SWP[@]}" \
+    --vary wards.AMU.beds=30:33:1 --output "$TMP/sw-deleted" --resume
+says "do not hold point 2 where this sweep puts it" "--resume after a row was deleted"
+cp -r "$TMP/sw-whole" "$TMP/sw-deleted2"
+sed -i '3d' "$TMP/sw-deleted2/summary.csv"    # point 2's summary
+expect 2 "--resume after a line was deleted from summary.csv" -- "$FLOWSIM" "${SWP[@]}" \
+    --vary wards.AMU.beds=30:33:1 --output "$TMP/sw-deleted2" --resume
+# varying replications: a kill after point 2 loses no rows on resume
+SWR=(sweep "$S" --set horizon=20d --set warmup=0d -q --vary replications=3,1,4,2 --output)
+expect 0 "a sweep varying replications" -- "$FLOWSIM" "${SWR[@]}" "$TMP/swr-whole"
+mkdir "$TMP/swr-cut" && cp "$TMP/swr-whole/sweep.txt" "$TMP/swr-cut/"
+head -9 "$TMP/swr-whole/runs.csv" >"$TMP/swr-cut/runs.csv"      # points 1-3: 3 + 1 + 4 rows
+head -4 "$TMP/swr-whole/summary.csv" >"$TMP/swr-cut/summary.csv" # points 1-3 summarised
+expect 0 "resume a sweep varying replications" -- "$FLOWSIM" "${SWR[@]}" "$TMP/swr-cut" --resume
+cmp -s "$TMP/swr-whole/runs.csv" "$TMP/swr-cut/runs.csv" && cmp -s "$TMP/swr-whole/summary.csv" "$TMP/swr-cut/summary.csv" \
+    && ok || bad "a resumed sweep varying replications differs from an uninterrupted one"
+# two sweeps in one directory at once: the second refuses
+"$FLOWSIM" "${SWP[@]}" --vary wards.AMU.beds=20:80:1 --set horizon=400d --output "$TMP/sw-lock" 2>/dev/null &
+pid=$!
+for _ in $(seq 200); do [ -s "$TMP/sw-lock/sweep.txt" ] && break; sleep 0.05; done
+expect 2 "a second sweep in the same directory" -- "$FLOWSIM" "${SWP[@]}" --vary wards.AMU.beds=20:80:1 \
+    --set horizon=400d --output "$TMP/sw-lock" --resume
+says "another sweep is writing in" "a second sweep in the same directory"
+kill -INT $pid; wait $pid
+
 # --- silent wrong results are refused ---
 cd "$TMP"
 emp() {   # emp NAME CSV-TEXT: a scenario whose surgical stays come from NAME.csv
