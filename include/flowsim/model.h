@@ -53,8 +53,10 @@ enum flow_trace_event {
 
 const char *flow_trace_event_name(enum flow_trace_event ev);
 
-typedef void (*flow_trace_fn)(void *arg, double time, uint64_t patient, const char *group,
-                              enum flow_trace_event ev, const char *place, int resource);
+/* Called for every event of a traced replication; a non-zero return (a failed write) stops the
+ * run at once with FLOW_E_IO. */
+typedef int (*flow_trace_fn)(void *arg, double time, uint64_t patient, const char *group,
+                             enum flow_trace_event ev, const char *place, int resource);
 void flow_model_trace(struct flow_model *m, flow_trace_fn fn, void *arg);
 
 /* Occupancy by hour of the week (for reports): call before the run; afterwards

@@ -54,4 +54,23 @@ void flow_csv_number(FILE *f, double x);
 typedef int (*flow_write_fn)(FILE *f, const void *arg);
 int flow_output_atomic(const char *path, flow_write_fn fn, const void *arg, char *why, size_t len);
 
+/* All or nothing for a command's several outputs: each is staged (written whole to a synced
+ * temporary file beside its target), and only when every one succeeded does commit rename
+ * them all into place; abort removes the temporary files and any directory made for them
+ * (if still empty). Commit returns FLOW_E_INTERRUPTED (aborting) after an interrupt. */
+enum { FLOW_OUTPUT_SET_MAX = 16 };
+struct flow_output_set {
+    size_t n, ndirs;
+    char *path[FLOW_OUTPUT_SET_MAX], *tmp[FLOW_OUTPUT_SET_MAX];
+    char *dirs[FLOW_OUTPUT_SET_MAX];
+};
+int flow_output_stage(struct flow_output_set *set, const char *path, flow_write_fn fn,
+                      const void *arg, char *why, size_t len);
+/* Takes tmp, an already written and synced temporary file, as path's content. */
+void flow_output_adopt(struct flow_output_set *set, const char *path, const char *tmp);
+/* Records a directory made for the outputs, removed again by abort if empty. */
+void flow_output_made_dir(struct flow_output_set *set, const char *dir);
+int flow_output_commit(struct flow_output_set *set, char *why, size_t len);
+void flow_output_abort(struct flow_output_set *set);
+
 #endif

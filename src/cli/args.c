@@ -317,13 +317,33 @@ char *cli_provenance(const char *command, int argc, char **argv, const char *sce
     return text;
 }
 
+/* The command's output files, staged until the command has succeeded (cli_outputs_end). */
+static struct flow_output_set outputs;
+
 int cli_write_file(const char *path, flow_write_fn fn, const void *arg)
 {
     char why[512];
-    int rc = flow_output_atomic(path, fn, arg, why, sizeof why);
-    if (rc == FLOW_E_INTERRUPTED)
-        return cli_run_error(rc, NULL);
-    if (rc != 0) {
+    if (flow_output_stage(&outputs, path, fn, arg, why, sizeof why) != 0) {
+        fprintf(stderr, "flowsim: error: %s\n", why);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+void cli_stage_written(const char *path, const char *tmp) { flow_output_adopt(&outputs, path, tmp); }
+void cli_stage_dir(const char *dir) { flow_output_made_dir(&outputs, dir); }
+
+int cli_outputs_end(int rc)
+{
+    char why[512];
+    if (rc != EXIT_OK) {
+        flow_output_abort(&outputs);
+        return rc;
+    }
+    int err = flow_output_commit(&outputs, why, sizeof why);
+    if (err == FLOW_E_INTERRUPTED)
+        return cli_run_error(err, NULL);
+    if (err != 0) {
         fprintf(stderr, "flowsim: error: %s\n", why);
         return EXIT_RUNTIME;
     }

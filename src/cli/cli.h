@@ -73,6 +73,13 @@ int cmd_report(int argc, char **argv);
 char *cli_provenance(const char *command, int argc, char **argv, const char *scenario);
 /* Writes path atomically (error printed); returns an exit code. */
 int cli_write_file(const char *path, flow_write_fn fn, const void *arg);
+/* Outputs are all or nothing: cli_write_file stages a file, cli_stage_written takes a finished
+ * temporary file (the trace), cli_stage_dir records a directory made for outputs; main calls
+ * cli_outputs_end with the command's status, which renames every staged file into place on
+ * success (returning a new status if that fails) and removes them all otherwise. */
+void cli_stage_written(const char *path, const char *tmp);
+void cli_stage_dir(const char *dir);
+int cli_outputs_end(int rc);
 /* The command's report, JSON or text by --format, to --output or stdout (rank 0 only). */
 int cli_emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg);
 /* Writes an HTML report atomically to o->report (if set). */

@@ -120,6 +120,8 @@ static int run_precise(const struct cli_opts *o, const struct flow_scenario *s,
 struct tracer {
     FILE *f;
     char *tmp;
+    const char *path;
+    bool failed;               /* a write failed: reported, and the run stopped */
     bool vidigi;
     size_t replication;
 };
@@ -162,13 +164,26 @@ static void vidigi_row(struct tracer *t, double time, uint64_t patient, const ch
     fputc('\n', t->f);
 }
 
-static void trace_row(void *arg, double time, uint64_t patient, const char *group,
-                      enum flow_trace_event ev, const char *place, int resource)
+/* Each row is checked as it is written: a full disk stops the run at once, not a century
+ * of simulated time later. */
+static int trace_failed(struct tracer *t)
+{
+    if (!ferror(t->f))
+        return 0;
+    if (!t->failed)
+        fprintf(stderr, "flowsim: error: cannot write %s: %s; the run stopped\n", t->path,
+                strerror(errno));
+    t->failed = true;
+    return -1;
+}
+
+static int trace_row(void *arg, double time, uint64_t patient, const char *group,
+                     enum flow_trace_event ev, const char *place, int resource)
 {
     struct tracer *t = arg;
     if (t->vidigi) {
         vidigi_row(t, time, patient, group, ev, place, resource);
-        return;
+        return trace_failed(t);
     }
     fprintf(t->f, "%.12g,%zu,%llu,", time, t->replication + 1, (unsigned long long)patient);
     flow_csv_field(t->f, group);
@@ -179,11 +194,13 @@ static void trace_row(void *arg, double time, uint64_t patient, const char *grou
     if (resource > 0)
         fprintf(t->f, "%d", resource);
     fputc('\n', t->f);
+    return trace_failed(t);
 }
 
 static int trace_open(struct tracer *t, const struct cli_opts *o)
 {
     t->vidigi = o->trace_vidigi;
+    t->path = o->trace;
     t->replication = o->trace_replication ? (size_t)o->trace_replication - 1 : 0;
     flow_interrupt_defer();   /* an interrupt must now remove the temporary trace */
     t->tmp = flow_xasprintf("%s.tmp.XXXXXX", o->trace);
@@ -202,7 +219,8 @@ static int trace_open(struct tracer *t, const struct cli_opts *o)
     return EXIT_OK;
 }
 
-/* Keeps the trace (flushed, synced, renamed into place) only when everything succeeded. */
+/* Keeps the trace (flushed, synced, staged with the other outputs) only when everything
+ * succeeded. */
 static int trace_close(struct tracer *t, const char *path, bool keep)
 {
     int rc = EXIT_OK;
@@ -210,11 +228,11 @@ static int trace_close(struct tracer *t, const char *path, bool keep)
         rc = EXIT_RUNTIME;
     if (fclose(t->f) != 0)
         rc = EXIT_RUNTIME;
-    if (keep && rc == EXIT_OK && rename(t->tmp, path) != 0)
-        rc = EXIT_RUNTIME;
-    if (rc != EXIT_OK)
+    if (rc != EXIT_OK && !t->failed)
         fprintf(stderr, "flowsim: error: cannot write %s: %s\n", path, strerror(errno));
-    if (!keep || rc != EXIT_OK)
+    if (keep && rc == EXIT_OK)
+        cli_stage_written(path, t->tmp);
+    else
         unlink(t->tmp);
     free(t->tmp);
     return rc;
@@ -231,8 +249,12 @@ static int write_csv(const char *dir, const struct flow_results *r)
 {
     if (flow_mpi_rank() != 0)
         return EXIT_OK;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "flowsim: error: cannot create %s: %s\n", dir, strerror(errno));
+    struct stat st;
+    if (mkdir(dir, 0777) == 0) {
+        cli_stage_dir(dir);
+    } else if (errno != EEXIST || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "flowsim: error: cannot create the directory %s: %s\n", dir,
+                errno == EEXIST ? "a file of that name exists" : strerror(errno));
         return EXIT_RUNTIME;
     }
     static const char *const names[] = {"replications.csv", "daily.csv", "groups.csv", "hourly.csv"};
@@ -304,24 +326,27 @@ int cmd_run(int argc, char **argv)
     progress_end(&p);
     if (err == 1) {
         rc = EXIT_USAGE;
+    } else if (err == FLOW_E_IO && tr.failed) {
+        rc = EXIT_RUNTIME;                 /* the trace's write error, reported as it happened */
     } else if (err != 0) {
         char ctx[64];
         snprintf(ctx, sizeof ctx, "replication %zu stopped", failed + 1);
         rc = cli_run_error(err, err == FLOW_E_TOO_BIG ? NULL : ctx);
-    } else {
-        rc = emit(&o, &r);
-        if (rc == EXIT_OK && o.report) {
-            o.provenance = cli_provenance("run", argc, argv, o.scenario);
-            struct html_arg h = {&r, o.provenance};
-            rc = cli_write_report(&o, write_html, &h);
-        }
-        if (rc == EXIT_OK && o.csv)
-            rc = write_csv(o.csv, &r);
+    } else if (o.report) {
+        o.provenance = cli_provenance("run", argc, argv, o.scenario);
+        struct html_arg h = {&r, o.provenance};
+        rc = cli_write_report(&o, write_html, &h);
     }
+    /* Files first, all staged (main renames them into place only if every one succeeded);
+     * the report on standard output last, so a failed file leaves no report behind either. */
+    if (err == 0 && rc == EXIT_OK && o.csv)
+        rc = write_csv(o.csv, &r);
     if (o.trace) {
         int trc = trace_close(&tr, o.trace, rc == EXIT_OK);
         rc = rc == EXIT_OK ? trc : rc;
     }
+    if (err == 0 && rc == EXIT_OK)
+        rc = emit(&o, &r);
     flow_results_fini(&r);
     flow_scenario_destroy(s);
     cli_opts_fini(&o);

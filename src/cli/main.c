@@ -208,7 +208,7 @@ int main(int argc, char **argv)
         if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
             return EXIT_RUNTIME;
     }
-    int rc = dispatch(argc, argv);
+    int rc = cli_outputs_end(dispatch(argc, argv));
     fflush(stdout);
     flow_mpi_finalize();
     return rc;

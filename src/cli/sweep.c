@@ -513,10 +513,13 @@ static int prepare_files(struct sweep *w, long *first_point)
             return cli_usage_error("sweep", "%s already holds a sweep: use --resume to finish it, or "
                                    "another --output", dir);
         char *man = manifest_text(w);
-        int bad = cli_write_file(w->manifest, manifest_fn, man);
+        char why[512];   /* written at once, not staged: --resume needs it after a kill */
+        int bad = flow_output_atomic(w->manifest, manifest_fn, man, why, sizeof why);
         free(man);
-        if (bad)
-            return bad;
+        if (bad) {
+            fprintf(stderr, "flowsim: error: %s\n", why);
+            return EXIT_RUNTIME;
+        }
     }
     *first_point = (long)first;
     return EXIT_OK;

@@ -3,6 +3,7 @@
 #define FLOWSIM_MODEL_INTERNAL_H
 
 #include <flowsim/engine.h>
+#include <flowsim/error.h>
 #include <flowsim/model.h>
 #include <flowsim/stats.h>
 
@@ -273,9 +274,12 @@ static inline double model_now(const struct flow_model *m) { return flow_engine_
 static inline void model_trace(struct flow_model *m, uint32_t id, enum flow_trace_event ev,
                                const char *place, int resource)
 {
-    if (m->trace)
-        m->trace(m->trace_arg, flow_engine_now(m->engine), m->patients[id].serial,
-                 m->groups[m->patients[id].group].spec->name, ev, place, resource);
+    if (m->trace && m->trace(m->trace_arg, flow_engine_now(m->engine), m->patients[id].serial,
+                             m->groups[m->patients[id].group].spec->name, ev, place, resource) != 0
+        && m->status == 0) {
+        m->status = FLOW_E_IO;
+        flow_engine_stop(m->engine);
+    }
 }
 
 #endif

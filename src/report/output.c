@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int flow_output_atomic(const char *path, flow_write_fn fn, const void *arg, char *why, size_t len)
+/* Writes path's content to a new temporary file beside it, flushed and synced; returns the
+ * temporary name (the caller renames or unlinks it), or NULL with why. */
+static char *output_temp(const char *path, flow_write_fn fn, const void *arg, char *why, size_t len)
 {
     flow_interrupt_defer();   /* from here an interrupt must remove the temporary file */
     char *tmp = flow_xasprintf("%s.tmp.XXXXXX", path);
@@ -18,7 +20,7 @@ int flow_output_atomic(const char *path, flow_write_fn fn, const void *arg, char
     if (fd < 0) {
         snprintf(why, len, "cannot write %s: %s", path, strerror(errno));
         free(tmp);
-        return FLOW_E_IO;
+        return NULL;
     }
     fchmod(fd, 0644);   /* mkstemp makes 0600; an output file is for sharing */
     FILE *f = fdopen(fd, "w");
@@ -31,17 +33,84 @@ int flow_output_atomic(const char *path, flow_write_fn fn, const void *arg, char
             saved = errno;
         rc = FLOW_E_IO;
     }
-    if (rc == 0 && flow_interrupted())
-        rc = FLOW_E_INTERRUPTED;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = FLOW_E_IO, saved = errno;
-    if (rc == FLOW_E_INTERRUPTED) {
-        snprintf(why, len, "interrupted; %s was not written", path);
-        unlink(tmp);
-    } else if (rc != 0) {
+    if (rc != 0) {
         snprintf(why, len, "cannot write %s: %s", path, saved ? strerror(saved) : "write failed");
         unlink(tmp);
+        free(tmp);
+        return NULL;
     }
+    return tmp;
+}
+
+int flow_output_stage(struct flow_output_set *set, const char *path, flow_write_fn fn,
+                      const void *arg, char *why, size_t len)
+{
+    if (set->n == FLOW_OUTPUT_SET_MAX) {
+        snprintf(why, len, "cannot write %s: too many output files", path);
+        return FLOW_E_IO;
+    }
+    char *tmp = output_temp(path, fn, arg, why, len);
+    if (tmp == NULL)
+        return FLOW_E_IO;
+    flow_output_adopt(set, path, tmp);
     free(tmp);
-    return rc;
+    return 0;
+}
+
+void flow_output_adopt(struct flow_output_set *set, const char *path, const char *tmp)
+{
+    set->path[set->n] = flow_xstrdup(path);
+    set->tmp[set->n] = flow_xstrdup(tmp);
+    set->n++;
+}
+
+void flow_output_made_dir(struct flow_output_set *set, const char *dir)
+{
+    if (set->ndirs < FLOW_OUTPUT_SET_MAX)
+        set->dirs[set->ndirs++] = flow_xstrdup(dir);
+}
+
+static void output_clear(struct flow_output_set *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        free(set->path[i]), free(set->tmp[i]);
+    for (size_t i = 0; i < set->ndirs; i++)
+        free(set->dirs[i]);
+    memset(set, 0, sizeof *set);
+}
+
+void flow_output_abort(struct flow_output_set *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        unlink(set->tmp[i]);
+    for (size_t i = set->ndirs; i-- > 0;)
+        rmdir(set->dirs[i]);            /* only if still empty: never someone else's files */
+    output_clear(set);
+}
+
+int flow_output_commit(struct flow_output_set *set, char *why, size_t len)
+{
+    if (flow_interrupted()) {
+        snprintf(why, len, "interrupted; no output was written");
+        flow_output_abort(set);
+        return FLOW_E_INTERRUPTED;
+    }
+    for (size_t i = 0; i < set->n; i++) {
+        if (rename(set->tmp[i], set->path[i]) != 0) {
+            snprintf(why, len, "cannot write %s: %s", set->path[i], strerror(errno));
+            for (size_t k = i; k < set->n; k++)
+                unlink(set->tmp[k]);
+            output_clear(set);
+            return FLOW_E_IO;
+        }
+    }
+    output_clear(set);
+    return 0;
+}
+
+int flow_output_atomic(const char *path, flow_write_fn fn, const void *arg, char *why, size_t len)
+{
+    struct flow_output_set one = {0};
+    int rc = flow_output_stage(&one, path, fn, arg, why, len);
+    return rc != 0 ? rc : flow_output_commit(&one, why, len);
 }

@@ -180,6 +180,23 @@ expect 2 "a second sweep in the same directory" -- "$FLOWSIM" "${SWP[@]}" --vary
 says "another sweep is writing in" "a second sweep in the same directory"
 kill -INT $pid; wait $pid
 
+# --- all or nothing: a failed output leaves no other output, new or half-written ---
+: >"$TMP/a-file"
+expect 4 "--output with --csv naming a file" -- "$FLOWSIM" run "$S" --set horizon=10d --replications 2 \
+    --output "$TMP/aon.json" --csv "$TMP/a-file"
+[ ! -e "$TMP/aon.json" ] && ok || bad "--csv failed but --output was written"
+expect 0 "--csv" -- "$FLOWSIM" run "$S" --set horizon=60d --replications 2 --csv "$TMP/csv-old" -q
+cp -r "$TMP/csv-old" "$TMP/csv-before"
+# a file-size limit (ulimit -f, in kB) as a full disk: replications.csv fits, daily.csv does not
+expect 4 "--csv onto a full disk" -- bash -c 'ulimit -f 8; exec "$@"' x "$FLOWSIM" run "$S" --set horizon=400d \
+    --replications 2 --seed 7 --csv "$TMP/csv-old" --output "$TMP/full.json" -q
+diff -r "$TMP/csv-before" "$TMP/csv-old" >/dev/null && ok || bad "--csv on a full disk left a mix of old and new files"
+[ ! -e "$TMP/full.json" ] && [ -z "$(ls "$TMP/csv-old" | grep tmp)" ] && ok || bad "--csv on a full disk left files"
+expect 4 "--trace onto a full disk" -- bash -c 'ulimit -f 64; exec "$@"' x "$FLOWSIM" run "$S" \
+    --set horizon=300000d --replications 1 --trace "$TMP/full.csv" -q
+says "cannot write $TMP/full.csv: File too large; the run stopped" "--trace onto a full disk"
+[ -z "$(ls "$TMP" | grep 'full\.csv')" ] && ok || bad "--trace on a full disk left a file"
+
 # --- silent wrong results are refused ---
 cd "$TMP"
 emp() {   # emp NAME CSV-TEXT: a scenario whose surgical stays come from NAME.csv

@@ -81,17 +81,17 @@ static size_t place_index(struct fifo_check *c, const char *place)
     return c->nplaces++;
 }
 
-static void fifo_trace(void *arg, double time, uint64_t patient, const char *group,
-                       enum flow_trace_event ev, const char *place, int resource)
+static int fifo_trace(void *arg, double time, uint64_t patient, const char *group,
+                      enum flow_trace_event ev, const char *place, int resource)
 {
     struct fifo_check *c = arg;
     if (ev != c->wait_ev && ev != c->start_ev)
-        return;
+        return 0;
     size_t q = place_index(c, place);
     if (ev == c->wait_ev) {
         ck_assert(c->tail[q] < MAXW);
         c->waiting[q][c->tail[q]++] = patient;
-        return;
+        return 0;
     }
     for (size_t i = c->head[q]; i < c->tail[q]; i++)
         if (c->waiting[q][i] == patient) {      /* it waited: it must be first in line */
@@ -99,8 +99,9 @@ static void fifo_trace(void *arg, double time, uint64_t patient, const char *gro
             c->waiting[q][i] = c->waiting[q][c->head[q]];
             c->head[q]++;
             c->served++;
-            return;
+            return 0;
         }
+    return 0;
 }
 
 static void expect_fifo(const char *text, enum flow_trace_event wait_ev, enum flow_trace_event start_ev,
