@@ -6,15 +6,29 @@
 #include <stdlib.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
+
+/* A text that a spreadsheet would run as a formula (=, +, -, @ first, and not a number). */
+static bool formula(const char *text)
+{
+    if (text[0] == '\0' || strchr("=+-@\t\r", text[0]) == NULL)
+        return false;
+    char *end;
+    strtod(text, &end);
+    return end == text || *end != '\0';
+}
 
 void flow_csv_field(FILE *f, const char *text)
 {
+    const char *guard = formula(text) ? "'" : "";   /* shown as text, never run */
     if (strpbrk(text, ",\"\r\n") == NULL) {
+        fputs(guard, f);
         fputs(text, f);
         return;
     }
     fputc('"', f);
+    fputs(guard, f);
     for (const char *p = text; *p; p++) {
         if (*p == '"')
             fputc('"', f);

@@ -39,6 +39,21 @@ static void escaped(FILE *f, const char *text)
     }
 }
 
+/* JSON inside <script>: '<', '>' and '&' only occur in its strings, where \u escapes mean the
+ * same; written so, no name (such as "<!--<script>" or "</script>") can end or change the
+ * script element. */
+static void script_safe(FILE *f, const char *json)
+{
+    for (const char *p = json; *p; p++) {
+        switch (*p) {
+        case '<': fputs("\\u003c", f); break;
+        case '>': fputs("\\u003e", f); break;
+        case '&': fputs("\\u0026", f); break;
+        default: fputc(*p, f);
+        }
+    }
+}
+
 int flow_html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
                json_t *extra, const char *provenance)
 {
@@ -67,7 +82,9 @@ int flow_html_write(FILE *f, const char *kind, const char *title, const char *su
         escaped(f, provenance);
         fputs("</pre></section></div>\n", f);
     }
-    fprintf(f, "<script type=\"application/json\" id=\"flowsim-data\">%s</script>\n", json);
+    fputs("<script type=\"application/json\" id=\"flowsim-data\">", f);
+    script_safe(f, json);
+    fputs("</script>\n", f);
     fprintf(f, "<script>\n%s\n</script>\n</body></html>\n", flow_report_js);
     free(json);
     return ferror(f) ? FLOW_E_IO : 0;

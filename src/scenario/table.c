@@ -70,6 +70,12 @@ static void fmt_days(char *buf, size_t size, double d)
 
 /* ---- scalar readers ------------------------------------------------------------------ */
 
+bool flow_schema_control(const char *p)
+{
+    unsigned char b = (unsigned char)p[0], next = (unsigned char)p[1];
+    return b < 0x20 || b == 0x7f || (b == 0xc2 && next >= 0x80 && next <= 0x9f);  /* C0, DEL, C1 */
+}
+
 void read_name(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     if (!flow_schema_need_scalar(c, n, f->key, "a name"))
@@ -79,7 +85,7 @@ void read_name(struct ctx *c, const struct ynode *n, void *dst, const struct fie
         return;
     }
     for (const char *p = n->text; *p; p++) {
-        if ((unsigned char)*p < 0x20 || *p == '.' || *p == '=' || *p == '\x7f') {
+        if (flow_schema_control(p) || *p == '.' || *p == '=') {
             flow_schema_err(c, n, "'%s' must not contain '.', '=' or control characters (it is used in paths "
                       "such as wards.NAME.beds)", f->key);
             return;
@@ -95,6 +101,13 @@ void read_text(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     if (n->len > 1000) {
         flow_schema_err(c, n, "'%s' is %zu characters long; the limit is 1000", f->key, n->len);
         return;
+    }
+    for (const char *p = n->text; *p; p++) {
+        if (flow_schema_control(p)) {
+            flow_schema_err(c, n, "'%s' must not contain control characters (such as ESC, CR or LF): "
+                            "it is printed in reports and on terminals", f->key);
+            return;
+        }
     }
     *(char **)dst = flow_xstrdup(n->text);
 }

@@ -84,6 +84,9 @@ void flow_schema_read_weights(struct ctx *c, const struct ynode *n, void *dst, c
 const char *flow_schema_shown(const struct ynode *n, char *buf, size_t size);
 /* Reports a number too large or too small to hold (why from a flow_parse_* function) as out
  * of range, and returns true; returns false for anything else. */
+/* True when p starts a control character: C0 (below space), DEL, or C1 (U+0080 to U+009F in
+ * UTF-8), which a terminal may act on. */
+bool flow_schema_control(const char *p);
 bool flow_schema_range_err(struct ctx *c, const struct ynode *n, const char *key, const char *why);
 void flow_schema_read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 void flow_schema_read_node(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);

@@ -2,6 +2,7 @@
 #include <flowsim/util.h>
 
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 void flow_diag_init(struct flow_diag *d) { memset(d, 0, sizeof *d); }
@@ -25,13 +26,23 @@ void flow_diag_error(struct flow_diag *d, const char *file, int line, int col, c
     va_start(ap, fmt);
     char *what = flow_xvasprintf(fmt, ap);
     va_end(ap);
-    /* Messages are single lines: a newline inside a quoted value would break the format. */
-    for (char *p = what; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
+    /* Messages are single lines, and safe on a terminal: a control character quoted from the
+     * input (a newline, an escape sequence) is shown as \xNN, never sent as itself. */
+    char *safe = flow_xmalloc(4 * strlen(what) + 1), *o = safe;
+    for (const unsigned char *p = (const unsigned char *)what; *p; p++) {
+        bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+        if (*p < 0x20 || *p == 0x7f || c1) {
+            o += sprintf(o, "\\x%02x", c1 ? p[1] : *p);
+            p += c1;
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o = '\0';
     flow_xgrow((void **)&d->lines, &d->cap, d->count + 1, sizeof *d->lines);
     d->lines[d->count++] = flow_xasprintf("%s:%d:%d: error: %s", file, line < 1 ? 1 : line,
-                                          col < 1 ? 1 : col, what);
+                                          col < 1 ? 1 : col, safe);
+    free(safe);
     free(what);
 }
 

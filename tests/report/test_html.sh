@@ -25,8 +25,14 @@ S="$ROOT/scenarios/elective-orthopaedics.yaml"
 "$FLOWSIM" size "$ROOT/scenarios/erlang-c.yaml" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.3' \
     --replications 8 --set horizon=500d --report "$TMP/size.html" -q >/dev/null
 
+# Names that would break a page if written into it raw: an HTML comment opener before a script
+# tag (the JSON's script element would then never end), a closing script tag, quotes, '&'.
+sed -e 's|^name: Elective orthopaedics|name: "<!--<script>x</script> & \\"q\\""|' \
+    -e 's|Orthopaedics|</script><!--W|g' -e 's|hip_replacement|<!--<script>hip|' "$S" >"$TMP/hostile.yaml"
+"$FLOWSIM" run "$TMP/hostile.yaml" --replications 3 --set horizon=120d --report "$TMP/hostile.html" -q >/dev/null
+
 # Expected minimum number of charts per kind.
-for pair in run:8 saved:5 compare:1 sweep:6 size:1; do
+for pair in run:8 saved:5 compare:1 sweep:6 size:1 hostile:8; do
     kind=${pair%%:*}
     want=${pair##*:}
     html="$TMP/$kind.html"
