@@ -106,7 +106,7 @@ void flow_comparison_summary(const struct flow_comparison *c, size_t k, struct f
 struct flow_vary {
     char *path;
     char **values;
-    size_t nvalues;
+    size_t nvalues, cap_values;
     bool range;                /* given as FROM:TO[:STEP] */
     double from, to, step;     /* step 0: continuous (Latin hypercube only) */
     char unit[16];

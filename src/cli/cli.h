@@ -60,6 +60,9 @@ int cli_run_error(int err, const char *context);
 /* Loads the scenario named by o (or the built-in example); prints diagnostics on failure. */
 struct flow_scenario *cli_load(const struct cli_opts *o);
 
+/* The general usage text (help.c). */
+void cli_usage_text(FILE *f);
+
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);

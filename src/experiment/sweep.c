@@ -15,7 +15,7 @@ enum { MAX_VALUES = 100000 };
 
 static void add_value(struct flow_vary *v, char *text)
 {
-    v->values = flow_xrealloc(v->values, (v->nvalues + 1) * sizeof *v->values);
+    flow_xgrow((void **)&v->values, &v->cap_values, v->nvalues + 1, sizeof *v->values);
     v->values[v->nvalues++] = text;
 }
 
@@ -107,8 +107,11 @@ int flow_vary_parse(const char *spec, struct flow_vary *out, char *why, size_t l
         for (const char *p = text;;) {
             const char *comma = strchr(p, ',');
             size_t n = comma ? (size_t)(comma - p) : strlen(p);
-            if (n == 0) {
-                snprintf(why, len, "--vary %s: an empty value in '%s'", out->path, text);
+            if (n == 0 || out->nvalues == MAX_VALUES) {
+                if (n == 0)
+                    snprintf(why, len, "--vary %s: an empty value in '%s'", out->path, text);
+                else
+                    snprintf(why, len, "--vary %s: more than %d values", out->path, MAX_VALUES);
                 flow_vary_fini(out);
                 return -1;
             }
@@ -145,7 +148,7 @@ int flow_sweep_lhs(struct flow_vary *v, size_t n, size_t points, uint64_t seed, 
             free(v[i].values[k]);
         free(v[i].values);
         v[i].values = NULL;
-        v[i].nvalues = 0;
+        v[i].nvalues = v[i].cap_values = 0;
         double width = (v[i].to - v[i].from) / (double)points;
         for (size_t k = 0; k < points; k++) {
             double x = v[i].from + width * ((double)order[k] + gsl_rng_uniform(r));

@@ -1,0 +1,168 @@
+/* help.c - the usage text of flowsim and of each command (flowsim help COMMAND). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const usage_text =
+    "usage: flowsim COMMAND [ARGS]\n"
+    "\n"
+    "Discrete-event simulation of patient flow through a hospital.\n"
+    "\n"
+    "commands:\n"
+    "  run [SCENARIO]     run a scenario's replications and report (no SCENARIO: the\n"
+    "                     built-in example hospital)\n"
+    "  validate SCENARIO  check a scenario without running it\n"
+    "  selftest           check the engine against closed-form queueing results\n"
+    "  compare BASE [WHATIF] [--set ...]\n"
+    "                     paired comparison with common random numbers\n"
+    "  sweep SCENARIO --vary PATH=VALUES... --output DIR\n"
+    "                     run a grid of parameter values to CSV files\n"
+    "  size SCENARIO --vary PATH --target 'METRIC <= VALUE'\n"
+    "                     find the smallest capacity that meets the targets\n"
+    "  warmup SCENARIO    estimate how long a warm-up the scenario needs (MSER)\n"
+    "  report RESULTS -o OUT.html\n"
+    "                     an HTML report from saved results (JSON, or a sweep directory)\n"
+    "  help [COMMAND]     show help for a command\n"
+    "\n"
+    "options:\n"
+    "  -h, --help         show this help\n"
+    "  --version          print the version\n"
+    "\n"
+    "exit codes: 0 ok, 1 selftest failure or no size meets the target, 2 bad command\n"
+    "            line, 3 bad scenario,\n"
+    "            4 run or output failed\n";
+
+static const char *const run_text =
+    "usage: flowsim run [SCENARIO] [OPTIONS]\n"
+    "\n"
+    "Runs the scenario's replications and prints a report with 95% confidence intervals.\n"
+    "Without SCENARIO, runs the built-in example hospital (scenarios/example.yaml).\n"
+    "\n"
+    "options:\n"
+    "  -s, --set PATH=VALUE   override a value, e.g. --set wards.AMU.beds=30 or\n"
+    "                         --set groups.emergency_medical.arrivals.rate=22/d;\n"
+    "                         list items are chosen by name (route steps by ward)\n"
+    "                         or by position from 1; may be repeated\n"
+    "  --replications N       same as --set replications=N\n"
+    "  --seed N               same as --set seed=N\n"
+    "  --format text|json     report format (default text)\n"
+    "  -o, --output FILE      write the report to FILE (atomically) instead of stdout\n"
+    "  --threads N            worker threads (default: one per core); results do not\n"
+    "                         depend on it\n"
+    "  --precision P          add replications (in parallel batches) until every metric's\n"
+    "                         95% CI half-width is within P x its mean (0.05: 5%)\n"
+    "  --precision METRIC=H   ... or until METRIC's half-width is at most H (repeatable)\n"
+    "  --max-replications N   stop adding replications at N (default 1000)\n"
+    "  -q, --quiet            print nothing but the report\n"
+    "  --csv DIR              also write DIR/replications.csv (every metric of every\n"
+    "                         replication), DIR/daily.csv (daily occupied, waiting and\n"
+    "                         blocked per ward and service), DIR/groups.csv and\n"
+    "                         DIR/hourly.csv (occupancy by hour of the week)\n"
+    "  --trace FILE.csv       also write every event of one replication (time_days,\n"
+    "                         replication, patient, group, event, place, resource)\n"
+    "  --trace-format vidigi  ... as the event log the vidigi animation tool reads\n"
+    "                         (patient, event_type, event, time in minutes, resource_id,\n"
+    "                         pathway)\n"
+    "  --trace-replication N  the replication to trace (default 1)\n"
+    "  --report FILE.html     also write a self-contained HTML report with charts (also\n"
+    "                         for compare, sweep and size)\n"
+    "\n"
+    "Errors in the scenario or a --set value are printed as FILE:LINE:COLUMN: error: WHAT\n"
+    "(for --set, FILE is '--set', LINE the option's number and COLUMN the position in it)\n"
+    "and exit with status 3.\n";
+
+static const char *const validate_text =
+    "usage: flowsim validate SCENARIO [--set PATH=VALUE]... [-q]\n"
+    "\n"
+    "Checks a scenario (and overrides) without running it. Prints every error found as\n"
+    "FILE:LINE:COLUMN: error: WHAT and exits 3, or prints a one-line summary and exits 0.\n";
+
+static const char *const compare_text =
+    "usage: flowsim compare BASE.yaml [WHATIF.yaml] [--set PATH=VALUE]... [OPTIONS]\n"
+    "\n"
+    "Runs a base scenario and a what-if with common random numbers (the what-if takes the\n"
+    "base's seed and replications) and reports, for every metric, base, what-if, the\n"
+    "difference (what-if - base) and its 95% confidence interval from the paired\n"
+    "replications; '*' marks a significant difference. The what-if is WHATIF.yaml with the\n"
+    "--set overrides, or BASE.yaml with them.\n"
+    "\n"
+    "options: --replications N, --seed N (both scenarios), --format text|json,\n"
+    "         -o/--output FILE, --threads N, -q/--quiet\n";
+
+static const char *const sweep_text =
+    "usage: flowsim sweep SCENARIO --vary PATH=VALUES [--vary ...] --output DIR [OPTIONS]\n"
+    "\n"
+    "Runs every point of the grid of --vary values (FROM:TO:STEP inclusive, numbers with an\n"
+    "optional common unit such as 1d:3d:0.5d; or a comma list A,B,C) and writes\n"
+    "DIR/runs.csv (point, replication, parameters, metrics) and DIR/summary.csv (parameters,\n"
+    "METRIC_mean, METRIC_ci_low, METRIC_ci_high). Metric columns are named by JSON path.\n"
+    "Each finished point is appended and synced to disk; after a crash or kill, the same\n"
+    "command with --resume finishes the files exactly as an uninterrupted run would.\n"
+    "\n"
+    "options:\n"
+    "  --metrics LIST     comma-separated metric paths or sections (wards.AMU) to keep\n"
+    "  --lhs N            instead of the grid, N points of a Latin hypercube over the\n"
+    "                     ranges (FROM:TO continuous, FROM:TO:STEP rounded to STEP)\n"
+    "  --resume           continue an interrupted sweep in --output DIR\n"
+    "  --set, --replications N, --seed N, --threads N, -q/--quiet as for run\n";
+
+static const char *const size_text =
+    "usage: flowsim size SCENARIO --vary PATH[=FROM:TO] --target 'METRIC <= VALUE'... [OPTIONS]\n"
+    "\n"
+    "Finds the smallest whole value of PATH (beds, places, assessors ...) for which every\n"
+    "target holds with its whole 95% confidence interval on the good side ('<=' or '>='),\n"
+    "assuming more capacity is never worse. It starts from an Erlang bound where one applies\n"
+    "(ward beds: just above the offered load) and searches outwards, then bisects. Exits 1\n"
+    "when no value in FROM:TO (default 1:100000) meets every target. FROM and TO may carry a\n"
+    "unit, as in theatres.T.sessions.1.length=4h:12h (whole hours of a list).\n"
+    "\n"
+    "options: --set, --replications N, --seed N, --format text|json, -o/--output FILE,\n"
+    "         --threads N, -q/--quiet\n";
+
+static const char *const warmup_text =
+    "usage: flowsim warmup SCENARIO [--set PATH=VALUE]... [--replications N] [OPTIONS]\n"
+    "\n"
+    "Estimates the warm-up a scenario needs: runs its replications from an empty hospital for\n"
+    "warmup + horizon days, averages each ward's and community service's daily occupancy over\n"
+    "the replications, and applies MSER to each series (7-day batches; the truncation that\n"
+    "minimises the squared standard error of what remains, at most half the run). Prints each\n"
+    "series' estimate, the longest as the recommendation, and how it decided.\n"
+    "\n"
+    "options: --set, --replications N, --seed N, --format text|json, -o/--output FILE\n";
+
+static const char *const report_text =
+    "usage: flowsim report RESULTS -o OUT.html\n"
+    "\n"
+    "Writes a self-contained HTML report (charts by Chart.js, inlined; it opens offline) from\n"
+    "saved results: the JSON of run, compare or size (--format json), or a sweep's --output\n"
+    "directory. run, compare, sweep and size also take --report OUT.html directly; a run's\n"
+    "direct report adds bed occupancy by hour of the week.\n";
+
+static const char *const selftest_text =
+    "usage: flowsim selftest [--threads N]\n"
+    "\n"
+    "Runs scenarios whose answers are known exactly (Erlang B and C, M/G/infinity, Little's\n"
+    "law, Pollaczek-Khinchine) and prints, for each, the theory value, the simulated mean\n"
+    "with its 95% confidence interval, and pass or fail. Exits 1 if any case fails.\n";
+
+int cli_help(const char *command)
+{
+    const char *text = command == NULL                   ? usage_text
+                       : strcmp(command, "run") == 0      ? run_text
+                       : strcmp(command, "validate") == 0 ? validate_text
+                       : strcmp(command, "selftest") == 0 ? selftest_text
+                       : strcmp(command, "compare") == 0  ? compare_text
+                       : strcmp(command, "sweep") == 0    ? sweep_text
+                       : strcmp(command, "size") == 0     ? size_text
+                       : strcmp(command, "warmup") == 0   ? warmup_text
+                       : strcmp(command, "report") == 0   ? report_text
+                       : strcmp(command, "help") == 0     ? usage_text
+                                                          : NULL;
+    if (text == NULL)
+        return cli_usage_error(NULL, "no command '%s'", command);
+    fputs(text, stdout);
+    return EXIT_OK;
+}
+
+void cli_usage_text(FILE *f) { fputs(usage_text, f); }
