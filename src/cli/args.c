@@ -270,7 +270,10 @@ static int check_outputs(const struct cli_opts *o)
     const char *out_opt[] = {"--output", "--report", "--trace"};
     const char *in[] = {o->scenario, o->scenario2};
     bool sweep = strcmp(o->command, "sweep") == 0;   /* its --output is a directory */
+    struct stat st;
     for (int i = sweep ? 1 : 0; i < 3; i++) {
+        if (out[i] != NULL && stat(out[i], &st) == 0 && S_ISDIR(st.st_mode))
+            return cli_usage_error(o->command, "%s '%s' is a directory; name a file", out_opt[i], out[i]);
         for (int k = 0; k < 2; k++)
             if (same_file(out[i], in[k]))
                 return cli_usage_error(o->command, "%s '%s' names the scenario file itself; "
@@ -280,6 +283,10 @@ static int check_outputs(const struct cli_opts *o)
                 return cli_usage_error(o->command, "%s and %s name the same file '%s'", out_opt[j],
                                        out_opt[i], out[i]);
     }
+    const char *dir = sweep ? o->output : o->csv;   /* outputs that are directories */
+    if (dir != NULL && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+        return cli_usage_error(o->command, "%s '%s' names a file, not a directory", sweep ? "--output" : "--csv",
+                               dir);
     return EXIT_OK;
 }
 

@@ -1,10 +1,12 @@
 /* output.c - atomic output files: write a temporary file beside the target, flush, fsync,
  * rename. A crash or a full disk leaves the old file (or none), never half a file. */
+#define _XOPEN_SOURCE 700   /* realpath, lstat */
 #include <flowsim/error.h>
 #include <flowsim/report.h>
 #include <flowsim/util.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,19 +44,42 @@ static char *output_temp(const char *path, flow_write_fn fn, const void *arg, ch
     return tmp;
 }
 
+/* A target that is not a regular file (/dev/stdout, /dev/null, a FIFO) cannot be replaced by
+ * a rename (that would replace the device or the link itself): it is written directly, at
+ * once, as a stream. */
+static int output_direct(const char *path, flow_write_fn fn, const void *arg, char *why, size_t len)
+{
+    FILE *f = fopen(path, "w");
+    int rc = f ? fn(f, arg) : FLOW_E_IO;
+    int saved = errno;
+    if (f && (fflush(f) != 0 || ferror(f)) && rc == 0)
+        rc = FLOW_E_IO, saved = errno;
+    if (f && fclose(f) != 0 && rc == 0)
+        rc = FLOW_E_IO, saved = errno;
+    if (rc != 0)
+        snprintf(why, len, "cannot write %s: %s", path, saved ? strerror(saved) : "write failed");
+    return rc;
+}
+
 int flow_output_stage(struct flow_output_set *set, const char *path, flow_write_fn fn,
                       const void *arg, char *why, size_t len)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return output_direct(path, fn, arg, why, len);
     if (set->n == FLOW_OUTPUT_SET_MAX) {
         snprintf(why, len, "cannot write %s: too many output files", path);
         return FLOW_E_IO;
     }
-    char *tmp = output_temp(path, fn, arg, why, len);
-    if (tmp == NULL)
-        return FLOW_E_IO;
-    flow_output_adopt(set, path, tmp);
+    /* A symbolic link to a file: the file is replaced, the link kept. */
+    char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
+    const char *target = real ? real : path;
+    char *tmp = output_temp(target, fn, arg, why, len);
+    if (tmp != NULL)
+        flow_output_adopt(set, target, tmp);
     free(tmp);
-    return 0;
+    free(real);
+    return tmp != NULL ? 0 : FLOW_E_IO;
 }
 
 void flow_output_adopt(struct flow_output_set *set, const char *path, const char *tmp)

@@ -182,9 +182,12 @@ kill -INT $pid; wait $pid
 
 # --- all or nothing: a failed output leaves no other output, new or half-written ---
 : >"$TMP/a-file"
-expect 4 "--output with --csv naming a file" -- "$FLOWSIM" run "$S" --set horizon=10d --replications 2 \
+expect 2 "--output with --csv naming a file" -- "$FLOWSIM" run "$S" --set horizon=10d --replications 2 \
     --output "$TMP/aon.json" --csv "$TMP/a-file"
 [ ! -e "$TMP/aon.json" ] && ok || bad "--csv failed but --output was written"
+expect 4 "--output with --report into a missing directory" -- "$FLOWSIM" run "$S" --set horizon=10d \
+    --replications 2 --output "$TMP/aon2.json" --report "$TMP/no-such-dir/r.html"
+[ ! -e "$TMP/aon2.json" ] && [ -z "$(ls "$TMP" | grep 'aon2.json')" ] && ok || bad "--report failed but --output was written"
 expect 0 "--csv" -- "$FLOWSIM" run "$S" --set horizon=60d --replications 2 --csv "$TMP/csv-old" -q
 cp -r "$TMP/csv-old" "$TMP/csv-before"
 # a file-size limit (ulimit -f, in kB) as a full disk: replications.csv fits, daily.csv does not
@@ -196,6 +199,21 @@ expect 4 "--trace onto a full disk" -- bash -c 'ulimit -f 64; exec "$@"' x "$FLO
     --set horizon=300000d --replications 1 --trace "$TMP/full.csv" -q
 says "cannot write $TMP/full.csv: File too large; the run stopped" "--trace onto a full disk"
 [ -z "$(ls "$TMP" | grep 'full\.csv')" ] && ok || bad "--trace on a full disk left a file"
+
+# --- outputs onto special files are written through, never replaced ---
+expect 0 "--output /dev/stdout" -- "$FLOWSIM" run "$S" --set horizon=5d --replications 2 -q --format json \
+    --output /dev/stdout
+grep -q '"scenario"' "$TMP/out" && ok || bad "--output /dev/stdout printed nothing"
+expect 0 "--output /dev/null" -- "$FLOWSIM" run "$S" --set horizon=5d --replications 2 -q --output /dev/null
+[ -c /dev/null ] && [ -z "$(ls /dev | grep '^null\.tmp')" ] && ok || bad "--output /dev/null replaced the device"
+echo old >"$TMP/real.json" && ln -s real.json "$TMP/link.json"
+expect 0 "--output a symbolic link" -- "$FLOWSIM" run "$S" --set horizon=5d --replications 2 -q --format json \
+    --output "$TMP/link.json"
+[ -L "$TMP/link.json" ] && grep -q '"scenario"' "$TMP/real.json" && ok || bad "--output replaced the link"
+expect 2 "--output a directory" -- "$FLOWSIM" run "$S" --output "$TMP"
+says "is a directory; name a file" "--output a directory"
+expect 2 "--csv a file" -- "$FLOWSIM" run "$S" --csv "$TMP/real.json"
+says "names a file, not a directory" "--csv a file"
 
 # --- silent wrong results are refused ---
 cd "$TMP"
