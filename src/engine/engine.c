@@ -44,8 +44,7 @@ struct flow_engine {
     bool stop;
     flow_event_fn after;   /* the after-event function, or NULL */
     void *after_ctx;
-    bool after_always;     /* call it after every event */
-    bool after_pending;    /* call it after the event firing now */
+    uint8_t after_mode;    /* AFTER_ALWAYS | AFTER_ASKED: one test per event */
     flow_engine_poll_fn poll;   /* called every FLOW_ENGINE_POLL_EVENTS events, or NULL */
     void *poll_ctx;
     double poll_time;      /* now() at the last poll */
@@ -54,6 +53,7 @@ struct flow_engine {
 };
 
 #define SEQ_BITS 44
+enum { AFTER_ASKED = 1, AFTER_ALWAYS = 2 };   /* after_mode bits */
 
 struct flow_engine *flow_engine_create(void)
 {
@@ -207,11 +207,14 @@ void flow_engine_after(struct flow_engine *e, flow_event_fn fn, void *ctx, bool 
 {
     e->after = fn;
     e->after_ctx = ctx;
-    e->after_always = fn != NULL && always;
-    e->after_pending = false;
+    e->after_mode = fn != NULL && always ? AFTER_ALWAYS : 0;
 }
 
-void flow_engine_after_this(struct flow_engine *e) { e->after_pending = e->after != NULL; }
+void flow_engine_after_this(struct flow_engine *e)
+{
+    if (e->after != NULL)
+        e->after_mode |= AFTER_ASKED;
+}
 bool flow_engine_stopped(const struct flow_engine *e) { return e->stop; }
 
 bool flow_engine_step(struct flow_engine *e)
@@ -226,9 +229,9 @@ bool flow_engine_step(struct flow_engine *e)
     e->now = bits_time(key_time(&top));
     e->fired++;
     r.fn(e, r.ctx, r.arg);
-    if (e->after_pending | e->after_always) {
-        e->after(e, e->after_ctx, e->after_pending);
-        e->after_pending = false;    /* requests made by the after function itself are done */
+    if (e->after_mode) {
+        e->after(e, e->after_ctx, e->after_mode & AFTER_ASKED);
+        e->after_mode &= AFTER_ALWAYS;   /* requests made by the after function itself are done */
     }
     return true;
 }

@@ -115,7 +115,9 @@ void flow_ward_leave_hospital(struct flow_model *m, uint32_t id)
         g->period.departures++;
         g->period.los_sum += los;
         flow_hist_add(&m->los_hist, los);
-        m->period.same_or_next_day += floor(t) - floor(p->first_bed) <= 1;
+        /* Calendar days: times are >= 0 and under 2^63, so truncation is floor (and avoids a
+         * library call per patient). */
+        m->period.same_or_next_day += (int64_t)t - (int64_t)p->first_bed <= 1;
     }
 }
 
