@@ -133,6 +133,9 @@ groups:
     arrivals: {rate: 1000000/d}
     route: [{ward: A, stay: {dist: fixed, value: 1m}}]
 YAML
+expect 4 "a waiting list that outgrows the cap" -- "${LIMITED[@]}" "$FLOWSIM" run "$ROOT/scenarios/elective-orthopaedics.yaml" \
+    --set groups.hip_replacement.arrivals.referrals=1000000/d --set horizon=10d --replications 1 -q
+says "counting beds, queues, waiting lists" "a waiting list that outgrows the cap"
 expect 4 "readmissions due far ahead at 10^6 arrivals a day" -- "${LIMITED[@]}" "$FLOWSIM" run "$TMP/due.yaml" -q
 says "too many patients present at once" "readmissions due far ahead"
 
