@@ -73,6 +73,14 @@ static json_t *sweep_value(const char *dir, char *why, size_t len)
         free(path);
         return NULL;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && st.st_size > 64 << 20) {
+        snprintf(why, len, "%s/summary.csv is %lld bytes; sweep summaries are read up to 64 MiB", dir,
+                 (long long)st.st_size);
+        fclose(f);
+        free(path);
+        return NULL;
+    }
     free(path);
     enum { MAXF = 20000 };
     why[0] = '\0';

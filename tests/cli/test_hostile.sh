@@ -97,6 +97,9 @@ for f in "$TMP/fifo" /dev/null; do
     expect 3 "report $f" -- "$FLOWSIM" report "$f" -o "$TMP/r.html"
     says "not a regular file" "report $f"
 done
+mkdir "$TMP/bigsweep" && truncate -s 70M "$TMP/bigsweep/summary.csv"
+expect 3 "report of a 70 MB sweep summary" -- "$FLOWSIM" report "$TMP/bigsweep" -o "$TMP/r.html"
+says "sweep summaries are read up to 64 MiB" "report of a 70 MB sweep summary"
 mkdir "$TMP/sweepdir" && mkfifo "$TMP/sweepdir/summary.csv"
 expect 3 "report of a sweep whose summary.csv is a FIFO" -- "$FLOWSIM" report "$TMP/sweepdir" -o "$TMP/r.html"
 says "not a regular file" "report of a sweep whose summary.csv is a FIFO"
