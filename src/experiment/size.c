@@ -39,7 +39,8 @@ static struct flow_size_eval *evaluate(struct search *s, long value, int *rc)
         if (out->evals[i].value == value)
             return &out->evals[i];
     const char **sets = flow_xcalloc(s->nsets + 1, sizeof *sets);
-    memcpy(sets, s->sets, s->nsets * sizeof *sets);
+    if (s->nsets > 0)
+        memcpy(sets, s->sets, s->nsets * sizeof *sets);
     char *set = flow_xasprintf("%s=%ld%s", s->param, value, s->out->unit);
     sets[s->nsets] = set;
     struct flow_scenario *sc = flow_scenario_load_file(s->path, sets, s->nsets + 1, s->diag);
