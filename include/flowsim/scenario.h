@@ -93,7 +93,11 @@ struct flow_group_spec {
     int initial_waiting_list;  /* elective: patients waiting at time 0 */
     double by_hour[24];        /* relative weights rescaled to mean 1 (all 1 when not given) */
     double by_weekday[7];      /* Monday first, rescaled to mean 1 */
+    double by_month[12];       /* January first, rescaled to mean 1 over a 365-day year (all 1
+                                * when not given; needs the scenario's start date) */
+    double growth_per_year;    /* the rate grows by (1 + g)^(t / 365 days) from time 0 */
     bool time_varying;         /* a profile was given and is not flat */
+    bool calendar;             /* by_month, growth or holidays apply: not periodic by the week */
     struct flow_step_spec *steps;
     size_t nsteps;
     struct flow_discharge_spec discharge;   /* the scenario's, with this group's overrides */
@@ -124,6 +128,14 @@ struct flow_scenario {
     struct flow_service_spec *community;
     size_t ncommunity;
     struct flow_sweep_spec sweep;
+    /* The calendar: with `start:`, time 0 is 00:00 on start_date (days since 1970-01-01);
+     * weekday0 is that date's weekday (0 Monday; 0 without a start). holidays are day numbers
+     * from time 0, ascending, which weekly patterns treat as Sundays. */
+    bool has_start;
+    int64_t start_date;
+    int weekday0;
+    int32_t *holidays;
+    size_t nholidays;
     /* A hash of what the scenario says once extends: and --set are applied (comments and
      * layout aside) and of any empirical file's values: equal fingerprints, equal models. */
     uint64_t fingerprint;

@@ -1,29 +1,100 @@
-/* arrivals.c - Poisson arrivals, homogeneous or with hour-of-day and day-of-week weights. The
- * non-homogeneous process is sampled exactly by inverting its piecewise-constant cumulative
- * intensity over the 168 hours of a week, so the daily totals are exactly those asked for
- * (thinning would be exact too but wastes draws when the profile is peaked). Time 0 is Monday
- * 00:00. */
+/* arrivals.c - Poisson arrivals, homogeneous or with hour-of-day, day-of-week and month
+ * weights, holidays and growth. The non-homogeneous process is sampled exactly by inverting its
+ * cumulative intensity: piecewise constant over the 168 hours of a week when the pattern is
+ * weekly, hour by hour along the calendar otherwise (within an hour, growth makes the rate
+ * exponential in time, and its integral is inverted in closed form). Thinning would be exact
+ * too but wastes draws when the profile is peaked. Time 0 is 00:00 on the start date's
+ * weekday (Monday without a start date). */
 #include "internal.h"
 
+#include <flowsim/calendar.h>
 #include <flowsim/random.h>
 #include <math.h>
 
-void flow_arrivals_setup(struct group *g)
+void flow_arrivals_setup(struct group *g, const struct flow_scenario *sc)
 {
     const struct flow_group_spec *s = g->spec;
     g->week_total = 0;
     for (int h = 0; h < 168; h++) {
-        g->hourly[h] = s->rate_per_day * s->by_hour[h % 24] * s->by_weekday[h / 24];
+        int weekday = (sc->weekday0 + h / 24) % 7;
+        g->hourly[h] = s->rate_per_day * s->by_hour[h % 24] * s->by_weekday[weekday];
         g->week_total += g->hourly[h] / 24;
     }
+    g->sc = sc;
+    g->growth_k = log1p(s->growth_per_year) / 365;
+    g->until = sc->warmup_days + sc->horizon_days;
+    g->cal_day = -1;
 }
 
-double flow_arrivals_next(const struct group *g, gsl_rng *r, double now)
+static bool holiday(const struct flow_scenario *sc, int64_t day)
+{
+    size_t lo = 0, hi = sc->nholidays;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sc->holidays[mid] < day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < sc->nholidays && sc->holidays[lo] == day;
+}
+
+/* The hourly rates of one day: weekday (Sunday on a holiday) and month weights. */
+static void calendar_day(struct group *g, int64_t day)
+{
+    const struct flow_scenario *sc = g->sc;
+    const struct flow_group_spec *s = g->spec;
+    int weekday = holiday(sc, day) ? 6 : (int)((sc->weekday0 + day) % 7);
+    double month = 1;
+    if (sc->has_start) {
+        int y, mo, d;
+        flow_date_civil(sc->start_date + day, &y, &mo, &d);
+        month = s->by_month[mo - 1];
+    }
+    for (int h = 0; h < 24; h++)
+        g->cal_rate[h] = s->rate_per_day * s->by_hour[h] * s->by_weekday[weekday] * month;
+    g->cal_day = day;
+}
+
+/* The next arrival after now, walking the calendar hour by hour. */
+static double calendar_next(struct group *g, double e, double now)
+{
+    double k = g->growth_k, t = now;
+    int64_t hour = (int64_t)floor(t * 24);
+    if ((double)(hour + 1) / 24 <= t)
+        hour += 1;
+    while (t < g->until) {
+        if (hour / 24 != g->cal_day)
+            calendar_day(g, hour / 24);
+        double c = g->cal_rate[hour % 24], end = (double)(hour + 1) / 24;
+        if (c > 0) {
+            if (k == 0) {
+                double mass = c * (end - t);
+                if (mass >= e)
+                    return t + e / c;
+                e -= mass;
+            } else {
+                double rate = exp(log(c) + k * t);      /* the rate at t, growth included */
+                double mass = rate * expm1(k * (end - t)) / k;
+                if (mass >= e)
+                    return t + log1p(e * k / rate) / k;
+                e -= mass;
+            }
+        }
+        t = end;
+        hour += 1;
+    }
+    return INFINITY;
+}
+
+double flow_arrivals_next(struct group *g, gsl_rng *r, double now)
 {
     const struct flow_group_spec *s = g->spec;
     if (!(s->rate_per_day > 0))
         return INFINITY;
     double e = flow_ran_exponential(r, 1.0);
+    if (s->calendar)
+        return calendar_next(g, e, now);
     if (!s->time_varying)
         return now + e / s->rate_per_day;
     double t = now;

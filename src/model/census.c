@@ -20,7 +20,7 @@ static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
     struct flow_model *m = ctx;
     double t = model_now(m);
     if (t > m->start) {
-        long hour = (long)llround(t * 24) % 168;
+        long hour = ((long)llround(t * 24) + 24L * m->sc->weekday0) % 168;   /* 0: Monday 00:00 */
         bool midnight = hour % 24 == 0;
         m->period.midnights += midnight;
         if (m->profiling)

@@ -94,8 +94,14 @@ struct group {
     const struct flow_group_spec *spec;
     gsl_rng *arrivals_rng, *route_rng;
     gsl_rng **stay_rng;                /* one per route step (operations: step 1's) */
-    double hourly[168];                /* arrivals per day in each hour of the week */
+    double hourly[168];                /* arrivals per day in each hour of the week from time 0 */
     double week_total;                 /* expected arrivals per week */
+    /* the calendar (by_month, growth, holidays): rates by the day, cached for the day in hand */
+    const struct flow_scenario *sc;
+    double growth_k;                   /* ln(1 + growth_per_year) / 365 */
+    double until;                      /* the run's end: no arrival is sought beyond it */
+    int64_t cal_day;                   /* day of cal_rate, or -1 */
+    double cal_rate[24];               /* arrivals per day in each hour of cal_day, before growth */
     struct group_tally period;
     /* elective groups only */
     gsl_rng *unfit_rng;
@@ -209,8 +215,8 @@ struct flow_model {
 };
 
 /* arrivals.c */
-void flow_arrivals_setup(struct group *g);
-double flow_arrivals_next(const struct group *g, gsl_rng *r, double now);
+void flow_arrivals_setup(struct group *g, const struct flow_scenario *sc);
+double flow_arrivals_next(struct group *g, gsl_rng *r, double now);
 
 /* patient.c: the pool of patient records */
 uint32_t flow_patient_new(struct flow_model *m, uint32_t group);

@@ -50,8 +50,8 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
 
 /* ---- lifetime ------------------------------------------------------------------------- */
 
-static void group_init(struct group *g, const struct flow_group_spec *s, uint64_t seed,
-                       uint32_t rep)
+static void group_init(struct group *g, const struct flow_scenario *sc,
+                       const struct flow_group_spec *s, uint64_t seed, uint32_t rep)
 {
     char name[FLOW_MAX_NAME + 64];
     g->spec = s;
@@ -64,7 +64,7 @@ static void group_init(struct group *g, const struct flow_group_spec *s, uint64_
         snprintf(name, sizeof name, "group/%s/stay/%zu", s->name, k + 1);
         g->stay_rng[k] = flow_stream_create(seed, rep, name);
     }
-    flow_arrivals_setup(g);
+    flow_arrivals_setup(g, sc);
 }
 
 static void group_fini(struct group *g)
@@ -86,7 +86,7 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     flow_wards_create(m);
     m->groups = flow_xcalloc(s->ngroups, sizeof *m->groups);
     for (size_t g = 0; g < s->ngroups; g++)
-        group_init(&m->groups[g], &s->groups[g], s->seed, replication);
+        group_init(&m->groups[g], s, &s->groups[g], s->seed, replication);
     flow_theatres_create(m, s->seed, replication);
     flow_discharge_create(m, s->seed, replication);
     /* Each resource is on the offer stack at most once. */

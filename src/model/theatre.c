@@ -340,7 +340,8 @@ void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
             for (int d = 0; d < 7; d++)
                 if ((s->theatres[i].sessions[k].days >> d) & 1)
                     m->slots[n++] = (struct slot){(uint32_t)i, s->theatres[i].sessions[k].length,
-                                                  d + s->theatres[i].sessions[k].start};
+                                                  (d - s->weekday0 + 7) % 7 +
+                                                      s->theatres[i].sessions[k].start};
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
         flow_queue_init(&grp->waiting_list, referred);

@@ -1,6 +1,7 @@
 /* csv.c - CSV fields for sweep output: quoted only when they must be, numbers in a fixed form
  * so that the same results give the same bytes. */
 #include <flowsim/error.h>
+#include <flowsim/calendar.h>
 #include <flowsim/report.h>
 
 #include <stdlib.h>
@@ -69,7 +70,8 @@ int flow_csv_daily(FILE *f, const void *arg)
 {
     const struct flow_results *r = arg;
     size_t width = flow_model_daily_count(r->scenario);
-    fputs("replication,day", f);
+    bool dated = r->scenario->has_start;   /* a date column only then: nothing else changes */
+    fputs(dated ? "replication,day,date" : "replication,day", f);
     for (size_t k = 0; k < width; k++) {
         char *name = flow_model_daily_name(r->scenario, k);
         fputc(',', f);
@@ -80,6 +82,11 @@ int flow_csv_daily(FILE *f, const void *arg)
     for (size_t rep = 0; r->daily && rep < r->nreps; rep++) {
         for (size_t d = 0; d < r->days; d++) {
             fprintf(f, "%zu,%zu", rep + 1, d);
+            if (dated) {
+                char date[11];
+                flow_date_format(r->scenario->start_date + (int64_t)d, date);
+                fprintf(f, ",%s", date);
+            }
             for (size_t k = 0; k < width; k++) {
                 fputc(',', f);
                 flow_csv_number(f, r->daily[(rep * r->days + d) * width + k]);

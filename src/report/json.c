@@ -3,6 +3,7 @@
  * replication) are null. Key order is fixed, so the same results give the same bytes. */
 #include "internal.h"
 
+#include <flowsim/calendar.h>
 #include <flowsim/error.h>
 
 #include <flow_config.h>
@@ -47,6 +48,11 @@ json_t *flow_json_run_value(const struct flow_results *r)
     json_object_set_new(root, "replications", json_integer((json_int_t)r->nreps));
     json_object_set_new(root, "horizon_days", json_real(s->horizon_days));
     json_object_set_new(root, "warmup_days", json_real(s->warmup_days));
+    if (s->has_start) {       /* only then: scenarios without a date keep their exact output */
+        char date[11];
+        flow_date_format(s->start_date, date);
+        json_object_set_new(root, "start", json_string(date));
+    }
     json_object_set_new(root, "flowsim_version", json_string(FLOW_VERSION));
     for (size_t i = 0; i < r->nmetrics; i++) {
         struct flow_summary sum;

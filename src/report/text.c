@@ -2,6 +2,7 @@
  * each metric with its mean and 95% confidence interval across replications. */
 #include "internal.h"
 
+#include <flowsim/calendar.h>
 #include <flowsim/error.h>
 
 #include <flow_config.h>
@@ -67,6 +68,14 @@ int flow_report_text(FILE *f, const struct flow_results *r)
     fprintf(f, "flowsim %s: %zu replication%s, seed %llu, %g days measured after %g days of "
                "warm-up\n", FLOW_VERSION, r->nreps, r->nreps == 1 ? "" : "s",
             (unsigned long long)s->seed, s->horizon_days, s->warmup_days);
+    if (s->has_start) {
+        char from[11], to[11];
+        static const char *const weekday[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                              "Friday", "Saturday", "Sunday"};
+        flow_date_format(s->start_date, from);
+        flow_date_format(s->start_date + (int64_t)ceil(s->warmup_days + s->horizon_days) - 1, to);
+        fprintf(f, "Time 0 is 00:00 on %s %s; the run ends on %s.\n", weekday[s->weekday0], from, to);
+    }
     fprintf(f, "Means across replications, with 95%% confidence intervals.\n");
     const struct flow_metric_def *prev = NULL;
     for (size_t i = 0; i < r->nmetrics; i++) {

@@ -4,6 +4,8 @@
  * waiting lists, result size). */
 #include "table.h"
 
+#include <flowsim/calendar.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -534,7 +536,8 @@ static void read_group_discharge(struct ctx *c, const struct ynode *n, void *dst
 
 struct arrivals_in {
     double rate, referrals;
-    double by_hour[24], by_weekday[7];
+    double by_hour[24], by_weekday[7], by_month[12];
+    double growth;
 };
 
 static const struct field arrivals_fields[] = {
@@ -543,6 +546,8 @@ static const struct field arrivals_fields[] = {
      offsetof(struct arrivals_in, referrals), NULL},
     {"by_hour", read_weights, false, NULL, 0, 24, offsetof(struct arrivals_in, by_hour), NULL},
     {"by_weekday", read_weights, false, NULL, 0, 7, offsetof(struct arrivals_in, by_weekday), NULL},
+    {"by_month", read_weights, false, NULL, 0, 12, offsetof(struct arrivals_in, by_month), NULL},
+    {"growth_per_year", read_real, false, "0", -0.9, 10, offsetof(struct arrivals_in, growth), NULL},
 };
 static const struct schema arrivals_schema = SCHEMA("arrivals", arrivals_fields);
 
@@ -554,6 +559,19 @@ static bool flat(const double *w, size_t n)
     return true;
 }
 
+/* read_weights rescaled the 12 weights to mean 1 as numbers; by month they are rescaled to
+ * mean 1 over the days of a 365-day year, so that `rate` stays the mean daily rate. */
+static void month_weights(double *w)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    double total = 0;
+    for (int m = 0; m < 12; m++)
+        total += w[m] * days[m];
+    if (total > 0 && !flat(w, 12))
+        for (int m = 0; m < 12; m++)
+            w[m] *= 365 / total;
+}
+
 static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     struct flow_group_spec *g = dst;
@@ -562,7 +580,9 @@ static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const
         in.by_hour[i] = 1;
     for (int i = 0; i < 7; i++)
         in.by_weekday[i] = 1;
-    in.rate = in.referrals = 0;
+    for (int i = 0; i < 12; i++)
+        in.by_month[i] = 1;
+    in.rate = in.referrals = in.growth = 0;
     if (!read_map(c, n, &arrivals_schema, &in))
         return;
     bool rate = flow_ytree_get(n, "rate") != NULL, referrals = flow_ytree_get(n, "referrals") != NULL;
@@ -574,7 +594,17 @@ static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const
     g->rate_per_day = referrals ? in.referrals : in.rate;
     memcpy(g->by_hour, in.by_hour, sizeof g->by_hour);
     memcpy(g->by_weekday, in.by_weekday, sizeof g->by_weekday);
-    g->time_varying = !flat(in.by_hour, 24) || !flat(in.by_weekday, 7);
+    const struct ynode *by_month = flow_ytree_get(n, "by_month");
+    if (by_month != NULL && !c->sc->has_start)
+        flow_schema_err(c, by_month, "'by_month' needs the scenario's 'start' date (such as "
+                        "start: 2027-01-04), to know which month it is");
+    month_weights(in.by_month);
+    memcpy(g->by_month, in.by_month, sizeof g->by_month);
+    g->growth_per_year = in.growth;
+    g->time_varying = !flat(in.by_hour, 24) || !flat(in.by_weekday, 7) || !flat(in.by_month, 12) ||
+                      in.growth != 0;
+    g->calendar = !flat(in.by_month, 12) || in.growth != 0 ||
+                  (c->sc->nholidays > 0 && !flat(in.by_weekday, 7));
 }
 
 static void read_route(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
@@ -668,6 +698,77 @@ static void read_sweep(struct ctx *c, const struct ynode *n, void *dst, const st
     read_map(c, n, &sweep_schema, &c->sc->sweep);
 }
 
+/* ---- the calendar: start and holidays ------------------------------------------------ */
+
+static bool read_date(struct ctx *c, const struct ynode *n, const char *key, int64_t *days)
+{
+    char b[80];
+    if (!flow_schema_need_scalar(c, n, key, "a date such as 2027-01-04"))
+        return false;
+    if (!flow_date_parse(n->text, days)) {
+        flow_schema_err(c, n, "'%s' must be a date that exists, written YYYY-MM-DD (such as "
+                        "2027-01-04), from 1900; found %s", key, flow_schema_shown(n, b, sizeof b));
+        return false;
+    }
+    return true;
+}
+
+static void read_start(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    (void)dst;
+    struct flow_scenario *sc = c->sc;
+    if (read_date(c, n, f->key, &sc->start_date)) {
+        sc->has_start = true;
+        sc->weekday0 = flow_date_weekday(sc->start_date);
+    }
+}
+
+static int by_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void read_holidays(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    (void)dst;
+    char b[80];
+    struct flow_scenario *sc = c->sc;
+    if (!sc->has_start) {
+        flow_schema_err(c, n, "'holidays' needs the scenario's 'start' date (such as start: "
+                        "2027-01-04)");
+        return;
+    }
+    if (n->kind != YN_SEQ) {
+        flow_schema_err(c, n, "'%s' must be a list of dates such as [2027-12-25, 2027-12-27]; found %s",
+                        f->key, flow_schema_shown(n, b, sizeof b));
+        return;
+    }
+    int32_t *days = flow_xcalloc(n->n + 1, sizeof *days);
+    size_t k = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        int64_t d;
+        if (!read_date(c, n->kids[i], "holidays", &d))
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(n->kids[j]->text ? n->kids[j]->text : "", n->kids[i]->text) == 0) {
+                flow_schema_err(c, n->kids[i], "holiday %s is listed twice", n->kids[i]->text);
+                break;
+            }
+        d -= sc->start_date;
+        if (d >= 0 && d <= (int64_t)FLOW_MAX_HORIZON_DAYS)   /* days outside the run change nothing */
+            days[k++] = (int32_t)d;
+    }
+    qsort(days, k, sizeof *days, by_day);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || days[i] != days[u - 1])
+            days[u++] = days[i];
+    free(sc->holidays);
+    sc->holidays = days;
+    sc->nholidays = u;
+}
+
 /* wards come before groups so that routes can name them. */
 static const struct field top_fields[] = {
     {"name", read_text, true, NULL, 0, 0, offsetof(struct flow_scenario, name), NULL},
@@ -678,6 +779,8 @@ static const struct field top_fields[] = {
     {"replications", read_int, false, "10", 1, FLOW_MAX_REPLICATIONS,
      offsetof(struct flow_scenario, replications), NULL},
     {"seed", read_seed, false, "1", 0, 0, offsetof(struct flow_scenario, seed), NULL},
+    {"start", read_start, false, NULL, 0, 0, 0, NULL},
+    {"holidays", read_holidays, false, NULL, 0, 0, 0, NULL},
     {"wards", read_wards, true, NULL, 0, 0, 0, NULL},
     {"theatres", read_theatres, false, NULL, 0, 0, 0, NULL},
     {"community", read_community, false, NULL, 0, 0, 0, NULL},
@@ -773,9 +876,18 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
             FLOW_MAX_HORIZON_DAYS);
         return;
     }
-    double rate = 0;
-    for (size_t i = 0; i < sc->ngroups; i++)
-        rate += sc->groups[i].rate_per_day;
+    double rate = 0;   /* expected arrivals per day over the run, growth included */
+    for (size_t i = 0; i < sc->ngroups; i++) {
+        const struct flow_group_spec *g = &sc->groups[i];
+        double grow = g->growth_per_year, end = g->rate_per_day * pow(1 + grow, total / 365);
+        rate += grow == 0 ? g->rate_per_day
+                          : g->rate_per_day * 365 / log1p(grow) * expm1(log1p(grow) * total / 365) / total;
+        const struct ynode *a = flow_ytree_get(groups->kids[i], "arrivals");
+        const struct ynode *gn = a ? flow_ytree_get(a, "growth_per_year") : NULL;
+        if (gn && end > FLOW_MAX_RATE_PER_DAY)
+            flow_schema_err(c, gn, "'growth_per_year' takes the rate to %.3g/d by the end of the run; "
+                            "the limit is %.0f/d", end, FLOW_MAX_RATE_PER_DAY);
+    }
     if (h && rate * total > FLOW_MAX_ARRIVALS)
         flow_schema_err(c, h, "about %.3g arrivals per replication (rate x (warmup + horizon)); the limit is "
                   "%.0e: shorten the horizon", rate * total, FLOW_MAX_ARRIVALS);

@@ -55,6 +55,7 @@ void flow_scenario_destroy(struct flow_scenario *s)
         flow_dist_fini(&s->community[i].stay);
     }
     free(s->community);
+    free(s->holidays);
     for (size_t i = 0; i < s->sweep.nvary; i++)
         free(s->sweep.vary[i]);
     free(s->sweep.vary);

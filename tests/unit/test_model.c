@@ -6,6 +6,7 @@
 #include "check_main.h"
 
 #include "model/internal.h"
+#include <flowsim/calendar.h>
 #include <flowsim/experiment.h>
 #include <flowsim/error.h>
 #include <flowsim/random.h>
@@ -24,7 +25,7 @@ START_TEST(arrivals_follow_hour_and_weekday_profile)
 {
     struct flow_scenario *s = test_load(profiled, NULL, 0);
     struct group g = {.spec = &s->groups[0]};
-    flow_arrivals_setup(&g);
+    flow_arrivals_setup(&g, s);
     gsl_rng *r = flow_stream_create(5, 0, "profile");
     enum { WEEKS = 400 };
     static double count[168];
@@ -57,11 +58,108 @@ START_TEST(arrivals_zero_rate_never_arrive)
     const char *sets[] = {"groups.g.arrivals.rate=0/d"};
     struct flow_scenario *s = test_load(profiled, sets, 1);
     struct group g = {.spec = &s->groups[0]};
-    flow_arrivals_setup(&g);
+    flow_arrivals_setup(&g, s);
     gsl_rng *r = flow_stream_create(5, 0, "zero");
     ck_assert(isinf(flow_arrivals_next(&g, r, 3.25)));
     gsl_rng_free(r);
     flow_scenario_destroy(s);
+}
+END_TEST
+
+/* Arrivals counted by day from time 0 until `days`, in a fresh stream. */
+static void count_days(const char *text, double days, uint32_t stream, double *count)
+{
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    struct group g = {.spec = &s->groups[0]};
+    flow_arrivals_setup(&g, s);
+    gsl_rng *r = flow_stream_create(11, stream, "calendar");
+    for (double t = flow_arrivals_next(&g, r, 0); t < days; t = flow_arrivals_next(&g, r, t))
+        count[(size_t)t]++;
+    gsl_rng_free(r);
+    flow_scenario_destroy(s);
+}
+
+static void expect_poisson(double got, double want, const char *what, int i)
+{
+    if (want == 0)
+        ck_assert_msg(got == 0, "%s %d: %g arrivals where the rate is zero", what, i, got);
+    else
+        ck_assert_msg(fabs(got - want) <= 5 * sqrt(want), "%s %d: %g arrivals, expected %g", what, i,
+                      got, want);
+}
+
+/* by_month: weights rescaled over the days of a 365-day year, January first from the start
+ * date; each month's expected arrivals are rate x weight x its days (leap Februaries too). */
+START_TEST(arrivals_follow_months)
+{
+    const char *text =
+        "name: m\nhorizon: 14610d\nstart: 2027-01-01\nwards: [{name: A, beds: 5}]\ngroups:\n"
+        "  - name: g\n    arrivals: {rate: 2/d, by_month: [3, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2]}\n"
+        "    route: [{ward: A, stay: {dist: fixed, value: 1h}}]\n";
+    static double day[14610], got[12], want[12];
+    count_days(text, 14610, 1, day);
+    double scale = 365.0 / (3 * 31 + 28 + 31 + 30 + 31 + 30 + 0 + 31 + 30 + 31 + 30 + 2 * 31);
+    static const double w[12] = {3, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2};
+    for (int64_t d = 0; d < 14610; d++) {
+        int y, mo, dd;
+        flow_date_civil(flow_date_days(2027, 1, 1) + d, &y, &mo, &dd);
+        got[mo - 1] += day[d];
+        want[mo - 1] += 2 * w[mo - 1] * scale;
+    }
+    for (int mo = 0; mo < 12; mo++)
+        expect_poisson(got[mo], want[mo], "month", mo + 1);
+    /* the mean daily rate over whole years stays `rate` */
+    ck_assert_double_eq_tol((want[0] + want[1] + want[2] + want[3] + want[4] + want[5] + want[6] +
+                             want[7] + want[8] + want[9] + want[10] + want[11]) / 14610, 2, 0.01);
+}
+END_TEST
+
+/* growth_per_year: year j brings rate x 365 / ln(1+g) x ((1+g)^(j+1) - (1+g)^j) arrivals. */
+START_TEST(arrivals_grow)
+{
+    const char *text =
+        "name: g\nhorizon: 1825d\nwards: [{name: A, beds: 5}]\ngroups:\n"
+        "  - name: g\n    arrivals: {rate: 4/d, growth_per_year: 0.5}\n"
+        "    route: [{ward: A, stay: {dist: fixed, value: 1h}}]\n";
+    static double day[1825];
+    memset(day, 0, sizeof day);
+    for (uint32_t k = 0; k < 20; k++)
+        count_days(text, 1825, k, day);
+    for (int j = 0; j < 5; j++) {
+        double got = 0;
+        for (int d = 365 * j; d < 365 * (j + 1); d++)
+            got += day[d];
+        double want = 20 * 4 * 365 / log(1.5) * (pow(1.5, j + 1) - pow(1.5, j));
+        expect_poisson(got, want, "year", j + 1);
+    }
+}
+END_TEST
+
+/* start: a Wednesday, so a Monday-only pattern gives arrivals on days 5, 12, 19 ... only, at
+ * 7 x rate on each; a holiday on the Monday of day 5 behaves as a Sunday (no arrivals), and
+ * changes no other day. */
+#define WEEKDAY_TEXT(HOLIDAYS)                                                                  \
+    "name: w\nhorizon: 700d\nstart: 2027-01-06\n" HOLIDAYS "wards: [{name: A, beds: 5}]\n"     \
+    "groups:\n  - name: g\n    arrivals: {rate: 3/d, by_weekday: [1, 0, 0, 0, 0, 0, 0]}\n"     \
+    "    route: [{ward: A, stay: {dist: fixed, value: 1h}}]\n"
+
+START_TEST(arrivals_follow_start_weekday_and_holidays)
+{
+    static double day[700], hol[700];
+    count_days(WEEKDAY_TEXT(""), 700, 2, day);
+    count_days(WEEKDAY_TEXT("holidays: [2027-01-11, 2030-01-01]\n"), 700, 2, hol);
+    double mondays = 0, want = 0, hol_mondays = 0;
+    for (int d = 0; d < 700; d++) {
+        bool monday = d % 7 == 5;
+        ck_assert_msg(monday || day[d] == 0, "day %d is not a Monday: %g arrivals", d, day[d]);
+        ck_assert_msg(monday || hol[d] == 0, "day %d is not a Monday: %g arrivals", d, hol[d]);
+        mondays += day[d];
+        hol_mondays += hol[d];
+        want += monday ? 3 * 7 : 0;
+    }
+    ck_assert_msg(hol[5] == 0, "the holiday had %g arrivals", hol[5]);
+    expect_poisson(mondays, want, "Mondays", 0);
+    expect_poisson(hol_mondays, want - 3 * 7, "Mondays but the holiday", 0);
 }
 END_TEST
 
@@ -391,6 +489,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, census_one_sample_per_measured_hour);
     tcase_add_test(tc, readmissions_respect_the_patient_cap);
     tcase_add_test(tc, readmissions_due_count_in_the_cap);
+    tcase_add_test(tc, arrivals_follow_months);
+    tcase_add_test(tc, arrivals_grow);
+    tcase_add_test(tc, arrivals_follow_start_weekday_and_holidays);
     tcase_add_test(tc, largest_waiting_list_runs);
     suite_add_tcase(s, tc);
     return s;

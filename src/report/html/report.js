@@ -6,6 +6,13 @@
   var errors = 0, charts = 0;
   window.addEventListener("error", function () { errors++; document.body.dataset.errors = errors; });
   var data = JSON.parse(document.getElementById("flowsim-data").textContent);
+  /* Day i from time 0: its date when the scenario has a start date, else its number. */
+  function dayLabel(r, i) {
+    if (!r.start) return i;
+    var d = new Date(r.start + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + i);
+    return d.toISOString().slice(0, 10);
+  }
   var main = document.getElementById("main");
   var colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#7f7f7f"];
 
@@ -142,13 +149,13 @@
     if (groups.length) {
       var s3 = section("Waiting lists", "Elective groups: the waiting list day by day (mean of the replications, with the band from the 5th to the 95th percentile, from time 0: the warm-up included), its mean and end, and referral-to-operation waits.");
       Object.keys(extra.waiting_lists || {}).forEach(function (name) {
-        var w = extra.waiting_lists[name], days = w.mean.map(function (_, i) { return i; });
+        var w = extra.waiting_lists[name], days = w.mean.map(function (_, i) { return dayLabel(r, i); });
         chart(s3, { type: "line", data: { labels: days, datasets: [
           { label: "95th percentile", data: w.p95, borderColor: "rgba(31,119,180,0.2)", backgroundColor: "rgba(31,119,180,0.15)", fill: "+1", pointRadius: 0 },
           { label: "5th percentile", data: w.p5, borderColor: "rgba(31,119,180,0.2)", pointRadius: 0, fill: false },
           { label: "mean", data: w.mean, borderColor: colours[0], pointRadius: 0, fill: false } ] },
           options: { plugins: { title: { display: true, text: name.replace(/^groups\./, "").replace(/\.waiting_list$/, "") + ": waiting list over time (warm-up: first " + extra.warmup_days + " days)" } },
-            scales: { x: { title: { display: true, text: "day" }, ticks: { maxTicksLimit: 12 } }, y: { title: { display: true, text: "patients" } } } }
+            scales: { x: { title: { display: true, text: r.start ? "date" : "day" }, ticks: { maxTicksLimit: 12 } }, y: { title: { display: true, text: "patients" } } } }
         }, 260);
       });
       ciBars(s3, "Waiting list, mean size", groups, groups.map(function (g) { return r.groups[g].waiting_list_size; }), "patients");
