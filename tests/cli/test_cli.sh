@@ -434,6 +434,15 @@ print("peak memory: 1 year %d kB, 10 years %d kB" % (one, ten))
 assert ten <= one * 1.10, (one, ten)
 PY
 
+# --- dates: a start date shows in every output; none is changed without one ---
+expect_exit 0 "a dated run" -- "$FLOWSIM" run "$S" --set horizon=20d --set start=2027-01-06 --replications 2 \
+    --csv "$TMP/dated" --format json -o "$TMP/dated.json"
+grep -q '"start": "2027-01-06"' "$TMP/dated.json" && ok || bad "JSON results without their start date"
+head -1 "$TMP/dated/daily.csv" | grep -q '^replication,day,date,' && sed -n 2p "$TMP/dated/daily.csv" | grep -q '^1,0,2027-01-06,' \
+    && ok || bad "daily.csv without dates"
+"$FLOWSIM" run "$S" --set horizon=20d --set warmup=0d --set start=2027-01-06 --replications 2 2>/dev/null \
+    | grep -q '^Time 0 is 00:00 on Wednesday 2027-01-06; the run ends on 2027-01-25\.$' && ok || bad "text report without dates"
+
 # --- overload is a clear error, not memory exhaustion ---
 expect_exit 4 "overloaded ward" -- timeout 60 "$FLOWSIM" run "$S" --replications 1 \
     --set groups.emergency_surgical.arrivals.rate=200000/d --set horizon=20d

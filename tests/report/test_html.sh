@@ -31,8 +31,11 @@ sed -e 's|^name: Elective orthopaedics|name: "<!--<script>x</script> & \\"q\\""|
     -e 's|Orthopaedics|</script><!--W|g' -e 's|hip_replacement|<!--<script>hip|' "$S" >"$TMP/hostile.yaml"
 "$FLOWSIM" run "$TMP/hostile.yaml" --replications 3 --set horizon=120d --report "$TMP/hostile.html" -q >/dev/null
 
+# A dated run: charts of days show dates.
+"$FLOWSIM" run "$S" --replications 3 --set horizon=120d --set start=2027-01-06 --report "$TMP/dated.html" -q >/dev/null
+
 # Expected minimum number of charts per kind.
-for pair in run:8 saved:5 compare:1 sweep:6 size:1 hostile:8; do
+for pair in run:8 saved:5 compare:1 sweep:6 size:1 hostile:8 dated:8; do
     kind=${pair%%:*}
     want=${pair##*:}
     html="$TMP/$kind.html"
