@@ -3,6 +3,7 @@
  * charts. It opens offline and makes no network request. */
 #include "internal.h"
 
+#include <flowsim/calendar.h>
 #include <flowsim/error.h>
 #include <flowsim/util.h>
 
@@ -173,9 +174,15 @@ static json_t *percentile_curve(const struct flow_results *r, const double *q99,
 
 static void subtitle_of(char *buf, size_t len, const struct flow_scenario *s, size_t reps)
 {
+    char from[40] = "";
+    if (s->has_start) {
+        char date[11];
+        flow_date_format(s->start_date, date);
+        snprintf(from, sizeof from, ", from 00:00 on %s", date);
+    }
     snprintf(buf, len, "flowsim %s: %zu replications, seed %llu, %g days measured after %g days of "
-                       "warm-up", FLOW_VERSION, reps, (unsigned long long)s->seed, s->horizon_days,
-             s->warmup_days);
+                       "warm-up%s", FLOW_VERSION, reps, (unsigned long long)s->seed, s->horizon_days,
+             s->warmup_days, from);
 }
 
 int flow_report_html_run(FILE *f, const struct flow_results *r, const char *provenance)
