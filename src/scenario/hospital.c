@@ -723,10 +723,16 @@ static void read_start(struct ctx *c, const struct ynode *n, void *dst, const st
     }
 }
 
+struct dated {
+    int64_t day;
+    size_t index;   /* position in the list, for the message about a repeat */
+};
+
 static int by_day(const void *a, const void *b)
 {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
+    const struct dated *x = a, *y = b;
+    return x->day != y->day ? (x->day > y->day) - (x->day < y->day)
+                            : (x->index > y->index) - (x->index < y->index);
 }
 
 static void read_holidays(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
@@ -744,26 +750,24 @@ static void read_holidays(struct ctx *c, const struct ynode *n, void *dst, const
                         f->key, flow_schema_shown(n, b, sizeof b));
         return;
     }
-    int32_t *days = flow_xcalloc(n->n + 1, sizeof *days);
+    struct dated *all = flow_xcalloc(n->n + 1, sizeof *all);
     size_t k = 0;
-    for (size_t i = 0; i < n->n; i++) {
-        int64_t d;
-        if (!read_date(c, n->kids[i], "holidays", &d))
-            continue;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(n->kids[j]->text ? n->kids[j]->text : "", n->kids[i]->text) == 0) {
-                flow_schema_err(c, n->kids[i], "holiday %s is listed twice", n->kids[i]->text);
-                break;
-            }
-        d -= sc->start_date;
-        if (d >= 0 && d <= (int64_t)FLOW_MAX_HORIZON_DAYS)   /* days outside the run change nothing */
-            days[k++] = (int32_t)d;
-    }
-    qsort(days, k, sizeof *days, by_day);
+    for (size_t i = 0; i < n->n; i++)
+        if (read_date(c, n->kids[i], "holidays", &all[k].day))
+            all[k++].index = i;
+    qsort(all, k, sizeof *all, by_day);   /* sorted, repeats are neighbours: O(n log n) */
+    int32_t *days = flow_xcalloc(k + 1, sizeof *days);
     size_t u = 0;
-    for (size_t i = 0; i < k; i++)
-        if (u == 0 || days[i] != days[u - 1])
-            days[u++] = days[i];
+    for (size_t i = 0; i < k; i++) {
+        if (i > 0 && all[i].day == all[i - 1].day) {
+            flow_schema_err(c, n->kids[all[i].index], "holiday %s is listed twice", n->kids[all[i].index]->text);
+            continue;
+        }
+        int64_t d = all[i].day - sc->start_date;
+        if (d >= 0 && d <= (int64_t)FLOW_MAX_HORIZON_DAYS)   /* days outside the run change nothing */
+            days[u++] = (int32_t)d;
+    }
+    free(all);
     free(sc->holidays);
     sc->holidays = days;
     sc->nholidays = u;
