@@ -1,6 +1,8 @@
 /* test_units.c - the number, duration and rate parsers. */
 #include "check_main.h"
 
+#include <flowsim/calendar.h>
+
 #include <flowsim/scenario.h>
 
 START_TEST(duration_units)
@@ -66,10 +68,41 @@ START_TEST(numbers_are_strict)
 }
 END_TEST
 
+/* Dates: known weekdays, leap years by the Gregorian rule, strict form, and day numbers that
+ * round-trip over four centuries. */
+START_TEST(dates_parse_format_and_weekday)
+{
+    int64_t d;
+    ck_assert(flow_date_parse("1970-01-01", &d) && d == 0);
+    ck_assert(flow_date_parse("2027-01-04", &d) && flow_date_weekday(d) == 0);   /* a Monday */
+    ck_assert(flow_date_parse("2024-02-29", &d) && flow_date_weekday(d) == 3);   /* a Thursday */
+    ck_assert(flow_date_parse("2000-02-29", &d));
+    ck_assert(!flow_date_parse("1900-02-29", &d));
+    ck_assert(!flow_date_parse("2100-02-29", &d));
+    ck_assert(!flow_date_parse("2027-02-29", &d));
+    ck_assert(!flow_date_parse("2027-04-31", &d));
+    ck_assert(!flow_date_parse("2027-1-04", &d));
+    ck_assert(!flow_date_parse("2027-01-04x", &d));
+    ck_assert(!flow_date_parse("1899-12-31", &d));
+    ck_assert(!flow_date_parse("2027-13-01", &d));
+    ck_assert(!flow_date_parse("2027-00-10", &d));
+    char buf[11];
+    int64_t first = flow_date_days(1900, 1, 1), last = flow_date_days(2300, 12, 31);
+    ck_assert_int_eq(last - first + 1, 400 * 365 + 97 + 365);   /* 1900-2299, then 2300 */
+    for (int64_t k = first; k <= last; k++) {
+        flow_date_format(k, buf);
+        int64_t back;
+        ck_assert_msg(flow_date_parse(buf, &back) && back == k, "%s", buf);
+        ck_assert_int_eq(flow_date_weekday(k), (int)((k - first + 0) % 7));   /* 1900-01-01: Monday */
+    }
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("units");
     TCase *tc = tcase_create("core");
+    tcase_add_test(tc, dates_parse_format_and_weekday);
     tcase_add_test(tc, duration_units);
     tcase_add_test(tc, duration_rejects_missing_or_bad_unit);
     tcase_add_test(tc, rate_units);
