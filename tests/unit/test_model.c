@@ -391,9 +391,10 @@ END_TEST
 
 /* ---- limits ---------------------------------------------------------------------------------- */
 
-/* Readmissions count against the cap on patients present, as arrivals do. Patients arrive on
- * Mondays only and are all readmitted a day later into one slow bed: only readmissions make
- * the crowd, so only a check on readmissions stops the run at the cap. */
+/* Readmissions count against the cap on patients present, as arrivals do, from the moment
+ * they are drawn. Patients arrive on Mondays only, leave within the hour and are all
+ * readmitted a day later into one slow bed: only readmissions (due, then waiting for the bed)
+ * make the crowd, and the run stops at the cap before Tuesday is out. */
 START_TEST(readmissions_respect_the_patient_cap)
 {
     const char *text =
