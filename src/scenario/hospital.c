@@ -880,6 +880,9 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
             FLOW_MAX_HORIZON_DAYS);
         return;
     }
+    if (sc->has_start && (double)sc->start_date + total > (double)flow_date_days(9999, 12, 31) + 1)
+        flow_schema_err(c, flow_ytree_get(root, "start"), "the run would end after 9999-12-31 "
+                        "(start plus warmup and horizon): choose an earlier start or a shorter run");
     double rate = 0;   /* expected arrivals per day over the run, growth included */
     for (size_t i = 0; i < sc->ngroups; i++) {
         const struct flow_group_spec *g = &sc->groups[i];
