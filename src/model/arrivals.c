@@ -24,6 +24,12 @@ void flow_arrivals_setup(struct group *g, const struct flow_scenario *sc)
     g->growth_k = log1p(s->growth_per_year) / 365;
     g->until = sc->warmup_days + sc->horizon_days;
     g->cal_day = -1;
+    /* A whole day's expected arrivals are rate x factor x e^(k day) x day_shape: days whose
+     * mass is below the remaining draw are skipped at once, not hour by hour. */
+    double k = g->growth_k;
+    g->day_shape = 0;
+    for (int h = 0; h < 24; h++)
+        g->day_shape += s->by_hour[h] * (k == 0 ? 1.0 / 24 : exp(k * h / 24) * expm1(k / 24) / k);
 }
 
 static bool holiday(const struct flow_scenario *sc, int64_t day)
@@ -51,8 +57,9 @@ static void calendar_day(struct group *g, int64_t day)
         flow_date_civil(sc->start_date + day, &y, &mo, &d);
         month = s->by_month[mo - 1];
     }
+    g->cal_factor = s->by_weekday[weekday] * month;
     for (int h = 0; h < 24; h++)
-        g->cal_rate[h] = s->rate_per_day * s->by_hour[h] * s->by_weekday[weekday] * month;
+        g->cal_rate[h] = s->rate_per_day * s->by_hour[h] * g->cal_factor;
     g->cal_day = day;
 }
 
@@ -66,6 +73,16 @@ static double calendar_next(struct group *g, double e, double now)
     while (t < g->until) {
         if (hour / 24 != g->cal_day)
             calendar_day(g, hour / 24);
+        if (hour % 24 == 0 && (double)hour / 24 == t) {   /* a whole day ahead: skip it if it can */
+            double base = g->spec->rate_per_day * g->cal_factor;
+            double day_mass = base > 0 ? exp(log(base) + k * t) * g->day_shape : 0;
+            if (day_mass < e) {
+                e -= day_mass;
+                hour += 24;
+                t = (double)hour / 24;
+                continue;
+            }
+        }
         double c = g->cal_rate[hour % 24], end = (double)(hour + 1) / 24;
         if (c > 0) {
             if (k == 0) {

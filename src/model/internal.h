@@ -102,6 +102,8 @@ struct group {
     double until;                      /* the run's end: no arrival is sought beyond it */
     int64_t cal_day;                   /* day of cal_rate, or -1 */
     double cal_rate[24];               /* arrivals per day in each hour of cal_day, before growth */
+    double cal_factor;                 /* cal_day's weekday x month weight */
+    double day_shape;                  /* a whole day's mass per unit of rate x factor at its start */
     struct group_tally period;
     /* elective groups only */
     gsl_rng *unfit_rng;

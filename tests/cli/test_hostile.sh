@@ -50,6 +50,19 @@ timeout -s KILL 20 "$FLOWSIM" validate "$TMP/unknown.yaml" >/dev/null 2>"$TMP/er
 [ $? = 3 ] && grep -q '^flowsim: 9900 more errors not shown$' "$TMP/err" && ok \
     || bad "10,000 unknown ward names: not reported within 20 s"
 
+# sparse demand along the calendar: 100 groups at 1 a millennium, growing, over 1000 years
+# (arrivals skip whole days; hour by hour this took minutes)
+python3 - "$TMP/sparse.yaml" <<'PY'
+import sys
+out = ["name: sparse", "horizon: 365000d", "warmup: 0d", "replications: 1", "start: 2000-01-01",
+       "wards: [{name: w, beds: 5}]", "groups:"]
+for i in range(100):
+    out += ["  - name: g%d" % i, "    arrivals: {rate: 0.001/d, growth_per_year: 0.001}",
+            "    route: [{ward: w, stay: {dist: fixed, value: 1h}}]"]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+expect 0 "sparse calendar demand over 1000 years" -- "$FLOWSIM" run "$TMP/sparse.yaml" -q
+
 # a million-point grid starts writing at once (values are checked one by one, not points)
 RATES=$(python3 -c 'print(",".join("%d/d" % r for r in range(1, 1001)))')
 "$FLOWSIM" sweep "$S" --vary wards.AMU.beds=1:1000:1 --vary "groups.emergency_medical.arrivals.rate=$RATES" \
