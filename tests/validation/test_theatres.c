@@ -53,6 +53,22 @@ START_TEST(list_holds_four_60_minute_cases)
 }
 END_TEST
 
+/* Sessions follow the start date's weekday: three days from a Monday hold the Monday and
+ * Wednesday lists, from a Tuesday only Wednesday's, from a Saturday only Monday's, from a
+ * Wednesday Wednesday's and Friday's. */
+START_TEST(lists_follow_the_start_weekday)
+{
+    const char *monday[] = {"warmup=0d", "horizon=3d"};
+    expect_exact(monday, 2, "theatres.T1.lists_per_week", 2 * 7.0 / 3);
+    const char *tuesday[] = {"warmup=0d", "horizon=3d", "start=2027-01-05"};
+    expect_exact(tuesday, 3, "theatres.T1.lists_per_week", 7.0 / 3);
+    const char *saturday[] = {"warmup=0d", "horizon=3d", "start=2027-01-09"};
+    expect_exact(saturday, 3, "theatres.T1.lists_per_week", 7.0 / 3);
+    const char *wednesday[] = {"warmup=0d", "horizon=3d", "start=2027-01-06"};
+    expect_exact(wednesday, 3, "theatres.T1.lists_per_week", 2 * 7.0 / 3);   /* Wednesday, Friday */
+}
+END_TEST
+
 START_TEST(list_holds_three_70_minute_cases)
 {
     const char *sets[] = {"groups.hips.route.1.operation.value=70m"};
@@ -163,6 +179,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, list_holds_four_60_minute_cases);
     tcase_add_test(tc, list_holds_three_70_minute_cases);
+    tcase_add_test(tc, lists_follow_the_start_weekday);
     tcase_add_test(tc, late_start_cancels_the_last_case);
     tcase_add_test(tc, late_start_with_finish_overruns);
     tcase_add_test(tc, turnaround_between_cases);
