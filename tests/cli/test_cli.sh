@@ -5,22 +5,7 @@
 set -u
 FLOWSIM=$1
 ROOT=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect_exit CODE DESCRIPTION -- COMMAND...
-expect_exit() {
-    local want=$1 what=$2
-    shift 3
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; cat "$TMP/err"; fi
-}
+source "$(dirname "$0")/harness.sh"
 
 # Every stderr line is FILE:LINE:COLUMN: error: WHAT (or the 'more errors' line).
 diag_format() {
@@ -448,5 +433,4 @@ expect_exit 4 "overloaded ward" -- timeout 60 "$FLOWSIM" run "$S" --replications
     --set groups.emergency_surgical.arrivals.rate=200000/d --set horizon=20d
 one_line "overloaded ward"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+harness_summary cli

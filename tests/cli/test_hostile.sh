@@ -7,21 +7,10 @@ set -u
 FLOWSIM=$1
 ROOT=$2
 DATA=$ROOT/tests/data/hostile
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+EXPECT_TIMEOUT=60
+source "$(dirname "$0")/harness.sh"
+expect() { expect_exit "$@"; }
 
-# expect CODE DESCRIPTION -- COMMAND...  (run under a 60 s timeout; stdout, stderr kept)
-expect() {
-    local want=$1 what=$2
-    shift 3
-    timeout -s KILL 60 "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, wanted $want"; head -5 "$TMP/err"; fi
-}
 # says TEXT DESCRIPTION: stderr is one line containing TEXT
 says() {
     if [ "$(wc -l <"$TMP/err")" = 1 ] && grep -qF -- "$1" "$TMP/err"; then ok; else
@@ -264,5 +253,4 @@ expect 2 "--output and --report name one file" -- "$FLOWSIM" run own.yaml --outp
 says "name the same file" "--output and --report name one file"
 cd - >/dev/null
 
-echo "hostile: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+harness_summary hostile
