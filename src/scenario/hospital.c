@@ -698,6 +698,61 @@ static void read_sweep(struct ctx *c, const struct ynode *n, void *dst, const st
     read_map(c, n, &sweep_schema, &c->sc->sweep);
 }
 
+/* Readmissions multiply a group's arrivals: a patient of group g comes back to g with
+ * probability `back` (pathway shares x readmission p, for readmissions into g), after a cycle
+ * of at least its route's stays, its pathway-0 delay and the readmission delay (means). Over a
+ * run of T days that is about min(back / (1 - back), T / (2 cycle)) returns per arrival: with
+ * back = 1 a short cycle is endless work however low the rate (every patient comes back for
+ * ever). Refused when the arrivals it makes pass the limit. */
+static bool readmission_loop(struct ctx *c, const struct ynode *gn, const struct flow_group_spec *g,
+                             int index, double total)
+{
+    if (!g->discharge.enabled)
+        return false;
+    double back = 0, wait = 0;
+    for (int k = 0; k < 4; k++) {
+        const struct flow_pathway_spec *pw = &g->discharge.pathways[k];
+        if (pw->share > 0 && pw->readmit_p > 0 && pw->readmit_group == index) {
+            double w = pw->share * pw->readmit_p, delay = k == 0 ? flow_dist_mean(&pw->delay) : 0;
+            back += w;
+            wait += w * (flow_dist_mean(&pw->readmit_after) + (isfinite(delay) ? delay : 0));
+        }
+    }
+    if (!(back > 0))
+        return false;
+    double cycle = wait / back;
+    for (size_t k = 0; k < g->nsteps; k++) {
+        const struct flow_step_spec *st = &g->steps[k];
+        double m = flow_dist_mean(st->kind == FLOW_STEP_THEATRE ? &st->operation : &st->stay);
+        cycle += isfinite(m) ? m * st->p : 0;
+    }
+    double returns = back >= 1 ? INFINITY : back / (1 - back);
+    if (cycle > 0)
+        returns = fmin(returns, total / (2 * cycle));
+    double arrivals = g->rate_per_day * total * (1 + returns);
+    if (!(arrivals > FLOW_MAX_ARRIVALS))
+        return false;
+    const struct ynode *d = flow_ytree_get(gn, "discharge");
+    char who[64], when[64];
+    if (back >= 1)
+        snprintf(who, sizeof who, "every one of its patients comes back");
+    else
+        snprintf(who, sizeof who, "%.3g%% of its patients come back", 100 * back);
+    if (cycle <= 0)
+        snprintf(when, sizeof when, "at once");
+    else if (cycle < 1.0 / 24)
+        snprintf(when, sizeof when, "after about %.3g minutes", cycle * 1440);
+    else
+        snprintf(when, sizeof when, "after about %.3g days", cycle);
+    char count[48];
+    snprintf(count, sizeof count, isfinite(arrivals) ? "about %.3g" : "endless", arrivals);
+    flow_schema_err(c, d ? d : gn, "readmissions make %s arrivals of group '%s' per replication "
+                    "(%s, %s, again and again); the limit is %.0e: lower the readmission probability, "
+                    "lengthen 'after', or shorten the horizon", count, g->name, who, when,
+                    FLOW_MAX_ARRIVALS);
+    return true;
+}
+
 /* ---- the calendar: start and holidays ------------------------------------------------ */
 
 static bool read_date(struct ctx *c, const struct ynode *n, const char *key, int64_t *days)
@@ -898,6 +953,9 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     if (h && rate * total > FLOW_MAX_ARRIVALS)
         flow_schema_err(c, h, "about %.3g arrivals per replication (rate x (warmup + horizon)); the limit is "
                   "%.0e: shorten the horizon", rate * total, FLOW_MAX_ARRIVALS);
+    for (size_t i = 0; h && rate * total <= FLOW_MAX_ARRIVALS && i < sc->ngroups; i++)
+        if (readmission_loop(c, groups->kids[i], &sc->groups[i], (int)i, total))
+            return;
     const struct ynode *r = flow_ytree_get(root, "replications");
     const struct ynode *at = r ? r : root;
     double reps = sc->replications;
