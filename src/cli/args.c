@@ -452,6 +452,14 @@ void cli_print_diag(struct flow_diag *d)
         fprintf(stderr, "%s\n", d->lines[i]);
 }
 
+const char **cli_sets_with(const struct cli_opts *o, size_t extra)
+{
+    const char **sets = flow_xcalloc(o->nsets + extra + 1, sizeof *sets);
+    for (size_t i = 0; i < o->nsets; i++)   /* a loop: o->sets is NULL when there are none */
+        sets[i] = o->sets[i];
+    return sets;
+}
+
 /* The --replications and --seed shorthands, which apply to every scenario of a command. */
 size_t cli_shorthand_sets(const struct cli_opts *o, const char **out)
 {

@@ -63,6 +63,9 @@ struct flow_scenario *cli_load(const struct cli_opts *o);
 /* The general usage text (help.c). */
 void cli_usage_text(FILE *f);
 
+/* A new array of the --set strings (borrowed) with room for `extra` more after them. */
+const char **cli_sets_with(const struct cli_opts *o, size_t extra);
+
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);

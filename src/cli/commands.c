@@ -40,6 +40,12 @@ static int emit(const struct cli_opts *o, const struct flow_results *r)
     return cli_emit(o, write_json, write_text, r);
 }
 
+/* --precision stops at --max-replications, 1000 by default. */
+static size_t max_replications(const struct cli_opts *o)
+{
+    return o->max_replications ? (size_t)o->max_replications : 1000;
+}
+
 /* --precision 0.05 (every metric within 5% of its mean) and/or --precision PATH=ABS. */
 static int parse_precision(const struct cli_opts *o, const struct flow_scenario *s,
                            struct flow_precision *p)
@@ -48,7 +54,7 @@ static int parse_precision(const struct cli_opts *o, const struct flow_scenario 
     struct flow_metric_def *defs = flow_model_metric_defs(s, &n);
     p->relative = -1;
     p->absolute = flow_xcalloc(n, sizeof *p->absolute);
-    p->max_replications = o->max_replications ? (size_t)o->max_replications : 1000;
+    p->max_replications = max_replications(o);
     for (size_t k = 0; k < n; k++)
         p->absolute[k] = -1;
     int rc = EXIT_OK;
@@ -311,8 +317,8 @@ int cmd_run(int argc, char **argv)
     /* What the run keeps, bounded before anything is allocated (with --precision, for as
      * many replications as it may reach). */
     size_t most = (size_t)s->replications;
-    if (o.nprecision && (size_t)(o.max_replications ? o.max_replications : 1000) > most)
-        most = (size_t)(o.max_replications ? o.max_replications : 1000);
+    if (o.nprecision && max_replications(&o) > most)
+        most = max_replications(&o);
     double kept = flow_experiment_kept(s, &ro, most);
     if (kept > FLOW_MAX_KEPT_VALUES) {
         flow_scenario_destroy(s);

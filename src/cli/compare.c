@@ -49,9 +49,7 @@ int cmd_compare(int argc, char **argv)
     if (base == NULL)
         return cli_finish(&o, EXIT_SCENARIO);
     /* The what-if runs with the base's seed and replications: common random numbers. */
-    const char **sets = flow_xcalloc(o.nsets + 2, sizeof *sets);
-    if (o.nsets > 0)
-        memcpy(sets, o.sets, o.nsets * sizeof *sets);
+    const char **sets = cli_sets_with(&o, 2);
     char *seed = flow_xasprintf("seed=%llu", (unsigned long long)base->seed);
     char *reps = flow_xasprintf("replications=%d", base->replications);
     sets[o.nsets] = seed;

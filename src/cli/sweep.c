@@ -54,9 +54,7 @@ static bool selected(const char *path, const char *metrics)
 static const char **point_sets(const struct sweep *w, size_t point, const char **values)
 {
     const struct cli_opts *o = w->o;
-    const char **sets = flow_xcalloc(o->nsets + w->nvary, sizeof *sets);
-    if (o->nsets > 0)
-        memcpy(sets, o->sets, o->nsets * sizeof *sets);
+    const char **sets = cli_sets_with(o, w->nvary);
     flow_sweep_point(w->vary, w->nvary, point, values);
     for (size_t i = 0; i < w->nvary; i++)
         sets[o->nsets + i] = flow_xasprintf("%s=%s", w->vary[i].path, values[i]);

@@ -45,9 +45,7 @@ int cmd_warmup(int argc, char **argv)
     if (s == NULL)
         return cli_finish(&o, EXIT_SCENARIO);
     /* Run from empty for warm-up + horizon, measuring from time 0. */
-    const char **sets = flow_xcalloc(o.nsets + 2, sizeof *sets);
-    if (o.nsets > 0)
-        memcpy(sets, o.sets, o.nsets * sizeof *sets);
+    const char **sets = cli_sets_with(&o, 2);
     char *horizon = flow_xasprintf("horizon=%.17gd", s->warmup_days + s->horizon_days);
     sets[o.nsets] = "warmup=0d";
     sets[o.nsets + 1] = horizon;

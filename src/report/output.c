@@ -75,11 +75,12 @@ int flow_output_stage(struct flow_output_set *set, const char *path, flow_write_
     char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
     const char *target = real ? real : path;
     char *tmp = output_temp(target, fn, arg, why, len);
+    int rc = tmp != NULL ? 0 : FLOW_E_IO;
     if (tmp != NULL)
         flow_output_adopt(set, target, tmp);
     free(tmp);
     free(real);
-    return tmp != NULL ? 0 : FLOW_E_IO;
+    return rc;
 }
 
 void flow_output_adopt(struct flow_output_set *set, const char *path, const char *tmp)

@@ -391,6 +391,23 @@ END_TEST
 
 /* ---- limits ---------------------------------------------------------------------------------- */
 
+/* Runs replication 0 of text with the cap on patients present lowered to cap, and checks that
+ * it stops overloaded; model_fini releases the model and its scenario. */
+static struct flow_model *run_to_cap(const char *text, size_t cap)
+{
+    struct flow_model *m = flow_model_create(test_load(text, NULL, 0), 0);
+    m->max_live = cap;
+    ck_assert_int_eq(flow_model_run(m), FLOW_E_OVERLOAD);
+    return m;
+}
+
+static void model_fini(struct flow_model *m)
+{
+    struct flow_scenario *s = (struct flow_scenario *)m->sc;
+    flow_model_destroy(m);
+    flow_scenario_destroy(s);
+}
+
 /* Readmissions count against the cap on patients present, as arrivals do, from the moment
  * they are drawn. Patients arrive on Mondays only, leave within the hour and are all
  * readmitted a day later into one slow bed: only readmissions (due, then waiting for the bed)
@@ -407,14 +424,10 @@ START_TEST(readmissions_respect_the_patient_cap)
         "  - name: back\n    arrivals: {rate: 0/d}\n"
         "    route: [{ward: Slow, stay: {dist: fixed, value: 1d}}]\n"
         "    discharge: {pathways: [{pathway: 0, share: 1}]}\n";
-    struct flow_scenario *s = test_load(text, NULL, 0);
-    struct flow_model *m = flow_model_create(s, 0);
-    m->max_live = 40;
-    ck_assert_int_eq(flow_model_run(m), FLOW_E_OVERLOAD);
+    struct flow_model *m = run_to_cap(text, 40);
     ck_assert_msg(m->live <= 40, "%zu patients present, the cap is 40", m->live);
-    ck_assert(model_now(m) < 2.5);       /* stopped on Tuesday, by a readmission */
-    flow_model_destroy(m);
-    flow_scenario_destroy(s);
+    ck_assert(model_now(m) < 2.5);       /* stopped before Tuesday is out */
+    model_fini(m);
 }
 END_TEST
 
@@ -429,14 +442,10 @@ START_TEST(readmissions_due_count_in_the_cap)
         "    readmission: {p: 1, after: {dist: fixed, value: 1000d}, group: g}}]\n"
         "groups:\n  - name: g\n    arrivals: {rate: 100/d}\n"
         "    route: [{ward: A, stay: {dist: fixed, value: 1h}}]\n";
-    struct flow_scenario *s = test_load(text, NULL, 0);
-    struct flow_model *m = flow_model_create(s, 0);
-    m->max_live = 1000;
-    ck_assert_int_eq(flow_model_run(m), FLOW_E_OVERLOAD);
+    struct flow_model *m = run_to_cap(text, 1000);
     ck_assert(model_now(m) > 9 && model_now(m) < 11);   /* 1000 due after about 10 days */
     ck_assert_uint_le(flow_engine_pending(m->engine), 1000 + 10);
-    flow_model_destroy(m);
-    flow_scenario_destroy(s);
+    model_fini(m);
 }
 END_TEST
 
