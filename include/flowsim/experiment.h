@@ -18,6 +18,12 @@ struct flow_results {
     uint64_t events;                        /* events fired over all replications */
     double *hourly;                         /* owned, with profile: nreps x nwards x 168 mean
                                                occupied beds by hour of the week; else NULL */
+    double *hourly_departures;              /* owned, with profile when a ward has rounds: nreps x
+                                               nwards x 168 mean departures by hour of the week
+                                               (NAN for wards without rounds); else NULL */
+    double *hourly_beds;                    /* owned, with profile when a ward's beds change:
+                                               nreps x nwards x 168 mean open beds by hour of
+                                               the week (NAN for fixed wards); else NULL */
     double *daily;                          /* owned, with daily: nreps x days x series daily
                                                means (flow_model_daily_name); else NULL */
     double *los_quantiles;                  /* owned, with profile: nreps x 99 percentiles */

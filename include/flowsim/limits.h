@@ -19,6 +19,8 @@
 #define FLOW_MAX_EMPIRICAL 1000000
 #define FLOW_MAX_THEATRES 200
 #define FLOW_MAX_SESSIONS 50                 /* per theatre */
+#define FLOW_MAX_ROUNDS 50                   /* per ward */
+#define FLOW_MAX_BED_CHANGES 50              /* per ward */
 #define FLOW_MAX_WAITING_LIST 1000000        /* initial_waiting_list, all groups together */
 #define FLOW_MAX_SERVICES 200
 #define FLOW_MAX_CAPACITY 1000000            /* community places, assessors */
@@ -37,7 +39,7 @@
  * results an experiment keeps: system at most, then per ward, theatre, group (elective
  * included) and community service. */
 #define FLOW_METRICS_SYSTEM_MAX 24
-#define FLOW_METRICS_PER_WARD 8
+#define FLOW_METRICS_PER_WARD 14
 #define FLOW_METRICS_PER_THEATRE 11
 #define FLOW_METRICS_PER_GROUP 8
 #define FLOW_METRICS_PER_SERVICE 4
@@ -49,10 +51,11 @@
     X("community services", "200; capacity and assessors up to 1,000,000")                      \
     X("route steps", "100 per group")                                                           \
     X("beds", "100,000 per ward")                                                               \
+    X("ward rounds, bed changes", "50 each per ward")                                           \
     X("replications", "100,000")                                                                \
     X("horizon + warm-up", "365,250 days (1,000 years)")                                        \
     X("initial waiting lists", "1,000,000 patients, all groups together")                       \
-    X("results kept", "replications x metrics (24 + 8 per ward + 11 per theatre + 8 per group " \
+    X("results kept", "replications x metrics (24 + 14 per ward + 11 per theatre + 8 per group " \
                       "+ 4 per service) at most 5e7")                                           \
     X("values kept in memory", "1e8 (800 MB): replications x (metrics, and with --report or "    \
                                "--csv hourly profiles and daily series)")                       \

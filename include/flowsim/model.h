@@ -6,6 +6,7 @@
 #define FLOWSIM_MODEL_H
 
 #include <flowsim/scenario.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,7 +44,7 @@ uint64_t flow_model_events(const struct flow_model *m);
     X(FIT, "medically_fit") X(ASSESSMENT_WAIT, "wait_for_assessor")                      \
     X(ASSESSMENT_START, "assessment_start") X(ASSESSMENT_END, "assessment_end")          \
     X(SERVICE_WAIT, "wait_for_service") X(SERVICE_START, "service_start")                \
-    X(SERVICE_END, "service_end")
+    X(SERVICE_END, "service_end") X(READY, "ready") X(ROUND, "ward_round")
 
 enum flow_trace_event {
 #define X(id, name) FLOW_TRACE_##id,
@@ -64,6 +65,14 @@ void flow_model_trace(struct flow_model *m, flow_trace_fn fn, void *arg);
  * hour never sampled). Costs one event an hour, so it is off unless asked for. */
 void flow_model_profile(struct flow_model *m);
 void flow_model_hourly(const struct flow_model *m, double *out);
+/* With profiling: nwards x 168 mean departures from the ward in each hour of the week, for
+ * wards with rounds (NAN for the others). */
+void flow_model_hourly_departures(const struct flow_model *m, double *out);
+bool flow_model_has_rounds(const struct flow_scenario *s);
+/* With profiling: nwards x 168 mean open beds in each hour of the week, for wards whose beds
+ * change (bed changes or escalation; NAN for the others). */
+void flow_model_hourly_beds(const struct flow_model *m, double *out);
+bool flow_model_has_bed_plans(const struct flow_scenario *s);
 /* With profiling: each ward's 1st to 99th percentiles of the wait for a bed, in hours
  * (nwards x 99). */
 void flow_model_wait_quantiles(const struct flow_model *m, double *out);

@@ -42,7 +42,8 @@ int flow_csv_replications(FILE *f, const void *results);
 int flow_csv_daily(FILE *f, const void *results);
 int flow_csv_groups(FILE *f, const void *results);
 /* hourly.csv: replication, ward, hour_of_week (0 = Monday 00:00), weekday, hour,
- * mean_occupied_beds (needs results->hourly). */
+ * mean_occupied_beds, then open_beds when some ward's beds change and departures when some
+ * ward has rounds (needs results->hourly). */
 int flow_csv_hourly(FILE *f, const void *results);
 
 /* CSV (RFC 4180 quoting; numbers with 12 significant digits; undefined values empty). */

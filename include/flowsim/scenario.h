@@ -14,11 +14,44 @@
 
 enum flow_when_full { FLOW_WHEN_FULL_QUEUE, FLOW_WHEN_FULL_DIVERT };
 
+/* A ward round: on the given weekdays (a holiday counts as a Sunday) at a time of day, each
+ * patient whose stay has ended is reviewed with probability p_review. */
+struct flow_round_spec {
+    unsigned days;             /* bit 0 Monday ... bit 6 Sunday */
+    double at;                 /* days after midnight */
+    double p_review;           /* (0, 1] */
+};
+
+/* A change to a ward's open beds, added to `beds` while it applies. Weekly: on the given
+ * weekdays (a holiday counts as a Sunday) from `start` for `length` (all day: 00:00 for 1d).
+ * Dated: every whole day from `from` to `to`, both included (day numbers from time 0). */
+struct flow_bed_change_spec {
+    bool dated;
+    unsigned days;
+    double start, length;      /* weekly: days after midnight, days */
+    int64_t from, to;          /* dated: days from time 0 */
+    int change;
+};
+
+/* Extra beds that open when `open_when_waiting` patients wait for the ward and close (as
+ * they empty) when `close_when_free` beds are free. beds == 0: none. */
+struct flow_escalation_spec {
+    int beds;
+    int open_when_waiting;
+    int close_when_free;
+};
+
 struct flow_ward_spec {
     char *name;
     int beds;
     double cost_per_bed_day;
     enum flow_when_full when_full;
+    struct flow_round_spec *rounds;        /* none: patients leave when their stay ends */
+    size_t nrounds;
+    struct flow_dist after_round;          /* reviewed on a round to leaving the bed (days) */
+    struct flow_bed_change_spec *bed_changes;
+    size_t nbed_changes;
+    struct flow_escalation_spec escalation;
 };
 
 enum flow_overrun { FLOW_OVERRUN_CANCEL_REMAINING, FLOW_OVERRUN_FINISH };

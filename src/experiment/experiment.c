@@ -39,6 +39,10 @@ static int run_one(struct shared *sh, size_t rep, uint64_t *events)
         flow_model_metrics(m, sh->r->values + rep * sh->r->nmetrics);
     if (rc == 0 && sh->r->hourly) {
         flow_model_hourly(m, sh->r->hourly + rep * sh->s->nwards * 168);
+        if (sh->r->hourly_departures)
+            flow_model_hourly_departures(m, sh->r->hourly_departures + rep * sh->s->nwards * 168);
+        if (sh->r->hourly_beds)
+            flow_model_hourly_beds(m, sh->r->hourly_beds + rep * sh->s->nwards * 168);
         flow_model_los_quantiles(m, sh->r->los_quantiles + rep * 99);
         flow_model_wait_quantiles(m, sh->r->wait_quantiles + rep * sh->s->nwards * 99);
     }
@@ -111,6 +115,10 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
     int rc = flow_mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, sh.status, &out->events);
     if (rc == 0 && out->hourly)
         rc = flow_mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
+    if (rc == 0 && out->hourly_departures)
+        rc = flow_mpi_gather_rows(out->hourly_departures, s->nwards * 168, out->nreps, first, 0, NULL);
+    if (rc == 0 && out->hourly_beds)
+        rc = flow_mpi_gather_rows(out->hourly_beds, s->nwards * 168, out->nreps, first, 0, NULL);
     if (rc == 0 && out->los_quantiles)
         rc = flow_mpi_gather_rows(out->los_quantiles, 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->wait_quantiles)
@@ -128,7 +136,7 @@ double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run
     double wards = (double)s->nwards, per_rep = (double)nmetrics, running = 0;
     double days = floor(s->warmup_days + s->horizon_days);
     if (o && o->profile)
-        per_rep += wards * 168 + 99 + wards * 99;
+        per_rep += wards * 168 * (1 + flow_model_has_rounds(s) + flow_model_has_bed_plans(s)) + 99 + wards * 99;
     if (o && o->daily) {
         per_rep += days * (double)flow_model_daily_count(s);
         running = (double)thread_count(o, nreps) * days * (double)flow_model_daily_count(s);
@@ -148,6 +156,10 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
     out->values = flow_xcalloc(out->nreps * out->nmetrics, sizeof *out->values);
     if (o && o->profile) {
         out->hourly = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly);
+        if (flow_model_has_rounds(s))
+            out->hourly_departures = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly_departures);
+        if (flow_model_has_bed_plans(s))
+            out->hourly_beds = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly_beds);
         out->los_quantiles = flow_xcalloc(out->nreps * 99, sizeof *out->los_quantiles);
         out->wait_quantiles = flow_xcalloc(out->nreps * s->nwards * 99 + 1, sizeof *out->wait_quantiles);
     }
@@ -169,6 +181,11 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
     r->values = flow_xrealloc(r->values, nreps * r->nmetrics * sizeof *r->values);
     if (r->hourly) {
         r->hourly = flow_xrealloc(r->hourly, (nreps * s->nwards * 168 + 1) * sizeof *r->hourly);
+        if (r->hourly_departures)
+            r->hourly_departures = flow_xrealloc(r->hourly_departures,
+                                                 (nreps * s->nwards * 168 + 1) * sizeof *r->hourly_departures);
+        if (r->hourly_beds)
+            r->hourly_beds = flow_xrealloc(r->hourly_beds, (nreps * s->nwards * 168 + 1) * sizeof *r->hourly_beds);
         r->los_quantiles = flow_xrealloc(r->los_quantiles, nreps * 99 * sizeof *r->los_quantiles);
         r->wait_quantiles = flow_xrealloc(r->wait_quantiles, (nreps * s->nwards * 99 + 1) * sizeof *r->wait_quantiles);
     }
@@ -226,6 +243,8 @@ void flow_results_fini(struct flow_results *r)
     free(r->defs);
     free(r->values);
     free(r->hourly);
+    free(r->hourly_departures);
+    free(r->hourly_beds);
     free(r->daily);
     free(r->los_quantiles);
     free(r->wait_quantiles);

@@ -31,6 +31,8 @@ static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
                 w->period.midnight_sum += w->beds.in_use;
             if (m->profiling)
                 w->hourly[hour] += w->beds.in_use;
+            if (m->profiling && w->beds.plan)
+                w->hourly_beds[hour] += w->beds.capacity;
         }
     }
     double next = m->profiling ? (llround(t * 24) + 1) / 24.0 : floor(t + 0.5) + 1;
@@ -44,8 +46,13 @@ void flow_census_start(struct flow_model *m)
 
 void flow_census_mark(struct flow_model *m, double t)
 {
-    for (size_t i = 0; m->profiling && i < m->sc->nwards; i++)
+    for (size_t i = 0; m->profiling && i < m->sc->nwards; i++) {
         memset(m->wards[i].hourly, 0, 168 * sizeof *m->wards[i].hourly);
+        if (m->wards[i].departures_hourly)
+            memset(m->wards[i].departures_hourly, 0, 168 * sizeof *m->wards[i].departures_hourly);
+        if (m->wards[i].hourly_beds)
+            memset(m->wards[i].hourly_beds, 0, 168 * sizeof *m->wards[i].hourly_beds);
+    }
 }
 
 void flow_model_profile(struct flow_model *m)
@@ -53,6 +60,10 @@ void flow_model_profile(struct flow_model *m)
     m->profiling = true;
     for (size_t i = 0; i < m->sc->nwards; i++) {
         m->wards[i].hourly = flow_xcalloc(168, sizeof *m->wards[i].hourly);
+        if (m->sc->wards[i].nrounds > 0)
+            m->wards[i].departures_hourly = flow_xcalloc(168, sizeof *m->wards[i].departures_hourly);
+        if (m->wards[i].beds.plan)
+            m->wards[i].hourly_beds = flow_xcalloc(168, sizeof *m->wards[i].hourly_beds);
         flow_resource_keep_waits(&m->wards[i].beds, 24);
     }
 }
@@ -80,19 +91,97 @@ void flow_model_hourly(const struct flow_model *m, double *out)
             out[i * 168 + h] = n[h] ? m->wards[i].hourly[h] / (double)n[h] : NAN;
 }
 
+void flow_model_hourly_departures(const struct flow_model *m, double *out)
+{
+    const uint64_t *n = m->period.hour_samples;
+    for (size_t i = 0; i < m->sc->nwards; i++) {
+        const double *d = m->wards[i].departures_hourly;
+        for (int h = 0; h < 168; h++)
+            out[i * 168 + h] = d && n[h] ? d[h] / (double)n[h] : NAN;
+    }
+}
+
+void flow_model_hourly_beds(const struct flow_model *m, double *out)
+{
+    const uint64_t *n = m->period.hour_samples;
+    for (size_t i = 0; i < m->sc->nwards; i++) {
+        const double *b = m->wards[i].hourly_beds;
+        for (int h = 0; h < 168; h++)
+            out[i * 168 + h] = b && n[h] ? b[h] / (double)n[h] : NAN;
+    }
+}
+
+bool flow_model_has_bed_plans(const struct flow_scenario *s)
+{
+    for (size_t i = 0; i < s->nwards; i++)
+        if (s->wards[i].nbed_changes > 0 || s->wards[i].escalation.beds > 0)
+            return true;
+    return false;
+}
+
+bool flow_model_has_rounds(const struct flow_scenario *s)
+{
+    for (size_t i = 0; i < s->nwards; i++)
+        if (s->wards[i].nrounds > 0)
+            return true;
+    return false;
+}
+
 /* ---- daily series --------------------------------------------------------------------- */
 
 static size_t elective_index(const struct flow_scenario *s, size_t e);
+
+/* Each ward's daily series: occupied beds, patients waiting for one and beds blocked; open
+ * beds when they change; beds held by ready patients when the ward has rounds. */
+enum ward_series { WS_OCCUPIED, WS_WAITING, WS_BLOCKED, WS_BEDS, WS_READY };
+static const char *const ward_series_names[] = {"occupied", "waiting", "blocked", "open_beds", "ready"};
+
+static bool ward_has_series(const struct flow_ward_spec *w, int kind)
+{
+    return kind < WS_BEDS || (kind == WS_BEDS && (w->nbed_changes > 0 || w->escalation.beds > 0)) ||
+           (kind == WS_READY && w->nrounds > 0);
+}
+
+static size_t ward_series_count(const struct flow_scenario *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nwards; i++)
+        for (int kind = 0; kind <= WS_READY; kind++)
+            n += ward_has_series(&s->wards[i], kind);
+    return n;
+}
+
+/* Finds the ward and kind of ward series k (< ward_series_count). */
+static void ward_series_at(const struct flow_scenario *s, size_t k, size_t *ward, int *kind)
+{
+    for (size_t i = 0; i < s->nwards; i++)
+        for (int c = 0; c <= WS_READY; c++)
+            if (ward_has_series(&s->wards[i], c) && k-- == 0) {
+                *ward = i;
+                *kind = c;
+                return;
+            }
+}
 
 /* The level behind daily series k (see flow_model_daily_name). */
 static const struct flow_level *daily_level(const struct flow_model *m, size_t k)
 {
     const struct flow_scenario *s = m->sc;
-    if (k < 3 * s->nwards) {
-        const struct ward *w = &m->wards[k / 3];
-        return k % 3 == 0 ? &w->beds.use : k % 3 == 1 ? &w->beds.waiting : &w->blocked_level;
+    size_t nw = ward_series_count(s);
+    if (k < nw) {
+        size_t i;
+        int kind;
+        ward_series_at(s, k, &i, &kind);
+        const struct ward *w = &m->wards[i];
+        switch (kind) {
+        case WS_OCCUPIED: return &w->beds.use;
+        case WS_WAITING: return &w->beds.waiting;
+        case WS_BLOCKED: return &w->blocked_level;
+        case WS_BEDS: return &w->beds.plan->level;
+        default: return &w->ready_level;
+        }
     }
-    k -= 3 * s->nwards;
+    k -= nw;
     if (k < 2 * s->ncommunity) {
         const struct service *sv = &m->services[k / 2];
         return k % 2 == 0 ? &sv->places.use : &sv->places.waiting;
@@ -109,7 +198,7 @@ static void on_midnight(struct flow_engine *e, void *ctx, uint64_t arg)
     size_t n = flow_model_daily_count(m->sc);
     double *row = m->daily + m->daily_done * n;
     for (size_t k = 0; k < n; k++) {
-        double a = flow_level_total(daily_level(m, k), t);
+        double a = flow_level_total(m->daily_levels[k], t);
         row[k] = a - m->daily_prev[k];
         m->daily_prev[k] = a;
     }
@@ -136,16 +225,20 @@ static size_t elective_index(const struct flow_scenario *s, size_t e)
 
 size_t flow_model_daily_count(const struct flow_scenario *s)
 {
-    return 3 * s->nwards + 2 * s->ncommunity + electives(s);
+    return ward_series_count(s) + 2 * s->ncommunity + electives(s);
 }
 
 char *flow_model_daily_name(const struct flow_scenario *s, size_t k)
 {
-    static const char *const ward_kind[] = {"occupied", "waiting", "blocked"};
     static const char *const service_kind[] = {"occupied", "waiting_in_hospital"};
-    if (k < 3 * s->nwards)
-        return flow_xasprintf("wards.%s.%s", s->wards[k / 3].name, ward_kind[k % 3]);
-    k -= 3 * s->nwards;
+    size_t nw = ward_series_count(s);
+    if (k < nw) {
+        size_t i;
+        int kind;
+        ward_series_at(s, k, &i, &kind);
+        return flow_xasprintf("wards.%s.%s", s->wards[i].name, ward_series_names[kind]);
+    }
+    k -= nw;
     if (k < 2 * s->ncommunity)
         return flow_xasprintf("community.%s.%s", s->community[k / 2].name, service_kind[k % 2]);
     return flow_xasprintf("groups.%s.waiting_list", s->groups[elective_index(s, k - 2 * s->ncommunity)].name);
@@ -156,6 +249,10 @@ void flow_model_record_daily(struct flow_model *m, size_t days)
     size_t n = flow_model_daily_count(m->sc);
     free(m->daily);
     free(m->daily_prev);
+    free(m->daily_levels);
+    m->daily_levels = flow_xcalloc(n + 1, sizeof *m->daily_levels);
+    for (size_t k = 0; k < n; k++)
+        m->daily_levels[k] = daily_level(m, k);
     m->daily = flow_xcalloc(days * n + 1, sizeof *m->daily);
     m->daily_prev = flow_xcalloc(n + 1, sizeof *m->daily_prev);
     m->daily_days = days;

@@ -18,11 +18,13 @@
 enum model_priority {
     PRIO_DAILY = FLOW_PRIORITY_MIN,
     PRIO_WARMUP = FLOW_PRIORITY_MIN + 1,
+    PRIO_BEDS = -20,
     PRIO_BOOK = -10,
     PRIO_STAY_END = 0,
     PRIO_DISCHARGE = 0,
     PRIO_ARRIVAL = 1,
     PRIO_LIST = 2,
+    PRIO_ROUND = 3,        /* after stays that end at the round's instant: they are reviewed */
     PRIO_CENSUS = FLOW_PRIORITY_MAX,
 };
 
@@ -35,6 +37,8 @@ enum model_priority {
     X(THEATRE, "theatre")           /* being operated on; (bed) when it goes on to a ward */ \
     X(WAIT_BED, "wait_bed")         /* (queue) for a first bed */                        \
     X(STAY, "stay")                 /* (bed) a ward stay */                              \
+    X(READY, "ready")               /* (bed)(queue) stay over, waiting for a ward round */ \
+    X(REVIEWED, "reviewed")         /* (bed) reviewed on a round, leaving after_round */ \
     X(BLOCKED, "blocked")           /* (bed)(queue) for a bed in the next ward */         \
     X(FIT, "fit")                   /* (bed) medically fit, pathway 0, leaving soon */   \
     X(WAIT_ASSESSOR, "wait_assessor") /* (queue) (bed, unless discharged to assess) */   \
@@ -67,6 +71,7 @@ struct patient {
 /* Per-ward observations of the measured period that are not the resource's own. */
 struct ward_tally {
     double midnight_sum;               /* occupied beds at each midnight census, summed */
+    uint64_t departures, before_noon, weekend;   /* wards with rounds: patients leaving the ward */
 };
 
 struct ward {
@@ -78,6 +83,13 @@ struct ward {
     int *free_beds;                    /* when tracing: a stack of free bed numbers */
     int nfree;
     double *hourly;                    /* when profiling: occupied beds at each hour of the week, summed */
+    /* rounds (round.c) */
+    struct queue ready;                /* ready patients not yet reviewed, first ready first */
+    int nready;                        /* ready or reviewed, still in the bed */
+    struct flow_level ready_level;
+    gsl_rng *round_rng;
+    double *departures_hourly;         /* when profiling a ward with rounds: departures by hour of the week */
+    double *hourly_beds;               /* when profiling a ward whose beds change: open beds each hour, summed */
 };
 
 /* Per-group observations of the measured period (zeroed as a whole at the end of warm-up). */
@@ -198,6 +210,7 @@ struct flow_model {
     double *daily;                     /* days x series, when recording */
     size_t daily_days, daily_done;
     double *daily_prev;                /* each series' total area at the last midnight */
+    const struct flow_level **daily_levels;   /* the level behind each series */
     bool profiling;
     flow_trace_fn trace;               /* NULL unless tracing */
     void *trace_arg;
@@ -253,6 +266,26 @@ void flow_route_readmit(struct flow_model *m, uint32_t group);
 /* Leaves hospital and the model. */
 void flow_route_leave(struct flow_model *m, uint32_t id);
 void flow_route_mark(struct flow_model *m, double t);
+
+/* The stay just ended: the next route step, the discharge block or home. */
+void flow_route_next(struct flow_model *m, uint32_t id);
+
+/* round.c: ward rounds */
+void flow_rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void flow_rounds_destroy(struct flow_model *m);
+void flow_rounds_start(struct flow_model *m);
+/* The patient's stay in a ward with rounds has ended: it waits in its bed for a round. */
+void flow_round_ready(struct flow_model *m, uint32_t id);
+void flow_round_on_round(struct flow_engine *e, void *ctx, uint64_t arg);
+/* A patient leaves a ward with rounds (counted for the discharge-time metrics). */
+void flow_round_departure(struct flow_model *m, struct ward *w);
+double flow_round_weekend_days(const struct flow_scenario *s, double a, double b);
+
+/* beds.c: beds that follow a calendar, and escalation */
+void flow_beds_create(struct flow_model *m);
+void flow_beds_start(struct flow_model *m);
+/* The most beds the ward can ever have open (for bed numbers in traces). */
+int flow_beds_most(const struct flow_ward_spec *w);
 
 /* theatre.c */
 void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep);

@@ -23,7 +23,8 @@ static _Noreturn void fail(const struct flow_model *m, const char *what, long a,
 static bool holds_bed(enum patient_state s)
 {
     return s == PS_STAY || s == PS_BLOCKED || s == PS_FIT || s == PS_WAIT_SERVICE ||
-           s == PS_THEATRE || s == PS_WAIT_ASSESSOR || s == PS_ASSESSMENT;
+           s == PS_THEATRE || s == PS_WAIT_ASSESSOR || s == PS_ASSESSMENT || s == PS_READY ||
+           s == PS_REVIEWED;
 }
 
 /* Walks a queue: its length, and each member is in `state` and seen once. */
@@ -48,8 +49,13 @@ static void check_queue(const struct flow_model *m, const struct queue *q, enum 
 
 static void check_resource(const struct flow_model *m, const struct resource *r)
 {
-    REQUIRE(m, r->in_use >= 0 && r->in_use <= r->capacity, "places in use outside 0..capacity",
+    /* Places that close while taken close as they empty: only then may in_use pass capacity. */
+    REQUIRE(m, r->in_use >= 0 && (r->in_use <= r->capacity || r->plan), "places in use outside 0..capacity",
             r->in_use, r->capacity);
+    REQUIRE(m, r->plan == NULL || r->capacity == r->plan->planned + (r->plan->open ? r->plan->extra : 0),
+            "capacity is not the planned places plus open extra places", r->capacity, r->plan->planned);
+    REQUIRE(m, r->full.value == (r->in_use >= r->capacity), "the full level is stale", r->full.value,
+            r->in_use);
     REQUIRE(m, r->use.value == r->in_use, "the level of places in use is stale", r->use.value, r->in_use);
     REQUIRE(m, r->waiting.value == (double)r->queue.len, "the queue level is stale", r->waiting.value,
             r->queue.len);
@@ -71,15 +77,16 @@ void flow_invariants_check(struct flow_model *m)
         m->check_seen = flow_xrealloc(m->check_seen, m->check_cap);
     }
     if (m->check_beds == NULL)
-        m->check_beds = flow_xcalloc(s->nwards + 1, sizeof *m->check_beds);
+        m->check_beds = flow_xcalloc(2 * s->nwards + 1, sizeof *m->check_beds);
     uint8_t *seen = m->check_seen;
-    int *beds = m->check_beds;
+    int *beds = m->check_beds, *ready = m->check_beds + s->nwards;
     for (size_t i = 0; i < m->npatients; i++)
         seen[i] = 0;
     for (size_t w = 0; w < s->nwards; w++) {
-        beds[w] = 0;
+        beds[w] = ready[w] = 0;
         check_resource(m, &m->wards[w].beds);
         check_queue(m, &m->wards[w].beds.queue, PS_WAIT_BED, PS_BLOCKED, seen);
+        check_queue(m, &m->wards[w].ready, PS_READY, PS_READY, seen);
     }
     for (size_t c = 0; c < s->ncommunity; c++) {
         check_resource(m, &m->services[c].places);
@@ -101,22 +108,27 @@ void flow_invariants_check(struct flow_model *m)
             continue;
         live++;
         bool queued = p->state == PS_LISTED || p->state == PS_WAIT_BED || p->state == PS_BLOCKED ||
-                      p->state == PS_WAIT_SERVICE || p->state == PS_WAIT_ASSESSOR;
+                      p->state == PS_WAIT_SERVICE || p->state == PS_WAIT_ASSESSOR || p->state == PS_READY;
         REQUIRE(m, queued == (seen[i] == 1), "a waiting patient is in no queue", i, p->state);
         REQUIRE(m, (p->ward != NONE) <= holds_bed((enum patient_state)p->state),
                 "a patient holds a bed in a state that holds none", i, p->state);
         bool bed_needed = p->state == PS_STAY || p->state == PS_BLOCKED || p->state == PS_FIT ||
-                          p->state == PS_WAIT_SERVICE;
+                          p->state == PS_WAIT_SERVICE || p->state == PS_READY || p->state == PS_REVIEWED;
         REQUIRE(m, !bed_needed || p->ward != NONE, "a patient in a bed state holds no bed", i, p->state);
         if (p->ward != NONE)
             beds[p->ward]++;
+        if (p->state == PS_READY || p->state == PS_REVIEWED)
+            ready[p->ward]++;
         blocked += p->state == PS_BLOCKED;
         on_lists += p->state == PS_LISTED || p->state == PS_BOOKED;
         delayed += p->fit >= 0 && p->ward != NONE;
     }
-    for (size_t w = 0; w < s->nwards; w++)
+    for (size_t w = 0; w < s->nwards; w++) {
         REQUIRE(m, beds[w] == m->wards[w].beds.in_use, "beds in use are not the patients in them",
                 beds[w], m->wards[w].beds.in_use);
+        REQUIRE(m, ready[w] == m->wards[w].nready && m->wards[w].ready_level.value == ready[w],
+                "ready beds are not the ready patients", ready[w], m->wards[w].nready);
+    }
     size_t blocking = 0;
     for (size_t w = 0; w < s->nwards; w++)
         blocking += (size_t)m->wards[w].blocked;

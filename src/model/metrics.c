@@ -86,7 +86,29 @@ static double sys_community_cost(const struct view *v, size_t i)
 /* wards */
 #define W (&v->m->wards[i])
 static double w_occupied(const struct view *v, size_t i) { return flow_level_mean(&W->beds.use, v->t, v->m->start); }
-static double w_occupancy(const struct view *v, size_t i) { return w_occupied(v, i) / W->spec->beds; }
+static double w_mean_beds(const struct view *v, size_t i) { return flow_level_mean(&W->beds.plan->level, v->t, v->m->start); }
+/* Beds that change: occupied over open beds on average (a fixed ward divides by its beds). */
+static double w_occupancy(const struct view *v, size_t i)
+{
+    return W->beds.plan ? ratio(w_occupied(v, i), w_mean_beds(v, i)) : w_occupied(v, i) / W->spec->beds;
+}
+static double w_escalation_beds(const struct view *v, size_t i)
+{
+    return flow_level_mean(&W->beds.plan->extra_level, v->t, v->m->start);
+}
+static double w_escalation_openings(const struct view *v, size_t i) { return (double)W->beds.period.openings / v->days * 7; }
+static double w_ready(const struct view *v, size_t i) { return flow_level_mean(&W->ready_level, v->t, v->m->start); }
+static double w_before_noon(const struct view *v, size_t i)
+{
+    return ratio((double)W->period.before_noon, (double)W->period.departures);
+}
+/* Departures per Saturday or Sunday over departures per other day (calendar weekdays). */
+static double w_weekend_ratio(const struct view *v, size_t i)
+{
+    double weekend = flow_round_weekend_days(v->m->sc, v->m->start, v->t), weekdays = v->days - weekend;
+    double on_weekdays = (double)(W->period.departures - W->period.weekend);
+    return ratio(ratio((double)W->period.weekend, weekend), ratio(on_weekdays, weekdays));
+}
 static double w_p_full(const struct view *v, size_t i) { return flow_level_mean(&W->beds.full, v->t, v->m->start); }
 static double w_p_wait(const struct view *v, size_t i) { return ratio((double)W->beds.period.waited, (double)W->beds.period.taken); }
 static double w_wait(const struct view *v, size_t i) { return ratio(W->beds.period.wait_sum * 24, (double)W->beds.period.taken); }
@@ -211,6 +233,12 @@ static bool any_discharge(const struct flow_scenario *s)
 }
 static const struct metric ward_metrics[] = {
     {"mean_occupied_beds", "beds occupied (mean)", w_occupied},
+};
+/* Wards with bed changes or escalation. */
+static const struct metric ward_bed_metrics[] = {
+    {"mean_beds", "open beds (mean)", w_mean_beds},
+};
+static const struct metric ward_rest_metrics[] = {
     {"occupancy", "occupancy (fraction of beds)", w_occupancy},
     {"p_full", "time with every bed taken (fraction)", w_p_full},
     {"p_wait", "admissions that waited (fraction)", w_p_wait},
@@ -218,6 +246,16 @@ static const struct metric ward_metrics[] = {
     {"lost_fraction", "arrivals diverted (fraction)", w_lost},
     {"blocked_bed_days_per_day", "beds blocked by patients waiting to move on", w_blocked},
     {"midnight_occupied_beds", "beds occupied at midnight (mean census)", w_midnight},
+};
+static const struct metric ward_escalation_metrics[] = {
+    {"escalation_bed_days_per_day", "escalation beds open (mean)", w_escalation_beds},
+    {"escalation_openings_per_week", "escalation openings per week", w_escalation_openings},
+};
+/* Wards with rounds. */
+static const struct metric ward_round_metrics[] = {
+    {"ready_bed_days_per_day", "beds held by patients ready to leave", w_ready},
+    {"p_leave_before_noon", "left the ward before noon (fraction)", w_before_noon},
+    {"weekend_departures_ratio", "departures per weekend day over per weekday", w_weekend_ratio},
 };
 static const struct metric group_metrics[] = {
     {"arrivals_per_day", "arrivals per day", g_arrivals},
@@ -250,7 +288,9 @@ static const struct metric theatre_metrics[] = {
 /* The result-size limit (limits.h) counts metrics per entity with these numbers. */
 _Static_assert(COUNT(system_metrics) + COUNT(cost_split_metrics) + COUNT(discharge_metrics) +
                4 * COUNT(pathway_metrics) == FLOW_METRICS_SYSTEM_MAX, "system metrics");
-_Static_assert(COUNT(ward_metrics) == FLOW_METRICS_PER_WARD, "ward metrics");
+_Static_assert(COUNT(ward_metrics) + COUNT(ward_bed_metrics) + COUNT(ward_rest_metrics) +
+               COUNT(ward_escalation_metrics) + COUNT(ward_round_metrics) == FLOW_METRICS_PER_WARD,
+               "ward metrics");
 _Static_assert(COUNT(theatre_metrics) == FLOW_METRICS_PER_THEATRE, "theatre metrics");
 _Static_assert(COUNT(group_metrics) + COUNT(elective_metrics) == FLOW_METRICS_PER_GROUP, "group metrics");
 _Static_assert(COUNT(community_metrics) == FLOW_METRICS_PER_SERVICE, "service metrics");
@@ -274,9 +314,20 @@ static void each(const struct flow_scenario *s,
     for (size_t i = 0; i < s->ncommunity; i++)
         for (size_t k = 0; k < COUNT(community_metrics); k++)
             fn(arg, "community", s->community[i].name, i, &community_metrics[k]);
-    for (size_t i = 0; i < s->nwards; i++)
+    for (size_t i = 0; i < s->nwards; i++) {
+        const struct flow_ward_spec *w = &s->wards[i];
+        bool changes = w->nbed_changes > 0 || w->escalation.beds > 0;
         for (size_t k = 0; k < COUNT(ward_metrics); k++)
-            fn(arg, "wards", s->wards[i].name, i, &ward_metrics[k]);
+            fn(arg, "wards", w->name, i, &ward_metrics[k]);
+        for (size_t k = 0; changes && k < COUNT(ward_bed_metrics); k++)
+            fn(arg, "wards", w->name, i, &ward_bed_metrics[k]);
+        for (size_t k = 0; k < COUNT(ward_rest_metrics); k++)
+            fn(arg, "wards", w->name, i, &ward_rest_metrics[k]);
+        for (size_t k = 0; w->escalation.beds > 0 && k < COUNT(ward_escalation_metrics); k++)
+            fn(arg, "wards", w->name, i, &ward_escalation_metrics[k]);
+        for (size_t k = 0; w->nrounds > 0 && k < COUNT(ward_round_metrics); k++)
+            fn(arg, "wards", w->name, i, &ward_round_metrics[k]);
+    }
     for (size_t i = 0; i < s->ntheatres; i++)
         for (size_t k = 0; k < COUNT(theatre_metrics); k++)
             fn(arg, "theatres", s->theatres[i].name, i, &theatre_metrics[k]);

@@ -84,6 +84,8 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     m->free_patient = NONE;
     m->max_live = FLOW_MAX_LIVE_PATIENTS;
     flow_wards_create(m);
+    flow_beds_create(m);
+    flow_rounds_create(m, s->seed, replication);
     m->groups = flow_xcalloc(s->ngroups, sizeof *m->groups);
     for (size_t g = 0; g < s->ngroups; g++)
         group_init(&m->groups[g], s, &s->groups[g], s->seed, replication);
@@ -100,6 +102,7 @@ void flow_model_destroy(struct flow_model *m)
 {
     if (m == NULL)
         return;
+    flow_rounds_destroy(m);
     flow_wards_destroy(m);
     flow_theatres_destroy(m);
     flow_discharge_destroy(m);
@@ -113,6 +116,7 @@ void flow_model_destroy(struct flow_model *m)
     free(m->patients);
     free(m->daily);
     free(m->daily_prev);
+    free(m->daily_levels);
     flow_engine_destroy(m->engine);
     free(m);
 }
@@ -129,7 +133,9 @@ int flow_model_run(struct flow_model *m)
     const struct flow_scenario *s = m->sc;
     flow_interrupt_defer();
     flow_engine_schedule(m->engine, s->warmup_days, PRIO_WARMUP, on_warmup, m, 0);
+    flow_beds_start(m);
     flow_theatres_start(m);
+    flow_rounds_start(m);
     flow_census_start(m);
     flow_route_start(m);
     /* A day at a time and every few thousand events, so that an interrupt (SIGINT, SIGTERM)
@@ -168,8 +174,9 @@ void flow_model_trace(struct flow_model *m, flow_trace_fn fn, void *arg)
     m->trace_arg = arg;
     for (size_t i = 0; fn && i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
-        w->free_beds = flow_xcalloc((size_t)w->spec->beds, sizeof *w->free_beds);
-        for (int b = w->spec->beds; b >= 1; b--)
+        int most = flow_beds_most(w->spec);
+        w->free_beds = flow_xcalloc((size_t)most, sizeof *w->free_beds);
+        for (int b = most; b >= 1; b--)
             w->free_beds[w->nfree++] = b;
     }
 }

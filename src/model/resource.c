@@ -76,6 +76,7 @@ void flow_resource_init(struct resource *r, int capacity, size_t nclass, grant_f
 void flow_resource_fini(struct resource *r)
 {
     free(r->by_class);
+    free(r->plan);
     if (r->wait_hist) {
         flow_hist_fini(r->wait_hist);
         free(r->wait_hist);
@@ -94,14 +95,29 @@ bool flow_resource_free_now(const struct resource *r)
     return r->queue.len == 0 && r->in_use < r->capacity;
 }
 
+/* Puts the resource on the model's list of resources to offer places from after this event. */
+static void offer_later(struct flow_model *m, struct resource *r)
+{
+    if (!r->offered) {
+        r->offered = true;
+        m->offers[m->noffers++] = r;
+        flow_engine_after_this(m->engine);
+    }
+}
+
+static void set_full(struct resource *r, double t)
+{
+    double full = r->in_use >= r->capacity;
+    if (full != r->full.value)
+        flow_level_set(&r->full, t, full);
+}
+
 static void set_in_use(struct flow_model *m, struct resource *r, uint32_t cls, int delta)
 {
     double t = model_now(m);
-    bool was_full = r->in_use >= r->capacity;
     r->in_use += delta;
     flow_level_set(&r->use, t, r->in_use);
-    if (was_full != (r->in_use >= r->capacity))
-        flow_level_set(&r->full, t, !was_full);
+    set_full(r, t);
     if (r->by_class) {
         struct flow_level *c = &r->by_class[cls];
         flow_level_set(c, t, c->value + delta);
@@ -119,6 +135,8 @@ void flow_resource_wait(struct flow_model *m, struct resource *r, uint32_t id)
 {
     flow_queue_push(m, &r->queue, id);
     flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
+    if (r->plan && r->plan->extra > 0 && !r->plan->open)
+        offer_later(m, r);     /* the queue may now open the extra places */
 }
 
 void flow_resource_lose(struct resource *r) { r->period.lost++; }
@@ -137,10 +155,67 @@ void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id)
 void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id)
 {
     set_in_use(m, r, m->patients[id].group, -1);
-    if (r->queue.len > 0 && !r->offered) {
-        r->offered = true;
-        m->offers[m->noffers++] = r;
-        flow_engine_after_this(m->engine);
+    if (r->queue.len > 0 || (r->plan && r->plan->open))
+        offer_later(m, r);     /* a place for the queue, or free enough to close extra places */
+}
+
+/* ---- capacity that changes ------------------------------------------------------------ */
+
+static void set_capacity(struct flow_model *m, struct resource *r)
+{
+    struct capacity_plan *p = r->plan;
+    double t = model_now(m);
+    r->capacity = p->planned + (p->open ? p->extra : 0);
+    flow_level_set(&p->level, t, r->capacity);
+    flow_level_set(&p->extra_level, t, p->open ? p->extra : 0);
+    set_full(r, t);
+}
+
+void flow_resource_plan(struct flow_model *m, struct resource *r, int planned, int extra,
+                        int open_when, int close_when)
+{
+    r->plan = flow_xcalloc(1, sizeof *r->plan);
+    *r->plan = (struct capacity_plan){.planned = planned, .extra = extra, .open_when = open_when,
+                                      .close_when = close_when};
+    set_capacity(m, r);
+}
+
+void flow_resource_set_planned(struct flow_model *m, struct resource *r, int planned)
+{
+    if (planned == r->plan->planned)
+        return;
+    r->plan->planned = planned;
+    set_capacity(m, r);
+    if (r->queue.len > 0 || r->plan->open)
+        offer_later(m, r);
+}
+
+/* Escalation after the places have been offered: the extra places open when enough patients
+ * still wait, and close when enough places are free. Opening fills places from the queue, so
+ * what is left either waits (no place free, nothing to close) or is nobody. */
+static bool escalate(struct flow_model *m, struct resource *r)
+{
+    struct capacity_plan *p = r->plan;
+    if (!p->open && r->queue.len >= (size_t)p->open_when) {
+        p->open = true;
+        r->period.openings++;
+        set_capacity(m, r);
+        return true;
+    }
+    if (p->open && r->capacity - r->in_use >= p->close_when) {
+        p->open = false;
+        set_capacity(m, r);
+    }
+    return false;
+}
+
+static void fill(struct flow_model *m, struct resource *r)
+{
+    while (r->queue.len > 0 && r->in_use < r->capacity) {
+        uint32_t id = flow_queue_pop(m, &r->queue);
+        flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
+        flow_resource_take(m, r, id);
+        r->grant(m, id, r->owner);
     }
 }
 
@@ -151,11 +226,10 @@ void flow_resource_offer_freed(struct flow_model *m)
     while (m->noffers > 0) {
         struct resource *r = m->offers[--m->noffers];
         r->offered = false;
-        while (r->queue.len > 0 && r->in_use < r->capacity) {
-            uint32_t id = flow_queue_pop(m, &r->queue);
-            flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
-            flow_resource_take(m, r, id);
-            r->grant(m, id, r->owner);
+        fill(m, r);
+        if (r->plan && r->plan->extra > 0 && escalate(m, r)) {
+            fill(m, r);
+            escalate(m, r);
         }
     }
 }
@@ -167,6 +241,10 @@ void flow_resource_mark(struct resource *r, double t)
     flow_level_mark(&r->waiting, t);
     for (size_t c = 0; c < r->nclass; c++)
         flow_level_mark(&r->by_class[c], t);
+    if (r->plan) {
+        flow_level_mark(&r->plan->level, t);
+        flow_level_mark(&r->plan->extra_level, t);
+    }
     r->period = (struct resource_tally){0};
     if (r->wait_hist)
         flow_hist_reset(r->wait_hist);

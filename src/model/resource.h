@@ -53,6 +53,19 @@ struct resource_tally {
     uint64_t waited;           /* of which after a wait */
     uint64_t lost;             /* requests turned away */
     double wait_sum;           /* days from request to place, over places taken */
+    uint64_t openings;         /* escalation: times the extra places opened */
+};
+
+/* A capacity that follows a schedule and, optionally, pressure (set up by the owner): planned
+ * places (set by the owner as its calendar says) plus `extra` places that open when `open_when`
+ * patients wait and close when `close_when` places are free. Places that close while taken
+ * close as they empty: nobody is moved, so in_use may exceed capacity for a while. */
+struct capacity_plan {
+    int planned;
+    int extra, open_when, close_when;
+    bool open;                 /* the extra places are open */
+    struct flow_level level;   /* open places (capacity) */
+    struct flow_level extra_level;   /* extra places open */
 };
 
 struct resource {
@@ -70,6 +83,7 @@ struct resource {
     grant_fn grant;
     uint32_t owner;            /* passed to grant: the ward, service or pool index */
     bool offered;              /* on the model's list of resources with freed places */
+    struct capacity_plan *plan;    /* NULL: the capacity never changes */
 };
 
 void flow_resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner);
@@ -93,6 +107,12 @@ void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id
 /* Offers every freed place to its queue, last freed resource first (a transfer that frees a
  * bed elsewhere is resolved before other resources are looked at). The after-event hook. */
 void flow_resource_offer_freed(struct flow_model *m);
+/* Gives the resource a capacity that changes (planned places now, and escalation: extra places
+ * 0 for none). */
+void flow_resource_plan(struct flow_model *m, struct resource *r, int planned, int extra,
+                        int open_when, int close_when);
+/* The planned places change (a calendar boundary): capacity follows, freed places are offered. */
+void flow_resource_set_planned(struct flow_model *m, struct resource *r, int planned);
 /* Starts a new measured period at t: levels marked, tally and histogram zeroed. */
 void flow_resource_mark(struct resource *r, double t);
 

@@ -58,11 +58,20 @@ static void advance(struct flow_model *m, uint32_t id, uint32_t from)
         flow_ward_request(m, id, ward);
 }
 
+void flow_route_next(struct flow_model *m, uint32_t id)
+{
+    advance(m, id, m->patients[id].step + 1);
+}
+
+/* In a ward with rounds the patient is ready and waits for one; elsewhere it moves on. */
 static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     uint32_t id = (uint32_t)arg;
-    advance(m, id, m->patients[id].step + 1);
+    if (m->wards[m->patients[id].ward].spec->nrounds > 0)
+        flow_round_ready(m, id);
+    else
+        flow_route_next(m, id);
 }
 
 /* Stops the run when the model holds too many patients, present or due back as readmissions

@@ -37,6 +37,8 @@ static void release_bed(struct flow_model *m, uint32_t ward, uint32_t id)
     struct ward *w = &m->wards[ward];
     if (m->trace)
         bed_number_free(m, w, id);
+    if (w->spec->nrounds > 0)
+        flow_round_departure(m, w);
     flow_resource_release(m, &w->beds, id);
 }
 
@@ -138,6 +140,7 @@ void flow_wards_destroy(struct flow_model *m)
     for (size_t i = 0; m->wards && i < m->sc->nwards; i++) {
         flow_resource_fini(&m->wards[i].beds);
         free(m->wards[i].hourly);
+        free(m->wards[i].hourly_beds);
         free(m->wards[i].free_beds);
     }
     free(m->wards);
@@ -149,6 +152,7 @@ void flow_wards_mark(struct flow_model *m, double t)
         struct ward *w = &m->wards[i];
         flow_resource_mark(&w->beds, t);
         flow_level_mark(&w->blocked_level, t);
+        flow_level_mark(&w->ready_level, t);
         w->period = (struct ward_tally){0};
     }
 }

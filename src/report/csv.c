@@ -124,7 +124,8 @@ int flow_csv_hourly(FILE *f, const void *arg)
 {
     const struct flow_results *r = arg;
     const struct flow_scenario *s = r->scenario;
-    fputs("replication,ward,hour_of_week,weekday,hour,mean_occupied_beds\n", f);
+    fprintf(f, "replication,ward,hour_of_week,weekday,hour,mean_occupied_beds%s%s\n",
+            r->hourly_beds ? ",open_beds" : "", r->hourly_departures ? ",departures" : "");
     static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     for (size_t rep = 0; r->hourly && rep < r->nreps; rep++) {
         for (size_t w = 0; w < s->nwards; w++) {
@@ -133,6 +134,14 @@ int flow_csv_hourly(FILE *f, const void *arg)
                 flow_csv_field(f, s->wards[w].name);
                 fprintf(f, ",%d,%s,%d,", h, days[h / 24], h % 24);
                 flow_csv_number(f, r->hourly[(rep * s->nwards + w) * 168 + (size_t)h]);
+                if (r->hourly_beds) {
+                    fputc(',', f);
+                    flow_csv_number(f, r->hourly_beds[(rep * s->nwards + w) * 168 + (size_t)h]);
+                }
+                if (r->hourly_departures) {
+                    fputc(',', f);
+                    flow_csv_number(f, r->hourly_departures[(rep * s->nwards + w) * 168 + (size_t)h]);
+                }
                 fputc('\n', f);
             }
         }

@@ -91,7 +91,27 @@ int flow_html_write(FILE *f, const char *kind, const char *title, const char *su
     return ferror(f) ? FLOW_E_IO : 0;
 }
 
-/* Mean and 5th/95th percentiles across replications of each ward's hour-of-week occupancy. */
+/* The mean across replications of ward w's hour-of-week series in `rows` (NAN-free means;
+ * null for an hour with none). */
+static json_t *hourly_mean(const struct flow_results *r, const double *rows, size_t w)
+{
+    const struct flow_scenario *s = r->scenario;
+    json_t *mean = json_array();
+    for (int h = 0; h < 168; h++) {
+        double sum = 0;
+        size_t n = 0;
+        for (size_t k = 0; k < r->nreps; k++) {
+            double x = rows[(k * s->nwards + w) * 168 + (size_t)h];
+            if (isfinite(x))
+                sum += x, n++;
+        }
+        json_array_append_new(mean, n ? json_real(sum / (double)n) : json_null());
+    }
+    return mean;
+}
+
+/* Mean and 5th/95th percentiles across replications of each ward's hour-of-week occupancy;
+ * open beds where they change, departures where the ward has rounds. */
 static json_t *hourly_bands(const struct flow_results *r)
 {
     const struct flow_scenario *s = r->scenario;
@@ -115,6 +135,11 @@ static json_t *hourly_bands(const struct flow_results *r)
         json_object_set_new(o, "p5", p5);
         json_object_set_new(o, "p95", p95);
         json_object_set_new(o, "beds", json_integer(s->wards[w].beds));
+        const struct flow_ward_spec *ws = &s->wards[w];
+        if (r->hourly_beds && (ws->nbed_changes > 0 || ws->escalation.beds > 0))
+            json_object_set_new(o, "open_beds", hourly_mean(r, r->hourly_beds, w));
+        if (r->hourly_departures && ws->nrounds > 0)
+            json_object_set_new(o, "departures", hourly_mean(r, r->hourly_departures, w));
         json_object_set_new(wards, s->wards[w].name, o);
     }
     free(col);

@@ -31,8 +31,12 @@ void flow_scenario_destroy(struct flow_scenario *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->nwards; i++)
+    for (size_t i = 0; i < s->nwards; i++) {
         free(s->wards[i].name);
+        free(s->wards[i].rounds);
+        free(s->wards[i].bed_changes);
+        flow_dist_fini(&s->wards[i].after_round);
+    }
     for (size_t g = 0; g < s->ngroups; g++) {
         struct flow_group_spec *grp = &s->groups[g];
         for (size_t k = 0; k < grp->nsteps; k++) {

@@ -110,9 +110,20 @@
           { label: "95th percentile", data: p.p95, borderColor: "rgba(31,119,180,0.2)", backgroundColor: "rgba(31,119,180,0.15)", fill: "+1", pointRadius: 0 },
           { label: "5th percentile", data: p.p5, borderColor: "rgba(31,119,180,0.2)", pointRadius: 0, fill: false },
           { label: "mean", data: p.mean, borderColor: colours[0], pointRadius: 0, fill: false },
-          { label: "beds", data: labels.map(function () { return p.beds; }), borderColor: colours[1], borderDash: [6, 4], pointRadius: 0, fill: false } ] },
+          p.open_beds ? { label: "open beds (mean)", data: p.open_beds, borderColor: colours[1], borderDash: [6, 4], pointRadius: 0, fill: false, stepped: true }
+                      : { label: "beds", data: labels.map(function () { return p.beds; }), borderColor: colours[1], borderDash: [6, 4], pointRadius: 0, fill: false } ] },
         options: { plugins: { title: { display: true, text: "Ward " + w } }, scales: { x: { ticks: { maxTicksLimit: 14 } } } }
       }, 280);
+    });
+    var rounds = Object.keys(extra.hourly).filter(function (w) { return extra.hourly[w].departures; });
+    if (!rounds.length) return;
+    var s2 = section("Departures by hour of the week",
+      "Wards with rounds: mean patients leaving the ward in each hour of the week (to another ward, a discharge pathway or home). Hour 0 is Monday 00:00.");
+    rounds.forEach(function (w) {
+      chart(s2, { type: "bar",
+        data: { labels: labels, datasets: [{ label: "departures per hour (mean)", data: extra.hourly[w].departures, backgroundColor: colours[0] }] },
+        options: { plugins: { title: { display: true, text: "Ward " + w + ": departures" } }, scales: { x: { ticks: { maxTicksLimit: 14 } } } }
+      }, 240);
     });
   }
 

@@ -1,0 +1,36 @@
+/* week.h - the hospital's week in time, read from a scenario: the weekday pattern of a day (a
+ * holiday follows Sunday's), ward rounds and planned bed numbers. Days count from time 0 (day 0
+ * is the start date, or a Monday without one). Shared by validation and the model. */
+#ifndef FLOWSIM_WEEK_H
+#define FLOWSIM_WEEK_H
+
+#include <flowsim/scenario.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The longest weekly bed change, in days: an occurrence reaches at most this far. */
+#define FLOW_WEEK_SPAN 7
+
+bool flow_week_holiday(const struct flow_scenario *s, int64_t day);
+/* 0 Monday ... 6 Sunday, by the calendar. */
+int flow_week_calendar_day(const struct flow_scenario *s, int64_t day);
+/* The weekday whose pattern the day follows: Sunday (6) on a holiday. */
+int flow_week_day(const struct flow_scenario *s, int64_t day);
+
+/* The first round of ward w at or after t (strictly after when `after`), no later than
+ * `until`; INFINITY if none. *which is its index in w->rounds. */
+double flow_week_next_round(const struct flow_scenario *s, const struct flow_ward_spec *w,
+                            double t, bool after, double until, size_t *which);
+
+/* Beds the ward plans to have open at t: beds plus the changes that apply (may be negative). */
+long flow_week_planned_beds(const struct flow_scenario *s, const struct flow_ward_spec *w, double t);
+/* The next time after t at which the planned beds may change (at the latest, next midnight). */
+double flow_week_next_bed_change(const struct flow_scenario *s, const struct flow_ward_spec *w,
+                                 double t);
+/* The fewest planned beds at any time in [0, days), and the day it happens. */
+long flow_week_fewest_beds(const struct flow_scenario *s, const struct flow_ward_spec *w,
+                           double days, int64_t *when);
+bool flow_week_has_dated(const struct flow_ward_spec *w);
+
+#endif
