@@ -39,7 +39,11 @@
  * results an experiment keeps: system at most, then per ward, theatre, group (elective
  * included) and community service. */
 #define FLOW_METRICS_SYSTEM_MAX 24
-#define FLOW_METRICS_PER_WARD 14
+#define FLOW_METRICS_PER_WARD 14              /* at most: */
+#define FLOW_METRICS_PER_WARD_BASE 8          /* every ward */
+#define FLOW_METRICS_PER_WARD_BEDS 1          /* beds that change (bed changes or escalation) */
+#define FLOW_METRICS_PER_WARD_ESCALATION 2
+#define FLOW_METRICS_PER_WARD_ROUNDS 3
 #define FLOW_METRICS_PER_THEATRE 11
 #define FLOW_METRICS_PER_GROUP 8
 #define FLOW_METRICS_PER_SERVICE 4
@@ -55,7 +59,7 @@
     X("replications", "100,000")                                                                \
     X("horizon + warm-up", "365,250 days (1,000 years)")                                        \
     X("initial waiting lists", "1,000,000 patients, all groups together")                       \
-    X("results kept", "replications x metrics (24 + 14 per ward + 11 per theatre + 8 per group " \
+    X("results kept", "replications x metrics (24 + 8 to 14 per ward + 11 per theatre + 8 per group " \
                       "+ 4 per service) at most 5e7")                                           \
     X("values kept in memory", "1e8 (800 MB): replications x (metrics, and with --report or "    \
                                "--csv hourly profiles and daily series)")                       \

@@ -64,7 +64,7 @@ struct patient {
     uint64_t serial;         /* unique patient number (pool slots are reused) */
     double fit;              /* time medically fit, or -1 */
     double first_bed;        /* time of first bed (or of operation), or -1 */
-    double requested;        /* time the current request for a place was made */
+    double requested;        /* time the current request for a place was made (ready: since when) */
     double referred;         /* time of arrival or referral */
 };
 
@@ -84,7 +84,9 @@ struct ward {
     int nfree;
     double *hourly;                    /* when profiling: occupied beds at each hour of the week, summed */
     /* rounds (round.c) */
-    struct queue ready;                /* ready patients not yet reviewed, first ready first */
+    uint32_t *ready;                   /* ready patients not yet reviewed (any order) */
+    size_t nwaiting;
+    uint32_t *reviewed;                /* scratch: those a round reviews */
     int nready;                        /* ready or reviewed, still in the bed */
     struct flow_level ready_level;
     gsl_rng *round_rng;

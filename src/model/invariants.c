@@ -86,7 +86,13 @@ void flow_invariants_check(struct flow_model *m)
         beds[w] = ready[w] = 0;
         check_resource(m, &m->wards[w].beds);
         check_queue(m, &m->wards[w].beds.queue, PS_WAIT_BED, PS_BLOCKED, seen);
-        check_queue(m, &m->wards[w].ready, PS_READY, PS_READY, seen);
+        for (size_t k = 0; k < m->wards[w].nwaiting; k++) {
+            uint32_t id = m->wards[w].ready[k];
+            REQUIRE(m, m->patients[id].state == PS_READY, "a patient waiting for a round is not ready", id,
+                    m->patients[id].state);
+            REQUIRE(m, seen[id] == 0, "a patient is in two queues", id, seen[id]);
+            seen[id] = 1;
+        }
     }
     for (size_t c = 0; c < s->ncommunity; c++) {
         check_resource(m, &m->services[c].places);

@@ -288,9 +288,12 @@ static const struct metric theatre_metrics[] = {
 /* The result-size limit (limits.h) counts metrics per entity with these numbers. */
 _Static_assert(COUNT(system_metrics) + COUNT(cost_split_metrics) + COUNT(discharge_metrics) +
                4 * COUNT(pathway_metrics) == FLOW_METRICS_SYSTEM_MAX, "system metrics");
-_Static_assert(COUNT(ward_metrics) + COUNT(ward_bed_metrics) + COUNT(ward_rest_metrics) +
-               COUNT(ward_escalation_metrics) + COUNT(ward_round_metrics) == FLOW_METRICS_PER_WARD,
-               "ward metrics");
+_Static_assert(COUNT(ward_metrics) + COUNT(ward_rest_metrics) == FLOW_METRICS_PER_WARD_BASE, "ward metrics");
+_Static_assert(COUNT(ward_bed_metrics) == FLOW_METRICS_PER_WARD_BEDS, "ward bed metrics");
+_Static_assert(COUNT(ward_escalation_metrics) == FLOW_METRICS_PER_WARD_ESCALATION, "escalation metrics");
+_Static_assert(COUNT(ward_round_metrics) == FLOW_METRICS_PER_WARD_ROUNDS, "round metrics");
+_Static_assert(FLOW_METRICS_PER_WARD_BASE + FLOW_METRICS_PER_WARD_BEDS + FLOW_METRICS_PER_WARD_ESCALATION +
+               FLOW_METRICS_PER_WARD_ROUNDS == FLOW_METRICS_PER_WARD, "ward metrics at most");
 _Static_assert(COUNT(theatre_metrics) == FLOW_METRICS_PER_THEATRE, "theatre metrics");
 _Static_assert(COUNT(group_metrics) + COUNT(elective_metrics) == FLOW_METRICS_PER_GROUP, "group metrics");
 _Static_assert(COUNT(community_metrics) == FLOW_METRICS_PER_SERVICE, "service metrics");

@@ -10,6 +10,8 @@
 #include <flowsim/util.h>
 #include <flowsim/week.h>
 
+#include <gsl/gsl_randist.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +26,9 @@ void flow_round_ready(struct flow_model *m, uint32_t id)
 {
     struct ward *w = &m->wards[m->patients[id].ward];
     patient_set(m, id, PS_READY);
+    m->patients[id].requested = model_now(m);      /* ready since */
     set_ready(m, w, +1);
-    flow_queue_push(m, &w->ready, id);
+    w->ready[w->nwaiting++] = id;
     model_trace(m, id, FLOW_TRACE_READY, w->spec->name, m->patients[id].bed);
 }
 
@@ -55,7 +58,36 @@ static void schedule_round(struct flow_model *m, uint32_t ward, double t, bool a
                              (uint64_t)which << 32 | ward);
 }
 
-/* Reviews every ready patient, in the order they became ready. */
+/* First ready, first to leave (then first to arrive). */
+static const struct patient *sort_pool;
+static int by_ready(const void *a, const void *b)
+{
+    const struct patient *x = &sort_pool[*(const uint32_t *)a], *y = &sort_pool[*(const uint32_t *)b];
+    if (x->requested != y->requested)
+        return x->requested < y->requested ? -1 : 1;
+    return (x->serial > y->serial) - (x->serial < y->serial);
+}
+
+/* Picks the patients this round reviews out of the ready ones into w->reviewed: each with
+ * probability p, by geometric jumps over the array (work in proportion to those reviewed, not
+ * to those waiting, however small p is). Walks from the end so that a swap-remove moves a
+ * patient already passed. */
+static size_t pick(struct ward *w, double p)
+{
+    size_t n = 0;
+    for (size_t i = w->nwaiting; i > 0;) {
+        size_t skip = p < 1 ? gsl_ran_geometric(w->round_rng, p) - 1 : 0;
+        if (skip >= i)
+            break;
+        i -= skip + 1;
+        w->reviewed[n++] = w->ready[i];
+        w->ready[i] = w->ready[--w->nwaiting];
+    }
+    return n;
+}
+
+/* Reviews the ready patients; those reviewed move on (now, or after_round), in the order they
+ * became ready. */
 void flow_round_on_round(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
@@ -64,15 +96,11 @@ void flow_round_on_round(struct flow_engine *e, void *ctx, uint64_t arg)
     const struct flow_round_spec *r = &w->spec->rounds[arg >> 32];
     double t = model_now(m);
     bool now = zero(&w->spec->after_round);
-    uint32_t prev = NONE;
-    for (uint32_t id = w->ready.head; id != NONE;) {
-        uint32_t next = m->patients[id].next;
-        if (r->p_review < 1 && gsl_rng_uniform(w->round_rng) >= r->p_review) {
-            prev = id;
-            id = next;
-            continue;
-        }
-        flow_queue_remove(m, &w->ready, prev, id);
+    size_t n = pick(w, r->p_review);
+    sort_pool = m->patients;      /* the model runs on one thread */
+    qsort(w->reviewed, n, sizeof *w->reviewed, by_ready);
+    for (size_t k = 0; k < n; k++) {
+        uint32_t id = w->reviewed[k];
         patient_set(m, id, PS_REVIEWED);
         model_trace(m, id, FLOW_TRACE_ROUND, w->spec->name, m->patients[id].bed);
         if (now)
@@ -80,7 +108,6 @@ void flow_round_on_round(struct flow_engine *e, void *ctx, uint64_t arg)
         else
             flow_engine_schedule(e, t + flow_dist_sample(&w->spec->after_round, w->round_rng),
                                  PRIO_STAY_END, on_after_round, m, id);
-        id = next;
     }
     schedule_round(m, ward, t, true);
 }
@@ -90,11 +117,13 @@ void flow_rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep)
     char name[FLOW_MAX_NAME + 64];
     for (size_t i = 0; i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
-        flow_queue_init(&w->ready, NULL);
         if (w->spec->nrounds == 0)
             continue;
         snprintf(name, sizeof name, "ward/%s/rounds", w->spec->name);
         w->round_rng = flow_stream_create(seed, rep, name);
+        size_t most = (size_t)flow_beds_most(w->spec) + 1;   /* ready patients hold beds */
+        w->ready = flow_xcalloc(most, sizeof *w->ready);
+        w->reviewed = flow_xcalloc(most, sizeof *w->reviewed);
     }
 }
 
@@ -104,6 +133,8 @@ void flow_rounds_destroy(struct flow_model *m)
         if (m->wards[i].round_rng)
             gsl_rng_free(m->wards[i].round_rng);
         free(m->wards[i].departures_hourly);
+        free(m->wards[i].ready);
+        free(m->wards[i].reviewed);
     }
 }
 

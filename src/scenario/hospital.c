@@ -1209,7 +1209,15 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     if (rate * total <= FLOW_MAX_ARRIVALS && rate * total * reps > FLOW_MAX_TOTAL_ARRIVALS)
         flow_schema_err(c, at, "about %.3g arrivals over all replications; the limit is %.0e: use fewer "
                    "replications or a shorter horizon", rate * total * reps, FLOW_MAX_TOTAL_ARRIVALS);
-    double cells = reps * (FLOW_METRICS_SYSTEM_MAX + FLOW_METRICS_PER_WARD * (double)sc->nwards +
+    double ward_metrics = 0;
+    for (size_t i = 0; i < sc->nwards; i++) {
+        const struct flow_ward_spec *w = &sc->wards[i];
+        ward_metrics += FLOW_METRICS_PER_WARD_BASE +
+                        (w->nbed_changes || w->escalation.beds ? FLOW_METRICS_PER_WARD_BEDS : 0) +
+                        (w->escalation.beds ? FLOW_METRICS_PER_WARD_ESCALATION : 0) +
+                        (w->nrounds ? FLOW_METRICS_PER_WARD_ROUNDS : 0);
+    }
+    double cells = reps * (FLOW_METRICS_SYSTEM_MAX + ward_metrics +
                            FLOW_METRICS_PER_THEATRE * (double)sc->ntheatres +
                            FLOW_METRICS_PER_GROUP * (double)sc->ngroups +
                            FLOW_METRICS_PER_SERVICE * (double)sc->ncommunity);
