@@ -19,6 +19,15 @@ static double mtginf_occupied(void) { return 12.0 * 2.5; }
 static double little_los(void) { return 1.5 + 0.6 * 6.0; }
 static double little_occupied(void) { return 10.0 * 0.6 * 6.0; }
 static double md1_wait_hours(void) { return 0.8 * 1.0 / (2 * (1 - 0.8)) * 24; }
+/* Rounds Monday to Friday at 09:00: gaps 1, 1, 1, 1, 3 days; the wait to the next round of a
+ * stay ending at a random time is sum(gap^2) / (2 sum(gap)) = 13/14 day. */
+static double weekday_round_los(void) { return 2 + 13.0 / 14; }
+/* Daily round reviewing each ready patient with p = 0.5: half a day, then 1/p - 1 more days. */
+static double p_review_los(void) { return 2 + 0.5 + 1; }
+static double weekend_closure_lost(void)
+{
+    return 5.0 / 7 * flow_erlang_b(10, 8.0) + 2.0 / 7 * flow_erlang_b(6, 8.0);
+}
 
 #define ERLANG_C                                                                     \
     "name: Erlang C check\n"                                                         \
@@ -81,6 +90,27 @@ static const struct flow_selftest_case cases[] = {
      "groups:\n  - name: all\n    arrivals: {rate: 0.8/d}\n"
      "    route:\n      - {ward: Ward, stay: {dist: fixed, value: 1d}}\n",
      "wards.Ward.mean_wait_hours", md1_wait_hours, "24 rho S / (2 (1 - rho)), rho = 0.8"},
+    {"Ward rounds on weekdays: length of stay", "20 a day, fixed stay 2 d, rounds Mon-Fri 09:00",
+     "name: Weekday rounds\nhorizon: 700d\nwarmup: 14d\nreplications: 20\nseed: 19\n"
+     "wards:\n  - name: Ward\n    beds: 1000\n"
+     "    rounds: [{days: [mon, tue, wed, thu, fri], at: \"09:00\"}]\n"
+     "groups:\n  - name: all\n    arrivals: {rate: 20/d}\n"
+     "    route:\n      - {ward: Ward, stay: {dist: fixed, value: 2d}}\n",
+     "system.los_days", weekday_round_los, "2 + (4 x 1^2 + 3^2) / (2 x 7) days"},
+    {"Ward rounds with p_review: length of stay", "20 a day, fixed stay 2 d, daily round, p_review 0.5",
+     "name: Review\nhorizon: 700d\nwarmup: 14d\nreplications: 20\nseed: 23\n"
+     "wards:\n  - name: Ward\n    beds: 1000\n"
+     "    rounds: [{days: [mon, tue, wed, thu, fri, sat, sun], at: \"09:00\", p_review: 0.5}]\n"
+     "groups:\n  - name: all\n    arrivals: {rate: 20/d}\n"
+     "    route:\n      - {ward: Ward, stay: {dist: fixed, value: 2d}}\n",
+     "system.los_days", p_review_los, "2 + 0.5 + (1/p - 1) days"},
+    {"Weekend bed closure: share diverted", "32 an hour, 15 min stays, 10 beds, 4 closed Sat-Sun",
+     "name: Weekend closure\nhorizon: 350d\nwarmup: 7d\nreplications: 20\nseed: 29\n"
+     "wards:\n  - name: Ward\n    beds: 10\n    when_full: divert\n"
+     "    bed_changes: [{days: [sat, sun], change: -4}]\n"
+     "groups:\n  - name: all\n    arrivals: {rate: 32/h}\n"
+     "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 15m}}\n",
+     "wards.Ward.lost_fraction", weekend_closure_lost, "5/7 ErlangB(10, 8) + 2/7 ErlangB(6, 8)"},
 };
 
 size_t flow_selftest_count(void) { return sizeof cases / sizeof cases[0]; }

@@ -68,6 +68,13 @@ struct patient {
     double referred;         /* time of arrival or referral */
 };
 
+/* A patient a round reviews, with what orders them (first ready, then first to arrive). */
+struct reviewed {
+    double since;
+    uint64_t serial;
+    uint32_t id;
+};
+
 /* Per-ward observations of the measured period that are not the resource's own. */
 struct ward_tally {
     double midnight_sum;               /* occupied beds at each midnight census, summed */
@@ -86,7 +93,7 @@ struct ward {
     /* rounds (round.c) */
     uint32_t *ready;                   /* ready patients not yet reviewed (any order) */
     size_t nwaiting;
-    uint32_t *reviewed;                /* scratch: those a round reviews */
+    struct reviewed *reviewed;         /* scratch: those a round reviews */
     int nready;                        /* ready or reviewed, still in the bed */
     struct flow_level ready_level;
     gsl_rng *round_rng;

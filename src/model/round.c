@@ -59,12 +59,11 @@ static void schedule_round(struct flow_model *m, uint32_t ward, double t, bool a
 }
 
 /* First ready, first to leave (then first to arrive). */
-static const struct patient *sort_pool;
 static int by_ready(const void *a, const void *b)
 {
-    const struct patient *x = &sort_pool[*(const uint32_t *)a], *y = &sort_pool[*(const uint32_t *)b];
-    if (x->requested != y->requested)
-        return x->requested < y->requested ? -1 : 1;
+    const struct reviewed *x = a, *y = b;
+    if (x->since != y->since)
+        return x->since < y->since ? -1 : 1;
     return (x->serial > y->serial) - (x->serial < y->serial);
 }
 
@@ -72,7 +71,7 @@ static int by_ready(const void *a, const void *b)
  * probability p, by geometric jumps over the array (work in proportion to those reviewed, not
  * to those waiting, however small p is). Walks from the end so that a swap-remove moves a
  * patient already passed. */
-static size_t pick(struct ward *w, double p)
+static size_t pick(const struct patient *pool, struct ward *w, double p)
 {
     size_t n = 0;
     for (size_t i = w->nwaiting; i > 0;) {
@@ -80,7 +79,8 @@ static size_t pick(struct ward *w, double p)
         if (skip >= i)
             break;
         i -= skip + 1;
-        w->reviewed[n++] = w->ready[i];
+        const struct patient *q = &pool[w->ready[i]];
+        w->reviewed[n++] = (struct reviewed){q->requested, q->serial, w->ready[i]};
         w->ready[i] = w->ready[--w->nwaiting];
     }
     return n;
@@ -96,11 +96,10 @@ void flow_round_on_round(struct flow_engine *e, void *ctx, uint64_t arg)
     const struct flow_round_spec *r = &w->spec->rounds[arg >> 32];
     double t = model_now(m);
     bool now = zero(&w->spec->after_round);
-    size_t n = pick(w, r->p_review);
-    sort_pool = m->patients;      /* the model runs on one thread */
+    size_t n = pick(m->patients, w, r->p_review);
     qsort(w->reviewed, n, sizeof *w->reviewed, by_ready);
     for (size_t k = 0; k < n; k++) {
-        uint32_t id = w->reviewed[k];
+        uint32_t id = w->reviewed[k].id;
         patient_set(m, id, PS_REVIEWED);
         model_trace(m, id, FLOW_TRACE_ROUND, w->spec->name, m->patients[id].bed);
         if (now)

@@ -27,16 +27,37 @@ void flow_report_number(char *buf, size_t size, double x)
         snprintf(buf, size, "0");
 }
 
+static size_t rounds_a_week(const struct flow_ward_spec *w)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < w->nrounds; r++)
+        n += (size_t)__builtin_popcount(w->rounds[r].days);
+    return n;
+}
+
 static void heading(FILE *f, const struct flow_metric_def *d, const struct flow_scenario *s,
                     size_t index)
 {
     if (strcmp(d->section, "system") == 0) {
         fprintf(f, "\nWhole hospital\n");
     } else if (strcmp(d->section, "wards") == 0) {
-        for (size_t i = 0; i < s->nwards; i++)
-            if (s->wards[i].name == d->entity)
-                fprintf(f, "\nWard %s (%d beds, %s when full)\n", d->entity, s->wards[i].beds,
-                        s->wards[i].when_full == FLOW_WHEN_FULL_QUEUE ? "queue" : "divert");
+        for (size_t i = 0; i < s->nwards; i++) {
+            const struct flow_ward_spec *w = &s->wards[i];
+            if (w->name != d->entity)
+                continue;
+            char more[96] = "";
+            if (w->nbed_changes > 0)
+                snprintf(more, sizeof more, " before %zu bed change%s", w->nbed_changes,
+                         w->nbed_changes > 1 ? "s" : "");
+            if (w->escalation.beds > 0)
+                snprintf(more + strlen(more), sizeof more - strlen(more), " + %d escalation",
+                         w->escalation.beds);
+            if (w->nrounds > 0)
+                snprintf(more + strlen(more), sizeof more - strlen(more), ", %zu round%s a week",
+                         rounds_a_week(w), rounds_a_week(w) == 1 ? "" : "s");
+            fprintf(f, "\nWard %s (%d beds%s, %s when full)\n", d->entity, w->beds, more,
+                    w->when_full == FLOW_WHEN_FULL_QUEUE ? "queue" : "divert");
+        }
     } else if (strcmp(d->section, "discharge") == 0) {
         fprintf(f, "\nDischarge\n");
     } else if (strcmp(d->section, "pathways") == 0) {

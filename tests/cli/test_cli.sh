@@ -428,6 +428,41 @@ head -1 "$TMP/dated/daily.csv" | grep -q '^replication,day,date,' && sed -n 2p "
 "$FLOWSIM" run "$S" --set horizon=20d --set warmup=0d --set start=2027-01-06 --replications 2 2>/dev/null \
     | grep -q '^Time 0 is 00:00 on Wednesday 2027-01-06; the run ends on 2027-01-25\.$' && ok || bad "text report without dates"
 
+# --- ward rounds, bed changes and escalation: in every output, the same on any thread count ---
+SAFER="$ROOT/scenarios/safer-medicine.yaml" WINTER="$ROOT/scenarios/winter-escalation.yaml"
+for f in "$SAFER" "$WINTER"; do
+    "$FLOWSIM" run "$f" --replications 4 --set horizon=60d --threads 1 --format json -q >"$TMP/t1.json" 2>/dev/null
+    "$FLOWSIM" run "$f" --replications 4 --set horizon=60d --threads 2 --format json -q >"$TMP/t2.json" 2>/dev/null
+    [ -s "$TMP/t1.json" ] && cmp -s "$TMP/t1.json" "$TMP/t2.json" && ok || bad "$(basename "$f"): threads change the results"
+done
+expect_exit 0 "a run with rounds" -- "$FLOWSIM" run "$SAFER" --replications 2 --set horizon=28d \
+    --csv "$TMP/rounds" --trace "$TMP/rounds.csv" --report "$TMP/rounds.html" -q
+head -1 "$TMP/rounds/hourly.csv" | grep -q ',mean_occupied_beds,departures$' && ok || bad "hourly.csv without departures"
+head -1 "$TMP/rounds/daily.csv" | grep -q ',wards.Medicine.ready$' && ok || bad "daily.csv without ready beds"
+grep -q ',ready,Medicine,' "$TMP/rounds.csv" && grep -q ',ward_round,Medicine,' "$TMP/rounds.csv" \
+    && ok || bad "trace without ready and ward_round events"
+grep -q '"departures":' "$TMP/rounds.html" && ok || bad "HTML report without departures by hour"
+expect_exit 0 "a run with bed changes" -- "$FLOWSIM" run "$WINTER" --replications 2 --set horizon=28d \
+    --csv "$TMP/beds" --report "$TMP/beds.html" -q
+head -1 "$TMP/beds/hourly.csv" | grep -q ',mean_occupied_beds,open_beds$' && ok || bad "hourly.csv without open beds"
+head -1 "$TMP/beds/daily.csv" | grep -q ',wards.Medicine.open_beds$' && ok || bad "daily.csv without open beds"
+grep -q '"open_beds":' "$TMP/beds.html" && ok || bad "HTML report without open beds"
+"$FLOWSIM" run "$S" --replications 2 --set horizon=14d --csv "$TMP/plain" -q
+head -1 "$TMP/plain/hourly.csv" | grep -q ',mean_occupied_beds$' && ! grep -q 'open_beds\|ready' "$TMP/plain/daily.csv" \
+    && ok || bad "a scenario without rounds or bed changes gained columns"
+# a round that almost never reviews anyone: the run still ends, with the ward full of ready patients
+cat >"$TMP/tiny.yaml" <<'EOF'
+name: tiny p_review
+horizon: 3650d
+replications: 2
+wards:
+  - {name: W, beds: 2000, when_full: divert, rounds: [{days: [mon, tue, wed, thu, fri, sat, sun], at: "09:00", p_review: 1e-12}]}
+groups:
+  - {name: g, arrivals: {rate: 600/d}, route: [{ward: W, stay: {dist: exponential, mean: 2d}}]}
+EOF
+timeout 60 "$FLOWSIM" run "$TMP/tiny.yaml" -q >"$TMP/out" 2>&1 && grep -q 'arrivals diverted (fraction) *0\.999' "$TMP/out" \
+    && ok || bad "a ward whose rounds almost never review: $(head -3 "$TMP/out")"
+
 # --- overload is a clear error, not memory exhaustion ---
 expect_exit 4 "overloaded ward" -- timeout 60 "$FLOWSIM" run "$S" --replications 1 \
     --set groups.emergency_surgical.arrivals.rate=200000/d --set horizon=20d
