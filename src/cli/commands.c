@@ -138,6 +138,8 @@ static void vidigi_row(struct tracer *t, double time, uint64_t patient, const ch
 {
     const char *type = "queue", *name = flow_trace_event_name(ev);
     char buf[256];
+    if (ev == FLOW_TRACE_READY || ev == FLOW_TRACE_ROUND)
+        return;       /* the patient stays in its bed: no move for an animation to show */
     switch (ev) {
     case FLOW_TRACE_ARRIVAL: case FLOW_TRACE_REFERRAL: case FLOW_TRACE_READMISSION:
         type = "arrival_departure", name = "arrival";
