@@ -224,6 +224,18 @@ int flow_report_html_run(FILE *f, const struct flow_results *r, const char *prov
                                 percentile_curve(r, r->wait_quantiles, r->scenario->nwards * 99, w * 99));
         json_object_set_new(extra, "wait_percentiles", waits);
     }
+    if (r->daily && flow_model_has_bed_plans(r->scenario)) {
+        json_t *beds = json_object();
+        for (size_t w = 0; w < r->scenario->nwards; w++) {
+            const struct flow_ward_spec *ws = &r->scenario->wards[w];
+            if (ws->nbed_changes > 0 || ws->escalation.beds > 0) {
+                char *prefix = flow_xasprintf("wards.%s.", ws->name);
+                json_object_set_new(beds, ws->name, daily_bands(r, prefix));
+                free(prefix);
+            }
+        }
+        json_object_set_new(extra, "ward_days", beds);
+    }
     if (r->daily) {
         json_object_set_new(extra, "waiting_lists", daily_bands(r, "groups."));
         json_object_set_new(extra, "warmup_days", json_real(r->scenario->warmup_days));

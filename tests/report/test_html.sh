@@ -34,8 +34,14 @@ sed -e 's|^name: Elective orthopaedics|name: "<!--<script>x</script> & \\"q\\""|
 # A dated run: charts of days show dates.
 "$FLOWSIM" run "$S" --replications 3 --set horizon=120d --set start=2027-01-06 --report "$TMP/dated.html" -q >/dev/null
 
+# Rounds (a chart of departures by hour) and beds that change (open beds as a moving line).
+"$FLOWSIM" run "$ROOT/scenarios/safer-medicine.yaml" --replications 3 --set horizon=56d --report "$TMP/rounds.html" -q >/dev/null
+"$FLOWSIM" run "$ROOT/scenarios/winter-escalation.yaml" --replications 3 --set horizon=56d --report "$TMP/beds.html" -q >/dev/null
+check grep -q '"departures":\[' "$TMP/rounds.html"
+check grep -q '"open_beds":\[' "$TMP/beds.html"
+
 # Expected minimum number of charts per kind.
-for pair in run:8 saved:5 compare:1 sweep:6 size:1 hostile:8 dated:8; do
+for pair in run:8 saved:5 compare:1 sweep:6 size:1 hostile:8 dated:8 rounds:8 beds:9; do
     kind=${pair%%:*}
     want=${pair##*:}
     html="$TMP/$kind.html"

@@ -115,6 +115,20 @@
         options: { plugins: { title: { display: true, text: "Ward " + w } }, scales: { x: { ticks: { maxTicksLimit: 14 } } } }
       }, 280);
     });
+    if (extra.ward_days) {
+      var s3 = section("Open and occupied beds by day",
+        "Wards whose beds change: mean open beds (planned changes and escalation) and mean occupied beds each day, across replications, from time 0 (the warm-up included).");
+      Object.keys(extra.ward_days).forEach(function (w) {
+        var d = extra.ward_days[w], occ = d["wards." + w + ".occupied"], open = d["wards." + w + ".open_beds"];
+        if (!occ || !open) return;
+        chart(s3, { type: "line", data: { labels: occ.mean.map(function (_, i) { return dayLabel(r, i); }), datasets: [
+          { label: "occupied beds (mean)", data: occ.mean, borderColor: colours[0], pointRadius: 0, fill: false },
+          { label: "open beds (mean)", data: open.mean, borderColor: colours[1], borderDash: [6, 4], pointRadius: 0, fill: false, stepped: true } ] },
+          options: { plugins: { title: { display: true, text: "Ward " + w + ": open and occupied beds" } },
+            scales: { x: { title: { display: true, text: r.start ? "date" : "day" }, ticks: { maxTicksLimit: 12 } }, y: { title: { display: true, text: "beds" } } } }
+        }, 260);
+      });
+    }
     var rounds = Object.keys(extra.hourly).filter(function (w) { return extra.hourly[w].departures; });
     if (!rounds.length) return;
     var s2 = section("Departures by hour of the week",
