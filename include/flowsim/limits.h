@@ -21,6 +21,7 @@
 #define FLOW_MAX_SESSIONS 50                 /* per theatre */
 #define FLOW_MAX_ROUNDS 50                   /* per ward */
 #define FLOW_MAX_BED_CHANGES 50              /* per ward */
+#define FLOW_MAX_ALL_BED_CHANGES 1000        /* all wards together */
 #define FLOW_MAX_WAITING_LIST 1000000        /* initial_waiting_list, all groups together */
 #define FLOW_MAX_SERVICES 200
 #define FLOW_MAX_CAPACITY 1000000            /* community places, assessors */
@@ -55,7 +56,7 @@
     X("community services", "200; capacity and assessors up to 1,000,000")                      \
     X("route steps", "100 per group")                                                           \
     X("beds", "100,000 per ward")                                                               \
-    X("ward rounds, bed changes", "50 each per ward")                                           \
+    X("ward rounds, bed changes", "50 each per ward; 1,000 bed changes in all")                     \
     X("replications", "100,000")                                                                \
     X("horizon + warm-up", "365,250 days (1,000 years)")                                        \
     X("initial waiting lists", "1,000,000 patients, all groups together")                       \

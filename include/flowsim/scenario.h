@@ -51,6 +51,7 @@ struct flow_ward_spec {
     struct flow_dist after_round;          /* reviewed on a round to leaving the bed (days) */
     struct flow_bed_change_spec *bed_changes;
     size_t nbed_changes;
+    int change_span;                       /* days a weekly change reaches past its own (week.h) */
     struct flow_escalation_spec escalation;
 };
 

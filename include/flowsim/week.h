@@ -23,14 +23,25 @@ int flow_week_day(const struct flow_scenario *s, int64_t day);
 double flow_week_next_round(const struct flow_scenario *s, const struct flow_ward_spec *w,
                             double t, bool after, double until, size_t *which);
 
-/* Beds the ward plans to have open at t: beds plus the changes that apply (may be negative). */
-long flow_week_planned_beds(const struct flow_scenario *s, const struct flow_ward_spec *w, double t);
-/* The next time after t at which the planned beds may change (at the latest, next midnight). */
-double flow_week_next_bed_change(const struct flow_scenario *s, const struct flow_ward_spec *w,
-                                 double t);
+/* A moment in a day's plan: from time t on, `delta` beds are planned (working space holds
+ * changes instead). */
+struct flow_week_edge {
+    double t;
+    long delta;
+};
+
+/* The beds ward w plans to have open through `day`: *at_start at 00:00, then from each
+ * edges[i].t on (ascending, inside the day) edges[i].delta; returns how many. Planned beds may
+ * be negative (validation refuses that within a run). edges needs flow_week_plan_room(w). */
+size_t flow_week_day_plan(const struct flow_scenario *s, const struct flow_ward_spec *w, int64_t day,
+                          struct flow_week_edge *edges, long *at_start);
+size_t flow_week_plan_room(const struct flow_ward_spec *w);
 /* The fewest planned beds at any time in [0, days), and the day it happens. */
 long flow_week_fewest_beds(const struct flow_scenario *s, const struct flow_ward_spec *w,
                            double days, int64_t *when);
 bool flow_week_has_dated(const struct flow_ward_spec *w);
+/* How many days after the day it starts on a weekly change of w can still apply (0 to 7); the
+ * loader stores it in w->change_span. */
+int flow_week_span(const struct flow_ward_spec *w);
 
 #endif

@@ -11,6 +11,8 @@
 
 #include "resource.h"
 
+#include <flowsim/week.h>
+
 /* Same-time order of the model's events: one table, lower first (the engine then keeps
  * insertion order). The daily recorder closes a day before the warm-up mark opens the measured
  * period at the same instant; lists are booked before anything else happens at that time;
@@ -99,6 +101,9 @@ struct ward {
     gsl_rng *round_rng;
     double *departures_hourly;         /* when profiling a ward with rounds: departures by hour of the week */
     double *hourly_beds;               /* when profiling a ward whose beds change: open beds each hour, summed */
+    /* bed changes (beds.c): the day's plan, and the next moment of it to apply */
+    struct flow_week_edge *plan;
+    size_t plan_n, plan_next;
 };
 
 /* Per-group observations of the measured period (zeroed as a whole at the end of warm-up). */
@@ -293,6 +298,7 @@ double flow_round_weekend_days(const struct flow_scenario *s, double a, double b
 /* beds.c: beds that follow a calendar, and escalation */
 void flow_beds_create(struct flow_model *m);
 void flow_beds_start(struct flow_model *m);
+void flow_beds_destroy(struct flow_model *m);
 /* The most beds the ward can ever have open (for bed numbers in traces). */
 int flow_beds_most(const struct flow_ward_spec *w);
 

@@ -103,6 +103,7 @@ void flow_model_destroy(struct flow_model *m)
     if (m == NULL)
         return;
     flow_rounds_destroy(m);
+    flow_beds_destroy(m);
     flow_wards_destroy(m);
     flow_theatres_destroy(m);
     flow_discharge_destroy(m);

@@ -465,6 +465,11 @@ static void read_bed_changes(struct ctx *c, const struct ynode *n, void *dst, co
     w->nbed_changes = n->n;
     for (size_t i = 0; i < n->n; i++)
         read_bed_change(c, n->kids[i], &w->bed_changes[i]);
+    w->change_span = flow_week_span(w);
+    c->bed_changes += n->n;
+    if (c->bed_changes > FLOW_MAX_ALL_BED_CHANGES && c->bed_changes - n->n <= FLOW_MAX_ALL_BED_CHANGES)
+        flow_schema_err(c, n, "the wards have more than %d bed changes in all; the limit is %d",
+                        FLOW_MAX_ALL_BED_CHANGES, FLOW_MAX_ALL_BED_CHANGES);
 }
 
 static const struct field escalation_fields[] = {

@@ -22,6 +22,7 @@ struct ctx {
     struct flow_discharge_spec discharge_default;
     struct readmit_ref *refs;          /* readmission groups, resolved once groups are read */
     size_t nrefs, cap_refs;
+    size_t bed_changes;                /* in all wards so far (a limit of its own) */
 };
 
 struct readmit_ref {

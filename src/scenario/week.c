@@ -64,21 +64,15 @@ static void occurrence(const struct flow_bed_change_spec *c, int64_t day, double
     *to = *from + c->length;
 }
 
-/* Beds added by weekly changes at time t (holidays as Sundays). */
-static long weekly_beds(const struct flow_scenario *s, const struct flow_ward_spec *w, double t)
+int flow_week_span(const struct flow_ward_spec *w)
 {
-    int64_t day = (int64_t)floor(t);
-    long beds = 0;
+    int span = 0;
     for (size_t k = 0; k < w->nbed_changes; k++) {
         const struct flow_bed_change_spec *c = &w->bed_changes[k];
-        for (int64_t e = day - FLOW_WEEK_SPAN; !c->dated && e <= day; e++) {
-            double a, b;
-            occurrence(c, e, &a, &b);
-            if ((c->days >> flow_week_day(s, e) & 1) && a <= t && t < b)
-                beds += c->change;
-        }
+        int reach = c->dated ? 0 : (int)ceil(c->start + c->length) - 1;   /* days after its own */
+        span = reach > span ? reach : span;
     }
-    return beds;
+    return span;
 }
 
 static long dated_beds(const struct flow_ward_spec *w, int64_t day)
@@ -92,58 +86,93 @@ static long dated_beds(const struct flow_ward_spec *w, int64_t day)
     return beds;
 }
 
-long flow_week_planned_beds(const struct flow_scenario *s, const struct flow_ward_spec *w, double t)
-{
-    return w->beds + weekly_beds(s, w, t) + dated_beds(w, (int64_t)floor(t));
-}
 
-double flow_week_next_bed_change(const struct flow_scenario *s, const struct flow_ward_spec *w,
-                                 double t)
+/* The weekly changes through `day`: each occurrence that overlaps it (started on it or up to
+ * span days before, on a day whose pattern has it) adds its change at the start of the day or
+ * where it starts, and takes it away where it ends within the day. */
+static size_t day_edges(const struct flow_scenario *s, const struct flow_ward_spec *w, int64_t day,
+                        struct flow_week_edge *edges, long *level)
 {
-    int64_t day = (int64_t)floor(t);
-    double best = (double)day + 1;          /* midnight: dated and all-day changes */
-    for (size_t k = 0; k < w->nbed_changes; k++) {
-        const struct flow_bed_change_spec *c = &w->bed_changes[k];
-        for (int64_t e = day - FLOW_WEEK_SPAN; !c->dated && e <= day + 1; e++) {
+    double lo = (double)day, hi = lo + 1;
+    size_t n = 0;
+    *level = 0;
+    for (int64_t e = day - w->change_span; e <= day; e++) {
+        unsigned bit = 1u << flow_week_day(s, e);
+        for (size_t k = 0; k < w->nbed_changes; k++) {
+            const struct flow_bed_change_spec *c = &w->bed_changes[k];
             double a, b;
-            occurrence(c, e, &a, &b);
-            if (!(c->days >> flow_week_day(s, e) & 1))
+            if (c->dated || !(c->days & bit))
                 continue;
-            if (a > t && a < best)
-                best = a;
-            if (b > t && b < best)
-                best = b;
-        }
-    }
-    return best;
-}
-
-/* The fewest beds weekly changes leave open during `day` (relative to beds): at its start and
- * at every boundary inside it. */
-static long weekly_min_of_day(const struct flow_scenario *s, const struct flow_ward_spec *w,
-                              int64_t day)
-{
-    long best = weekly_beds(s, w, (double)day);
-    for (size_t k = 0; k < w->nbed_changes; k++) {
-        const struct flow_bed_change_spec *c = &w->bed_changes[k];
-        for (int64_t e = day - FLOW_WEEK_SPAN; !c->dated && e <= day; e++) {
-            double a, b;
             occurrence(c, e, &a, &b);
-            if (a >= (double)day && a < (double)day + 1) {
-                long v = weekly_beds(s, w, a);
-                best = v < best ? v : best;
-            }
-            if (b >= (double)day && b < (double)day + 1) {
-                long v = weekly_beds(s, w, b);
-                best = v < best ? v : best;
-            }
+            if (b <= lo || a >= hi)
+                continue;
+            if (a <= lo)
+                *level += c->change;
+            else
+                edges[n++] = (struct flow_week_edge){a, c->change};
+            if (b < hi)
+                edges[n++] = (struct flow_week_edge){b, -c->change};
         }
     }
+    return n;
+}
+
+static int by_time(const void *a, const void *b)
+{
+    const struct flow_week_edge *x = a, *y = b;
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+/* Sorts the day's edges and folds those at one instant together (as [from, to) intervals
+ * are), keeping only instants where the level changes: edges[i] then holds the time and the
+ * level from it on. */
+static size_t fold(struct flow_week_edge *edges, size_t n, long level)
+{
+    qsort(edges, n, sizeof *edges, by_time);
+    size_t out = 0;
+    for (size_t i = 0; i < n;) {
+        double t = edges[i].t;
+        long before = level;
+        for (; i < n && edges[i].t == t; i++)
+            level += edges[i].delta;
+        if (level != before)
+            edges[out++] = (struct flow_week_edge){t, level};
+    }
+    return out;
+}
+
+size_t flow_week_day_plan(const struct flow_scenario *s, const struct flow_ward_spec *w, int64_t day,
+                          struct flow_week_edge *edges, long *at_start)
+{
+    long weekly, base = w->beds + dated_beds(w, day);
+    size_t n = day_edges(s, w, day, edges, &weekly);
+    n = fold(edges, n, weekly);
+    *at_start = base + weekly;
+    for (size_t i = 0; i < n; i++)
+        edges[i].delta += base;
+    return n;
+}
+
+size_t flow_week_plan_room(const struct flow_ward_spec *w)
+{
+    return 2 * w->nbed_changes * (size_t)(w->change_span + 1) + 1;
+}
+
+/* The fewest beds weekly changes leave open during `day` (relative to beds). */
+static long weekly_min_of_day(const struct flow_scenario *s, const struct flow_ward_spec *w,
+                              int64_t day, struct flow_week_edge *edges)
+{
+    long level;
+    size_t n = day_edges(s, w, day, edges, &level);
+    n = fold(edges, n, level);
+    long best = level;
+    for (size_t i = 0; i < n; i++)
+        best = edges[i].delta < best ? edges[i].delta : best;
     return best;
 }
 
-/* A day's weekly pattern depends only on its weekday and which of it and the FLOW_WEEK_SPAN
- * days before it are holidays: 7 x 256 patterns, each worked out once. Dated changes are whole
+/* A day's weekly pattern depends only on its weekday and which of it and the span days before
+ * it are holidays: at most 7 x 256 patterns, each worked out once. Dated changes are whole
  * days. So days are walked one by one only near a holiday or a dated boundary: further than a
  * week from both, every week repeats the one before and the walk jumps to the next of them. */
 struct pattern_memo {
@@ -166,35 +195,36 @@ long flow_week_fewest_beds(const struct flow_scenario *s, const struct flow_ward
                            double days, int64_t *when)
 {
     struct pattern_memo *memo = calloc(1, sizeof *memo);
-    struct dated_edge *edges = calloc(2 * w->nbed_changes + 1, sizeof *edges);
-    if (memo == NULL || edges == NULL)
+    struct dated_edge *dated_edges = calloc(2 * w->nbed_changes + 1, sizeof *dated_edges);
+    struct flow_week_edge *edges = calloc(flow_week_plan_room(w), sizeof *edges);
+    if (memo == NULL || dated_edges == NULL || edges == NULL)
         abort();
     size_t nedges = 0;
     for (size_t k = 0; k < w->nbed_changes; k++) {
         const struct flow_bed_change_spec *c = &w->bed_changes[k];
         if (c->dated) {
-            edges[nedges++] = (struct dated_edge){c->from, c->change};
-            edges[nedges++] = (struct dated_edge){c->to + 1, -c->change};
+            dated_edges[nedges++] = (struct dated_edge){c->from, c->change};
+            dated_edges[nedges++] = (struct dated_edge){c->to + 1, -c->change};
         }
     }
-    qsort(edges, nedges, sizeof *edges, by_edge_day);
+    qsort(dated_edges, nedges, sizeof *dated_edges, by_edge_day);
     long fewest = LONG_MAX, dated = 0;
     size_t e = 0, h = 0;
     int64_t end = (int64_t)ceil(days), quiet_from = 0;   /* no holiday or edge since quiet_from - 8 */
-    unsigned bits = 0;      /* bit i: day - i is a holiday */
+    unsigned bits = 0, mask = (2u << w->change_span) - 1;   /* bit i: day - i is a holiday */
     *when = 0;
     for (int64_t day = 0; day < end; day++) {
-        while (e < nedges && edges[e].day <= day)
-            dated += edges[e++].delta, quiet_from = day + FLOW_WEEK_SPAN + 1;
+        while (e < nedges && dated_edges[e].day <= day)
+            dated += dated_edges[e++].delta, quiet_from = day + FLOW_WEEK_SPAN + 1;
         while (h < s->nholidays && s->holidays[h] < day)
             h++;
         bool holiday = h < s->nholidays && s->holidays[h] == day;
         if (holiday)
             quiet_from = day + FLOW_WEEK_SPAN + 1;
-        bits = (bits << 1 | holiday) & 0xff;
+        bits = (bits << 1 | holiday) & mask;
         unsigned key = (unsigned)flow_week_calendar_day(s, day) * 256 + bits;
         if (!memo->known[key]) {
-            memo->min[key] = weekly_min_of_day(s, w, day);
+            memo->min[key] = weekly_min_of_day(s, w, day, edges);
             memo->known[key] = true;
         }
         long v = w->beds + memo->min[key] + dated;
@@ -202,8 +232,8 @@ long flow_week_fewest_beds(const struct flow_scenario *s, const struct flow_ward
             fewest = v, *when = day;
         if (day >= quiet_from + 6) {   /* a whole quiet week seen: jump to the next event */
             int64_t next = end;
-            if (e < nedges && edges[e].day < next)
-                next = edges[e].day;
+            if (e < nedges && dated_edges[e].day < next)
+                next = dated_edges[e].day;
             if (h < s->nholidays && s->holidays[h] < next)
                 next = s->holidays[h];
             if (next - 1 > day)
@@ -211,6 +241,15 @@ long flow_week_fewest_beds(const struct flow_scenario *s, const struct flow_ward
         }
     }
     free(edges);
+    free(dated_edges);
     free(memo);
     return fewest;
+}
+
+bool flow_week_has_dated(const struct flow_ward_spec *w)
+{
+    for (size_t k = 0; k < w->nbed_changes; k++)
+        if (w->bed_changes[k].dated)
+            return true;
+    return false;
 }

@@ -251,6 +251,26 @@ cmp -s own.yaml "$S" && ok || bad "--output overwrote the scenario"
 expect 2 "--report names the scenario" -- "$FLOWSIM" run own.yaml --report "$TMP/own.yaml"
 expect 2 "--output and --report name one file" -- "$FLOWSIM" run own.yaml --output r.html --report ./r.html
 says "name the same file" "--output and --report name one file"
+# --- the hospital's clock cannot be made to hang: 20 wards with 50 bed changes each, the longest
+# lengths and 100,000 holidays over 1000 years load at once, and a century of them runs ---
+python3 - "$TMP/clock.yaml" <<'PY'
+import sys, datetime, random
+random.seed(1)
+t0 = datetime.date(2027, 1, 4)
+hol = sorted({t0 + datetime.timedelta(days=random.randrange(365000)) for _ in range(100000)})
+out = ["name: clock", "horizon: 365000d", "replications: 1", "start: 2027-01-04",
+       "holidays: [" + ", ".join(d.isoformat() for d in hol) + "]", "wards:"]
+days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+for w in range(20):
+    out.append("  - name: W%d\n    beds: 100\n    rounds: [{days: [mon, wed], at: \"09:00\", p_review: 1e-9}]\n    bed_changes:" % w)
+    for k in range(48):
+        out.append('      - {days: [%s], start: "%02d:%02d", length: %dh, change: -1}' % (days[k % 7], k % 24, k % 60, 120 + k))
+    out.append("      - {from: 2027-03-01, to: 2100-01-01, change: 1}\n      - {from: 2200-03-01, to: 2300-01-01, change: -1}")
+out.append("groups:\n  - {name: g, arrivals: {rate: 1/d}, route: [{ward: W0, stay: {dist: fixed, value: 1h}}]}")
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+PY
+expect 0 "a crowded calendar validates" -- timeout 20 "$FLOWSIM" validate clock.yaml
+expect 0 "a crowded calendar runs for a century" -- timeout 60 "$FLOWSIM" run clock.yaml --set horizon=36500d -q -o clock.txt
 cd - >/dev/null
 
 harness_summary hostile
