@@ -4,6 +4,8 @@
 #include <flowsim/calendar.h>
 
 #include <flowsim/scenario.h>
+#include <flowsim/week.h>
+#include <math.h>
 
 START_TEST(duration_units)
 {
@@ -70,6 +72,46 @@ END_TEST
 
 /* Dates: known weekdays, leap years by the Gregorian rule, strict form, and day numbers that
  * round-trip over four centuries. */
+/* A day's plan of beds: a Friday 20:00 shift of 60 hours closes 3 beds to Monday 08:00; a
+ * Sunday change opens 2; Wednesday 2027-01-13 is a holiday, so it follows Sunday's pattern. */
+START_TEST(day_plan_follows_shifts_and_holidays)
+{
+    const char *text =
+        "name: p\nhorizon: 28d\nstart: 2027-01-04\nholidays: [2027-01-13]\n"
+        "wards:\n  - name: W\n    beds: 10\n    bed_changes:\n"
+        "      - {days: [fri], start: \"20:00\", length: 60h, change: -3}\n"
+        "      - {days: [sun], start: \"06:00\", length: 12h, change: 2}\n"
+        "      - {from: 2027-01-20, to: 2027-01-20, change: 5}\n"
+        "groups:\n  - {name: g, arrivals: {rate: 1/d}, route: [{ward: W, stay: {dist: fixed, value: 1h}}]}\n";
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    const struct flow_ward_spec *w = &s->wards[0];
+    ck_assert_int_eq(w->change_span, 3);   /* Friday to Monday */
+    struct flow_week_edge *e = calloc(flow_week_plan_room(w), sizeof *e);
+    long start;
+    /* Monday 2027-01-04 (day 0): the shift of the Friday before ends at 08:00 */
+    ck_assert_uint_eq(flow_week_day_plan(s, w, 0, e, &start), 1);
+    ck_assert_int_eq(start, 7);
+    ck_assert(fabs(e[0].t - 8.0 / 24) < 1e-12 && e[0].delta == 10);
+    /* Friday (day 4): closes at 20:00 */
+    ck_assert_uint_eq(flow_week_day_plan(s, w, 4, e, &start), 1);
+    ck_assert(start == 10 && fabs(e[0].t - (4 + 20.0 / 24)) < 1e-12 && e[0].delta == 7);
+    /* Sunday (day 6): closed all day, 2 more from 06:00 to 18:00 */
+    ck_assert_uint_eq(flow_week_day_plan(s, w, 6, e, &start), 2);
+    ck_assert(start == 7 && e[0].delta == 9 && fabs(e[1].t - (6 + 18.0 / 24)) < 1e-12 && e[1].delta == 7);
+    /* the Wednesday holiday (day 9) follows Sunday: 2 more from 06:00 to 18:00 */
+    ck_assert_uint_eq(flow_week_day_plan(s, w, 9, e, &start), 2);
+    ck_assert(start == 10 && e[0].delta == 12 && e[1].delta == 10);
+    /* the dated change (day 16, a Wednesday): 5 more all day, nothing changes within it */
+    ck_assert_uint_eq(flow_week_day_plan(s, w, 16, e, &start), 0);
+    ck_assert_int_eq(start, 15);
+    int64_t when;
+    ck_assert_int_eq(flow_week_fewest_beds(s, w, 28, &when), 7);
+    ck_assert_int_eq(when, 0);
+    free(e);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
 START_TEST(dates_parse_format_and_weekday)
 {
     int64_t d;
@@ -103,6 +145,7 @@ static Suite *make_suite(void)
     Suite *s = suite_create("units");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, dates_parse_format_and_weekday);
+    tcase_add_test(tc, day_plan_follows_shifts_and_holidays);
     tcase_add_test(tc, duration_units);
     tcase_add_test(tc, duration_rejects_missing_or_bad_unit);
     tcase_add_test(tc, rate_units);
