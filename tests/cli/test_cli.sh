@@ -442,6 +442,9 @@ head -1 "$TMP/rounds/daily.csv" | grep -q ',wards.Medicine.ready$' && ok || bad 
 grep -q ',ready,Medicine,' "$TMP/rounds.csv" && grep -q ',ward_round,Medicine,' "$TMP/rounds.csv" \
     && ok || bad "trace without ready and ward_round events"
 grep -q '"departures":' "$TMP/rounds.html" && ok || bad "HTML report without departures by hour"
+"$FLOWSIM" run "$SAFER" --replications 2 --set horizon=28d --format json -q >"$TMP/r1.json" 2>/dev/null
+"$FLOWSIM" run "$SAFER" --replications 2 --set horizon=28d --format json --trace "$TMP/r.csv" -q >"$TMP/r2.json" 2>/dev/null
+[ -s "$TMP/r1.json" ] && cmp -s "$TMP/r1.json" "$TMP/r2.json" && ok || bad "tracing a ward with rounds changed its results"
 expect_exit 0 "a run with bed changes" -- "$FLOWSIM" run "$WINTER" --replications 2 --set horizon=28d \
     --csv "$TMP/beds" --report "$TMP/beds.html" -q
 head -1 "$TMP/beds/hourly.csv" | grep -q ',mean_occupied_beds,open_beds$' && ok || bad "hourly.csv without open beds"
