@@ -9,6 +9,7 @@
 
 #include <flowsim/calendar.h>
 #include <flowsim/random.h>
+#include <flowsim/week.h>
 #include <math.h>
 
 void flow_arrivals_setup(struct group *g, const struct flow_scenario *sc)
@@ -32,25 +33,12 @@ void flow_arrivals_setup(struct group *g, const struct flow_scenario *sc)
         g->day_shape += s->by_hour[h] * (k == 0 ? 1.0 / 24 : exp(k * h / 24) * expm1(k / 24) / k);
 }
 
-static bool holiday(const struct flow_scenario *sc, int64_t day)
-{
-    size_t lo = 0, hi = sc->nholidays;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (sc->holidays[mid] < day)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < sc->nholidays && sc->holidays[lo] == day;
-}
-
 /* The hourly rates of one day: weekday (Sunday on a holiday) and month weights. */
 static void calendar_day(struct group *g, int64_t day)
 {
     const struct flow_scenario *sc = g->sc;
     const struct flow_group_spec *s = g->spec;
-    int weekday = holiday(sc, day) ? 6 : (int)((sc->weekday0 + day) % 7);
+    int weekday = flow_week_day(sc, day);
     double month = 1;
     if (sc->has_start) {
         int y, mo, d;
