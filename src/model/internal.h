@@ -93,6 +93,7 @@ struct ward {
     int nfree;
     double *hourly;                    /* when profiling: occupied beds at each hour of the week, summed */
     /* rounds (round.c) */
+    bool rounds;                       /* the ward has rounds (spec->nrounds > 0, one load nearer) */
     uint32_t *ready;                   /* ready patients not yet reviewed (any order) */
     size_t nwaiting;
     struct reviewed *reviewed;         /* scratch: those a round reviews */

@@ -209,7 +209,7 @@ static bool escalate(struct flow_model *m, struct resource *r)
     return false;
 }
 
-static void fill(struct flow_model *m, struct resource *r)
+static inline __attribute__((always_inline)) void fill(struct flow_model *m, struct resource *r)
 {
     while (r->queue.len > 0 && r->in_use < r->capacity) {
         uint32_t id = flow_queue_pop(m, &r->queue);
@@ -221,16 +221,24 @@ static void fill(struct flow_model *m, struct resource *r)
 
 /* Granting a place may free another (a blocked patient moves on and leaves its bed), which
  * joins the list, so a chain of transfers resolves within one event. */
+/* Escalation may open places for the queue: they are filled, and escalation looked at once
+ * more (to close what is not needed). Out of line: most resources have none. */
+static __attribute__((noinline)) void escalate_and_fill(struct flow_model *m, struct resource *r)
+{
+    if (escalate(m, r)) {
+        fill(m, r);
+        escalate(m, r);
+    }
+}
+
 void flow_resource_offer_freed(struct flow_model *m)
 {
     while (m->noffers > 0) {
         struct resource *r = m->offers[--m->noffers];
         r->offered = false;
         fill(m, r);
-        if (r->plan && r->plan->extra > 0 && escalate(m, r)) {
-            fill(m, r);
-            escalate(m, r);
-        }
+        if (r->plan && r->plan->extra > 0)
+            escalate_and_fill(m, r);
     }
 }
 

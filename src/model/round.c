@@ -116,7 +116,8 @@ void flow_rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep)
     char name[FLOW_MAX_NAME + 64];
     for (size_t i = 0; i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
-        if (w->spec->nrounds == 0)
+        w->rounds = w->spec->nrounds > 0;
+        if (!w->rounds)
             continue;
         snprintf(name, sizeof name, "ward/%s/rounds", w->spec->name);
         w->round_rng = flow_stream_create(seed, rep, name);

@@ -68,7 +68,7 @@ static void on_stay_end(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     uint32_t id = (uint32_t)arg;
-    if (m->wards[m->patients[id].ward].spec->nrounds > 0)
+    if (m->wards[m->patients[id].ward].rounds)
         flow_round_ready(m, id);
     else
         flow_route_next(m, id);

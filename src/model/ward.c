@@ -37,7 +37,7 @@ static void release_bed(struct flow_model *m, uint32_t ward, uint32_t id)
     struct ward *w = &m->wards[ward];
     if (m->trace)
         bed_number_free(m, w, id);
-    if (w->spec->nrounds > 0)
+    if (w->rounds)
         flow_round_departure(m, w);
     flow_resource_release(m, &w->beds, id);
 }
