@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_memcheck.sh - valgrind memcheck on short runs that touch every part of the model (the
-# whole-hospital scenario: emergency and elective groups, theatres, discharge pathways), a
-# report, a sweep and a bad scenario: no leak and no memory error.
+# whole-hospital scenario: emergency and elective groups, theatres, discharge pathways; ward
+# rounds, bed changes and escalation), a report, a sweep and a bad scenario: no leak and no
+# memory error.
 # Usage: test_memcheck.sh FLOWSIM SOURCE_ROOT
 set -u
 FLOWSIM=$1
@@ -27,6 +28,10 @@ run 0 compare "$ROOT/scenarios/major-surgery.yaml" "$ROOT/scenarios/major-surger
 run 0 sweep "$ROOT/scenarios/example.yaml" --vary wards.AMU.beds=30:32:1 --replications 2 --set horizon=30d --output "$TMP/sw" -q
 run 0 size "$ROOT/scenarios/erlang-c.yaml" --vary wards.Ward.beds=18:30 --target 'wards.Ward.p_wait <= 0.3' --replications 3 --set horizon=100d
 run 0 warmup "$ROOT/scenarios/example.yaml" --replications 2 --set horizon=60d
+# ward rounds, bed changes and escalation, with every output that reads them
+run 0 run "$ROOT/scenarios/safer-medicine.yaml" --replications 2 --threads 2 --set horizon=30d --report "$TMP/s.html" --csv "$TMP/scsv" --trace "$TMP/s.csv"
+run 0 run "$ROOT/scenarios/winter-escalation.yaml" --replications 2 --threads 2 --set horizon=30d --report "$TMP/w.html" --csv "$TMP/wcsv"
+run 3 validate "$ROOT/tests/data/bad/bed-change-below-zero-on-holiday.yaml"
 run 3 run "$ROOT/tests/data/bad/discharge-readmission-unknown-group.yaml"
 run 3 validate "$ROOT/tests/data/bad/theatre-sessions-overlap.yaml"
 # --replications and --seed given twice (the first string was freed while the --set list still
