@@ -46,7 +46,9 @@
 #define FLOW_METRICS_PER_WARD_ESCALATION 2
 #define FLOW_METRICS_PER_WARD_ROUNDS 3
 #define FLOW_METRICS_PER_THEATRE 11
-#define FLOW_METRICS_PER_GROUP 8
+#define FLOW_METRICS_PER_GROUP 9              /* at most: */
+#define FLOW_METRICS_PER_GROUP_BASE 8         /* every group (elective ones included) */
+#define FLOW_METRICS_PER_GROUP_PRIORITY 1     /* when the scenario gives priorities */
 #define FLOW_METRICS_PER_SERVICE 4
 
 /* The rows of the Limits table in docs/scenario-format.md that state these numbers. */
@@ -60,7 +62,7 @@
     X("replications", "100,000")                                                                \
     X("horizon + warm-up", "365,250 days (1,000 years)")                                        \
     X("initial waiting lists", "1,000,000 patients, all groups together")                       \
-    X("results kept", "replications x metrics (24 + 8 to 14 per ward + 11 per theatre + 8 per group " \
+    X("results kept", "replications x metrics (24 + 8 to 14 per ward + 11 per theatre + 8 or 9 per group " \
                       "+ 4 per service) at most 5e7")                                           \
     X("values kept in memory", "1e8 (800 MB): replications x (metrics, and with --report or "    \
                                "--csv hourly profiles and daily series)")                       \

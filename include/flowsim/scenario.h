@@ -132,6 +132,7 @@ struct flow_group_spec {
     double growth_per_year;    /* the rate grows by (1 + g)^(t / 365 days) from time 0 */
     bool time_varying;         /* a profile was given and is not flat */
     bool calendar;             /* by_month, growth or holidays apply: not periodic by the week */
+    int priority;              /* 1 (first) to 9; every queue serves the best first, then FIFO */
     struct flow_step_spec *steps;
     size_t nsteps;
     struct flow_discharge_spec discharge;   /* the scenario's, with this group's overrides */
@@ -165,6 +166,7 @@ struct flow_scenario {
     /* The calendar: with `start:`, time 0 is 00:00 on start_date (days since 1970-01-01);
      * weekday0 is that date's weekday (0 Monday; 0 without a start). holidays are day numbers
      * from time 0, ascending, which weekly patterns treat as Sundays. */
+    bool priorities;           /* some group gives a `priority` (queues are then ordered by it) */
     bool has_start;
     int64_t start_date;
     int weekday0;

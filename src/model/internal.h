@@ -111,6 +111,8 @@ struct ward {
 struct group_tally {
     uint64_t arrivals, departures;
     double los_sum;                    /* days, over departures */
+    uint64_t admissions;               /* ward beds taken (each stay in a new ward) */
+    double bed_wait_sum;               /* days from asking for those beds to getting them */
     uint64_t operated, within_18_weeks;
     double wait_sum;                   /* days, referral to operation */
     double theatre_cost;               /* list costs allocated to this group's cases */

@@ -134,6 +134,10 @@ static double g_cost(const struct view *v, size_t i)
     cost += G->period.theatre_cost + G->period.hospital_assessment_cost + G->period.community_assessment_cost;
     return ratio(cost, (double)G->period.departures);
 }
+static double g_bed_wait(const struct view *v, size_t i)
+{
+    return ratio(G->period.bed_wait_sum * 24, (double)G->period.admissions);
+}
 static double g_listed(const struct view *v, size_t i)
 {
     return flow_level_mean(&G->listed_level, v->t, v->m->start);
@@ -262,6 +266,10 @@ static const struct metric group_metrics[] = {
     {"los_days", "length of stay, days (mean)", g_los},
     {"cost_per_patient", "cost per patient", g_cost},
 };
+/* When the scenario gives priorities. */
+static const struct metric group_priority_metrics[] = {
+    {"mean_wait_hours", "wait for a bed, hours (mean over admissions)", g_bed_wait},
+};
 static const struct metric elective_metrics[] = {
     {"waiting_list_size", "waiting list (mean size)", g_listed},
     {"waiting_list_end", "waiting list at the end", g_listed_end},
@@ -295,7 +303,9 @@ _Static_assert(COUNT(ward_round_metrics) == FLOW_METRICS_PER_WARD_ROUNDS, "round
 _Static_assert(FLOW_METRICS_PER_WARD_BASE + FLOW_METRICS_PER_WARD_BEDS + FLOW_METRICS_PER_WARD_ESCALATION +
                FLOW_METRICS_PER_WARD_ROUNDS == FLOW_METRICS_PER_WARD, "ward metrics at most");
 _Static_assert(COUNT(theatre_metrics) == FLOW_METRICS_PER_THEATRE, "theatre metrics");
-_Static_assert(COUNT(group_metrics) + COUNT(elective_metrics) == FLOW_METRICS_PER_GROUP, "group metrics");
+_Static_assert(COUNT(group_metrics) + COUNT(elective_metrics) == FLOW_METRICS_PER_GROUP_BASE, "group metrics");
+_Static_assert(COUNT(group_priority_metrics) == FLOW_METRICS_PER_GROUP_PRIORITY, "priority metrics");
+_Static_assert(FLOW_METRICS_PER_GROUP_BASE + FLOW_METRICS_PER_GROUP_PRIORITY == FLOW_METRICS_PER_GROUP, "group metrics at most");
 _Static_assert(COUNT(community_metrics) == FLOW_METRICS_PER_SERVICE, "service metrics");
 
 /* Calls fn for every metric in report order. */
@@ -337,6 +347,8 @@ static void each(const struct flow_scenario *s,
     for (size_t i = 0; i < s->ngroups; i++) {
         for (size_t k = 0; k < COUNT(group_metrics); k++)
             fn(arg, "groups", s->groups[i].name, i, &group_metrics[k]);
+        for (size_t k = 0; s->priorities && k < COUNT(group_priority_metrics); k++)
+            fn(arg, "groups", s->groups[i].name, i, &group_priority_metrics[k]);
         for (size_t k = 0; s->groups[i].elective && k < COUNT(elective_metrics); k++)
             fn(arg, "groups", s->groups[i].name, i, &elective_metrics[k]);
     }

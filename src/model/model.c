@@ -76,6 +76,23 @@ static void group_fini(struct group *g)
     free(g->stay_rng);
 }
 
+/* Priorities: every queue for a place (beds, community places, assessors) serves the best
+ * priority first, first come first served within it. No pre-emption. */
+static double by_priority(const struct flow_model *m, uint32_t id)
+{
+    return m->groups[m->patients[id].group].spec->priority;
+}
+
+static void order_queues(struct flow_model *m)
+{
+    for (size_t i = 0; i < m->sc->nwards; i++)
+        m->wards[i].beds.queue.key = by_priority;
+    for (size_t i = 0; i < m->sc->ncommunity; i++)
+        m->services[i].places.queue.key = by_priority;
+    for (size_t k = 0; k < m->npools; k++)
+        m->pools[k].queue.key = by_priority;
+}
+
 struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t replication)
 {
     struct flow_model *m = flow_xcalloc(1, sizeof *m);
@@ -91,6 +108,8 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
         group_init(&m->groups[g], s, &s->groups[g], s->seed, replication);
     flow_theatres_create(m, s->seed, replication);
     flow_discharge_create(m, s->seed, replication);
+    if (s->priorities)
+        order_queues(m);
     /* Each resource is on the offer stack at most once. */
     m->offers = flow_xcalloc(s->nwards + s->ncommunity + m->npools + 1, sizeof *m->offers);
     flow_hist_init(&m->los_hist);

@@ -846,6 +846,7 @@ static const struct field group_fields[] = {
     {"initial_waiting_list", read_int, false, "0", 0, FLOW_MAX_WAITING_LIST,
      offsetof(struct flow_group_spec, initial_waiting_list), NULL},
     {"discharge", read_group_discharge, false, NULL, 0, 0, 0, NULL},
+    {"priority", read_int, false, "5", 1, 9, offsetof(struct flow_group_spec, priority), NULL},
 };
 static const struct schema group_schema = SCHEMA("group", group_fields);
 
@@ -856,6 +857,8 @@ static void read_groups(struct ctx *c, const struct ynode *n, void *dst, const s
                            &sc->ngroups);
     if (sc->groups)
         check_unique(c, n, "group");
+    for (size_t i = 0; sc->groups && i < sc->ngroups; i++)
+        sc->priorities |= flow_ytree_get(n->kids[i], "priority") != NULL;
 
 }
 
@@ -1222,9 +1225,10 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
                         (w->escalation.beds ? FLOW_METRICS_PER_WARD_ESCALATION : 0) +
                         (w->nrounds ? FLOW_METRICS_PER_WARD_ROUNDS : 0);
     }
+    double group_metrics = (FLOW_METRICS_PER_GROUP_BASE + (sc->priorities ? FLOW_METRICS_PER_GROUP_PRIORITY : 0));
     double cells = reps * (FLOW_METRICS_SYSTEM_MAX + ward_metrics +
                            FLOW_METRICS_PER_THEATRE * (double)sc->ntheatres +
-                           FLOW_METRICS_PER_GROUP * (double)sc->ngroups +
+                           group_metrics * (double)sc->ngroups +
                            FLOW_METRICS_PER_SERVICE * (double)sc->ncommunity);
     if (cells > FLOW_MAX_RESULT_VALUES)
         flow_schema_err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "

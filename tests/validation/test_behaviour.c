@@ -466,6 +466,29 @@ START_TEST(unfit_on_the_day_cancels_a_quarter)
 }
 END_TEST
 
+/* ---- priorities ------------------------------------------------------------------------ */
+
+/* Non-preemptive priorities on an M/M/c ward with one stay distribution (Cobham): with
+ * W0 = C(c, a) / (c mu) and sigma_k the load of classes 1..k over c mu, class k waits
+ * W0 / ((1 - sigma_(k-1)) (1 - sigma_k)) on average. The ward as a whole still waits C(c, a). */
+START_TEST(priorities_follow_cobham)
+{
+    const char *text =
+        "name: p\nhorizon: 8000d\nwarmup: 50d\nreplications: 10\nseed: 5\n"
+        "wards:\n  - {name: W, beds: 4}\n"
+        "groups:\n"
+        "  - {name: urgent, priority: 1, arrivals: {rate: 1.2/d}, route: [{ward: W, stay: {dist: exponential, mean: 1d}}]}\n"
+        "  - {name: routine, arrivals: {rate: 1.6/d}, route: [{ward: W, stay: {dist: exponential, mean: 1d}}]}\n";
+    struct flow_results r = run_text(text, NULL, 0);
+    double c = 4, a = 2.8, w0 = flow_erlang_c(4, a) / c;
+    double s1 = 1.2 / c, s2 = a / c;
+    expect_near(&r, "groups.urgent.mean_wait_hours", 24 * w0 / (1 - s1), 0.05);
+    expect_near(&r, "groups.routine.mean_wait_hours", 24 * w0 / ((1 - s1) * (1 - s2)), 0.05);
+    expect_near(&r, "wards.W.p_wait", flow_erlang_c(4, a), 0.03);
+    done(&r);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("behaviour");
@@ -488,6 +511,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, eighteen_weeks_and_the_92nd_centile);
     tcase_add_test(tc, booking_fill_limits_the_booking);
     tcase_add_test(tc, unfit_on_the_day_cancels_a_quarter);
+    tcase_add_test(tc, priorities_follow_cobham);
     suite_add_tcase(s, tc);
     return s;
 }
