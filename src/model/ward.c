@@ -47,11 +47,13 @@ static void release_bed(struct flow_model *m, uint32_t ward, uint32_t id)
 static void move_in(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct patient *p = &m->patients[id];
-    struct group_tally *g = &m->groups[p->group].period;
     uint32_t previous = p->ward;
     p->ward = ward;
-    g->admissions++;
-    g->bed_wait_sum += model_now(m) - p->requested;
+    if (m->sc->priorities) {          /* groups' waits are reported only then */
+        struct group_tally *g = &m->groups[p->group].period;
+        g->admissions++;
+        g->bed_wait_sum += model_now(m) - p->requested;
+    }
     if (p->first_bed < 0)
         p->first_bed = model_now(m);
     if (previous != NONE) {
