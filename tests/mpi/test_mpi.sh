@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test_mpi.sh - with 2 MPI ranks, run, sweep (and its resume), compare and size give the same
-# output, byte for byte, as one process. Usage: test_mpi.sh FLOWSIM SOURCE_ROOT
+# test_mpi.sh - with 2 MPI ranks, run (rounds and bed changes included), sweep (and its resume),
+# compare and size give the same output, byte for byte, as one process. Usage: test_mpi.sh FLOWSIM SOURCE_ROOT
 set -u
 FLOWSIM=$1
 ROOT=$2
@@ -32,6 +32,13 @@ check cmp -s "$TMP/s1/summary.csv" "$TMP/s2/summary.csv"
 "$FLOWSIM" compare "$S" --set wards.AMU.beds=40 --replications 4 --format json >"$TMP/c1.json"
 "${MPI[@]}" "$FLOWSIM" compare "$S" --set wards.AMU.beds=40 --replications 4 --format json >"$TMP/c2.json"
 check cmp -s "$TMP/c1.json" "$TMP/c2.json"
+
+# rounds, bed changes and escalation, with their hour-of-week and daily series gathered
+for f in safer-medicine winter-escalation; do
+    "$FLOWSIM" run "$ROOT/scenarios/$f.yaml" --replications 4 --set horizon=30d --csv "$TMP/$f-1" -q >/dev/null
+    "${MPI[@]}" "$FLOWSIM" run "$ROOT/scenarios/$f.yaml" --replications 4 --set horizon=30d --csv "$TMP/$f-2" -q >/dev/null
+    for c in replications daily hourly; do check cmp -s "$TMP/$f-1/$c.csv" "$TMP/$f-2/$c.csv"; done
+done
 
 EC="$ROOT/scenarios/erlang-c.yaml"
 "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.3' --format json >"$TMP/z1.json"
