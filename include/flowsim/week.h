@@ -39,7 +39,9 @@ size_t flow_week_plan_room(const struct flow_ward_spec *w);
 /* The fewest planned beds at any time in [0, days), and the day it happens. */
 long flow_week_fewest_beds(const struct flow_scenario *s, const struct flow_ward_spec *w,
                            double days, int64_t *when);
-bool flow_week_has_dated(const struct flow_ward_spec *w);
+/* True when the ward's open beds can change (bed changes or escalation): it then reports
+ * mean_beds and open beds, and its capacity follows a plan. */
+bool flow_week_beds_change(const struct flow_ward_spec *w);
 /* How many days after the day it starts on a weekly change of w can still apply (0 to 7); the
  * loader stores it in w->change_span. */
 int flow_week_span(const struct flow_ward_spec *w);

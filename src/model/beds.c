@@ -55,7 +55,7 @@ void flow_beds_create(struct flow_model *m)
 {
     for (size_t i = 0; i < m->sc->nwards; i++) {
         const struct flow_ward_spec *w = &m->sc->wards[i];
-        if (w->nbed_changes == 0 && w->escalation.beds == 0)
+        if (!flow_week_beds_change(w))
             continue;
         struct ward *wd = &m->wards[i];
         long start = w->beds;

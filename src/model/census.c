@@ -83,38 +83,30 @@ void flow_model_los_quantiles(const struct flow_model *m, double *out)
         out[q - 1] = flow_hist_quantile(&m->los_hist, q / 100.0);
 }
 
-void flow_model_hourly(const struct flow_model *m, double *out)
-{
-    const uint64_t *n = m->period.hour_samples;
-    for (size_t i = 0; i < m->sc->nwards; i++)
-        for (int h = 0; h < 168; h++)
-            out[i * 168 + h] = n[h] ? m->wards[i].hourly[h] / (double)n[h] : NAN;
-}
-
-void flow_model_hourly_departures(const struct flow_model *m, double *out)
+/* Each ward's hour-of-week sums (per ward by `sums`, NULL for none) over the hours sampled. */
+static void per_hour(const struct flow_model *m, double *out,
+                     const double *(*sums)(const struct ward *w))
 {
     const uint64_t *n = m->period.hour_samples;
     for (size_t i = 0; i < m->sc->nwards; i++) {
-        const double *d = m->wards[i].departures_hourly;
+        const double *x = sums(&m->wards[i]);
         for (int h = 0; h < 168; h++)
-            out[i * 168 + h] = d && n[h] ? d[h] / (double)n[h] : NAN;
+            out[i * 168 + h] = x && n[h] ? x[h] / (double)n[h] : NAN;
     }
 }
 
-void flow_model_hourly_beds(const struct flow_model *m, double *out)
-{
-    const uint64_t *n = m->period.hour_samples;
-    for (size_t i = 0; i < m->sc->nwards; i++) {
-        const double *b = m->wards[i].hourly_beds;
-        for (int h = 0; h < 168; h++)
-            out[i * 168 + h] = b && n[h] ? b[h] / (double)n[h] : NAN;
-    }
-}
+static const double *occupied(const struct ward *w) { return w->hourly; }
+static const double *departures(const struct ward *w) { return w->departures_hourly; }
+static const double *open_beds(const struct ward *w) { return w->hourly_beds; }
+
+void flow_model_hourly(const struct flow_model *m, double *out) { per_hour(m, out, occupied); }
+void flow_model_hourly_departures(const struct flow_model *m, double *out) { per_hour(m, out, departures); }
+void flow_model_hourly_beds(const struct flow_model *m, double *out) { per_hour(m, out, open_beds); }
 
 bool flow_model_has_bed_plans(const struct flow_scenario *s)
 {
     for (size_t i = 0; i < s->nwards; i++)
-        if (s->wards[i].nbed_changes > 0 || s->wards[i].escalation.beds > 0)
+        if (flow_week_beds_change(&s->wards[i]))
             return true;
     return false;
 }
@@ -138,7 +130,7 @@ static const char *const ward_series_names[] = {"occupied", "waiting", "blocked"
 
 static bool ward_has_series(const struct flow_ward_spec *w, int kind)
 {
-    return kind < WS_BEDS || (kind == WS_BEDS && (w->nbed_changes > 0 || w->escalation.beds > 0)) ||
+    return kind < WS_BEDS || (kind == WS_BEDS && flow_week_beds_change(w)) ||
            (kind == WS_READY && w->nrounds > 0);
 }
 

@@ -329,7 +329,7 @@ static void each(const struct flow_scenario *s,
             fn(arg, "community", s->community[i].name, i, &community_metrics[k]);
     for (size_t i = 0; i < s->nwards; i++) {
         const struct flow_ward_spec *w = &s->wards[i];
-        bool changes = w->nbed_changes > 0 || w->escalation.beds > 0;
+        bool changes = flow_week_beds_change(w);
         for (size_t k = 0; k < COUNT(ward_metrics); k++)
             fn(arg, "wards", w->name, i, &ward_metrics[k]);
         for (size_t k = 0; changes && k < COUNT(ward_bed_metrics); k++)

@@ -6,6 +6,7 @@
 #include <flowsim/calendar.h>
 #include <flowsim/error.h>
 #include <flowsim/util.h>
+#include <flowsim/week.h>
 
 #include <flow_config.h>
 #include <gsl/gsl_sort.h>
@@ -136,7 +137,7 @@ static json_t *hourly_bands(const struct flow_results *r)
         json_object_set_new(o, "p95", p95);
         json_object_set_new(o, "beds", json_integer(s->wards[w].beds));
         const struct flow_ward_spec *ws = &s->wards[w];
-        if (r->hourly_beds && (ws->nbed_changes > 0 || ws->escalation.beds > 0))
+        if (r->hourly_beds && flow_week_beds_change(ws))
             json_object_set_new(o, "open_beds", hourly_mean(r, r->hourly_beds, w));
         if (r->hourly_departures && ws->nrounds > 0)
             json_object_set_new(o, "departures", hourly_mean(r, r->hourly_departures, w));
@@ -228,7 +229,7 @@ int flow_report_html_run(FILE *f, const struct flow_results *r, const char *prov
         json_t *beds = json_object();
         for (size_t w = 0; w < r->scenario->nwards; w++) {
             const struct flow_ward_spec *ws = &r->scenario->wards[w];
-            if (ws->nbed_changes > 0 || ws->escalation.beds > 0) {
+            if (flow_week_beds_change(ws)) {
                 char *prefix = flow_xasprintf("wards.%s.", ws->name);
                 json_object_set_new(beds, ws->name, daily_bands(r, prefix));
                 free(prefix);

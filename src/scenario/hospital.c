@@ -1221,7 +1221,7 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     for (size_t i = 0; i < sc->nwards; i++) {
         const struct flow_ward_spec *w = &sc->wards[i];
         ward_metrics += FLOW_METRICS_PER_WARD_BASE +
-                        (w->nbed_changes || w->escalation.beds ? FLOW_METRICS_PER_WARD_BEDS : 0) +
+                        (flow_week_beds_change(w) ? FLOW_METRICS_PER_WARD_BEDS : 0) +
                         (w->escalation.beds ? FLOW_METRICS_PER_WARD_ESCALATION : 0) +
                         (w->nrounds ? FLOW_METRICS_PER_WARD_ROUNDS : 0);
     }

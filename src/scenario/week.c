@@ -246,10 +246,8 @@ long flow_week_fewest_beds(const struct flow_scenario *s, const struct flow_ward
     return fewest;
 }
 
-bool flow_week_has_dated(const struct flow_ward_spec *w)
+bool flow_week_beds_change(const struct flow_ward_spec *w)
 {
-    for (size_t k = 0; k < w->nbed_changes; k++)
-        if (w->bed_changes[k].dated)
-            return true;
-    return false;
+    return w->nbed_changes > 0 || w->escalation.beds > 0;
 }
+
