@@ -219,8 +219,6 @@ static inline __attribute__((always_inline)) void fill(struct flow_model *m, str
     }
 }
 
-/* Granting a place may free another (a blocked patient moves on and leaves its bed), which
- * joins the list, so a chain of transfers resolves within one event. */
 /* Escalation may open places for the queue: they are filled, and escalation looked at once
  * more (to close what is not needed). Out of line: most resources have none. */
 static __attribute__((noinline)) void escalate_and_fill(struct flow_model *m, struct resource *r)
@@ -231,6 +229,8 @@ static __attribute__((noinline)) void escalate_and_fill(struct flow_model *m, st
     }
 }
 
+/* Granting a place may free another (a blocked patient moves on and leaves its bed), which
+ * joins the list, so a chain of transfers resolves within one event. */
 void flow_resource_offer_freed(struct flow_model *m)
 {
     while (m->noffers > 0) {
