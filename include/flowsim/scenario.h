@@ -12,7 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum flow_when_full { FLOW_WHEN_FULL_QUEUE, FLOW_WHEN_FULL_DIVERT };
+enum flow_when_full { FLOW_WHEN_FULL_QUEUE, FLOW_WHEN_FULL_DIVERT, FLOW_WHEN_FULL_OUTLIE };
+
+/* Time targets ("within 4h"): whole durations in increasing order, each with the metric key
+ * and label it is reported under (within_4h for a ward, wait_within_15m for a group). */
+struct flow_targets {
+    size_t n;
+    double days[FLOW_MAX_TARGETS];
+    char key[FLOW_MAX_TARGETS][32];
+    char label[FLOW_MAX_TARGETS][64];
+};
 
 /* A ward round: on the given weekdays (a holiday counts as a Sunday) at a time of day, each
  * patient whose stay has ended is reviewed with probability p_review. */
@@ -53,6 +62,16 @@ struct flow_ward_spec {
     size_t nbed_changes;
     int change_span;                       /* days a weekly change reaches past its own (week.h) */
     struct flow_escalation_spec escalation;
+    /* the front door (docs/scenario-format.md, "Time targets, patience, outliers") */
+    struct flow_targets targets;           /* time in the ward, joining its queue to leaving */
+    bool has_patience;
+    struct flow_dist patience;             /* front-door patients waiting longer leave (days) */
+    int *outlie_to;                        /* when_full: outlie: the wards tried, in order */
+    size_t noutlie;
+    double outlier_stay_factor;            /* stays of patients outlying from this ward x this */
+    bool outlier_host;                     /* some ward outlies to this one */
+    int reserved_beds;                     /* ring-fenced for reserved_for's groups (0: none) */
+    unsigned char *reserved_for;           /* ngroups flags, or NULL */
 };
 
 enum flow_overrun { FLOW_OVERRUN_CANCEL_REMAINING, FLOW_OVERRUN_FINISH };
@@ -133,6 +152,10 @@ struct flow_group_spec {
     bool time_varying;         /* a profile was given and is not flat */
     bool calendar;             /* by_month, growth or holidays apply: not periodic by the week */
     int priority;              /* 1 (first) to 9; every queue serves the best first, then FIFO */
+    struct flow_targets wait_targets;   /* arrival (referral) to first bed */
+    double due;                /* elective: clinical target, referral to operation (0: none) */
+    bool has_leave_list;
+    struct flow_dist leave_list;   /* elective: time on the list after which a patient leaves it */
     struct flow_step_spec *steps;
     size_t nsteps;
     struct flow_discharge_spec discharge;   /* the scenario's, with this group's overrides */
@@ -167,6 +190,9 @@ struct flow_scenario {
      * weekday0 is that date's weekday (0 Monday; 0 without a start). holidays are day numbers
      * from time 0, ascending, which weekly patterns treat as Sundays. */
     bool priorities;           /* some group gives a `priority` (queues are then ordered by it) */
+    bool time_targets;         /* some ward gives `targets`: every ward reports time in the ward */
+    bool list_measures;        /* some elective group gives `due` or `leave_list`: every elective
+                                * group reports its waiting list the NHS way */
     bool has_start;
     int64_t start_date;
     int weekday0;

@@ -59,15 +59,18 @@ struct patient {
     uint32_t step;           /* current route step */
     uint32_t ward;           /* ward whose bed it holds, NONE if none */
     uint32_t next;           /* queue link, or free-list link */
+    uint32_t prev;           /* queue link back */
     uint32_t post;           /* elective: the route step after theatre, drawn at referral */
     uint8_t state;           /* enum patient_state */
     uint8_t pathway;         /* discharge pathway 0-3 */
+    uint8_t outlier;         /* its bed is in another ward's outlie_to ward, as an outlier */
     int bed;                 /* bed number when tracing, else 0 */
     uint64_t serial;         /* unique patient number (pool slots are reused) */
     double fit;              /* time medically fit, or -1 */
     double first_bed;        /* time of first bed (or of operation), or -1 */
     double requested;        /* time the current request for a place was made (ready: since when) */
     double referred;         /* time of arrival or referral */
+    double joined;           /* time it joined the queue of the ward whose bed it holds */
 };
 
 /* A patient a round reviews, with what orders them (first ready, then first to arrive). */
@@ -81,6 +84,9 @@ struct reviewed {
 struct ward_tally {
     double midnight_sum;               /* occupied beds at each midnight census, summed */
     uint64_t departures, before_noon, weekend;   /* wards with rounds: patients leaving the ward */
+    uint64_t left, within[FLOW_MAX_TARGETS];     /* time targets: patients leaving a bed here */
+    double time_sum;                   /* days in the ward (queue to leaving), over `left` */
+    uint64_t reneged, outlied;         /* of the patients who asked for a bed here */
 };
 
 struct ward {
@@ -102,6 +108,11 @@ struct ward {
     gsl_rng *round_rng;
     double *departures_hourly;         /* when profiling a ward with rounds: departures by hour of the week */
     double *hourly_beds;               /* when profiling a ward whose beds change: open beds each hour, summed */
+    /* the front door (ward.c, frontdoor.c) */
+    struct flow_hist *time_hist;       /* time targets: days in the ward, when reported */
+    gsl_rng *patience_rng;
+    int outliers;                      /* beds here taken by other wards' outliers */
+    struct flow_level outliers_level;
     /* bed changes (beds.c): the day's plan, and the next moment of it to apply */
     struct flow_week_edge *plan;
     size_t plan_n, plan_next;
@@ -117,6 +128,9 @@ struct group_tally {
     double wait_sum;                   /* days, referral to operation */
     double theatre_cost;               /* list costs allocated to this group's cases */
     double hospital_assessment_cost, community_assessment_cost;
+    uint64_t first_beds, first_within[FLOW_MAX_TARGETS];   /* wait targets (lost count, not within) */
+    uint64_t within_due, removals;     /* elective: operated within `due`; left the list */
+    double over_18_weeks, over_52_weeks;   /* days on the list beyond 18 and 52 weeks, summed */
 };
 
 struct group {
@@ -140,6 +154,7 @@ struct group {
     size_t listed;                     /* on the list or booked, not yet operated */
     struct flow_level listed_level;
     struct flow_hist wait_hist;        /* weeks, referral to operation */
+    gsl_rng *leave_rng;                /* leave_list */
     /* discharge */
     gsl_rng *pathway_rng, *delay_rng, *assessment_rng, *readmit_rng;
     struct resource *assessors;        /* borrowed from the model's pools */
@@ -272,6 +287,24 @@ void flow_ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward);
 /* Frees the bed the patient holds (if any) and records its departure from hospital. */
 void flow_ward_leave_hospital(struct flow_model *m, uint32_t id);
 
+/* frontdoor.c: time targets, patience, outliers, ring-fenced beds */
+void flow_frontdoor_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void flow_frontdoor_destroy(struct flow_model *m);
+void flow_frontdoor_mark(struct flow_model *m, double t);
+/* The patient has joined `ward`'s queue at the front door: its patience starts. */
+void flow_frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward);
+/* The patient finds `ward` full: the first of its outlie_to wards with a bed free for it, or
+ * NONE (it waits). */
+uint32_t flow_frontdoor_host(struct flow_model *m, uint32_t id, uint32_t ward);
+/* The patient has just moved into a bed as an outlier. */
+void flow_frontdoor_start_outlier(struct flow_model *m, uint32_t id);
+/* The patient no longer outlies (it leaves the bed, or its stay there is now its own). */
+void flow_frontdoor_end_outlier(struct flow_model *m, uint32_t id);
+/* The patient leaves a bed in `ward` (time targets). */
+void flow_frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward);
+/* The patient's first bed now (got) or never (lost at the front door): wait targets. */
+void flow_frontdoor_first_bed(struct flow_model *m, uint32_t id, bool got);
+
 /* route.c: arrivals and the route from ward to ward */
 void flow_route_start(struct flow_model *m);
 /* The first route step from `from` on that is taken (each with its probability p), or nsteps. */
@@ -311,6 +344,9 @@ void flow_theatres_destroy(struct flow_model *m);
 void flow_theatres_start(struct flow_model *m);
 void flow_theatres_mark(struct flow_model *m, double now);
 void flow_elective_referral(struct flow_model *m, uint32_t id);
+/* The days a waiting-list patient referred at `referred` spends on the list beyond `after`
+ * days between the measured period's start and `until`. */
+double flow_list_overdue(const struct flow_model *m, double referred, double after, double until);
 
 /* discharge.c */
 void flow_discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep);

@@ -1,8 +1,8 @@
 /* invariants.c - the model's bookkeeping, checked after every event in checking builds
  * (meson -Dinvariants=true; tools/test's sanitizer build): places in use within capacity and
  * equal to the patients holding them and to the sum over groups; every queue's length equal to
- * its links, every queued patient in a waiting state and in exactly one queue; patients
- * conserved (created = live + left + lost). A broken invariant is a bug: it aborts with the
+ * its links both ways, every queued patient in a waiting state and in exactly one queue;
+ * ring-fences and outliers counted; patients conserved (created = live + left + lost). A broken invariant is a bug: it aborts with the
  * rule, the time and the patient. */
 #include "internal.h"
 
@@ -37,6 +37,7 @@ static void check_queue(const struct flow_model *m, const struct queue *q, enum 
         const struct patient *p = &m->patients[id];
         REQUIRE(m, p->state == a || p->state == b, "a queued patient is not waiting", p->state, a);
         REQUIRE(m, seen[id] == 0, "a patient is in two queues", id, seen[id]);
+        REQUIRE(m, p->prev == last, "a queue's back link is wrong", p->prev, last);
         seen[id] = 1;
         if (q->key && last != NONE)
             REQUIRE(m, q->key(m, last) <= q->key(m, id), "a queue is out of order", last, id);
@@ -63,9 +64,24 @@ static void check_resource(const struct flow_model *m, const struct resource *r)
     for (size_t c = 0; c < r->nclass; c++)
         sum += r->by_class[c].value;
     REQUIRE(m, r->nclass == 0 || sum == r->in_use, "places by group do not add up", sum, r->in_use);
-    /* Offers are made after every event: a free place and a waiting patient never coexist. */
-    REQUIRE(m, r->queue.len == 0 || r->in_use >= r->capacity, "a free place with a queue", r->in_use,
-            r->queue.len);
+    /* Offers are made after every event: a free place and a waiting patient never coexist,
+     * unless a ring-fence keeps every waiting patient out of it. */
+    bool fenced_out = r->reserved_for && r->reserved_waiting == 0 &&
+                      r->others_in_use >= r->capacity - r->reserved;
+    REQUIRE(m, r->queue.len == 0 || r->in_use >= r->capacity || fenced_out, "a free place with a queue",
+            r->in_use, r->queue.len);
+    if (r->reserved_for) {
+        double others = 0;
+        size_t flagged = 0;
+        for (size_t c = 0; c < r->nclass; c++)
+            others += r->reserved_for[c] ? 0 : r->by_class[c].value;
+        for (uint32_t id = r->queue.head; id != NONE; id = m->patients[id].next)
+            flagged += r->reserved_for[m->patients[id].group] != 0;
+        REQUIRE(m, others == r->others_in_use, "places held outside the ring-fence are miscounted", others,
+                r->others_in_use);
+        REQUIRE(m, flagged == r->reserved_waiting, "ring-fenced patients waiting are miscounted", flagged,
+                r->reserved_waiting);
+    }
 }
 
 void flow_invariants_check(struct flow_model *m)
@@ -77,13 +93,13 @@ void flow_invariants_check(struct flow_model *m)
         m->check_seen = flow_xrealloc(m->check_seen, m->check_cap);
     }
     if (m->check_beds == NULL)
-        m->check_beds = flow_xcalloc(2 * s->nwards + 1, sizeof *m->check_beds);
+        m->check_beds = flow_xcalloc(3 * s->nwards + 1, sizeof *m->check_beds);
     uint8_t *seen = m->check_seen;
-    int *beds = m->check_beds, *ready = m->check_beds + s->nwards;
+    int *beds = m->check_beds, *ready = beds + s->nwards, *outliers = ready + s->nwards;
     for (size_t i = 0; i < m->npatients; i++)
         seen[i] = 0;
     for (size_t w = 0; w < s->nwards; w++) {
-        beds[w] = ready[w] = 0;
+        beds[w] = ready[w] = outliers[w] = 0;
         check_resource(m, &m->wards[w].beds);
         check_queue(m, &m->wards[w].beds.queue, PS_WAIT_BED, PS_BLOCKED, seen);
         for (size_t k = 0; k < m->wards[w].nwaiting; k++) {
@@ -123,6 +139,9 @@ void flow_invariants_check(struct flow_model *m)
         REQUIRE(m, !bed_needed || p->ward != NONE, "a patient in a bed state holds no bed", i, p->state);
         if (p->ward != NONE)
             beds[p->ward]++;
+        REQUIRE(m, !p->outlier || p->ward != NONE, "an outlier holds no bed", i, p->state);
+        if (p->outlier)
+            outliers[p->ward]++;
         if (p->state == PS_READY || p->state == PS_REVIEWED)
             ready[p->ward]++;
         blocked += p->state == PS_BLOCKED;
@@ -134,6 +153,8 @@ void flow_invariants_check(struct flow_model *m)
                 beds[w], m->wards[w].beds.in_use);
         REQUIRE(m, ready[w] == m->wards[w].nready && m->wards[w].ready_level.value == ready[w],
                 "ready beds are not the ready patients", ready[w], m->wards[w].nready);
+        REQUIRE(m, outliers[w] == m->wards[w].outliers && m->wards[w].outliers_level.value == outliers[w],
+                "outlier beds are not the outliers in them", outliers[w], m->wards[w].outliers);
     }
     size_t blocking = 0;
     for (size_t w = 0; w < s->nwards; w++)

@@ -11,6 +11,7 @@
 struct view {
     const struct flow_model *m;
     double t, days;        /* end of the run, length of the measured period */
+    size_t k;              /* metrics of a list of targets: which target */
 };
 
 static double ratio(double a, double b) { return b > 0 ? a / b : NAN; }
@@ -118,6 +119,15 @@ static double w_midnight(const struct view *v, size_t i)
     return ratio(W->period.midnight_sum, (double)v->m->period.midnights);
 }
 static double w_blocked(const struct view *v, size_t i) { return flow_level_mean(&W->blocked_level, v->t, v->m->start); }
+static double w_time(const struct view *v, size_t i) { return ratio(W->period.time_sum * 24, (double)W->period.left); }
+static double w_time_p95(const struct view *v, size_t i) { return flow_hist_quantile(W->time_hist, 0.95) * 24; }
+static double w_within(const struct view *v, size_t i)
+{
+    return ratio((double)W->period.within[v->k], (double)W->period.left);
+}
+static double w_reneged(const struct view *v, size_t i) { return ratio((double)W->period.reneged, (double)W->beds.period.requests); }
+static double w_outlied(const struct view *v, size_t i) { return ratio((double)W->period.outlied, (double)W->beds.period.requests); }
+static double w_outliers(const struct view *v, size_t i) { return flow_level_mean(&W->outliers_level, v->t, v->m->start); }
 #undef W
 
 /* groups */
@@ -149,6 +159,37 @@ static double g_within(const struct view *v, size_t i)
 {
     return ratio((double)G->period.within_18_weeks, (double)G->period.operated);
 }
+static double g_wait_within(const struct view *v, size_t i)
+{
+    return ratio((double)G->period.first_within[v->k], (double)G->period.first_beds);
+}
+/* Days on the group's list beyond `after` days in the measured period: those who left it, and
+ * those still on it (listed or booked) up to now. */
+static double list_overdue(const struct view *v, size_t i, double after, double done)
+{
+    const struct flow_model *m = v->m;
+    for (size_t k = 0; k < m->npatients; k++) {
+        const struct patient *p = &m->patients[k];
+        if (p->group == i && (p->state == PS_LISTED || p->state == PS_BOOKED))
+            done += flow_list_overdue(m, p->referred, after, v->t);
+    }
+    return done;
+}
+/* Incomplete pathways: the time-averaged share of the list waiting under 18 weeks. */
+static double g_list_within_18(const struct view *v, size_t i)
+{
+    double listed = flow_level_mean(&G->listed_level, v->t, v->m->start) * v->days;
+    return ratio(listed - list_overdue(v, i, 18 * 7, G->period.over_18_weeks), listed);
+}
+static double g_list_over_52(const struct view *v, size_t i)
+{
+    return list_overdue(v, i, 52 * 7, G->period.over_52_weeks) / v->days;
+}
+static double g_within_due(const struct view *v, size_t i)
+{
+    return ratio((double)G->period.within_due, (double)G->period.operated);
+}
+static double g_removals(const struct view *v, size_t i) { return (double)G->period.removals / v->days * 7; }
 #undef G
 
 /* discharge */
@@ -261,6 +302,32 @@ static const struct metric ward_round_metrics[] = {
     {"p_leave_before_noon", "left the ward before noon (fraction)", w_before_noon},
     {"weekend_departures_ratio", "departures per weekend day over per weekday", w_weekend_ratio},
 };
+/* The front door (frontdoor.c), each only where its key is given: time in the ward (every ward
+ * when some ward has targets), patience, outlying from and to a ward. */
+static const struct metric ward_time_metrics[] = {
+    {"time_in_ward_hours", "time in the ward, queue to leaving, hours (mean)", w_time},
+    {"time_in_ward_hours_p95", "time in the ward, hours (95th centile)", w_time_p95},
+};
+static const struct metric ward_patience_metrics[] = {
+    {"reneged_fraction", "left without a bed, patience ran out (fraction)", w_reneged},
+};
+static const struct metric ward_outlie_metrics[] = {
+    {"outlied_fraction", "placed in another ward as outliers (fraction)", w_outlied},
+};
+static const struct metric ward_host_metrics[] = {
+    {"outliers_mean", "beds taken by other wards' outliers (mean)", w_outliers},
+};
+/* Elective groups, when some elective group gives due or leave_list. */
+static const struct metric list_measure_metrics[] = {
+    {"waiting_list_within_18_weeks", "list waiting under 18 weeks (fraction, time-averaged)", g_list_within_18},
+    {"waiting_list_over_52_weeks", "list waiting over 52 weeks (mean count)", g_list_over_52},
+};
+static const struct metric due_metrics[] = {
+    {"p_within_due", "operated within due (fraction)", g_within_due},
+};
+static const struct metric leave_list_metrics[] = {
+    {"removals_per_week", "left the list untreated (per week)", g_removals},
+};
 static const struct metric group_metrics[] = {
     {"arrivals_per_day", "arrivals per day", g_arrivals},
     {"los_days", "length of stay, days (mean)", g_los},
@@ -308,49 +375,89 @@ _Static_assert(COUNT(group_priority_metrics) == FLOW_METRICS_PER_GROUP_PRIORITY,
 _Static_assert(FLOW_METRICS_PER_GROUP_BASE + FLOW_METRICS_PER_GROUP_PRIORITY == FLOW_METRICS_PER_GROUP, "group metrics at most");
 _Static_assert(COUNT(community_metrics) == FLOW_METRICS_PER_SERVICE, "service metrics");
 
+/* Called with each metric; k is the target of a metric of a list of targets (else 0). */
+typedef void (*each_fn)(void *arg, const char *section, const char *entity, size_t i, size_t k,
+                        const struct metric *mt);
+
+static void each_target(const struct flow_targets *t, const char *section, const char *entity, size_t i,
+                        double (*get)(const struct view *v, size_t i), each_fn fn, void *arg)
+{
+    for (size_t k = 0; k < t->n; k++) {
+        struct metric mt = {t->key[k], t->label[k], get};
+        fn(arg, section, entity, i, k, &mt);
+    }
+}
+
+static void each_of(const struct metric *list, size_t n, bool when, const char *section,
+                    const char *entity, size_t i, each_fn fn, void *arg)
+{
+    for (size_t k = 0; when && k < n; k++)
+        fn(arg, section, entity, i, 0, &list[k]);
+}
+
+static void each_frontdoor_ward(const struct flow_scenario *s, size_t i, each_fn fn, void *arg)
+{
+    const struct flow_ward_spec *w = &s->wards[i];
+    each_of(ward_time_metrics, COUNT(ward_time_metrics), s->time_targets, "wards", w->name, i, fn, arg);
+    each_target(&w->targets, "wards", w->name, i, w_within, fn, arg);
+    each_of(ward_patience_metrics, COUNT(ward_patience_metrics), w->has_patience, "wards", w->name, i, fn, arg);
+    each_of(ward_outlie_metrics, COUNT(ward_outlie_metrics), w->when_full == FLOW_WHEN_FULL_OUTLIE, "wards",
+            w->name, i, fn, arg);
+    each_of(ward_host_metrics, COUNT(ward_host_metrics), w->outlier_host, "wards", w->name, i, fn, arg);
+}
+
+static void each_frontdoor_group(const struct flow_scenario *s, size_t i, each_fn fn, void *arg)
+{
+    const struct flow_group_spec *g = &s->groups[i];
+    each_target(&g->wait_targets, "groups", g->name, i, g_wait_within, fn, arg);
+    each_of(list_measure_metrics, COUNT(list_measure_metrics), g->elective && s->list_measures, "groups",
+            g->name, i, fn, arg);
+    each_of(due_metrics, COUNT(due_metrics), g->due > 0, "groups", g->name, i, fn, arg);
+    each_of(leave_list_metrics, COUNT(leave_list_metrics), g->has_leave_list, "groups", g->name, i, fn, arg);
+}
+
 /* Calls fn for every metric in report order. */
-static void each(const struct flow_scenario *s,
-                 void (*fn)(void *arg, const char *section, const char *entity, size_t i,
-                            const struct metric *mt),
-                 void *arg)
+static void each(const struct flow_scenario *s, each_fn fn, void *arg)
 {
     bool discharge = any_discharge(s);
     for (size_t k = 0; k < COUNT(system_metrics); k++)
-        fn(arg, "system", NULL, 0, &system_metrics[k]);
+        fn(arg, "system", NULL, 0, 0, &system_metrics[k]);
     for (size_t k = 0; (discharge || s->ncommunity) && k < COUNT(cost_split_metrics); k++)
-        fn(arg, "system", NULL, 0, &cost_split_metrics[k]);
+        fn(arg, "system", NULL, 0, 0, &cost_split_metrics[k]);
     for (size_t k = 0; discharge && k < COUNT(discharge_metrics); k++)
-        fn(arg, "discharge", NULL, 0, &discharge_metrics[k]);
+        fn(arg, "discharge", NULL, 0, 0, &discharge_metrics[k]);
     for (size_t i = 0; discharge && i < 4; i++)
         for (size_t k = 0; k < COUNT(pathway_metrics); k++)
-            fn(arg, "pathways", pathway_names[i], i, &pathway_metrics[k]);
+            fn(arg, "pathways", pathway_names[i], i, 0, &pathway_metrics[k]);
     for (size_t i = 0; i < s->ncommunity; i++)
         for (size_t k = 0; k < COUNT(community_metrics); k++)
-            fn(arg, "community", s->community[i].name, i, &community_metrics[k]);
+            fn(arg, "community", s->community[i].name, i, 0, &community_metrics[k]);
     for (size_t i = 0; i < s->nwards; i++) {
         const struct flow_ward_spec *w = &s->wards[i];
         bool changes = flow_week_beds_change(w);
         for (size_t k = 0; k < COUNT(ward_metrics); k++)
-            fn(arg, "wards", w->name, i, &ward_metrics[k]);
+            fn(arg, "wards", w->name, i, 0, &ward_metrics[k]);
         for (size_t k = 0; changes && k < COUNT(ward_bed_metrics); k++)
-            fn(arg, "wards", w->name, i, &ward_bed_metrics[k]);
+            fn(arg, "wards", w->name, i, 0, &ward_bed_metrics[k]);
         for (size_t k = 0; k < COUNT(ward_rest_metrics); k++)
-            fn(arg, "wards", w->name, i, &ward_rest_metrics[k]);
+            fn(arg, "wards", w->name, i, 0, &ward_rest_metrics[k]);
         for (size_t k = 0; w->escalation.beds > 0 && k < COUNT(ward_escalation_metrics); k++)
-            fn(arg, "wards", w->name, i, &ward_escalation_metrics[k]);
+            fn(arg, "wards", w->name, i, 0, &ward_escalation_metrics[k]);
         for (size_t k = 0; w->nrounds > 0 && k < COUNT(ward_round_metrics); k++)
-            fn(arg, "wards", w->name, i, &ward_round_metrics[k]);
+            fn(arg, "wards", w->name, i, 0, &ward_round_metrics[k]);
+        each_frontdoor_ward(s, i, fn, arg);
     }
     for (size_t i = 0; i < s->ntheatres; i++)
         for (size_t k = 0; k < COUNT(theatre_metrics); k++)
-            fn(arg, "theatres", s->theatres[i].name, i, &theatre_metrics[k]);
+            fn(arg, "theatres", s->theatres[i].name, i, 0, &theatre_metrics[k]);
     for (size_t i = 0; i < s->ngroups; i++) {
         for (size_t k = 0; k < COUNT(group_metrics); k++)
-            fn(arg, "groups", s->groups[i].name, i, &group_metrics[k]);
+            fn(arg, "groups", s->groups[i].name, i, 0, &group_metrics[k]);
         for (size_t k = 0; s->priorities && k < COUNT(group_priority_metrics); k++)
-            fn(arg, "groups", s->groups[i].name, i, &group_priority_metrics[k]);
+            fn(arg, "groups", s->groups[i].name, i, 0, &group_priority_metrics[k]);
         for (size_t k = 0; s->groups[i].elective && k < COUNT(elective_metrics); k++)
-            fn(arg, "groups", s->groups[i].name, i, &elective_metrics[k]);
+            fn(arg, "groups", s->groups[i].name, i, 0, &elective_metrics[k]);
+        each_frontdoor_group(s, i, fn, arg);
     }
 }
 
@@ -359,9 +466,10 @@ struct defs_acc {
     size_t n;
 };
 
-static void add_def(void *arg, const char *section, const char *entity, size_t i,
+static void add_def(void *arg, const char *section, const char *entity, size_t i, size_t k,
                     const struct metric *mt)
 {
+    (void)k;
     struct defs_acc *a = arg;
     if (a->defs)
         a->defs[a->n] = (struct flow_metric_def){section, entity, mt->key, mt->label};
@@ -385,16 +493,17 @@ struct values_acc {
     size_t n;
 };
 
-static void add_value(void *arg, const char *section, const char *entity, size_t i,
+static void add_value(void *arg, const char *section, const char *entity, size_t i, size_t k,
                       const struct metric *mt)
 {
     struct values_acc *a = arg;
+    a->v.k = k;
     a->out[a->n++] = mt->get(&a->v, i);
 }
 
 void flow_model_metrics(const struct flow_model *m, double *values)
 {
     double t = flow_engine_now(m->engine);
-    struct values_acc a = {{m, t, t - m->start}, values, 0};
+    struct values_acc a = {{m, t, t - m->start, 0}, values, 0};
     each(m->sc, add_value, &a);
 }

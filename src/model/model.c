@@ -42,6 +42,7 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
     m->period = (struct model_tally){0};
     flow_hist_reset(&m->los_hist);
     flow_wards_mark(m, t);
+    flow_frontdoor_mark(m, t);
     flow_route_mark(m, t);
     flow_theatres_mark(m, t);
     flow_discharge_mark(m, t);
@@ -103,6 +104,7 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     flow_wards_create(m);
     flow_beds_create(m);
     flow_rounds_create(m, s->seed, replication);
+    flow_frontdoor_create(m, s->seed, replication);
     m->groups = flow_xcalloc(s->ngroups, sizeof *m->groups);
     for (size_t g = 0; g < s->ngroups; g++)
         group_init(&m->groups[g], s, &s->groups[g], s->seed, replication);
@@ -122,6 +124,7 @@ void flow_model_destroy(struct flow_model *m)
     if (m == NULL)
         return;
     flow_rounds_destroy(m);
+    flow_frontdoor_destroy(m);
     flow_beds_destroy(m);
     flow_wards_destroy(m);
     flow_theatres_destroy(m);

@@ -17,7 +17,7 @@ uint32_t flow_patient_new(struct flow_model *m, uint32_t group)
     }
     m->live++;
     m->created++;
-    m->patients[id] = (struct patient){.group = group, .ward = NONE, .next = NONE, .post = NONE,
+    m->patients[id] = (struct patient){.group = group, .ward = NONE, .next = NONE, .prev = NONE, .post = NONE,
                                        .state = PS_FREE, .first_bed = -1, .fit = -1,
                                        .referred = model_now(m), .serial = ++m->serials};
     return id;

@@ -21,6 +21,7 @@ void flow_queue_push(struct flow_model *m, struct queue *q, uint32_t id)
     struct patient *pool = m->patients;
     if (q->key == NULL || q->len == 0 || q->key(m, q->tail) <= q->key(m, id)) {
         pool[id].next = NONE;
+        pool[id].prev = q->tail;
         if (q->len++ == 0)
             q->head = id;
         else
@@ -34,6 +35,8 @@ void flow_queue_push(struct flow_model *m, struct queue *q, uint32_t id)
     while (q->key(m, cur) <= k)
         prev = cur, cur = pool[cur].next;
     pool[id].next = cur;
+    pool[id].prev = prev;
+    pool[cur].prev = id;
     if (prev == NONE)
         q->head = id;
     else
@@ -47,20 +50,24 @@ uint32_t flow_queue_pop(struct flow_model *m, struct queue *q)
     q->head = m->patients[id].next;
     if (--q->len == 0)
         q->tail = NONE;
+    else
+        m->patients[q->head].prev = NONE;
     m->patients[id].next = NONE;
     return id;
 }
 
-void flow_queue_remove(struct flow_model *m, struct queue *q, uint32_t prev, uint32_t id)
+void flow_queue_remove(struct flow_model *m, struct queue *q, uint32_t id)
 {
-    uint32_t next = m->patients[id].next;
-    if (prev == NONE)
-        q->head = next;
+    struct patient *p = &m->patients[id];
+    if (p->prev == NONE)
+        q->head = p->next;
     else
-        m->patients[prev].next = next;
-    if (q->tail == id)
-        q->tail = prev;
-    m->patients[id].next = NONE;
+        m->patients[p->prev].next = p->next;
+    if (p->next == NONE)
+        q->tail = p->prev;
+    else
+        m->patients[p->next].prev = p->prev;
+    p->next = p->prev = NONE;
     q->len--;
 }
 
@@ -90,9 +97,35 @@ void flow_resource_keep_waits(struct resource *r, double scale)
     r->hist_scale = scale;
 }
 
-bool flow_resource_free_now(const struct resource *r)
+void flow_resource_reserve(struct resource *r, int reserved, const unsigned char *flags)
 {
-    return r->queue.len == 0 && r->in_use < r->capacity;
+    r->reserved = reserved;
+    r->reserved_for = flags;
+}
+
+static bool reserved_class(const struct resource *r, uint32_t cls) { return r->reserved_for[cls] != 0; }
+
+/* Places classes without a flag may still take. */
+static bool others_may_take(const struct resource *r)
+{
+    return r->others_in_use < r->capacity - r->reserved;
+}
+
+/* Nobody waiting could take a free place before this patient: without a ring-fence, nobody
+ * waits; with one, a flagged patient goes ahead of waiting others who are at their limit. */
+static __attribute__((noinline)) bool ring_fence_free(const struct flow_model *m, const struct resource *r,
+                                                      uint32_t id)
+{
+    if (reserved_class(r, m->patients[id].group))
+        return r->reserved_waiting == 0;
+    return r->queue.len == 0 && others_may_take(r);
+}
+
+bool flow_resource_free_for(const struct flow_model *m, const struct resource *r, uint32_t id)
+{
+    if (r->in_use >= r->capacity)
+        return false;
+    return r->reserved_for ? ring_fence_free(m, r, id) : r->queue.len == 0;
 }
 
 /* Puts the resource on the model's list of resources to offer places from after this event. */
@@ -128,15 +161,31 @@ bool flow_resource_request(struct flow_model *m, struct resource *r, uint32_t id
 {
     r->period.requests++;
     m->patients[id].requested = model_now(m);
-    return flow_resource_free_now(r);
+    return flow_resource_free_for(m, r, id);
 }
 
 void flow_resource_wait(struct flow_model *m, struct resource *r, uint32_t id)
 {
     flow_queue_push(m, &r->queue, id);
+    if (r->reserved_for && reserved_class(r, m->patients[id].group))
+        r->reserved_waiting++;
     flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
     if (r->plan && r->plan->extra > 0 && !r->plan->open)
         offer_later(m, r);     /* the queue may now open the extra places */
+}
+
+/* Out of the queue, wherever it is. */
+static void unqueue(struct flow_model *m, struct resource *r, uint32_t id)
+{
+    flow_queue_remove(m, &r->queue, id);
+    if (r->reserved_for && reserved_class(r, m->patients[id].group))
+        r->reserved_waiting--;
+    flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
+}
+
+void flow_resource_withdraw(struct flow_model *m, struct resource *r, uint32_t id)
+{
+    unqueue(m, r, id);
 }
 
 void flow_resource_lose(struct resource *r) { r->period.lost++; }
@@ -145,6 +194,8 @@ void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id)
 {
     double wait = model_now(m) - m->patients[id].requested;
     set_in_use(m, r, m->patients[id].group, +1);
+    if (r->reserved_for && !reserved_class(r, m->patients[id].group))
+        r->others_in_use++;
     r->period.taken++;
     r->period.waited += wait > 0;
     r->period.wait_sum += wait;
@@ -155,6 +206,8 @@ void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id)
 void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id)
 {
     set_in_use(m, r, m->patients[id].group, -1);
+    if (r->reserved_for && !reserved_class(r, m->patients[id].group))
+        r->others_in_use--;
     if (r->queue.len > 0 || (r->plan && r->plan->open))
         offer_later(m, r);     /* a place for the queue, or free enough to close extra places */
 }
@@ -209,11 +262,32 @@ static bool escalate(struct flow_model *m, struct resource *r)
     return false;
 }
 
+/* The first waiting patient who may take a free place under the ring-fence, or NONE: the head
+ * while others may take places, else the first flagged patient. */
+static __attribute__((noinline)) uint32_t first_eligible(const struct flow_model *m, const struct resource *r)
+{
+    if (others_may_take(r))
+        return r->queue.head;
+    if (r->reserved_waiting == 0)
+        return NONE;
+    uint32_t id = r->queue.head;
+    while (!reserved_class(r, m->patients[id].group))
+        id = m->patients[id].next;
+    return id;
+}
+
 static inline __attribute__((always_inline)) void fill(struct flow_model *m, struct resource *r)
 {
     while (r->queue.len > 0 && r->in_use < r->capacity) {
-        uint32_t id = flow_queue_pop(m, &r->queue);
-        flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
+        uint32_t id;
+        if (r->reserved_for == NULL) {
+            id = flow_queue_pop(m, &r->queue);
+            flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
+        } else if ((id = first_eligible(m, r)) != NONE) {
+            unqueue(m, r, id);
+        } else {
+            break;
+        }
         flow_resource_take(m, r, id);
         r->grant(m, id, r->owner);
     }

@@ -10,7 +10,10 @@
  *    the model's list of freed resources, and after every event (the engine's after-each hook)
  *    flow_resource_offer_freed gives places to the heads of their queues, calling each resource's
  *    grant function. A handler cannot forget to do it.
- *  - Queues link through the patient records (no allocation): a patient is in at most one queue.
+ *  - Queues link both ways through the patient records (no allocation): a patient is in at
+ *    most one queue, and leaves it from anywhere in O(1) (patience, removal from a list).
+ *  - A resource may ring-fence places (reserve): patients of other classes then hold at most
+ *    capacity - reserved places, and the queue is served first eligible first.
  *  - The resource owns its by_class array and histogram; it borrows the model. */
 #ifndef FLOWSIM_MODEL_RESOURCE_H
 #define FLOWSIM_MODEL_RESOURCE_H
@@ -40,8 +43,8 @@ void flow_queue_init(struct queue *q, queue_key_fn key);
 /* Inserts by key, after every patient with an equal or smaller key. */
 void flow_queue_push(struct flow_model *m, struct queue *q, uint32_t id);
 uint32_t flow_queue_pop(struct flow_model *m, struct queue *q);
-/* Removes `id`, whose predecessor in the queue is `prev` (NONE for the head). */
-void flow_queue_remove(struct flow_model *m, struct queue *q, uint32_t prev, uint32_t id);
+/* Removes `id` from anywhere in the queue. */
+void flow_queue_remove(struct flow_model *m, struct queue *q, uint32_t id);
 
 /* Gives a waiting patient the place it has just been allocated (the place is already taken). */
 typedef void (*grant_fn)(struct flow_model *m, uint32_t patient, uint32_t owner);
@@ -84,20 +87,29 @@ struct resource {
     uint32_t owner;            /* passed to grant: the ward, service or pool index */
     bool offered;              /* on the model's list of resources with freed places */
     struct capacity_plan *plan;    /* NULL: the capacity never changes */
+    /* ring-fenced places: classes without a flag hold at most capacity - reserved */
+    const unsigned char *reserved_for;   /* nclass flags (borrowed), or NULL: no ring-fence */
+    int reserved;
+    int others_in_use;         /* places held by classes without a flag */
+    size_t reserved_waiting;   /* flagged patients in the queue */
 };
 
 void flow_resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner);
 void flow_resource_fini(struct resource *r);
 /* Keeps a histogram of waits (in days x scale) from now on. */
 void flow_resource_keep_waits(struct resource *r, double scale);
-/* True when a request now would take a place at once. */
-bool flow_resource_free_now(const struct resource *r);
+/* True when a request by this patient now would take a place at once. */
+bool flow_resource_free_for(const struct flow_model *m, const struct resource *r, uint32_t id);
+/* Ring-fences `reserved` places for the classes flagged in `flags` (nclass of them). */
+void flow_resource_reserve(struct resource *r, int reserved, const unsigned char *flags);
 /* Counts a request at the current time (stamping the patient's request time) and returns
- * flow_resource_free_now: when true the caller takes the place (flow_resource_take), when false it
+ * flow_resource_free_for: when true the caller takes the place (flow_resource_take), when false it
  * queues the patient (flow_resource_wait) or turns it away (flow_resource_lose). */
 bool flow_resource_request(struct flow_model *m, struct resource *r, uint32_t id);
 /* Queues a patient whose request was not met. */
 void flow_resource_wait(struct flow_model *m, struct resource *r, uint32_t id);
+/* Takes a waiting patient out of the queue (it gave up waiting). */
+void flow_resource_withdraw(struct flow_model *m, struct resource *r, uint32_t id);
 /* Counts a request that was turned away. */
 void flow_resource_lose(struct resource *r);
 /* Takes a place for the patient (recording its wait since its request). */

@@ -17,7 +17,10 @@ void flow_route_start_stay(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
-    double stay = flow_dist_sample(&g->spec->steps[p->step].stay, g->stay_rng[p->step]);
+    const struct flow_step_spec *st = &g->spec->steps[p->step];
+    double stay = flow_dist_sample(&st->stay, g->stay_rng[p->step]);
+    if (p->outlier)                    /* outlying from the step's ward: it stays longer */
+        stay *= m->wards[st->ward].spec->outlier_stay_factor;
     flow_engine_schedule(m->engine, model_now(m) + stay, PRIO_STAY_END, on_stay_end, m, id);
 }
 
@@ -52,9 +55,11 @@ static void advance(struct flow_model *m, uint32_t id, uint32_t from)
     }
     p->step = k;
     uint32_t ward = (uint32_t)s->steps[k].ward;
-    if (ward == p->ward)               /* the next stay is in the same ward: keep the bed */
+    if (ward == p->ward) {             /* the next stay is in the same ward: keep the bed */
+        if (p->outlier)                /* an outlier's next stay is in the ward it is in */
+            flow_frontdoor_end_outlier(m, id);
         flow_route_start_stay(m, id);
-    else
+    } else
         flow_ward_request(m, id, ward);
 }
 

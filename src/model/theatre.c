@@ -44,14 +44,54 @@ static void list_patient(struct flow_model *m, uint32_t id)
     patient_set(m, id, PS_LISTED);
 }
 
+double flow_list_overdue(const struct flow_model *m, double referred, double after, double until)
+{
+    return fmax(0, until - fmax(referred + after, m->start));
+}
+
+/* A patient leaves the list (operated or removed): its time over 18 and 52 weeks is counted. */
+static void unlist(struct flow_model *m, struct group *g, uint32_t id)
+{
+    set_listed(m, g, -1);
+    if (m->sc->list_measures) {
+        double referred = m->patients[id].referred;
+        g->period.over_18_weeks += flow_list_overdue(m, referred, 18 * 7, now(m));
+        g->period.over_52_weeks += flow_list_overdue(m, referred, 52 * 7, now(m));
+    }
+}
+
+/* leave_list: arg is the patient's record and the low 32 bits of its serial. A patient still
+ * on the list (not booked) leaves it, and the model. */
+static void on_leave_list(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    struct flow_model *m = ctx;
+    uint32_t id = (uint32_t)arg;
+    struct patient *p = &m->patients[id];
+    if (p->state != PS_LISTED || (uint32_t)p->serial != (uint32_t)(arg >> 32))
+        return;
+    struct group *g = &m->groups[p->group];
+    flow_queue_remove(m, &g->waiting_list, id);
+    unlist(m, g, id);
+    g->period.removals++;
+    model_trace(m, id, FLOW_TRACE_LEAVE_LIST, NULL, 0);
+    flow_patient_free(m, id, true);
+}
+
 /* The post-operative route is drawn once, at referral, and kept through cancellations: drawn
  * again at each booking, a patient cancelled for want of a bed would redraw until it drew no
  * ward, so inpatients would become day cases exactly when beds are short. */
 void flow_elective_referral(struct flow_model *m, uint32_t id)
 {
+    struct group *g = &m->groups[m->patients[id].group];
     m->patients[id].post = flow_route_draw_step(m, id, 1);
     list_patient(m, id);
-    set_listed(m, &m->groups[m->patients[id].group], +1);
+    set_listed(m, g, +1);
+    if (g->leave_rng) {
+        double after = flow_dist_sample(&g->spec->leave_list, g->leave_rng);
+        flow_engine_schedule(m->engine, now(m) + after, PRIO_LIST, on_leave_list, m,
+                             (uint64_t)id | (uint64_t)(uint32_t)m->patients[id].serial << 32);
+    }
 }
 
 /* ---- lists ---------------------------------------------------------------------------- */
@@ -93,9 +133,25 @@ static const struct flow_step_spec *first_step(const struct flow_model *m, uint3
     return &m->groups[m->patients[patient].group].spec->steps[0];
 }
 
-/* Fills a list, oldest referral first across the theatre's groups, with every case that still
- * fits. All of a group's cases have the same planned duration, so a group whose next case does
- * not fit has no case that fits: it drops out, and booking never walks a waiting list. */
+/* Which of two groups' next patients is booked first: the better priority (when the scenario
+ * gives priorities), then the nearer due date (a group without `due` after those with one),
+ * then the older referral. A group's own list is in referral order, and its priority and due
+ * are the same for all its patients, so its head is its first. */
+static bool books_before(const struct flow_model *m, const struct group *a, const struct group *b)
+{
+    double ra = referred(m, a->waiting_list.head), rb = referred(m, b->waiting_list.head);
+    if (m->sc->priorities && a->spec->priority != b->spec->priority)
+        return a->spec->priority < b->spec->priority;
+    double da = a->spec->due > 0 ? ra + a->spec->due : INFINITY;
+    double db = b->spec->due > 0 ? rb + b->spec->due : INFINITY;
+    if (da != db)
+        return da < db;
+    return ra < rb;
+}
+
+/* Fills a list, best first across the theatre's groups (books_before), with every case that
+ * still fits. All of a group's cases have the same planned duration, so a group whose next
+ * case does not fit has no case that fits: it drops out, and booking never walks a list. */
 static void book(struct flow_model *m, struct list *l)
 {
     struct theatre *t = &m->theatres[l->theatre];
@@ -106,7 +162,7 @@ static void book(struct flow_model *m, struct list *l)
             struct group *g = &m->groups[t->groups[i]];
             if (g->waiting_list.len == 0 || g->spec->steps[0].planned > room + EPS)
                 continue;
-            if (best == NULL || referred(m, g->waiting_list.head) < referred(m, best->waiting_list.head))
+            if (best == NULL || books_before(m, g, best))
                 best = g;
         }
         if (best == NULL)
@@ -228,11 +284,14 @@ static void operate(struct flow_model *m, uint32_t lid, uint32_t id, uint32_t po
     patient_set(m, id, PS_THEATRE);
     if (post < g->spec->nsteps)          /* admitted to the ward bed now, held through surgery */
         flow_ward_admit_now(m, id, (uint32_t)g->spec->steps[post].ward);
-    else
+    else {
         p->first_bed = t_now;            /* a day case: in hospital from the operation */
-    set_listed(m, g, -1);
+        flow_frontdoor_first_bed(m, id, true);
+    }
+    unlist(m, g, id);
     g->period.operated++;
     g->period.within_18_weeks += wait <= 18 * 7 + EPS;
+    g->period.within_due += wait <= g->spec->due + EPS;
     g->period.wait_sum += wait;
     flow_hist_add(&g->wait_hist, wait / 7);
     l->current = id;
@@ -264,7 +323,7 @@ static void next_case(struct flow_model *m, uint32_t lid)
         }
         uint32_t post = m->patients[id].post;
         if (post < g->spec->nsteps) {
-            if (!flow_resource_free_now(&m->wards[g->spec->steps[post].ward].beds)) {
+            if (!flow_resource_free_for(m, &m->wards[g->spec->steps[post].ward].beds, id)) {
                 cancel_case(m, t, id, CANCEL_NO_BED);
                 continue;
             }
@@ -351,6 +410,10 @@ void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
         snprintf(name, sizeof name, "group/%s/unfit", s->groups[g].name);
         grp->unfit_rng = flow_stream_create(seed, rep, name);
         flow_hist_init(&grp->wait_hist);
+        if (s->groups[g].has_leave_list) {
+            snprintf(name, sizeof name, "group/%s/leave_list", s->groups[g].name);
+            grp->leave_rng = flow_stream_create(seed, rep, name);
+        }
     }
 }
 
@@ -369,6 +432,8 @@ void flow_theatres_destroy(struct flow_model *m)
     for (size_t g = 0; m->groups && g < m->sc->ngroups; g++) {
         if (m->sc->groups[g].elective) {
             gsl_rng_free(m->groups[g].unfit_rng);
+            if (m->groups[g].leave_rng)
+                gsl_rng_free(m->groups[g].leave_rng);
             flow_hist_fini(&m->groups[g].wait_hist);
         }
     }

@@ -35,6 +35,10 @@ static void bed_number_take(struct flow_model *m, struct ward *w, uint32_t id)
 static void release_bed(struct flow_model *m, uint32_t ward, uint32_t id)
 {
     struct ward *w = &m->wards[ward];
+    if (m->sc->time_targets)
+        flow_frontdoor_left_ward(m, id, ward);
+    if (m->patients[id].outlier)
+        flow_frontdoor_end_outlier(m, id);
     if (m->trace)
         bed_number_free(m, w, id);
     if (w->rounds)
@@ -48,19 +52,22 @@ static void move_in(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct patient *p = &m->patients[id];
     uint32_t previous = p->ward;
-    p->ward = ward;
     if (m->sc->priorities) {          /* groups' waits are reported only then */
         struct group_tally *g = &m->groups[p->group].period;
         g->admissions++;
         g->bed_wait_sum += model_now(m) - p->requested;
     }
-    if (p->first_bed < 0)
+    if (p->first_bed < 0) {
         p->first_bed = model_now(m);
+        flow_frontdoor_first_bed(m, id, true);
+    }
     if (previous != NONE) {
         if (p->state == PS_BLOCKED)
             set_blocked(m, &m->wards[previous], -1);
         release_bed(m, previous, id);
     }
+    p->ward = ward;
+    p->joined = p->requested;
     if (m->trace)
         bed_number_take(m, &m->wards[ward], id);
 }
@@ -74,18 +81,43 @@ static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
     flow_route_start_stay(m, id);
 }
 
+/* A full ward's patient takes a free bed in `host` for the stay it came for (outlying). */
+static void admit_outlier(struct flow_model *m, uint32_t id, uint32_t ward, uint32_t host)
+{
+    struct resource *beds = &m->wards[host].beds;
+    m->wards[ward].period.outlied++;
+    model_trace(m, id, FLOW_TRACE_OUTLIE, m->wards[host].spec->name, 0);
+    flow_resource_request(m, beds, id);
+    flow_resource_take(m, beds, id);
+    move_in(m, id, host);
+    flow_frontdoor_start_outlier(m, id);
+    patient_set(m, id, PS_STAY);
+    flow_route_start_stay(m, id);
+}
+
+static void divert(struct flow_model *m, uint32_t id, struct ward *w)
+{
+    flow_resource_lose(&w->beds);
+    model_trace(m, id, FLOW_TRACE_DIVERT, w->spec->name, 0);
+    if (m->patients[id].first_bed < 0)
+        flow_frontdoor_first_bed(m, id, false);
+    flow_ward_leave_hospital(m, id);
+    flow_patient_free(m, id, true);
+}
+
 void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct patient *p = &m->patients[id];
     struct ward *w = &m->wards[ward];
+    uint32_t host;
     if (flow_resource_request(m, &w->beds, id)) {
         flow_resource_take(m, &w->beds, id);
         admit(m, id, ward);
     } else if (w->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
-        flow_resource_lose(&w->beds);
-        model_trace(m, id, FLOW_TRACE_DIVERT, w->spec->name, 0);
-        flow_ward_leave_hospital(m, id);
-        flow_patient_free(m, id, true);
+        divert(m, id, w);
+    } else if (w->spec->when_full == FLOW_WHEN_FULL_OUTLIE &&
+               (host = flow_frontdoor_host(m, id, ward)) != NONE) {
+        admit_outlier(m, id, ward, host);
     } else {
         model_trace(m, id, FLOW_TRACE_WAIT_BED, w->spec->name, 0);
         flow_resource_wait(m, &w->beds, id);
@@ -94,6 +126,7 @@ void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
             set_blocked(m, &m->wards[p->ward], +1);
         } else {
             patient_set(m, id, PS_WAIT_BED);
+            flow_frontdoor_wait(m, id, ward);
         }
     }
 }

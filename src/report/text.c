@@ -55,8 +55,11 @@ static void heading(FILE *f, const struct flow_metric_def *d, const struct flow_
             if (w->nrounds > 0)
                 snprintf(more + strlen(more), sizeof more - strlen(more), ", %zu round%s a week",
                          rounds_a_week(w), rounds_a_week(w) == 1 ? "" : "s");
-            fprintf(f, "\nWard %s (%d beds%s, %s when full)\n", d->entity, w->beds, more,
-                    w->when_full == FLOW_WHEN_FULL_QUEUE ? "queue" : "divert");
+            if (w->reserved_beds > 0)
+                snprintf(more + strlen(more), sizeof more - strlen(more), ", %d ring-fenced",
+                         w->reserved_beds);
+            static const char *const full[] = {"queue", "divert", "outlie"};
+            fprintf(f, "\nWard %s (%d beds%s, %s when full)\n", d->entity, w->beds, more, full[w->when_full]);
         }
     } else if (strcmp(d->section, "discharge") == 0) {
         fprintf(f, "\nDischarge\n");

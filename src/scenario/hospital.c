@@ -19,7 +19,7 @@
 
 /* ---- wards, groups, routes ------------------------------------------------------------ */
 
-static const char *const when_full_names[] = {"queue", "divert", NULL};
+static const char *const when_full_names[] = {"queue", "divert", "outlie", NULL};
 
 static void read_days(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 static void read_clock(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
@@ -40,12 +40,17 @@ static const struct field ward_fields[] = {
     {"after_round", read_dist_or_zero, false, NULL, 0, 0, offsetof(struct flow_ward_spec, after_round), NULL},
     {"bed_changes", read_bed_changes, false, NULL, 0, 0, 0, NULL},
     {"escalation", read_escalation, false, NULL, 0, 0, offsetof(struct flow_ward_spec, escalation), NULL},
+    {"targets", flow_schema_read_targets, false, NULL, 0, 0, offsetof(struct flow_ward_spec, targets), "within_"},
+    {"patience", flow_schema_read_patience, false, NULL, 0, 0, 0, NULL},
+    {"outlie_to", flow_schema_read_outlie_to, false, NULL, 0, 0, 0, NULL},
+    {"outlier_stay_factor", read_real, false, "1", 0.01, 100,
+     offsetof(struct flow_ward_spec, outlier_stay_factor), NULL},
+    {"reserved", flow_schema_read_reserved, false, NULL, 0, 0, 0, NULL},
 };
 static const struct schema ward_schema = SCHEMA("ward", ward_fields);
 
-/* Looks n's text up among count names; on failure says so, with a suggestion. */
-static int lookup_name(struct ctx *c, const struct ynode *n, const char *what,
-                       const char *const *names, size_t count)
+int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *what,
+                            const char *const *names, size_t count)
 {
     char b[80];
     for (size_t i = 0; i < count; i++)
@@ -81,7 +86,7 @@ static void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const
     const char *names[FLOW_MAX_WARDS];
     for (size_t i = 0; i < c->sc->nwards; i++)
         names[i] = c->sc->wards[i].name;
-    *(int *)dst = lookup_name(c, n, "ward", names, c->sc->nwards);
+    *(int *)dst = flow_schema_lookup_name(c, n, "ward", names, c->sc->nwards);
 }
 
 static void read_theatre_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
@@ -92,7 +97,7 @@ static void read_theatre_ref(struct ctx *c, const struct ynode *n, void *dst, co
     const char *names[FLOW_MAX_THEATRES];
     for (size_t i = 0; i < c->sc->ntheatres; i++)
         names[i] = c->sc->theatres[i].name;
-    *(int *)dst = lookup_name(c, n, "theatre", names, c->sc->ntheatres);
+    *(int *)dst = flow_schema_lookup_name(c, n, "theatre", names, c->sc->ntheatres);
 }
 
 static const struct field step_fields[] = {
@@ -223,6 +228,8 @@ static void read_wards(struct ctx *c, const struct ynode *n, void *dst, const st
     if (sc->wards)
         check_unique(c, n, "ward");
     c->wards_bad = c->diag->errors != before;
+    if (sc->wards && !c->wards_bad)
+        flow_frontdoor_wards(c, n);
 }
 
 static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
@@ -593,7 +600,7 @@ static void read_service_ref(struct ctx *c, const struct ynode *n, void *dst, co
         flow_schema_err(c, n, "unknown community service '%s' (the scenario has no 'community' list)", n->text);
         return;
     }
-    *(int *)dst = lookup_name(c, n, "community service", names, c->sc->ncommunity);
+    *(int *)dst = flow_schema_lookup_name(c, n, "community service", names, c->sc->ncommunity);
 }
 
 struct readmit_in {
@@ -847,6 +854,10 @@ static const struct field group_fields[] = {
      offsetof(struct flow_group_spec, initial_waiting_list), NULL},
     {"discharge", read_group_discharge, false, NULL, 0, 0, 0, NULL},
     {"priority", read_int, false, "5", 1, 9, offsetof(struct flow_group_spec, priority), NULL},
+    {"wait_targets", flow_schema_read_targets, false, NULL, 0, 0,
+     offsetof(struct flow_group_spec, wait_targets), "wait_within_"},
+    {"due", read_duration, false, NULL, 1.0 / 1440, FLOW_MAX_HORIZON_DAYS, offsetof(struct flow_group_spec, due), NULL},
+    {"leave_list", flow_schema_read_leave_list, false, NULL, 0, 0, 0, NULL},
 };
 static const struct schema group_schema = SCHEMA("group", group_fields);
 
@@ -1122,7 +1133,7 @@ static void resolve_readmissions(struct ctx *c)
     for (size_t i = 0; i < c->sc->ngroups; i++)
         names[i] = c->sc->groups[i].name;
     for (size_t i = 0; i < c->nrefs; i++) {
-        int g = lookup_name(c, c->refs[i].name, "group", names, c->sc->ngroups);
+        int g = flow_schema_lookup_name(c, c->refs[i].name, "group", names, c->sc->ngroups);
         if (g >= 0 && c->sc->groups[g].elective)
             flow_schema_err(c, c->refs[i].name, "readmissions come back as emergency patients: group '%s' is "
                                     "elective", c->sc->groups[g].name);
@@ -1160,6 +1171,7 @@ static void check_planned_beds(struct ctx *c, const struct ynode *n, const struc
 static void check_scenario(struct ctx *c, const struct ynode *root)
 {
     resolve_readmissions(c);
+    flow_frontdoor_groups(c, root);
     /* Groups without a discharge block of their own take the scenario's, readmission groups
      * resolved. */
     const struct ynode *gl = flow_ytree_get(root, "groups");
@@ -1223,12 +1235,15 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
         ward_metrics += FLOW_METRICS_PER_WARD_BASE +
                         (flow_week_beds_change(w) ? FLOW_METRICS_PER_WARD_BEDS : 0) +
                         (w->escalation.beds ? FLOW_METRICS_PER_WARD_ESCALATION : 0) +
-                        (w->nrounds ? FLOW_METRICS_PER_WARD_ROUNDS : 0);
+                        (w->nrounds ? FLOW_METRICS_PER_WARD_ROUNDS : 0) +
+                        (double)flow_frontdoor_ward_metrics(sc, w);
     }
-    double group_metrics = (FLOW_METRICS_PER_GROUP_BASE + (sc->priorities ? FLOW_METRICS_PER_GROUP_PRIORITY : 0));
+    double group_metrics = (FLOW_METRICS_PER_GROUP_BASE + (sc->priorities ? FLOW_METRICS_PER_GROUP_PRIORITY : 0)) *
+                           (double)sc->ngroups;
+    for (size_t i = 0; i < sc->ngroups; i++)
+        group_metrics += (double)flow_frontdoor_group_metrics(sc, &sc->groups[i]);
     double cells = reps * (FLOW_METRICS_SYSTEM_MAX + ward_metrics +
-                           FLOW_METRICS_PER_THEATRE * (double)sc->ntheatres +
-                           group_metrics * (double)sc->ngroups +
+                           FLOW_METRICS_PER_THEATRE * (double)sc->ntheatres + group_metrics +
                            FLOW_METRICS_PER_SERVICE * (double)sc->ncommunity);
     if (cells > FLOW_MAX_RESULT_VALUES)
         flow_schema_err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "

@@ -36,6 +36,9 @@ void flow_scenario_destroy(struct flow_scenario *s)
         free(s->wards[i].rounds);
         free(s->wards[i].bed_changes);
         flow_dist_fini(&s->wards[i].after_round);
+        flow_dist_fini(&s->wards[i].patience);
+        free(s->wards[i].outlie_to);
+        free(s->wards[i].reserved_for);
     }
     for (size_t g = 0; g < s->ngroups; g++) {
         struct flow_group_spec *grp = &s->groups[g];
@@ -46,6 +49,7 @@ void flow_scenario_destroy(struct flow_scenario *s)
         free(grp->steps);
         free(grp->name);
         flow_discharge_fini(&grp->discharge);
+        flow_dist_fini(&grp->leave_list);
     }
     for (size_t i = 0; i < s->ntheatres; i++) {
         free(s->theatres[i].name);

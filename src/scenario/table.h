@@ -91,5 +91,22 @@ bool flow_schema_control(const char *p);
 bool flow_schema_range_err(struct ctx *c, const struct ynode *n, const char *key, const char *why);
 void flow_schema_read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 void flow_schema_read_node(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+/* Looks n's text up among count names (NULL entries skipped); on failure says so, with a
+ * suggestion, and returns -1. */
+int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *what,
+                            const char *const *names, size_t count);
+
+/* frontdoor.c: time targets, patience, outliers, ring-fenced beds, waiting-list keys */
+void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_patience(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_leave_list(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_outlie_to(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow_schema_read_reserved(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+/* After the ward list: outlie_to resolved and checked, hosts and time targets flagged. */
+void flow_frontdoor_wards(struct ctx *c, const struct ynode *list);
+/* After the group list: reserved groups resolved, elective-only keys checked. */
+void flow_frontdoor_groups(struct ctx *c, const struct ynode *root);
+size_t flow_frontdoor_ward_metrics(const struct flow_scenario *sc, const struct flow_ward_spec *w);
+size_t flow_frontdoor_group_metrics(const struct flow_scenario *sc, const struct flow_group_spec *g);
 
 #endif

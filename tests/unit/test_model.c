@@ -262,7 +262,7 @@ START_TEST(resource_newcomer_queues_behind_the_waiting)
     ck_assert(!flow_resource_request(m, &r, b));
     flow_resource_wait(m, &r, b);
     flow_resource_release(m, &r, a);             /* a leaves: the place is free, b still waits */
-    ck_assert(!flow_resource_free_now(&r));
+    ck_assert(!flow_resource_free_for(m, &r, c));
     ck_assert(!flow_resource_request(m, &r, c)); /* so the newcomer c must queue behind b */
     flow_resource_wait(m, &r, c);
     ck_assert_uint_eq(m->noffers, 1);
