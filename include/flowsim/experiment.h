@@ -28,6 +28,8 @@ struct flow_results {
                                                means (flow_model_daily_name); else NULL */
     double *los_quantiles;                  /* owned, with profile: nreps x 99 percentiles */
     double *wait_quantiles;                 /* owned, with profile: nreps x nwards x 99 (hours) */
+    double *time_quantiles;                 /* owned, with profile when some ward has targets:
+                                             * nreps x nwards x 99 (hours in the ward) */
     size_t days;
 };
 

@@ -77,6 +77,9 @@ bool flow_model_has_bed_plans(const struct flow_scenario *s);
 /* With profiling: each ward's 1st to 99th percentiles of the wait for a bed, in hours
  * (nwards x 99). */
 void flow_model_wait_quantiles(const struct flow_model *m, double *out);
+/* When some ward has time targets: each ward's 1st to 99th percentiles of time in the ward
+ * (joining its queue to leaving its bed), in hours (nwards x 99). */
+void flow_model_time_quantiles(const struct flow_model *m, double *out);
 /* The 1st to 99th percentiles of length of stay (days) of the patients who left. */
 void flow_model_los_quantiles(const struct flow_model *m, double *out);
 

@@ -83,5 +83,9 @@ double flow_erlang_b(unsigned c, double a);
 double flow_erlang_c(unsigned c, double a);
 /* Mean wait in queue of M/M/c with arrival rate lambda and mean service time s. */
 double flow_mmc_mean_wait(unsigned c, double lambda, double s);
+/* Erlang A (M/M/c+M): the probability that an arrival abandons, with c servers, offered load a
+ * (arrival rate x mean service) and patience rate over service rate r (mean service / mean
+ * patience, > 0). Sums the birth-death chain's terms until they vanish. */
+double flow_erlang_a(unsigned c, double a, double r);
 
 #endif

@@ -45,6 +45,8 @@ static int run_one(struct shared *sh, size_t rep, uint64_t *events)
             flow_model_hourly_beds(m, sh->r->hourly_beds + rep * sh->s->nwards * 168);
         flow_model_los_quantiles(m, sh->r->los_quantiles + rep * 99);
         flow_model_wait_quantiles(m, sh->r->wait_quantiles + rep * sh->s->nwards * 99);
+        if (sh->r->time_quantiles)
+            flow_model_time_quantiles(m, sh->r->time_quantiles + rep * sh->s->nwards * 99);
     }
     if (rc == 0 && sh->r->daily) {
         size_t days, width;
@@ -123,6 +125,8 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
         rc = flow_mpi_gather_rows(out->los_quantiles, 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->wait_quantiles)
         rc = flow_mpi_gather_rows(out->wait_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
+    if (rc == 0 && out->time_quantiles)
+        rc = flow_mpi_gather_rows(out->time_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->daily)
         rc = flow_mpi_gather_rows(out->daily, out->days * flow_model_daily_count(s), out->nreps, first, 0, NULL);
     return rc;
@@ -136,7 +140,8 @@ double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run
     double wards = (double)s->nwards, per_rep = (double)nmetrics, running = 0;
     double days = floor(s->warmup_days + s->horizon_days);
     if (o && o->profile)
-        per_rep += wards * 168 * (1 + flow_model_has_rounds(s) + flow_model_has_bed_plans(s)) + 99 + wards * 99;
+        per_rep += wards * 168 * (1 + flow_model_has_rounds(s) + flow_model_has_bed_plans(s)) + 99 +
+                   wards * 99 * (1 + s->time_targets);
     if (o && o->daily) {
         per_rep += days * (double)flow_model_daily_count(s);
         running = (double)thread_count(o, nreps) * days * (double)flow_model_daily_count(s);
@@ -162,6 +167,8 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
             out->hourly_beds = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly_beds);
         out->los_quantiles = flow_xcalloc(out->nreps * 99, sizeof *out->los_quantiles);
         out->wait_quantiles = flow_xcalloc(out->nreps * s->nwards * 99 + 1, sizeof *out->wait_quantiles);
+        if (s->time_targets)
+            out->time_quantiles = flow_xcalloc(out->nreps * s->nwards * 99 + 1, sizeof *out->time_quantiles);
     }
     if (o && o->daily) {
         out->days = (size_t)floor(s->warmup_days + s->horizon_days);
@@ -188,6 +195,9 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
             r->hourly_beds = flow_xrealloc(r->hourly_beds, (nreps * s->nwards * 168 + 1) * sizeof *r->hourly_beds);
         r->los_quantiles = flow_xrealloc(r->los_quantiles, nreps * 99 * sizeof *r->los_quantiles);
         r->wait_quantiles = flow_xrealloc(r->wait_quantiles, (nreps * s->nwards * 99 + 1) * sizeof *r->wait_quantiles);
+        if (r->time_quantiles)
+            r->time_quantiles = flow_xrealloc(r->time_quantiles,
+                                              (nreps * s->nwards * 99 + 1) * sizeof *r->time_quantiles);
     }
     if (r->daily)
         r->daily = flow_xrealloc(r->daily, (nreps * r->days * flow_model_daily_count(s) + 1) * sizeof *r->daily);
@@ -248,6 +258,7 @@ void flow_results_fini(struct flow_results *r)
     free(r->daily);
     free(r->los_quantiles);
     free(r->wait_quantiles);
+    free(r->time_quantiles);
     memset(r, 0, sizeof *r);
 }
 

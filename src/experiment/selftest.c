@@ -24,6 +24,12 @@ static double md1_wait_hours(void) { return 0.8 * 1.0 / (2 * (1 - 0.8)) * 24; }
 static double weekday_round_los(void) { return 2 + 13.0 / 14; }
 /* Daily round reviewing each ready patient with p = 0.5: half a day, then 1/p - 1 more days. */
 static double p_review_los(void) { return 2 + 0.5 + 1; }
+/* M/M/10+M, 11 a day, stays 1 d, patience 6 h: patience rate / service rate = 4. */
+static double erlang_a_reneged(void) { return flow_erlang_a(10, 11.0, 4.0); }
+static double outlied_erlang_b(void) { return flow_erlang_b(8, 6.0); }
+static double within_4h_exponential(void) { return 1 - exp(-4.0 / 5); }
+/* Others always queue for their 7 beds: the ring-fenced group is an M/M/3 queue of its own. */
+static double ring_fenced_wait_hours(void) { return flow_mmc_mean_wait(3, 2.0, 1.0) * 24; }
 static double weekend_closure_lost(void)
 {
     return 5.0 / 7 * flow_erlang_b(10, 8.0) + 2.0 / 7 * flow_erlang_b(6, 8.0);
@@ -111,6 +117,32 @@ static const struct flow_selftest_case cases[] = {
      "groups:\n  - name: all\n    arrivals: {rate: 32/h}\n"
      "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 15m}}\n",
      "wards.Ward.lost_fraction", weekend_closure_lost, "5/7 ErlangB(10, 8) + 2/7 ErlangB(6, 8)"},
+    {"Erlang A: patients who give up waiting", "M/M/10+M, 11 a day, stay 1 d, patience 6 h",
+     "name: Erlang A\nhorizon: 3000d\nwarmup: 30d\nreplications: 20\nseed: 31\n"
+     "wards:\n  - {name: Ward, beds: 10, patience: {dist: exponential, mean: 6h}}\n"
+     "groups:\n  - name: all\n    arrivals: {rate: 11/d}\n"
+     "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 1d}}\n",
+     "wards.Ward.reneged_fraction", erlang_a_reneged, "ErlangA(c=10, a=11, patience/service = 4)"},
+    {"Outlying: the home ward is an Erlang loss system", "8 beds, 6 a day, stay 1 d, outliers to a big ward",
+     "name: Outliers\nhorizon: 3000d\nwarmup: 20d\nreplications: 20\nseed: 37\n"
+     "wards:\n  - {name: Home, beds: 8, when_full: outlie, outlie_to: [Host]}\n  - {name: Host, beds: 500}\n"
+     "groups:\n  - name: all\n    arrivals: {rate: 6/d}\n"
+     "    route:\n      - {ward: Home, stay: {dist: exponential, mean: 1d}}\n",
+     "wards.Home.outlied_fraction", outlied_erlang_b, "ErlangB(c=8, a=6)"},
+    {"Ring-fenced beds: the fenced group's wait", "10 beds, 3 fenced for a group of 2 a day; others overloaded",
+     "name: Ring fence\nhorizon: 1500d\nwarmup: 20d\nreplications: 20\nseed: 41\n"
+     "wards:\n  - {name: Ward, beds: 10, reserved: {beds: 3, groups: [fenced]}}\n"
+     "groups:\n  - name: others\n    priority: 5\n    arrivals: {rate: 20/d}\n"
+     "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 1d}}\n"
+     "  - name: fenced\n    priority: 5\n    arrivals: {rate: 2/d}\n"
+     "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 1d}}\n",
+     "groups.fenced.mean_wait_hours", ring_fenced_wait_hours, "24 C(3, 2) / (3 - 2) hours (M/M/3)"},
+    {"Time targets: time in the ward within 4 hours", "ample cubicles, 40 a day, exponential stay 5 h",
+     "name: Targets\nhorizon: 300d\nwarmup: 5d\nreplications: 20\nseed: 43\n"
+     "wards:\n  - {name: ED, beds: 1000, targets: [4h, 12h]}\n"
+     "groups:\n  - name: all\n    arrivals: {rate: 40/d}\n"
+     "    route:\n      - {ward: ED, stay: {dist: exponential, mean: 5h}}\n",
+     "wards.ED.within_4h", within_4h_exponential, "1 - exp(-4/5)"},
 };
 
 size_t flow_selftest_count(void) { return sizeof cases / sizeof cases[0]; }

@@ -77,6 +77,15 @@ void flow_model_wait_quantiles(const struct flow_model *m, double *out)
     }
 }
 
+void flow_model_time_quantiles(const struct flow_model *m, double *out)
+{
+    for (size_t i = 0; i < m->sc->nwards; i++) {
+        const struct flow_hist *h = m->wards[i].time_hist;
+        for (int q = 1; q <= 99; q++)
+            out[i * 99 + (size_t)q - 1] = h ? flow_hist_quantile(h, q / 100.0) * 24 : NAN;
+    }
+}
+
 void flow_model_los_quantiles(const struct flow_model *m, double *out)
 {
     for (int q = 1; q <= 99; q++)

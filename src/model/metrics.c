@@ -305,22 +305,22 @@ static const struct metric ward_round_metrics[] = {
 /* The front door (frontdoor.c), each only where its key is given: time in the ward (every ward
  * when some ward has targets), patience, outlying from and to a ward. */
 static const struct metric ward_time_metrics[] = {
-    {"time_in_ward_hours", "time in the ward, queue to leaving, hours (mean)", w_time},
+    {"time_in_ward_hours", "time in the ward, hours (mean)", w_time},
     {"time_in_ward_hours_p95", "time in the ward, hours (95th centile)", w_time_p95},
 };
 static const struct metric ward_patience_metrics[] = {
-    {"reneged_fraction", "left without a bed, patience ran out (fraction)", w_reneged},
+    {"reneged_fraction", "gave up waiting for a bed (fraction)", w_reneged},
 };
 static const struct metric ward_outlie_metrics[] = {
-    {"outlied_fraction", "placed in another ward as outliers (fraction)", w_outlied},
+    {"outlied_fraction", "placed in another ward, outlying (fraction)", w_outlied},
 };
 static const struct metric ward_host_metrics[] = {
     {"outliers_mean", "beds taken by other wards' outliers (mean)", w_outliers},
 };
 /* Elective groups, when some elective group gives due or leave_list. */
 static const struct metric list_measure_metrics[] = {
-    {"waiting_list_within_18_weeks", "list waiting under 18 weeks (fraction, time-averaged)", g_list_within_18},
-    {"waiting_list_over_52_weeks", "list waiting over 52 weeks (mean count)", g_list_over_52},
+    {"waiting_list_within_18_weeks", "on the list under 18 weeks (fraction)", g_list_within_18},
+    {"waiting_list_over_52_weeks", "on the list over 52 weeks (mean)", g_list_over_52},
 };
 static const struct metric due_metrics[] = {
     {"p_within_due", "operated within due (fraction)", g_within_due},

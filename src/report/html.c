@@ -198,6 +198,29 @@ static json_t *percentile_curve(const struct flow_results *r, const double *q99,
     return days;
 }
 
+/* Wards with time targets: the distribution of time in the ward (hours) and the targets. */
+static json_t *ward_times(const struct flow_results *r)
+{
+    json_t *o = json_object();
+    for (size_t w = 0; w < r->scenario->nwards; w++) {
+        const struct flow_targets *t = &r->scenario->wards[w].targets;
+        if (t->n == 0)
+            continue;
+        json_t *ward = json_object(), *targets = json_array();
+        for (size_t k = 0; k < t->n; k++) {
+            json_t *target = json_object();
+            json_object_set_new(target, "hours", json_real(t->days[k] * 24));
+            json_object_set_new(target, "key", json_string(t->key[k]));
+            json_array_append_new(targets, target);
+        }
+        json_object_set_new(ward, "percentiles",
+                            percentile_curve(r, r->time_quantiles, r->scenario->nwards * 99, w * 99));
+        json_object_set_new(ward, "targets", targets);
+        json_object_set_new(o, r->scenario->wards[w].name, ward);
+    }
+    return o;
+}
+
 static void subtitle_of(char *buf, size_t len, const struct flow_scenario *s, size_t reps)
 {
     char from[40] = "";
@@ -225,6 +248,8 @@ int flow_report_html_run(FILE *f, const struct flow_results *r, const char *prov
                                 percentile_curve(r, r->wait_quantiles, r->scenario->nwards * 99, w * 99));
         json_object_set_new(extra, "wait_percentiles", waits);
     }
+    if (r->time_quantiles)
+        json_object_set_new(extra, "ward_times", ward_times(r));
     if (r->daily && flow_model_has_bed_plans(r->scenario)) {
         json_t *beds = json_object();
         for (size_t w = 0; w < r->scenario->nwards; w++) {

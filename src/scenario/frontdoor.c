@@ -25,11 +25,16 @@ void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, c
     const char *prefix = f->aux;
     bool ward = strcmp(prefix, "within_") == 0;
     char b[80];
+    (void)b;
     t->n = 0;
     if (n->kind != YN_SEQ || n->n == 0 || n->n > FLOW_MAX_TARGETS) {
+        char found[80];
+        if (n->kind == YN_SEQ)
+            snprintf(found, sizeof found, "%zu items", n->n);
+        else
+            flow_schema_shown(n, found, sizeof found);
         flow_schema_err(c, n, "'%s' must be a list of 1 to %d times such as [%s]; found %s", f->key,
-                        FLOW_MAX_TARGETS, ward ? "4h, 12h" : "15m, 30m, 1h",
-                        n->kind == YN_SEQ ? "a list of another length" : flow_schema_shown(n, b, sizeof b));
+                        FLOW_MAX_TARGETS, ward ? "4h, 12h" : "15m, 30m, 1h", found);
         return;
     }
     for (size_t i = 0; i < n->n; i++) {
@@ -46,7 +51,7 @@ void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, c
             flow_schema_err(c, k, "'%s' item %s is longer than the longest run (1000 years)", f->key, k->text);
             return;
         }
-        if (i > 0 && !(days > t->days[i - 1])) {
+        if (i > 0 && !(days > t->days[i - 1] + 1e-9)) {
             flow_schema_err(c, k, "'%s' must be in increasing order: %s is not longer than %s", f->key,
                             k->text, n->kids[i - 1]->text);
             return;

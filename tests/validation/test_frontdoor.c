@@ -116,6 +116,7 @@ START_TEST(patience_follows_erlang_a)
         "    route: [{ward: W, stay: {dist: exponential, mean: 1d}}]\n", NULL, 0);
     double abandon, busy;
     erlang_a(10, 11, 1, 4, &abandon, &busy);
+    ck_assert_double_eq_tol(flow_erlang_a(10, 11, 4), abandon, 1e-12);   /* the library's own */
     expect_near(&r, "wards.W.reneged_fraction", abandon, 0.02);
     expect_near(&r, "wards.W.mean_occupied_beds", busy, 0.005);
     /* nobody waits a week (patience is 6 hours): only those who gave up miss the target */
@@ -164,7 +165,8 @@ START_TEST(outliers_make_home_an_erlang_loss)
 }
 END_TEST
 
-/* A host with somebody waiting takes no outlier: host X is always crowded by its own queue. */
+/* A host with somebody waiting takes no outlier: host X is always crowded by its own queue;
+ * and outliers may not take a host's ring-fenced beds. */
 START_TEST(a_host_with_a_queue_takes_no_outliers)
 {
     struct flow_results r = run_text(
@@ -177,6 +179,21 @@ START_TEST(a_host_with_a_queue_takes_no_outliers)
     double outliers = get(&r, "wards.X.outliers_mean").mean, occupied = get(&r, "wards.X.mean_occupied_beds").mean;
     ck_assert_msg(outliers < 0.05, "X (overloaded, always a queue) took %g outliers", outliers);
     ck_assert(occupied > 3.9);
+    done(&r);
+    /* A host's ring-fence holds against outliers: of X's 10 beds, 8 are fenced for a group
+     * that (almost) never comes, so outliers hold at most 2 (unfenced they would hold about
+     * 6 x B(4, 6) = 2.8 on average). */
+    r = run_text("name: t\nhorizon: 1000d\nwarmup: 20d\nreplications: 3\nseed: 29\n"
+                 "wards:\n  - {name: H, beds: 4, when_full: outlie, outlie_to: [X]}\n"
+                 "  - {name: X, beds: 10, reserved: {beds: 8, groups: [x]}}\n"
+                 "groups:\n  - name: h\n    arrivals: {rate: 6/d}\n"
+                 "    route: [{ward: H, stay: {dist: exponential, mean: 1d}}]\n"
+                 "  - name: x\n    arrivals: {rate: 0.0001/d}\n"
+                 "    route: [{ward: X, stay: {dist: exponential, mean: 1d}}]\n", NULL, 0);
+    for (size_t k = 0; k < r.nreps; k++) {
+        double v = r.values[k * r.nmetrics + (size_t)flow_results_find(&r, "wards.X.outliers_mean")];
+        ck_assert_msg(v <= 2 + 1e-9 && v > 1, "replication %zu: %g outlier beds in X's 2 unfenced beds", k, v);
+    }
     done(&r);
 }
 END_TEST

@@ -159,6 +159,22 @@
             scales: { x: { type: "logarithmic", title: { display: true, text: "hours (log scale; admissions with no wait sit on the axis)" } }, y: { min: 0, max: 1 } } } });
       }
       ciBars(s, "Beds blocked by patients waiting to move on", wards, wards.map(function (w) { return r.wards[w].blocked_bed_days_per_day; }), "beds");
+      Object.keys(extra.ward_times || {}).forEach(function (w) {
+        var t = extra.ward_times[w], m = r.wards[w] || {};
+        var curve = t.percentiles.map(function (x, q) { return { x: x, y: (q + 1) / 100 }; }).filter(function (p) { return p.x !== null; });
+        var sets = [{ label: "fraction who left the ward within x hours", data: curve, borderColor: colours[0], showLine: true, pointRadius: 0 }];
+        t.targets.forEach(function (g, i) {
+          var v = m[g.key] || {};
+          sets.push({ label: g.key + ": " + fmt(v.mean) + " " + ci(v),
+                      data: [{ x: g.hours, y: 0 }, { x: g.hours, y: 1 }], borderColor: colours[(i + 1) % colours.length],
+                      borderDash: [6, 4], showLine: true, pointRadius: 0 });
+          sets.push({ label: g.key + " (mean of replications)", data: [{ x: g.hours, y: v.mean }], borderColor: colours[(i + 1) % colours.length],
+                      backgroundColor: colours[(i + 1) % colours.length], pointRadius: 6, showLine: false });
+        });
+        chart(s, { type: "scatter", data: { datasets: sets },
+          options: { plugins: { title: { display: true, text: "Ward " + w + ": time in the ward (joining its queue to leaving its bed) against its targets" } },
+            scales: { x: { title: { display: true, text: "hours" } }, y: { min: 0, max: 1, title: { display: true, text: "fraction of patients" } } } } });
+      });
     }
     var sys = r.system || {};
     var s2 = section("Length of stay", "Length of stay runs from the first bed to leaving hospital.");
