@@ -28,8 +28,7 @@ static double p_review_los(void) { return 2 + 0.5 + 1; }
 static double erlang_a_reneged(void) { return flow_erlang_a(10, 11.0, 4.0); }
 static double outlied_erlang_b(void) { return flow_erlang_b(8, 6.0); }
 static double within_4h_exponential(void) { return 1 - exp(-4.0 / 5); }
-/* Others always queue for their 7 beds: the ring-fenced group is an M/M/3 queue of its own. */
-static double ring_fenced_wait_hours(void) { return flow_mmc_mean_wait(3, 2.0, 1.0) * 24; }
+static double ring_fence_lost(void) { return flow_erlang_b(7, 6.0); }
 static double weekend_closure_lost(void)
 {
     return 5.0 / 7 * flow_erlang_b(10, 8.0) + 2.0 / 7 * flow_erlang_b(6, 8.0);
@@ -129,14 +128,14 @@ static const struct flow_selftest_case cases[] = {
      "groups:\n  - name: all\n    arrivals: {rate: 6/d}\n"
      "    route:\n      - {ward: Home, stay: {dist: exponential, mean: 1d}}\n",
      "wards.Home.outlied_fraction", outlied_erlang_b, "ErlangB(c=8, a=6)"},
-    {"Ring-fenced beds: the fenced group's wait", "10 beds, 3 fenced for a group of 2 a day; others overloaded",
-     "name: Ring fence\nhorizon: 1500d\nwarmup: 20d\nreplications: 20\nseed: 41\n"
-     "wards:\n  - {name: Ward, beds: 10, reserved: {beds: 3, groups: [fenced]}}\n"
-     "groups:\n  - name: others\n    priority: 5\n    arrivals: {rate: 20/d}\n"
+    {"Ring-fenced beds: the others see the unfenced beds", "10 beds, 3 fenced for a group that (almost) never comes; others 6 a day, stay 1 d, divert",
+     "name: Ring fence\nhorizon: 3000d\nwarmup: 20d\nreplications: 20\nseed: 41\n"
+     "wards:\n  - {name: Ward, beds: 10, when_full: divert, reserved: {beds: 3, groups: [fenced]}}\n"
+     "groups:\n  - name: others\n    arrivals: {rate: 6/d}\n"
      "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 1d}}\n"
-     "  - name: fenced\n    priority: 5\n    arrivals: {rate: 2/d}\n"
+     "  - name: fenced\n    arrivals: {rate: 0.00001/d}\n"
      "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 1d}}\n",
-     "groups.fenced.mean_wait_hours", ring_fenced_wait_hours, "24 C(3, 2) / (3 - 2) hours (M/M/3)"},
+     "wards.Ward.lost_fraction", ring_fence_lost, "ErlangB(c=10-3, a=6)"},
     {"Time targets: time in the ward within 4 hours", "ample cubicles, 40 a day, exponential stay 5 h",
      "name: Targets\nhorizon: 300d\nwarmup: 5d\nreplications: 20\nseed: 43\n"
      "wards:\n  - {name: ED, beds: 1000, targets: [4h, 12h]}\n"

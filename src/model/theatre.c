@@ -75,6 +75,7 @@ static void on_leave_list(struct flow_engine *e, void *ctx, uint64_t arg)
     unlist(m, g, id);
     g->period.removals++;
     model_trace(m, id, FLOW_TRACE_LEAVE_LIST, NULL, 0);
+    model_trace(m, id, FLOW_TRACE_LEAVE, NULL, 0);
     flow_patient_free(m, id, true);
 }
 

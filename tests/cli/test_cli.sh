@@ -466,6 +466,36 @@ EOF
 timeout 60 "$FLOWSIM" run "$TMP/tiny.yaml" -q >"$TMP/out" 2>&1 && grep -q 'arrivals diverted (fraction) *0\.999' "$TMP/out" \
     && ok || bad "a ward whose rounds almost never review: $(head -3 "$TMP/out")"
 
+# --- the front door: targets, patience, outliers, ring-fences, waiting-list measures ---
+ED="$ROOT/scenarios/emergency-department.yaml"
+"$FLOWSIM" run "$ED" --replications 4 --set horizon=60d --threads 1 --format json -q >"$TMP/t1.json" 2>/dev/null
+"$FLOWSIM" run "$ED" --replications 4 --set horizon=60d --threads 2 --format json -q >"$TMP/t2.json" 2>/dev/null
+[ -s "$TMP/t1.json" ] && cmp -s "$TMP/t1.json" "$TMP/t2.json" && ok || bad "emergency-department: threads change the results"
+"$FLOWSIM" run "$ED" --replications 4 --set horizon=60d --threads 2 --format json -q --trace "$TMP/ed.csv" >"$TMP/t3.json" 2>/dev/null
+cmp -s "$TMP/t1.json" "$TMP/t3.json" && ok || bad "tracing the front door changed its results"
+grep -q ',renege,ED,' "$TMP/ed.csv" && grep -q ',outlie,Surgery,' "$TMP/ed.csv" && ok || bad "trace without renege and outlie events"
+for k in within_4h within_12h time_in_ward_hours_p95 reneged_fraction outlied_fraction outliers_mean \
+         wait_within_15m waiting_list_within_18_weeks waiting_list_over_52_weeks p_within_due; do
+    grep -q "\"$k\"" "$TMP/t1.json" && ok || bad "JSON without $k"
+done
+"$FLOWSIM" run "$ED" --replications 2 --set horizon=28d --trace "$TMP/edv.csv" --trace-format vidigi -q >/dev/null 2>&1
+reneged=$(grep -c ',queue,renege_ED,' "$TMP/edv.csv"); arrived=$(grep -c ',arrival_departure,arrival,' "$TMP/edv.csv")
+departed=$(grep -c ",arrival_departure,depart," "$TMP/edv.csv")
+[ "$reneged" -gt 0 ] && [ "$departed" -le "$arrived" ] && ok || bad "vidigi log: $reneged reneged, $arrived in, $departed out"
+expect_exit 0 "an ED report" -- "$FLOWSIM" run "$ED" --replications 2 --set horizon=28d --report "$TMP/ed.html" --csv "$TMP/edcsv" -q
+grep -q '"ward_times":' "$TMP/ed.html" && ok || bad "HTML report without time in the ED against its targets"
+head -1 "$TMP/edcsv/replications.csv" | grep -q 'wards.ED.within_4h' && ok || bad "replications.csv without within_4h"
+"$FLOWSIM" size "$ED" --set 'wards.Surgery.reserved={beds: 1, groups: [hip]}' --vary wards.Surgery.reserved.beds=1:20 \
+    --target 'theatres.Ortho.cancelled_no_bed_per_week <= 8' --replications 4 --set horizon=120d >"$TMP/out" 2>&1
+grep -q '^Answer: wards.Surgery.reserved.beds = ' "$TMP/out" && ok || bad "sizing a ring-fence: $(tail -2 "$TMP/out")"
+"$FLOWSIM" compare "$ED" --set wards.AMU.beds=46 --replications 4 --set horizon=60d >"$TMP/out" 2>&1
+grep -q 'time in the ward within 4h' "$TMP/out" && ok || bad "compare without the 4-hour figure"
+for f in "$ROOT"/scenarios/*.yaml; do
+    case $f in *emergency-department*) continue ;; esac
+    ! grep -q 'within_\|time_in_ward\|reneged\|outlie\|waiting_list_within' "$ROOT/tests/golden/$(basename "$f" .yaml).json" \
+        && ok || bad "$(basename "$f"): front-door metrics without front-door keys"
+done
+
 # --- overload is a clear error, not memory exhaustion ---
 expect_exit 4 "overloaded ward" -- timeout 60 "$FLOWSIM" run "$S" --replications 1 \
     --set groups.emergency_surgical.arrivals.rate=200000/d --set horizon=20d
