@@ -122,6 +122,14 @@ START_TEST(patience_follows_erlang_a)
     /* nobody waits a week (patience is 6 hours): only those who gave up miss the target */
     expect_near(&r, "groups.g.wait_within_1w", 1 - abandon, 0.005);
     done(&r);
+    /* Short stays, long patience: records are reused long before the patience of the patient
+     * who had one runs out, and that must not touch the new patient. */
+    r = run_text("name: t\nhorizon: 2000d\nwarmup: 10d\nreplications: 6\nseed: 47\n"
+                 "wards:\n  - {name: W, beds: 3, patience: {dist: exponential, mean: 2h}}\n"
+                 "groups:\n  - name: g\n    arrivals: {rate: 60/d}\n"
+                 "    route: [{ward: W, stay: {dist: exponential, mean: 1h}}]\n", NULL, 0);
+    expect_near(&r, "wards.W.reneged_fraction", flow_erlang_a(3, 2.5, 0.5), 0.02);
+    done(&r);
 }
 END_TEST
 
