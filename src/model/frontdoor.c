@@ -18,6 +18,9 @@
 void flow_frontdoor_create(struct flow_model *m, uint64_t seed, uint32_t rep)
 {
     const struct flow_scenario *s = m->sc;
+    m->time_targets = s->time_targets;
+    for (size_t g = 0; g < s->ngroups; g++)
+        m->wait_targets |= s->groups[g].wait_targets.n > 0;
     for (size_t i = 0; i < s->nwards; i++) {
         struct ward *w = &m->wards[i];
         const struct flow_ward_spec *ws = &s->wards[i];
@@ -82,8 +85,6 @@ static void on_renege(struct flow_engine *e, void *ctx, uint64_t arg)
 void flow_frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct ward *w = &m->wards[ward];
-    if (w->patience_rng == NULL)
-        return;
     double patience = flow_dist_sample(&w->spec->patience, w->patience_rng);
     flow_engine_schedule(m->engine, model_now(m) + patience, PRIO_STAY_END, on_renege, m,
                          (uint64_t)id | (uint64_t)(uint32_t)m->patients[id].serial << 32);

@@ -239,6 +239,7 @@ struct flow_model {
     struct flow_level delayed;         /* medically fit patients in hospital beds */
     struct model_tally period;
     bool discharge;                    /* some group has a discharge block */
+    bool time_targets, wait_targets;   /* some ward has targets; some group wait targets */
     double *daily;                     /* days x series, when recording */
     size_t daily_days, daily_done;
     double *daily_prev;                /* each series' total area at the last midnight */
@@ -291,19 +292,20 @@ void flow_ward_leave_hospital(struct flow_model *m, uint32_t id);
 void flow_frontdoor_create(struct flow_model *m, uint64_t seed, uint32_t rep);
 void flow_frontdoor_destroy(struct flow_model *m);
 void flow_frontdoor_mark(struct flow_model *m, double t);
-/* The patient has joined `ward`'s queue at the front door: its patience starts. */
-void flow_frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward);
+/* The patient has joined the queue at the front door of `ward`, which has patience: its
+ * patience starts. */
+__attribute__((cold)) void flow_frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward);
 /* The patient finds `ward` full: the first of its outlie_to wards with a bed free for it, or
  * NONE (it waits). */
-uint32_t flow_frontdoor_host(struct flow_model *m, uint32_t id, uint32_t ward);
+__attribute__((cold)) uint32_t flow_frontdoor_host(struct flow_model *m, uint32_t id, uint32_t ward);
 /* The patient has just moved into a bed as an outlier. */
-void flow_frontdoor_start_outlier(struct flow_model *m, uint32_t id);
+__attribute__((cold)) void flow_frontdoor_start_outlier(struct flow_model *m, uint32_t id);
 /* The patient no longer outlies (it leaves the bed, or its stay there is now its own). */
-void flow_frontdoor_end_outlier(struct flow_model *m, uint32_t id);
+__attribute__((cold)) void flow_frontdoor_end_outlier(struct flow_model *m, uint32_t id);
 /* The patient leaves a bed in `ward` (time targets). */
-void flow_frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward);
+__attribute__((cold)) void flow_frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward);
 /* The patient's first bed now (got) or never (lost at the front door): wait targets. */
-void flow_frontdoor_first_bed(struct flow_model *m, uint32_t id, bool got);
+__attribute__((cold)) void flow_frontdoor_first_bed(struct flow_model *m, uint32_t id, bool got);
 
 /* route.c: arrivals and the route from ward to ward */
 void flow_route_start(struct flow_model *m);

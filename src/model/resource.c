@@ -174,6 +174,13 @@ void flow_resource_wait(struct flow_model *m, struct resource *r, uint32_t id)
         offer_later(m, r);     /* the queue may now open the extra places */
 }
 
+/* Places held outside the ring-fence (out of line: most resources have none). */
+static __attribute__((cold, noinline)) void count_others(struct flow_model *m, struct resource *r, uint32_t id, int delta)
+{
+    if (!reserved_class(r, m->patients[id].group))
+        r->others_in_use += delta;
+}
+
 /* Out of the queue, wherever it is. */
 static void unqueue(struct flow_model *m, struct resource *r, uint32_t id)
 {
@@ -194,8 +201,8 @@ void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id)
 {
     double wait = model_now(m) - m->patients[id].requested;
     set_in_use(m, r, m->patients[id].group, +1);
-    if (r->reserved_for && !reserved_class(r, m->patients[id].group))
-        r->others_in_use++;
+    if (__builtin_expect(r->reserved_for != NULL, 0))
+        count_others(m, r, id, +1);
     r->period.taken++;
     r->period.waited += wait > 0;
     r->period.wait_sum += wait;
@@ -206,8 +213,8 @@ void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id)
 void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id)
 {
     set_in_use(m, r, m->patients[id].group, -1);
-    if (r->reserved_for && !reserved_class(r, m->patients[id].group))
-        r->others_in_use--;
+    if (__builtin_expect(r->reserved_for != NULL, 0))
+        count_others(m, r, id, -1);
     if (r->queue.len > 0 || (r->plan && r->plan->open))
         offer_later(m, r);     /* a place for the queue, or free enough to close extra places */
 }
@@ -279,15 +286,19 @@ static __attribute__((noinline)) uint32_t first_eligible(const struct flow_model
 static inline __attribute__((always_inline)) void fill(struct flow_model *m, struct resource *r)
 {
     while (r->queue.len > 0 && r->in_use < r->capacity) {
-        uint32_t id;
-        if (r->reserved_for == NULL) {
-            id = flow_queue_pop(m, &r->queue);
-            flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
-        } else if ((id = first_eligible(m, r)) != NONE) {
-            unqueue(m, r, id);
-        } else {
-            break;
-        }
+        uint32_t id = flow_queue_pop(m, &r->queue);
+        flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
+        flow_resource_take(m, r, id);
+        r->grant(m, id, r->owner);
+    }
+}
+
+/* fill behind a ring-fence: first eligible first (out of line: most resources have none). */
+static __attribute__((cold, noinline)) void fill_fenced(struct flow_model *m, struct resource *r)
+{
+    uint32_t id;
+    while (r->queue.len > 0 && r->in_use < r->capacity && (id = first_eligible(m, r)) != NONE) {
+        unqueue(m, r, id);
         flow_resource_take(m, r, id);
         r->grant(m, id, r->owner);
     }
@@ -298,7 +309,10 @@ static inline __attribute__((always_inline)) void fill(struct flow_model *m, str
 static __attribute__((noinline)) void escalate_and_fill(struct flow_model *m, struct resource *r)
 {
     if (escalate(m, r)) {
-        fill(m, r);
+        if (r->reserved_for)
+            fill_fenced(m, r);
+        else
+            fill(m, r);
         escalate(m, r);
     }
 }
@@ -310,7 +324,10 @@ void flow_resource_offer_freed(struct flow_model *m)
     while (m->noffers > 0) {
         struct resource *r = m->offers[--m->noffers];
         r->offered = false;
-        fill(m, r);
+        if (__builtin_expect(r->reserved_for != NULL, 0))
+            fill_fenced(m, r);
+        else
+            fill(m, r);
         if (r->plan && r->plan->extra > 0)
             escalate_and_fill(m, r);
     }

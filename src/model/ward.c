@@ -35,7 +35,7 @@ static void bed_number_take(struct flow_model *m, struct ward *w, uint32_t id)
 static void release_bed(struct flow_model *m, uint32_t ward, uint32_t id)
 {
     struct ward *w = &m->wards[ward];
-    if (m->sc->time_targets)
+    if (m->time_targets)
         flow_frontdoor_left_ward(m, id, ward);
     if (m->patients[id].outlier)
         flow_frontdoor_end_outlier(m, id);
@@ -59,7 +59,8 @@ static void move_in(struct flow_model *m, uint32_t id, uint32_t ward)
     }
     if (p->first_bed < 0) {
         p->first_bed = model_now(m);
-        flow_frontdoor_first_bed(m, id, true);
+        if (m->wait_targets)
+            flow_frontdoor_first_bed(m, id, true);
     }
     if (previous != NONE) {
         if (p->state == PS_BLOCKED)
@@ -126,7 +127,8 @@ void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
             set_blocked(m, &m->wards[p->ward], +1);
         } else {
             patient_set(m, id, PS_WAIT_BED);
-            flow_frontdoor_wait(m, id, ward);
+            if (w->patience_rng)
+                flow_frontdoor_wait(m, id, ward);
         }
     }
 }

@@ -33,8 +33,9 @@ check cmp -s "$TMP/s1/summary.csv" "$TMP/s2/summary.csv"
 "${MPI[@]}" "$FLOWSIM" compare "$S" --set wards.AMU.beds=40 --replications 4 --format json >"$TMP/c2.json"
 check cmp -s "$TMP/c1.json" "$TMP/c2.json"
 
-# rounds, bed changes and escalation, with their hour-of-week and daily series gathered
-for f in safer-medicine winter-escalation; do
+# rounds, bed changes and escalation, with their hour-of-week and daily series gathered; the
+# front door (patience, outliers, targets, waiting-list measures)
+for f in safer-medicine winter-escalation emergency-department; do
     "$FLOWSIM" run "$ROOT/scenarios/$f.yaml" --replications 4 --set horizon=30d --csv "$TMP/$f-1" -q >/dev/null
     "${MPI[@]}" "$FLOWSIM" run "$ROOT/scenarios/$f.yaml" --replications 4 --set horizon=30d --csv "$TMP/$f-2" -q >/dev/null
     for c in replications daily hourly; do check cmp -s "$TMP/$f-1/$c.csv" "$TMP/$f-2/$c.csv"; done

@@ -39,9 +39,12 @@ sed -e 's|^name: Elective orthopaedics|name: "<!--<script>x</script> & \\"q\\""|
 "$FLOWSIM" run "$ROOT/scenarios/winter-escalation.yaml" --replications 3 --set horizon=56d --report "$TMP/beds.html" -q >/dev/null
 check grep -q '"departures":\[' "$TMP/rounds.html"
 check grep -q '"open_beds":\[' "$TMP/beds.html"
+# Time targets: the ED's time in the ward against its targets.
+"$FLOWSIM" run "$ROOT/scenarios/emergency-department.yaml" --replications 3 --set horizon=56d --report "$TMP/ed.html" -q >/dev/null
+check grep -q '"ward_times":{"ED":' "$TMP/ed.html"
 
 # Expected minimum number of charts per kind.
-for pair in run:8 saved:5 compare:1 sweep:6 size:1 hostile:8 dated:8 rounds:8 beds:9; do
+for pair in run:8 saved:5 compare:1 sweep:6 size:1 hostile:8 dated:8 rounds:8 beds:9 ed:17; do
     kind=${pair%%:*}
     want=${pair##*:}
     html="$TMP/$kind.html"

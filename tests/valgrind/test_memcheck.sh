@@ -31,6 +31,11 @@ run 0 warmup "$ROOT/scenarios/example.yaml" --replications 2 --set horizon=60d
 # ward rounds, bed changes and escalation, with every output that reads them
 run 0 run "$ROOT/scenarios/safer-medicine.yaml" --replications 2 --threads 2 --set horizon=30d --report "$TMP/s.html" --csv "$TMP/scsv" --trace "$TMP/s.csv"
 run 0 run "$ROOT/scenarios/winter-escalation.yaml" --replications 2 --threads 2 --set horizon=30d --report "$TMP/w.html" --csv "$TMP/wcsv"
+# the front door: targets, patience, outliers, waiting-list measures, with every output
+run 0 run "$ROOT/scenarios/emergency-department.yaml" --replications 2 --threads 2 --set horizon=20d --report "$TMP/e.html" --csv "$TMP/ecsv" --trace "$TMP/e.csv"
+run 0 run "$ROOT/scenarios/emergency-department.yaml" --replications 1 --set horizon=20d --set 'wards.Surgery.reserved={beds: 8, groups: [hip]}' --set 'groups.hip.leave_list={dist: exponential, mean: 20w}'
+run 3 validate "$ROOT/tests/data/bad/reserved-unknown-group.yaml"
+run 3 validate "$ROOT/tests/data/bad/outlie-to-itself.yaml"
 run 3 validate "$ROOT/tests/data/bad/bed-change-below-zero-on-holiday.yaml"
 run 3 run "$ROOT/tests/data/bad/discharge-readmission-unknown-group.yaml"
 run 3 validate "$ROOT/tests/data/bad/theatre-sessions-overlap.yaml"
