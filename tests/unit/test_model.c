@@ -246,7 +246,58 @@ static const char *one_bed =
     "    arrivals: {rate: 1/d}\n    route: [{ward: A, stay: {dist: fixed, value: 1h}}]\n";
 
 static uint32_t granted_to = UINT32_MAX;
+static const char *fence_groups =
+    "name: t\nhorizon: 1d\nwards: [{name: W, beds: 3}]\ngroups:\n"
+    "  - {name: a, arrivals: {rate: 1/d}, route: [{ward: W, stay: {dist: fixed, value: 1d}}]}\n"
+    "  - {name: b, arrivals: {rate: 1/d}, route: [{ward: W, stay: {dist: fixed, value: 1d}}]}\n";
 static void record_grant(struct flow_model *m, uint32_t id, uint32_t owner) { granted_to = id; }
+
+/* A ring-fence of 1 place of 3 for class 1: class 0 holds at most 2; a class-1 patient waiting
+ * behind class-0 patients at their limit takes the freed place; a patient withdrawn from the
+ * middle of a queue leaves its links whole. */
+START_TEST(resource_ring_fence_and_withdraw)
+{
+    struct flow_scenario *s = test_load(fence_groups, NULL, 0);
+    struct flow_model *m = flow_model_create(s, 0);
+    struct resource r;
+    static const unsigned char fenced[2] = {0, 1};
+    flow_resource_init(&r, 3, 2, record_grant, 0);
+    flow_resource_reserve(&r, 1, fenced);
+    uint32_t a = flow_patient_new(m, 0), b = flow_patient_new(m, 0), c = flow_patient_new(m, 0);
+    uint32_t d = flow_patient_new(m, 0), f = flow_patient_new(m, 1), g = flow_patient_new(m, 1);
+    ck_assert(flow_resource_request(m, &r, a));
+    flow_resource_take(m, &r, a);
+    ck_assert(flow_resource_request(m, &r, b));
+    flow_resource_take(m, &r, b);
+    ck_assert(!flow_resource_request(m, &r, c));   /* class 0 is at its 2: a place is free, fenced */
+    flow_resource_wait(m, &r, c);
+    ck_assert(!flow_resource_request(m, &r, d));
+    flow_resource_wait(m, &r, d);
+    ck_assert(flow_resource_request(m, &r, f));     /* class 1 passes the queue to the fenced place */
+    flow_resource_take(m, &r, f);
+    ck_assert(!flow_resource_request(m, &r, g));    /* full now */
+    flow_resource_wait(m, &r, g);
+    ck_assert_uint_eq(r.queue.len, 3);
+    ck_assert_uint_eq(r.reserved_waiting, 1);
+    flow_resource_release(m, &r, f);                /* the fenced place frees: g, not c, takes it */
+    flow_resource_offer_freed(m);
+    ck_assert_uint_eq(granted_to, g);
+    ck_assert_uint_eq(r.reserved_waiting, 0);
+    ck_assert_uint_eq(r.queue.head, c);
+    flow_resource_withdraw(m, &r, c);               /* c gives up: d is the whole queue */
+    ck_assert_uint_eq(r.queue.head, d);
+    ck_assert_uint_eq(r.queue.tail, d);
+    ck_assert_uint_eq(m->patients[d].prev, NONE);
+    flow_resource_release(m, &r, a);                /* class 0 drops to 1: d may take a place */
+    flow_resource_offer_freed(m);
+    ck_assert_uint_eq(granted_to, d);
+    ck_assert_uint_eq(r.queue.len, 0);
+    ck_assert_int_eq(r.others_in_use, 2);
+    flow_resource_fini(&r);
+    flow_model_destroy(m);
+    flow_scenario_destroy(s);
+}
+END_TEST
 
 /* A place freed during an event is not taken by a newcomer in the same event while somebody
  * waits: the newcomer queues behind, and after the event the place goes to the first in line. */
@@ -493,6 +544,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, model_divert_never_queues);
     tcase_add_test(tc, model_warmup_resets_counts);
     tcase_add_test(tc, resource_newcomer_queues_behind_the_waiting);
+    tcase_add_test(tc, resource_ring_fence_and_withdraw);
     tcase_add_test(tc, queue_orders_by_key_then_arrival);
     tcase_add_test(tc, postop_route_drawn_once_whatever_the_beds);
     tcase_add_test(tc, daily_series_continuous_across_fractional_warmup);
