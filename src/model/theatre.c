@@ -74,6 +74,8 @@ static void on_leave_list(struct flow_engine *e, void *ctx, uint64_t arg)
     flow_queue_remove(m, &g->waiting_list, id);
     unlist(m, g, id);
     g->period.removals++;
+    if (m->wait_targets)
+        flow_frontdoor_first_bed(m, id, false);     /* never had a bed: not within any target */
     model_trace(m, id, FLOW_TRACE_LEAVE_LIST, NULL, 0);
     model_trace(m, id, FLOW_TRACE_LEAVE, NULL, 0);
     flow_patient_free(m, id, true);

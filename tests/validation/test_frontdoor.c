@@ -306,7 +306,7 @@ START_TEST(waiting_list_measures_follow_mm_infinity)
         "name: t\nhorizon: 3650d\nwarmup: 1500d\nreplications: 6\nseed: 31\n"
         "wards:\n  - {name: W, beds: 10}\n"
         "theatres:\n  - name: T\n    sessions: [{days: [mon], start: \"09:00\", length: 10m}]\n    book_ahead: 0d\n"
-        "groups:\n  - name: e\n    arrivals: {referrals: 2/d}\n"
+        "groups:\n  - name: e\n    arrivals: {referrals: 2/d}\n    wait_targets: [52w]\n"
         "    leave_list: {dist: exponential, mean: 140d}\n"
         "    route:\n      - {theatre: T, operation: {dist: fixed, value: 1m}, p_unfit_on_day: 1}\n", NULL, 0);
     double size = 2 * 140.0;
@@ -314,6 +314,7 @@ START_TEST(waiting_list_measures_follow_mm_infinity)
     expect_near(&r, "groups.e.removals_per_week", 14, 0.01);
     expect_near(&r, "groups.e.waiting_list_within_18_weeks", 1 - exp(-126.0 / 140), 0.01);
     expect_near(&r, "groups.e.waiting_list_over_52_weeks", size * exp(-364.0 / 140), 0.03);
+    expect_exact(&r, "groups.e.wait_within_52w", 0);   /* removed untreated: never within */
     done(&r);
 }
 END_TEST
