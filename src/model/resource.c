@@ -112,12 +112,13 @@ static bool others_may_take(const struct resource *r)
 }
 
 /* Nobody waiting could take a free place before this patient: without a ring-fence, nobody
- * waits; with one, a flagged patient goes ahead of waiting others who are at their limit. */
+ * waits; with one, a flagged patient goes ahead of waiting others only when they are at their
+ * limit (within an event a place may be free while others who could take it still wait). */
 static __attribute__((noinline)) bool ring_fence_free(const struct flow_model *m, const struct resource *r,
                                                       uint32_t id)
 {
     if (reserved_class(r, m->patients[id].group))
-        return r->reserved_waiting == 0;
+        return r->reserved_waiting == 0 && (r->queue.len == 0 || !others_may_take(r));
     return r->queue.len == 0 && others_may_take(r);
 }
 

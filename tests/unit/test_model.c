@@ -289,6 +289,7 @@ START_TEST(resource_ring_fence_and_withdraw)
     ck_assert_uint_eq(r.queue.tail, d);
     ck_assert_uint_eq(m->patients[d].prev, NONE);
     flow_resource_release(m, &r, a);                /* class 0 drops to 1: d may take a place */
+    ck_assert(!flow_resource_free_for(m, &r, g));   /* so a fenced newcomer does not pass d */
     flow_resource_offer_freed(m);
     ck_assert_uint_eq(granted_to, d);
     ck_assert_uint_eq(r.queue.len, 0);
