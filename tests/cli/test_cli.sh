@@ -485,8 +485,8 @@ departed=$(grep -c ",arrival_departure,depart," "$TMP/edv.csv")
 expect_exit 0 "an ED report" -- "$FLOWSIM" run "$ED" --replications 2 --set horizon=28d --report "$TMP/ed.html" --csv "$TMP/edcsv" -q
 grep -q '"ward_times":' "$TMP/ed.html" && ok || bad "HTML report without time in the ED against its targets"
 head -1 "$TMP/edcsv/replications.csv" | grep -q 'wards.ED.within_4h' && ok || bad "replications.csv without within_4h"
-"$FLOWSIM" size "$ED" --set 'wards.Surgery.reserved={beds: 1, groups: [hip]}' --vary wards.Surgery.reserved.beds=1:20 \
-    --target 'theatres.Ortho.cancelled_no_bed_per_week <= 8' --replications 4 --set horizon=120d >"$TMP/out" 2>&1
+"$FLOWSIM" size "$ED" --set 'wards.Surgery.reserved={beds: 1, groups: [hip, hip_urgent]}' --vary wards.Surgery.reserved.beds=1:20 \
+    --target 'theatres.Ortho.cancelled_no_bed_per_week <= 10' --replications 4 --set horizon=120d >"$TMP/out" 2>&1
 grep -q '^Answer: wards.Surgery.reserved.beds = ' "$TMP/out" && ok || bad "sizing a ring-fence: $(tail -2 "$TMP/out")"
 "$FLOWSIM" compare "$ED" --set wards.AMU.beds=46 --replications 4 --set horizon=60d >"$TMP/out" 2>&1
 grep -q 'time in the ward within 4h' "$TMP/out" && ok || bad "compare without the 4-hour figure"
