@@ -6,12 +6,14 @@
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -262,6 +264,24 @@ static bool same_file(const char *a, const char *b)
     return same;
 }
 
+/* A file output that cannot be written fails before the first replication, not after the
+ * whole run: a temporary file is made beside it and removed, as the real write will do. A
+ * target that is not a regular file (/dev/stdout, a FIFO) is written directly and not probed. */
+static bool writable(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return true;
+    char *tmp = flow_xasprintf("%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        fprintf(stderr, "flowsim: error: cannot write %s: %s\n", path, strerror(errno));
+    else
+        close(fd), unlink(tmp);
+    free(tmp);
+    return fd >= 0;
+}
+
 /* An output that names an input (the scenario overwritten by its own results) or another
  * output (one file written twice) is refused before anything runs. */
 static int check_outputs(const struct cli_opts *o)
@@ -287,6 +307,9 @@ static int check_outputs(const struct cli_opts *o)
     if (dir != NULL && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
         return cli_usage_error(o->command, "%s '%s' names a file, not a directory", sweep ? "--output" : "--csv",
                                dir);
+    for (int i = sweep ? 1 : 0; i < 2; i++)
+        if (out[i] != NULL && !writable(out[i]))
+            return EXIT_RUNTIME;
     return EXIT_OK;
 }
 

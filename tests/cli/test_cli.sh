@@ -466,6 +466,20 @@ EOF
 timeout 60 "$FLOWSIM" run "$TMP/tiny.yaml" -q >"$TMP/out" 2>&1 && grep -q 'arrivals diverted (fraction) *0\.999' "$TMP/out" \
     && ok || bad "a ward whose rounds almost never review: $(head -3 "$TMP/out")"
 
+# --- an output that cannot be written fails before the first replication (a run of minutes
+# that got as far as its end would meet the timeout) ---
+for opt in --report --output; do
+    expect_exit 4 "$opt to a missing directory" -- timeout 20 "$FLOWSIM" run "$ROOT/scenarios/whole-hospital.yaml" \
+        --replications 100000 -q $opt "$TMP/no/such/dir/out"
+    grep -q "^flowsim: error: cannot write $TMP/no/such/dir/out: No such file or directory\$" "$TMP/err" \
+        && ok || bad "$opt: $(cat "$TMP/err")"
+    one_line "$opt to a missing directory"
+done
+expect_exit 4 "a sweep's --report to a missing directory" -- timeout 20 "$FLOWSIM" sweep "$ROOT/scenarios/example.yaml" \
+    --vary wards.AMU.beds=30:40:1 --replications 1000 -q --output "$TMP/sweepdir" --report "$TMP/no/such/r.html"
+[ ! -e "$TMP/sweepdir" ] && ok || bad "a sweep that could not write its report made its directory"
+ls "$TMP"/no 2>/dev/null | grep -q . && bad "a probe left a file behind" || ok
+
 # --- the front door: targets, patience, outliers, ring-fences, waiting-list measures ---
 ED="$ROOT/scenarios/emergency-department.yaml"
 "$FLOWSIM" run "$ED" --replications 4 --set horizon=60d --threads 1 --format json -q >"$TMP/t1.json" 2>/dev/null
