@@ -16,6 +16,8 @@ struct flow_metric_def {
     const char *entity;       /* ward or group name (borrowed from the scenario), or NULL */
     const char *key;          /* static */
     const char *label;        /* static, for text reports */
+    const char *unit;         /* static: "fraction" (0 to 1), "hours", "days", "beds", ...;
+                               * every metric is at least 0 */
 };
 
 /* The metrics a scenario reports, in a fixed order; free with free(). */

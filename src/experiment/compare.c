@@ -53,6 +53,8 @@ void flow_comparison_summary(const struct flow_comparison *c, size_t k, struct f
         double a = c->base.values[r * c->base.nmetrics + c->ib[k]];
         double b = c->whatif.values[r * c->whatif.nmetrics + c->iw[k]];
         d[r] = b - a;          /* NAN when either is undefined: skipped by the summary */
+        if (fabs(d[r]) <= 1e-12 * fmax(fabs(a), fabs(b)))
+            d[r] = 0;          /* rounding noise: the same value computed another way */
     }
     flow_summary_compute(diff, d, n, 1);
     free(d);

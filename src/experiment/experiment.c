@@ -212,7 +212,7 @@ static bool precise(const struct flow_results *r, size_t k, const struct flow_pr
     flow_results_summary(r, k, &s);
     if (s.n < 2 || !isfinite(s.mean))
         return s.n >= 2 || s.n == 0;
-    double h = (s.ci_high - s.ci_low) / 2;
+    double h = flow_ci_halfwidth(s.sd, s.n, 0.95);   /* the interval before any cut at 0 or 1 */
     double goal = p->absolute[k] >= 0 ? p->absolute[k] : p->relative * fabs(s.mean);
     return !(goal >= 0) || h <= goal + 1e-300;
 }
@@ -262,9 +262,16 @@ void flow_results_fini(struct flow_results *r)
     memset(r, 0, sizeof *r);
 }
 
+/* Every metric is at least 0 and a fraction at most 1, so a Student-t interval that runs past
+ * those bounds (a rare event, a fraction near 0 or 1) is cut at them; the mean is not moved. */
 void flow_results_summary(const struct flow_results *r, size_t metric, struct flow_summary *out)
 {
     flow_summary_compute(out, r->values + metric, r->nreps, r->nmetrics);
+    if (out->ci_low < 0)
+        out->ci_low = 0;
+    const char *unit = r->defs[metric].unit;
+    if (unit && strcmp(unit, "fraction") == 0 && out->ci_high > 1)
+        out->ci_high = 1;
 }
 
 char *flow_metric_path(const struct flow_metric_def *d)

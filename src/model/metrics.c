@@ -233,39 +233,41 @@ static double t_over(const struct view *v, size_t i) { return per_week(v, (doubl
 static double t_cost(const struct view *v, size_t i) { return ratio(T->period.cost, (double)T->period.cases); }
 #undef T
 
+/* unit: "fraction" (0 to 1), "hours", "days", "weeks", "minutes", "beds", "places",
+ * "patients", "cases", "per day", "per week", "money" or "ratio"; every metric is at least 0. */
 struct metric {
-    const char *key, *label;
+    const char *key, *label, *unit;
     double (*get)(const struct view *v, size_t i);
 };
 
 static const struct metric system_metrics[] = {
-    {"arrivals_per_day", "arrivals per day", sys_arrivals},
-    {"throughput_per_day", "patients leaving per day", sys_throughput},
-    {"los_days", "length of stay, days (mean)", sys_los},
-    {"los_days_p50", "length of stay, days (median)", sys_p50},
-    {"los_days_p90", "length of stay, days (90th centile)", sys_p90},
-    {"los_days_p95", "length of stay, days (95th centile)", sys_p95},
-    {"cost_per_patient", "cost per patient", sys_cost},
+    {"arrivals_per_day", "arrivals per day", "per day", sys_arrivals},
+    {"throughput_per_day", "patients leaving per day", "per day", sys_throughput},
+    {"los_days", "length of stay, days (mean)", "days", sys_los},
+    {"los_days_p50", "length of stay, days (median)", "days", sys_p50},
+    {"los_days_p90", "length of stay, days (90th centile)", "days", sys_p90},
+    {"los_days_p95", "length of stay, days (95th centile)", "days", sys_p95},
+    {"cost_per_patient", "cost per patient", "money", sys_cost},
 };
 static const struct metric cost_split_metrics[] = {
-    {"hospital_cost_per_patient", "hospital cost per patient", sys_hospital_cost},
-    {"community_cost_per_patient", "community cost per patient", sys_community_cost},
+    {"hospital_cost_per_patient", "hospital cost per patient", "money", sys_hospital_cost},
+    {"community_cost_per_patient", "community cost per patient", "money", sys_community_cost},
 };
 static const struct metric discharge_metrics[] = {
-    {"delayed_bed_days_per_day", "beds held by medically fit patients (delayed)", d_delayed},
-    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", d_fit_to_leave},
-    {"p_same_or_next_day", "left on admission day or the next (fraction)", d_same_next},
+    {"delayed_bed_days_per_day", "beds held by medically fit patients (delayed)", "beds", d_delayed},
+    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", "days", d_fit_to_leave},
+    {"p_same_or_next_day", "left on admission day or the next (fraction)", "fraction", d_same_next},
 };
 static const struct metric pathway_metrics[] = {
-    {"patients_per_day", "patients per day", p_left},
-    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", p_fit_to_leave},
-    {"readmissions_per_day", "readmissions per day", p_readmit},
+    {"patients_per_day", "patients per day", "per day", p_left},
+    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", "days", p_fit_to_leave},
+    {"readmissions_per_day", "readmissions per day", "per day", p_readmit},
 };
 static const struct metric community_metrics[] = {
-    {"mean_occupied", "places occupied (mean)", c_occupied},
-    {"occupancy", "occupancy (fraction of places)", c_occupancy},
-    {"mean_wait_days", "wait for a place, days (mean)", c_wait},
-    {"queue_in_hospital", "waiting for a place in a hospital bed (mean)", c_queue},
+    {"mean_occupied", "places occupied (mean)", "places", c_occupied},
+    {"occupancy", "occupancy (fraction of places)", "fraction", c_occupancy},
+    {"mean_wait_days", "wait for a place, days (mean)", "days", c_wait},
+    {"queue_in_hospital", "waiting for a place in a hospital bed (mean)", "patients", c_queue},
 };
 static const char *const pathway_names[4] = {"P0", "P1", "P2", "P3"};
 
@@ -277,85 +279,85 @@ static bool any_discharge(const struct flow_scenario *s)
     return false;
 }
 static const struct metric ward_metrics[] = {
-    {"mean_occupied_beds", "beds occupied (mean)", w_occupied},
+    {"mean_occupied_beds", "beds occupied (mean)", "beds", w_occupied},
 };
 /* Wards with bed changes or escalation. */
 static const struct metric ward_bed_metrics[] = {
-    {"mean_beds", "open beds (mean)", w_mean_beds},
+    {"mean_beds", "open beds (mean)", "beds", w_mean_beds},
 };
 static const struct metric ward_rest_metrics[] = {
-    {"occupancy", "occupancy (fraction of beds)", w_occupancy},
-    {"p_full", "time with every bed taken (fraction)", w_p_full},
-    {"p_wait", "admissions that waited (fraction)", w_p_wait},
-    {"mean_wait_hours", "wait for a bed, hours (mean)", w_wait},
-    {"lost_fraction", "arrivals diverted (fraction)", w_lost},
-    {"blocked_bed_days_per_day", "beds blocked by patients waiting to move on", w_blocked},
-    {"midnight_occupied_beds", "beds occupied at midnight (mean census)", w_midnight},
+    {"occupancy", "occupancy (fraction of beds)", "fraction", w_occupancy},
+    {"p_full", "time with every bed taken (fraction)", "fraction", w_p_full},
+    {"p_wait", "admissions that waited (fraction)", "fraction", w_p_wait},
+    {"mean_wait_hours", "wait for a bed, hours (mean)", "hours", w_wait},
+    {"lost_fraction", "arrivals diverted (fraction)", "fraction", w_lost},
+    {"blocked_bed_days_per_day", "beds blocked by patients waiting to move on", "beds", w_blocked},
+    {"midnight_occupied_beds", "beds occupied at midnight (mean census)", "beds", w_midnight},
 };
 static const struct metric ward_escalation_metrics[] = {
-    {"escalation_bed_days_per_day", "escalation beds open (mean)", w_escalation_beds},
-    {"escalation_openings_per_week", "escalation openings per week", w_escalation_openings},
+    {"escalation_bed_days_per_day", "escalation beds open (mean)", "beds", w_escalation_beds},
+    {"escalation_openings_per_week", "escalation openings per week", "per week", w_escalation_openings},
 };
 /* Wards with rounds. */
 static const struct metric ward_round_metrics[] = {
-    {"ready_bed_days_per_day", "beds held by patients ready to leave", w_ready},
-    {"p_leave_before_noon", "left the ward before noon (fraction)", w_before_noon},
-    {"weekend_departures_ratio", "departures per weekend day over per weekday", w_weekend_ratio},
+    {"ready_bed_days_per_day", "beds held by patients ready to leave", "beds", w_ready},
+    {"p_leave_before_noon", "left the ward before noon (fraction)", "fraction", w_before_noon},
+    {"weekend_departures_ratio", "departures per weekend day over per weekday", "ratio", w_weekend_ratio},
 };
 /* The front door (frontdoor.c), each only where its key is given: time in the ward (every ward
  * when some ward has targets), patience, outlying from and to a ward. */
 static const struct metric ward_time_metrics[] = {
-    {"time_in_ward_hours", "time in the ward, hours (mean)", w_time},
-    {"time_in_ward_hours_p95", "time in the ward, hours (95th centile)", w_time_p95},
+    {"time_in_ward_hours", "time in the ward, hours (mean)", "hours", w_time},
+    {"time_in_ward_hours_p95", "time in the ward, hours (95th centile)", "hours", w_time_p95},
 };
 static const struct metric ward_patience_metrics[] = {
-    {"reneged_fraction", "gave up waiting for a bed (fraction)", w_reneged},
+    {"reneged_fraction", "gave up waiting for a bed (fraction)", "fraction", w_reneged},
 };
 static const struct metric ward_outlie_metrics[] = {
-    {"outlied_fraction", "placed in another ward, outlying (fraction)", w_outlied},
+    {"outlied_fraction", "placed in another ward, outlying (fraction)", "fraction", w_outlied},
 };
 static const struct metric ward_host_metrics[] = {
-    {"outliers_mean", "beds taken by other wards' outliers (mean)", w_outliers},
+    {"outliers_mean", "beds taken by other wards' outliers (mean)", "beds", w_outliers},
 };
 /* Elective groups, when some elective group gives due or leave_list. */
 static const struct metric list_measure_metrics[] = {
-    {"waiting_list_within_18_weeks", "on the list under 18 weeks (fraction)", g_list_within_18},
-    {"waiting_list_over_52_weeks", "on the list over 52 weeks (mean)", g_list_over_52},
+    {"waiting_list_within_18_weeks", "on the list under 18 weeks (fraction)", "fraction", g_list_within_18},
+    {"waiting_list_over_52_weeks", "on the list over 52 weeks (mean)", "patients", g_list_over_52},
 };
 static const struct metric due_metrics[] = {
-    {"p_within_due", "operated within due (fraction)", g_within_due},
+    {"p_within_due", "operated within due (fraction)", "fraction", g_within_due},
 };
 static const struct metric leave_list_metrics[] = {
-    {"removals_per_week", "left the list untreated (per week)", g_removals},
+    {"removals_per_week", "left the list untreated (per week)", "per week", g_removals},
 };
 static const struct metric group_metrics[] = {
-    {"arrivals_per_day", "arrivals per day", g_arrivals},
-    {"los_days", "length of stay, days (mean)", g_los},
-    {"cost_per_patient", "cost per patient", g_cost},
+    {"arrivals_per_day", "arrivals per day", "per day", g_arrivals},
+    {"los_days", "length of stay, days (mean)", "days", g_los},
+    {"cost_per_patient", "cost per patient", "money", g_cost},
 };
 /* When the scenario gives priorities. */
 static const struct metric group_priority_metrics[] = {
-    {"mean_wait_hours", "wait for a bed, hours (mean over admissions)", g_bed_wait},
+    {"mean_wait_hours", "wait for a bed, hours (mean over admissions)", "hours", g_bed_wait},
 };
 static const struct metric elective_metrics[] = {
-    {"waiting_list_size", "waiting list (mean size)", g_listed},
-    {"waiting_list_end", "waiting list at the end", g_listed_end},
-    {"wait_weeks", "referral to operation, weeks (mean)", g_wait},
-    {"wait_weeks_p92", "referral to operation, weeks (92nd centile)", g_wait_p92},
-    {"p_within_18_weeks", "operated within 18 weeks (fraction)", g_within},
+    {"waiting_list_size", "waiting list (mean size)", "patients", g_listed},
+    {"waiting_list_end", "waiting list at the end", "patients", g_listed_end},
+    {"wait_weeks", "referral to operation, weeks (mean)", "weeks", g_wait},
+    {"wait_weeks_p92", "referral to operation, weeks (92nd centile)", "weeks", g_wait_p92},
+    {"p_within_18_weeks", "operated within 18 weeks (fraction)", "fraction", g_within},
 };
 static const struct metric theatre_metrics[] = {
-    {"lists_per_week", "lists per week", t_lists},
-    {"utilisation", "operating time within lists (fraction)", t_util},
-    {"p_list_underrun", "lists that under-ran (fraction)", t_underrun},
-    {"late_start_minutes", "late start, minutes (mean)", t_late},
-    {"overrun_minutes", "overrun, minutes (mean)", t_overrun},
-    {"turnaround_minutes", "turnaround, minutes (mean)", t_turnaround},
-    {"cases_per_list", "cases per list", t_cases},
-    {"cancelled_no_bed_per_week", "cancelled on the day, no bed (per week)", t_no_bed},
-    {"cancelled_unfit_per_week", "cancelled on the day, unfit (per week)", t_unfit},
-    {"cancelled_overrun_per_week", "cancelled, list out of time (per week)", t_over},
-    {"cost_per_case", "cost per case", t_cost},
+    {"lists_per_week", "lists per week", "per week", t_lists},
+    {"utilisation", "operating time within lists (fraction)", "fraction", t_util},
+    {"p_list_underrun", "lists that under-ran (fraction)", "fraction", t_underrun},
+    {"late_start_minutes", "late start, minutes (mean)", "minutes", t_late},
+    {"overrun_minutes", "overrun, minutes (mean)", "minutes", t_overrun},
+    {"turnaround_minutes", "turnaround, minutes (mean)", "minutes", t_turnaround},
+    {"cases_per_list", "cases per list", "cases", t_cases},
+    {"cancelled_no_bed_per_week", "cancelled on the day, no bed (per week)", "per week", t_no_bed},
+    {"cancelled_unfit_per_week", "cancelled on the day, unfit (per week)", "per week", t_unfit},
+    {"cancelled_overrun_per_week", "cancelled, list out of time (per week)", "per week", t_over},
+    {"cost_per_case", "cost per case", "money", t_cost},
 };
 
 #define COUNT(a) (sizeof a / sizeof a[0])
@@ -383,7 +385,7 @@ static void each_target(const struct flow_targets *t, const char *section, const
                         double (*get)(const struct view *v, size_t i), each_fn fn, void *arg)
 {
     for (size_t k = 0; k < t->n; k++) {
-        struct metric mt = {t->key[k], t->label[k], get};
+        struct metric mt = {t->key[k], t->label[k], "fraction", get};
         fn(arg, section, entity, i, k, &mt);
     }
 }
@@ -472,7 +474,7 @@ static void add_def(void *arg, const char *section, const char *entity, size_t i
     (void)k;
     struct defs_acc *a = arg;
     if (a->defs)
-        a->defs[a->n] = (struct flow_metric_def){section, entity, mt->key, mt->label};
+        a->defs[a->n] = (struct flow_metric_def){section, entity, mt->key, mt->label, mt->unit};
     a->n++;
 }
 

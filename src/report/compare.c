@@ -25,7 +25,8 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
                "of warm-up\n", FLOW_VERSION, c->base.nreps, (unsigned long long)b->seed,
             b->horizon_days, b->warmup_days);
     fprintf(f, "Difference = what-if - base, with its 95%% confidence interval from the paired\n"
-               "replications. '*' marks a significant difference (the interval excludes 0).\n");
+               "replications. '*' marks a significant difference (the interval excludes 0;\n"
+               "differences within 1e-12 of the values count as 0).\n");
     fprintf(f, "\n  %-44s %10s %10s %10s   %s\n", "", "base", "what-if", "difference", "95% CI");
     const struct flow_metric_def *prev = NULL;
     size_t significant = 0;

@@ -120,6 +120,40 @@ START_TEST(midnight_census_of_mginf)
 }
 END_TEST
 
+/* Intervals are cut at the metric's bounds (at least 0, a fraction at most 1), the mean and sd
+ * untouched; a paired difference that is rounding noise is exactly 0 and never significant. */
+START_TEST(intervals_are_honest)
+{
+    struct flow_metric_def defs[2] = {{"wards", "W", "p_wait", "waited", "fraction"},
+                                      {"wards", "W", "mean_wait_hours", "wait", "hours"}};
+    double near0[] = {0, 0, 0.3, 0.001, 0, 0.002};       /* 3 replications x 2 metrics */
+    struct flow_results r = {.defs = defs, .nmetrics = 2, .nreps = 3, .values = near0};
+    struct flow_summary s;
+    flow_results_summary(&r, 0, &s);
+    ck_assert_double_eq(s.ci_low, 0);
+    ck_assert(s.ci_high > s.mean && fabs(s.mean - 0.1) < 1e-12 && s.sd > 0.17);
+    flow_results_summary(&r, 1, &s);
+    ck_assert_double_eq(s.ci_low, 0);
+    double near1[] = {1, 1, 0.7, 1, 1, 1};
+    r.values = near1;
+    flow_results_summary(&r, 0, &s);
+    ck_assert_double_eq(s.ci_high, 1);
+    ck_assert(s.ci_low < s.mean && fabs(s.mean - 0.9) < 1e-12);
+    /* 0.1 + 0.2 against 0.3: equal but for the last bit */
+    double base[] = {0.3, 1, 0.6, 2, 0.9, 3}, what[] = {0.1 + 0.2, 1, 0.2 + 0.4, 2, 0.3 + 0.6, 3};
+    struct flow_comparison c = {.base = {.defs = defs, .nmetrics = 2, .nreps = 3, .values = base},
+                                .whatif = {.defs = defs, .nmetrics = 2, .nreps = 3, .values = what}};
+    size_t ib[] = {0}, iw[] = {0};
+    c.n = 1, c.ib = ib, c.iw = iw;
+    struct flow_summary sb, sw, sd;
+    ck_assert(0.1 + 0.2 != 0.3);
+    flow_comparison_summary(&c, 0, &sb, &sw, &sd);
+    ck_assert_double_eq(sd.mean, 0);
+    ck_assert_double_eq(sd.ci_low, 0);
+    ck_assert_double_eq(sd.ci_high, 0);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("validation");
@@ -127,6 +161,7 @@ static Suite *make_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, selftest_case_matches_theory, 0, (int)flow_selftest_count());
     tcase_add_test(tc, pasta_time_full_equals_erlang_c);
+    tcase_add_test(tc, intervals_are_honest);
     tcase_add_test(tc, little_law_holds_under_blocking);
     tcase_add_test(tc, same_seed_same_numbers_any_threads);
     tcase_add_test(tc, midnight_census_of_mginf);
