@@ -30,8 +30,21 @@ struct flow_results {
     double *wait_quantiles;                 /* owned, with profile: nreps x nwards x 99 (hours) */
     double *time_quantiles;                 /* owned, with profile when some ward has targets:
                                              * nreps x nwards x 99 (hours in the ward) */
+    double *backlog;                        /* owned: nreps x flow_model_backlog_count x 2
+                                             * (queue at the start and end of the measured
+                                             * period), for warnings */
     size_t days;
 };
+
+/* A warning about a run's results (warnings.c): a code ("queue_growing", "unused_ward",
+ * "few_replications"), the metric path it concerns ("" for the whole run) and what to do. */
+struct flow_warning {
+    char code[32];
+    char path[FLOW_MAX_NAME + 32];
+    char message[768];
+};
+/* The run's warnings, in a fixed order; *out is owned by the caller (free), NULL when none. */
+size_t flow_results_warnings(const struct flow_results *r, struct flow_warning **out);
 
 struct flow_run_options {
     int threads;      /* 0: one per core */

@@ -91,7 +91,7 @@ static bool takes(const struct cli_opts *o, const char *option)
         return strcmp(c, "sweep") == 0 || strcmp(c, "size") == 0;
     if (strcmp(option, "--target") == 0)
         return strcmp(c, "size") == 0;
-    if (strcmp(option, "--precision") == 0)
+    if (strcmp(option, "--precision") == 0 || strcmp(option, "--strict") == 0)
         return strcmp(c, "run") == 0;
     return strcmp(c, "sweep") == 0;        /* --metrics, --resume */
 }
@@ -206,6 +206,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         o->max_replications = n;
     } else if (strcmp(a, "--resume") == 0 && takes(o, "--resume")) {
         o->resume = true;
+    } else if (strcmp(a, "--strict") == 0 && takes(o, "--strict")) {
+        o->strict = true;
     } else {
         return cli_usage_error(cmd, "unknown option '%s'", a);
     }

@@ -14,6 +14,7 @@ enum {
     EXIT_USAGE = 2,       /* bad command line */
     EXIT_SCENARIO = 3,    /* bad scenario file or --set value */
     EXIT_RUNTIME = 4,     /* the run or its output failed (overload, disk, ...) */
+    EXIT_WARNING = 5,     /* --strict: the run gave a warning */
     EXIT_INTERRUPTED = 130, /* SIGINT or SIGTERM */
 };
 
@@ -37,6 +38,7 @@ struct cli_opts {
     size_t ntargets;
     const char *metrics;           /* sweep: --metrics */
     bool resume;                   /* sweep: --resume */
+    bool strict;                   /* run: any warning is an error (exit 5) */
     const char **precision;        /* run: --precision VALUE or METRIC=VALUE */
     size_t nprecision;
     long max_replications;         /* run: --max-replications (with --precision) */

@@ -277,6 +277,18 @@ static int write_csv(const char *dir, const struct flow_results *r)
     return EXIT_OK;
 }
 
+/* Warnings go to standard error as well as into every report; with --strict any warning
+ * makes the run fail (exit 5, and no file is kept). */
+static int warn_of(const struct cli_opts *o, const struct flow_results *r)
+{
+    struct flow_warning *w;
+    size_t n = flow_results_warnings(r, &w);
+    for (size_t i = 0; flow_mpi_rank() == 0 && i < n; i++)
+        fprintf(stderr, "flowsim: warning: %s\n", w[i].message);
+    free(w);
+    return n > 0 && o->strict ? EXIT_WARNING : EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct cli_opts o;
@@ -354,7 +366,11 @@ int cmd_run(int argc, char **argv)
         rc = rc == EXIT_OK ? trc : rc;
     }
     if (err == 0 && rc == EXIT_OK)
-        rc = emit(&o, &r);
+        rc = warn_of(&o, &r);
+    if (err == 0 && (rc == EXIT_OK || rc == EXIT_WARNING)) {
+        int erc = emit(&o, &r);
+        rc = erc != EXIT_OK ? erc : rc;
+    }
     flow_results_fini(&r);
     flow_scenario_destroy(s);
     cli_opts_fini(&o);

@@ -260,6 +260,7 @@ struct flow_model {
     uint8_t *check_seen;               /* invariants.c's scratch space, when checking */
     size_t check_cap;
     int *check_beds;
+    double *backlog_start;             /* queues at the start of the measured period (backlog.c) */
 };
 
 /* arrivals.c */
@@ -360,6 +361,9 @@ void flow_discharge_fit(struct flow_model *m, uint32_t id);
 /* census.c: the midnight census, occupancy by hour, daily series */
 void flow_census_start(struct flow_model *m);
 void flow_census_mark(struct flow_model *m, double t);
+
+/* backlog.c: queues at the start of the measured period */
+void flow_backlog_mark(struct flow_model *m);
 
 /* invariants.c: the model's bookkeeping, checked after every event in checking builds. */
 void flow_invariants_check(struct flow_model *m);

@@ -47,6 +47,7 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
     flow_theatres_mark(m, t);
     flow_discharge_mark(m, t);
     flow_census_mark(m, t);
+    flow_backlog_mark(m);
 }
 
 /* ---- lifetime ------------------------------------------------------------------------- */
@@ -135,6 +136,7 @@ void flow_model_destroy(struct flow_model *m)
     free(m->offers);
     free(m->check_seen);
     free(m->check_beds);
+    free(m->backlog_start);
     free(m->groups);
     free(m->patients);
     free(m->daily);

@@ -24,6 +24,7 @@ static const char *const style =
     "header p{margin:4px 0 0;opacity:.85}#main{padding:8px 28px 28px;max-width:1200px}"
     "section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 18px;margin:16px 0}"
     "h2{font-size:18px;margin:4px 0 8px}.note{color:#555;margin:0 0 8px}.chart{position:relative;margin:10px 0}"
+    "section.warnings{border:2px solid #c0392b;background:#fdecea}"
     "table{border-collapse:collapse;font-size:14px}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}"
     "td:first-child,th:first-child{text-align:left}pre{background:#f3f3f3;padding:10px;overflow:auto;font-size:12px}"
     ".error{color:#b00}";

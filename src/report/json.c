@@ -54,6 +54,20 @@ json_t *flow_json_run_value(const struct flow_results *r)
         json_object_set_new(root, "start", json_string(date));
     }
     json_object_set_new(root, "flowsim_version", json_string(FLOW_VERSION));
+    struct flow_warning *w;
+    size_t nw = flow_results_warnings(r, &w);
+    if (nw > 0) {              /* only then: a model that is fine keeps its exact output */
+        json_t *list = json_array();
+        for (size_t k = 0; k < nw; k++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "code", json_string(w[k].code));
+            json_object_set_new(o, "message", json_string(w[k].message));
+            json_object_set_new(o, "path", json_string(w[k].path));
+            json_array_append_new(list, o);
+        }
+        json_object_set_new(root, "warnings", list);
+    }
+    free(w);
     for (size_t i = 0; i < r->nmetrics; i++) {
         struct flow_summary sum;
         flow_results_summary(r, i, &sum);

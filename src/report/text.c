@@ -85,6 +85,21 @@ static void heading(FILE *f, const struct flow_metric_def *d, const struct flow_
     }
 }
 
+/* A warning as "  ! " and its words, wrapped at 96 columns under the first. */
+static void wrap(FILE *f, const char *text)
+{
+    int col = fprintf(f, "  !");
+    while (*text) {
+        int word = (int)strcspn(text, " ");
+        if (col + 1 + word > 96 && col > 4)
+            col = fprintf(f, "\n   ");
+        col += fprintf(f, " %.*s", word, text);
+        text += word;
+        text += strspn(text, " ");
+    }
+    fputc('\n', f);
+}
+
 int flow_report_text(FILE *f, const struct flow_results *r)
 {
     const struct flow_scenario *s = r->scenario;
@@ -101,6 +116,13 @@ int flow_report_text(FILE *f, const struct flow_results *r)
         fprintf(f, "Time 0 is 00:00 on %s %s; the run ends on %s.\n", weekday[s->weekday0], from, to);
     }
     fprintf(f, "Means across replications, with 95%% confidence intervals.\n");
+    struct flow_warning *w;
+    size_t nw = flow_results_warnings(r, &w);
+    if (nw > 0)
+        fprintf(f, "\nWarnings\n");
+    for (size_t k = 0; k < nw; k++)
+        wrap(f, w[k].message);
+    free(w);
     const struct flow_metric_def *prev = NULL;
     for (size_t i = 0; i < r->nmetrics; i++) {
         const struct flow_metric_def *d = &r->defs[i];

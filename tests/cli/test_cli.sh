@@ -466,6 +466,33 @@ EOF
 timeout 60 "$FLOWSIM" run "$TMP/tiny.yaml" -q >"$TMP/out" 2>&1 && grep -q 'arrivals diverted (fraction) *0\.999' "$TMP/out" \
     && ok || bad "a ward whose rounds almost never review: $(head -3 "$TMP/out")"
 
+# --- warnings: an overloaded ward warns everywhere and --strict fails; a fine model is silent ---
+EC="$ROOT/scenarios/erlang-c.yaml"
+expect_exit 0 "an overloaded ward" -- "$FLOWSIM" run "$EC" --set groups.all.arrivals.rate=20/d --set wards.Ward.beds=10 \
+    --replications 4 --set horizon=200d -q
+grep -q "^flowsim: warning: ward 'Ward': the queue for its beds grew from" "$TMP/err" && ok || bad "no warning on stderr: $(cat "$TMP/err")"
+sed -n 5,6p "$TMP/out" | tr '\n' ' ' | grep -q "^Warnings   ! ward 'Ward': the queue" && ok || bad "no warnings block at the top: $(head -8 "$TMP/out")"
+expect_exit 5 "--strict with a warning" -- "$FLOWSIM" run "$EC" --set groups.all.arrivals.rate=20/d --set wards.Ward.beds=10 \
+    --replications 4 --set horizon=200d -q --strict --format json -o "$TMP/strict.json"
+[ ! -e "$TMP/strict.json" ] && ok || bad "--strict kept the output of a run that warned"
+"$FLOWSIM" run "$EC" --set groups.all.arrivals.rate=20/d --set wards.Ward.beds=10 --replications 4 --set horizon=200d \
+    -q --format json 2>/dev/null | grep -A3 '"warnings"' | grep -q '"code": "queue_growing"' && ok || bad "JSON without warnings"
+expect_exit 0 "a fine model with --strict" -- "$FLOWSIM" run "$EC" --replications 4 --set horizon=200d -q --strict
+[ ! -s "$TMP/err" ] && ! grep -q Warnings "$TMP/out" && ok || bad "a fine model warned: $(cat "$TMP/err")"
+"$FLOWSIM" run "$EC" --replications 4 --set horizon=200d -q --format json | grep -q '"warnings"' && bad "a fine model has warnings in JSON" || ok
+cat >"$TMP/unused.yaml" <<'EOF'
+name: unused ward
+horizon: 100d
+replications: 3
+wards: [{name: Frailty, beds: 10}, {name: Fraily, beds: 10}]
+groups: [{name: g, arrivals: {rate: 2/d}, route: [{ward: Frailty, stay: {dist: exponential, mean: 2d}}]}]
+EOF
+expect_exit 0 "an unused ward" -- "$FLOWSIM" run "$TMP/unused.yaml" -q
+grep -q "^flowsim: warning: ward 'Fraily' is in no group's route" "$TMP/err" && ok || bad "no warning for an unused ward: $(cat "$TMP/err")"
+expect_exit 0 "one replication" -- "$FLOWSIM" run "$EC" --replications 1 --set horizon=20d -q
+grep -q "^flowsim: warning: only 1 replication: " "$TMP/err" && ok || bad "no warning for one replication"
+expect_exit 2 "--strict is for run" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=20:21 --strict
+
 # --- an output that cannot be written fails before the first replication (a run of minutes
 # that got as far as its end would meet the timeout) ---
 for opt in --report --output; do

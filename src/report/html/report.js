@@ -73,7 +73,17 @@
     parent.appendChild(t);
   }
 
+  function warnings(r) {
+    if (!r.warnings || !r.warnings.length) return;
+    var s = section("Warnings", "Read these before the numbers: each says what to do.");
+    s.className = "warnings";
+    var ul = el("ul");
+    r.warnings.forEach(function (w) { ul.appendChild(el("li", w.message)); });
+    s.appendChild(ul);
+  }
+
   function headline(r) {
+    warnings(r);
     var s = section("Headline", "Means across replications with 95% confidence intervals.");
     var rows = [], sys = r.system || {};
     function add(label, m) { if (m) rows.push([label, fmt(m.mean), ci(m)]); }

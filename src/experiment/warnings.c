@@ -1,0 +1,121 @@
+/* warnings.c - what a run's results say about the model that the numbers alone do not: queues
+ * that kept growing over the measured period (arrivals above capacity, or a warm-up too
+ * short), with the patients still waiting at the end; wards that no route uses; too few
+ * replications for an interval. Each warning says what to do. */
+#include <flowsim/experiment.h>
+#include <flowsim/model.h>
+#include <flowsim/stats.h>
+#include <flowsim/util.h>
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct list {
+    struct flow_warning *w;
+    size_t n, cap;
+};
+
+static void add(struct list *l, const char *code, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add(struct list *l, const char *code, const char *path, const char *fmt, ...)
+{
+    flow_xgrow((void **)&l->w, &l->cap, l->n + 1, sizeof *l->w);
+    struct flow_warning *w = &l->w[l->n++];
+    snprintf(w->code, sizeof w->code, "%s", code);
+    snprintf(w->path, sizeof w->path, "%s", path);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->message, sizeof w->message, fmt, ap);
+    va_end(ap);
+}
+
+/* A queue grew when its growth over the measured period is sure (a one-sided 99.9% bound
+ * above 0 across replications; with one replication, well beyond Poisson noise) and large (a
+ * quarter of the queue at the end, and at least 10 patients). */
+static bool grew(const double *b, size_t k, size_t nq, size_t nreps, double *start, double *end)
+{
+    double sum = 0, squares = 0, s = 0, e = 0;
+    for (size_t r = 0; r < nreps; r++) {
+        double g = b[(r * nq + k) * 2 + 1] - b[(r * nq + k) * 2];
+        sum += g, squares += g * g;
+        s += b[(r * nq + k) * 2], e += b[(r * nq + k) * 2 + 1];
+    }
+    double n = (double)nreps, mean = sum / n;
+    *start = s / n, *end = e / n;
+    if (*end < 10 || mean < 0.25 * *end)
+        return false;
+    if (nreps == 1)
+        return mean > 10 + 3 * sqrt(*start + *end);
+    double sd = sqrt(fmax(0, (squares - n * mean * mean) / (n - 1)));
+    return mean - gsl_cdf_tdist_Pinv(0.999, n - 1) * sd / sqrt(n) > 0;
+}
+
+static void queues(struct list *l, const struct flow_results *r)
+{
+    const struct flow_scenario *s = r->scenario;
+    size_t nq = flow_model_backlog_count(s);
+    char path[FLOW_MAX_NAME + 32];
+    double start, end;
+    for (size_t k = 0; r->backlog && k < nq; k++) {
+        if (!grew(r->backlog, k, nq, r->nreps, &start, &end))
+            continue;
+        if (k < s->nwards) {
+            const char *name = s->wards[k].name;
+            snprintf(path, sizeof path, "wards.%s", name);
+            add(l, "queue_growing", path, "ward '%s': the queue for its beds grew from %.0f to %.0f patients over "
+                "the measured period (means of the replications), so more patients arrive than it can "
+                "treat, or the warm-up is too short; the %.0f still waiting at the end are not in its "
+                "waits (mean_wait_hours counts admissions only). Add beds, shorten stays, or check the "
+                "warm-up with 'flowsim warmup'", name, start, end, end);
+        } else if (k < s->nwards + s->ncommunity) {
+            const char *name = s->community[k - s->nwards].name;
+            snprintf(path, sizeof path, "community.%s", name);
+            add(l, "queue_growing", path, "community service '%s': the queue for its places grew from %.0f to "
+                "%.0f patients over the measured period, so more patients need it than it can take, or the "
+                "warm-up is too short; those waiting hold hospital beds. Add places, shorten stays, or "
+                "check the warm-up with 'flowsim warmup'", name, start, end);
+        } else {
+            const char *name = s->groups[k - s->nwards - s->ncommunity].name;
+            snprintf(path, sizeof path, "groups.%s", name);
+            add(l, "queue_growing", path, "group '%s': the waiting list grew from %.0f to %.0f patients over the "
+                "measured period, so operations (or beds after them) cannot keep up with referrals, or the "
+                "warm-up is too short; the %.0f still waiting at the end are not in its waits "
+                "(wait_weeks counts operated patients only). Add theatre time or beds, or check the "
+                "warm-up with 'flowsim warmup'", name, start, end, end);
+        }
+    }
+}
+
+/* A ward in no route step that no ward outlies to takes no patient. */
+static void unused_wards(struct list *l, const struct flow_scenario *s)
+{
+    char path[FLOW_MAX_NAME + 32];
+    for (size_t i = 0; i < s->nwards; i++) {
+        bool used = s->wards[i].outlier_host;
+        for (size_t g = 0; !used && g < s->ngroups; g++)
+            for (size_t k = 0; !used && k < s->groups[g].nsteps; k++)
+                used = s->groups[g].steps[k].kind == FLOW_STEP_WARD && s->groups[g].steps[k].ward == (int)i;
+        if (used)
+            continue;
+        snprintf(path, sizeof path, "wards.%s", s->wards[i].name);
+        add(l, "unused_ward", path, "ward '%s' is in no group's route (and no ward outlies to it), so it takes "
+            "no patients; check the ward names in the routes, or remove it", s->wards[i].name);
+    }
+}
+
+size_t flow_results_warnings(const struct flow_results *r, struct flow_warning **out)
+{
+    struct list l = {0};
+    if (r->nreps < 3)
+        add(&l, "few_replications", "", "only %zu replication%s: confidence intervals are %s; use 10 or more "
+            "(--replications) or let --precision choose", r->nreps, r->nreps == 1 ? "" : "s",
+            r->nreps == 1 ? "missing" : "very wide");
+    queues(&l, r);
+    unused_wards(&l, r->scenario);
+    *out = l.w;
+    return l.n;
+}
