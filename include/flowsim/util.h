@@ -24,12 +24,16 @@ struct flow_diag {
     char **lines;
     size_t count, cap;
     size_t errors;
+    size_t warnings;           /* lines that are warnings: the input is used, but look at it */
 };
 
 enum { FLOW_DIAG_MAX = 100 };   /* further errors are counted but not stored */
 
 void flow_diag_init(struct flow_diag *d);
 void flow_diag_fini(struct flow_diag *d);
+/* "FILE:LINE:COLUMN: warning: WHAT": counted in warnings, not errors. */
+void flow_diag_warning(struct flow_diag *d, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void flow_diag_error(struct flow_diag *d, const char *file, int line, int col,
                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

@@ -428,6 +428,10 @@ void cli_opts_fini(struct cli_opts *o)
     free(o->retired);
 }
 
+static size_t load_warnings;   /* of the last cli_load */
+
+size_t cli_load_warnings(void) { return load_warnings; }
+
 struct flow_scenario *cli_load(const struct cli_opts *o)
 {
     struct flow_diag diag;
@@ -442,6 +446,7 @@ struct flow_scenario *cli_load(const struct cli_opts *o)
         fprintf(stderr, "%s\n", diag.lines[i]);
     if (diag.errors > diag.count)
         fprintf(stderr, "flowsim: %zu more errors not shown\n", diag.errors - diag.count);
+    load_warnings = diag.warnings;
     flow_diag_fini(&diag);
     return s;
 }

@@ -60,6 +60,8 @@ int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((fo
 int cli_run_error(int err, const char *context);
 
 /* Loads the scenario named by o (or the built-in example); prints diagnostics on failure. */
+/* Warnings (not errors) printed while loading the last scenario (an overlay adding a ward). */
+size_t cli_load_warnings(void);
 struct flow_scenario *cli_load(const struct cli_opts *o);
 
 /* The general usage text (help.c). */

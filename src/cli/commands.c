@@ -286,7 +286,7 @@ static int warn_of(const struct cli_opts *o, const struct flow_results *r)
     for (size_t i = 0; flow_mpi_rank() == 0 && i < n; i++)
         fprintf(stderr, "flowsim: warning: %s\n", w[i].message);
     free(w);
-    return n > 0 && o->strict ? EXIT_WARNING : EXIT_OK;
+    return n + cli_load_warnings() > 0 && o->strict ? EXIT_WARNING : EXIT_OK;
 }
 
 int cmd_run(int argc, char **argv)

@@ -97,21 +97,62 @@ static bool all_named(const struct ynode *seq)
     return seq->n > 0;
 }
 
-static struct ynode *merge(struct ynode *base, struct ynode *over);
+/* What a merge reports to: the base's file, and the key of the list being merged. */
+struct merging {
+    struct flow_diag *diag;
+    const char *base;
+    const char *key;
+};
+
+static struct ynode *merge(struct ynode *base, struct ynode *over, struct merging m);
+
+/* An overlay that names a ward, group, theatre or service the base lacks adds one: usually a
+ * typo in a what-if, so it is said, with the nearest name of the base. */
+static void new_item(const struct ynode *base, const struct ynode *name, struct merging m)
+{
+    static const char *const keys[] = {"wards", "groups", "theatres", "community"};
+    static const char *const what[] = {"ward", "group", "theatre", "community service"};
+    size_t k = 0;
+    while (k < 4 && (m.key == NULL || strcmp(m.key, keys[k]) != 0))
+        k++;
+    if (k == 4)
+        return;
+    const char *near = NULL;
+    size_t best = (size_t)-1;
+    for (size_t j = 0; j < base->n; j++) {
+        const char *b = flow_ytree_get(base->kids[j], "name")->text;
+        size_t d = flow_edit_distance(name->text, b);
+        if (d < best)
+            best = d, near = b;
+    }
+    size_t len = strlen(name->text);
+    if (near && best <= (len < 6 ? 1 : len / 3))
+        flow_diag_warning(m.diag, name->src, name->line, name->col, "%s '%.100s' is not in the base "
+                          "scenario (%.200s), so this adds a new %s; did you mean '%.100s'?", what[k],
+                          name->text, m.base, what[k], near);
+    else
+        flow_diag_warning(m.diag, name->src, name->line, name->col, "%s '%.100s' is not in the base "
+                          "scenario (%.200s), so this adds a new %s", what[k], name->text, m.base, what[k]);
+}
 
 /* Lists of named items (wards, groups ...) merge item by item, matched by name; new names
  * are added at the end. */
-static void merge_named(struct ynode *base, struct ynode *over)
+static void merge_named(struct ynode *base, struct ynode *over, struct merging m)
 {
+    size_t before = base->n;
     for (size_t i = 0; i < over->n; i++) {
-        const char *name = flow_ytree_get(over->kids[i], "name")->text;
+        const struct ynode *name = flow_ytree_get(over->kids[i], "name");
         size_t j = 0;
-        while (j < base->n && strcmp(flow_ytree_get(base->kids[j], "name")->text, name) != 0)
+        while (j < base->n && strcmp(flow_ytree_get(base->kids[j], "name")->text, name->text) != 0)
             j++;
-        if (j < base->n)
-            base->kids[j] = merge(base->kids[j], over->kids[i]);
-        else
+        if (j < base->n) {
+            base->kids[j] = merge(base->kids[j], over->kids[i], (struct merging){m.diag, m.base, NULL});
+        } else {
+            struct ynode saved = *base;
+            saved.n = before;
+            new_item(&saved, name, m);
             flow_ytree_append(base, over->kids[i]);
+        }
     }
     over->n = 0;
     flow_ytree_free(over);
@@ -119,7 +160,7 @@ static void merge_named(struct ynode *base, struct ynode *over)
 
 /* Consumes both trees: mappings merge key by key, lists of named items by name, and anything
  * else in the overlay replaces the base. */
-static struct ynode *merge(struct ynode *base, struct ynode *over)
+static struct ynode *merge(struct ynode *base, struct ynode *over, struct merging m)
 {
     if (base->kind == YN_MAP && over->kind == YN_MAP) {
         for (size_t i = 0; i + 1 < over->n; i += 2) {
@@ -127,7 +168,8 @@ static struct ynode *merge(struct ynode *base, struct ynode *over)
             while (j + 1 < base->n && strcmp(base->kids[j]->text, over->kids[i]->text) != 0)
                 j += 2;
             if (j + 1 < base->n) {
-                base->kids[j + 1] = merge(base->kids[j + 1], over->kids[i + 1]);
+                base->kids[j + 1] = merge(base->kids[j + 1], over->kids[i + 1],
+                                          (struct merging){m.diag, m.base, over->kids[i]->text});
                 flow_ytree_free(over->kids[i]);
             } else {
                 flow_ytree_append(base, over->kids[i]);
@@ -139,7 +181,7 @@ static struct ynode *merge(struct ynode *base, struct ynode *over)
         return base;
     }
     if (base->kind == YN_SEQ && over->kind == YN_SEQ && all_named(base) && all_named(over)) {
-        merge_named(base, over);
+        merge_named(base, over, m);
         return base;
     }
     flow_ytree_free(base);
@@ -249,6 +291,7 @@ static struct ynode *load_tree(const char *name, const char *text, size_t len, c
         return NULL;
     }
     /* Drop the extends key itself, then lay the overlay on the base. */
+    char *base_name = flow_xstrdup(ext->text);
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         if (strcmp(root->kids[i]->text, "extends") == 0) {
             flow_ytree_free(root->kids[i]);
@@ -258,7 +301,9 @@ static struct ynode *load_tree(const char *name, const char *text, size_t len, c
             break;
         }
     }
-    return merge(base, root);
+    struct ynode *merged = merge(base, root, (struct merging){diag, base_name, NULL});
+    free(base_name);
+    return merged;
 }
 
 struct flow_scenario *flow_scenario_load_text(const char *name, const char *text, size_t len,

@@ -17,15 +17,12 @@ void flow_diag_fini(struct flow_diag *d)
     memset(d, 0, sizeof *d);
 }
 
-void flow_diag_error(struct flow_diag *d, const char *file, int line, int col, const char *fmt, ...)
+static void add(struct flow_diag *d, const char *kind, const char *file, int line, int col,
+                const char *fmt, va_list ap)
 {
-    d->errors++;
     if (d->count >= FLOW_DIAG_MAX)
         return;
-    va_list ap;
-    va_start(ap, fmt);
     char *what = flow_xvasprintf(fmt, ap);
-    va_end(ap);
     /* Messages are single lines, and safe on a terminal: a control character quoted from the
      * input (a newline, an escape sequence) is shown as \xNN, never sent as itself. */
     char *safe = flow_xmalloc(4 * strlen(what) + 1), *o = safe;
@@ -40,10 +37,28 @@ void flow_diag_error(struct flow_diag *d, const char *file, int line, int col, c
     }
     *o = '\0';
     flow_xgrow((void **)&d->lines, &d->cap, d->count + 1, sizeof *d->lines);
-    d->lines[d->count++] = flow_xasprintf("%s:%d:%d: error: %s", file, line < 1 ? 1 : line,
-                                          col < 1 ? 1 : col, safe);
+    d->lines[d->count++] = flow_xasprintf("%s:%d:%d: %s: %s", file, line < 1 ? 1 : line,
+                                          col < 1 ? 1 : col, kind, safe);
     free(safe);
     free(what);
+}
+
+void flow_diag_error(struct flow_diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    d->errors++;
+    va_list ap;
+    va_start(ap, fmt);
+    add(d, "error", file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void flow_diag_warning(struct flow_diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    d->warnings++;
+    va_list ap;
+    va_start(ap, fmt);
+    add(d, "warning", file, line, col, fmt, ap);
+    va_end(ap);
 }
 
 size_t flow_edit_distance(const char *a, const char *b)

@@ -493,6 +493,18 @@ expect_exit 0 "one replication" -- "$FLOWSIM" run "$EC" --replications 1 --set h
 grep -q "^flowsim: warning: only 1 replication: " "$TMP/err" && ok || bad "no warning for one replication"
 expect_exit 2 "--strict is for run" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=20:21 --strict
 
+cat >"$TMP/typo.yaml" <<EOF
+extends: $ROOT/scenarios/frailty-traditional.yaml
+name: typo
+wards:
+  - {name: Geriatric, beds: 80}
+EOF
+expect_exit 0 "an overlay that adds a ward" -- "$FLOWSIM" validate "$TMP/typo.yaml"
+grep -q "^$TMP/typo.yaml:4:12: warning: ward 'Geriatric' is not in the base scenario ($ROOT/scenarios/frailty-traditional.yaml), so this adds a new ward; did you mean 'Geriatrics'?\$" "$TMP/err" \
+    && ok || bad "no warning for an overlay's new ward: $(cat "$TMP/err")"
+expect_exit 5 "--strict with an overlay warning" -- "$FLOWSIM" run "$TMP/typo.yaml" --replications 3 --set horizon=10d -q --strict
+expect_exit 0 "an overlay that changes a ward" -- "$FLOWSIM" run "$ROOT/scenarios/safer-medicine-seven-day.yaml" --replications 3 --set horizon=28d -q --strict
+
 # --- an output that cannot be written fails before the first replication (a run of minutes
 # that got as far as its end would meet the timeout) ---
 for opt in --report --output; do
