@@ -112,7 +112,11 @@ struct flow_comparison {
     struct flow_results base, whatif;
     size_t n;              /* metrics present in both */
     size_t *ib, *iw;       /* their indices in base and what-if */
+    const char *base_from, *whatif_from;   /* where each side came from (borrowed), or NULL */
 };
+/* The metric paths of one side (whatif false: the base) that the other side lacks, as one
+ * string "wards.X.p_wait, wards.X.occupancy, ..." (owned), or NULL when there is none. */
+char *flow_comparison_one_side(const struct flow_comparison *c, bool whatif);
 
 int flow_compare_run(const struct flow_scenario *base, const struct flow_scenario *whatif,
                      const struct flow_run_options *o, struct flow_comparison *out);

@@ -62,6 +62,16 @@ int cmd_compare(int argc, char **argv)
         progress_init(&p, &o, "replications");
         struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
         int err = flow_compare_run(base, whatif, &ro, &c);
+        char *base_from = o.scenario ? flow_xstrdup(o.scenario) : flow_xstrdup("the built-in example");
+        char *whatif_from = flow_xstrdup(o.scenario2 ? o.scenario2 : base_from);
+        for (size_t k = 0; k < o.nsets; k++) {
+            if (o.sets[k] == o.owned[0] || o.sets[k] == o.owned[1])
+                continue;          /* --seed, --replications: both sides */
+            char *t = flow_xasprintf("%s --set '%s'", whatif_from, o.sets[k]);
+            free(whatif_from);
+            whatif_from = t;
+        }
+        c.base_from = base_from, c.whatif_from = whatif_from;
         progress_end(&p);
         if (err != 0) {
             rc = cli_run_error(err, NULL);
@@ -74,6 +84,8 @@ int cmd_compare(int argc, char **argv)
             }
         }
         flow_comparison_fini(&c);
+        free(base_from);
+        free(whatif_from);
     }
     flow_scenario_destroy(whatif);
     flow_scenario_destroy(base);

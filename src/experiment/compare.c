@@ -42,6 +42,52 @@ void flow_comparison_fini(struct flow_comparison *c)
     memset(c, 0, sizeof *c);
 }
 
+static bool in_common(const size_t *common, size_t n, size_t i)
+{
+    for (size_t k = 0; k < n; k++)
+        if (common[k] == i)
+            return true;
+    return false;
+}
+
+static void append(char **out, const char *text)
+{
+    char *t = *out ? flow_xasprintf("%s, %s", *out, text) : flow_xstrdup(text);
+    free(*out);
+    *out = t;
+}
+
+/* An entity (a ward, a group ...) that the other side lacks altogether is named once
+ * ("wards.AMU (all)"); otherwise each metric it lacks is listed. */
+char *flow_comparison_one_side(const struct flow_comparison *c, bool whatif)
+{
+    const struct flow_results *r = whatif ? &c->whatif : &c->base;
+    const size_t *common = whatif ? c->iw : c->ib;
+    char *out = NULL;
+    for (size_t i = 0; i < r->nmetrics;) {
+        const struct flow_metric_def *d = &r->defs[i];
+        size_t end = i, missing = 0;
+        while (end < r->nmetrics && strcmp(r->defs[end].section, d->section) == 0 &&
+               r->defs[end].entity == d->entity)
+            missing += !in_common(common, c->n, end++);
+        if (missing == end - i && d->entity) {
+            char *t = flow_xasprintf("%s.%s (all)", d->section, d->entity);
+            append(&out, t);
+            free(t);
+        } else {
+            for (size_t k = i; missing && k < end; k++) {
+                if (in_common(common, c->n, k))
+                    continue;
+                char *path = flow_metric_path(&r->defs[k]);
+                append(&out, path);
+                free(path);
+            }
+        }
+        i = end;
+    }
+    return out;
+}
+
 void flow_comparison_summary(const struct flow_comparison *c, size_t k, struct flow_summary *base,
                              struct flow_summary *whatif, struct flow_summary *diff)
 {

@@ -20,13 +20,26 @@ static void heading(FILE *f, const struct flow_metric_def *d)
 int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
 {
     const struct flow_scenario *b = c->base.scenario, *w = c->whatif.scenario;
-    fprintf(f, "Base:    %s\nWhat-if: %s\n", b->name, w->name);
+    fprintf(f, "Base:    %s", b->name);
+    if (c->base_from)
+        fprintf(f, " (%s)", c->base_from);
+    fprintf(f, "\nWhat-if: %s", w->name);
+    if (c->whatif_from)
+        fprintf(f, " (%s)", c->whatif_from);
+    fputc('\n', f);
     fprintf(f, "flowsim %s: %zu paired replications, seed %llu, %g days measured after %g days "
                "of warm-up\n", FLOW_VERSION, c->base.nreps, (unsigned long long)b->seed,
             b->horizon_days, b->warmup_days);
     fprintf(f, "Difference = what-if - base, with its 95%% confidence interval from the paired\n"
                "replications. '*' marks a significant difference (the interval excludes 0;\n"
                "differences within 1e-12 of the values count as 0).\n");
+    for (int side = 0; side < 2; side++) {
+        char *only = flow_comparison_one_side(c, side == 1);
+        if (only)
+            flow_report_wrap(f, side ? "Only in the what-if, so not compared:" : "Only in the base, so not compared:",
+                             " ", only);
+        free(only);
+    }
     fprintf(f, "\n  %-44s %10s %10s %10s   %s\n", "", "base", "what-if", "difference", "95% CI");
     const struct flow_metric_def *prev = NULL;
     size_t significant = 0;

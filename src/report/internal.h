@@ -17,4 +17,8 @@ json_t *flow_json_size_value(const struct flow_size_result *r);
 int flow_html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
                json_t *extra, const char *provenance);
 
+/* text.c: prints lead then text's words, wrapped at 96 columns, each further line starting
+ * with indent (a space goes between it and the next word), and a newline. */
+void flow_report_wrap(FILE *f, const char *lead, const char *indent, const char *text);
+
 #endif

@@ -97,6 +97,19 @@ json_t *flow_json_compare_value(const struct flow_comparison *c)
     json_object_set_new(names, "base", json_string(b->name));
     json_object_set_new(names, "whatif", json_string(w->name));
     json_object_set_new(root, "scenario", names);
+    if (c->base_from) {
+        json_t *from = json_object();
+        json_object_set_new(from, "base", json_string(c->base_from));
+        json_object_set_new(from, "whatif", json_string(c->whatif_from ? c->whatif_from : ""));
+        json_object_set_new(root, "from", from);
+    }
+    static const char *const only_key[2] = {"only_in_base", "only_in_whatif"};
+    for (int side = 0; side < 2; side++) {
+        char *only = flow_comparison_one_side(c, side == 1);
+        if (only)
+            json_object_set_new(root, only_key[side], json_string(only));
+        free(only);
+    }
     json_object_set_new(root, "seed", json_integer((json_int_t)b->seed));
     json_object_set_new(root, "replications", json_integer((json_int_t)c->base.nreps));
     json_object_set_new(root, "horizon_days", json_real(b->horizon_days));

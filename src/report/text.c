@@ -85,14 +85,13 @@ static void heading(FILE *f, const struct flow_metric_def *d, const struct flow_
     }
 }
 
-/* A warning as "  ! " and its words, wrapped at 96 columns under the first. */
-static void wrap(FILE *f, const char *text)
+void flow_report_wrap(FILE *f, const char *lead, const char *indent, const char *text)
 {
-    int col = fprintf(f, "  !");
+    int col = fprintf(f, "%s", lead);
     while (*text) {
         int word = (int)strcspn(text, " ");
-        if (col + 1 + word > 96 && col > 4)
-            col = fprintf(f, "\n   ");
+        if (col + 1 + word > 96 && col > (int)strlen(indent) + 1)
+            col = fprintf(f, "\n%s", indent);
         col += fprintf(f, " %.*s", word, text);
         text += word;
         text += strspn(text, " ");
@@ -121,7 +120,7 @@ int flow_report_text(FILE *f, const struct flow_results *r)
     if (nw > 0)
         fprintf(f, "\nWarnings\n");
     for (size_t k = 0; k < nw; k++)
-        wrap(f, w[k].message);
+        flow_report_wrap(f, "  !", "   ", w[k].message);
     free(w);
     const struct flow_metric_def *prev = NULL;
     for (size_t i = 0; i < r->nmetrics; i++) {

@@ -505,6 +505,17 @@ grep -q "^$TMP/typo.yaml:4:12: warning: ward 'Geriatric' is not in the base scen
 expect_exit 5 "--strict with an overlay warning" -- "$FLOWSIM" run "$TMP/typo.yaml" --replications 3 --set horizon=10d -q --strict
 expect_exit 0 "an overlay that changes a ward" -- "$FLOWSIM" run "$ROOT/scenarios/safer-medicine-seven-day.yaml" --replications 3 --set horizon=28d -q --strict
 
+# --- compare says where each side came from and what only one side has ---
+expect_exit 0 "compare of different hospitals" -- "$FLOWSIM" compare "$ROOT/scenarios/safer-medicine.yaml" \
+    "$ROOT/scenarios/winter-escalation.yaml" --replications 3 --set horizon=20d -q
+grep -q "^What-if: Winter escalation ($ROOT/scenarios/winter-escalation.yaml --set 'horizon=20d')\$" "$TMP/out" \
+    && ok || bad "compare without its what-if's source: $(sed -n 2p "$TMP/out")"
+tr '\n' ' ' <"$TMP/out" | grep -q "Only in the what-if, so not compared: wards.AMU (all)," && ok || bad "compare without what only one side has"
+"$FLOWSIM" compare "$ROOT/scenarios/safer-medicine.yaml" "$ROOT/scenarios/winter-escalation.yaml" --replications 3 \
+    --set horizon=20d -q --format json 2>/dev/null | grep -q '"only_in_whatif": "wards.AMU (all), ' && ok || bad "compare JSON without only_in_whatif"
+"$FLOWSIM" compare "$ROOT/scenarios/example.yaml" --set wards.AMU.beds=40 --replications 3 --set horizon=20d -q 2>/dev/null \
+    | grep -q '^Only in' && bad "compare of one hospital lists one-side metrics" || ok
+
 # --- an output that cannot be written fails before the first replication (a run of minutes
 # that got as far as its end would meet the timeout) ---
 for opt in --report --output; do
