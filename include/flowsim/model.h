@@ -85,8 +85,9 @@ void flow_model_time_quantiles(const struct flow_model *m, double *out);
 /* The 1st to 99th percentiles of length of stay (days) of the patients who left. */
 void flow_model_los_quantiles(const struct flow_model *m, double *out);
 /* Patients waiting in each queue (each ward's beds, each community service's places, each
- * group's waiting list, in that order: flow_model_backlog_count of them) at the start of the
- * measured period and now: 2 values per queue. */
+ * group's waiting list, the shared assessors, each group's own assessors (0 for none), in that
+ * order: flow_model_backlog_count of them) at the start of the measured period and now: 2
+ * values per queue. */
 size_t flow_model_backlog_count(const struct flow_scenario *s);
 void flow_model_backlog(const struct flow_model *m, double *out);
 

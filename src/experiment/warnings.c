@@ -78,6 +78,18 @@ static void queues(struct list *l, const struct flow_results *r)
                 "%.0f patients over the measured period, so more patients need it than it can take, or the "
                 "warm-up is too short; those waiting hold hospital beds. Add places, shorten stays, or "
                 "check the warm-up with 'flowsim warmup'", name, start, end);
+        } else if (k >= s->nwards + s->ncommunity + s->ngroups) {
+            size_t g = k - s->nwards - s->ncommunity - s->ngroups;   /* 0: shared, then each group's */
+            if (g == 0)
+                snprintf(path, sizeof path, "discharge");
+            else
+                snprintf(path, sizeof path, "groups.%s.discharge", s->groups[g - 1].name);
+            add(l, "queue_growing", path, "%s%s%s: the queue for an assessment grew from %.0f to %.0f patients "
+                "over the measured period, so more patients need assessing than the assessors can see, "
+                "or the warm-up is too short; those waiting hold hospital beds (or wait at home, "
+                "discharged to assess). Add assessors (assessment_capacity), shorten assessments, or "
+                "check the warm-up with 'flowsim warmup'", g == 0 ? "the assessors" : "the own assessors of group '",
+                g == 0 ? "" : s->groups[g - 1].name, g == 0 ? "" : "'", start, end);
         } else {
             const char *name = s->groups[k - s->nwards - s->ncommunity].name;
             snprintf(path, sizeof path, "groups.%s", name);

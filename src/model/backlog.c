@@ -1,13 +1,13 @@
 /* backlog.c - how many patients wait in each queue at the start and at the end of the measured
- * period (ward beds, community places, elective waiting lists), for warnings about queues that
- * keep growing and patients still waiting when the run ends. */
+ * period (ward beds, community places, elective waiting lists, assessors), for warnings about
+ * queues that keep growing and patients still waiting when the run ends. */
 #include "internal.h"
 
 #include <flowsim/util.h>
 
 size_t flow_model_backlog_count(const struct flow_scenario *s)
 {
-    return s->nwards + s->ncommunity + s->ngroups;
+    return s->nwards + s->ncommunity + 2 * s->ngroups + 1;
 }
 
 /* The queues now, in the order of flow_model_backlog_count. */
@@ -21,6 +21,11 @@ static void backlog_now(const struct flow_model *m, double *out)
         out[k++] = (double)m->services[i].places.queue.len;
     for (size_t g = 0; g < s->ngroups; g++)
         out[k++] = (double)m->groups[g].listed;
+    out[k++] = (double)m->pools[0].queue.len;          /* the shared assessors */
+    for (size_t g = 0; g < s->ngroups; g++) {           /* a group's own assessors */
+        const struct resource *a = m->groups[g].assessors;
+        out[k++] = a != NULL && a != &m->pools[0] ? (double)a->queue.len : 0;
+    }
 }
 
 void flow_backlog_mark(struct flow_model *m)

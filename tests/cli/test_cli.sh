@@ -489,6 +489,10 @@ groups: [{name: g, arrivals: {rate: 2/d}, route: [{ward: Frailty, stay: {dist: e
 EOF
 expect_exit 0 "an unused ward" -- "$FLOWSIM" run "$TMP/unused.yaml" -q
 grep -q "^flowsim: warning: ward 'Fraily' is in no group's route" "$TMP/err" && ok || bad "no warning for an unused ward: $(cat "$TMP/err")"
+expect_exit 0 "too few assessors" -- "$FLOWSIM" run "$ROOT/scenarios/frailty-traditional.yaml" --set discharge.assessment_capacity=1 \
+    --set wards.Frailty_unit.beds=100000 --set wards.Geriatrics.beds=100000 --replications 3 --set horizon=100d -q --format json
+grep -q '"path": "discharge"' "$TMP/out" && grep -q "^flowsim: warning: the assessors: the queue for an assessment grew" "$TMP/err" \
+    && ok || bad "no warning for an assessors' queue that grows: $(cat "$TMP/err")"
 expect_exit 0 "one replication" -- "$FLOWSIM" run "$EC" --replications 1 --set horizon=20d -q
 grep -q "^flowsim: warning: only 1 replication: " "$TMP/err" && ok || bad "no warning for one replication"
 expect_exit 2 "--strict is for run" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=20:21 --strict
