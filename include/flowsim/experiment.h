@@ -180,6 +180,8 @@ struct flow_size_result {
     size_t nevals;
     const struct flow_target *targets;   /* borrowed */
     size_t ntargets;
+    bool stalled;                        /* the search stopped: more stopped helping */
+    long stalled_from, stalled_to;       /* the last two values that showed it */
 };
 
 /* Finds the smallest whole value of `param` (in [lo, hi], written with `unit` after it, such

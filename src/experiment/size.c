@@ -98,6 +98,27 @@ static long erlang_start(const char *path, const char *const *sets, size_t nsets
     return (long)floor(load) + 1;
 }
 
+/* True when, for every target `b` misses, `b` came less than 5% of the remaining way from `a`
+ * towards the target, within the noise of their intervals (the metric stopped moving towards
+ * its target as the value grew). */
+static bool no_better(const struct search *s, const struct flow_size_eval *a, const struct flow_size_eval *b)
+{
+    for (size_t t = 0; t < s->ntargets; t++) {
+        const struct flow_target *tg = &s->targets[t];
+        if (target_met(&b->results, tg))
+            continue;
+        struct flow_summary x, y;
+        flow_results_summary(&a->results, (size_t)flow_results_find(&a->results, tg->metric), &x);
+        flow_results_summary(&b->results, (size_t)flow_results_find(&b->results, tg->metric), &y);
+        double gain = tg->at_most ? x.mean - y.mean : y.mean - x.mean;
+        double noise = flow_ci_halfwidth(x.sd, x.n, 0.95) + flow_ci_halfwidth(y.sd, y.n, 0.95);
+        double distance = fabs(x.mean - tg->value);
+        if (!(gain <= (isfinite(noise) ? noise : 0) && gain < 0.05 * distance))
+            return false;
+    }
+    return true;
+}
+
 static int by_value(const void *a, const void *b)
 {
     long x = ((const struct flow_size_eval *)a)->value, y = ((const struct flow_size_eval *)b)->value;
@@ -136,6 +157,11 @@ int flow_size_run(const char *path, const char *const *sets, size_t nsets, const
             step *= 2;
         }
     } else {
+        /* Upwards: two large steps in a row (each a quarter more or better) that bring no
+         * target closer mean the bottleneck is elsewhere, so the search stops rather than
+         * climbing to the end of the range. */
+        size_t prev = out->nevals - 1;
+        int flat = 0;
         while (bad < hi) {
             long v = bad + step > hi ? hi : bad + step;
             if ((e = evaluate(&s, v, &rc)) == NULL)
@@ -144,11 +170,22 @@ int flow_size_run(const char *path, const char *const *sets, size_t nsets, const
                 good = v;
                 break;
             }
+            long from = out->evals[prev].value;
+            if (4 * (v - from) >= from)
+                flat = no_better(&s, &out->evals[prev], e) ? flat + 1 : 0;
+            if (flat >= 2) {
+                out->stalled = true;
+                out->stalled_from = out->evals[prev].value;
+                out->stalled_to = v;
+                break;
+            }
+            if (4 * (v - from) >= from)
+                prev = out->nevals - 1;
             bad = v;
             step *= 2;
         }
     }
-    while (good <= hi && good - bad > 1) {   /* bisect */
+    while (!out->stalled && good <= hi && good - bad > 1) {   /* bisect */
         long mid = bad + (good - bad) / 2;
         if ((e = evaluate(&s, mid, &rc)) == NULL)
             return rc;
@@ -158,7 +195,7 @@ int flow_size_run(const char *path, const char *const *sets, size_t nsets, const
             bad = mid;
     }
     qsort(out->evals, out->nevals, sizeof *out->evals, by_value);
-    out->found = good <= hi;
+    out->found = !out->stalled && good <= hi;
     out->answer = out->found ? good : 0;
     return 0;
 }

@@ -144,6 +144,12 @@ json_t *flow_json_size_value(const struct flow_size_result *r)
     json_t *root = json_object(), *evals = json_array();
     json_object_set_new(root, "parameter", json_string(r->parameter));
     json_object_set_new(root, "answer", r->found ? json_integer(r->answer) : json_null());
+    if (r->stalled) {          /* only then: other searches keep their exact output */
+        json_t *o = json_object();
+        json_object_set_new(o, "from", json_integer(r->stalled_from));
+        json_object_set_new(o, "to", json_integer(r->stalled_to));
+        json_object_set_new(root, "stalled", o);
+    }
     for (size_t i = 0; i < r->nevals; i++) {
         const struct flow_size_eval *e = &r->evals[i];
         json_t *o = json_object(), *metrics = json_object();

@@ -30,6 +30,10 @@ int flow_report_size_text(FILE *f, const struct flow_size_result *r)
     if (r->found)
         fprintf(f, "\nAnswer: %s = %ld%s (%zu values evaluated)\n", r->parameter, r->answer, r->unit,
                 r->nevals);
+    else if (r->stalled)
+        fprintf(f, "\nStopped: from %ld%s to %ld%s, more %s brought no target closer\n(beyond the noise of "
+                "the intervals), so the bottleneck is elsewhere; no value meets every\ntarget (%zu values "
+                "evaluated).\n", r->stalled_from, r->unit, r->stalled_to, r->unit, r->parameter, r->nevals);
     else
         fprintf(f, "\nNo value in the range searched meets every target (%zu values evaluated).\n",
                 r->nevals);

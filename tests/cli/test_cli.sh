@@ -520,6 +520,14 @@ tr '\n' ' ' <"$TMP/out" | grep -q "Only in the what-if, so not compared: wards.A
 "$FLOWSIM" compare "$ROOT/scenarios/example.yaml" --set wards.AMU.beds=40 --replications 3 --set horizon=20d -q 2>/dev/null \
     | grep -q '^Only in' && bad "compare of one hospital lists one-side metrics" || ok
 
+# --- size stops when more capacity stops helping (the bottleneck is elsewhere) ---
+expect_exit 1 "sizing the wrong ward" -- "$FLOWSIM" size "$ROOT/scenarios/example.yaml" --vary wards.AMU.beds \
+    --target 'groups.emergency_surgical.los_days <= 1' --replications 4 --set horizon=120d -q
+grep -q "^Stopped: from 46 to 62, more wards.AMU.beds brought no target closer" "$TMP/out" && ok || bad "size climbed on: $(tail -2 "$TMP/out")"
+[ "$(grep -c '  no  ' "$TMP/out")" -le 8 ] && ok || bad "size evaluated too many values before stopping"
+"$FLOWSIM" size "$ROOT/scenarios/example.yaml" --vary wards.AMU.beds --target 'groups.emergency_surgical.los_days <= 1' \
+    --replications 4 --set horizon=120d -q --format json 2>/dev/null | grep -q '"stalled": {' && ok || bad "size JSON without stalled"
+
 # --- an output that cannot be written fails before the first replication (a run of minutes
 # that got as far as its end would meet the timeout) ---
 for opt in --report --output; do
