@@ -33,6 +33,7 @@ struct sweep {
     long lhs;                 /* --lhs, or the file's sweep.latin_hypercube */
     uint64_t fingerprint;     /* the scenario's, with --set applied (before the grid) */
     int reps_vary;            /* index of a varied 'replications', or -1 */
+    const char **units;       /* per varied path: "days", "per_day" (numeric columns) or NULL */
     int lock_fd;              /* the output directory, locked while the sweep runs */
 };
 
@@ -68,15 +69,45 @@ static void free_sets(const struct sweep *w, const char **sets)
     free(sets);
 }
 
+/* A parameter whose every value is a duration is written in days, and one whose every value is
+ * a rate per day, as plain numbers (R and pandas read "5d" as text); the column's name says so
+ * (PATH_days, PATH_per_day). Anything else is written as given. */
+static const char *column_unit(const struct flow_vary *v)
+{
+    bool days = v->nvalues > 0, rate = v->nvalues > 0;
+    double x;
+    for (size_t k = 0; k < v->nvalues && (days || rate); k++) {
+        days = days && flow_parse_duration(v->values[k], &x) == NULL;
+        rate = rate && flow_parse_rate(v->values[k], &x) == NULL;
+    }
+    return days ? "days" : rate ? "per_day" : NULL;
+}
+
+static void write_value(FILE *f, const struct sweep *w, size_t i, const char *value)
+{
+    double x;
+    if (w->units[i] == NULL)
+        flow_csv_field(f, value);
+    else if ((strcmp(w->units[i], "days") == 0 ? flow_parse_duration(value, &x) : flow_parse_rate(value, &x)) == NULL)
+        flow_csv_number(f, x);
+}
+
+static void write_name(FILE *f, const struct sweep *w, size_t i)
+{
+    char *name = w->units[i] ? flow_xasprintf("%s_%s", w->vary[i].path, w->units[i]) : flow_xstrdup(w->vary[i].path);
+    flow_csv_field(f, name);
+    free(name);
+}
+
 static void write_headers(const struct sweep *w, FILE *runs, FILE *summary)
 {
     fputs("point,replication", runs);
     for (size_t i = 0; i < w->nvary; i++) {
         fputc(',', runs);
-        flow_csv_field(runs, w->vary[i].path);
+        write_name(runs, w, i);
         if (i)
             fputc(',', summary);
-        flow_csv_field(summary, w->vary[i].path);
+        write_name(summary, w, i);
     }
     for (size_t c = 0; c < w->ncols; c++) {
         fputc(',', runs);
@@ -100,7 +131,7 @@ static void write_point(const struct sweep *w, size_t point, const char **values
         fprintf(runs, "%zu,%zu", point + 1, rep + 1);
         for (size_t i = 0; i < w->nvary; i++) {
             fputc(',', runs);
-            flow_csv_field(runs, values[i]);
+            write_value(runs, w, i, values[i]);
         }
         for (size_t c = 0; c < w->ncols; c++) {
             fputc(',', runs);
@@ -111,7 +142,7 @@ static void write_point(const struct sweep *w, size_t point, const char **values
     for (size_t i = 0; i < w->nvary; i++) {
         if (i)
             fputc(',', summary);
-        flow_csv_field(summary, values[i]);
+        write_value(summary, w, i, values[i]);
     }
     for (size_t c = 0; c < w->ncols; c++) {
         struct flow_summary s;
@@ -181,7 +212,7 @@ static char *row_prefix(const struct sweep *w, size_t point, size_t rep, const c
     for (size_t i = 0; i < w->nvary; i++) {
         if (i)
             fputc(',', f);
-        flow_csv_field(f, values[i]);
+        write_value(f, w, i, values[i]);
     }
     fputc(',', f);
     fclose(f);
@@ -568,6 +599,9 @@ static int parse_varies(struct sweep *w, const struct flow_scenario *s)
         return cli_usage_error("sweep", "%s", why);
     if ((w->points = flow_sweep_points(w->vary, w->nvary, 1000000)) == 0)
         return cli_usage_error("sweep", "the grid has more than 1,000,000 points");
+    w->units = flow_xcalloc(w->nvary + 1, sizeof *w->units);
+    for (size_t i = 0; i < w->nvary; i++)
+        w->units[i] = column_unit(&w->vary[i]);
     return EXIT_OK;
 }
 
@@ -597,6 +631,7 @@ int cmd_sweep(int argc, char **argv)
     free(w.paths);
     free(w.cols);
     free(w.vary);
+    free(w.units);
     free(w.runs);
     free(w.summary);
     free(w.manifest);

@@ -197,9 +197,9 @@ SW=(sweep "$S" --vary wards.AMU.beds=30:41:1 --vary groups.emergency_surgical.ar
 expect_exit 0 "sweep" -- "$FLOWSIM" "${SW[@]}" --output "$TMP/sweep-a"
 [ "$(wc -l <"$TMP/sweep-a/summary.csv")" = 25 ] && ok || bad "sweep summary rows"
 [ "$(wc -l <"$TMP/sweep-a/runs.csv")" = 73 ] && ok || bad "sweep runs rows"
-head -1 "$TMP/sweep-a/runs.csv" | grep -q '^point,replication,wards.AMU.beds,groups.emergency_surgical.arrivals.rate,system.arrivals_per_day,' \
+head -1 "$TMP/sweep-a/runs.csv" | grep -q '^point,replication,wards.AMU.beds,groups.emergency_surgical.arrivals.rate_per_day,system.arrivals_per_day,' \
     && ok || bad "runs.csv header"
-head -1 "$TMP/sweep-a/summary.csv" | grep -q '^wards.AMU.beds,groups.emergency_surgical.arrivals.rate,system.arrivals_per_day_mean,system.arrivals_per_day_ci_low,' \
+head -1 "$TMP/sweep-a/summary.csv" | grep -q '^wards.AMU.beds,groups.emergency_surgical.arrivals.rate_per_day,system.arrivals_per_day_mean,system.arrivals_per_day_ci_low,' \
     && ok || bad "summary.csv header"
 "$FLOWSIM" "${SW[@]}" --output "$TMP/sweep-b" &
 pid=$!
@@ -228,7 +228,7 @@ cp "$S" "$TMP/sf/base.yaml"
 printf 'extends: base.yaml\nsweep:\n  vary:\n    - wards.AMU.beds=30:36:3\n    - "groups.emergency_medical.arrivals.rate=18/d,20/d"\n  metrics: [wards.AMU]\n' >"$TMP/sf/sweep.yaml"
 expect_exit 0 "sweep from a sweep: block" -- "$FLOWSIM" sweep "$TMP/sf/sweep.yaml" --replications 2 --set horizon=30d --output "$TMP/sf/out"
 [ "$(wc -l <"$TMP/sf/out/summary.csv")" = 7 ] && ok || bad "sweep block grid size"
-head -1 "$TMP/sf/out/runs.csv" | grep -q '^point,replication,wards.AMU.beds,groups.emergency_medical.arrivals.rate,wards.AMU.mean_occupied_beds,' \
+head -1 "$TMP/sf/out/runs.csv" | grep -q '^point,replication,wards.AMU.beds,groups.emergency_medical.arrivals.rate_per_day,wards.AMU.mean_occupied_beds,' \
     && ok || bad "sweep block metrics"
 expect_exit 0 "Latin hypercube sweep" -- "$FLOWSIM" sweep "$S" --lhs 7 --vary wards.AMU.beds=30:40:1 \
     --vary groups.emergency_medical.arrivals.rate=18/d:22/d --replications 2 --set horizon=30d --output "$TMP/lhs"
@@ -236,7 +236,7 @@ python3 - "$TMP/lhs/summary.csv" <<'PY' && ok || bad "Latin hypercube strata"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert len(rows) == 7
-rates = sorted(float(r["groups.emergency_medical.arrivals.rate"][:-2]) for r in rows)
+rates = sorted(float(r["groups.emergency_medical.arrivals.rate_per_day"]) for r in rows)   # numbers, per day
 for k, x in enumerate(rates):           # one value in each seventh of [18, 22]
     assert 18 + 4 * k / 7 <= x <= 18 + 4 * (k + 1) / 7, rates
 assert all(r["wards.AMU.beds"].isdigit() for r in rows)
