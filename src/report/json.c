@@ -144,6 +144,15 @@ json_t *flow_json_size_value(const struct flow_size_result *r)
     json_t *root = json_object(), *evals = json_array();
     json_object_set_new(root, "parameter", json_string(r->parameter));
     json_object_set_new(root, "answer", r->found ? json_integer(r->answer) : json_null());
+    json_t *targets = json_array();
+    for (size_t t = 0; t < r->ntargets; t++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "metric", json_string(r->targets[t].metric));
+        json_object_set_new(o, "at_most", json_boolean(r->targets[t].at_most));
+        json_object_set_new(o, "value", json_real(r->targets[t].value));
+        json_array_append_new(targets, o);
+    }
+    json_object_set_new(root, "targets", targets);
     if (r->stalled) {          /* only then: other searches keep their exact output */
         json_t *o = json_object();
         json_object_set_new(o, "from", json_integer(r->stalled_from));

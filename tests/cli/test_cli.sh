@@ -246,7 +246,7 @@ expect_exit 2 "a continuous range without --lhs" -- "$FLOWSIM" sweep "$S" --vary
 # --- size: Erlang C says 22 beds for p_wait <= 0.3 at 18 a day, 25 for p_wait <= 0.1 ---
 EC="$ROOT/scenarios/erlang-c.yaml"
 expect_exit 0 "size p_wait <= 0.3" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.3' --format json
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['answer'] == 22 and d['parameter'] == 'wards.Ward.beds', d['answer']" "$TMP/out" \
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['answer'] == 22 and d['parameter'] == 'wards.Ward.beds' and d['targets'] == [{'metric': 'wards.Ward.p_wait', 'at_most': True, 'value': 0.3}], d['answer']" "$TMP/out" \
     && ok || bad "size answer for p_wait <= 0.3 is not 22"
 expect_exit 0 "size p_wait <= 0.1" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.1' --format json
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['answer'] == 25, d['answer']" "$TMP/out" \
