@@ -76,6 +76,13 @@ int cmd_compare(int argc, char **argv)
         if (err != 0) {
             rc = cli_run_error(err, NULL);
         } else {
+            for (int side = 0; side < 2 && flow_mpi_rank() == 0; side++) {
+                struct flow_warning *w;
+                size_t nw = flow_results_warnings(side ? &c.whatif : &c.base, &w);
+                for (size_t k = 0; k < nw; k++)
+                    fprintf(stderr, "flowsim: warning: %s: %s\n", side ? "what-if" : "base", w[k].message);
+                free(w);
+            }
             rc = cli_emit(&o, compare_json, compare_text, &c);
             if (rc == EXIT_OK && o.report) {
                 o.provenance = cli_provenance("compare", argc, argv, o.scenario);

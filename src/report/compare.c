@@ -7,6 +7,7 @@
 #include <flow_config.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void heading(FILE *f, const struct flow_metric_def *d)
@@ -39,6 +40,15 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
             flow_report_wrap(f, side ? "Only in the what-if, so not compared:" : "Only in the base, so not compared:",
                              " ", only);
         free(only);
+    }
+    for (int side = 0; side < 2; side++) {
+        struct flow_warning *warn;
+        size_t nw = flow_results_warnings(side ? &c->whatif : &c->base, &warn);
+        if (nw > 0)
+            fprintf(f, "\nWarnings (%s)\n", side ? "what-if" : "base");
+        for (size_t k = 0; k < nw; k++)
+            flow_report_wrap(f, "  !", "   ", warn[k].message);
+        free(warn);
     }
     fprintf(f, "\n  %-44s %10s %10s %10s   %s\n", "", "base", "what-if", "difference", "95% CI");
     const struct flow_metric_def *prev = NULL;

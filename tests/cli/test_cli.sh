@@ -493,6 +493,9 @@ expect_exit 0 "too few assessors" -- "$FLOWSIM" run "$ROOT/scenarios/frailty-tra
     --set wards.Frailty_unit.beds=100000 --set wards.Geriatrics.beds=100000 --replications 3 --set horizon=100d -q --format json
 grep -q '"path": "discharge"' "$TMP/out" && grep -q "^flowsim: warning: the assessors: the queue for an assessment grew" "$TMP/err" \
     && ok || bad "no warning for an assessors' queue that grows: $(cat "$TMP/err")"
+expect_exit 0 "compare with an overloaded what-if" -- "$FLOWSIM" compare "$EC" --set wards.Ward.beds=17 --replications 4 --set horizon=200d -q
+grep -q "^flowsim: warning: what-if: ward 'Ward': the queue for its beds grew" "$TMP/err" && ! grep -q "warning: base:" "$TMP/err" \
+    && grep -q '^Warnings (what-if)$' "$TMP/out" && ok || bad "compare without the what-if's warning: $(cat "$TMP/err")"
 expect_exit 0 "one replication" -- "$FLOWSIM" run "$EC" --replications 1 --set horizon=20d -q
 grep -q "^flowsim: warning: only 1 replication: " "$TMP/err" && ok || bad "no warning for one replication"
 expect_exit 2 "--strict is for run" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=20:21 --strict
