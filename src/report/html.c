@@ -282,15 +282,8 @@ int flow_report_html_compare(FILE *f, const struct flow_comparison *c, const cha
 
 int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char *provenance)
 {
-    json_t *extra = json_object(), *targets = json_array();
-    for (size_t t = 0; t < r->ntargets; t++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "metric", json_string(r->targets[t].metric));
-        json_object_set_new(o, "at_most", json_boolean(r->targets[t].at_most));
-        json_object_set_new(o, "value", json_real(r->targets[t].value));
-        json_array_append_new(targets, o);
-    }
-    json_object_set_new(extra, "targets", targets);
+    json_t *extra = json_object();
+    json_object_set_new(extra, "targets", flow_json_size_targets(r));
     char title[300];
     snprintf(title, sizeof title, "Sizing %s", r->parameter);
     return flow_html_write(f, "size", title, "flowsim " FLOW_VERSION, flow_json_size_value(r), extra, provenance);

@@ -12,6 +12,8 @@ void flow_report_number(char *buf, size_t size, double x);
 json_t *flow_json_run_value(const struct flow_results *r);
 json_t *flow_json_compare_value(const struct flow_comparison *c);
 json_t *flow_json_size_value(const struct flow_size_result *r);
+/* The targets of a size run, as [{"metric", "at_most", "value"}] (new reference). */
+json_t *flow_json_size_targets(const struct flow_size_result *r);
 
 /* Writes the page; takes ownership of results and extra (which may be NULL). */
 int flow_html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,

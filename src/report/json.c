@@ -139,11 +139,8 @@ int flow_report_size_json(FILE *f, const struct flow_size_result *r)
     return dump(f, flow_json_size_value(r));
 }
 
-json_t *flow_json_size_value(const struct flow_size_result *r)
+json_t *flow_json_size_targets(const struct flow_size_result *r)
 {
-    json_t *root = json_object(), *evals = json_array();
-    json_object_set_new(root, "parameter", json_string(r->parameter));
-    json_object_set_new(root, "answer", r->found ? json_integer(r->answer) : json_null());
     json_t *targets = json_array();
     for (size_t t = 0; t < r->ntargets; t++) {
         json_t *o = json_object();
@@ -152,7 +149,15 @@ json_t *flow_json_size_value(const struct flow_size_result *r)
         json_object_set_new(o, "value", json_real(r->targets[t].value));
         json_array_append_new(targets, o);
     }
-    json_object_set_new(root, "targets", targets);
+    return targets;
+}
+
+json_t *flow_json_size_value(const struct flow_size_result *r)
+{
+    json_t *root = json_object(), *evals = json_array();
+    json_object_set_new(root, "parameter", json_string(r->parameter));
+    json_object_set_new(root, "answer", r->found ? json_integer(r->answer) : json_null());
+    json_object_set_new(root, "targets", flow_json_size_targets(r));
     if (r->stalled) {          /* only then: other searches keep their exact output */
         json_t *o = json_object();
         json_object_set_new(o, "from", json_integer(r->stalled_from));

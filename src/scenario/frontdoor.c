@@ -25,7 +25,6 @@ void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, c
     const char *prefix = f->aux;
     bool ward = strcmp(prefix, "within_") == 0;
     char b[80];
-    (void)b;
     t->n = 0;
     if (n->kind != YN_SEQ || n->n == 0 || n->n > FLOW_MAX_TARGETS) {
         char found[80];

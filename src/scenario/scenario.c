@@ -108,7 +108,7 @@ static struct ynode *merge(struct ynode *base, struct ynode *over, struct mergin
 
 /* An overlay that names a ward, group, theatre or service the base lacks adds one: usually a
  * typo in a what-if, so it is said, with the nearest name of the base. */
-static void new_item(const struct ynode *base, const struct ynode *name, struct merging m)
+static void new_item(const struct ynode *base, size_t count, const struct ynode *name, struct merging m)
 {
     static const char *const keys[] = {"wards", "groups", "theatres", "community"};
     static const char *const what[] = {"ward", "group", "theatre", "community service"};
@@ -119,7 +119,7 @@ static void new_item(const struct ynode *base, const struct ynode *name, struct 
         return;
     const char *near = NULL;
     size_t best = (size_t)-1;
-    for (size_t j = 0; j < base->n; j++) {
+    for (size_t j = 0; j < count; j++) {     /* the base's own items, not those just added */
         const char *b = flow_ytree_get(base->kids[j], "name")->text;
         size_t d = flow_edit_distance(name->text, b);
         if (d < best)
@@ -148,9 +148,7 @@ static void merge_named(struct ynode *base, struct ynode *over, struct merging m
         if (j < base->n) {
             base->kids[j] = merge(base->kids[j], over->kids[i], (struct merging){m.diag, m.base, NULL});
         } else {
-            struct ynode saved = *base;
-            saved.n = before;
-            new_item(&saved, name, m);
+            new_item(base, before, name, m);
             flow_ytree_append(base, over->kids[i]);
         }
     }
