@@ -8,18 +8,21 @@
 
 enum flow_format { FLOW_FORMAT_TEXT, FLOW_FORMAT_JSON };
 
-/* Each returns 0 or FLOW_E_IO. */
+/* Each returns 0 or FLOW_E_IO. JSON starts with "format_version" and ends with "report": what
+ * the HTML report needs besides the results (title, subtitle, the charts' data and `as_run`,
+ * the command and scenario text behind them, which may be NULL), so that flowsim report
+ * rebuilds the same page from the file. */
 int flow_report_text(FILE *f, const struct flow_results *r);
-int flow_report_json(FILE *f, const struct flow_results *r);
-int flow_report_write(FILE *f, const struct flow_results *r, enum flow_format format);
+int flow_report_json(FILE *f, const struct flow_results *r, const char *provenance);
+int flow_report_write(FILE *f, const struct flow_results *r, enum flow_format format, const char *provenance);
 
 /* Paired comparison: text says which differences are significant; JSON puts
  * {"base", "whatif", "diff"} at every metric's path. */
 int flow_report_compare_text(FILE *f, const struct flow_comparison *c);
-int flow_report_compare_json(FILE *f, const struct flow_comparison *c);
+int flow_report_compare_json(FILE *f, const struct flow_comparison *c, const char *provenance);
 
 /* Capacity sizing: {"parameter", "answer", "evaluated": [{"value", "meets", "metrics"}]}. */
-int flow_report_size_json(FILE *f, const struct flow_size_result *r);
+int flow_report_size_json(FILE *f, const struct flow_size_result *r, const char *provenance);
 int flow_report_size_text(FILE *f, const struct flow_size_result *r);
 
 /* Warm-up estimate; `current` is the scenario's own warm-up, in days. */

@@ -201,6 +201,10 @@ struct flow_scenario {
     /* A hash of what the scenario says once extends: and --set are applied (comments and
      * layout aside) and of any empirical file's values: equal fingerprints, equal models. */
     uint64_t fingerprint;
+    /* The files named by extends:, nearest first, with their text as read: the record of
+     * what was run that saved results carry. */
+    char **base_files, **base_texts;
+    size_t nbases;
 };
 
 /* Loads a scenario file, applying `sets` ("PATH=VALUE" strings) on top. Returns NULL and fills

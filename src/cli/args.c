@@ -315,37 +315,72 @@ static int check_outputs(const struct cli_opts *o)
     return EXIT_OK;
 }
 
-char *cli_provenance(const char *command, int argc, char **argv, const char *scenario)
+/* Options that change no result (where outputs go, their format, threads, messages): left out
+ * of the command recorded with results, so that the same run gives the same bytes however it is
+ * written out. Returns how many arguments the option takes up (0: not one of them). */
+static int result_free(const char *a)
+{
+    static const char *const with_value[] = {"--threads", "--format", "--output", "-o", "--report", "--trace",
+                                             "--trace-format", "--trace-replication", "--csv"};
+    static const char *const alone[] = {"-q", "--quiet", "--strict"};
+    for (size_t k = 0; k < sizeof alone / sizeof *alone; k++)
+        if (strcmp(a, alone[k]) == 0)
+            return 1;
+    for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) {
+        size_t n = strlen(with_value[k]);
+        if (strncmp(a, with_value[k], n) == 0 && (a[n] == '\0' || a[n] == '='))
+            return a[n] == '=' ? 1 : 2;
+    }
+    return 0;
+}
+
+/* Appends "# WHAT:" and a file's text (at most 1 MiB of it) to *text. */
+static void provenance_file(char **text, const char *what, const char *body)
+{
+    size_t n = strlen(body);
+    char *t = flow_xasprintf("%s\n\n# %s:\n%.*s", *text, what, (int)(n < (1u << 20) - 1 ? n : (1u << 20) - 1), body);
+    free(*text);
+    *text = t;
+}
+
+/* The scenario file's text, then the text of each file it extends. */
+static void provenance_scenario(char **text, const char *path, const struct flow_scenario *s)
+{
+    if (path == NULL) {
+        provenance_file(text, "the built-in example (scenarios/example.yaml)", flow_example_yaml);
+        return;
+    }
+    const char *why = NULL;
+    size_t n = 0;
+    char *body = flow_read_regular(path, 8 << 20, &n, &why);
+    if (body)
+        provenance_file(text, path, body);
+    free(body);
+    for (size_t i = 0; s && i < s->nbases; i++) {
+        char *what = flow_xasprintf("%s (extended by %s)", s->base_files[i], i == 0 ? path : s->base_files[i - 1]);
+        provenance_file(text, what, s->base_texts[i]);
+        free(what);
+    }
+}
+
+char *cli_provenance(const char *command, int argc, char **argv, const char *path, const struct flow_scenario *s,
+                     const char *path2, const struct flow_scenario *s2)
 {
     char *text = flow_xasprintf("flowsim %s", command);
     for (int i = 0; i < argc; i++) {
+        int skip = result_free(argv[i]);
+        if (skip) {
+            i += skip - 1;
+            continue;
+        }
         bool quote = strpbrk(argv[i], " '\"{}[]*") != NULL;
         char *t = flow_xasprintf(quote ? "%s '%s'" : "%s %s", text, argv[i]);
         free(text);
         text = t;
     }
-    const char *body = NULL;
-    char *owned = NULL;
-    if (scenario == NULL) {
-        body = flow_example_yaml;
-        scenario = "the built-in example (scenarios/example.yaml)";
-    } else {
-        const char *why = NULL;
-        FILE *f = flow_open_regular(scenario, &why);
-        if (f) {
-            owned = flow_xcalloc(1 << 20, 1);
-            size_t n = fread(owned, 1, (1 << 20) - 1, f);
-            owned[n] = '\0';
-            fclose(f);
-            body = owned;
-        }
-    }
-    if (body) {
-        char *t = flow_xasprintf("%s\n\n# %s:\n%s", text, scenario, body);
-        free(text);
-        text = t;
-    }
-    free(owned);
+    provenance_scenario(&text, path, s);
+    if (path2 != NULL && (path == NULL || strcmp(path, path2) != 0))
+        provenance_scenario(&text, path2, s2);
     return text;
 }
 

@@ -79,8 +79,11 @@ int cmd_size(int argc, char **argv);
 int cmd_warmup(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
-/* The command and the scenario file's text, for the "as run" part of an HTML report. */
-char *cli_provenance(const char *command, int argc, char **argv, const char *scenario);
+/* The command and the text of the scenario files (path, or the built-in example when NULL,
+ * and every file it extends; then path2's when it differs; s and s2 may be NULL), for the "as
+ * run" part of an HTML report and of saved JSON. */
+char *cli_provenance(const char *command, int argc, char **argv, const char *path, const struct flow_scenario *s,
+                     const char *path2, const struct flow_scenario *s2);
 /* Writes path atomically (error printed); returns an exit code. */
 int cli_write_file(const char *path, flow_write_fn fn, const void *arg);
 /* Outputs are all or nothing: cli_write_file stages a file, cli_stage_written takes a finished

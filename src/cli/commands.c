@@ -16,28 +16,28 @@
 #include <string.h>
 
 
-static int write_results(const void *arg, FILE *f, enum flow_format format)
-{
-    return flow_report_write(f, arg, format);
-}
-
-struct html_arg {
+/* A run's results with the command and scenario text behind them. */
+struct run_out {
     const struct flow_results *r;
     const char *provenance;
 };
 
 static int write_html(FILE *f, const void *arg)
 {
-    const struct html_arg *h = arg;
+    const struct run_out *h = arg;
     return flow_report_html_run(f, h->r, h->provenance);
 }
 
-static int write_json(FILE *f, const void *arg) { return write_results(arg, f, FLOW_FORMAT_JSON); }
-static int write_text(FILE *f, const void *arg) { return write_results(arg, f, FLOW_FORMAT_TEXT); }
-
-static int emit(const struct cli_opts *o, const struct flow_results *r)
+static int write_json(FILE *f, const void *arg)
 {
-    return cli_emit(o, write_json, write_text, r);
+    const struct run_out *h = arg;
+    return flow_report_write(f, h->r, FLOW_FORMAT_JSON, h->provenance);
+}
+
+static int write_text(FILE *f, const void *arg)
+{
+    const struct run_out *h = arg;
+    return flow_report_write(f, h->r, FLOW_FORMAT_TEXT, h->provenance);
 }
 
 /* --precision stops at --max-replications, 1000 by default. */
@@ -306,8 +306,8 @@ int cmd_run(int argc, char **argv)
     struct progress p;
     progress_init(&p, &o, "replications");
     struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p,
-                                  .profile = o.report != NULL || o.csv != NULL,
-                                  .daily = o.csv != NULL || o.report != NULL};
+                                  .profile = o.report != NULL || o.csv != NULL || o.format == FLOW_FORMAT_JSON,
+                                  .daily = o.csv != NULL || o.report != NULL || o.format == FLOW_FORMAT_JSON};
     struct tracer tr = {0};
     if (o.trace && (flow_mpi_size() > 1 || o.nprecision)) {
         flow_scenario_destroy(s);
@@ -334,6 +334,10 @@ int cmd_run(int argc, char **argv)
     if (o.nprecision && max_replications(&o) > most)
         most = max_replications(&o);
     double kept = flow_experiment_kept(s, &ro, most);
+    if (kept > FLOW_MAX_KEPT_VALUES && o.report == NULL && o.csv == NULL) {
+        ro.profile = ro.daily = false;     /* JSON alone: its charts' data only where it fits */
+        kept = flow_experiment_kept(s, &ro, most);
+    }
     if (kept > FLOW_MAX_KEPT_VALUES) {
         flow_scenario_destroy(s);
         return finish_run(&o, cli_usage_error("run", "%zu replications would keep %.3g values in memory "
@@ -352,10 +356,11 @@ int cmd_run(int argc, char **argv)
         char ctx[64];
         snprintf(ctx, sizeof ctx, "replication %zu stopped", failed + 1);
         rc = cli_run_error(err, err == FLOW_E_TOO_BIG ? NULL : ctx);
-    } else if (o.report) {
-        o.provenance = cli_provenance("run", argc, argv, o.scenario);
-        struct html_arg h = {&r, o.provenance};
-        rc = cli_write_report(&o, write_html, &h);
+    }
+    struct run_out out = {&r, NULL};
+    if (err == 0 && rc == EXIT_OK) {
+        out.provenance = o.provenance = cli_provenance("run", argc, argv, o.scenario, s, NULL, NULL);
+        rc = cli_write_report(&o, write_html, &out);
     }
     /* Files first, all staged (main renames them into place only if every one succeeded);
      * the report on standard output last, so a failed file leaves no report behind either. */
@@ -368,7 +373,7 @@ int cmd_run(int argc, char **argv)
     if (err == 0 && rc == EXIT_OK)
         rc = warn_of(&o, &r);
     if (err == 0 && (rc == EXIT_OK || rc == EXIT_WARNING)) {
-        int erc = emit(&o, &r);
+        int erc = cli_emit(&o, write_json, write_text, &out);
         rc = erc != EXIT_OK ? erc : rc;
     }
     flow_results_fini(&r);

@@ -27,12 +27,17 @@ static int compare_html(FILE *f, const void *arg)
     return flow_report_html_compare(f, h->c, h->provenance);
 }
 
-static int write_compare(FILE *f, const void *arg, enum flow_format format)
+static int compare_json(FILE *f, const void *arg)
 {
-    return format == FLOW_FORMAT_JSON ? flow_report_compare_json(f, arg) : flow_report_compare_text(f, arg);
+    const struct html_cmp *h = arg;
+    return flow_report_compare_json(f, h->c, h->provenance);
 }
-static int compare_json(FILE *f, const void *arg) { return write_compare(f, arg, FLOW_FORMAT_JSON); }
-static int compare_text(FILE *f, const void *arg) { return write_compare(f, arg, FLOW_FORMAT_TEXT); }
+
+static int compare_text(FILE *f, const void *arg)
+{
+    const struct html_cmp *h = arg;
+    return flow_report_compare_text(f, h->c);
+}
 
 int cmd_compare(int argc, char **argv)
 {
@@ -83,12 +88,12 @@ int cmd_compare(int argc, char **argv)
                     fprintf(stderr, "flowsim: warning: %s: %s\n", side ? "what-if" : "base", w[k].message);
                 free(w);
             }
-            rc = cli_emit(&o, compare_json, compare_text, &c);
-            if (rc == EXIT_OK && o.report) {
-                o.provenance = cli_provenance("compare", argc, argv, o.scenario);
-                struct html_cmp h = {&c, o.provenance};
+            o.provenance = cli_provenance("compare", argc, argv, o.scenario, base,
+                                          o.scenario2 ? o.scenario2 : o.scenario, whatif);
+            struct html_cmp h = {&c, o.provenance};
+            rc = cli_emit(&o, compare_json, compare_text, &h);
+            if (rc == EXIT_OK)
                 rc = cli_write_report(&o, compare_html, &h);
-            }
         }
         flow_comparison_fini(&c);
         free(base_from);

@@ -27,8 +27,17 @@ static int size_html(FILE *f, const void *arg)
     return flow_report_html_size(f, h->r, h->provenance);
 }
 
-static int size_json(FILE *f, const void *arg) { return flow_report_size_json(f, arg); }
-static int size_text(FILE *f, const void *arg) { return flow_report_size_text(f, arg); }
+static int size_json(FILE *f, const void *arg)
+{
+    const struct html_size *h = arg;
+    return flow_report_size_json(f, h->r, h->provenance);
+}
+
+static int size_text(FILE *f, const void *arg)
+{
+    const struct html_size *h = arg;
+    return flow_report_size_text(f, h->r);
+}
 
 /* "PATH" or "PATH=FROM:TO", where FROM and TO are whole numbers with the same optional unit
  * (such as 4h:10h for a session's length). */
@@ -89,15 +98,19 @@ int cmd_size(int argc, char **argv)
             rc = EXIT_SCENARIO;
         else if (err < 0)
             rc = cli_run_error(err, NULL);
-        else if ((rc = cli_emit(&o, size_json, size_text, &r)) == EXIT_OK) {
-            if (o.report) {
-                o.provenance = cli_provenance("size", argc, argv, o.scenario);
-                struct html_size h = {&r, o.provenance};
+        else {
+            struct flow_diag quiet;    /* loaded again only to name the files it extends */
+            flow_diag_init(&quiet);
+            struct flow_scenario *sc = o.scenario ? flow_scenario_load_file(o.scenario, NULL, 0, &quiet) : NULL;
+            flow_diag_fini(&quiet);
+            o.provenance = cli_provenance("size", argc, argv, o.scenario, sc, NULL, NULL);
+            flow_scenario_destroy(sc);
+            struct html_size h = {&r, o.provenance};
+            if ((rc = cli_emit(&o, size_json, size_text, &h)) == EXIT_OK)
                 rc = cli_write_report(&o, size_html, &h);
-            }
-            if (rc == EXIT_OK && !r.found)
-                rc = EXIT_FAIL;
         }
+        if (err == 0 && rc == EXIT_OK && !r.found)
+            rc = EXIT_FAIL;
         flow_diag_fini(&d);
         flow_size_fini(&r);
     }

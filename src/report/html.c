@@ -235,7 +235,19 @@ static void subtitle_of(char *buf, size_t len, const struct flow_scenario *s, si
              s->warmup_days, from);
 }
 
-int flow_report_html_run(FILE *f, const struct flow_results *r, const char *provenance)
+/* What a page needs besides the results: {"title", "subtitle", "as_run", "charts"}. Saved JSON
+ * carries it as "report", so that `flowsim report` rebuilds the same page. */
+static json_t *page_parts(const char *title, const char *subtitle, const char *provenance, json_t *charts)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "title", json_string(title));
+    json_object_set_new(o, "subtitle", json_string(subtitle));
+    json_object_set_new(o, "as_run", provenance ? json_string(provenance) : json_null());
+    json_object_set_new(o, "charts", charts ? charts : json_object());
+    return o;
+}
+
+static json_t *run_charts(const struct flow_results *r)
 {
     json_t *extra = json_object();
     if (r->hourly)
@@ -267,24 +279,54 @@ int flow_report_html_run(FILE *f, const struct flow_results *r, const char *prov
         json_object_set_new(extra, "waiting_lists", daily_bands(r, "groups."));
         json_object_set_new(extra, "warmup_days", json_real(r->scenario->warmup_days));
     }
-    char sub[256];
-    subtitle_of(sub, sizeof sub, r->scenario, r->nreps);
-    return flow_html_write(f, "run", r->scenario->name, sub, flow_json_run_value(r), extra, provenance);
+    return extra;
 }
 
-int flow_report_html_compare(FILE *f, const struct flow_comparison *c, const char *provenance)
+json_t *flow_html_run_parts(const struct flow_results *r, const char *provenance)
+{
+    char sub[256];
+    subtitle_of(sub, sizeof sub, r->scenario, r->nreps);
+    return page_parts(r->scenario->name, sub, provenance, run_charts(r));
+}
+
+json_t *flow_html_compare_parts(const struct flow_comparison *c, const char *provenance)
 {
     char title[512], sub[256];
     snprintf(title, sizeof title, "%s vs %s", c->base.scenario->name, c->whatif.scenario->name);
     subtitle_of(sub, sizeof sub, c->base.scenario, c->base.nreps);
-    return flow_html_write(f, "compare", title, sub, flow_json_compare_value(c), NULL, provenance);
+    return page_parts(title, sub, provenance, NULL);
 }
 
-int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char *provenance)
+json_t *flow_html_size_parts(const struct flow_size_result *r, const char *provenance)
 {
     json_t *extra = json_object();
     json_object_set_new(extra, "targets", flow_json_size_targets(r));
     char title[300];
     snprintf(title, sizeof title, "Sizing %s", r->parameter);
-    return flow_html_write(f, "size", title, "flowsim " FLOW_VERSION, flow_json_size_value(r), extra, provenance);
+    return page_parts(title, "flowsim " FLOW_VERSION, provenance, extra);
+}
+
+int flow_html_write_parts(FILE *f, const char *kind, json_t *results, json_t *parts)
+{
+    const char *prov = json_string_value(json_object_get(parts, "as_run"));
+    json_t *charts = json_incref(json_object_get(parts, "charts"));
+    int rc = flow_html_write(f, kind, json_string_value(json_object_get(parts, "title")),
+                             json_string_value(json_object_get(parts, "subtitle")), results, charts, prov);
+    json_decref(parts);
+    return rc;
+}
+
+int flow_report_html_run(FILE *f, const struct flow_results *r, const char *provenance)
+{
+    return flow_html_write_parts(f, "run", flow_json_run_value(r), flow_html_run_parts(r, provenance));
+}
+
+int flow_report_html_compare(FILE *f, const struct flow_comparison *c, const char *provenance)
+{
+    return flow_html_write_parts(f, "compare", flow_json_compare_value(c), flow_html_compare_parts(c, provenance));
+}
+
+int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char *provenance)
+{
+    return flow_html_write_parts(f, "size", flow_json_size_value(r), flow_html_size_parts(r, provenance));
 }

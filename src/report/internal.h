@@ -19,6 +19,19 @@ json_t *flow_json_size_targets(const struct flow_size_result *r);
 int flow_html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
                json_t *extra, const char *provenance);
 
+/* What a page needs besides its results, {"title", "subtitle", "as_run", "charts"} (new
+ * references); saved JSON carries it as "report". */
+json_t *flow_html_run_parts(const struct flow_results *r, const char *provenance);
+json_t *flow_html_compare_parts(const struct flow_comparison *c, const char *provenance);
+json_t *flow_html_size_parts(const struct flow_size_result *r, const char *provenance);
+/* Writes the page of `kind` from results and parts; takes ownership of both. */
+int flow_html_write_parts(FILE *f, const char *kind, json_t *results, json_t *parts);
+
+/* Saved JSON: {"format_version", then value's keys, then "report": parts}; takes ownership of
+ * both. FLOW_JSON_FORMAT is the version written; a file without one is version 1. */
+enum { FLOW_JSON_FORMAT = 2 };
+int flow_json_dump_saved(FILE *f, json_t *value, json_t *parts);
+
 /* text.c: prints lead then text's words, wrapped at 96 columns, each further line starting
  * with indent (a space goes between it and the next word), and a newline. */
 void flow_report_wrap(FILE *f, const char *lead, const char *indent, const char *text);

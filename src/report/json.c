@@ -85,9 +85,19 @@ static int dump(FILE *f, json_t *root)
     return 0;
 }
 
-int flow_report_compare_json(FILE *f, const struct flow_comparison *c)
+int flow_json_dump_saved(FILE *f, json_t *value, json_t *parts)
 {
-    return dump(f, flow_json_compare_value(c));
+    json_t *root = json_object();
+    json_object_set_new(root, "format_version", json_integer(FLOW_JSON_FORMAT));
+    json_object_update(root, value);
+    json_decref(value);
+    json_object_set_new(root, "report", parts);
+    return dump(f, root);
+}
+
+int flow_report_compare_json(FILE *f, const struct flow_comparison *c, const char *provenance)
+{
+    return flow_json_dump_saved(f, flow_json_compare_value(c), flow_html_compare_parts(c, provenance));
 }
 
 json_t *flow_json_compare_value(const struct flow_comparison *c)
@@ -128,15 +138,14 @@ json_t *flow_json_compare_value(const struct flow_comparison *c)
     return root;
 }
 
-int flow_report_json(FILE *f, const struct flow_results *r)
+int flow_report_json(FILE *f, const struct flow_results *r, const char *provenance)
 {
-    json_t *root = flow_json_run_value(r);
-    return dump(f, root);
+    return flow_json_dump_saved(f, flow_json_run_value(r), flow_html_run_parts(r, provenance));
 }
 
-int flow_report_size_json(FILE *f, const struct flow_size_result *r)
+int flow_report_size_json(FILE *f, const struct flow_size_result *r, const char *provenance)
 {
-    return dump(f, flow_json_size_value(r));
+    return flow_json_dump_saved(f, flow_json_size_value(r), flow_html_size_parts(r, provenance));
 }
 
 json_t *flow_json_size_targets(const struct flow_size_result *r)
@@ -184,9 +193,9 @@ json_t *flow_json_size_value(const struct flow_size_result *r)
     return root;
 }
 
-int flow_report_write(FILE *f, const struct flow_results *r, enum flow_format format)
+int flow_report_write(FILE *f, const struct flow_results *r, enum flow_format format, const char *provenance)
 {
-    int rc = format == FLOW_FORMAT_JSON ? flow_report_json(f, r) : flow_report_text(f, r);
+    int rc = format == FLOW_FORMAT_JSON ? flow_report_json(f, r, provenance) : flow_report_text(f, r);
     if (rc == 0 && (fflush(f) != 0 || ferror(f)))
         rc = FLOW_E_IO;
     return rc;

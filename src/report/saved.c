@@ -5,6 +5,8 @@
 #include <flowsim/error.h>
 #include <flowsim/util.h>
 
+#include <flow_config.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,19 +187,35 @@ int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
         free(prov);
         return FLOW_E_IO;
     }
-    json_t *scen = json_object_get(root, "scenario");
-    if (json_object_get(root, "evaluated") && json_object_get(root, "parameter")) {
-        rc = flow_html_write(f, "size", "Capacity sizing", path, root, NULL, prov);
-    } else if (json_is_object(scen)) {
-        rc = flow_html_write(f, "compare", "Comparison", path, root, NULL, prov);
-    } else if (json_is_string(scen) && json_object_get(root, "system")) {
-        char *title = flow_xstrdup(json_string_value(scen));
-        rc = flow_html_write(f, "run", title, path, root, NULL, prov);
-        free(title);
-    } else {
+    json_t *scen = json_object_get(root, "scenario"), *version = json_object_get(root, "format_version");
+    const char *kind = json_object_get(root, "evaluated") && json_object_get(root, "parameter") ? "size"
+                       : json_is_object(scen) ? "compare"
+                       : json_is_string(scen) && json_object_get(root, "system") ? "run" : NULL;
+    json_t *parts = json_incref(json_object_get(root, "report"));
+    if (kind == NULL) {
         snprintf(why, len, "%s is JSON but not flowsim results (no scenario/system or evaluated)", path);
         json_decref(root);
+    } else if (version && (!json_is_integer(version) || json_integer_value(version) > FLOW_JSON_FORMAT)) {
+        snprintf(why, len, "%s:1:1: error: format_version %s; this flowsim (%s) reads versions up to %d%s", path,
+                 json_is_integer(version) ? "is newer than it knows" : "is not a whole number", FLOW_VERSION,
+                 FLOW_JSON_FORMAT, json_is_integer(version) ? ": use a newer flowsim" : "");
+        json_decref(root);
+    } else if (json_is_object(parts) && json_is_string(json_object_get(parts, "title")) &&
+               json_is_string(json_object_get(parts, "subtitle"))) {
+        /* Saved with its page's parts: the results without them give the same page again. */
+        json_object_del(root, "format_version");
+        json_object_del(root, "report");
+        rc = flow_html_write_parts(f, kind, root, json_incref(parts));
+    } else {
+        const char *title = strcmp(kind, "size") == 0 ? "Capacity sizing"
+                            : strcmp(kind, "compare") == 0 ? "Comparison" : json_string_value(scen);
+        char *t = flow_xstrdup(title);
+        json_object_del(root, "format_version");
+        json_object_del(root, "report");
+        rc = flow_html_write(f, kind, t, path, root, NULL, prov);
+        free(t);
     }
+    json_decref(parts);
     free(prov);
     return rc;
 }

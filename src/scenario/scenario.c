@@ -71,6 +71,10 @@ void flow_scenario_destroy(struct flow_scenario *s)
     free(s->sweep.col);
     free(s->sweep.src);
     free(s->sweep.metrics);
+    for (size_t i = 0; i < s->nbases; i++)
+        free(s->base_files[i]), free(s->base_texts[i]);
+    free(s->base_files);
+    free(s->base_texts);
     free(s->wards);
     free(s->groups);
     free(s->name);
@@ -84,6 +88,7 @@ enum { MAX_EXTENDS = 8 };
 /* File names that diagnostics point to, kept until the scenario is converted. */
 struct sources {
     char *names[MAX_EXTENDS + 1];
+    char *texts[MAX_EXTENDS + 1];   /* as read, for the record of what was run */
     size_t n;
 };
 
@@ -274,8 +279,8 @@ static struct ynode *load_tree(const char *name, const char *text, size_t len, c
     char *bdir = dir_of(path);
     size_t errors = diag->errors;
     bool was_read = btext != NULL;
+    src->texts[src->n - 1] = btext;
     struct ynode *base = btext ? load_tree(path, btext, blen, bdir, src, diag) : NULL;
-    free(btext);
     free(bdir);
     if (base != NULL && base->kind != YN_MAP) {
         flow_ytree_free(base);
@@ -313,7 +318,7 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
     struct ynode *root = load_tree(name, text, len, dir, &src, diag);
     if (root == NULL) {
         for (size_t i = 0; i < src.n; i++)
-            free(src.names[i]);
+            free(src.names[i]), free(src.texts[i]);
         return NULL;
     }
     for (size_t i = 0; i < nsets; i++)
@@ -323,8 +328,13 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
     if (diag->errors == before)
         flow_schema_convert(root, dir, sc, diag);
     flow_ytree_free(root);
-    for (size_t i = 0; i < src.n; i++)
-        free(src.names[i]);
+    sc->nbases = src.n;
+    sc->base_files = flow_xcalloc(src.n + 1, sizeof *sc->base_files);
+    sc->base_texts = flow_xcalloc(src.n + 1, sizeof *sc->base_texts);
+    for (size_t i = 0; i < src.n; i++) {
+        sc->base_files[i] = src.names[i];
+        sc->base_texts[i] = src.texts[i] ? src.texts[i] : flow_xstrdup("");
+    }
     if (diag->errors != before) {
         flow_scenario_destroy(sc);
         return NULL;

@@ -15,6 +15,15 @@ diag_format() {
     else ok; fi
 }
 
+# Two JSON results files say the same apart from the command recorded with them (report.as_run).
+same_results() {
+    python3 -c 'import json,sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.get("report", {}).pop("as_run", None)
+sys.exit(a != b)' "$1" "$2" 2>/dev/null
+}
+
 one_line() {
     if [ "$(wc -l <"$TMP/err")" = 1 ]; then ok; else bad "$1: wanted one line on stderr"; cat "$TMP/err"; fi
 }
@@ -59,7 +68,7 @@ done
 "$FLOWSIM" run --replications 2 --set horizon=30d --format json >"$TMP/builtin.json" 2>/dev/null
 "$FLOWSIM" run "$ROOT/scenarios/example.yaml" --replications 2 --set horizon=30d --format json \
     >"$TMP/file.json" 2>/dev/null
-[ -s "$TMP/builtin.json" ] && cmp -s "$TMP/builtin.json" "$TMP/file.json" && ok \
+[ -s "$TMP/builtin.json" ] && same_results "$TMP/builtin.json" "$TMP/file.json" && ok \
     || bad "the built-in example differs from scenarios/example.yaml"
 
 # --- bad input: exit 3 and FILE:LINE:COLUMN diagnostics ---
@@ -125,8 +134,8 @@ cmp -s "$TMP/out" "$TMP/a.json" && bad "a different seed gave the same JSON" || 
 # One seed range everywhere (0 to 2^53 - 1): the file, --set and --seed agree.
 expect_exit 0 "--seed above 2^31" -- "$FLOWSIM" run "$S" "${common[@]}" --seed 3000000000
 expect_exit 0 "--set seed above 2^31" -- "$FLOWSIM" run "$S" "${common[@]}" --set seed=3000000000
-cmp -s "$TMP/out" <("$FLOWSIM" run "$S" "${common[@]}" --seed 3000000000 2>/dev/null) && ok \
-    || bad "--seed and --set seed differ"
+"$FLOWSIM" run "$S" "${common[@]}" --seed 3000000000 >"$TMP/seed.json" 2>/dev/null
+same_results "$TMP/out" "$TMP/seed.json" && ok || bad "--seed and --set seed differ"
 expect_exit 0 "--seed 2^53 - 1" -- "$FLOWSIM" run "$S" "${common[@]}" --seed 9007199254740991
 expect_exit 2 "--seed 2^53" -- "$FLOWSIM" run "$S" "${common[@]}" --seed 9007199254740992
 grep -q "from 0 to 9007199254740991" "$TMP/err" && ok || bad "--seed range message"
@@ -265,7 +274,7 @@ cp "$TMP/out" "$TMP/p.json"
 n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); o=d['wards']['AMU']['occupancy']; assert (o['ci_high']-o['ci_low'])/2 <= 0.01; print(d['replications'])" "$TMP/p.json") \
     && ok || bad "--precision goal not met"
 expect_exit 0 "run with as many replications" -- "$FLOWSIM" run "$S" --set horizon=60d --replications "${n:-10}" --format json
-cmp -s "$TMP/out" "$TMP/p.json" && ok || bad "--precision result differs from a run with the same replications"
+same_results "$TMP/out" "$TMP/p.json" && ok || bad "--precision result differs from a run with the same replications"
 expect_exit 2 "--precision with a bad metric" -- "$FLOWSIM" run "$S" --precision wards.AMU.ocupancy=0.01
 expect_exit 2 "--precision with a bad value" -- "$FLOWSIM" run "$S" --precision -1
 
@@ -350,13 +359,46 @@ expect_exit 3 "report of a sweep with no metric" -- "$FLOWSIM" report "$TMP/bads
 diag_format "report of a sweep with no metric"
 [ ! -e "$TMP/bad.html" ] && ok || bad "a failed report left a file"
 
+# --- saved JSON rebuilds the same page: `report saved.json` == --report of the same run, for a
+# run (with an extends overlay, whose base file is saved too), a comparison and a sizing ---
+cat >"$TMP/overlay-saved.yaml" <<SAVED
+extends: $ROOT/scenarios/frailty-d2a.yaml
+name: Saved overlay
+SAVED
+expect_exit 0 "run with --report and JSON" -- "$FLOWSIM" run "$TMP/overlay-saved.yaml" --replications 3 \
+    --set horizon=60d --format json -o "$TMP/saved.json" --report "$TMP/live.html" -q
+head -2 "$TMP/saved.json" | grep -q '"format_version": 2' && ok || bad "saved JSON without format_version first"
+grep -q 'frailty-d2a.yaml (extended by' "$TMP/saved.json" && ok || bad "saved JSON without the extended file"
+grep -q '"hourly"' "$TMP/saved.json" && ok || bad "saved JSON without the hourly profile"
+expect_exit 0 "report of saved run JSON" -- "$FLOWSIM" report "$TMP/saved.json" -o "$TMP/rebuilt.html"
+cmp -s "$TMP/live.html" "$TMP/rebuilt.html" && ok || bad "report saved.json differs from --report (run)"
+expect_exit 0 "compare with --report and JSON" -- "$FLOWSIM" compare "$ROOT/scenarios/frailty-traditional.yaml" \
+    "$ROOT/scenarios/frailty-d2a.yaml" --replications 3 --set horizon=60d --format json -o "$TMP/savedc.json" \
+    --report "$TMP/livec.html" -q
+expect_exit 0 "report of saved compare JSON" -- "$FLOWSIM" report "$TMP/savedc.json" -o "$TMP/rebuiltc.html"
+cmp -s "$TMP/livec.html" "$TMP/rebuiltc.html" && ok || bad "report saved.json differs from --report (compare)"
+grep -q '# .*frailty-traditional.yaml:' "$TMP/savedc.json" && grep -q '# .*frailty-d2a.yaml:' "$TMP/savedc.json" \
+    && ok || bad "saved compare JSON without both scenario files"
+expect_exit 0 "size with --report and JSON" -- "$FLOWSIM" size "$ROOT/scenarios/erlang-b.yaml" --vary wards.Ward.beds \
+    --target 'wards.Ward.p_wait <= 0.1' --replications 3 --format json -o "$TMP/saveds.json" --report "$TMP/lives.html" -q
+expect_exit 0 "report of saved size JSON" -- "$FLOWSIM" report "$TMP/saveds.json" -o "$TMP/rebuilts.html"
+cmp -s "$TMP/lives.html" "$TMP/rebuilts.html" && ok || bad "report saved.json differs from --report (size)"
+sed 's/"format_version": 2/"format_version": 99/' "$TMP/saved.json" >"$TMP/future.json"
+expect_exit 3 "report of a newer format" -- "$FLOWSIM" report "$TMP/future.json" -o "$TMP/bad.html"
+diag_format "report of a newer format"
+grep -q 'format_version is newer' "$TMP/err" && ok || { bad "newer format message"; cat "$TMP/err"; }
+# A file saved before format_version (no "report") still gives a page.
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["format_version"], d["report"]; json.dump(d, open(sys.argv[2], "w"))' \
+    "$TMP/saved.json" "$TMP/v1.json"
+expect_exit 0 "report of a version-1 file" -- "$FLOWSIM" report "$TMP/v1.json" -o "$TMP/v1.html"
+
 # --- nothing changes by accident: every scenario gives the bytes in tests/golden (tools/golden
 # rewrites them when a change is meant to move results) ---
 for f in "$ROOT"/scenarios/*.yaml "$ROOT"/tests/bench/*.yaml; do
     name=$(basename "$f" .yaml)
     case $f in */tests/bench/*) name=bench-$name ;; esac
-    "$FLOWSIM" run "$f" --replications 3 --set horizon=120d --threads 2 --quiet --format json \
-        >"$TMP/golden.json" 2>/dev/null
+    (cd "$(dirname "$f")" && "$FLOWSIM" run "$(basename "$f")" --replications 3 --set horizon=120d \
+        --threads 2 --quiet --format json >"$TMP/golden.json" 2>/dev/null)
     cmp -s "$TMP/golden.json" "$ROOT/tests/golden/$name.json" && ok \
         || bad "$name: results differ from tests/golden/$name.json"
 done
