@@ -124,6 +124,11 @@ void flow_comparison_fini(struct flow_comparison *c);
 /* Summaries of common metric k: base, what-if, and the paired differences. */
 void flow_comparison_summary(const struct flow_comparison *c, size_t k, struct flow_summary *base,
                              struct flow_summary *whatif, struct flow_summary *diff);
+/* What-if minus base for common metric k in replication rep (0 when within 1e-12 of the values:
+ * rounding noise; NAN when either is undefined). */
+double flow_comparison_diff(const struct flow_comparison *c, size_t k, size_t rep);
+/* The 95% interval lies wholly above or below 0: the significance rule of every report. */
+bool flow_summary_excludes_zero(const struct flow_summary *s);
 
 /* ---- sweeps ---- */
 

@@ -18,8 +18,13 @@ struct flow_metric_def {
     const char *label;        /* static, for text reports */
     const char *unit;         /* static: "fraction" (0 to 1), "hours", "days", "beds", ...;
                                * every metric is at least 0 */
+    int better;               /* 1: higher is better, -1: lower is better, 0: neither (a volume
+                               * such as arrivals or beds occupied) */
 };
 
+/* Every fixed metric of every section (entity NULL; targets' metrics, named by a scenario,
+ * left out); free with free(). */
+struct flow_metric_def *flow_metric_catalogue(size_t *count);
 /* The metrics a scenario reports, in a fixed order; free with free(). */
 struct flow_metric_def *flow_model_metric_defs(const struct flow_scenario *s, size_t *count);
 

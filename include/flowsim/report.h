@@ -49,6 +49,12 @@ int flow_csv_groups(FILE *f, const void *results);
  * ward has rounds (needs results->hourly). */
 int flow_csv_hourly(FILE *f, const void *results);
 
+/* CSV exports of a comparison (compare --csv DIR): comparison.csv, one row per metric (metric,
+ * label, unit, better, then mean, ci_low and ci_high of base, whatif and diff, significant 0/1),
+ * and paired.csv, one row per replication and metric (replication, metric, base, whatif, diff). */
+int flow_csv_comparison(FILE *f, const void *comparison);
+int flow_csv_paired(FILE *f, const void *comparison);
+
 /* CSV (RFC 4180 quoting; numbers with 12 significant digits; undefined values empty). */
 void flow_csv_field(FILE *f, const char *text);
 void flow_csv_number(FILE *f, double x);

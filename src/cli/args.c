@@ -184,7 +184,7 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         if (!whole(v, 1, FLOW_MAX_REPLICATIONS, &n))
             return cli_usage_error(cmd, "--trace-replication must be a whole number from 1; found '%s'", v);
         o->trace_replication = n;
-    } else if (is(a, "--csv") && strcmp(o->command, "run") == 0) {
+    } else if (is(a, "--csv") && (strcmp(o->command, "run") == 0 || strcmp(o->command, "compare") == 0)) {
         if ((v = value_of(argc, argv, i, "--csv", cmd)) == NULL)
             return EXIT_USAGE;
         if (*v == '\0')
@@ -413,6 +413,28 @@ int cli_outputs_end(int rc)
     if (err != 0) {
         fprintf(stderr, "flowsim: error: %s\n", why);
         return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int cli_write_dir(const char *dir, const char *const *names, const flow_write_fn *fns, size_t n, const void *arg)
+{
+    if (flow_mpi_rank() != 0)
+        return EXIT_OK;
+    struct stat st;
+    if (mkdir(dir, 0777) == 0) {
+        cli_stage_dir(dir);
+    } else if (errno != EEXIST || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "flowsim: error: cannot create the directory %s: %s\n", dir,
+                errno == EEXIST ? "a file of that name exists" : strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *path = flow_xasprintf("%s/%s", dir, names[i]);
+        int bad = cli_write_file(path, fns[i], arg);
+        free(path);
+        if (bad)
+            return bad;
     }
     return EXIT_OK;
 }

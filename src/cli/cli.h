@@ -84,6 +84,9 @@ int cmd_report(int argc, char **argv);
  * run" part of an HTML report and of saved JSON. */
 char *cli_provenance(const char *command, int argc, char **argv, const char *path, const struct flow_scenario *s,
                      const char *path2, const struct flow_scenario *s2);
+/* Makes dir (if new) and writes names[i] in it with fns[i] (staged; rank 0 only); returns an
+ * exit code. */
+int cli_write_dir(const char *dir, const char *const *names, const flow_write_fn *fns, size_t n, const void *arg);
 /* Writes path atomically (error printed); returns an exit code. */
 int cli_write_file(const char *path, flow_write_fn fn, const void *arg);
 /* Outputs are all or nothing: cli_write_file stages a file, cli_stage_written takes a finished

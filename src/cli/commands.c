@@ -255,26 +255,9 @@ static int finish_run(struct cli_opts *o, int rc)
 /* replications.csv, daily.csv, groups.csv and hourly.csv in dir, each written atomically. */
 static int write_csv(const char *dir, const struct flow_results *r)
 {
-    if (flow_mpi_rank() != 0)
-        return EXIT_OK;
-    struct stat st;
-    if (mkdir(dir, 0777) == 0) {
-        cli_stage_dir(dir);
-    } else if (errno != EEXIST || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "flowsim: error: cannot create the directory %s: %s\n", dir,
-                errno == EEXIST ? "a file of that name exists" : strerror(errno));
-        return EXIT_RUNTIME;
-    }
     static const char *const names[] = {"replications.csv", "daily.csv", "groups.csv", "hourly.csv"};
     flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_groups, flow_csv_hourly};
-    for (int i = 0; i < 4; i++) {
-        char *path = flow_xasprintf("%s/%s", dir, names[i]);
-        int bad = cli_write_file(path, fns[i], r);
-        free(path);
-        if (bad)
-            return bad;
-    }
-    return EXIT_OK;
+    return cli_write_dir(dir, names, fns, 4, r);
 }
 
 /* Warnings go to standard error as well as into every report; with --strict any warning

@@ -91,9 +91,14 @@ int cmd_compare(int argc, char **argv)
             o.provenance = cli_provenance("compare", argc, argv, o.scenario, base,
                                           o.scenario2 ? o.scenario2 : o.scenario, whatif);
             struct html_cmp h = {&c, o.provenance};
-            rc = cli_emit(&o, compare_json, compare_text, &h);
+            /* Files first (staged), the report on standard output last. */
+            static const char *const names[] = {"comparison.csv", "paired.csv"};
+            static const flow_write_fn fns[] = {flow_csv_comparison, flow_csv_paired};
+            rc = cli_write_report(&o, compare_html, &h);
+            if (rc == EXIT_OK && o.csv)
+                rc = cli_write_dir(o.csv, names, fns, 2, &c);
             if (rc == EXIT_OK)
-                rc = cli_write_report(&o, compare_html, &h);
+                rc = cli_emit(&o, compare_json, compare_text, &h);
         }
         flow_comparison_fini(&c);
         free(base_from);

@@ -86,11 +86,13 @@ static const char *const compare_text =
     "Runs a base scenario and a what-if with common random numbers (the what-if takes the\n"
     "base's seed and replications) and reports, for every metric, base, what-if, the\n"
     "difference (what-if - base) and its 95% confidence interval from the paired\n"
-    "replications; '*' marks a significant difference. The what-if is WHATIF.yaml with the\n"
-    "--set overrides, or BASE.yaml with them.\n"
+    "replications; '*' marks a significant difference. It opens with a headline: the largest\n"
+    "significant changes in sentences. The what-if is WHATIF.yaml with the --set overrides, or\n"
+    "BASE.yaml with them.\n"
     "\n"
     "options: --replications N, --seed N (both scenarios), --format text|json,\n"
-    "         -o/--output FILE, --threads N, -q/--quiet\n";
+    "         -o/--output FILE, --report OUT.html, --csv DIR (comparison.csv: one row per\n"
+    "         metric; paired.csv: one row per replication and metric), --threads N, -q/--quiet\n";
 
 static const char *const sweep_text =
     "usage: flowsim sweep SCENARIO --vary PATH=VALUES [--vary ...] --output DIR [OPTIONS]\n"
@@ -138,8 +140,8 @@ static const char *const report_text =
     "\n"
     "Writes a self-contained HTML report (charts by Chart.js, inlined; it opens offline) from\n"
     "saved results: the JSON of run, compare or size (--format json), or a sweep's --output\n"
-    "directory. run, compare, sweep and size also take --report OUT.html directly; a run's\n"
-    "direct report adds bed occupancy by hour of the week.\n";
+    "directory. run, compare, sweep and size also take --report OUT.html directly; JSON saved\n"
+    "by this version (format_version 2) gives the same page as --report in the run that wrote it.\n";
 
 static const char *const selftest_text =
     "usage: flowsim selftest [--threads N]\n"

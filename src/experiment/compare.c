@@ -95,13 +95,21 @@ void flow_comparison_summary(const struct flow_comparison *c, size_t k, struct f
     flow_results_summary(&c->base, c->ib[k], base);
     flow_results_summary(&c->whatif, c->iw[k], whatif);
     double *d = flow_xcalloc(n ? n : 1, sizeof *d);
-    for (size_t r = 0; r < n; r++) {
-        double a = c->base.values[r * c->base.nmetrics + c->ib[k]];
-        double b = c->whatif.values[r * c->whatif.nmetrics + c->iw[k]];
-        d[r] = b - a;          /* NAN when either is undefined: skipped by the summary */
-        if (fabs(d[r]) <= 1e-12 * fmax(fabs(a), fabs(b)))
-            d[r] = 0;          /* rounding noise: the same value computed another way */
-    }
+    for (size_t r = 0; r < n; r++)
+        d[r] = flow_comparison_diff(c, k, r);
     flow_summary_compute(diff, d, n, 1);
     free(d);
+}
+
+double flow_comparison_diff(const struct flow_comparison *c, size_t k, size_t rep)
+{
+    double a = c->base.values[rep * c->base.nmetrics + c->ib[k]];
+    double b = c->whatif.values[rep * c->whatif.nmetrics + c->iw[k]];
+    double d = b - a;          /* NAN when either is undefined: skipped by summaries */
+    return fabs(d) <= 1e-12 * fmax(fabs(a), fabs(b)) ? 0 : d;   /* rounding noise: the same value */
+}
+
+bool flow_summary_excludes_zero(const struct flow_summary *s)
+{
+    return isfinite(s->ci_low) && (s->ci_low > 0 || s->ci_high < 0);
 }

@@ -237,37 +237,38 @@ static double t_cost(const struct view *v, size_t i) { return ratio(T->period.co
  * "patients", "cases", "per day", "per week", "money" or "ratio"; every metric is at least 0. */
 struct metric {
     const char *key, *label, *unit;
+    int better;            /* 1: higher is better, -1: lower is better, 0: neither (a volume) */
     double (*get)(const struct view *v, size_t i);
 };
 
 static const struct metric system_metrics[] = {
-    {"arrivals_per_day", "arrivals per day", "per day", sys_arrivals},
-    {"throughput_per_day", "patients leaving per day", "per day", sys_throughput},
-    {"los_days", "length of stay, days (mean)", "days", sys_los},
-    {"los_days_p50", "length of stay, days (median)", "days", sys_p50},
-    {"los_days_p90", "length of stay, days (90th centile)", "days", sys_p90},
-    {"los_days_p95", "length of stay, days (95th centile)", "days", sys_p95},
-    {"cost_per_patient", "cost per patient", "money", sys_cost},
+    {"arrivals_per_day", "arrivals per day", "per day", 0, sys_arrivals},
+    {"throughput_per_day", "patients leaving per day", "per day", 0, sys_throughput},
+    {"los_days", "length of stay, days (mean)", "days", -1, sys_los},
+    {"los_days_p50", "length of stay, days (median)", "days", -1, sys_p50},
+    {"los_days_p90", "length of stay, days (90th centile)", "days", -1, sys_p90},
+    {"los_days_p95", "length of stay, days (95th centile)", "days", -1, sys_p95},
+    {"cost_per_patient", "cost per patient", "money", -1, sys_cost},
 };
 static const struct metric cost_split_metrics[] = {
-    {"hospital_cost_per_patient", "hospital cost per patient", "money", sys_hospital_cost},
-    {"community_cost_per_patient", "community cost per patient", "money", sys_community_cost},
+    {"hospital_cost_per_patient", "hospital cost per patient", "money", -1, sys_hospital_cost},
+    {"community_cost_per_patient", "community cost per patient", "money", -1, sys_community_cost},
 };
 static const struct metric discharge_metrics[] = {
-    {"delayed_bed_days_per_day", "beds held by medically fit patients (delayed)", "beds", d_delayed},
-    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", "days", d_fit_to_leave},
-    {"p_same_or_next_day", "left on admission day or the next (fraction)", "fraction", d_same_next},
+    {"delayed_bed_days_per_day", "beds held by medically fit patients (delayed)", "beds", -1, d_delayed},
+    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", "days", -1, d_fit_to_leave},
+    {"p_same_or_next_day", "left on admission day or the next (fraction)", "fraction", 1, d_same_next},
 };
 static const struct metric pathway_metrics[] = {
-    {"patients_per_day", "patients per day", "per day", p_left},
-    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", "days", p_fit_to_leave},
-    {"readmissions_per_day", "readmissions per day", "per day", p_readmit},
+    {"patients_per_day", "patients per day", "per day", 0, p_left},
+    {"fit_to_leave_days", "medically fit to leaving hospital, days (mean)", "days", -1, p_fit_to_leave},
+    {"readmissions_per_day", "readmissions per day", "per day", -1, p_readmit},
 };
 static const struct metric community_metrics[] = {
-    {"mean_occupied", "places occupied (mean)", "places", c_occupied},
-    {"occupancy", "occupancy (fraction of places)", "fraction", c_occupancy},
-    {"mean_wait_days", "wait for a place, days (mean)", "days", c_wait},
-    {"queue_in_hospital", "waiting for a place in a hospital bed (mean)", "patients", c_queue},
+    {"mean_occupied", "places occupied (mean)", "places", 0, c_occupied},
+    {"occupancy", "occupancy (fraction of places)", "fraction", 0, c_occupancy},
+    {"mean_wait_days", "wait for a place, days (mean)", "days", -1, c_wait},
+    {"queue_in_hospital", "waiting for a place in a hospital bed (mean)", "patients", -1, c_queue},
 };
 static const char *const pathway_names[4] = {"P0", "P1", "P2", "P3"};
 
@@ -279,85 +280,85 @@ static bool any_discharge(const struct flow_scenario *s)
     return false;
 }
 static const struct metric ward_metrics[] = {
-    {"mean_occupied_beds", "beds occupied (mean)", "beds", w_occupied},
+    {"mean_occupied_beds", "beds occupied (mean)", "beds", 0, w_occupied},
 };
 /* Wards with bed changes or escalation. */
 static const struct metric ward_bed_metrics[] = {
-    {"mean_beds", "open beds (mean)", "beds", w_mean_beds},
+    {"mean_beds", "open beds (mean)", "beds", 0, w_mean_beds},
 };
 static const struct metric ward_rest_metrics[] = {
-    {"occupancy", "occupancy (fraction of beds)", "fraction", w_occupancy},
-    {"p_full", "time with every bed taken (fraction)", "fraction", w_p_full},
-    {"p_wait", "admissions that waited (fraction)", "fraction", w_p_wait},
-    {"mean_wait_hours", "wait for a bed, hours (mean)", "hours", w_wait},
-    {"lost_fraction", "arrivals diverted (fraction)", "fraction", w_lost},
-    {"blocked_bed_days_per_day", "beds blocked by patients waiting to move on", "beds", w_blocked},
-    {"midnight_occupied_beds", "beds occupied at midnight (mean census)", "beds", w_midnight},
+    {"occupancy", "occupancy (fraction of beds)", "fraction", 0, w_occupancy},
+    {"p_full", "time with every bed taken (fraction)", "fraction", -1, w_p_full},
+    {"p_wait", "admissions that waited (fraction)", "fraction", -1, w_p_wait},
+    {"mean_wait_hours", "wait for a bed, hours (mean)", "hours", -1, w_wait},
+    {"lost_fraction", "arrivals diverted (fraction)", "fraction", -1, w_lost},
+    {"blocked_bed_days_per_day", "beds blocked by patients waiting to move on", "beds", -1, w_blocked},
+    {"midnight_occupied_beds", "beds occupied at midnight (mean census)", "beds", 0, w_midnight},
 };
 static const struct metric ward_escalation_metrics[] = {
-    {"escalation_bed_days_per_day", "escalation beds open (mean)", "beds", w_escalation_beds},
-    {"escalation_openings_per_week", "escalation openings per week", "per week", w_escalation_openings},
+    {"escalation_bed_days_per_day", "escalation beds open (mean)", "beds", -1, w_escalation_beds},
+    {"escalation_openings_per_week", "escalation openings per week", "per week", -1, w_escalation_openings},
 };
 /* Wards with rounds. */
 static const struct metric ward_round_metrics[] = {
-    {"ready_bed_days_per_day", "beds held by patients ready to leave", "beds", w_ready},
-    {"p_leave_before_noon", "left the ward before noon (fraction)", "fraction", w_before_noon},
-    {"weekend_departures_ratio", "departures per weekend day over per weekday", "ratio", w_weekend_ratio},
+    {"ready_bed_days_per_day", "beds held by patients ready to leave", "beds", -1, w_ready},
+    {"p_leave_before_noon", "left the ward before noon (fraction)", "fraction", 1, w_before_noon},
+    {"weekend_departures_ratio", "departures per weekend day over per weekday", "ratio", 1, w_weekend_ratio},
 };
 /* The front door (frontdoor.c), each only where its key is given: time in the ward (every ward
  * when some ward has targets), patience, outlying from and to a ward. */
 static const struct metric ward_time_metrics[] = {
-    {"time_in_ward_hours", "time in the ward, hours (mean)", "hours", w_time},
-    {"time_in_ward_hours_p95", "time in the ward, hours (95th centile)", "hours", w_time_p95},
+    {"time_in_ward_hours", "time in the ward, hours (mean)", "hours", -1, w_time},
+    {"time_in_ward_hours_p95", "time in the ward, hours (95th centile)", "hours", -1, w_time_p95},
 };
 static const struct metric ward_patience_metrics[] = {
-    {"reneged_fraction", "gave up waiting for a bed (fraction)", "fraction", w_reneged},
+    {"reneged_fraction", "gave up waiting for a bed (fraction)", "fraction", -1, w_reneged},
 };
 static const struct metric ward_outlie_metrics[] = {
-    {"outlied_fraction", "placed in another ward, outlying (fraction)", "fraction", w_outlied},
+    {"outlied_fraction", "placed in another ward, outlying (fraction)", "fraction", -1, w_outlied},
 };
 static const struct metric ward_host_metrics[] = {
-    {"outliers_mean", "beds taken by other wards' outliers (mean)", "beds", w_outliers},
+    {"outliers_mean", "beds taken by other wards' outliers (mean)", "beds", -1, w_outliers},
 };
 /* Elective groups, when some elective group gives due or leave_list. */
 static const struct metric list_measure_metrics[] = {
-    {"waiting_list_within_18_weeks", "on the list under 18 weeks (fraction)", "fraction", g_list_within_18},
-    {"waiting_list_over_52_weeks", "on the list over 52 weeks (mean)", "patients", g_list_over_52},
+    {"waiting_list_within_18_weeks", "on the list under 18 weeks (fraction)", "fraction", 1, g_list_within_18},
+    {"waiting_list_over_52_weeks", "on the list over 52 weeks (mean)", "patients", -1, g_list_over_52},
 };
 static const struct metric due_metrics[] = {
-    {"p_within_due", "operated within due (fraction)", "fraction", g_within_due},
+    {"p_within_due", "operated within due (fraction)", "fraction", 1, g_within_due},
 };
 static const struct metric leave_list_metrics[] = {
-    {"removals_per_week", "left the list untreated (per week)", "per week", g_removals},
+    {"removals_per_week", "left the list untreated (per week)", "per week", 0, g_removals},
 };
 static const struct metric group_metrics[] = {
-    {"arrivals_per_day", "arrivals per day", "per day", g_arrivals},
-    {"los_days", "length of stay, days (mean)", "days", g_los},
-    {"cost_per_patient", "cost per patient", "money", g_cost},
+    {"arrivals_per_day", "arrivals per day", "per day", 0, g_arrivals},
+    {"los_days", "length of stay, days (mean)", "days", -1, g_los},
+    {"cost_per_patient", "cost per patient", "money", -1, g_cost},
 };
 /* When the scenario gives priorities. */
 static const struct metric group_priority_metrics[] = {
-    {"mean_wait_hours", "wait for a bed, hours (mean over admissions)", "hours", g_bed_wait},
+    {"mean_wait_hours", "wait for a bed, hours (mean over admissions)", "hours", -1, g_bed_wait},
 };
 static const struct metric elective_metrics[] = {
-    {"waiting_list_size", "waiting list (mean size)", "patients", g_listed},
-    {"waiting_list_end", "waiting list at the end", "patients", g_listed_end},
-    {"wait_weeks", "referral to operation, weeks (mean)", "weeks", g_wait},
-    {"wait_weeks_p92", "referral to operation, weeks (92nd centile)", "weeks", g_wait_p92},
-    {"p_within_18_weeks", "operated within 18 weeks (fraction)", "fraction", g_within},
+    {"waiting_list_size", "waiting list (mean size)", "patients", -1, g_listed},
+    {"waiting_list_end", "waiting list at the end", "patients", -1, g_listed_end},
+    {"wait_weeks", "referral to operation, weeks (mean)", "weeks", -1, g_wait},
+    {"wait_weeks_p92", "referral to operation, weeks (92nd centile)", "weeks", -1, g_wait_p92},
+    {"p_within_18_weeks", "operated within 18 weeks (fraction)", "fraction", 1, g_within},
 };
 static const struct metric theatre_metrics[] = {
-    {"lists_per_week", "lists per week", "per week", t_lists},
-    {"utilisation", "operating time within lists (fraction)", "fraction", t_util},
-    {"p_list_underrun", "lists that under-ran (fraction)", "fraction", t_underrun},
-    {"late_start_minutes", "late start, minutes (mean)", "minutes", t_late},
-    {"overrun_minutes", "overrun, minutes (mean)", "minutes", t_overrun},
-    {"turnaround_minutes", "turnaround, minutes (mean)", "minutes", t_turnaround},
-    {"cases_per_list", "cases per list", "cases", t_cases},
-    {"cancelled_no_bed_per_week", "cancelled on the day, no bed (per week)", "per week", t_no_bed},
-    {"cancelled_unfit_per_week", "cancelled on the day, unfit (per week)", "per week", t_unfit},
-    {"cancelled_overrun_per_week", "cancelled, list out of time (per week)", "per week", t_over},
-    {"cost_per_case", "cost per case", "money", t_cost},
+    {"lists_per_week", "lists per week", "per week", 0, t_lists},
+    {"utilisation", "operating time within lists (fraction)", "fraction", 1, t_util},
+    {"p_list_underrun", "lists that under-ran (fraction)", "fraction", -1, t_underrun},
+    {"late_start_minutes", "late start, minutes (mean)", "minutes", -1, t_late},
+    {"overrun_minutes", "overrun, minutes (mean)", "minutes", -1, t_overrun},
+    {"turnaround_minutes", "turnaround, minutes (mean)", "minutes", -1, t_turnaround},
+    {"cases_per_list", "cases per list", "cases", 1, t_cases},
+    {"cancelled_no_bed_per_week", "cancelled on the day, no bed (per week)", "per week", -1, t_no_bed},
+    {"cancelled_unfit_per_week", "cancelled on the day, unfit (per week)", "per week", -1, t_unfit},
+    {"cancelled_overrun_per_week", "cancelled, list out of time (per week)", "per week", -1, t_over},
+    {"cost_per_case", "cost per case", "money", -1, t_cost},
 };
 
 #define COUNT(a) (sizeof a / sizeof a[0])
@@ -385,7 +386,7 @@ static void each_target(const struct flow_targets *t, const char *section, const
                         double (*get)(const struct view *v, size_t i), each_fn fn, void *arg)
 {
     for (size_t k = 0; k < t->n; k++) {
-        struct metric mt = {t->key[k], t->label[k], "fraction", get};
+        struct metric mt = {t->key[k], t->label[k], "fraction", 1, get};   /* within a target */
         fn(arg, section, entity, i, k, &mt);
     }
 }
@@ -463,6 +464,40 @@ static void each(const struct flow_scenario *s, each_fn fn, void *arg)
     }
 }
 
+/* Every fixed metric of every section, for documentation and reports that must label metrics
+ * without a scenario (a saved sweep); targets' metrics (within_4h, wait_within_2h...) are
+ * named by the scenario and left out. Entities are NULL. */
+struct flow_metric_def *flow_metric_catalogue(size_t *count)
+{
+    static const struct {
+        const char *section;
+        const struct metric *list;
+        size_t n;
+    } tables[] = {
+#define T(sec, t) {sec, t, COUNT(t)}
+        T("system", system_metrics), T("system", cost_split_metrics), T("discharge", discharge_metrics),
+        T("pathways", pathway_metrics), T("community", community_metrics), T("wards", ward_metrics),
+        T("wards", ward_bed_metrics), T("wards", ward_rest_metrics), T("wards", ward_escalation_metrics),
+        T("wards", ward_round_metrics), T("wards", ward_time_metrics), T("wards", ward_patience_metrics),
+        T("wards", ward_outlie_metrics), T("wards", ward_host_metrics), T("theatres", theatre_metrics),
+        T("groups", group_metrics), T("groups", group_priority_metrics), T("groups", elective_metrics),
+        T("groups", list_measure_metrics), T("groups", due_metrics), T("groups", leave_list_metrics),
+#undef T
+    };
+    size_t n = 0;
+    for (size_t t = 0; t < COUNT(tables); t++)
+        n += tables[t].n;
+    struct flow_metric_def *defs = flow_xcalloc(n, sizeof *defs);
+    n = 0;
+    for (size_t t = 0; t < COUNT(tables); t++)
+        for (size_t k = 0; k < tables[t].n; k++) {
+            const struct metric *mt = &tables[t].list[k];
+            defs[n++] = (struct flow_metric_def){tables[t].section, NULL, mt->key, mt->label, mt->unit, mt->better};
+        }
+    *count = n;
+    return defs;
+}
+
 struct defs_acc {
     struct flow_metric_def *defs;
     size_t n;
@@ -474,7 +509,7 @@ static void add_def(void *arg, const char *section, const char *entity, size_t i
     (void)k;
     struct defs_acc *a = arg;
     if (a->defs)
-        a->defs[a->n] = (struct flow_metric_def){section, entity, mt->key, mt->label, mt->unit};
+        a->defs[a->n] = (struct flow_metric_def){section, entity, mt->key, mt->label, mt->unit, mt->better};
     a->n++;
 }
 

@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <flowsim/error.h>
+#include <flowsim/util.h>
 
 #include <flow_config.h>
 #include <math.h>
@@ -16,6 +17,112 @@ static void heading(FILE *f, const struct flow_metric_def *d)
         fprintf(f, "\n%s %s\n", d->section, d->entity);
     else
         fprintf(f, "\n%s\n", d->section);
+}
+
+/* "ward Frailty: " and the like, for a sentence about one metric. */
+static void place_of(char *buf, size_t len, const struct flow_metric_def *d)
+{
+    static const char *const sections[][2] = {{"system", "whole hospital"}, {"wards", "ward"},
+        {"groups", "group"}, {"theatres", "theatre"}, {"community", "community service"},
+        {"pathways", "pathway"}, {"discharge", "discharge"}};
+    const char *name = d->section;
+    for (size_t k = 0; k < sizeof sections / sizeof *sections; k++)
+        if (strcmp(d->section, sections[k][0]) == 0)
+            name = sections[k][1];
+    snprintf(buf, len, "%s%s%s: ", name, d->entity ? " " : "", d->entity ? d->entity : "");
+}
+
+/* x as a number: fractions as percentages (or percentage points). */
+static void amount(char *buf, size_t len, double x, const struct flow_metric_def *d)
+{
+    flow_report_number(buf, len, strcmp(d->unit, "fraction") == 0 ? 100 * x : x);
+}
+
+/* After the second value: "%" for a fraction, else the unit unless the label names it. */
+static const char *unit_after(const struct flow_metric_def *d)
+{
+    if (strcmp(d->unit, "fraction") == 0)
+        return "%";
+    return strstr(d->label, d->unit) != NULL || strcmp(d->unit, "ratio") == 0 || strcmp(d->unit, "money") == 0 ? "" : d->unit;
+}
+
+/* How much a change belongs in a headline: the measures flow coaches ask about first (stays,
+ * costs, delays, beds, waits, targets), then any that is better or worse; the whole hospital
+ * before a part of it. */
+static double headline_weight(const struct flow_metric_def *d)
+{
+    static const char *const lead[] = {"los_days", "cost_per_patient", "delayed_bed_days_per_day",
+        "p_same_or_next_day", "mean_occupied_beds", "p_wait", "mean_wait_hours", "wait_weeks",
+        "p_within_18_weeks", "cancelled_no_bed_per_week", "blocked_bed_days_per_day", "lost_fraction",
+        "reneged_fraction", "queue_in_hospital", "fit_to_leave_days"};
+    double w = d->better != 0 ? 1 : 0;
+    for (size_t k = 0; k < sizeof lead / sizeof *lead; k++)
+        if (strcmp(d->key, lead[k]) == 0 || strncmp(d->key, "within_", 7) == 0)
+            w = 2;
+    static const char *const order[] = {"pathways", "community", "theatres", "groups", "wards", "discharge", "system"};
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++)
+        if (strcmp(d->section, order[k]) == 0)
+            return w * 10 + (double)k;
+    return w * 10;
+}
+
+struct ranked {
+    size_t k;
+    double score;
+};
+
+static int by_score(const void *a, const void *b)
+{
+    double x = ((const struct ranked *)a)->score, y = ((const struct ranked *)b)->score;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+size_t flow_report_compare_headline(const struct flow_comparison *c, size_t max, char ***out)
+{
+    struct ranked *r = flow_xcalloc(c->n + 1, sizeof *r);
+    size_t n = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        struct flow_summary sb, sw, sd;
+        flow_comparison_summary(c, k, &sb, &sw, &sd);
+        if (!flow_summary_excludes_zero(&sd))
+            continue;
+        const struct flow_metric_def *d = &c->base.defs[c->ib[k]];
+        /* Weight first; then the change as a share of the larger side (at most 1). */
+        double rel = fabs(sd.mean) / fmax(fmax(fabs(sb.mean), fabs(sw.mean)), 1e-300);
+        r[n++] = (struct ranked){k, headline_weight(d) + fmin(rel, 1) * 0.99};
+    }
+    qsort(r, n, sizeof *r, by_score);
+    size_t lines = n < max ? n : max;
+    char **text = flow_xcalloc(lines + 1, sizeof *text);
+    for (size_t i = 0; i < lines; i++) {
+        struct flow_summary sb, sw, sd;
+        flow_comparison_summary(c, r[i].k, &sb, &sw, &sd);
+        const struct flow_metric_def *d = &c->base.defs[c->ib[r[i].k]];
+        char where[FLOW_MAX_NAME + 40], a[32], b[32], diff[32], lo[32], hi[32];
+        place_of(where, sizeof where, d);
+        amount(a, sizeof a, sb.mean, d);
+        amount(b, sizeof b, sw.mean, d);
+        amount(diff, sizeof diff, sd.mean, d);
+        amount(lo, sizeof lo, sd.ci_low, d);
+        amount(hi, sizeof hi, sd.ci_high, d);
+        bool up = sd.mean > 0, fraction = strcmp(d->unit, "fraction") == 0;
+        const char *unit = unit_after(d), *verdict = d->better == 0 ? "" : (d->better > 0) == up ? ": better" : ": worse";
+        text[i] = flow_xasprintf("%s%s %s from %s%s to %s%s%s (%s%s%s, 95%% CI %s to %s)%s.", where, d->label,
+                                 up ? "rises" : "falls", a, fraction ? "%" : "", b, *unit && !fraction ? " " : "", unit,
+                                 up ? "+" : "", diff, fraction ? " points" : "", lo, hi, verdict);
+    }
+    if (n == 0) {
+        text[0] = flow_xasprintf("No difference is significant at the 5%% level with %zu paired replications: "
+                                 "the what-if cannot be told from the base (more replications narrow the "
+                                 "intervals).", c->base.nreps);
+        lines = 1;
+    } else if (n > lines) {
+        text = flow_xrealloc(text, (lines + 2) * sizeof *text);
+        text[lines++] = flow_xasprintf("%zu more significant difference%s below.", n - max, n - max == 1 ? "" : "s");
+    }
+    free(r);
+    *out = text;
+    return lines;
 }
 
 int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
@@ -41,6 +148,14 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
                              " ", only);
         free(only);
     }
+    char **head;
+    size_t nh = flow_report_compare_headline(c, 5, &head);
+    fputs("\nHeadline\n", f);
+    for (size_t k = 0; k < nh; k++) {
+        flow_report_wrap(f, "  -", "   ", head[k]);
+        free(head[k]);
+    }
+    free(head);
     for (int side = 0; side < 2; side++) {
         struct flow_warning *warn;
         size_t nw = flow_results_warnings(side ? &c->whatif : &c->base, &warn);
@@ -66,7 +181,7 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
         flow_report_number(y, sizeof y, sd.mean);
         flow_report_number(lo, sizeof lo, sd.ci_low);
         flow_report_number(hi, sizeof hi, sd.ci_high);
-        bool sig = isfinite(sd.ci_low) && (sd.ci_low > 0 || sd.ci_high < 0);
+        bool sig = flow_summary_excludes_zero(&sd);
         significant += sig;
         if (isfinite(sd.ci_low))
             fprintf(f, "  %-44s %10s %10s %10s   [%s, %s]%s\n", d->label, a, x, y, lo, hi, sig ? " *" : "");

@@ -148,3 +148,53 @@ int flow_csv_hourly(FILE *f, const void *arg)
     }
     return ferror(f) ? FLOW_E_IO : 0;
 }
+
+/* comparison.csv: one row per metric in both sides. */
+int flow_csv_comparison(FILE *f, const void *arg)
+{
+    const struct flow_comparison *c = arg;
+    fputs("metric,label,unit,better,base_mean,base_ci_low,base_ci_high,whatif_mean,whatif_ci_low,"
+          "whatif_ci_high,diff_mean,diff_ci_low,diff_ci_high,significant\n", f);
+    static const char *const better[3] = {"lower", "neither", "higher"};
+    for (size_t k = 0; k < c->n; k++) {
+        const struct flow_metric_def *d = &c->base.defs[c->ib[k]];
+        struct flow_summary s[3];
+        flow_comparison_summary(c, k, &s[0], &s[1], &s[2]);
+        char *path = flow_metric_path(d);
+        flow_csv_field(f, path);
+        free(path);
+        fputc(',', f);
+        flow_csv_field(f, d->label);
+        fprintf(f, ",%s,%s", d->unit, better[d->better + 1]);
+        for (int i = 0; i < 3; i++) {
+            fputc(',', f), flow_csv_number(f, s[i].mean);
+            fputc(',', f), flow_csv_number(f, s[i].ci_low);
+            fputc(',', f), flow_csv_number(f, s[i].ci_high);
+        }
+        fprintf(f, ",%d\n", flow_summary_excludes_zero(&s[2]));
+    }
+    return ferror(f) ? FLOW_E_IO : 0;
+}
+
+/* paired.csv: one row per replication and metric (long form). */
+int flow_csv_paired(FILE *f, const void *arg)
+{
+    const struct flow_comparison *c = arg;
+    fputs("replication,metric,base,whatif,diff\n", f);
+    size_t n = c->base.nreps < c->whatif.nreps ? c->base.nreps : c->whatif.nreps, nb = c->base.nmetrics, nw = c->whatif.nmetrics;
+    for (size_t rep = 0; rep < n; rep++) {
+        for (size_t k = 0; k < c->n; k++) {
+            char *path = flow_metric_path(&c->base.defs[c->ib[k]]);
+            double b = c->base.values[rep * nb + c->ib[k]], w = c->whatif.values[rep * nw + c->iw[k]];
+            double d = flow_comparison_diff(c, k, rep);
+            fprintf(f, "%zu,", rep + 1);
+            flow_csv_field(f, path);
+            fputc(',', f), flow_csv_number(f, b);
+            fputc(',', f), flow_csv_number(f, w);
+            fputc(',', f), flow_csv_number(f, d);
+            fputc('\n', f);
+            free(path);
+        }
+    }
+    return ferror(f) ? FLOW_E_IO : 0;
+}

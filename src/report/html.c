@@ -57,6 +57,26 @@ static void script_safe(FILE *f, const char *json)
     }
 }
 
+/* {"section.key": {"label", "unit", "better"}} for every fixed metric: the one table of labels,
+ * units and directions that the page's charts and tables use. */
+static json_t *metric_table(void)
+{
+    size_t n;
+    struct flow_metric_def *defs = flow_metric_catalogue(&n);
+    json_t *o = json_object();
+    for (size_t k = 0; k < n; k++) {
+        json_t *m = json_object();
+        json_object_set_new(m, "label", json_string(defs[k].label));
+        json_object_set_new(m, "unit", json_string(defs[k].unit));
+        json_object_set_new(m, "better", json_integer(defs[k].better));
+        char *key = flow_xasprintf("%s.%s", defs[k].section, defs[k].key);
+        json_object_set_new(o, key, m);
+        free(key);
+    }
+    free(defs);
+    return o;
+}
+
 int flow_html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
                json_t *extra, const char *provenance)
 {
@@ -64,6 +84,7 @@ int flow_html_write(FILE *f, const char *kind, const char *title, const char *su
     json_object_set_new(data, "kind", json_string(kind));
     json_object_set_new(data, "results", results);
     json_object_set_new(data, "extra", extra ? extra : json_object());
+    json_object_set_new(data, "metrics", metric_table());
     char *json = json_dumps(data, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12) |
                                       JSON_ESCAPE_SLASH);
     json_decref(data);

@@ -125,6 +125,15 @@ json_t *flow_json_compare_value(const struct flow_comparison *c)
     json_object_set_new(root, "horizon_days", json_real(b->horizon_days));
     json_object_set_new(root, "warmup_days", json_real(b->warmup_days));
     json_object_set_new(root, "flowsim_version", json_string(FLOW_VERSION));
+    char **head;
+    size_t nh = flow_report_compare_headline(c, 5, &head);
+    json_t *sentences = json_array();
+    for (size_t k = 0; k < nh; k++) {
+        json_array_append_new(sentences, json_string(head[k]));
+        free(head[k]);
+    }
+    free(head);
+    json_object_set_new(root, "headline", sentences);
     for (size_t k = 0; k < c->n; k++) {
         struct flow_summary sb, sw, sd;
         flow_comparison_summary(c, k, &sb, &sw, &sd);

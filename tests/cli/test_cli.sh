@@ -392,6 +392,41 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); del d["format_versi
     "$TMP/saved.json" "$TMP/v1.json"
 expect_exit 0 "report of a version-1 file" -- "$FLOWSIM" report "$TMP/v1.json" -o "$TMP/v1.html"
 
+# --- compare --csv DIR: comparison.csv (one row per metric, numbers a CSV reader takes as
+# numbers, significant exactly when the interval excludes 0) and paired.csv (long form, one row
+# per replication and metric, whose diffs average to diff_mean); the headline in words ---
+expect_exit 0 "compare --csv" -- "$FLOWSIM" compare "$ROOT/scenarios/frailty-traditional.yaml" \
+    "$ROOT/scenarios/frailty-d2a.yaml" --replications 4 --set horizon=60d --csv "$TMP/cmpcsv" --format json
+cp "$TMP/out" "$TMP/cmp.json"
+python3 - "$TMP/cmpcsv" "$TMP/cmp.json" <<'CSVCHECK' && ok || bad "compare --csv files"
+import csv, json, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/comparison.csv")))
+paired = list(csv.DictReader(open(d + "/paired.csv")))
+j = json.load(open(sys.argv[2]))
+assert len(rows) > 40 and len(paired) == 4 * len(rows)
+zero = 0
+for r in rows:
+    lo, hi, mean = float(r["diff_ci_low"] or "nan"), float(r["diff_ci_high"] or "nan"), float(r["diff_mean"] or "nan")
+    assert r["significant"] == ("1" if (lo > 0 or hi < 0) else "0"), r["metric"]
+    assert r["better"] in ("higher", "lower", "neither") and r["unit"]
+    diffs = [float(p["diff"]) for p in paired if p["metric"] == r["metric"] and p["diff"] != ""]
+    if diffs:
+        assert abs(sum(diffs) / len(diffs) - mean) <= 1e-9 * max(1, abs(mean)), r["metric"]
+    node = j
+    for part in r["metric"].split("."):
+        node = node[part]
+    assert abs(node["diff"]["mean"] - mean) <= 1e-9 * max(1, abs(mean))
+    zero += mean == 0 and r["significant"] == "0"
+assert zero > 0                    # pathway P0's fit-to-leave time: unchanged, never starred
+assert j["headline"] and "length of stay, days (mean) falls from" in " ".join(j["headline"])
+CSVCHECK
+"$FLOWSIM" compare "$S" --set wards.AMU.beds=200 --replications 3 --set horizon=30d >"$TMP/out" 2>&1
+grep -A2 '^Headline' "$TMP/out" | grep -q 'ward AMU: .* falls from' && ok || bad "compare headline sentence"
+"$FLOWSIM" compare "$S" "$S" --replications 3 >"$TMP/out" 2>&1
+grep -A1 '^Headline' "$TMP/out" | grep -q 'No difference is significant' && ok || bad "compare headline without differences"
+expect_exit 2 "--csv on sweep" -- "$FLOWSIM" sweep "$S" --vary wards.AMU.beds=30:40:10 --csv "$TMP/x"
+
 # --- nothing changes by accident: every scenario gives the bytes in tests/golden (tools/golden
 # rewrites them when a change is meant to move results) ---
 for f in "$ROOT"/scenarios/*.yaml "$ROOT"/tests/bench/*.yaml; do

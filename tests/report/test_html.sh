@@ -43,8 +43,13 @@ check grep -q '"open_beds":\[' "$TMP/beds.html"
 "$FLOWSIM" run "$ROOT/scenarios/emergency-department.yaml" --replications 3 --set horizon=56d --report "$TMP/ed.html" -q >/dev/null
 check grep -q '"ward_times":{"ED":' "$TMP/ed.html"
 
+# The new sections: discharge and pathways, theatres (cases, late starts, cancellations by cause),
+# the comparison's headline in words and its charts by unit.
+"$FLOWSIM" compare "$ROOT/scenarios/frailty-traditional.yaml" "$ROOT/scenarios/frailty-d2a.yaml" --replications 3 \
+    --set horizon=120d --report "$TMP/d2a.html" -q >/dev/null
+
 # Expected minimum number of charts per kind.
-for pair in run:8 saved:5 compare:1 sweep:6 size:1 hostile:8 dated:8 rounds:8 beds:9 ed:17; do
+for pair in run:8 saved:5 compare:1 d2a:3 sweep:6 size:1 hostile:8 dated:8 rounds:8 beds:9 ed:17; do
     kind=${pair%%:*}
     want=${pair##*:}
     html="$TMP/$kind.html"
@@ -60,11 +65,19 @@ for pair in run:8 saved:5 compare:1 sweep:6 size:1 hostile:8 dated:8 rounds:8 be
     errors=$(echo "$body" | sed -n 's/.*data-errors="\([0-9]*\)".*/\1/p')
     check test "${charts:-0}" -ge "$want"
     check test "${errors:-1}" = 0
+    # Every axis of every chart has a title (units on value axes).
+    untitled=$(echo "$body" | sed -n 's/.*data-untitled="\([0-9]*\)".*/\1/p')
+    check test "${untitled:-1}" = 0
     check grep -q 'data-done="yes"' "$TMP/$kind.dom"
     timeout 120 "$CHROMIUM" "${flags[@]}" --window-size=1280,2400 --screenshot="$OUT/$kind.png" \
         "file://$html" >/dev/null 2>&1
     check test -s "$OUT/$kind.png"
     echo "$kind: ${charts:-0} charts, ${errors:-?} errors, screenshot $OUT/$kind.png"
 done
+check grep -q '<h2>Discharge and pathways</h2>' "$TMP/saved.dom"
+check grep -q 'Cancellations on the day by cause' "$TMP/run.html"
+check grep -q '<h2>Headline</h2>' "$TMP/d2a.dom"
+check grep -q 'length of stay, days (mean) falls from' "$TMP/d2a.dom"
+check grep -q '<h2>Differences by unit</h2>' "$TMP/d2a.dom"
 echo "html: $pass passed, $fail failed"
 [ "$fail" = 0 ]

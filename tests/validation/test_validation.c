@@ -124,8 +124,8 @@ END_TEST
  * untouched; a paired difference that is rounding noise is exactly 0 and never significant. */
 START_TEST(intervals_are_honest)
 {
-    struct flow_metric_def defs[2] = {{"wards", "W", "p_wait", "waited", "fraction"},
-                                      {"wards", "W", "mean_wait_hours", "wait", "hours"}};
+    struct flow_metric_def defs[2] = {{"wards", "W", "p_wait", "waited", "fraction", -1},
+                                      {"wards", "W", "mean_wait_hours", "wait", "hours", -1}};
     double near0[] = {0, 0, 0.3, 0.001, 0, 0.002};       /* 3 replications x 2 metrics */
     struct flow_results r = {.defs = defs, .nmetrics = 2, .nreps = 3, .values = near0};
     struct flow_summary s;

@@ -42,20 +42,84 @@
     box.appendChild(canvas);
     parent.appendChild(box);
     config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
+    config.plugins = [whiskers];
     new Chart(canvas, config);
     charts++;
     document.body.dataset.charts = charts;
   }
   function entities(obj) { return obj ? Object.keys(obj) : []; }
-  /* Bars of the mean with the 95% CI as a floating bar beside it. */
-  function ciBars(parent, title, labels, metrics, unit) {
+  /* Labels, units and which way is better, from flowsim's own table of metrics (data.metrics,
+   * keyed "section.key"); targets' metrics (within_4h, wait_within_2h) are fractions, higher
+   * better. */
+  var catalogue = data.metrics || {};
+  function meta(path) {
+    var parts = String(path).split("."), key = parts[parts.length - 1];
+    var m = catalogue[parts[0] + "." + key];
+    if (m) return m;
+    if (/^(wait_)?within_/.test(key)) return { label: key.replace(/_/g, " ") + " (fraction)", unit: "fraction", better: 1 };
+    return { label: key.replace(/_/g, " "), unit: "", better: 0 };
+  }
+  var places = { system: "Whole hospital", wards: "Ward", groups: "Group", theatres: "Theatre", community: "Community service", pathways: "Pathway", discharge: "Discharge" };
+  /* "Ward AMU: admissions that waited (fraction)" for wards.AMU.p_wait. */
+  function describe(path) {
+    var parts = String(path).split("."), where = places[parts[0]] || parts[0];
+    var entity = parts.slice(1, parts.length - 1).join(".");
+    return where + (entity ? " " + entity : "") + ": " + meta(path).label;
+  }
+  function unitTitle(u) {
+    return u === "fraction" ? "fraction (0 to 1)" : u === "money" ? "cost (currency of the scenario)" : u || "value";
+  }
+  function betterText(b) { return b > 0 ? "higher" : b < 0 ? "lower" : ""; }
+  /* Draws each bar's 95% interval (dataset.ci: [low, high] per bar) as a line with caps. */
+  var whiskers = {
+    id: "whiskers",
+    afterDatasetsDraw: function (c) {
+      var ctx = c.ctx, horizontal = c.options.indexAxis === "y";
+      c.data.datasets.forEach(function (ds, i) {
+        var m = c.getDatasetMeta(i);
+        if (!ds.ci || m.hidden) return;
+        var scale = horizontal ? c.scales.x : c.scales.y;
+        m.data.forEach(function (bar, j) {
+          var ci = ds.ci[j];
+          if (!ci || ci[0] === null || ci[1] === null) return;
+          var lo = scale.getPixelForValue(ci[0]), hi = scale.getPixelForValue(ci[1]), at = horizontal ? bar.y : bar.x;
+          ctx.save();
+          ctx.strokeStyle = "#222";
+          ctx.lineWidth = 1.5;
+          ctx.beginPath();
+          if (horizontal) {
+            ctx.moveTo(lo, at); ctx.lineTo(hi, at);
+            ctx.moveTo(lo, at - 5); ctx.lineTo(lo, at + 5); ctx.moveTo(hi, at - 5); ctx.lineTo(hi, at + 5);
+          } else {
+            ctx.moveTo(at, lo); ctx.lineTo(at, hi);
+            ctx.moveTo(at - 5, lo); ctx.lineTo(at + 5, lo); ctx.moveTo(at - 5, hi); ctx.lineTo(at + 5, hi);
+          }
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    }
+  };
+  /* The value axis must reach the intervals, which Chart.js does not see as data. */
+  function ciRange(metrics) {
+    var lo = 0, hi = 0;
+    metrics.forEach(function (m) {
+      if (!m) return;
+      [m.mean, m.ci_low, m.ci_high].forEach(function (v) { if (v !== null && isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } });
+    });
+    return { suggestedMin: lo, suggestedMax: hi };
+  }
+  /* Bars of the mean with the 95% CI drawn on each bar. */
+  function ciBars(parent, title, labels, metrics, unit, xTitle) {
+    var range = ciRange(metrics);
     chart(parent, {
       type: "bar",
       data: { labels: labels, datasets: [
-        { label: "mean", data: metrics.map(function (m) { return m ? m.mean : null; }), backgroundColor: colours[0] },
-        { label: "95% CI", data: metrics.map(function (m) { return m && m.ci_low !== null ? [m.ci_low, m.ci_high] : null; }),
-          backgroundColor: "rgba(31,119,180,0.3)" } ] },
-      options: { plugins: { title: { display: true, text: title } }, scales: { y: { title: { display: !!unit, text: unit || "" } } } }
+        { label: "mean (line: 95% confidence interval)", data: metrics.map(function (m) { return m ? m.mean : null; }), backgroundColor: colours[0],
+          ci: metrics.map(function (m) { return m && m.ci_low !== null ? [m.ci_low, m.ci_high] : null; }) } ] },
+      options: { plugins: { title: { display: true, text: title } },
+        scales: { x: { title: { display: true, text: xTitle || "" } },
+                  y: Object.assign({ title: { display: true, text: unitTitle(unit || "fraction") } }, range) } }
     }, 260);
   }
   function table(parent, rows, head) {
@@ -122,7 +186,8 @@
           { label: "mean", data: p.mean, borderColor: colours[0], pointRadius: 0, fill: false },
           p.open_beds ? { label: "open beds (mean)", data: p.open_beds, borderColor: colours[1], borderDash: [6, 4], pointRadius: 0, fill: false, stepped: true }
                       : { label: "beds", data: labels.map(function () { return p.beds; }), borderColor: colours[1], borderDash: [6, 4], pointRadius: 0, fill: false } ] },
-        options: { plugins: { title: { display: true, text: "Ward " + w } }, scales: { x: { ticks: { maxTicksLimit: 14 } } } }
+        options: { plugins: { title: { display: true, text: "Ward " + w } },
+          scales: { x: { title: { display: true, text: "hour of the week" }, ticks: { maxTicksLimit: 14 } }, y: { title: { display: true, text: "beds" } } } }
       }, 280);
     });
     if (extra.ward_days) {
@@ -146,7 +211,8 @@
     rounds.forEach(function (w) {
       chart(s2, { type: "bar",
         data: { labels: labels, datasets: [{ label: "departures per hour (mean)", data: extra.hourly[w].departures, backgroundColor: colours[0] }] },
-        options: { plugins: { title: { display: true, text: "Ward " + w + ": departures" } }, scales: { x: { ticks: { maxTicksLimit: 14 } } } }
+        options: { plugins: { title: { display: true, text: "Ward " + w + ": departures" } },
+          scales: { x: { title: { display: true, text: "hour of the week" }, ticks: { maxTicksLimit: 14 } }, y: { title: { display: true, text: "patients per hour" } } } }
       }, 240);
     });
   }
@@ -157,8 +223,8 @@
     var wards = entities(r.wards);
     if (wards.length) {
       var s = section("Wards", "Occupancy, waits and blocked beds by ward.");
-      ciBars(s, "Occupancy (fraction of beds)", wards, wards.map(function (w) { return r.wards[w].occupancy; }));
-      ciBars(s, "Wait for a bed, hours (mean over admissions)", wards, wards.map(function (w) { return r.wards[w].mean_wait_hours; }), "hours");
+      ciBars(s, "Occupancy (fraction of beds)", wards, wards.map(function (w) { return r.wards[w].occupancy; }), "fraction", "ward");
+      ciBars(s, "Wait for a bed, hours (mean over admissions)", wards, wards.map(function (w) { return r.wards[w].mean_wait_hours; }), "hours", "ward");
       if (extra.wait_percentiles) {
         var wds = Object.keys(extra.wait_percentiles).map(function (w, i) {
           return { label: w, data: extra.wait_percentiles[w].map(function (x, q) { return { x: x, y: (q + 1) / 100 }; }).filter(function (p) { return p.x !== null; }),
@@ -166,9 +232,9 @@
         });
         chart(s, { type: "scatter", data: { datasets: wds },
           options: { plugins: { title: { display: true, text: "Distribution of the wait for a bed (fraction of admissions admitted within x hours)" } },
-            scales: { x: { type: "logarithmic", title: { display: true, text: "hours (log scale; admissions with no wait sit on the axis)" } }, y: { min: 0, max: 1 } } } });
+            scales: { x: { type: "logarithmic", title: { display: true, text: "hours (log scale; admissions with no wait sit on the axis)" } }, y: { min: 0, max: 1, title: { display: true, text: "fraction of admissions" } } } } });
       }
-      ciBars(s, "Beds blocked by patients waiting to move on", wards, wards.map(function (w) { return r.wards[w].blocked_bed_days_per_day; }), "beds");
+      ciBars(s, "Beds blocked by patients waiting to move on", wards, wards.map(function (w) { return r.wards[w].blocked_bed_days_per_day; }), "beds", "ward");
       Object.keys(extra.ward_times || {}).forEach(function (w) {
         var t = extra.ward_times[w], m = r.wards[w] || {};
         var curve = t.percentiles.map(function (x, q) { return { x: x, y: (q + 1) / 100 }; }).filter(function (p) { return p.x !== null; });
@@ -195,7 +261,7 @@
           scales: { x: { title: { display: true, text: "days" } }, y: { min: 0, max: 1, title: { display: true, text: "fraction" } } } } });
     }
     ciBars(s2, "Length of stay, days", ["median", "mean", "90th centile", "95th centile"],
-      [sys.los_days_p50, sys.los_days, sys.los_days_p90, sys.los_days_p95], "days");
+      [sys.los_days_p50, sys.los_days, sys.los_days_p90, sys.los_days_p95], "days", "statistic of the length of stay");
     var groups = entities(r.groups).filter(function (g) { return r.groups[g].waiting_list_size; });
     if (groups.length) {
       var s3 = section("Waiting lists", "Elective groups: the waiting list day by day (mean of the replications, with the band from the 5th to the 95th percentile, from time 0: the warm-up included), its mean and end, and referral-to-operation waits.");
@@ -209,22 +275,52 @@
             scales: { x: { title: { display: true, text: r.start ? "date" : "day" }, ticks: { maxTicksLimit: 12 } }, y: { title: { display: true, text: "patients" } } } }
         }, 260);
       });
-      ciBars(s3, "Waiting list, mean size", groups, groups.map(function (g) { return r.groups[g].waiting_list_size; }), "patients");
-      ciBars(s3, "Waiting list at the end", groups, groups.map(function (g) { return r.groups[g].waiting_list_end; }), "patients");
-      ciBars(s3, "Referral to operation, weeks (92nd centile)", groups, groups.map(function (g) { return r.groups[g].wait_weeks_p92; }), "weeks");
+      ciBars(s3, "Waiting list, mean size", groups, groups.map(function (g) { return r.groups[g].waiting_list_size; }), "patients", "group");
+      ciBars(s3, "Waiting list at the end", groups, groups.map(function (g) { return r.groups[g].waiting_list_end; }), "patients", "group");
+      ciBars(s3, "Referral to operation, weeks (92nd centile)", groups, groups.map(function (g) { return r.groups[g].wait_weeks_p92; }), "weeks", "group");
     }
     var theatres = entities(r.theatres);
     if (theatres.length) {
       var s4 = section("Theatres", "Utilisation, under-running lists and on-the-day cancellations.");
-      ciBars(s4, "Operating time within lists (fraction)", theatres, theatres.map(function (t) { return r.theatres[t].utilisation; }));
-      ciBars(s4, "Lists that under-ran (fraction)", theatres, theatres.map(function (t) { return r.theatres[t].p_list_underrun; }));
-      ciBars(s4, "Cancelled on the day for lack of a bed, per week", theatres, theatres.map(function (t) { return r.theatres[t].cancelled_no_bed_per_week; }));
+      ciBars(s4, "Operating time within lists (fraction)", theatres, theatres.map(function (t) { return r.theatres[t].utilisation; }), "fraction", "theatre");
+      ciBars(s4, "Lists that under-ran (fraction)", theatres, theatres.map(function (t) { return r.theatres[t].p_list_underrun; }), "fraction", "theatre");
+      ciBars(s4, "Cases per list", theatres, theatres.map(function (t) { return r.theatres[t].cases_per_list; }), "cases", "theatre");
+      ciBars(s4, "Late start, minutes (mean per list)", theatres, theatres.map(function (t) { return r.theatres[t].late_start_minutes; }), "minutes", "theatre");
+      var causes = [["cancelled_no_bed_per_week", "no bed"], ["cancelled_unfit_per_week", "unfit"], ["cancelled_overrun_per_week", "list out of time"]];
+      chart(s4, { type: "bar", data: { labels: theatres, datasets: causes.map(function (c, i) {
+          return { label: c[1], data: theatres.map(function (t) { var m = r.theatres[t][c[0]]; return m ? m.mean : null; }), backgroundColor: colours[i],
+                   ci: theatres.map(function (t) { var m = r.theatres[t][c[0]]; return m && m.ci_low !== null ? [m.ci_low, m.ci_high] : null; }) };
+        }) },
+        options: { plugins: { title: { display: true, text: "Cancellations on the day by cause, per week (mean; line: 95% CI)" } },
+          scales: { x: { title: { display: true, text: "theatre" } }, y: { title: { display: true, text: "cases cancelled per week" }, suggestedMin: 0 } } } }, 260);
     }
-    var services = entities(r.community);
+    dischargeSection(r);
+  }
+
+  /* Discharge and pathways: delays, time from fit to leaving by pathway, community queues. */
+  function dischargeSection(r) {
+    var services = entities(r.community), d = r.discharge, paths = entities(r.pathways);
+    if (!d && !services.length) return;
+    var s = section("Discharge and pathways", "Beds held by patients who are medically fit, the time from fit to leaving hospital on each discharge pathway (P0 home, P1 home with support, P2 bed-based rehabilitation, P3 care home), and the community services they wait for.");
+    if (d) {
+      var rows = [];
+      [["delayed_bed_days_per_day", "discharge"], ["fit_to_leave_days", "discharge"], ["p_same_or_next_day", "discharge"]].forEach(function (k) {
+        var m = d[k[0]];
+        if (m) rows.push([meta(k[1] + "." + k[0]).label, fmt(m.mean), ci(m)]);
+      });
+      table(s, rows, ["", "mean", "95% CI"]);
+    }
+    if (paths.length) {
+      ciBars(s, "Medically fit to leaving hospital, days (mean), by pathway", paths, paths.map(function (p) { return r.pathways[p].fit_to_leave_days; }), "days", "discharge pathway");
+      ciBars(s, "Patients per day, by pathway", paths, paths.map(function (p) { return r.pathways[p].patients_per_day; }), "per day", "discharge pathway");
+    }
+    var wards = entities(r.wards);
+    if (d && wards.length)
+      ciBars(s, "Delayed: beds blocked by patients waiting to move on, by ward", wards, wards.map(function (w) { return r.wards[w].blocked_bed_days_per_day; }), "beds", "ward");
     if (services.length) {
-      var s5 = section("Community services", "Places occupied and patients waiting for a place in a hospital bed.");
-      ciBars(s5, "Places occupied (mean)", services, services.map(function (c) { return r.community[c].mean_occupied; }), "places");
-      ciBars(s5, "Waiting for a place in a hospital bed (mean)", services, services.map(function (c) { return r.community[c].queue_in_hospital; }), "patients");
+      ciBars(s, "Community places occupied (mean)", services, services.map(function (c) { return r.community[c].mean_occupied; }), "places", "community service");
+      ciBars(s, "Waiting for a community place in a hospital bed (mean)", services, services.map(function (c) { return r.community[c].queue_in_hospital; }), "patients", "community service");
+      ciBars(s, "Wait for a community place, days (mean)", services, services.map(function (c) { return r.community[c].mean_wait_days; }), "days", "community service");
     }
   }
 
@@ -239,20 +335,40 @@
 
   function compareReport(r) {
     var rows = flatten(r, "", []).filter(function (x) { return x[0] !== "scenario"; });
-    var s = section("Base and what-if", "Differences are what-if minus base, with 95% confidence intervals from paired replications (common random numbers). * marks a significant difference.");
-    var keep = rows.filter(function (x) { var d = x[1].diff; return d.ci_low !== null && (d.ci_low > 0 || d.ci_high < 0); }).slice(0, 12);
-    if (!keep.length) keep = rows.slice(0, 8);
-    chart(s, {
-      type: "bar",
-      data: { labels: keep.map(function (x) { return x[0]; }), datasets: [
-        { label: "difference (mean)", data: keep.map(function (x) { return x[1].diff.mean; }), backgroundColor: colours[0] },
-        { label: "95% CI", data: keep.map(function (x) { return x[1].diff.ci_low !== null ? [x[1].diff.ci_low, x[1].diff.ci_high] : null; }), backgroundColor: "rgba(31,119,180,0.3)" } ] },
-      options: { indexAxis: "y", plugins: { title: { display: true, text: "Significant differences (what-if - base)" } } }
-    }, 60 + 28 * keep.length);
-    table(s, rows.map(function (x) {
-      var d = x[1].diff, sig = d.ci_low !== null && (d.ci_low > 0 || d.ci_high < 0);
-      return [x[0], fmt(x[1].base.mean), fmt(x[1].whatif.mean), fmt(d.mean), ci(d) + (sig ? " *" : "")];
-    }), ["metric", "base", "what-if", "difference", "95% CI"]);
+    function sig(x) { var d = x[1].diff; return d.ci_low !== null && (d.ci_low > 0 || d.ci_high < 0); }
+    if (r.headline && r.headline.length) {
+      var h = section("Headline", "The largest significant changes, what-if against base, in words (95% confidence intervals from paired replications).");
+      var ul = el("ul");
+      r.headline.forEach(function (t) { ul.appendChild(el("li", t)); });
+      h.appendChild(ul);
+    }
+    var s = section("Differences by unit", "What-if minus base for each significant difference, grouped by unit so that each chart has one scale; the line on each bar is its 95% confidence interval from paired replications (common random numbers).");
+    var keep = rows.filter(sig);
+    if (!keep.length) {
+      s.appendChild(el("p", "No difference is significant at the 5% level.", "note"));
+      keep = rows.slice(0, 8);
+    }
+    var units = {};
+    keep.forEach(function (x) { var u = meta(x[0]).unit || "value"; (units[u] = units[u] || []).push(x); });
+    Object.keys(units).forEach(function (u) {
+      var list = units[u].slice(0, 20), ds = list.map(function (x) { return x[1].diff; });
+      var range = ciRange(ds);
+      chart(s, {
+        type: "bar",
+        data: { labels: list.map(function (x) { return describe(x[0]); }), datasets: [
+          { label: "difference, what-if - base (line: 95% CI)", data: ds.map(function (d) { return d.mean; }),
+            backgroundColor: list.map(function (x) { var b = meta(x[0]).better, up = x[1].diff.mean > 0;
+              return b === 0 ? colours[0] : (b > 0) === up ? colours[2] : colours[1]; }),
+            ci: ds.map(function (d) { return d.ci_low !== null ? [d.ci_low, d.ci_high] : null; }) } ] },
+        options: { indexAxis: "y", plugins: { title: { display: true, text: "Differences in " + unitTitle(u) + " (green: better, red: worse, blue: neither)" }, legend: { display: false } },
+          scales: { x: Object.assign({ title: { display: true, text: "what-if - base, " + unitTitle(u) } }, range), y: { title: { display: true, text: "metric" } } } }
+      }, 80 + 30 * list.length);
+    });
+    var t = section("Every metric", "* marks a significant difference (the 95% interval excludes 0).");
+    table(t, rows.map(function (x) {
+      var d = x[1].diff, m = meta(x[0]);
+      return [describe(x[0]), m.unit, betterText(m.better), fmt(x[1].base.mean), fmt(x[1].whatif.mean), fmt(d.mean), ci(d) + (sig(x) ? " *" : "")];
+    }), ["metric", "unit", "better if", "base", "what-if", "difference", "95% CI"]);
   }
 
   function sizeReport(r) {
@@ -268,19 +384,25 @@
         var xs = r.evaluated.map(function (e) { return e.value; });
         ds.push({ label: "target " + (t.at_most ? "<= " : ">= ") + t.value, data: [{ x: Math.min.apply(null, xs), y: t.value }, { x: Math.max.apply(null, xs), y: t.value }], borderColor: colours[1], borderDash: [6, 4], showLine: true, pointRadius: 0 });
       });
-      chart(s, { type: "scatter", data: { datasets: ds }, options: { plugins: { title: { display: true, text: m } }, scales: { x: { title: { display: true, text: r.parameter } } } } });
+      chart(s, { type: "scatter", data: { datasets: ds }, options: { plugins: { title: { display: true, text: describe(m) } },
+        scales: { x: { title: { display: true, text: r.parameter } }, y: { title: { display: true, text: unitTitle(meta(m).unit) } } } } });
     });
     table(s, r.evaluated.map(function (e) { return [String(e.value), e.meets ? "yes" : "no"].concat(metrics.map(function (m) { return fmt(e.metrics[m].mean) + " " + ci(e.metrics[m]); })); }),
       ["value", "meets"].concat(metrics));
   }
 
+  /* A sweep column's title: PATH_days and PATH_per_day are numbers in that unit. */
+  function parameterTitle(p) {
+    var m = /^(.*)_(days|per_day)$/.exec(p);
+    return m ? m[1] + " (" + m[2].replace("_", " ") + ")" : p;
+  }
   function sweepReport(r) {
-    var s = section("Sweep", "Each metric against the first varied parameter (" + r.parameters[0] + "), with its 95% confidence interval band; one line per combination of the other parameters.");
     var p0 = r.parameters[0], others = r.parameters.slice(1);
+    var s = section("Sweep", "Each metric against the first varied parameter (" + parameterTitle(p0) + "), with its 95% confidence interval band; one line per combination of the other parameters.");
     r.metrics.slice(0, 24).forEach(function (m) {
       var lines = {};
       r.rows.forEach(function (row) {
-        var key = others.map(function (o) { return o + "=" + row[o]; }).join(", ") || "all";
+        var key = others.map(function (o) { return parameterTitle(o) + " = " + row[o]; }).join(", ") || "all";
         (lines[key] = lines[key] || []).push(row);
       });
       var ds = [];
@@ -291,7 +413,8 @@
         ds.push({ label: key + " (95% CI)", data: pts.map(function (p) { return { x: parseFloat(p[p0]), y: p[m + "_ci_high"] }; }), borderColor: "transparent", backgroundColor: "rgba(0,0,0,0.08)", showLine: true, pointRadius: 0, fill: "+1" });
         ds.push({ label: "", data: pts.map(function (p) { return { x: parseFloat(p[p0]), y: p[m + "_ci_low"] }; }), borderColor: "transparent", showLine: true, pointRadius: 0, fill: false });
       });
-      chart(s, { type: "scatter", data: { datasets: ds }, options: { plugins: { title: { display: true, text: m }, legend: { labels: { filter: function (i) { return i.text && i.text.indexOf("(95% CI)") < 0; } } } }, scales: { x: { title: { display: true, text: p0 } } } } }, 260);
+      chart(s, { type: "scatter", data: { datasets: ds }, options: { plugins: { title: { display: true, text: describe(m) }, legend: { labels: { filter: function (i) { return i.text && i.text.indexOf("(95% CI)") < 0; } } } },
+        scales: { x: { title: { display: true, text: parameterTitle(p0) } }, y: { title: { display: true, text: unitTitle(meta(m).unit) } } } } }, 260);
     });
   }
 
@@ -305,6 +428,16 @@
     errors++;
     main.appendChild(el("p", "Error drawing the report: " + e, "error"));
   }
+  /* Every chart's axes carry a title (for the test: data-untitled counts axes without one). */
+  var untitled = 0;
+  Object.keys(Chart.instances || {}).forEach(function (id) {
+    var c = Chart.instances[id];
+    Object.keys(c.scales).forEach(function (k) {
+      var t = c.options.scales[k] && c.options.scales[k].title;
+      if (!t || !t.display || !t.text) untitled++;
+    });
+  });
+  document.body.dataset.untitled = untitled;
   document.body.dataset.charts = charts;
   document.body.dataset.errors = errors;
   document.body.dataset.done = "yes";
