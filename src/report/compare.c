@@ -46,24 +46,25 @@ static const char *unit_after(const struct flow_metric_def *d)
     return strstr(d->label, d->unit) != NULL || strcmp(d->unit, "ratio") == 0 || strcmp(d->unit, "money") == 0 ? "" : d->unit;
 }
 
-/* How much a change belongs in a headline: the measures flow coaches ask about first (stays,
- * costs, delays, beds, waits, targets), then any that is better or worse; the whole hospital
- * before a part of it. */
-static double headline_weight(const struct flow_metric_def *d)
+/* How much a change belongs in a headline. The measures flow coaches ask about first, in this
+ * order (stays, beds, delays, waits, targets, cancellations, costs...), then any other that is
+ * better or worse, then volumes; a change under 5% of the value comes after every larger one.
+ * Within one measure (several wards' waits) the larger relative change leads. rel is the
+ * change as a share of the larger side (0 to 1). */
+static double headline_score(const struct flow_metric_def *d, double rel)
 {
-    static const char *const lead[] = {"los_days", "cost_per_patient", "delayed_bed_days_per_day",
-        "p_same_or_next_day", "mean_occupied_beds", "p_wait", "mean_wait_hours", "wait_weeks",
-        "p_within_18_weeks", "cancelled_no_bed_per_week", "blocked_bed_days_per_day", "lost_fraction",
+    static const char *const lead[] = {"los_days", "mean_occupied_beds", "delayed_bed_days_per_day",
+        "p_same_or_next_day", "p_wait", "mean_wait_hours", "within_", "wait_weeks", "p_within_18_weeks",
+        "cancelled_no_bed_per_week", "cost_per_patient", "blocked_bed_days_per_day", "lost_fraction",
         "reneged_fraction", "queue_in_hospital", "fit_to_leave_days"};
-    double w = d->better != 0 ? 1 : 0;
-    for (size_t k = 0; k < sizeof lead / sizeof *lead; k++)
-        if (strcmp(d->key, lead[k]) == 0 || strncmp(d->key, "within_", 7) == 0)
-            w = 2;
-    static const char *const order[] = {"pathways", "community", "theatres", "groups", "wards", "discharge", "system"};
-    for (size_t k = 0; k < sizeof order / sizeof *order; k++)
-        if (strcmp(d->section, order[k]) == 0)
-            return w * 10 + (double)k;
-    return w * 10;
+    size_t nlead = sizeof lead / sizeof *lead;
+    double tier = d->better != 0 ? 1 : 0;
+    for (size_t k = 0; k < nlead; k++)
+        if (strcmp(d->key, lead[k]) == 0 || (k == 6 && strncmp(d->key, "within_", 7) == 0)) {
+            tier = 2 + (double)(nlead - k);
+            break;
+        }
+    return (rel >= 0.05 ? 100 : 0) + tier + 0.99 * fmin(rel, 1);
 }
 
 struct ranked {
@@ -77,6 +78,27 @@ static int by_score(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
+/* Drops a change that repeats one ranked before it: the same measure with the same values
+ * (a group that is the whole hospital). Returns the count kept. */
+static size_t drop_repeats(const struct flow_comparison *c, struct ranked *r, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct flow_metric_def *d = &c->base.defs[c->ib[r[i].k]];
+        bool repeat = false;
+        for (size_t j = 0; j < kept && !repeat; j++) {
+            const struct flow_metric_def *e = &c->base.defs[c->ib[r[j].k]];
+            struct flow_summary b1, w1, d1, b2, w2, d2;
+            flow_comparison_summary(c, r[i].k, &b1, &w1, &d1);
+            flow_comparison_summary(c, r[j].k, &b2, &w2, &d2);
+            repeat = strcmp(d->key, e->key) == 0 && b1.mean == b2.mean && w1.mean == w2.mean;
+        }
+        if (!repeat)
+            r[kept++] = r[i];
+    }
+    return kept;
+}
+
 size_t flow_report_compare_headline(const struct flow_comparison *c, size_t max, char ***out)
 {
     struct ranked *r = flow_xcalloc(c->n + 1, sizeof *r);
@@ -87,11 +109,11 @@ size_t flow_report_compare_headline(const struct flow_comparison *c, size_t max,
         if (!flow_summary_excludes_zero(&sd))
             continue;
         const struct flow_metric_def *d = &c->base.defs[c->ib[k]];
-        /* Weight first; then the change as a share of the larger side (at most 1). */
         double rel = fabs(sd.mean) / fmax(fmax(fabs(sb.mean), fabs(sw.mean)), 1e-300);
-        r[n++] = (struct ranked){k, headline_weight(d) + fmin(rel, 1) * 0.99};
+        r[n++] = (struct ranked){k, headline_score(d, rel)};
     }
     qsort(r, n, sizeof *r, by_score);
+    n = drop_repeats(c, r, n);
     size_t lines = n < max ? n : max;
     char **text = flow_xcalloc(lines + 1, sizeof *text);
     for (size_t i = 0; i < lines; i++) {
