@@ -30,9 +30,9 @@ struct flow_results {
     double *wait_quantiles;                 /* owned, with profile: nreps x nwards x 99 (hours) */
     double *time_quantiles;                 /* owned, with profile when some ward has targets:
                                              * nreps x nwards x 99 (hours in the ward) */
-    double *backlog;                        /* owned: nreps x flow_model_backlog_count x 2
-                                             * (queue at the start and end of the measured
-                                             * period), for warnings */
+    double *backlog;                        /* owned: nreps x flow_model_backlog_width (queues at
+                                             * the start and end of the measured period, early
+                                             * and late occupancy), for warnings */
     size_t days;
 };
 

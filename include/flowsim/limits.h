@@ -41,8 +41,8 @@
  * results an experiment keeps: system at most, then per ward, theatre, group (elective
  * included) and community service. */
 #define FLOW_METRICS_SYSTEM_MAX 24
-#define FLOW_METRICS_PER_WARD 14              /* at most: */
-#define FLOW_METRICS_PER_WARD_BASE 8          /* every ward */
+#define FLOW_METRICS_PER_WARD 16              /* at most: */
+#define FLOW_METRICS_PER_WARD_BASE 10         /* every ward */
 #define FLOW_METRICS_PER_WARD_BEDS 1          /* beds that change (bed changes or escalation) */
 #define FLOW_METRICS_PER_WARD_ESCALATION 2
 #define FLOW_METRICS_PER_WARD_ROUNDS 3

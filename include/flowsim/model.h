@@ -94,6 +94,10 @@ void flow_model_los_quantiles(const struct flow_model *m, double *out);
  * order: flow_model_backlog_count of them) at the start of the measured period and now: 2
  * values per queue. */
 size_t flow_model_backlog_count(const struct flow_scenario *s);
+/* The row flow_model_backlog writes: those 2 values per queue, then for each ward and then each
+ * community service its mean occupancy in the first quarter of the measured period and in the
+ * rest (NAN if the run did not reach the quarter). */
+size_t flow_model_backlog_width(const struct flow_scenario *s);
 void flow_model_backlog(const struct flow_model *m, double *out);
 
 /* Daily series, for warm-up analysis and CSV export: when enabled before the run, the model

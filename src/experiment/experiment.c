@@ -49,7 +49,7 @@ static int run_one(struct shared *sh, size_t rep, uint64_t *events)
             flow_model_time_quantiles(m, sh->r->time_quantiles + rep * sh->s->nwards * 99);
     }
     if (rc == 0)
-        flow_model_backlog(m, sh->r->backlog + rep * flow_model_backlog_count(sh->s) * 2);
+        flow_model_backlog(m, sh->r->backlog + rep * flow_model_backlog_width(sh->s));
     if (rc == 0 && sh->r->daily) {
         size_t days, width;
         const double *d = flow_model_daily(m, &days, &width);
@@ -118,7 +118,7 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
         *failed_rep = sh.failed_rep;
     int rc = flow_mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, sh.status, &out->events);
     if (rc == 0)
-        rc = flow_mpi_gather_rows(out->backlog, flow_model_backlog_count(s) * 2, out->nreps, first, 0, NULL);
+        rc = flow_mpi_gather_rows(out->backlog, flow_model_backlog_width(s), out->nreps, first, 0, NULL);
     if (rc == 0 && out->hourly)
         rc = flow_mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
     if (rc == 0 && out->hourly_departures)
@@ -163,7 +163,7 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
     out->defs = flow_model_metric_defs(s, &out->nmetrics);
     out->nreps = (size_t)s->replications;
     out->values = flow_xcalloc(out->nreps * out->nmetrics, sizeof *out->values);
-    out->backlog = flow_xcalloc(out->nreps * flow_model_backlog_count(s) * 2 + 1, sizeof *out->backlog);
+    out->backlog = flow_xcalloc(out->nreps * flow_model_backlog_width(s) + 1, sizeof *out->backlog);
     if (o && o->profile) {
         out->hourly = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly);
         if (flow_model_has_rounds(s))
@@ -191,7 +191,7 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
         return FLOW_E_TOO_BIG;
     size_t first = r->nreps;
     r->values = flow_xrealloc(r->values, nreps * r->nmetrics * sizeof *r->values);
-    r->backlog = flow_xrealloc(r->backlog, (nreps * flow_model_backlog_count(s) * 2 + 1) * sizeof *r->backlog);
+    r->backlog = flow_xrealloc(r->backlog, (nreps * flow_model_backlog_width(s) + 1) * sizeof *r->backlog);
     if (r->hourly) {
         r->hourly = flow_xrealloc(r->hourly, (nreps * s->nwards * 168 + 1) * sizeof *r->hourly);
         if (r->hourly_departures)

@@ -38,6 +38,23 @@ static size_t mser(const double *y, size_t n, double *steady)
     return best;
 }
 
+/* The daily series of ward k's occupied beds (k < nwards), else of service k - nwards's
+ * occupied places: found by name, as wards with changing beds or rounds have more series. */
+static size_t occupancy_column(const struct flow_scenario *s, size_t k)
+{
+    char *want = k < s->nwards ? flow_xasprintf("wards.%s.occupied", s->wards[k].name)
+                               : flow_xasprintf("community.%s.occupied", s->community[k - s->nwards].name);
+    size_t width = flow_model_daily_count(s), col = 0;
+    for (size_t c = 0; c < width; c++) {
+        char *name = flow_model_daily_name(s, c);
+        if (strcmp(name, want) == 0)
+            col = c;
+        free(name);
+    }
+    free(want);
+    return col;
+}
+
 int flow_warmup_run(const struct flow_scenario *s, struct flow_warmup_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -64,8 +81,7 @@ int flow_warmup_run(const struct flow_scenario *s, struct flow_warmup_result *ou
     double *batch = flow_xcalloc(nb + 1, sizeof *batch);
     out->series = flow_xcalloc(nseries + 1, sizeof *out->series);
     for (size_t k = 0; rc == 0 && k < nseries && nb >= 2; k++) {
-        /* the occupancy series: 3 per ward, then 2 per service */
-        size_t col = k < s->nwards ? 3 * k : 3 * s->nwards + 2 * (k - s->nwards);
+        size_t col = occupancy_column(s, k);
         for (size_t b = 0; b < nb; b++) {
             batch[b] = 0;
             for (size_t d = 0; d < BATCH; d++)

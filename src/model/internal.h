@@ -260,7 +260,9 @@ struct flow_model {
     uint8_t *check_seen;               /* invariants.c's scratch space, when checking */
     size_t check_cap;
     int *check_beds;
-    double *backlog_start;             /* queues at the start of the measured period (backlog.c) */
+    double *backlog_start;             /* queues and occupancy totals at the start of the measured
+                                        * period, then occupancy a quarter in (backlog.c) */
+    double backlog_quarter_at;         /* when that quarter was, or -1 */
 };
 
 /* arrivals.c */

@@ -118,6 +118,18 @@ static double w_midnight(const struct view *v, size_t i)
 {
     return ratio(W->period.midnight_sum, (double)v->m->period.midnights);
 }
+/* Patients waiting for a bed here when the run ends (front door, or blocked elsewhere). */
+static double w_still_waiting(const struct view *v, size_t i) { return (double)W->beds.queue.len; }
+/* The mean wait over admissions and the patients still waiting, whose waits so far (censored
+ * at the end of the run) count as waits: a lower bound that, unlike mean_wait_hours, does not
+ * leave out the longest waits of a ward that cannot keep up. */
+static double w_wait_censored(const struct view *v, size_t i)
+{
+    double sum = W->beds.period.wait_sum;
+    for (uint32_t id = W->beds.queue.head; id != NONE; id = v->m->patients[id].next)
+        sum += v->t - v->m->patients[id].requested;
+    return ratio(sum * 24, (double)(W->beds.period.taken + W->beds.queue.len));
+}
 static double w_blocked(const struct view *v, size_t i) { return flow_level_mean(&W->blocked_level, v->t, v->m->start); }
 static double w_time(const struct view *v, size_t i) { return ratio(W->period.time_sum * 24, (double)W->period.left); }
 static double w_time_p95(const struct view *v, size_t i) { return flow_hist_quantile(W->time_hist, 0.95) * 24; }
@@ -294,6 +306,9 @@ static const struct metric ward_rest_metrics[] = {
     {"lost_fraction", "arrivals diverted (fraction)", "fraction", -1, w_lost},
     {"blocked_bed_days_per_day", "beds blocked by patients waiting to move on", "beds", -1, w_blocked},
     {"midnight_occupied_beds", "beds occupied at midnight (mean census)", "beds", 0, w_midnight},
+    {"still_waiting_end", "waiting for a bed at the end of the run", "patients", -1, w_still_waiting},
+    {"mean_wait_hours_censored", "wait for a bed, hours (mean, incl. waiting)", "hours", -1,
+     w_wait_censored},
 };
 static const struct metric ward_escalation_metrics[] = {
     {"escalation_bed_days_per_day", "escalation beds open (mean)", "beds", -1, w_escalation_beds},

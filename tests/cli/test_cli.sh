@@ -575,6 +575,33 @@ grep -q "^flowsim: warning: what-if: ward 'Ward': the queue for its beds grew" "
     && grep -q '^Warnings (what-if)$' "$TMP/out" && ok || bad "compare without the what-if's warning: $(cat "$TMP/err")"
 expect_exit 0 "one replication" -- "$FLOWSIM" run "$EC" --replications 1 --set horizon=20d -q
 grep -q "^flowsim: warning: only 1 replication: " "$TMP/err" && ok || bad "no warning for one replication"
+# A warm-up too short to fill Medicine from empty (its first quarter is below the rest) warns;
+# the scenario's own warm-up does not; a model whose demand has a month profile is not judged so.
+expect_exit 0 "no warm-up" -- "$FLOWSIM" run "$S" --set warmup=0d -q --format json
+python3 -c 'import json,sys; w=[x for x in json.load(open(sys.argv[1])).get("warnings", []) if x["code"] == "warmup_short"]; assert [x["path"] for x in w] == ["wards.Medicine"], w' \
+    "$TMP/out" && ok || bad "no warmup_short warning for a run without warm-up"
+grep -q "warm-up of 0 days is too short. Run 'flowsim warmup'" "$TMP/err" && ok || bad "warmup_short on stderr"
+expect_exit 5 "--strict without warm-up" -- "$FLOWSIM" run "$S" --set warmup=0d -q --strict
+expect_exit 0 "the example's own warm-up" -- "$FLOWSIM" run "$S" -q --strict
+expect_exit 0 "a month profile without warm-up" -- "$FLOWSIM" run "$ROOT/scenarios/seasonal-medicine.yaml" --set warmup=0d -q --format json
+! grep -q warmup_short "$TMP/out" && ok || bad "warmup_short on a seasonal model"
+# Patients still waiting at the end are counted, and the censored mean wait counts them.
+"$FLOWSIM" run "$EC" --set groups.all.arrivals.rate=20/d --set wards.Ward.beds=10 --replications 4 --set horizon=200d \
+    -q --format json >"$TMP/over.json" 2>/dev/null
+python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["wards"]["Ward"]
+assert w["still_waiting_end"]["mean"] > 1000, w["still_waiting_end"]
+assert w["mean_wait_hours_censored"]["mean"] > 1.2 * w["mean_wait_hours"]["mean"]' "$TMP/over.json" \
+    && ok || bad "still_waiting_end / mean_wait_hours_censored of an overloaded ward"
+# flowsim warmup reads each ward's own occupancy, also after a ward with rounds (more series).
+expect_exit 0 "warmup of two wards" -- "$FLOWSIM" warmup "$ROOT/tests/data/warmup-two-wards.yaml" --format json
+cp "$TMP/out" "$TMP/w2.json"
+"$FLOWSIM" run "$ROOT/tests/data/warmup-two-wards.yaml" --format json -q >"$TMP/r2.json" 2>/dev/null
+python3 -c 'import json,sys; w=json.load(open(sys.argv[1])); r=json.load(open(sys.argv[2]))
+s={x["metric"]: x["steady_mean"] for x in w["series"]}
+for ward in ("Medicine", "Rehab"):
+    got, want = s["wards.%s.mean_occupied_beds" % ward], r["wards"][ward]["mean_occupied_beds"]["mean"]
+    assert abs(got - want) < 0.1 * want, (ward, got, want)' "$TMP/w2.json" "$TMP/r2.json" \
+    && ok || bad "flowsim warmup read another series than the ward's occupancy"
 expect_exit 2 "--strict is for run" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=20:21 --strict
 
 cat >"$TMP/typo.yaml" <<EOF

@@ -374,12 +374,37 @@ START_TEST(unused_front_door_keys_change_nothing)
 }
 END_TEST
 
+/* Patients still waiting at the end. B has one bed and stays of 100,000 days, so its first
+ * patient keeps it and every later one waits to the end, blocked in A after A's fixed 1h stay:
+ * given n patients reaching B in (0, T'] (T' = T - 1h), still_waiting_end is n - 1 (mean
+ * lambda T' - 1 + P(n = 0)), the only admission waited 0, and the censored mean wait is the mean
+ * of T' - a over the n - 1 who wait (uniform order statistics without the first): T'/2 -
+ * T'/(n + 1) given n. A, with ample beds, has nobody waiting. */
+START_TEST(still_waiting_counts_the_censored)
+{
+    struct flow_results r = run_text(
+        "name: t\nhorizon: 100d\nwarmup: 0d\nreplications: 8\nseed: 9\n"
+        "wards:\n  - {name: A, beds: 100000}\n  - {name: B, beds: 1}\n"
+        "groups:\n  - name: g\n    arrivals: {rate: 10/d}\n"
+        "    route:\n      - {ward: A, stay: {dist: fixed, value: 1h}}\n"
+        "      - {ward: B, stay: {dist: fixed, value: 100000d}}\n", NULL, 0);
+    double t = 100 - 1.0 / 24, n = 10 * t;
+    expect_near(&r, "wards.B.still_waiting_end", n - 1, 0.01);
+    expect_exact(&r, "wards.A.still_waiting_end", 0);
+    expect_exact(&r, "wards.B.mean_wait_hours", 0);
+    expect_near(&r, "wards.B.mean_wait_hours_censored", 24 * (t / 2 - t / (n + 1)), 0.03);
+    expect_exact(&r, "wards.A.mean_wait_hours_censored", 0);
+    done(&r);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("frontdoor");
     TCase *tc = tcase_create("closed forms");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, within_targets_follow_the_stay_cdf);
+    tcase_add_test(tc, still_waiting_counts_the_censored);
     tcase_add_test(tc, time_in_ward_counts_the_wait);
     tcase_add_test(tc, wait_targets_follow_erlang_c);
     tcase_add_test(tc, wait_targets_count_the_diverted);

@@ -5,6 +5,7 @@
 
 #include <flowsim/experiment.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 START_TEST(selftest_case_matches_theory)
@@ -120,6 +121,75 @@ START_TEST(midnight_census_of_mginf)
 }
 END_TEST
 
+/* The codes of a run's warnings, as "code path; code path; ...". */
+static void warning_codes(const char *text, const char *const *sets, size_t nsets, char *out, size_t len)
+{
+    struct flow_scenario *s = test_load(text, sets, nsets);
+    struct flow_results r;
+    run(s, 2, &r);
+    struct flow_warning *w;
+    size_t n = flow_results_warnings(&r, &w);
+    out[0] = '\0';
+    for (size_t k = 0; k < n; k++)
+        snprintf(out + strlen(out), len - strlen(out), "%s %s; ", w[k].code, w[k].path);
+    free(w);
+    flow_results_fini(&r);
+    flow_scenario_destroy(s);
+}
+
+/* Warnings name what is wrong and only that: an overloaded ward's queue grows; a warm-up of
+ * 0 days leaves a ward with 10-day stays filling for weeks of the measured period (its first
+ * quarter is below the rest); 60 days of warm-up fill it (no warning); a month profile is a
+ * trend of its own, never taken for a short warm-up; 2 replications are too few. */
+START_TEST(warnings_say_what_is_wrong)
+{
+    const char *ward =
+        "name: W\nhorizon: 200d\nwarmup: 60d\nreplications: 10\nseed: 5\nstart: 2027-01-01\n"
+        "wards: [{name: W, beds: 200}]\ngroups:\n  - name: g\n    arrivals: {rate: 10/d}\n"
+        "    route: [{ward: W, stay: {dist: exponential, mean: 10d}}]\n";
+    char got[2048];
+    warning_codes(ward, NULL, 0, got, sizeof got);
+    ck_assert_msg(strcmp(got, "") == 0, "a fine model warned: %s", got);
+    const char *cold[] = {"warmup=0d"};
+    warning_codes(ward, cold, 1, got, sizeof got);
+    ck_assert_msg(strcmp(got, "warmup_short wards.W; ") == 0, "no warm-up: %s", got);
+    const char *over[] = {"wards.W.beds=80"};
+    warning_codes(ward, over, 1, got, sizeof got);
+    ck_assert_msg(strcmp(got, "queue_growing wards.W; ") == 0, "overloaded: %s", got);
+    const char *season[] = {"groups.g.arrivals.by_month=[1.6, 1.5, 1.3, 1, 0.8, 0.6, 0.5, 0.5, 0.7, 1, 1.2, 1.4]"};
+    warning_codes(ward, season, 1, got, sizeof got);
+    ck_assert_msg(strcmp(got, "") == 0, "a month profile warned: %s", got);
+    const char *few[] = {"replications=2", "warmup=0d"};
+    warning_codes(ward, few, 2, got, sizeof got);
+    ck_assert_msg(strcmp(got, "few_replications ; ") == 0, "two replications: %s", got);
+}
+END_TEST
+
+/* flowsim warmup reads each ward's own occupancy, also behind a ward with rounds (which has
+ * more daily series): its steady level is the M/G/infinity load, rate x mean stay: 9 x 5 for
+ * Medicine and 9 x 0.5 x 20 for Rehab (half go on to it). */
+START_TEST(warmup_reads_each_wards_occupancy)
+{
+    struct flow_scenario *s = test_load(
+        "name: W\nhorizon: 364d\nwarmup: 28d\nreplications: 6\nseed: 11\n"
+        "wards:\n  - name: Medicine\n    beds: 10000\n    rounds: [{days: [mon, tue, wed, thu, fri], at: \"09:30\"}]\n"
+        "  - {name: Rehab, beds: 10000}\n"
+        "groups:\n  - name: g\n    arrivals: {rate: 9/d}\n    route:\n"
+        "      - {ward: Medicine, stay: {dist: exponential, mean: 5d}}\n"
+        "      - {ward: Rehab, p: 0.5, stay: {dist: exponential, mean: 20d}}\n", NULL, 0);
+    struct flow_warmup_result w;
+    ck_assert_int_eq(flow_warmup_run(s, &w), 0);
+    ck_assert_int_eq((int)w.nseries, 2);
+    ck_assert_str_eq(w.series[1].metric, "wards.Rehab.mean_occupied_beds");
+    /* Medicine's stays wait for the next weekday round (under a day on average), so only a
+     * lower bound there; Rehab's load is exact. */
+    ck_assert_msg(w.series[0].steady_mean > 45 && w.series[0].steady_mean < 60, "Medicine %g", w.series[0].steady_mean);
+    ck_assert_msg(fabs(w.series[1].steady_mean - 90) < 6, "Rehab %g, theory 90", w.series[1].steady_mean);
+    flow_warmup_fini(&w);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
 /* Intervals are cut at the metric's bounds (at least 0, a fraction at most 1), the mean and sd
  * untouched; a paired difference that is rounding noise is exactly 0 and never significant. */
 START_TEST(intervals_are_honest)
@@ -162,6 +232,8 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, selftest_case_matches_theory, 0, (int)flow_selftest_count());
     tcase_add_test(tc, pasta_time_full_equals_erlang_c);
     tcase_add_test(tc, intervals_are_honest);
+    tcase_add_test(tc, warnings_say_what_is_wrong);
+    tcase_add_test(tc, warmup_reads_each_wards_occupancy);
     tcase_add_test(tc, little_law_holds_under_blocking);
     tcase_add_test(tc, same_seed_same_numbers_any_threads);
     tcase_add_test(tc, midnight_census_of_mginf);
