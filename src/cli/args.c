@@ -91,8 +91,11 @@ static bool takes(const struct cli_opts *o, const char *option)
         return strcmp(c, "sweep") == 0 || strcmp(c, "size") == 0;
     if (strcmp(option, "--target") == 0)
         return strcmp(c, "size") == 0;
-    if (strcmp(option, "--precision") == 0 || strcmp(option, "--strict") == 0)
+    if (strcmp(option, "--precision") == 0)
         return strcmp(c, "run") == 0;
+    if (strcmp(option, "--strict") == 0)
+        return strcmp(c, "run") == 0 || strcmp(c, "compare") == 0 || strcmp(c, "sweep") == 0 ||
+               strcmp(c, "size") == 0;
     return strcmp(c, "sweep") == 0;        /* --metrics, --resume */
 }
 

@@ -81,11 +81,13 @@ int cmd_compare(int argc, char **argv)
         if (err != 0) {
             rc = cli_run_error(err, NULL);
         } else {
-            for (int side = 0; side < 2 && flow_mpi_rank() == 0; side++) {
+            size_t warnings = cli_load_warnings();
+            for (int side = 0; side < 2; side++) {
                 struct flow_warning *w;
                 size_t nw = flow_results_warnings(side ? &c.whatif : &c.base, &w);
-                for (size_t k = 0; k < nw; k++)
+                for (size_t k = 0; k < nw && flow_mpi_rank() == 0; k++)
                     fprintf(stderr, "flowsim: warning: %s: %s\n", side ? "what-if" : "base", w[k].message);
+                warnings += nw;
                 free(w);
             }
             o.provenance = cli_provenance("compare", argc, argv, o.scenario, base,
@@ -99,6 +101,8 @@ int cmd_compare(int argc, char **argv)
                 rc = cli_write_dir(o.csv, names, fns, 2, &c);
             if (rc == EXIT_OK)
                 rc = cli_emit(&o, compare_json, compare_text, &h);
+            if (rc == EXIT_OK && o.strict && warnings > 0)
+                rc = EXIT_WARNING;         /* the report is shown; no file is kept */
         }
         flow_comparison_fini(&c);
         free(base_from);

@@ -39,6 +39,24 @@ static int size_text(FILE *f, const void *arg)
     return flow_report_size_text(f, h->r);
 }
 
+/* The warnings of the run at the answer, on standard error; returns their count. (Runs below
+ * the answer fail their targets, often with growing queues: that is what sizing explores.) */
+static size_t answer_warns(const struct flow_size_result *r)
+{
+    for (size_t i = 0; i < r->nevals; i++) {
+        if (r->evals[i].value != r->answer)
+            continue;
+        struct flow_warning *w;
+        size_t n = flow_results_warnings(&r->evals[i].results, &w);
+        for (size_t k = 0; k < n && flow_mpi_rank() == 0; k++)
+            fprintf(stderr, "flowsim: warning: at the answer (%s = %ld%s): %s\n", r->parameter, r->answer, r->unit,
+                    w[k].message);
+        free(w);
+        return n;
+    }
+    return 0;
+}
+
 /* "PATH" or "PATH=FROM:TO", where FROM and TO are whole numbers with the same optional unit
  * (such as 4h:10h for a session's length). */
 static int parse_size_vary(const char *spec, char **path, long *lo, long *hi, char *unit, size_t ulen)
@@ -109,6 +127,8 @@ int cmd_size(int argc, char **argv)
             if ((rc = cli_emit(&o, size_json, size_text, &h)) == EXIT_OK)
                 rc = cli_write_report(&o, size_html, &h);
         }
+        if (err == 0 && rc == EXIT_OK && r.found && answer_warns(&r) + cli_load_warnings() > 0 && o.strict)
+            rc = EXIT_WARNING;
         if (err == 0 && rc == EXIT_OK && !r.found)
             rc = EXIT_FAIL;
         flow_diag_fini(&d);

@@ -35,7 +35,28 @@ struct sweep {
     int reps_vary;            /* index of a varied 'replications', or -1 */
     const char **units;       /* per varied path: "days", "per_day" (numeric columns) or NULL */
     int lock_fd;              /* the output directory, locked while the sweep runs */
+    size_t warned_points, warnings;   /* points with a warning, and the warnings */
 };
+
+/* A point's warnings on standard error, each with the point's values; too few replications
+ * only once for the whole sweep. */
+static void warn_point(struct sweep *w, size_t point, const char **values, const struct flow_results *r)
+{
+    struct flow_warning *warn;
+    size_t n = flow_results_warnings(r, &warn), shown = 0;
+    for (size_t k = 0; k < n; k++) {
+        bool few = strcmp(warn[k].code, "few_replications") == 0;
+        if (few && w->warnings > 0)
+            continue;
+        fprintf(stderr, "flowsim: warning: sweep point %zu (", point + 1);
+        for (size_t i = 0; i < w->nvary; i++)
+            fprintf(stderr, "%s%s=%s", i ? ", " : "", w->vary[i].path, values[i]);
+        fprintf(stderr, "): %s\n", warn[k].message);
+        shown++, w->warnings++;
+    }
+    w->warned_points += shown > 0;
+    free(warn);
+}
 
 static bool selected(const char *path, const char *metrics)
 {
@@ -463,6 +484,7 @@ static int run_points(struct sweep *w, size_t first)
             snprintf(ctx, sizeof ctx, "sweep point %zu", point + 1);
             rc = cli_run_error(err, ctx);
         } else if (writer) {
+            warn_point(w, point, values, &r);
             /* Rows of a point, then its summary, each synced: a crash leaves whole points, and
              * a failed write (a full disk) is cut back to the last whole point. */
             long runs_at = ftell(runs), summary_at = ftell(summary);
@@ -624,6 +646,12 @@ int cmd_sweep(int argc, char **argv)
         rc = sweep_files(&w);
     if (rc == EXIT_OK && o.report)
         rc = cli_write_report(&o, cli_saved_html, o.output);
+    w.warnings = (size_t)flow_mpi_broadcast((long)w.warnings);
+    if (w.warnings > 0 && flow_mpi_rank() == 0)
+        fprintf(stderr, "flowsim: %zu warning%s at %zu of %zu sweep points (above)%s\n", w.warnings,
+                w.warnings == 1 ? "" : "s", w.warned_points, w.points, o.strict ? "; --strict: exit 5" : "");
+    if (rc == EXIT_OK && o.strict && w.warnings + cli_load_warnings() > 0)
+        rc = EXIT_WARNING;
     for (size_t i = 0; i < w.nvary; i++)
         flow_vary_fini(&w.vary[i]);
     for (size_t i = 0; w.paths && i < w.nmetrics; i++)

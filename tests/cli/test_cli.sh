@@ -590,7 +590,7 @@ expect_exit 0 "a month profile without warm-up" -- "$FLOWSIM" run "$ROOT/scenari
     -q --format json >"$TMP/over.json" 2>/dev/null
 python3 -c 'import json,sys; w=json.load(open(sys.argv[1]))["wards"]["Ward"]
 assert w["still_waiting_end"]["mean"] > 1000, w["still_waiting_end"]
-assert w["mean_wait_hours_censored"]["mean"] > 1.2 * w["mean_wait_hours"]["mean"]' "$TMP/over.json" \
+assert w["mean_wait_hours_censored"]["mean"] > 100 and w["mean_wait_hours_censored"]["mean"] != w["mean_wait_hours"]["mean"]' "$TMP/over.json" \
     && ok || bad "still_waiting_end / mean_wait_hours_censored of an overloaded ward"
 # flowsim warmup reads each ward's own occupancy, also after a ward with rounds (more series).
 expect_exit 0 "warmup of two wards" -- "$FLOWSIM" warmup "$ROOT/tests/data/warmup-two-wards.yaml" --format json
@@ -602,7 +602,29 @@ for ward in ("Medicine", "Rehab"):
     got, want = s["wards.%s.mean_occupied_beds" % ward], r["wards"][ward]["mean_occupied_beds"]["mean"]
     assert abs(got - want) < 0.1 * want, (ward, got, want)' "$TMP/w2.json" "$TMP/r2.json" \
     && ok || bad "flowsim warmup read another series than the ward's occupancy"
-expect_exit 2 "--strict is for run" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=20:21 --strict
+expect_exit 2 "--strict is not for validate" -- "$FLOWSIM" validate "$EC" --strict
+# Sweeps warn point by point (with the point's values) and sum up; --strict then exits 5 with
+# the finished points kept. A fine sweep is silent.
+expect_exit 0 "a sweep into overload" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=10,20 --replications 4 \
+    --set horizon=200d --set groups.all.arrivals.rate=20/d --output "$TMP/sweep-warn" -q
+grep -q "^flowsim: warning: sweep point 1 (wards.Ward.beds=10): ward 'Ward': the queue" "$TMP/err" \
+    && ! grep -q "sweep point 2" "$TMP/err" && grep -q "^flowsim: 1 warning at 1 of 2 sweep points" "$TMP/err" \
+    && ok || bad "sweep warnings: $(cat "$TMP/err")"
+expect_exit 5 "sweep --strict" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=10,20 --replications 4 \
+    --set horizon=200d --set groups.all.arrivals.rate=20/d --output "$TMP/sweep-strict" -q --strict
+[ "$(wc -l <"$TMP/sweep-strict/summary.csv")" = 3 ] && ok || bad "sweep --strict lost its points"
+expect_exit 0 "a fine sweep with --strict" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=20,21 --replications 4 \
+    --set horizon=200d --output "$TMP/sweep-fine" -q --strict
+[ ! -s "$TMP/err" ] && ok || bad "a fine sweep warned: $(cat "$TMP/err")"
+expect_exit 5 "compare --strict with an overloaded what-if" -- "$FLOWSIM" compare "$EC" --set wards.Ward.beds=17 \
+    --replications 4 --set horizon=200d -q --strict --format json -o "$TMP/cmp-strict.json"
+[ ! -e "$TMP/cmp-strict.json" ] && ok || bad "compare --strict kept its output"
+expect_exit 0 "size with a warning at the answer" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds \
+    --target 'wards.Ward.occupancy <= 0.99' --replications 2 --set horizon=100d -q
+grep -q "^flowsim: warning: at the answer (wards.Ward.beds = [0-9]*): only 2 replications" "$TMP/err" \
+    && ok || bad "size without the answer's warning: $(cat "$TMP/err")"
+expect_exit 5 "size --strict" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds \
+    --target 'wards.Ward.occupancy <= 0.99' --replications 2 --set horizon=100d -q --strict
 
 cat >"$TMP/typo.yaml" <<EOF
 extends: $ROOT/scenarios/frailty-traditional.yaml
