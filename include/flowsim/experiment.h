@@ -171,6 +171,7 @@ void flow_target_fini(struct flow_target *t);
 
 struct flow_size_eval {
     long value;
+    double x;                            /* the value as a number (= value for whole numbers) */
     bool meets;                          /* every target met, with its whole 95% CI */
     struct flow_scenario *scenario;      /* owned */
     struct flow_results results;         /* owned */
@@ -187,6 +188,19 @@ struct flow_size_result {
     size_t ntargets;
     bool stalled;                        /* the search stopped: more stopped helping */
     long stalled_from, stalled_to;       /* the last two values that showed it */
+    /* flow_size_seek (a continuous parameter): */
+    bool continuous;
+    double lo, hi, resolution;
+    bool largest;                        /* the answer is the largest value that meets the
+                                          * targets (they hold below it), else the smallest */
+    double x_answer;                     /* the last value where every interval is on the good side */
+    double estimate;                     /* where the means cross the targets (midway between the
+                                          * last value where all meet them and the next; NAN:
+                                          * outside the range) */
+    double reach;                        /* the first value where some interval misses with its
+                                          * favourable end too (NAN: none in the range): the
+                                          * boundary lies between x_answer and reach */
+    bool all_meet;                       /* every value in the range meets the targets */
 };
 
 /* Finds the smallest whole value of `param` (in [lo, hi], written with `unit` after it, such
@@ -199,6 +213,16 @@ int flow_size_run(const char *path, const char *const *sets, size_t nsets, const
                   const char *unit, long lo, long hi, const struct flow_target *targets, size_t ntargets,
                   const struct flow_run_options *o, struct flow_size_result *out,
                   struct flow_diag *diag);
+/* Goal-seeking a continuous parameter (a stay's mean, a rate, a share, a growth): bisects
+ * [lo, hi] (numbers written with `unit` after them) to within `resolution` for the boundary
+ * where the targets switch from met to missed, assuming the targets change monotonically with
+ * the value, in either direction (found from the two ends). Every run uses the scenario's seed
+ * and replications, so values are compared with common random numbers. Sets x_answer (whole
+ * intervals on the good side: the answer), estimate (means) and reach (intervals touching the
+ * good side). Returns as flow_size_run. */
+int flow_size_seek(const char *path, const char *const *sets, size_t nsets, const char *param, const char *unit,
+                   double lo, double hi, double resolution, const struct flow_target *targets, size_t ntargets,
+                   const struct flow_run_options *o, struct flow_size_result *out, struct flow_diag *diag);
 void flow_size_fini(struct flow_size_result *r);
 
 /* ---- warm-up estimation ---- */

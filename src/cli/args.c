@@ -193,6 +193,10 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         if (*v == '\0')
             return cli_usage_error(cmd, "--csv needs a directory");
         o->csv = v;
+    } else if (is(a, "--resolution") && strcmp(o->command, "size") == 0) {
+        if ((v = value_of(argc, argv, i, "--resolution", cmd)) == NULL)
+            return EXIT_USAGE;
+        o->resolution = v;
     } else if (is(a, "--lhs") && strcmp(o->command, "sweep") == 0) {
         if ((v = value_of(argc, argv, i, "--lhs", cmd)) == NULL)
             return EXIT_USAGE;

@@ -43,6 +43,7 @@ struct cli_opts {
     size_t nprecision;
     long max_replications;         /* run: --max-replications (with --precision) */
     long lhs;                      /* sweep: --lhs N (Latin hypercube points) */
+    const char *resolution;        /* size: --resolution R (goal-seek a continuous value) */
     const char *report;            /* --report FILE.html */
     const char *csv;               /* run: --csv DIR */
     const char *trace;             /* run: --trace FILE.csv */

@@ -5,6 +5,7 @@
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,13 +44,14 @@ static int size_text(FILE *f, const void *arg)
  * the answer fail their targets, often with growing queues: that is what sizing explores.) */
 static size_t answer_warns(const struct flow_size_result *r)
 {
+    double answer = r->continuous ? r->x_answer : (double)r->answer;
     for (size_t i = 0; i < r->nevals; i++) {
-        if (r->evals[i].value != r->answer)
+        if (r->evals[i].x != answer)
             continue;
         struct flow_warning *w;
         size_t n = flow_results_warnings(&r->evals[i].results, &w);
         for (size_t k = 0; k < n && flow_mpi_rank() == 0; k++)
-            fprintf(stderr, "flowsim: warning: at the answer (%s = %ld%s): %s\n", r->parameter, r->answer, r->unit,
+            fprintf(stderr, "flowsim: warning: at the answer (%s = %.6g%s): %s\n", r->parameter, answer, r->unit,
                     w[k].message);
         free(w);
         return n;
@@ -78,8 +80,64 @@ static int parse_size_vary(const char *spec, char **path, long *lo, long *hi, ch
     *hi = strtol(colon + 1, &end2, 10);
     if (end2 == colon + 1 || strcmp(end2, unit) != 0 || *lo < 0 || *hi < *lo)
         return -1;
+    if (unit[0] != '\0' && !isalpha((unsigned char)unit[0]) && unit[0] != '/')
+        return -1;                     /* "0.5d" is no whole number with the unit ".5d" */
     *path = flow_xstrndup(spec, (size_t)(eq - spec));
     return eq == spec ? -1 : 0;
+}
+
+/* "PATH=FROM:TO" with numbers (decimals allowed) and the same optional unit (1.5d:4d, 8/d:20/d,
+ * 0.1:0.6), for goal-seeking. */
+static int parse_seek_vary(const char *spec, char **path, double *lo, double *hi, char *unit, size_t ulen)
+{
+    const char *eq = strchr(spec, '=');
+    if (eq == NULL || eq == spec)
+        return -1;
+    char *end, *end2;
+    *lo = strtod(eq + 1, &end);
+    const char *colon = strchr(end, ':');
+    if (end == eq + 1 || colon == NULL || (size_t)(colon - end) >= ulen)
+        return -1;
+    snprintf(unit, ulen, "%.*s", (int)(colon - end), end);
+    if (unit[0] != '\0' && !isalpha((unsigned char)unit[0]) && unit[0] != '/')
+        return -1;
+    *hi = strtod(colon + 1, &end2);
+    if (end2 == colon + 1 || strcmp(end2, unit) != 0 || !isfinite(*lo) || !isfinite(*hi) || *lo < 0 || *hi <= *lo)
+        return -1;
+    *path = flow_xstrndup(spec, (size_t)(eq - spec));
+    return 0;
+}
+
+/* Keys that name, seed or place a model rather than measure it: nothing to size. */
+static bool not_a_quantity(const char *path)
+{
+    const char *last = strrchr(path, '.');
+    last = last ? last + 1 : path;
+    static const char *const keys[] = {"name", "seed", "start", "extends", "dist", "file", "when_full", "ward",
+                                       "theatre", "outlie_to", "days", "holidays", "horizon", "warmup"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        if (strcmp(last, keys[k]) == 0)
+            return true;
+    return false;
+}
+
+/* The varied value was applied as the (index)th --set: its diagnostics are about the user's
+ * --vary, so they say so (a column past the path points at the start of the user's values). */
+static void name_the_vary(struct flow_diag *d, size_t index, const char *path)
+{
+    char prefix[48];
+    snprintf(prefix, sizeof prefix, "--set:%zu:", index);
+    for (size_t i = 0; i < d->count; i++) {
+        if (strncmp(d->lines[i], prefix, strlen(prefix)) != 0)
+            continue;
+        char *rest;
+        long col = strtol(d->lines[i] + strlen(prefix), &rest, 10);
+        if (col > (long)strlen(path) + 1)
+            col = (long)strlen(path) + 2;
+        char *line = flow_xasprintf("--vary:1:%ld%s", col, rest);
+        free(d->lines[i]);
+        d->lines[i] = line;
+    }
 }
 
 int cmd_size(int argc, char **argv)
@@ -92,10 +150,37 @@ int cmd_size(int argc, char **argv)
         return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("size"));
     char *param = NULL, unit[16];
     long lo, hi;
-    if (parse_size_vary(o.varies[0], &param, &lo, &hi, unit, sizeof unit) != 0) {
+    double xlo = 0, xhi = 0, resolution = 0;
+    bool seek = o.resolution != NULL;
+    if (!seek && parse_size_vary(o.varies[0], &param, &lo, &hi, unit, sizeof unit) != 0) {
         free(param);
-        return cli_finish(&o, cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole "
-                                              "numbers (and the same unit, as in 4h:10h); found '%s'", o.varies[0]));
+        param = NULL;
+        seek = true;                   /* not whole numbers: perhaps a continuous range */
+    }
+    if (seek && parse_seek_vary(o.varies[0], &param, &xlo, &xhi, unit, sizeof unit) != 0) {
+        free(param);
+        return cli_finish(&o, cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole numbers (and "
+                                              "the same unit, as in 4h:10h), or for goal-seeking a continuous "
+                                              "value PATH=FROM:TO with numbers (1.5d:6d, 8/d:20/d, 0.1:0.6); "
+                                              "found '%s'", o.varies[0]));
+    }
+    if (seek) {
+        char *end;
+        resolution = o.resolution ? strtod(o.resolution, &end) : (xhi - xlo) / 100;
+        if (o.resolution && (end == o.resolution || strcmp(end, unit) != 0 || !(resolution > 0) ||
+                             resolution > xhi - xlo)) {
+            free(param);
+            return cli_finish(&o, cli_usage_error("size", "--resolution must be a number above 0 and at most "
+                                                  "the range, in the range's unit ('%s'); found '%s'", unit,
+                                                  o.resolution));
+        }
+    }
+    if (not_a_quantity(param)) {
+        cli_usage_error("size", "--vary '%s': '%s' is not a quantity that can be sized (choose beds, "
+                        "capacity, a rate, a stay's mean, a share...)", o.varies[0], strrchr(param, '.') ?
+                        strrchr(param, '.') + 1 : param);
+        free(param);
+        return cli_finish(&o, EXIT_USAGE);
     }
     struct flow_target *t = flow_xcalloc(o.ntargets, sizeof *t);
     char why[512];
@@ -109,8 +194,11 @@ int cmd_size(int argc, char **argv)
         struct progress p;
         progress_init(&p, &o, "replications");
         struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
-        int err = flow_size_run(o.scenario, o.sets, o.nsets, param, unit, lo, hi, t, o.ntargets, &ro, &r, &d);
+        int err = seek ? flow_size_seek(o.scenario, o.sets, o.nsets, param, unit, xlo, xhi, resolution, t,
+                                        o.ntargets, &ro, &r, &d)
+                       : flow_size_run(o.scenario, o.sets, o.nsets, param, unit, lo, hi, t, o.ntargets, &ro, &r, &d);
         progress_end(&p);
+        name_the_vary(&d, o.nsets + 1, param);
         cli_print_diag(&d);
         if (err > 0)
             rc = EXIT_SCENARIO;

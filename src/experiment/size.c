@@ -1,6 +1,8 @@
 /* size.c - capacity sizing: the smallest number of beds (lists, places, assessors) that meets
  * every target with confidence. A full grid would run every value; assuming more capacity is
- * never worse, a search from a good starting point needs a handful of runs. */
+ * never worse, a search from a good starting point needs a handful of runs. And goal-seeking:
+ * the value of a continuous parameter (a stay, a rate, a share) where the targets switch from
+ * met to missed, by bisection with common random numbers. */
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
@@ -31,17 +33,18 @@ static bool target_met(const struct flow_results *r, const struct flow_target *t
     return t->at_most ? hi <= t->value : lo >= t->value;
 }
 
-/* Runs the scenario at `value` (once: results are kept). Returns the evaluation or NULL. */
-static struct flow_size_eval *evaluate(struct search *s, long value, int *rc)
+/* Runs the scenario at x (once: results are kept). Returns the evaluation or NULL. */
+static struct flow_size_eval *evaluate_at(struct search *s, double x, int *rc)
 {
     struct flow_size_result *out = s->out;
     for (size_t i = 0; i < out->nevals; i++)
-        if (out->evals[i].value == value)
+        if (out->evals[i].x == x)
             return &out->evals[i];
     const char **sets = flow_xcalloc(s->nsets + 1, sizeof *sets);
     if (s->nsets > 0)
         memcpy(sets, s->sets, s->nsets * sizeof *sets);
-    char *set = flow_xasprintf("%s=%ld%s", s->param, value, s->out->unit);
+    char *set = out->continuous ? flow_xasprintf("%s=%.10g%s", s->param, x, out->unit)
+                                : flow_xasprintf("%s=%ld%s", s->param, (long)x, out->unit);
     sets[s->nsets] = set;
     struct flow_scenario *sc = flow_scenario_load_file(s->path, sets, s->nsets + 1, s->diag);
     free(set);
@@ -53,7 +56,8 @@ static struct flow_size_eval *evaluate(struct search *s, long value, int *rc)
     flow_xgrow((void **)&out->evals, &s->cap, out->nevals + 1, sizeof *out->evals);
     struct flow_size_eval *e = &out->evals[out->nevals];
     memset(e, 0, sizeof *e);
-    e->value = value;
+    e->value = (long)x;
+    e->x = x;
     e->scenario = sc;
     *rc = flow_experiment_run(sc, s->o, &e->results, NULL);
     out->nevals++;
@@ -71,6 +75,11 @@ static struct flow_size_eval *evaluate(struct search *s, long value, int *rc)
     for (size_t t = 0; t < s->ntargets; t++)
         e->meets = e->meets && target_met(&e->results, &s->targets[t]);
     return e;
+}
+
+static struct flow_size_eval *evaluate(struct search *s, long value, int *rc)
+{
+    return evaluate_at(s, (double)value, rc);
 }
 
 /* Just above the offered load of a ward, when the parameter is a ward's beds. */
@@ -121,7 +130,7 @@ static bool no_better(const struct search *s, const struct flow_size_eval *a, co
 
 static int by_value(const void *a, const void *b)
 {
-    long x = ((const struct flow_size_eval *)a)->value, y = ((const struct flow_size_eval *)b)->value;
+    double x = ((const struct flow_size_eval *)a)->x, y = ((const struct flow_size_eval *)b)->x;
     return (x > y) - (x < y);
 }
 
@@ -197,6 +206,103 @@ int flow_size_run(const char *path, const char *const *sets, size_t nsets, const
     qsort(out->evals, out->nevals, sizeof *out->evals, by_value);
     out->found = !out->stalled && good <= hi;
     out->answer = out->found ? good : 0;
+    return 0;
+}
+
+/* ---- goal-seeking a continuous parameter ------------------------------------------------ */
+
+enum seek_rule { SEEK_INTERVAL, SEEK_MEAN, SEEK_REACH };
+
+/* Every target on the good side: its whole interval (the answer's rule), its mean, or the
+ * favourable end of its interval. */
+static bool seek_met(const struct search *s, const struct flow_size_eval *e, enum seek_rule rule)
+{
+    if (rule == SEEK_INTERVAL)
+        return e->meets;
+    for (size_t t = 0; t < s->ntargets; t++) {
+        const struct flow_target *tg = &s->targets[t];
+        struct flow_summary x;
+        flow_results_summary(&e->results, (size_t)flow_results_find(&e->results, tg->metric), &x);
+        double v = rule == SEEK_MEAN ? x.mean : tg->at_most ? (isfinite(x.ci_low) ? x.ci_low : x.mean)
+                                                           : (isfinite(x.ci_high) ? x.ci_high : x.mean);
+        if (!(tg->at_most ? v <= tg->value : v >= tg->value))
+            return false;
+    }
+    return true;
+}
+
+/* The boundary of `rule` to within the resolution: with the good side below (largest), the
+ * largest value evaluated that meets it below the smallest that does not (*first_bad),
+ * bisecting between them; mirrored for the smallest. NAN when the rule holds on the whole
+ * range (*first_bad NAN too) or nowhere. */
+static double seek_boundary(struct search *s, enum seek_rule rule, double *first_bad, int *rc)
+{
+    struct flow_size_result *out = s->out;
+    bool largest = out->largest;
+    for (;;) {
+        double good = NAN, bad = NAN;
+        for (size_t i = 0; i < out->nevals; i++) {      /* the nearest failure to the good end */
+            double x = out->evals[i].x;
+            if (!seek_met(s, &out->evals[i], rule) && (isnan(bad) || (largest ? x < bad : x > bad)))
+                bad = x;
+        }
+        *first_bad = bad;
+        if (isnan(bad))
+            return NAN;                                 /* met over the whole range */
+        for (size_t i = 0; i < out->nevals; i++) {      /* the nearest success before it */
+            double x = out->evals[i].x;
+            if (seek_met(s, &out->evals[i], rule) && (largest ? x < bad : x > bad) &&
+                (isnan(good) || (largest ? x > good : x < good)))
+                good = x;
+        }
+        if (isnan(good))
+            return NAN;                                 /* met nowhere */
+        if (fabs(bad - good) <= out->resolution)
+            return good;
+        if (evaluate_at(s, good + (bad - good) / 2, rc) == NULL)
+            return NAN;
+    }
+}
+
+int flow_size_seek(const char *path, const char *const *sets, size_t nsets, const char *param, const char *unit,
+                   double lo, double hi, double resolution, const struct flow_target *targets, size_t ntargets,
+                   const struct flow_run_options *o, struct flow_size_result *out, struct flow_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    out->parameter = flow_xstrdup(param);
+    snprintf(out->unit, sizeof out->unit, "%s", unit ? unit : "");
+    out->targets = targets;
+    out->ntargets = ntargets;
+    out->continuous = true;
+    out->lo = lo, out->hi = hi, out->resolution = resolution;
+    out->x_answer = out->estimate = out->reach = NAN;
+    struct search s = {path, sets, nsets, param, targets, ntargets, o, out, diag, 0};
+    int rc = 0;
+    struct flow_size_eval *a = evaluate_at(&s, lo, &rc);
+    if (a == NULL)
+        return rc;
+    bool low_meets = a->meets;
+    struct flow_size_eval *b = evaluate_at(&s, hi, &rc);
+    if (b == NULL)
+        return rc;
+    bool high_meets = b->meets;
+    if (low_meets != high_meets) {
+        out->largest = low_meets;
+        double bad;
+        out->x_answer = seek_boundary(&s, SEEK_INTERVAL, &bad, &rc);
+        /* The means cross between their last success and first failure; the favourable ends
+         * of the intervals have crossed by the first value where even they miss. */
+        double good = rc == 0 ? seek_boundary(&s, SEEK_MEAN, &bad, &rc) : NAN;
+        out->estimate = isfinite(bad) ? (good + bad) / 2 : NAN;
+        if (rc == 0)
+            seek_boundary(&s, SEEK_REACH, &bad, &rc);
+        out->reach = bad;
+        if (rc != 0)
+            return rc;
+        out->found = isfinite(out->x_answer);
+    }
+    out->all_meet = low_meets && high_meets;
+    qsort(out->evals, out->nevals, sizeof *out->evals, by_value);
     return 0;
 }
 

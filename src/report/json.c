@@ -174,8 +174,26 @@ json_t *flow_json_size_value(const struct flow_size_result *r)
 {
     json_t *root = json_object(), *evals = json_array();
     json_object_set_new(root, "parameter", json_string(r->parameter));
-    json_object_set_new(root, "answer", r->found ? json_integer(r->answer) : json_null());
+    if (r->continuous)
+        json_object_set_new(root, "answer", r->found ? json_real(r->x_answer) : json_null());
+    else
+        json_object_set_new(root, "answer", r->found ? json_integer(r->answer) : json_null());
     json_object_set_new(root, "targets", flow_json_size_targets(r));
+    if (r->continuous) {       /* goal-seeking: the boundary, its estimate and interval */
+        json_t *o = json_object(), *interval = json_array();
+        json_object_set_new(o, "from", json_real(r->lo));
+        json_object_set_new(o, "to", json_real(r->hi));
+        json_object_set_new(o, "unit", json_string(r->unit));
+        json_object_set_new(o, "resolution", json_real(r->resolution));
+        json_object_set_new(o, "answer_is", json_string(r->largest ? "largest" : "smallest"));
+        json_object_set_new(o, "estimate", number(r->estimate));
+        bool up = r->largest;              /* the interval in increasing order */
+        json_array_append_new(interval, number(up ? r->x_answer : r->reach));
+        json_array_append_new(interval, number(up ? r->reach : r->x_answer));
+        json_object_set_new(o, "interval", interval);
+        json_object_set_new(o, "every_value_meets", json_boolean(r->all_meet));
+        json_object_set_new(root, "seek", o);
+    }
     if (r->stalled) {          /* only then: other searches keep their exact output */
         json_t *o = json_object();
         json_object_set_new(o, "from", json_integer(r->stalled_from));
@@ -185,7 +203,7 @@ json_t *flow_json_size_value(const struct flow_size_result *r)
     for (size_t i = 0; i < r->nevals; i++) {
         const struct flow_size_eval *e = &r->evals[i];
         json_t *o = json_object(), *metrics = json_object();
-        json_object_set_new(o, "value", json_integer(e->value));
+        json_object_set_new(o, "value", r->continuous ? json_real(e->x) : json_integer(e->value));
         json_object_set_new(o, "meets", json_boolean(e->meets));
         for (size_t t = 0; t < r->ntargets; t++) {
             struct flow_summary sum;

@@ -5,6 +5,9 @@
 
 #include <flowsim/experiment.h>
 #include <math.h>
+#include <stdio.h>
+#include <flowsim/stats.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,6 +193,73 @@ START_TEST(warmup_reads_each_wards_occupancy)
 }
 END_TEST
 
+/* Goal-seeking on an M/M/20 ward (mean stay 1 day): the largest arrival rate with p_wait <= 0.3
+ * is where Erlang C equals 0.3 (about 16.37 a day). The boundary reported, from the answer (every
+ * interval on the good side) to the first rate where even the favourable end misses, holds the
+ * theory; the means cross within 1% of it. Turned round (p_wait >= 0.3: the smallest rate) the
+ * answer is on the other side of the same boundary; a target met everywhere has no boundary. */
+static struct flow_size_result seek(const char *target, double res)
+{
+    char path[] = "/tmp/flowsim-seek-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    const char *text = "name: seek\nhorizon: 2000d\nwarmup: 50d\nreplications: 10\nseed: 7\n"
+                       "wards: [{name: Ward, beds: 20}]\ngroups:\n  - name: all\n    arrivals: {rate: 18/d}\n"
+                       "    route: [{ward: Ward, stay: {dist: exponential, mean: 1d}}]\n";
+    ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    struct flow_target *t = calloc(1, sizeof *t);
+    char why[256];
+    ck_assert_int_eq(flow_target_parse(target, t, why, sizeof why), 0);
+    struct flow_run_options o = {.threads = 2};
+    struct flow_size_result r;
+    struct flow_diag d;
+    flow_diag_init(&d);
+    ck_assert_int_eq(flow_size_seek(path, NULL, 0, "groups.all.arrivals.rate", "/d", 10, 19, res, t, 1, &o, &r, &d), 0);
+    flow_diag_fini(&d);
+    unlink(path);
+    r.targets = NULL;          /* the target is freed here; the result keeps its numbers */
+    flow_target_fini(t);
+    free(t);
+    return r;
+}
+
+static double erlang_c_rate(double p)
+{
+    double lo = 10, hi = 19.99;
+    for (int k = 0; k < 60; k++) {
+        double mid = (lo + hi) / 2;
+        if (flow_erlang_c(20, mid) <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+START_TEST(goal_seek_finds_the_erlang_c_boundary)
+{
+    double theory = erlang_c_rate(0.3);
+    struct flow_size_result r = seek("wards.Ward.p_wait <= 0.3", 0.05);
+    ck_assert(r.found && r.largest && r.continuous);
+    ck_assert_msg(r.x_answer <= theory && theory <= r.reach, "theory %g outside [%g, %g]", theory, r.x_answer, r.reach);
+    ck_assert_msg(r.reach - r.x_answer < 0.5, "interval [%g, %g] too wide", r.x_answer, r.reach);
+    ck_assert_msg(fabs(r.estimate - theory) < 0.01 * theory, "estimate %g, theory %g", r.estimate, theory);
+    for (size_t i = 0; i + 1 < r.nevals; i++) {      /* sorted, and met exactly below the answer */
+        ck_assert(r.evals[i].x < r.evals[i + 1].x);
+        ck_assert(r.evals[i].meets == (r.evals[i].x <= r.x_answer));
+    }
+    flow_size_fini(&r);
+    r = seek("wards.Ward.p_wait >= 0.3", 0.05);
+    ck_assert(r.found && !r.largest);
+    ck_assert_msg(r.reach <= theory && theory <= r.x_answer, "theory %g outside [%g, %g]", theory, r.reach, r.x_answer);
+    flow_size_fini(&r);
+    r = seek("wards.Ward.p_wait <= 0.99", 0.05);
+    ck_assert(!r.found && r.all_meet && r.nevals == 2);
+    flow_size_fini(&r);
+}
+END_TEST
+
 /* Intervals are cut at the metric's bounds (at least 0, a fraction at most 1), the mean and sd
  * untouched; a paired difference that is rounding noise is exactly 0 and never significant. */
 START_TEST(intervals_are_honest)
@@ -234,6 +304,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, intervals_are_honest);
     tcase_add_test(tc, warnings_say_what_is_wrong);
     tcase_add_test(tc, warmup_reads_each_wards_occupancy);
+    tcase_add_test(tc, goal_seek_finds_the_erlang_c_boundary);
     tcase_add_test(tc, little_law_holds_under_blocking);
     tcase_add_test(tc, same_seed_same_numbers_any_threads);
     tcase_add_test(tc, midnight_census_of_mginf);
