@@ -120,10 +120,19 @@ static const char *const size_text =
     "assuming more capacity is never worse. It starts from an Erlang bound where one applies\n"
     "(ward beds: just above the offered load) and searches outwards, then bisects. Exits 1\n"
     "when no value in FROM:TO (default 1:100000) meets every target. FROM and TO may carry a\n"
-    "unit, as in theatres.T.sessions.1.length=4h:12h (whole hours of a list).\n"
+    "unit, as in theatres.T.sessions.1.length=4h:12h (whole hours of a list). When it stops\n"
+    "helping (the bottleneck is elsewhere) it stops and says so.\n"
     "\n"
-    "options: --set, --replications N, --seed N, --format text|json, -o/--output FILE,\n"
-    "         --threads N, -q/--quiet\n";
+    "Goal-seeking: with --resolution R, or FROM:TO that are not whole numbers, PATH is any\n"
+    "continuous value (an arrival rate 8/d:20/d, a stay's mean 3d:8d, a share 0.1:0.6) and\n"
+    "size bisects for the boundary where the targets switch from met to missed, in whichever\n"
+    "direction they hold (the largest demand that keeps p_wait under 0.1; the length of stay\n"
+    "that fits the beds), to within R (default: a hundredth of the range), every run with the\n"
+    "same random numbers. It reports the answer (whole intervals on the good side), where the\n"
+    "means cross, and the interval that holds the boundary.\n"
+    "\n"
+    "options: --set, --replications N, --seed N, --resolution R, --format text|json,\n"
+    "         -o/--output FILE, --report OUT.html, --strict, --threads N, -q/--quiet\n";
 
 static const char *const warmup_text =
     "usage: flowsim warmup SCENARIO [--set PATH=VALUE]... [--replications N] [OPTIONS]\n"

@@ -266,6 +266,29 @@ grep -q 'Answer: theatres.Ortho1.sessions.1.length = 4h' "$TMP/out" && ok || bad
 expect_exit 1 "size with no answer in range" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds=10:15 --target 'wards.Ward.p_wait <= 0.3'
 expect_exit 2 "size with a bad target" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wait < 0.3'
 expect_exit 3 "size with an unknown metric" -- "$FLOWSIM" size "$EC" --vary wards.Ward.beds --target 'wards.Ward.p_wiat <= 0.3'
+# Goal-seeking a continuous value: the largest arrival rate with p_wait <= 0.3 (Erlang C: 16.37
+# a day) lies in the interval reported, and so for the mean stay; errors name --vary.
+expect_exit 0 "goal-seek an arrival rate" -- "$FLOWSIM" size "$EC" --vary groups.all.arrivals.rate=10/d:19/d \
+    --target 'wards.Ward.p_wait <= 0.3' --resolution 0.1/d --format json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d["seek"]
+assert s["answer_is"] == "largest" and s["unit"] == "/d" and s["resolution"] == 0.1
+lo, hi = s["interval"]; assert lo == d["answer"] and lo <= 16.372 <= hi and hi - lo < 0.5, s
+assert all(isinstance(e["value"], float) for e in d["evaluated"])' "$TMP/out" && ok || bad "goal-seek JSON: $(head -c 400 "$TMP/out")"
+expect_exit 0 "goal-seek a stay without --resolution" -- "$FLOWSIM" size "$EC" --vary groups.all.route.1.stay.mean=0.5d:1.5d \
+    --target 'wards.Ward.p_wait <= 0.3'
+grep -q '^Answer: groups.all.route.1.stay.mean = 0.8[0-9]*d, the largest value' "$TMP/out" && grep -q 'to within 0.01d' "$TMP/out" \
+    && ok || bad "goal-seek of a stay: $(tail -4 "$TMP/out")"
+expect_exit 1 "goal-seek met everywhere" -- "$FLOWSIM" size "$EC" --vary groups.all.arrivals.rate=10/d:12/d \
+    --target 'wards.Ward.p_wait <= 0.9' --resolution 0.5/d
+grep -q 'meets every target: widen the range' "$TMP/out" && ok || bad "goal-seek met everywhere: $(tail -2 "$TMP/out")"
+expect_exit 2 "--resolution in another unit" -- "$FLOWSIM" size "$EC" --vary groups.all.arrivals.rate=10/d:19/d \
+    --target 'wards.Ward.p_wait <= 0.3' --resolution 0.1
+expect_exit 2 "--resolution on run" -- "$FLOWSIM" run "$EC" --resolution 0.1
+expect_exit 3 "size of a rate written without its unit" -- "$FLOWSIM" size "$EC" --vary groups.all.arrivals.rate=10:19 \
+    --target 'wards.Ward.p_wait <= 0.3'
+grep -q "^--vary:1:26: error: 'rate' must be a rate" "$TMP/err" && ok || bad "the error does not name --vary: $(cat "$TMP/err")"
+expect_exit 2 "size of a name" -- "$FLOWSIM" size "$EC" --vary name --target 'wards.Ward.p_wait <= 0.3'
+grep -q "'name' is not a quantity that can be sized" "$TMP/err" && ok || bad "size of a name: $(cat "$TMP/err")"
 
 # --- --precision: replications are added until the goal is met, and the result is exactly
 # the run with that many replications ---

@@ -25,6 +25,9 @@ S="$ROOT/scenarios/elective-orthopaedics.yaml"
 "$FLOWSIM" size "$ROOT/scenarios/erlang-c.yaml" --vary wards.Ward.beds --target 'wards.Ward.p_wait <= 0.3' \
     --replications 8 --set horizon=500d --report "$TMP/size.html" -q >/dev/null
 
+"$FLOWSIM" size "$ROOT/scenarios/erlang-c.yaml" --vary groups.all.arrivals.rate=10/d:19/d --target 'wards.Ward.p_wait <= 0.3' \
+    --replications 4 --set horizon=300d --report "$TMP/seek.html" -q >/dev/null
+
 # Names that would break a page if written into it raw: an HTML comment opener before a script
 # tag (the JSON's script element would then never end), a closing script tag, quotes, '&'.
 sed -e 's|^name: Elective orthopaedics|name: "<!--<script>x</script> & \\"q\\""|' \
@@ -49,7 +52,7 @@ check grep -q '"ward_times":{"ED":' "$TMP/ed.html"
     --set horizon=120d --report "$TMP/d2a.html" -q >/dev/null
 
 # Expected minimum number of charts per kind.
-for pair in run:8 saved:5 compare:1 d2a:3 sweep:6 size:1 hostile:8 dated:8 rounds:8 beds:9 ed:17; do
+for pair in run:8 saved:5 compare:1 d2a:3 sweep:6 size:1 seek:1 hostile:8 dated:8 rounds:8 beds:9 ed:17; do
     kind=${pair%%:*}
     want=${pair##*:}
     html="$TMP/$kind.html"
@@ -79,5 +82,6 @@ check grep -q 'Cancellations on the day by cause' "$TMP/run.html"
 check grep -q '<h2>Headline</h2>' "$TMP/d2a.dom"
 check grep -q 'length of stay, days (mean) falls from' "$TMP/d2a.dom"
 check grep -q '<h2>Differences by unit</h2>' "$TMP/d2a.dom"
+check grep -q 'Goal-seeking to within' "$TMP/seek.dom"
 echo "html: $pass passed, $fail failed"
 [ "$fail" = 0 ]

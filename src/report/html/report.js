@@ -372,7 +372,13 @@
   }
 
   function sizeReport(r) {
-    var s = section("Capacity sizing: " + r.parameter, r.answer === null ? "No value in the range searched meets every target." : "Answer: " + r.parameter + " = " + r.answer + ". A value meets the targets when the whole 95% confidence interval is on the good side.");
+    var note = r.answer === null ? "No value in the range searched meets every target." : "Answer: " + r.parameter + " = " + fmt(r.answer) + ". A value meets the targets when the whole 95% confidence interval is on the good side.";
+    if (r.seek && r.answer !== null)
+      note += " Goal-seeking to within " + fmt(r.seek.resolution) + r.seek.unit + ": the answer is the " + r.seek.answer_is +
+        " value that meets every target; the means cross at about " + (r.seek.estimate === null ? "the end of the range" : fmt(r.seek.estimate) + r.seek.unit) +
+        ", and the boundary lies between " + (r.seek.interval[0] === null ? "the range's end" : fmt(r.seek.interval[0]) + r.seek.unit) +
+        " and " + (r.seek.interval[1] === null ? "the range's end" : fmt(r.seek.interval[1]) + r.seek.unit) + ".";
+    var s = section((r.seek ? "Goal-seeking: " : "Capacity sizing: ") + r.parameter, note);
     var metrics = r.evaluated.length ? Object.keys(r.evaluated[0].metrics) : [];
     metrics.forEach(function (m) {
       var target = (extra.targets || []).filter(function (t) { return t.metric === m; });
