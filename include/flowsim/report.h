@@ -48,6 +48,8 @@ int flow_csv_groups(FILE *f, const void *results);
  * mean_occupied_beds, then open_beds when some ward's beds change and departures when some
  * ward has rounds (needs results->hourly). */
 int flow_csv_hourly(FILE *f, const void *results);
+/* metrics.csv: metric, label, unit, better (higher, lower or neither), one row per metric. */
+int flow_csv_metrics(FILE *f, const void *results);
 
 /* CSV exports of a comparison (compare --csv DIR): comparison.csv, one row per metric (metric,
  * label, unit, better, then mean, ci_low and ci_high of base, whatif and diff, significant 0/1),

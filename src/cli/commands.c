@@ -255,9 +255,9 @@ static int finish_run(struct cli_opts *o, int rc)
 /* replications.csv, daily.csv, groups.csv and hourly.csv in dir, each written atomically. */
 static int write_csv(const char *dir, const struct flow_results *r)
 {
-    static const char *const names[] = {"replications.csv", "daily.csv", "groups.csv", "hourly.csv"};
-    flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_groups, flow_csv_hourly};
-    return cli_write_dir(dir, names, fns, 4, r);
+    static const char *const names[] = {"replications.csv", "daily.csv", "groups.csv", "hourly.csv", "metrics.csv"};
+    flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_groups, flow_csv_hourly, flow_csv_metrics};
+    return cli_write_dir(dir, names, fns, 5, r);
 }
 
 /* Warnings go to standard error as well as into every report; with --strict any warning

@@ -198,3 +198,22 @@ int flow_csv_paired(FILE *f, const void *arg)
     }
     return ferror(f) ? FLOW_E_IO : 0;
 }
+
+/* metrics.csv: the run's metrics with their labels, units and which way is better (the table
+ * the reports use), so that a script can label replications.csv's columns. */
+int flow_csv_metrics(FILE *f, const void *arg)
+{
+    const struct flow_results *r = arg;
+    static const char *const better[3] = {"lower", "neither", "higher"};
+    fputs("metric,label,unit,better\n", f);
+    for (size_t k = 0; k < r->nmetrics; k++) {
+        const struct flow_metric_def *d = &r->defs[k];
+        char *path = flow_metric_path(d);
+        flow_csv_field(f, path);
+        free(path);
+        fputc(',', f);
+        flow_csv_field(f, d->label);
+        fprintf(f, ",%s,%s\n", d->unit, better[d->better + 1]);
+    }
+    return ferror(f) ? FLOW_E_IO : 0;
+}

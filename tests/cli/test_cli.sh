@@ -324,6 +324,10 @@ groups = list(csv.DictReader(open(d + "/groups.csv")))
 assert len(reps) == 2 and len(daily) == 2 * 70 and groups[0]["group"] == "frail_elderly"
 hourly = list(csv.DictReader(open(d + "/hourly.csv")))
 assert len(hourly) == 2 * 2 * 168 and hourly[0]["weekday"] == "Mon"
+metrics = {m["metric"]: m for m in csv.DictReader(open(d + "/metrics.csv"))}
+assert list(metrics) == list(reps[0])[1:]            # one row per column of replications.csv
+assert metrics["wards.Geriatrics.p_wait"]["unit"] == "fraction" and metrics["wards.Geriatrics.p_wait"]["better"] == "lower"
+assert metrics["discharge.p_same_or_next_day"]["better"] == "higher" and metrics["system.arrivals_per_day"]["better"] == "neither"
 for rep in ("1", "2"):
     for ward in ("Frailty_unit", "Geriatrics"):
         days = [float(r["wards.%s.occupied" % ward]) for r in daily if r["replication"] == rep and int(r["day"]) >= 10]
