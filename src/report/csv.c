@@ -149,23 +149,28 @@ int flow_csv_hourly(FILE *f, const void *arg)
     return ferror(f) ? FLOW_E_IO : 0;
 }
 
+/* A metric's path, label, unit and which way is better (higher, lower or neither). */
+static void metric_columns(FILE *f, const struct flow_metric_def *d)
+{
+    static const char *const better[3] = {"lower", "neither", "higher"};
+    char *path = flow_metric_path(d);
+    flow_csv_field(f, path);
+    free(path);
+    fputc(',', f);
+    flow_csv_field(f, d->label);
+    fprintf(f, ",%s,%s", d->unit, better[d->better + 1]);
+}
+
 /* comparison.csv: one row per metric in both sides. */
 int flow_csv_comparison(FILE *f, const void *arg)
 {
     const struct flow_comparison *c = arg;
     fputs("metric,label,unit,better,base_mean,base_ci_low,base_ci_high,whatif_mean,whatif_ci_low,"
           "whatif_ci_high,diff_mean,diff_ci_low,diff_ci_high,significant\n", f);
-    static const char *const better[3] = {"lower", "neither", "higher"};
     for (size_t k = 0; k < c->n; k++) {
-        const struct flow_metric_def *d = &c->base.defs[c->ib[k]];
         struct flow_summary s[3];
         flow_comparison_summary(c, k, &s[0], &s[1], &s[2]);
-        char *path = flow_metric_path(d);
-        flow_csv_field(f, path);
-        free(path);
-        fputc(',', f);
-        flow_csv_field(f, d->label);
-        fprintf(f, ",%s,%s", d->unit, better[d->better + 1]);
+        metric_columns(f, &c->base.defs[c->ib[k]]);
         for (int i = 0; i < 3; i++) {
             fputc(',', f), flow_csv_number(f, s[i].mean);
             fputc(',', f), flow_csv_number(f, s[i].ci_low);
@@ -204,16 +209,10 @@ int flow_csv_paired(FILE *f, const void *arg)
 int flow_csv_metrics(FILE *f, const void *arg)
 {
     const struct flow_results *r = arg;
-    static const char *const better[3] = {"lower", "neither", "higher"};
     fputs("metric,label,unit,better\n", f);
     for (size_t k = 0; k < r->nmetrics; k++) {
-        const struct flow_metric_def *d = &r->defs[k];
-        char *path = flow_metric_path(d);
-        flow_csv_field(f, path);
-        free(path);
-        fputc(',', f);
-        flow_csv_field(f, d->label);
-        fprintf(f, ",%s,%s\n", d->unit, better[d->better + 1]);
+        metric_columns(f, &r->defs[k]);
+        fputc('\n', f);
     }
     return ferror(f) ? FLOW_E_IO : 0;
 }
