@@ -58,6 +58,17 @@ double flow_dist_sample(const struct flow_dist *d, gsl_rng *r);
  * output, such as the streams of flow_stream_create). */
 double flow_ran_exponential(gsl_rng *r, double mean);
 double flow_dist_mean(const struct flow_dist *d);
+/* P(X > x). */
+double flow_dist_survival(const struct flow_dist *d, double x);
+/* What is left of a stay that has already lasted `elapsed` days: a draw of X - elapsed given
+ * X > elapsed, exact for every family (the survival function inverted at U x S(elapsed); an
+ * empirical value above elapsed by weight). 0 when elapsed is beyond the support (the stay ends
+ * at once); a fresh stay when elapsed <= 0. */
+double flow_dist_residual(const struct flow_dist *d, double elapsed, gsl_rng *r);
+/* What is left of a stay seen under way at a random moment, its start unknown: the equilibrium
+ * residual, density S(x) / mean (a length-biased stay, then a uniform fraction of it), so that
+ * a census drawn so from a ward in steady state stays in steady state. 0 for stays of no length. */
+double flow_dist_equilibrium_residual(const struct flow_dist *d, gsl_rng *r);
 double flow_dist_sd(const struct flow_dist *d);
 
 #endif

@@ -1,9 +1,11 @@
 /* test_random.c - named streams (reproducible, independent by name) and every distribution's
- * sample mean and sd against its parameters, plus Kolmogorov-Smirnov checks against gsl_cdf. */
+ * sample mean and sd against its parameters, plus Kolmogorov-Smirnov checks against gsl_cdf;
+ * residual stays (given the time spent, and in equilibrium) against their exact laws. */
 #include "check_main.h"
 
 #include <flowsim/random.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_integration.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -95,6 +97,13 @@ static double cdf(const struct flow_dist *d, double x)
     case FLOW_DIST_GAMMA:       return gsl_cdf_gamma_P(x, d->p1, d->p2);
     case FLOW_DIST_WEIBULL:     return gsl_cdf_weibull_P(x, d->b, d->a);
     case FLOW_DIST_UNIFORM:     return gsl_cdf_flat_P(x, d->a, d->b);
+    case FLOW_DIST_TRIANGULAR:
+        if (x <= d->a)
+            return 0;
+        if (x >= d->c)
+            return 1;
+        return x <= d->b ? (x - d->a) * (x - d->a) / ((d->c - d->a) * (d->b - d->a))
+                         : 1 - (d->c - x) * (d->c - x) / ((d->c - d->a) * (d->c - d->b));
     default:                    return NAN;
     }
 }
@@ -192,6 +201,161 @@ START_TEST(dist_rejects_bad_parameters)
 }
 END_TEST
 
+/* Kolmogorov-Smirnov distance of n sorted draws from the law with CDF f (at the 0.1% level
+ * the critical value is 1.95 / sqrt(n)). */
+static double ks_distance(const double *x, int n, double (*f)(double, void *), void *arg)
+{
+    double dmax = 0;
+    for (int i = 0; i < n; i++) {
+        double p = f(x[i], arg);
+        dmax = fmax(dmax, fmax(fabs(p - (double)i / n), fabs(p - (double)(i + 1) / n)));
+    }
+    return dmax;
+}
+
+struct given {
+    const struct flow_dist *d;
+    double a;
+};
+
+/* The residual's CDF given X > a: 1 - S(a + r) / S(a), from the independent cdf above. */
+static double residual_cdf(double r, void *arg)
+{
+    const struct given *g = arg;
+    return 1 - (1 - cdf(g->d, g->a + r)) / (1 - cdf(g->d, g->a));
+}
+
+static const struct dcase residual_cases[] = {
+    {FLOW_DIST_EXPONENTIAL, 2.385, 0, 0, 2.385, 2.385}, {FLOW_DIST_LOGNORMAL, 1.5, 1.0, 0, 1.5, 1.0},
+    {FLOW_DIST_GAMMA, 6.0, 5.0, 0, 6.0, 5.0},          {FLOW_DIST_GAMMA, 3.0, 1.0, 0, 3.0, 1.0},
+    {FLOW_DIST_WEIBULL, 1.7, 3.2, 0, 3.2 * 0.8922445024993243, 3.2 * 0.5402358996270545},
+    {FLOW_DIST_TRIANGULAR, 0.5, 1.25, 4.0, 5.75 / 3, 0.7523112535528245},
+    {FLOW_DIST_UNIFORM, 0.25, 2.75, 0, 1.5, 2.5 / 3.4641016151},
+};
+
+/* Given the time already spent (before, at and well past the mean, and far in the tail), the
+ * remaining stay follows the conditional law exactly: a fresh stay, or one shifted by the time
+ * spent, would fail. */
+START_TEST(residual_given_elapsed_follows_the_conditional_law)
+{
+    const struct dcase *c = &residual_cases[_i];
+    struct flow_dist d;
+    ck_assert_ptr_null(flow_dist_init(&d, c->kind, c->a, c->b, c->c));
+    const double at[] = {0.3 * c->mean, c->mean, 1.7 * c->mean};
+    enum { N = 20000 };
+    static double x[N];
+    for (size_t k = 0; k < 3; k++) {
+        if (1 - cdf(&d, at[k]) < 1e-3)
+            continue;
+        gsl_rng *r = flow_stream_create(17, (uint32_t)k, "residual");
+        for (int i = 0; i < N; i++)
+            x[i] = flow_dist_residual(&d, at[k], r);
+        qsort(x, N, sizeof x[0], cmp);
+        ck_assert(x[0] >= 0);
+        struct given g = {&d, at[k]};
+        double dist = ks_distance(x, N, residual_cdf, &g);
+        ck_assert_msg(dist < 1.95 / sqrt(N), "%s after %g: KS distance %g", flow_dist_name(d.kind), at[k], dist);
+        gsl_rng_free(r);
+    }
+    flow_dist_fini(&d);
+}
+END_TEST
+
+struct equilibrium {
+    const struct flow_dist *d;
+    double mean;
+    gsl_integration_workspace *w;
+    double x0, f0;       /* the last point integrated to, and the CDF there */
+};
+
+static double survival_at(double x, void *arg) { return 1 - cdf(arg, x); }
+
+/* The equilibrium residual's CDF, integral of S from 0 to r over the mean, integrated piece by
+ * piece along the sorted draws. */
+static double equilibrium_cdf(double r, void *arg)
+{
+    struct equilibrium *e = arg;
+    gsl_function f = {survival_at, (void *)e->d};
+    double part = 0, err;
+    if (r > e->x0)
+        gsl_integration_qags(&f, e->x0, r, 1e-12, 1e-10, 1000, e->w, &part, &err);
+    e->f0 += part / e->mean;
+    e->x0 = fmax(e->x0, r);
+    return e->f0;
+}
+
+/* With the time spent unknown, the remaining stay has density S(r) / mean: KS against that law,
+ * and its mean is E[X^2] / (2 E[X]) = (sd^2 + mean^2) / (2 mean). Fresh stays (mean `mean`) or
+ * uniform fractions of fresh stays (mean / 2) fail both for every family but the exponential. */
+START_TEST(equilibrium_residual_follows_the_stationary_excess)
+{
+    const struct dcase *c = &residual_cases[_i];
+    struct flow_dist d;
+    ck_assert_ptr_null(flow_dist_init(&d, c->kind, c->a, c->b, c->c));
+    enum { N = 40000 };
+    static double x[N];
+    gsl_rng *r = flow_stream_create(19, 0, "equilibrium");
+    double sum = 0;
+    for (int i = 0; i < N; i++)
+        sum += x[i] = flow_dist_equilibrium_residual(&d, r);
+    qsort(x, N, sizeof x[0], cmp);
+    struct equilibrium e = {&d, c->mean, gsl_integration_workspace_alloc(1000), 0, 0};
+    double dist = ks_distance(x, N, equilibrium_cdf, &e);
+    ck_assert_msg(dist < 1.95 / sqrt(N), "%s: KS distance %g", flow_dist_name(d.kind), dist);
+    double want = (c->sd * c->sd + c->mean * c->mean) / (2 * c->mean);
+    ck_assert_msg(fabs(sum / N - want) < 0.02 * want, "%s: mean %g, theory %g", flow_dist_name(d.kind), sum / N, want);
+    gsl_integration_workspace_free(e.w);
+    gsl_rng_free(r);
+    flow_dist_fini(&d);
+}
+END_TEST
+
+/* Fixed and empirical stays: exact answers. A fixed stay of 3 days 1.25 days in has 1.75 left,
+ * and none past its end; an empirical stay past 2 days is 7.5 (weight 1) or 10 (weight 3);
+ * an empirical stay seen at a random moment is a value chosen by weight x value, then a uniform
+ * fraction of it (mean E[V^2] / (2 E[V])). A time past every value ends the stay at once. */
+START_TEST(residual_of_fixed_and_empirical_stays)
+{
+    struct flow_dist d;
+    gsl_rng *r = flow_stream_create(23, 0, "exact");
+    ck_assert_ptr_null(flow_dist_init(&d, FLOW_DIST_FIXED, 3, 0, 0));
+    ck_assert_double_eq(flow_dist_residual(&d, 1.25, r), 1.75);
+    ck_assert_double_eq(flow_dist_residual(&d, 3, r), 0);
+    ck_assert_double_eq(flow_dist_residual(&d, 8, r), 0);
+    double sum = 0;
+    enum { N = 200000 };
+    for (int i = 0; i < N; i++)
+        sum += flow_dist_equilibrium_residual(&d, r);
+    ck_assert_double_eq_tol(sum / N, 1.5, 0.01);
+    flow_dist_fini(&d);
+    const double v[] = {1, 2, 7.5, 10}, w[] = {4, 2, 1, 3};
+    ck_assert_ptr_null(flow_dist_init_empirical(&d, v, w, 4));
+    int n75 = 0, n10 = 0;
+    for (int i = 0; i < N; i++) {
+        double x = flow_dist_residual(&d, 2, r);
+        ck_assert(x == 5.5 || x == 8);
+        n75 += x == 5.5, n10 += x == 8;
+    }
+    ck_assert_double_eq_tol(n75 / (double)N, 0.25, 0.005);
+    ck_assert_double_eq(flow_dist_residual(&d, 10, r), 0);
+    ck_assert_double_eq(flow_dist_residual(&d, 12, r), 0);
+    sum = 0;
+    for (int i = 0; i < N; i++)
+        sum += flow_dist_equilibrium_residual(&d, r);
+    double ev = (4 * 1 + 2 * 2 + 7.5 + 3 * 10) / 10.0, ev2 = (4 * 1 + 2 * 4 + 56.25 + 3 * 100) / 10.0;
+    ck_assert_double_eq_tol(sum / N, ev2 / (2 * ev), 0.02);
+    flow_dist_fini(&d);
+    /* Past the support of a bounded family, and far in a tail where S underflows: at once. */
+    ck_assert_ptr_null(flow_dist_init(&d, FLOW_DIST_UNIFORM, 1, 2, 0));
+    ck_assert_double_eq(flow_dist_residual(&d, 2.5, r), 0);
+    flow_dist_fini(&d);
+    ck_assert_ptr_null(flow_dist_init(&d, FLOW_DIST_LOGNORMAL, 1, 0.1, 0));
+    ck_assert_double_eq(flow_dist_residual(&d, 1e6, r), 0);
+    flow_dist_fini(&d);
+    gsl_rng_free(r);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("random");
@@ -205,6 +369,11 @@ static Suite *make_suite(void)
     tcase_add_test(tc, exponential_tail_probabilities);
     tcase_add_test(tc, dist_empirical_uses_weights);
     tcase_add_test(tc, dist_rejects_bad_parameters);
+    tcase_add_loop_test(tc, residual_given_elapsed_follows_the_conditional_law, 0,
+                        sizeof residual_cases / sizeof residual_cases[0]);
+    tcase_add_loop_test(tc, equilibrium_residual_follows_the_stationary_excess, 0,
+                        sizeof residual_cases / sizeof residual_cases[0]);
+    tcase_add_test(tc, residual_of_fixed_and_empirical_stays);
     suite_add_tcase(s, tc);
     return s;
 }
