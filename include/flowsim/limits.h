@@ -24,6 +24,7 @@
 #define FLOW_MAX_ALL_BED_CHANGES 1000        /* all wards together */
 #define FLOW_MAX_TARGETS 10                  /* time targets per ward or group */
 #define FLOW_MAX_WAITING_LIST 1000000        /* initial_waiting_list, all groups together */
+#define FLOW_MAX_INITIAL 1000000             /* census patients (initial:), all items together */
 #define FLOW_MAX_SERVICES 200
 #define FLOW_MAX_CAPACITY 1000000            /* community places, assessors */
 /* Patients present at once (in hospital, in queues, on waiting lists, in community services):

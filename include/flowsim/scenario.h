@@ -139,6 +139,14 @@ struct flow_step_spec {
     double p_unfit_on_day;     /* theatre steps */
 };
 
+/* A patient in hospital when the run starts (`initial:`): in the route step `step` of group
+ * `group`, the group's first step in ward `ward`, with `elapsed` days of that stay already spent
+ * (-1: not known). */
+struct flow_initial_patient {
+    int ward, group, step;
+    double elapsed;
+};
+
 struct flow_group_spec {
     char *name;
     bool elective;             /* arrivals are referrals onto a waiting list (route starts in theatre) */
@@ -201,6 +209,10 @@ struct flow_scenario {
     /* A hash of what the scenario says once extends: and --set are applied (comments and
      * layout aside) and of any empirical file's values: equal fingerprints, equal models. */
     uint64_t fingerprint;
+    /* The census at the start (initial:), in the order given: patients beyond a ward's beds
+     * wait for them in this order. */
+    struct flow_initial_patient *initial;
+    size_t ninitial, cap_initial;
     /* The files named by extends:, nearest first, with their text as read: the record of
      * what was run that saved results carry. */
     char **base_files, **base_texts;

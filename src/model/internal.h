@@ -64,6 +64,8 @@ struct patient {
     uint8_t state;           /* enum patient_state */
     uint8_t pathway;         /* discharge pathway 0-3 */
     uint8_t outlier;         /* its bed is in another ward's outlie_to ward, as an outlier */
+    uint8_t at_start;        /* in hospital at the start (initial:), its first stay not yet begun:
+                              * that stay is the residual drawn for it (initial.c) */
     int bed;                 /* bed number when tracing, else 0 */
     uint64_t serial;         /* unique patient number (pool slots are reused) */
     double fit;              /* time medically fit, or -1 */
@@ -260,6 +262,9 @@ struct flow_model {
     uint8_t *check_seen;               /* invariants.c's scratch space, when checking */
     size_t check_cap;
     int *check_beds;
+    uint32_t replication;
+    double *initial_left;              /* census patients' remaining first stays, by patient id */
+    size_t initial_cap;
     double *backlog_start;             /* queues and occupancy totals at the start of the measured
                                         * period, then occupancy a quarter in (backlog.c) */
     double backlog_quarter_at;         /* when that quarter was, or -1 */
@@ -359,6 +364,11 @@ void flow_discharge_destroy(struct flow_model *m);
 void flow_discharge_mark(struct flow_model *m, double now);
 /* The patient's last ward stay has ended: it is medically fit, in its bed. */
 void flow_discharge_fit(struct flow_model *m, uint32_t id);
+
+/* initial.c: the patients in hospital at the start (a scenario's initial: census) */
+void flow_initial_start(struct flow_model *m);
+/* The remaining first stay of a census patient (once: it clears the patient's flag). */
+double flow_initial_stay(struct flow_model *m, uint32_t id);
 
 /* census.c: the midnight census, occupancy by hour, daily series */
 void flow_census_start(struct flow_model *m);

@@ -99,6 +99,7 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
 {
     struct flow_model *m = flow_xcalloc(1, sizeof *m);
     m->sc = s;
+    m->replication = replication;
     m->engine = flow_engine_create();
     m->free_patient = NONE;
     m->max_live = FLOW_MAX_LIVE_PATIENTS;
@@ -137,6 +138,7 @@ void flow_model_destroy(struct flow_model *m)
     free(m->check_seen);
     free(m->check_beds);
     free(m->backlog_start);
+    free(m->initial_left);
     free(m->groups);
     free(m->patients);
     free(m->daily);
@@ -162,6 +164,7 @@ int flow_model_run(struct flow_model *m)
     flow_theatres_start(m);
     flow_rounds_start(m);
     flow_census_start(m);
+    flow_initial_start(m);
     flow_route_start(m);
     /* A day at a time and every few thousand events, so that an interrupt (SIGINT, SIGTERM)
      * stops a long run promptly. */

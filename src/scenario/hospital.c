@@ -1082,6 +1082,7 @@ static const struct field top_fields[] = {
     {"community", read_community, false, NULL, 0, 0, 0, NULL},
     {"discharge", read_top_discharge, false, NULL, 0, 0, 0, NULL},
     {"groups", read_groups, true, NULL, 0, 0, 0, NULL},
+    {"initial", flow_schema_read_initial, false, NULL, 0, 0, 0, NULL},
     {"sweep", read_sweep, false, NULL, 0, 0, 0, NULL},
 };
 static const struct schema top_schema = SCHEMA("the scenario", top_fields);

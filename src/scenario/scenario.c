@@ -75,6 +75,7 @@ void flow_scenario_destroy(struct flow_scenario *s)
         free(s->base_files[i]), free(s->base_texts[i]);
     free(s->base_files);
     free(s->base_texts);
+    free(s->initial);
     free(s->wards);
     free(s->groups);
     free(s->name);

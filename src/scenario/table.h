@@ -96,6 +96,9 @@ void flow_schema_read_node(struct ctx *c, const struct ynode *n, void *dst, cons
 int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *what,
                             const char *const *names, size_t count);
 
+/* initial.c: the census at the start (after wards and groups are read) */
+void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+
 /* frontdoor.c: time targets, patience, outliers, ring-fenced beds, waiting-list keys */
 void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 void flow_schema_read_patience(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);

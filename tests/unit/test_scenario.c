@@ -3,7 +3,8 @@
  * file names its expectation in its first lines:
  *   # expect: LINE:COLUMN: error: MESSAGE      (the first diagnostic, file name omitted)
  *   # set: PATH=VALUE                          (optional --set options, in order)
- *   # file: NAME                               (optional: the diagnostic names this file) */
+ *   # file: NAME                               (optional: the diagnostic names this file, in
+ *                                                tests/data/bad, or --set) */
 #include "check_main.h"
 
 #include <flowsim/scenario.h>
@@ -235,6 +236,8 @@ START_TEST(bad_file_gives_expected_message)
             snprintf(expect, sizeof expect, "%s", line + 10);
         else if (strncmp(line, "# set: ", 7) == 0 && nsets < 8)
             sets[nsets++] = strdup(line + 7);
+        else if (strncmp(line, "# file: ", 8) == 0 && line[8] != '-')
+            snprintf(shown, sizeof shown, "%s/%s", BAD_DIR, line + 8);   /* a file beside it */
         else if (strncmp(line, "# file: ", 8) == 0)
             snprintf(shown, sizeof shown, "%s", line + 8);
     }

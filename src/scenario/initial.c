@@ -1,0 +1,292 @@
+/* initial.c - the scenario's `initial:` census: the patients in hospital when the run starts,
+ * each in the route step of its group that uses its ward, with the time already spent in that
+ * stay (`elapsed`) or not known (`patients`: a count), written in the scenario or read from a
+ * CSV file (columns ward, group, elapsed). Every mistake is located, in the YAML or in the
+ * file's own lines. */
+#include "table.h"
+
+#include <flowsim/limits.h>
+#include <flowsim/util.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct item_in {
+    const struct ynode *ward, *group, *elapsed, *file;
+    int patients;
+};
+
+static const struct field item_fields[] = {
+    {"ward", read_node, false, NULL, 0, 0, offsetof(struct item_in, ward), NULL},
+    {"group", read_node, false, NULL, 0, 0, offsetof(struct item_in, group), NULL},
+    {"patients", read_int, false, NULL, 0, FLOW_MAX_INITIAL, offsetof(struct item_in, patients), NULL},
+    {"elapsed", read_node, false, NULL, 0, 0, offsetof(struct item_in, elapsed), NULL},
+    {"file", read_node, false, NULL, 0, 0, offsetof(struct item_in, file), NULL},
+};
+static const struct schema item_schema = SCHEMA("an 'initial' item", item_fields);
+
+/* Where a diagnostic points: a YAML node, or a CSV file's line and column. */
+struct at {
+    struct ctx *c;
+    const struct ynode *node;
+    const char *file;
+    int line, col;
+};
+
+static void at_err(const struct at *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void at_err(const struct at *a, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (a->node)
+        flow_schema_err(a->c, a->node, "%s", msg);
+    else
+        flow_diag_error(a->c->diag, a->file, a->line, a->col, "%s", msg);
+}
+
+static int find(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The ward and group by name, and the first step of the group's route in the ward. */
+static bool resolve(const struct at *a, const char *ward, const struct at *ga, const char *group,
+                    struct flow_initial_patient *out)
+{
+    const struct flow_scenario *sc = a->c->sc;
+    const char *names[FLOW_MAX_WARDS > FLOW_MAX_GROUPS ? FLOW_MAX_WARDS : FLOW_MAX_GROUPS];
+    for (size_t i = 0; i < sc->nwards; i++)
+        names[i] = sc->wards[i].name;
+    int w = find(ward, names, sc->nwards);
+    if (w < 0) {
+        const char *near = flow_schema_nearest(ward, names, sc->nwards);
+        at_err(a, "unknown ward '%s'%s%s%s", ward, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+        return false;
+    }
+    for (size_t i = 0; i < sc->ngroups; i++)
+        names[i] = sc->groups[i].name;
+    int g = find(group, names, sc->ngroups);
+    if (g < 0) {
+        const char *near = flow_schema_nearest(group, names, sc->ngroups);
+        at_err(ga, "unknown group '%s'%s%s%s", group, near ? "; did you mean '" : "", near ? near : "",
+               near ? "'?" : "");
+        return false;
+    }
+    const struct flow_group_spec *gs = &sc->groups[g];
+    for (size_t k = 0; k < gs->nsteps; k++) {
+        if (gs->steps[k].kind == FLOW_STEP_WARD && gs->steps[k].ward == w) {
+            out->ward = w;
+            out->group = g;
+            out->step = (int)k;
+            return true;
+        }
+    }
+    at_err(a, "group '%s' has no route step in ward '%s', so its patients cannot be there at the start",
+           group, ward);
+    return false;
+}
+
+/* A time already spent: a duration with a unit, at least 0. */
+static bool elapsed_of(const struct at *a, const char *text, double *days)
+{
+    const char *why = flow_parse_duration(text, days);
+    if (why != NULL || !(*days >= 0) || *days > FLOW_MAX_HORIZON_DAYS) {
+        at_err(a, "'elapsed' times must be durations with a unit of at least 0 (such as 30h or 2.5d), up "
+                  "to 1000 years; found '%.60s'", text);
+        return false;
+    }
+    return true;
+}
+
+static bool add(struct ctx *c, const struct at *a, const struct flow_initial_patient *p)
+{
+    struct flow_scenario *sc = c->sc;
+    if (sc->ninitial >= FLOW_MAX_INITIAL) {
+        at_err(a, "the census has more than %d patients, the limit", FLOW_MAX_INITIAL);
+        return false;
+    }
+    if (sc->ninitial == sc->cap_initial) {
+        sc->cap_initial = sc->cap_initial ? 2 * sc->cap_initial : 64;
+        sc->initial = flow_xrealloc(sc->initial, sc->cap_initial * sizeof *sc->initial);
+    }
+    sc->initial[sc->ninitial++] = *p;
+    return true;
+}
+
+/* ---- census files ------------------------------------------------------------------------ */
+
+/* Splits a line at commas (no quoting: names in flowsim have no commas); returns the count. */
+static size_t split(char *line, char **fields, size_t *cols, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    for (;;) {
+        if (n < max) {
+            fields[n] = p;
+            cols[n] = (size_t)(p - line) + 1;
+        }
+        n++;
+        char *comma = strchr(p, ',');
+        if (comma == NULL)
+            break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    for (size_t i = 0; i < n && i < max; i++) {       /* trim spaces */
+        char *f = fields[i];
+        while (*f == ' ' || *f == '\t')
+            f++, cols[i]++;
+        fields[i] = f;
+        size_t len = strlen(f);
+        while (len > 0 && (f[len - 1] == ' ' || f[len - 1] == '\t'))
+            f[--len] = '\0';
+    }
+    return n;
+}
+
+static void read_file(struct ctx *c, const struct ynode *fn)
+{
+    struct at here = {c, fn, NULL, 0, 0};
+    if (!flow_schema_need_scalar(c, fn, "file", "the name of a CSV file with columns ward,group,elapsed"))
+        return;
+    char *path = (fn->text[0] == '/' || c->dir == NULL) ? flow_xstrdup(fn->text)
+                                                        : flow_xasprintf("%s/%s", c->dir, fn->text);
+    const char *why = NULL;
+    size_t len = 0;
+    char *text = flow_read_regular(path, 64 << 20, &len, &why);
+    if (text == NULL) {
+        at_err(&here, "cannot read the census file '%.200s'%s: %s", fn->text,
+               fn->text[0] == '/' ? "" : " (the path is relative to this file)",
+               strcmp(why, "too large") == 0 ? "larger than 64 MiB" : why);
+        free(path);
+        return;
+    }
+    enum { MAXF = 8 };
+    char *fields[MAXF];
+    size_t cols[MAXF];
+    int iw = -1, ig = -1, ie = -1;
+    size_t nh = 0, line_no = 0, before = c->diag->errors;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        line_no++;
+        size_t l = strlen(line);
+        if (l > 0 && line[l - 1] == '\r')
+            line[l - 1] = '\0';
+        struct at a = {c, NULL, path, (int)line_no, 1};
+        if (line_no == 1) {
+            nh = split(line, fields, cols, MAXF);
+            for (size_t i = 0; i < nh && i < MAXF; i++) {
+                iw = strcmp(fields[i], "ward") == 0 ? (int)i : iw;
+                ig = strcmp(fields[i], "group") == 0 ? (int)i : ig;
+                ie = strcmp(fields[i], "elapsed") == 0 ? (int)i : ie;
+            }
+            if (iw < 0 || ig < 0 || ie < 0) {
+                at_err(&a, "the header must name the columns ward, group and elapsed (in any order); "
+                           "found '%.120s'", line);
+                break;
+            }
+            continue;
+        }
+        if (line[0] == '\0')
+            continue;
+        size_t n = split(line, fields, cols, MAXF);
+        if (n != nh) {
+            at_err(&a, "this row has %zu fields; the header has %zu", n, nh);
+            continue;
+        }
+        struct flow_initial_patient p = {.elapsed = -1};
+        struct at aw = a, ag = a, ae = a;
+        aw.col = (int)cols[iw], ag.col = (int)cols[ig], ae.col = (int)cols[ie];
+        if (!resolve(&aw, fields[iw], &ag, fields[ig], &p))
+            continue;
+        if (fields[ie][0] != '\0' && !elapsed_of(&ae, fields[ie], &p.elapsed))
+            continue;
+        if (!add(c, &a, &p))
+            break;
+        if (c->diag->errors - before >= 20)
+            break;                     /* the rest of a bad file adds nothing */
+    }
+    if (line_no == 0)
+        at_err(&here, "the census file '%.200s' is empty; it needs a header ward,group,elapsed", fn->text);
+    free(text);
+    free(path);
+}
+
+/* ---- the list ------------------------------------------------------------------------------ */
+
+static void read_item(struct ctx *c, const struct ynode *n)
+{
+    struct item_in in = {.patients = -1};
+    if (!read_map(c, n, &item_schema, &in))
+        return;
+    int forms = (in.patients >= 0) + (in.elapsed != NULL) + (in.file != NULL);
+    if (forms != 1) {
+        flow_schema_err(c, n, "an 'initial' item gives exactly one of 'patients' (a count, times already "
+                        "spent unknown), 'elapsed' (one time per patient) or 'file' (a CSV census)");
+        return;
+    }
+    if (in.file) {
+        if (in.ward || in.group)
+            flow_schema_err(c, in.ward ? in.ward : in.group, "a census 'file' names each patient's ward and "
+                            "group in its columns; leave 'ward' and 'group' out of this item");
+        else
+            read_file(c, in.file);
+        return;
+    }
+    if (!in.ward || !in.group) {
+        flow_schema_err(c, n, "an 'initial' item needs 'ward' and 'group' (the route step of the group in that "
+                        "ward is where its patients are)");
+        return;
+    }
+    if (!flow_schema_need_scalar(c, in.ward, "ward", "a ward's name") ||
+        !flow_schema_need_scalar(c, in.group, "group", "a group's name") || c->wards_bad)
+        return;
+    struct at aw = {c, in.ward, NULL, 0, 0}, ag = {c, in.group, NULL, 0, 0};
+    struct flow_initial_patient p = {.elapsed = -1};
+    if (!resolve(&aw, in.ward->text, &ag, in.group->text, &p))
+        return;
+    if (in.patients >= 0) {
+        for (int i = 0; i < in.patients; i++)
+            if (!add(c, &aw, &p))
+                return;
+        return;
+    }
+    if (in.elapsed->kind != YN_SEQ || in.elapsed->n == 0) {
+        char b[80];
+        flow_schema_err(c, in.elapsed, "'elapsed' must be a list of times already spent, one per patient, such "
+                        "as [2h, 30h, 3d]; found %s", flow_schema_shown(in.elapsed, b, sizeof b));
+        return;
+    }
+    for (size_t i = 0; i < in.elapsed->n; i++) {
+        const struct ynode *e = in.elapsed->kids[i];
+        struct at ae = {c, e, NULL, 0, 0};
+        if (!flow_schema_need_scalar(c, e, "elapsed", "a duration with a unit") || !elapsed_of(&ae, e->text, &p.elapsed))
+            return;
+        if (!add(c, &ae, &p))
+            return;
+    }
+}
+
+void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    (void)dst;
+    if (n->kind != YN_SEQ) {
+        char b[80];
+        flow_schema_err(c, n, "'%s' must be a list of census items such as {ward: AMU, group: medical, "
+                        "patients: 30}; found %s", f->key, flow_schema_shown(n, b, sizeof b));
+        return;
+    }
+    if (c->wards_bad || c->sc->groups == NULL)
+        return;                        /* names cannot be resolved; their errors are reported */
+    for (size_t i = 0; i < n->n; i++)
+        read_item(c, n->kids[i]);
+}

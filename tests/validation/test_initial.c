@@ -1,0 +1,175 @@
+/* test_initial.c - runs that start from a census (initial:) against closed forms, day by day: an
+ * M/M/infinity ward started from n patients empties towards its load as n e^(-t/m) + lambda m
+ * (1 - e^(-t/m)); a ward started from its steady-state census with times already spent unknown
+ * stays at lambda x mean stay every day for lognormal, gamma and empirical stays (fresh stays, or
+ * uniform fractions of them, would not); known times spent with fixed stays leave on the exact
+ * days; patients beyond the beds wait for them in the order given. */
+#include "expect.h"
+
+#include <flowsim/experiment.h>
+#include <flowsim/model.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Runs with daily series kept. */
+static struct flow_results run_daily(const char *text)
+{
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    struct flow_results r;
+    struct flow_run_options o = {.threads = 2, .daily = true};
+    ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
+    return r;
+}
+
+static size_t column(const struct flow_results *r, const char *name)
+{
+    size_t width = flow_model_daily_count(r->scenario);
+    for (size_t k = 0; k < width; k++) {
+        char *n = flow_model_daily_name(r->scenario, k);
+        bool hit = strcmp(n, name) == 0;
+        free(n);
+        if (hit)
+            return k;
+    }
+    ck_abort_msg("no daily series %s", name);
+    return 0;
+}
+
+/* Day d's mean and 99.9% half-width of series `name` across replications. */
+static void day_summary(const struct flow_results *r, const char *name, size_t d, double *mean, double *half)
+{
+    size_t width = flow_model_daily_count(r->scenario), k = column(r, name);
+    double *v = calloc(r->nreps, sizeof *v);
+    for (size_t rep = 0; rep < r->nreps; rep++)
+        v[rep] = r->daily[(rep * r->days + d) * width + k];
+    struct flow_summary s;
+    flow_summary_compute(&s, v, r->nreps, 1);
+    free(v);
+    *mean = s.mean;
+    *half = flow_ci_halfwidth(s.sd, s.n, 0.999);
+}
+
+/* 100 patients in an M/M/infinity ward whose load is 5 x 4 = 20: the mean occupancy over day d
+ * is 20 + (100 - 20) x 4 (e^(-d/4) - e^(-(d+1)/4)) exactly (exponential stays are memoryless, so
+ * known or unknown times spent give the same). */
+START_TEST(mminf_from_a_census_empties_to_its_load)
+{
+    struct flow_results r = run_daily(
+        "name: t\nhorizon: 14d\nwarmup: 0d\nreplications: 40\nseed: 5\n"
+        "wards: [{name: W, beds: 10000}]\n"
+        "groups:\n  - name: g\n    arrivals: {rate: 5/d}\n    route: [{ward: W, stay: {dist: exponential, mean: 4d}}]\n"
+        "initial:\n  - {ward: W, group: g, patients: 60}\n  - {ward: W, group: g, elapsed: [1d, 2d, 3d, 4d]}\n"
+        "  - {ward: W, group: g, patients: 36}\n");
+    for (size_t d = 0; d < 14; d++) {
+        double want = 20 + 80 * 4 * (exp(-(double)d / 4) - exp(-(double)(d + 1) / 4)), mean, half;
+        day_summary(&r, "wards.W.occupied", d, &mean, &half);
+        ck_assert_msg(fabs(mean - want) <= half && half < 4, "day %zu: %g (+- %g), theory %g", d, mean, half, want);
+    }
+    done(&r);
+}
+END_TEST
+
+/* A census of lambda x mean stay patients with times spent unknown, in a ward with ample beds:
+ * the remaining stays are equilibrium residuals, so the ward is in steady state from day 0 and
+ * its mean occupancy is lambda x mean every day. */
+static void stays_steady(const char *stay, double load)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: t\nhorizon: 21d\nwarmup: 0d\nreplications: 60\nseed: 9\n"
+             "wards: [{name: W, beds: 10000}]\n"
+             "groups:\n  - name: g\n    arrivals: {rate: 10/d}\n    route: [{ward: W, stay: %s}]\n"
+             "initial:\n  - {ward: W, group: g, patients: %.0f}\n", stay, load);
+    struct flow_results r = run_daily(text);
+    for (size_t d = 0; d < 21; d++) {
+        double mean, half;
+        day_summary(&r, "wards.W.occupied", d, &mean, &half);
+        ck_assert_msg(fabs(mean - load) <= half && half < 5, "%s day %zu: %g (+- %g), steady %g", stay, d, mean,
+                      half, load);
+    }
+    done(&r);
+}
+
+START_TEST(steady_census_stays_steady)
+{
+    stays_steady("{dist: lognormal, mean: 7d, sd: 5d}", 70);
+    stays_steady("{dist: gamma, mean: 5d, sd: 1d}", 50);
+    stays_steady("{dist: empirical, values: [1d, 2d, 12d], weights: [5, 3, 2]}", 10 * (5 + 6 + 24) / 10.0);
+}
+END_TEST
+
+/* Fixed 5-day stays 12h, 2.25d and 4d in leave at 4.5, 2.75 and 1: the daily means are exact. A
+ * time spent past the stay ends it at once (it leaves at time 0). No arrivals. */
+START_TEST(fixed_stays_leave_on_the_exact_days)
+{
+    struct flow_results r = run_daily(
+        "name: t\nhorizon: 7d\nwarmup: 0d\nreplications: 3\nseed: 2\n"
+        "wards: [{name: W, beds: 10}]\n"
+        "groups:\n  - {name: g, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 5d}}]}\n"
+        "initial:\n  - {ward: W, group: g, elapsed: [12h, 2.25d, 4d, 6d]}\n");
+    const double want[] = {3, 2, 1.75, 1, 0.5, 0, 0};
+    for (size_t d = 0; d < 7; d++) {
+        double mean, half;
+        day_summary(&r, "wards.W.occupied", d, &mean, &half);
+        ck_assert_msg(fabs(mean - want[d]) < 1e-9 && !(half > 1e-9), "day %zu: %g, exactly %g", d, mean, want[d]);
+    }
+    done(&r);
+}
+END_TEST
+
+/* Beyond the beds: 2 beds and 4 census patients with fixed 1-day stays already 0.5 days in (a
+ * half day left): the first two leave at 0.5, the next two then take the beds for their own half
+ * day and leave at 1.0. Day 0's mean occupancy is exactly 2, day 1's 0; patients 3 and 4 waited
+ * half a day each. */
+START_TEST(census_beyond_the_beds_waits_in_order)
+{
+    struct flow_results r = run_daily(
+        "name: t\nhorizon: 3d\nwarmup: 0d\nreplications: 2\nseed: 2\n"
+        "wards: [{name: W, beds: 2}]\n"
+        "groups:\n  - {name: g, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 1d}}]}\n"
+        "initial:\n  - {ward: W, group: g, elapsed: [12h, 12h, 12h, 12h]}\n");
+    double mean, half;
+    day_summary(&r, "wards.W.occupied", 0, &mean, &half);
+    ck_assert_double_eq_tol(mean, 2, 1e-9);
+    day_summary(&r, "wards.W.waiting", 0, &mean, &half);
+    ck_assert_double_eq_tol(mean, 1, 1e-9);        /* two waited for half the day */
+    day_summary(&r, "wards.W.occupied", 1, &mean, &half);
+    ck_assert_double_eq_tol(mean, 0, 1e-9);
+    done(&r);
+}
+END_TEST
+
+/* A scenario without initial: draws no census stream: its results are those of the same
+ * scenario with an empty census list... and of the scenario as it was. */
+START_TEST(no_census_changes_nothing)
+{
+    const char *base = "name: t\nhorizon: 60d\nwarmup: 5d\nreplications: 3\nseed: 4\n"
+                       "wards: [{name: W, beds: 12}]\n"
+                       "groups:\n  - name: g\n    arrivals: {rate: 8/d}\n"
+                       "    route: [{ward: W, stay: {dist: lognormal, mean: 1.2d, sd: 1d}}]\n";
+    char with[1024];
+    snprintf(with, sizeof with, "%sinitial: []\n", base);
+    struct flow_results a = run_text(base, NULL, 0), b = run_text(with, NULL, 0);
+    ck_assert_int_eq((int)a.nmetrics, (int)b.nmetrics);
+    ck_assert_int_eq(memcmp(a.values, b.values, a.nreps * a.nmetrics * sizeof *a.values), 0);
+    done(&a);
+    done(&b);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("initial");
+    TCase *tc = tcase_create("closed forms");
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, mminf_from_a_census_empties_to_its_load);
+    tcase_add_test(tc, steady_census_stays_steady);
+    tcase_add_test(tc, fixed_stays_leave_on_the_exact_days);
+    tcase_add_test(tc, census_beyond_the_beds_waits_in_order);
+    tcase_add_test(tc, no_census_changes_nothing);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
