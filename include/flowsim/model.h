@@ -82,6 +82,8 @@ bool flow_model_has_rounds(const struct flow_scenario *s);
  * change (bed changes or escalation; NAN for the others). */
 void flow_model_hourly_beds(const struct flow_model *m, double *out);
 bool flow_model_has_bed_plans(const struct flow_scenario *s);
+/* Some group has a discharge block. */
+bool flow_model_any_discharge(const struct flow_scenario *s);
 /* With profiling: each ward's 1st to 99th percentiles of the wait for a bed, in hours
  * (nwards x 99). */
 void flow_model_wait_quantiles(const struct flow_model *m, double *out);
@@ -103,9 +105,11 @@ void flow_model_backlog(const struct flow_model *m, double *out);
 
 /* Daily series, for warm-up analysis and CSV export: when enabled before the run, the model
  * records daily means from time 0 (days x series values, row per day): for each ward its
- * occupied beds, patients waiting for a bed and beds blocked; then for each community service
- * its occupied places and patients waiting for one in a hospital bed; then for each elective
- * group its waiting list (referred, not yet operated). Memory grows with the
+ * occupied beds, patients waiting for a bed and beds blocked (then open beds when they change,
+ * ready patients' beds with rounds, and the fraction of the day with every bed taken); then
+ * for each community service its occupied places and patients waiting for one in a hospital
+ * bed; then for each elective group its waiting list (referred, not yet operated); then, with a
+ * discharge block, the beds held by medically fit patients. Memory grows with the
  * horizon, so it is off unless asked for. */
 void flow_model_record_daily(struct flow_model *m, size_t days);
 const double *flow_model_daily(const struct flow_model *m, size_t *days, size_t *series);

@@ -48,6 +48,10 @@ int flow_csv_groups(FILE *f, const void *results);
  * mean_occupied_beds, then open_beds when some ward's beds change and departures when some
  * ward has rounds (needs results->hourly). */
 int flow_csv_hourly(FILE *f, const void *results);
+/* daily_summary.csv (long): day, date (empty without a start date), metric (every daily
+ * series), then across replications the mean and the 5th, 50th and 95th percentiles (GSL's
+ * quantiles of sorted data: linear between order statistics, (n - 1) p). */
+int flow_csv_daily_summary(FILE *f, const void *results);
 /* metrics.csv: metric, label, unit, better (higher, lower or neither), one row per metric. */
 int flow_csv_metrics(FILE *f, const void *results);
 

@@ -255,9 +255,11 @@ static int finish_run(struct cli_opts *o, int rc)
 /* replications.csv, daily.csv, groups.csv and hourly.csv in dir, each written atomically. */
 static int write_csv(const char *dir, const struct flow_results *r)
 {
-    static const char *const names[] = {"replications.csv", "daily.csv", "groups.csv", "hourly.csv", "metrics.csv"};
-    flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_groups, flow_csv_hourly, flow_csv_metrics};
-    return cli_write_dir(dir, names, fns, 5, r);
+    static const char *const names[] = {"replications.csv", "daily.csv", "daily_summary.csv", "groups.csv",
+                                        "hourly.csv", "metrics.csv"};
+    flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_daily_summary, flow_csv_groups,
+                           flow_csv_hourly, flow_csv_metrics};
+    return cli_write_dir(dir, names, fns, 6, r);
 }
 
 /* Warnings go to standard error as well as into every report; with --strict any warning
@@ -290,7 +292,8 @@ int cmd_run(int argc, char **argv)
     progress_init(&p, &o, "replications");
     struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p,
                                   .profile = o.report != NULL || o.csv != NULL || o.format == FLOW_FORMAT_JSON,
-                                  .daily = o.csv != NULL || o.report != NULL || o.format == FLOW_FORMAT_JSON};
+                                  .daily = o.csv != NULL || o.report != NULL || o.format == FLOW_FORMAT_JSON ||
+                                           s->ninitial > 0};
     struct tracer tr = {0};
     if (o.trace && (flow_mpi_size() > 1 || o.nprecision)) {
         flow_scenario_destroy(s);

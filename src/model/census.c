@@ -131,23 +131,25 @@ bool flow_model_has_rounds(const struct flow_scenario *s)
 /* ---- daily series --------------------------------------------------------------------- */
 
 static size_t elective_index(const struct flow_scenario *s, size_t e);
+static size_t electives(const struct flow_scenario *s);
 
 /* Each ward's daily series: occupied beds, patients waiting for one and beds blocked; open
- * beds when they change; beds held by ready patients when the ward has rounds. */
-enum ward_series { WS_OCCUPIED, WS_WAITING, WS_BLOCKED, WS_BEDS, WS_READY };
-static const char *const ward_series_names[] = {"occupied", "waiting", "blocked", "open_beds", "ready"};
+ * beds when they change; beds held by ready patients when the ward has rounds; the fraction of
+ * the day with every bed taken. */
+enum ward_series { WS_OCCUPIED, WS_WAITING, WS_BLOCKED, WS_BEDS, WS_READY, WS_FULL };
+static const char *const ward_series_names[] = {"occupied", "waiting", "blocked", "open_beds", "ready", "full"};
 
 static bool ward_has_series(const struct flow_ward_spec *w, int kind)
 {
     return kind < WS_BEDS || (kind == WS_BEDS && flow_week_beds_change(w)) ||
-           (kind == WS_READY && w->nrounds > 0);
+           (kind == WS_READY && w->nrounds > 0) || kind == WS_FULL;
 }
 
 static size_t ward_series_count(const struct flow_scenario *s)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->nwards; i++)
-        for (int kind = 0; kind <= WS_READY; kind++)
+        for (int kind = 0; kind <= WS_FULL; kind++)
             n += ward_has_series(&s->wards[i], kind);
     return n;
 }
@@ -156,7 +158,7 @@ static size_t ward_series_count(const struct flow_scenario *s)
 static void ward_series_at(const struct flow_scenario *s, size_t k, size_t *ward, int *kind)
 {
     for (size_t i = 0; i < s->nwards; i++)
-        for (int c = 0; c <= WS_READY; c++)
+        for (int c = 0; c <= WS_FULL; c++)
             if (ward_has_series(&s->wards[i], c) && k-- == 0) {
                 *ward = i;
                 *kind = c;
@@ -179,6 +181,7 @@ static const struct flow_level *daily_level(const struct flow_model *m, size_t k
         case WS_WAITING: return &w->beds.waiting;
         case WS_BLOCKED: return &w->blocked_level;
         case WS_BEDS: return &w->beds.plan->level;
+        case WS_FULL: return &w->beds.full;
         default: return &w->ready_level;
         }
     }
@@ -187,7 +190,10 @@ static const struct flow_level *daily_level(const struct flow_model *m, size_t k
         const struct service *sv = &m->services[k / 2];
         return k % 2 == 0 ? &sv->places.use : &sv->places.waiting;
     }
-    return &m->groups[elective_index(s, k - 2 * s->ncommunity)].listed_level;
+    k -= 2 * s->ncommunity;
+    if (k < electives(s))
+        return &m->groups[elective_index(s, k)].listed_level;
+    return &m->delayed;                /* discharge.delayed */
 }
 
 /* Each day's mean is the growth of the level's total area over the day: the end of warm-up
@@ -226,7 +232,7 @@ static size_t elective_index(const struct flow_scenario *s, size_t e)
 
 size_t flow_model_daily_count(const struct flow_scenario *s)
 {
-    return ward_series_count(s) + 2 * s->ncommunity + electives(s);
+    return ward_series_count(s) + 2 * s->ncommunity + electives(s) + (flow_model_any_discharge(s) ? 1 : 0);
 }
 
 char *flow_model_daily_name(const struct flow_scenario *s, size_t k)
@@ -242,7 +248,10 @@ char *flow_model_daily_name(const struct flow_scenario *s, size_t k)
     k -= nw;
     if (k < 2 * s->ncommunity)
         return flow_xasprintf("community.%s.%s", s->community[k / 2].name, service_kind[k % 2]);
-    return flow_xasprintf("groups.%s.waiting_list", s->groups[elective_index(s, k - 2 * s->ncommunity)].name);
+    k -= 2 * s->ncommunity;
+    if (k < electives(s))
+        return flow_xasprintf("groups.%s.waiting_list", s->groups[elective_index(s, k)].name);
+    return flow_xstrdup("discharge.delayed");
 }
 
 void flow_model_record_daily(struct flow_model *m, size_t days)

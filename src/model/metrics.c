@@ -284,7 +284,7 @@ static const struct metric community_metrics[] = {
 };
 static const char *const pathway_names[4] = {"P0", "P1", "P2", "P3"};
 
-static bool any_discharge(const struct flow_scenario *s)
+bool flow_model_any_discharge(const struct flow_scenario *s)
 {
     for (size_t g = 0; g < s->ngroups; g++)
         if (s->groups[g].discharge.enabled)
@@ -437,7 +437,7 @@ static void each_frontdoor_group(const struct flow_scenario *s, size_t i, each_f
 /* Calls fn for every metric in report order. */
 static void each(const struct flow_scenario *s, each_fn fn, void *arg)
 {
-    bool discharge = any_discharge(s);
+    bool discharge = flow_model_any_discharge(s);
     for (size_t k = 0; k < COUNT(system_metrics); k++)
         fn(arg, "system", NULL, 0, 0, &system_metrics[k]);
     for (size_t k = 0; (discharge || s->ncommunity) && k < COUNT(cost_split_metrics); k++)

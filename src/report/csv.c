@@ -5,6 +5,9 @@
 #include <flowsim/report.h>
 
 #include <stdlib.h>
+#include <flowsim/util.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include <math.h>
 #include <stdbool.h>
@@ -94,6 +97,39 @@ int flow_csv_daily(FILE *f, const void *arg)
             fputc('\n', f);
         }
     }
+    return ferror(f) ? FLOW_E_IO : 0;
+}
+
+int flow_csv_daily_summary(FILE *f, const void *arg)
+{
+    const struct flow_results *r = arg;
+    size_t width = flow_model_daily_count(r->scenario);
+    fputs("day,date,metric,mean,p05,p50,p95\n", f);
+    char **names = flow_xcalloc(width + 1, sizeof *names);
+    for (size_t k = 0; k < width; k++)
+        names[k] = flow_model_daily_name(r->scenario, k);
+    double *col = flow_xcalloc(r->nreps + 1, sizeof *col);
+    for (size_t d = 0; r->daily && d < r->days; d++) {
+        char date[11] = "";
+        if (r->scenario->has_start)
+            flow_date_format(r->scenario->start_date + (int64_t)d, date);
+        for (size_t k = 0; k < width; k++) {
+            for (size_t rep = 0; rep < r->nreps; rep++)
+                col[rep] = r->daily[(rep * r->days + d) * width + k];
+            gsl_sort(col, 1, r->nreps);
+            fprintf(f, "%zu,%s,", d, date);
+            flow_csv_field(f, names[k]);
+            fputc(',', f), flow_csv_number(f, gsl_stats_mean(col, 1, r->nreps));
+            static const double at[] = {0.05, 0.5, 0.95};
+            for (int q = 0; q < 3; q++)
+                fputc(',', f), flow_csv_number(f, gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, at[q]));
+            fputc('\n', f);
+        }
+    }
+    for (size_t k = 0; k < width; k++)
+        free(names[k]);
+    free(names);
+    free(col);
     return ferror(f) ? FLOW_E_IO : 0;
 }
 

@@ -268,9 +268,50 @@ static json_t *page_parts(const char *title, const char *subtitle, const char *p
     return o;
 }
 
+/* A run from a census: for each ward, the daily occupied beds across replications (median,
+ * 5th and 95th percentiles), its beds, and the chance of being full at some point each day. */
+static json_t *forecast_bands(const struct flow_results *r)
+{
+    const struct flow_scenario *s = r->scenario;
+    size_t width = flow_model_daily_count(s);
+    json_t *out = json_object();
+    double *col = flow_xcalloc(r->nreps + 1, sizeof *col);
+    for (size_t w = 0; w < s->nwards; w++) {
+        char *want = flow_xasprintf("wards.%s.occupied", s->wards[w].name);
+        size_t k = width;
+        for (size_t c = 0; c < width && k == width; c++) {
+            char *name = flow_model_daily_name(s, c);
+            if (strcmp(name, want) == 0)
+                k = c;
+            free(name);
+        }
+        free(want);
+        json_t *p5 = json_array(), *p50 = json_array(), *p95 = json_array(), *full = json_array(), *o = json_object();
+        for (size_t d = 0; k < width && d < r->days; d++) {
+            for (size_t rep = 0; rep < r->nreps; rep++)
+                col[rep] = r->daily[(rep * r->days + d) * width + k];
+            gsl_sort(col, 1, r->nreps);
+            json_array_append_new(p5, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.05)));
+            json_array_append_new(p50, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.5)));
+            json_array_append_new(p95, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.95)));
+            json_array_append_new(full, json_real(flow_report_full_chance(r, w, d)));
+        }
+        json_object_set_new(o, "p5", p5);
+        json_object_set_new(o, "p50", p50);
+        json_object_set_new(o, "p95", p95);
+        json_object_set_new(o, "beds", json_integer(s->wards[w].beds));
+        json_object_set_new(o, "full_chance", full);
+        json_object_set_new(out, s->wards[w].name, o);
+    }
+    free(col);
+    return out;
+}
+
 static json_t *run_charts(const struct flow_results *r)
 {
     json_t *extra = json_object();
+    if (r->daily && r->scenario->ninitial > 0)     /* only then: other runs keep their charts */
+        json_object_set_new(extra, "forecast", forecast_bands(r));
     if (r->hourly)
         json_object_set_new(extra, "hourly", hourly_bands(r));
     if (r->los_quantiles)
@@ -289,9 +330,12 @@ static json_t *run_charts(const struct flow_results *r)
         for (size_t w = 0; w < r->scenario->nwards; w++) {
             const struct flow_ward_spec *ws = &r->scenario->wards[w];
             if (flow_week_beds_change(ws)) {
-                char *prefix = flow_xasprintf("wards.%s.", ws->name);
-                json_object_set_new(beds, ws->name, daily_bands(r, prefix));
+                char *prefix = flow_xasprintf("wards.%s.", ws->name), *full = flow_xasprintf("%sfull", prefix);
+                json_t *bands = daily_bands(r, prefix);
+                json_object_del(bands, full);     /* the fan charts of a forecast draw it */
+                json_object_set_new(beds, ws->name, bands);
                 free(prefix);
+                free(full);
             }
         }
         json_object_set_new(extra, "ward_days", beds);

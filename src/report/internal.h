@@ -37,6 +37,10 @@ int flow_json_dump_saved(FILE *f, json_t *value, json_t *parts);
  * sentence saying none is significant). Sets *out to an owned array of owned strings. */
 size_t flow_report_compare_headline(const struct flow_comparison *c, size_t max, char ***out);
 
+/* text.c: the share of replications in which ward w was full at some point on day d (needs the
+ * daily series). */
+double flow_report_full_chance(const struct flow_results *r, size_t w, size_t d);
+
 /* text.c: prints lead then text's words, wrapped at 96 columns, each further line starting
  * with indent (a space goes between it and the next word), and a newline. */
 void flow_report_wrap(FILE *f, const char *lead, const char *indent, const char *text);

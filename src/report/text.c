@@ -2,6 +2,8 @@
  * each metric with its mean and 95% confidence interval across replications. */
 #include "internal.h"
 
+#include <flowsim/util.h>
+
 #include <flowsim/calendar.h>
 #include <flowsim/error.h>
 
@@ -99,6 +101,58 @@ void flow_report_wrap(FILE *f, const char *lead, const char *indent, const char 
     fputc('\n', f);
 }
 
+/* The chance that ward w was full at some point on day d: the share of replications whose
+ * fraction of the day with every bed taken is above 0. */
+double flow_report_full_chance(const struct flow_results *r, size_t w, size_t d)
+{
+    const struct flow_scenario *s = r->scenario;
+    size_t width = flow_model_daily_count(s), col = width;
+    char *want = flow_xasprintf("wards.%s.full", s->wards[w].name);
+    for (size_t k = 0; k < width && col == width; k++) {
+        char *name = flow_model_daily_name(s, k);
+        if (strcmp(name, want) == 0)
+            col = k;
+        free(name);
+    }
+    free(want);
+    size_t full = 0;
+    for (size_t rep = 0; col < width && rep < r->nreps; rep++)
+        full += r->daily[(rep * r->days + d) * width + col] > 0;
+    return r->nreps ? (double)full / (double)r->nreps : NAN;
+}
+
+/* A run from a census: for each ward, the days with the highest chance of being full. */
+static void forecast(FILE *f, const struct flow_results *r)
+{
+    const struct flow_scenario *s = r->scenario;
+    if (s->ninitial == 0 || r->daily == NULL || r->days == 0)
+        return;
+    fprintf(f, "\nForecast from the census at the start: the days each ward is most likely to be full at\n"
+               "some point (the share of replications in which every bed was taken on that day)\n");
+    size_t *best = flow_xcalloc(r->days, sizeof *best);
+    for (size_t w = 0; w < s->nwards; w++) {
+        size_t n = 0;
+        for (size_t d = 0; d < r->days; d++) {      /* insertion: by chance, then by day */
+            double c = flow_report_full_chance(r, w, d);
+            size_t at = n++;
+            while (at > 0 && flow_report_full_chance(r, w, best[at - 1]) < c)
+                best[at] = best[at - 1], at--;
+            best[at] = d;
+        }
+        char line[512] = "", lead[FLOW_MAX_NAME + 8];
+        for (size_t k = 0; k < n && k < 5; k++) {
+            char date[11] = "";
+            if (s->has_start)
+                flow_date_format(s->start_date + (int64_t)best[k], date);
+            snprintf(line + strlen(line), sizeof line - strlen(line), "%sday %zu%s%s%s %.0f%%", k ? ", " : "",
+                     best[k], *date ? " (" : "", date, *date ? ")" : "", 100 * flow_report_full_chance(r, w, best[k]));
+        }
+        snprintf(lead, sizeof lead, "  %s:", s->wards[w].name);
+        flow_report_wrap(f, lead, "   ", line);
+    }
+    free(best);
+}
+
 int flow_report_text(FILE *f, const struct flow_results *r)
 {
     const struct flow_scenario *s = r->scenario;
@@ -122,6 +176,7 @@ int flow_report_text(FILE *f, const struct flow_results *r)
     for (size_t k = 0; k < nw; k++)
         flow_report_wrap(f, "  !", "   ", w[k].message);
     free(w);
+    forecast(f, r);
     const struct flow_metric_def *prev = NULL;
     for (size_t i = 0; i < r->nmetrics; i++) {
         const struct flow_metric_def *d = &r->defs[i];

@@ -324,6 +324,20 @@ groups = list(csv.DictReader(open(d + "/groups.csv")))
 assert len(reps) == 2 and len(daily) == 2 * 70 and groups[0]["group"] == "frail_elderly"
 hourly = list(csv.DictReader(open(d + "/hourly.csv")))
 assert len(hourly) == 2 * 2 * 168 and hourly[0]["weekday"] == "Mon"
+# daily_summary.csv: each day's mean and percentiles across replications, computed here again
+# from daily.csv (GSL's quantile of sorted data: linear between order statistics at (n - 1) p)
+summary = list(csv.DictReader(open(d + "/daily_summary.csv")))
+series = [c for c in daily[0] if c not in ("replication", "day")]
+assert len(summary) == 70 * len(series) and "wards.Geriatrics.full" in series and "discharge.delayed" in series
+def quantile(xs, p):
+    xs = sorted(xs); h = (len(xs) - 1) * p; lo = int(h)
+    return xs[lo] + (h - lo) * (xs[min(lo + 1, len(xs) - 1)] - xs[lo])
+for row in summary:
+    xs = [float(r[row["metric"]]) for r in daily if r["day"] == row["day"]]
+    for key, want in (("mean", sum(xs) / len(xs)), ("p05", quantile(xs, 0.05)), ("p50", quantile(xs, 0.5)),
+                      ("p95", quantile(xs, 0.95))):
+        assert abs(float(row[key]) - want) <= 1e-9 * max(1, abs(want)), (row, key, want)
+    assert row["date"] == ""
 metrics = {m["metric"]: m for m in csv.DictReader(open(d + "/metrics.csv"))}
 assert list(metrics) == list(reps[0])[1:]            # one row per column of replications.csv
 assert metrics["wards.Geriatrics.p_wait"]["unit"] == "fraction" and metrics["wards.Geriatrics.p_wait"]["better"] == "lower"
@@ -542,7 +556,7 @@ done
 expect_exit 0 "a run with rounds" -- "$FLOWSIM" run "$SAFER" --replications 2 --set horizon=28d \
     --csv "$TMP/rounds" --trace "$TMP/rounds.csv" --report "$TMP/rounds.html" -q
 head -1 "$TMP/rounds/hourly.csv" | grep -q ',mean_occupied_beds,departures$' && ok || bad "hourly.csv without departures"
-head -1 "$TMP/rounds/daily.csv" | grep -q ',wards.Medicine.ready$' && ok || bad "daily.csv without ready beds"
+head -1 "$TMP/rounds/daily.csv" | grep -q ',wards.Medicine.ready,wards.Medicine.full$' && ok || bad "daily.csv without ready beds"
 grep -q ',ready,Medicine,' "$TMP/rounds.csv" && grep -q ',ward_round,Medicine,' "$TMP/rounds.csv" \
     && ok || bad "trace without ready and ward_round events"
 grep -q '"departures":' "$TMP/rounds.html" && ok || bad "HTML report without departures by hour"
@@ -552,7 +566,7 @@ grep -q '"departures":' "$TMP/rounds.html" && ok || bad "HTML report without dep
 expect_exit 0 "a run with bed changes" -- "$FLOWSIM" run "$WINTER" --replications 2 --set horizon=28d \
     --csv "$TMP/beds" --report "$TMP/beds.html" -q
 head -1 "$TMP/beds/hourly.csv" | grep -q ',mean_occupied_beds,open_beds$' && ok || bad "hourly.csv without open beds"
-head -1 "$TMP/beds/daily.csv" | grep -q ',wards.Medicine.open_beds$' && ok || bad "daily.csv without open beds"
+head -1 "$TMP/beds/daily.csv" | grep -q ',wards.Medicine.open_beds,wards.Medicine.full$' && ok || bad "daily.csv without open beds"
 grep -q '"open_beds":' "$TMP/beds.html" && ok || bad "HTML report without open beds"
 "$FLOWSIM" run "$S" --replications 2 --set horizon=14d --csv "$TMP/plain" -q
 head -1 "$TMP/plain/hourly.csv" | grep -q ',mean_occupied_beds$' && ! grep -q 'open_beds\|ready' "$TMP/plain/daily.csv" \

@@ -223,7 +223,7 @@ static void list_bad_files(void)
 
 START_TEST(bad_file_gives_expected_message)
 {
-    char path[512], line[1024], expect[1024] = "", shown[1024];
+    char path[512], line[1024], expect[1024] = "", shown[2048];
     char *sets[8];
     size_t nsets = 0;
     snprintf(path, sizeof path, "%s/%s", BAD_DIR, bad_files[_i]);
@@ -248,7 +248,7 @@ START_TEST(bad_file_gives_expected_message)
     struct flow_scenario *s = flow_scenario_load_file(path, (const char *const *)sets, nsets, &d);
     ck_assert_msg(s == NULL, "%s was accepted", bad_files[_i]);
     ck_assert_uint_ge(d.count, 1);
-    char want[2048];
+    char want[4096];
     snprintf(want, sizeof want, "%s:%s", shown, expect);
     ck_assert_str_eq(d.lines[0], want);
     flow_diag_fini(&d);

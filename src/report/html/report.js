@@ -217,8 +217,32 @@
     });
   }
 
+  /* A run from a census: fan charts of each ward's occupied beds day by day, and the chance of
+   * being full at some point on each day. */
+  function forecastSection(r, extra) {
+    if (!extra.forecast) return;
+    var wards = Object.keys(extra.forecast);
+    var s = section("Forecast from the census", "Occupied beds each day from the census at the start: the median of the replications with the band from the 5th to the 95th percentile, against the beds; and the chance that every bed is taken at some point of each day.");
+    wards.forEach(function (w) {
+      var f = extra.forecast[w], days = f.p50.map(function (_, i) { return dayLabel(r, i); });
+      chart(s, { type: "line", data: { labels: days, datasets: [
+        { label: "95th percentile", data: f.p95, borderColor: "rgba(31,119,180,0.2)", backgroundColor: "rgba(31,119,180,0.15)", fill: "+1", pointRadius: 0 },
+        { label: "5th percentile", data: f.p5, borderColor: "rgba(31,119,180,0.2)", pointRadius: 0, fill: false },
+        { label: "median", data: f.p50, borderColor: colours[0], fill: false },
+        { label: "beds", data: days.map(function () { return f.beds; }), borderColor: colours[1], borderDash: [6, 4], pointRadius: 0, fill: false } ] },
+        options: { plugins: { title: { display: true, text: "Ward " + w + ": occupied beds, day by day" } },
+          scales: { x: { title: { display: true, text: r.start ? "date" : "day" } }, y: { title: { display: true, text: "beds" } } } }
+      }, 280);
+    });
+    var days = extra.forecast[wards[0]].full_chance.map(function (_, i) { return i; });
+    table(s, days.map(function (d) {
+      return [String(dayLabel(r, d))].concat(wards.map(function (w) { return Math.round(100 * extra.forecast[w].full_chance[d]) + "%"; }));
+    }), ["Chance the ward is full at some point on the day"].concat(wards));
+  }
+
   function runReport(r, extra) {
     headline(r);
+    forecastSection(r, extra);
     occupancyByHour(r, extra);
     var wards = entities(r.wards);
     if (wards.length) {
