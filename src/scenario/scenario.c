@@ -162,8 +162,43 @@ static void merge_named(struct ynode *base, struct ynode *over, struct merging m
     flow_ytree_free(over);
 }
 
-/* Consumes both trees: mappings merge key by key, lists of named items by name, and anything
- * else in the overlay replaces the base. */
+static const char *census_ward(const struct ynode *item)
+{
+    const struct ynode *w = item->kind == YN_MAP ? flow_ytree_get(item, "ward") : NULL;
+    return w && w->kind == YN_SCALAR ? w->text : NULL;
+}
+
+/* An overlay's census (initial:) replaces, ward by ward, the base's items for each ward it
+ * names, keeping the base's items for other wards (and its census files); an overlay item
+ * without a ward (a file) replaces the whole census. */
+static struct ynode *merge_census(struct ynode *base, struct ynode *over)
+{
+    for (size_t i = 0; i < over->n; i++)
+        if (census_ward(over->kids[i]) == NULL) {
+            flow_ytree_free(base);
+            return over;
+        }
+    size_t kept = 0;
+    for (size_t j = 0; j < base->n; j++) {
+        const char *w = census_ward(base->kids[j]);
+        bool replaced = false;
+        for (size_t i = 0; w && i < over->n && !replaced; i++)
+            replaced = strcmp(census_ward(over->kids[i]), w) == 0;
+        if (replaced)
+            flow_ytree_free(base->kids[j]);
+        else
+            base->kids[kept++] = base->kids[j];
+    }
+    base->n = kept;
+    for (size_t i = 0; i < over->n; i++)
+        flow_ytree_append(base, over->kids[i]);
+    over->n = 0;
+    flow_ytree_free(over);
+    return base;
+}
+
+/* Consumes both trees: mappings merge key by key, lists of named items by name, a census ward
+ * by ward, and anything else in the overlay replaces the base. */
 static struct ynode *merge(struct ynode *base, struct ynode *over, struct merging m)
 {
     if (base->kind == YN_MAP && over->kind == YN_MAP) {
@@ -184,6 +219,8 @@ static struct ynode *merge(struct ynode *base, struct ynode *over, struct mergin
         flow_ytree_free(over);
         return base;
     }
+    if (base->kind == YN_SEQ && over->kind == YN_SEQ && m.key && strcmp(m.key, "initial") == 0)
+        return merge_census(base, over);
     if (base->kind == YN_SEQ && over->kind == YN_SEQ && all_named(base) && all_named(over)) {
         merge_named(base, over, m);
         return base;

@@ -468,6 +468,46 @@ grep -A2 '^Headline' "$TMP/out" | grep -q 'ward AMU: .* falls from' && ok || bad
 grep -A1 '^Headline' "$TMP/out" | grep -q 'No difference is significant' && ok || bad "compare headline without differences"
 expect_exit 2 "--csv on sweep" -- "$FLOWSIM" sweep "$S" --vary wards.AMU.beds=30:40:10 --csv "$TMP/x"
 
+# --- a run from a census: the trace starts with it, an overlay replaces a ward's items and
+# keeps the others', --set reaches items by position, and the text report forecasts ---
+cat >"$TMP/census.yaml" <<'CENSUS'
+name: Census
+start: 2027-01-04
+horizon: 14d
+replications: 4
+wards: [{name: Medicine, beds: 76}, {name: Rehab, beds: 30}]
+groups:
+  - name: medical
+    arrivals: {rate: 11/d}
+    route: [{ward: Medicine, stay: {dist: lognormal, mean: 6.5d, sd: 5d}}, {ward: Rehab, p: 0.2, stay: {dist: gamma, mean: 10d, sd: 6d}}]
+initial:
+  - {ward: Medicine, group: medical, patients: 74}
+  - {ward: Rehab, group: medical, elapsed: [1d, 3d, 8d, 20d]}
+CENSUS
+cat >"$TMP/census-push.yaml" <<'CENSUS'
+extends: census.yaml
+name: Census after a discharge push
+initial:
+  - {ward: Medicine, group: medical, patients: 66}
+CENSUS
+expect_exit 0 "a run from a census" -- "$FLOWSIM" run "$TMP/census.yaml" --replications 1 --trace "$TMP/census.csv"
+[ "$(grep -c ',in_hospital_at_start,Medicine,' "$TMP/census.csv")" = 74 ] && [ "$(grep -c ',in_hospital_at_start,Rehab,' "$TMP/census.csv")" = 4 ] \
+    && ok || bad "census trace"
+grep -A3 '^Forecast from the census' "$TMP/out" | grep -q '  Medicine: day [0-9]* (2027-01-' && ok || bad "no forecast in the text report"
+expect_exit 0 "an overlay's census" -- "$FLOWSIM" run "$TMP/census-push.yaml" --replications 1 --trace "$TMP/push.csv" -q
+[ "$(grep -c ',in_hospital_at_start,Medicine,' "$TMP/push.csv")" = 66 ] && [ "$(grep -c ',in_hospital_at_start,Rehab,' "$TMP/push.csv")" = 4 ] \
+    && ok || bad "an overlay's census is not ward by ward"
+expect_exit 0 "--set on a census item" -- "$FLOWSIM" run "$TMP/census.yaml" --replications 1 --trace "$TMP/set.csv" -q \
+    --set initial.1.patients=50
+[ "$(grep -c ',in_hospital_at_start,Medicine,' "$TMP/set.csv")" = 50 ] && ok || bad "--set initial.1.patients"
+expect_exit 0 "compare a census with itself" -- "$FLOWSIM" compare "$TMP/census.yaml" "$TMP/census.yaml" -q --format json
+! grep -q '"diff": {[^}]*"mean": [1-9-]' "$TMP/out" && python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+def walk(o):
+    if isinstance(o, dict):
+        if "diff" in o: assert o["diff"]["mean"] in (0, None), o
+        else: [walk(v) for v in o.values()]
+walk(d)' "$TMP/out" && ok || bad "a census compared with itself differs"
 # --- nothing changes by accident: every scenario gives the bytes in tests/golden (tools/golden
 # rewrites them when a change is meant to move results) ---
 for f in "$ROOT"/scenarios/*.yaml "$ROOT"/tests/bench/*.yaml; do
