@@ -64,6 +64,7 @@
     X("replications", "100,000")                                                                \
     X("horizon + warm-up", "365,250 days (1,000 years)")                                        \
     X("initial waiting lists", "1,000,000 patients, all groups together")                       \
+    X("census (initial:)", "1,000,000 patients, all items together")                             \
     X("time targets", "10 per ward (targets) or group (wait_targets)")                         \
     X("results kept", "replications x metrics (24 + 8 to 29 per ward + 11 per theatre + 8 to 23 per group " \
                       "+ 4 per service) at most 5e7")                                           \

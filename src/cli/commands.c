@@ -144,6 +144,9 @@ static void vidigi_row(struct tracer *t, double time, uint64_t patient, const ch
     case FLOW_TRACE_ARRIVAL: case FLOW_TRACE_REFERRAL: case FLOW_TRACE_READMISSION:
         type = "arrival_departure", name = "arrival";
         break;
+    case FLOW_TRACE_AT_START:        /* a census patient arrives at time 0, in its ward */
+        type = "arrival_departure", name = "arrival", place = NULL;
+        break;
     case FLOW_TRACE_LEAVE:
         type = "arrival_departure", name = "depart";
         break;
