@@ -141,10 +141,14 @@ struct flow_step_spec {
 
 /* A patient in hospital when the run starts (`initial:`): in the route step `step` of group
  * `group`, the group's first step in ward `ward`, with `elapsed` days of that stay already spent
- * (-1: not known). */
+ * (-1: not known); or, `fit`, medically fit in that ward's bed, in its group's discharge block;
+ * or (ward -1) in a place of community service `service`, reached by discharge pathway
+ * `pathway` of its group, with `elapsed` days of that stay spent. */
 struct flow_initial_patient {
     int ward, group, step;
     double elapsed;
+    bool fit;
+    int service, pathway;
 };
 
 struct flow_group_spec {

@@ -109,6 +109,16 @@ static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg)
     flow_patient_free(m, id, false);
 }
 
+void flow_discharge_census(struct flow_model *m, uint32_t id, uint32_t service, double left)
+{
+    struct service *s = &m->services[service];
+    bool free_now = flow_resource_request(m, &s->places, id);   /* the census fits: checked at load */
+    (void)free_now;
+    flow_resource_take(m, &s->places, id);
+    patient_set(m, id, PS_SERVICE);
+    flow_engine_schedule(m->engine, now(m) + left, PRIO_DISCHARGE, on_service_end, m, id);
+}
+
 /* ---- assessment ----------------------------------------------------------------------- */
 
 static void on_assessed(struct flow_engine *e, void *ctx, uint64_t arg);

@@ -365,6 +365,9 @@ void flow_discharge_mark(struct flow_model *m, double now);
 /* The patient's last ward stay has ended: it is medically fit, in its bed. */
 void flow_discharge_fit(struct flow_model *m, uint32_t id);
 
+/* discharge.c: a census patient in a place of `service` at the start, `left` days to stay. */
+void flow_discharge_census(struct flow_model *m, uint32_t id, uint32_t service, double left);
+
 /* initial.c: the patients in hospital at the start (a scenario's initial: census) */
 void flow_initial_start(struct flow_model *m);
 /* The remaining first stay of a census patient (once: it clears the patient's flag). */

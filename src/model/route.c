@@ -18,8 +18,16 @@ void flow_route_start_stay(struct flow_model *m, uint32_t id)
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
     const struct flow_step_spec *st = &g->spec->steps[p->step];
-    double stay = __builtin_expect(p->at_start, 0) ? flow_initial_stay(m, id)
-                                                   : flow_dist_sample(&st->stay, g->stay_rng[p->step]);
+    double stay;
+    if (__builtin_expect(p->at_start, 0)) {
+        stay = flow_initial_stay(m, id);
+        if (stay < 0) {                /* medically fit at the start: into the discharge block */
+            flow_discharge_fit(m, id);
+            return;
+        }
+    } else {
+        stay = flow_dist_sample(&st->stay, g->stay_rng[p->step]);
+    }
     if (__builtin_expect(p->outlier, 0))   /* outlying from the step's ward: it stays longer */
         stay *= m->wards[st->ward].spec->outlier_stay_factor;
     flow_engine_schedule(m->engine, model_now(m) + stay, PRIO_STAY_END, on_stay_end, m, id);

@@ -1,8 +1,9 @@
 /* initial.c - the scenario's `initial:` census: the patients in hospital when the run starts,
  * each in the route step of its group that uses its ward, with the time already spent in that
- * stay (`elapsed`) or not known (`patients`: a count), written in the scenario or read from a
- * CSV file (columns ward, group, elapsed). Every mistake is located, in the YAML or in the
- * file's own lines. */
+ * stay (`elapsed`) or not known (`patients`: a count), or medically fit in the discharge block
+ * (`fit: true`); and patients in community services' places (`service`). Written in the
+ * scenario or read from a CSV file (columns ward, group, elapsed and optionally fit). Every
+ * mistake is located, in the YAML or in the file's own lines. */
 #include "table.h"
 
 #include <flowsim/limits.h>
@@ -14,15 +15,17 @@
 #include <string.h>
 
 struct item_in {
-    const struct ynode *ward, *group, *elapsed, *file;
+    const struct ynode *ward, *group, *elapsed, *file, *fit, *service;
     int patients;
 };
 
 static const struct field item_fields[] = {
     {"ward", read_node, false, NULL, 0, 0, offsetof(struct item_in, ward), NULL},
+    {"service", read_node, false, NULL, 0, 0, offsetof(struct item_in, service), NULL},
     {"group", read_node, false, NULL, 0, 0, offsetof(struct item_in, group), NULL},
     {"patients", read_int, false, NULL, 0, FLOW_MAX_INITIAL, offsetof(struct item_in, patients), NULL},
     {"elapsed", read_node, false, NULL, 0, 0, offsetof(struct item_in, elapsed), NULL},
+    {"fit", read_node, false, NULL, 0, 0, offsetof(struct item_in, fit), NULL},
     {"file", read_node, false, NULL, 0, 0, offsetof(struct item_in, file), NULL},
 };
 static const struct schema item_schema = SCHEMA("an 'initial' item", item_fields);
@@ -92,6 +95,81 @@ static bool resolve(const struct at *a, const char *ward, const struct at *ga, c
     }
     at_err(a, "group '%s' has no route step in ward '%s', so its patients cannot be there at the start",
            group, ward);
+    return false;
+}
+
+/* The discharge block a group follows once its reading is done: its own, or the scenario's
+ * (groups without one take it after the whole file is read). NULL: none. */
+static const struct flow_discharge_spec *discharge_of(const struct ctx *c, int group)
+{
+    const struct flow_discharge_spec *own = &c->sc->groups[group].discharge;
+    if (own->enabled)
+        return own;
+    return c->discharge != NULL && !c->discharge_bad ? &c->discharge_default : NULL;
+}
+
+/* Medically fit patients wait in their group's discharge block: it must have one. */
+static bool fit_allowed(const struct at *a, const struct flow_initial_patient *p)
+{
+    if (discharge_of(a->c, p->group) != NULL)
+        return true;
+    at_err(a, "medically fit patients (fit) wait in a discharge block, and group '%s' has none (give "
+              "'discharge' at the top level or in the group)", a->c->sc->groups[p->group].name);
+    return false;
+}
+
+/* true, false, yes, no, 1, 0 (an empty CSV cell is false). */
+static bool fit_value(const struct at *a, const char *text, bool *fit)
+{
+    static const char *const yes[] = {"true", "yes", "1"}, *const no[] = {"false", "no", "0", ""};
+    for (size_t k = 0; k < 4; k++) {
+        if (k < 3 && strcmp(text, yes[k]) == 0)
+            return *fit = true, true;
+        if (strcmp(text, no[k]) == 0)
+            return *fit = false, true;
+    }
+    at_err(a, "'fit' must be true or false; found '%.60s'", text);
+    return false;
+}
+
+/* A community service census: the service by name, and the group (given, or the first whose
+ * discharge block sends patients there) and its pathway into the service. */
+static bool resolve_service(struct ctx *c, const struct ynode *sn, const struct ynode *gn,
+                            struct flow_initial_patient *out)
+{
+    const struct flow_scenario *sc = c->sc;
+    const char *names[FLOW_MAX_SERVICES];
+    for (size_t i = 0; i < sc->ncommunity; i++)
+        names[i] = sc->community[i].name;
+    if (sc->ncommunity == 0) {
+        flow_schema_err(c, sn, "unknown community service '%s' (the scenario has no 'community' list)", sn->text);
+        return false;
+    }
+    int sv = flow_schema_lookup_name(c, sn, "community service", names, sc->ncommunity);
+    if (sv < 0)
+        return false;
+    int from = 0, to = (int)sc->ngroups;
+    if (gn) {
+        const char *gnames[FLOW_MAX_GROUPS];
+        for (size_t i = 0; i < sc->ngroups; i++)
+            gnames[i] = sc->groups[i].name;
+        from = flow_schema_lookup_name(c, gn, "group", gnames, sc->ngroups);
+        if (from < 0)
+            return false;
+        to = from + 1;
+    }
+    for (int g = from; g < to; g++) {
+        const struct flow_discharge_spec *d = discharge_of(c, g);
+        for (int k = 1; d && k < 4; k++)
+            if (d->pathways[k].share > 0 && d->pathways[k].service == sv) {
+                *out = (struct flow_initial_patient){.ward = -1, .group = g, .step = -1, .elapsed = -1,
+                                                    .service = sv, .pathway = k};
+                return true;
+            }
+    }
+    flow_schema_err(c, gn ? gn : sn, "%s%s%s sends patients to community service '%s' (no discharge pathway "
+                    "with a share uses it), so its census has no pathway to be on", gn ? "group '" : "no group",
+                    gn ? gn->text : "", gn ? "' never" : "", sn->text);
     return false;
 }
 
@@ -173,7 +251,7 @@ static void read_file(struct ctx *c, const struct ynode *fn)
     enum { MAXF = 8 };
     char *fields[MAXF];
     size_t cols[MAXF];
-    int iw = -1, ig = -1, ie = -1;
+    int iw = -1, ig = -1, ie = -1, ifit = -1;
     size_t nh = 0, line_no = 0, before = c->diag->errors;
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -188,6 +266,7 @@ static void read_file(struct ctx *c, const struct ynode *fn)
                 iw = strcmp(fields[i], "ward") == 0 ? (int)i : iw;
                 ig = strcmp(fields[i], "group") == 0 ? (int)i : ig;
                 ie = strcmp(fields[i], "elapsed") == 0 ? (int)i : ie;
+                ifit = strcmp(fields[i], "fit") == 0 ? (int)i : ifit;
             }
             if (iw < 0 || ig < 0 || ie < 0) {
                 at_err(&a, "the header must name the columns ward, group and elapsed (in any order); "
@@ -203,12 +282,15 @@ static void read_file(struct ctx *c, const struct ynode *fn)
             at_err(&a, "this row has %zu fields; the header has %zu", n, nh);
             continue;
         }
-        struct flow_initial_patient p = {.elapsed = -1};
-        struct at aw = a, ag = a, ae = a;
+        struct flow_initial_patient p = {.elapsed = -1, .service = -1};
+        struct at aw = a, ag = a, ae = a, af = a;
         aw.col = (int)cols[iw], ag.col = (int)cols[ig], ae.col = (int)cols[ie];
+        af.col = ifit >= 0 ? (int)cols[ifit] : 1;
         if (!resolve(&aw, fields[iw], &ag, fields[ig], &p))
             continue;
         if (fields[ie][0] != '\0' && !elapsed_of(&ae, fields[ie], &p.elapsed))
+            continue;
+        if (ifit >= 0 && (!fit_value(&af, fields[ifit], &p.fit) || (p.fit && !fit_allowed(&af, &p))))
             continue;
         if (!add(c, &a, &p))
             break;
@@ -242,18 +324,43 @@ static void read_item(struct ctx *c, const struct ynode *n)
             read_file(c, in.file);
         return;
     }
-    if (!in.ward || !in.group) {
-        flow_schema_err(c, n, "an 'initial' item needs 'ward' and 'group' (the route step of the group in that "
-                        "ward is where its patients are)");
-        return;
+    struct flow_initial_patient p = {.elapsed = -1, .service = -1};
+    if (in.service) {
+        if (in.ward || in.fit) {
+            flow_schema_err(c, in.ward ? in.ward : in.fit, "a community service's census item gives 'service' and "
+                            "'patients' or 'elapsed' (and optionally 'group'); '%s' is for patients in a ward",
+                            in.ward ? "ward" : "fit");
+            return;
+        }
+        if (!flow_schema_need_scalar(c, in.service, "service", "a community service's name") ||
+            (in.group && !flow_schema_need_scalar(c, in.group, "group", "a group's name")) || c->community_bad ||
+            !resolve_service(c, in.service, in.group, &p))
+            return;
+    } else {
+        if (!in.ward || !in.group) {
+            flow_schema_err(c, n, "an 'initial' item needs 'ward' and 'group' (the route step of the group in that "
+                            "ward is where its patients are), or 'service' for a community service");
+            return;
+        }
+        if (!flow_schema_need_scalar(c, in.ward, "ward", "a ward's name") ||
+            !flow_schema_need_scalar(c, in.group, "group", "a group's name") || c->wards_bad)
+            return;
+        struct at aw = {c, in.ward, NULL, 0, 0}, ag = {c, in.group, NULL, 0, 0};
+        if (!resolve(&aw, in.ward->text, &ag, in.group->text, &p))
+            return;
+        struct at af = {c, in.fit, NULL, 0, 0};
+        if (in.fit && (!flow_schema_need_scalar(c, in.fit, "fit", "true or false") ||
+                       !fit_value(&af, in.fit->text, &p.fit)))
+            return;
+        if (p.fit && in.patients < 0) {
+            flow_schema_err(c, in.fit, "medically fit patients have finished their stays: give their number as "
+                            "'patients', not 'elapsed'");
+            return;
+        }
+        if (p.fit && !fit_allowed(&af, &p))
+            return;
     }
-    if (!flow_schema_need_scalar(c, in.ward, "ward", "a ward's name") ||
-        !flow_schema_need_scalar(c, in.group, "group", "a group's name") || c->wards_bad)
-        return;
-    struct at aw = {c, in.ward, NULL, 0, 0}, ag = {c, in.group, NULL, 0, 0};
-    struct flow_initial_patient p = {.elapsed = -1};
-    if (!resolve(&aw, in.ward->text, &ag, in.group->text, &p))
-        return;
+    struct at aw = {c, in.service ? in.service : in.ward, NULL, 0, 0};
     if (in.patients >= 0) {
         for (int i = 0; i < in.patients; i++)
             if (!add(c, &aw, &p))
@@ -289,4 +396,14 @@ void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, c
         return;                        /* names cannot be resolved; their errors are reported */
     for (size_t i = 0; i < n->n; i++)
         read_item(c, n->kids[i]);
+    /* A service's census holds places: no more than it has. */
+    for (size_t k = 0; k < c->sc->ncommunity; k++) {
+        size_t count = 0;
+        for (size_t i = 0; i < c->sc->ninitial; i++)
+            count += c->sc->initial[i].service == (int)k;
+        int cap = c->sc->community[k].capacity;
+        if (cap > 0 && count > (size_t)cap)
+            flow_schema_err(c, n, "the census puts %zu patients in community service '%s', which has %d places",
+                            count, c->sc->community[k].name, cap);
+    }
 }

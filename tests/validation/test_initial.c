@@ -3,7 +3,8 @@
  * (1 - e^(-t/m)); a ward started from its steady-state census with times already spent unknown
  * stays at lambda x mean stay every day for lognormal, gamma and empirical stays (fresh stays, or
  * uniform fractions of them, would not); known times spent with fixed stays leave on the exact
- * days; patients beyond the beds wait for them in the order given. */
+ * days; patients beyond the beds wait for them in the order given; medically fit patients and
+ * patients in community services leave on the exact days. */
 #include "expect.h"
 
 #include <flowsim/experiment.h>
@@ -141,6 +142,37 @@ START_TEST(census_beyond_the_beds_waits_in_order)
 }
 END_TEST
 
+/* Medically fit at the start and in community services: 10 fit patients on pathway 0 (a fixed
+ * 2.5-day delay) hold their beds for exactly 2.5 days, so the daily delayed beds are 10, 10, 5,
+ * 0; two patients in a service with fixed 4-day stays, 1 and 3 days in, leave at 3 and 1: its
+ * daily occupancy is 2, 1, 1, 0. No arrivals. */
+START_TEST(fit_and_service_census_are_exact)
+{
+    struct flow_results r = run_daily(
+        "name: t\nhorizon: 5d\nwarmup: 0d\nreplications: 2\nseed: 2\n"
+        "wards: [{name: W, beds: 20}]\n"
+        "community: [{name: S, capacity: 5, stay: {dist: fixed, value: 4d}}]\n"
+        "groups:\n"
+        "  - name: a\n    arrivals: {rate: 0/d}\n    route: [{ward: W, stay: {dist: fixed, value: 1d}}]\n"
+        "    discharge:\n      assessment: {dist: fixed, value: 1h}\n"
+        "      pathways: [{pathway: 0, share: 1, delay: {dist: fixed, value: 2.5d}}]\n"
+        "  - name: b\n    arrivals: {rate: 0/d}\n    route: [{ward: W, stay: {dist: fixed, value: 1d}}]\n"
+        "    discharge:\n      assessment: {dist: fixed, value: 1h}\n"
+        "      pathways: [{pathway: 1, share: 1, service: S}]\n"
+        "initial:\n  - {ward: W, group: a, patients: 10, fit: true}\n"
+        "  - {service: S, elapsed: [1d, 3d]}\n");
+    const double delayed[] = {10, 10, 5, 0, 0}, service[] = {2, 1, 1, 0, 0};
+    for (size_t d = 0; d < 5; d++) {
+        double mean, half;
+        day_summary(&r, "discharge.delayed", d, &mean, &half);
+        ck_assert_msg(fabs(mean - delayed[d]) < 1e-9, "delayed day %zu: %g, exactly %g", d, mean, delayed[d]);
+        day_summary(&r, "community.S.occupied", d, &mean, &half);
+        ck_assert_msg(fabs(mean - service[d]) < 1e-9, "service day %zu: %g, exactly %g", d, mean, service[d]);
+    }
+    done(&r);
+}
+END_TEST
+
 /* A scenario without initial: draws no census stream: its results are those of the same
  * scenario with an empty census list... and of the scenario as it was. */
 START_TEST(no_census_changes_nothing)
@@ -168,6 +200,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, steady_census_stays_steady);
     tcase_add_test(tc, fixed_stays_leave_on_the_exact_days);
     tcase_add_test(tc, census_beyond_the_beds_waits_in_order);
+    tcase_add_test(tc, fit_and_service_census_are_exact);
     tcase_add_test(tc, no_census_changes_nothing);
     suite_add_tcase(s, tc);
     return s;
