@@ -161,6 +161,9 @@ struct flow_group_spec {
     double by_month[12];       /* January first, rescaled to mean 1 over a 365-day year (all 1
                                 * when not given; needs the scenario's start date) */
     double growth_per_year;    /* the rate grows by (1 + g)^(t / 365 days) from time 0 */
+    double *series;            /* arrivals: {series: FILE}: the rate per day of each day of the run
+                                * from time 0 (owned), or NULL; then rate_per_day is their mean */
+    size_t nseries;
     bool time_varying;         /* a profile was given and is not flat */
     bool calendar;             /* by_month, growth or holidays apply: not periodic by the week */
     int priority;              /* 1 (first) to 9; every queue serves the best first, then FIFO */

@@ -1,5 +1,5 @@
 /* arrivals.c - Poisson arrivals, homogeneous or with hour-of-day, day-of-week and month
- * weights, holidays and growth. The non-homogeneous process is sampled exactly by inverting its
+ * weights, holidays and growth, or given date by date (a series). The non-homogeneous process is sampled exactly by inverting its
  * cumulative intensity: piecewise constant over the 168 hours of a week when the pattern is
  * weekly, hour by hour along the calendar otherwise (within an hour, growth makes the rate
  * exponential in time, and its integral is inverted in closed form). Thinning would be exact
@@ -38,6 +38,14 @@ static void calendar_day(struct group *g, int64_t day)
 {
     const struct flow_scenario *sc = g->sc;
     const struct flow_group_spec *s = g->spec;
+    if (s->series != NULL) {           /* the rate of the date, shaped by the hour */
+        double rate = day >= 0 && (size_t)day < s->nseries ? s->series[day] : 0;
+        g->cal_factor = s->rate_per_day > 0 ? rate / s->rate_per_day : 0;
+        for (int h = 0; h < 24; h++)
+            g->cal_rate[h] = rate * s->by_hour[h];
+        g->cal_day = day;
+        return;
+    }
     int weekday = flow_week_day(sc, day);
     double month = 1;
     if (sc->has_start) {

@@ -768,6 +768,7 @@ struct arrivals_in {
     double rate, referrals;
     double by_hour[24], by_weekday[7], by_month[12];
     double growth;
+    const struct ynode *series;
 };
 
 static const struct field arrivals_fields[] = {
@@ -778,6 +779,7 @@ static const struct field arrivals_fields[] = {
     {"by_weekday", read_weights, false, NULL, 0, 7, offsetof(struct arrivals_in, by_weekday), NULL},
     {"by_month", read_weights, false, NULL, 0, 12, offsetof(struct arrivals_in, by_month), NULL},
     {"growth_per_year", read_real, false, "0", -0.9, 10, offsetof(struct arrivals_in, growth), NULL},
+    {"series", read_node, false, NULL, 0, 0, offsetof(struct arrivals_in, series), NULL},
 };
 static const struct schema arrivals_schema = SCHEMA("arrivals", arrivals_fields);
 
@@ -813,9 +815,29 @@ static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const
     for (int i = 0; i < 12; i++)
         in.by_month[i] = 1;
     in.rate = in.referrals = in.growth = 0;
+    in.series = NULL;
     if (!read_map(c, n, &arrivals_schema, &in))
         return;
     bool rate = flow_ytree_get(n, "rate") != NULL, referrals = flow_ytree_get(n, "referrals") != NULL;
+    if (in.series) {
+        static const char *const twice[] = {"rate", "referrals", "by_weekday", "by_month", "growth_per_year"};
+        for (size_t k = 0; k < sizeof twice / sizeof *twice; k++) {
+            const struct ynode *t = flow_ytree_get(n, twice[k]);
+            if (t) {
+                flow_schema_err(c, t, "'series' gives the rate of each date (weekdays, months and growth "
+                                "included), so '%s' cannot be given with it (by_hour can)", twice[k]);
+                return;
+            }
+        }
+        memcpy(g->by_hour, in.by_hour, sizeof g->by_hour);
+        for (int i = 0; i < 7; i++)
+            g->by_weekday[i] = 1;
+        for (int i = 0; i < 12; i++)
+            g->by_month[i] = 1;
+        flow_schema_read_series(c, in.series, g);
+        g->time_varying = g->calendar = true;
+        return;
+    }
     if (rate == referrals)
         flow_schema_err(c, n, rate ? "arrivals have 'rate' (emergency) or 'referrals' (elective, onto a "
                          "waiting list), not both"

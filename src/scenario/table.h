@@ -96,6 +96,10 @@ void flow_schema_read_node(struct ctx *c, const struct ynode *n, void *dst, cons
 int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *what,
                             const char *const *names, size_t count);
 
+/* series.c: arrivals given date by date (arrivals: {series: FILE}); sets g->series, nseries
+ * and rate_per_day (their mean) */
+void flow_schema_read_series(struct ctx *c, const struct ynode *n, struct flow_group_spec *g);
+
 /* initial.c: the census at the start (after wards and groups are read) */
 void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 

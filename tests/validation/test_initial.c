@@ -4,7 +4,8 @@
  * stays at lambda x mean stay every day for lognormal, gamma and empirical stays (fresh stays, or
  * uniform fractions of them, would not); known times spent with fixed stays leave on the exact
  * days; patients beyond the beds wait for them in the order given; medically fit patients and
- * patients in community services leave on the exact days. */
+ * patients in community services leave on the exact days; demand given by date follows the
+ * dates. */
 #include "expect.h"
 
 #include <flowsim/experiment.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Runs with daily series kept. */
 static struct flow_results run_daily(const char *text)
@@ -173,6 +175,39 @@ START_TEST(fit_and_service_census_are_exact)
 }
 END_TEST
 
+/* Demand by date: arrivals follow the series day by day (a non-homogeneous Poisson process, flat
+ * within each day here). With 1-hour stays in ample beds a day's mean occupancy is its rate / 24,
+ * less what its last hour's stays spill over midnight into the next day and plus what the day
+ * before spilled into it (rate x (1/24)^2 / 2 each). The file covers more dates than the run. */
+START_TEST(demand_series_follows_the_dates)
+{
+    char path[] = "/tmp/flowsim-series-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    const char *csv = "date,rate\n2026-12-31,500\n2027-01-04,48\n2027-01-05,0/d\n2027-01-06,240\n2027-01-07,1/h\n"
+                      "2027-01-08,9\n";
+    ck_assert(write(fd, csv, strlen(csv)) == (ssize_t)strlen(csv));
+    close(fd);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: t\nstart: 2027-01-04\nhorizon: 4d\nwarmup: 0d\nreplications: 200\nseed: 3\n"
+             "wards: [{name: W, beds: 10000}]\n"
+             "groups:\n  - name: g\n    arrivals: {series: %s}\n"
+             "    route: [{ward: W, stay: {dist: fixed, value: 1h}}]\n", path);
+    struct flow_results r = run_daily(text);
+    unlink(path);
+    const double rates[] = {48, 0, 240, 24};
+    for (size_t d = 0; d < 4; d++) {
+        double spill = 1 / (24.0 * 24 * 2);   /* a day's share of the stays of its last hour */
+        double want = rates[d] / 24 - rates[d] * spill + (d > 0 ? rates[d - 1] * spill : 0), mean, half;
+        day_summary(&r, "wards.W.occupied", d, &mean, &half);
+        ck_assert_msg(fabs(mean - want) <= fmax(half, 1e-12), "day %zu: %g (+- %g), theory %g", d, mean, half, want);
+    }
+    expect_near(&r, "system.arrivals_per_day", (48 + 0 + 240 + 24) / 4.0, 0.02);
+    done(&r);
+}
+END_TEST
+
 /* A scenario without initial: draws no census stream: its results are those of the same
  * scenario with an empty census list... and of the scenario as it was. */
 START_TEST(no_census_changes_nothing)
@@ -201,6 +236,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, fixed_stays_leave_on_the_exact_days);
     tcase_add_test(tc, census_beyond_the_beds_waits_in_order);
     tcase_add_test(tc, fit_and_service_census_are_exact);
+    tcase_add_test(tc, demand_series_follows_the_dates);
     tcase_add_test(tc, no_census_changes_nothing);
     suite_add_tcase(s, tc);
     return s;
