@@ -156,6 +156,9 @@ struct flow_group_spec {
     bool elective;             /* arrivals are referrals onto a waiting list (route starts in theatre) */
     double rate_per_day;       /* mean arrivals (or referrals) per day over a week */
     int initial_waiting_list;  /* elective: patients waiting at time 0 */
+    double *waiting_since;     /* elective: more patients waiting at time 0, each referred this
+                                * many days before (owned), or NULL */
+    size_t nwaiting_since;
     double by_hour[24];        /* relative weights rescaled to mean 1 (all 1 when not given) */
     double by_weekday[7];      /* Monday first, rescaled to mean 1 */
     double by_month[12];       /* January first, rescaled to mean 1 over a 365-day year (all 1

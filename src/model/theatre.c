@@ -87,11 +87,13 @@ static void on_leave_list(struct flow_engine *e, void *ctx, uint64_t arg)
 void flow_elective_referral(struct flow_model *m, uint32_t id)
 {
     struct group *g = &m->groups[m->patients[id].group];
+    double age = now(m) - m->patients[id].referred;   /* > 0: on the list before the run */
     m->patients[id].post = flow_route_draw_step(m, id, 1);
     list_patient(m, id);
     set_listed(m, g, +1);
     if (g->leave_rng) {
-        double after = flow_dist_sample(&g->spec->leave_list, g->leave_rng);
+        double after = age > 0 ? flow_dist_residual(&g->spec->leave_list, age, g->leave_rng)
+                               : flow_dist_sample(&g->spec->leave_list, g->leave_rng);
         flow_engine_schedule(m->engine, now(m) + after, PRIO_LIST, on_leave_list, m,
                              (uint64_t)id | (uint64_t)(uint32_t)m->patients[id].serial << 32);
     }
@@ -445,16 +447,24 @@ void flow_theatres_destroy(struct flow_model *m)
     free(m->theatres);
 }
 
-/* The initial waiting lists (referred at time 0) and the first booking of every slot. */
+/* The initial waiting lists (referred at time 0, or waiting_since before it) and the first
+ * booking of every slot. */
 void flow_theatres_start(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
-    for (size_t g = 0; g < s->ngroups; g++)
+    for (size_t g = 0; g < s->ngroups; g++) {
         for (int i = 0; i < s->groups[g].initial_waiting_list; i++) {
             uint32_t id = flow_patient_new(m, (uint32_t)g);
             model_trace(m, id, FLOW_TRACE_REFERRAL, NULL, 0);
             flow_elective_referral(m, id);
         }
+        for (size_t i = 0; i < s->groups[g].nwaiting_since; i++) {   /* referred before the run */
+            uint32_t id = flow_patient_new(m, (uint32_t)g);
+            m->patients[id].referred = -s->groups[g].waiting_since[i];
+            model_trace(m, id, FLOW_TRACE_REFERRAL, NULL, 0);
+            flow_elective_referral(m, id);
+        }
+    }
     for (size_t i = 0; i < m->nslots; i++) {
         const struct flow_theatre_spec *t = m->theatres[m->slots[i].theatre].spec;
         flow_engine_schedule(m->engine, fmax(0, m->slots[i].next_start - t->book_ahead), PRIO_BOOK,

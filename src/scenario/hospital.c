@@ -867,6 +867,32 @@ static void read_route(struct ctx *c, const struct ynode *n, void *dst, const st
         check_step(c, n->kids[i], &g->steps[i]);
 }
 
+/* Elective patients on the list at time 0 with their referral ages: one per duration. */
+static void read_waiting_since(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    struct flow_group_spec *g = dst;
+    char b[80];
+    if (n->kind != YN_SEQ || n->n == 0 || n->n > FLOW_MAX_WAITING_LIST) {
+        flow_schema_err(c, n, "'%s' must be a list of 1 to %d times since referral, one per patient on the "
+                        "list, such as [3w, 20w, 40w]; found %s", f->key, FLOW_MAX_WAITING_LIST,
+                        flow_schema_shown(n, b, sizeof b));
+        return;
+    }
+    double *ages = flow_xcalloc(n->n, sizeof *ages);
+    for (size_t i = 0; i < n->n; i++) {
+        const struct ynode *k = n->kids[i];
+        const char *why = k->kind == YN_SCALAR ? flow_parse_duration(k->text, &ages[i]) : "a duration";
+        if (why != NULL || !(ages[i] >= 0) || ages[i] > FLOW_MAX_HORIZON_DAYS) {
+            flow_schema_err(c, k, "'%s' items must be durations with a unit of at least 0 (such as 20w), up to "
+                            "1000 years; found %s", f->key, flow_schema_shown(k, b, sizeof b));
+            free(ages);
+            return;
+        }
+    }
+    g->waiting_since = ages;
+    g->nwaiting_since = n->n;
+}
+
 /* arrivals and route are read into the whole group (offset 0). */
 static const struct field group_fields[] = {
     {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_group_spec, name), NULL},
@@ -874,6 +900,7 @@ static const struct field group_fields[] = {
     {"route", read_route, true, NULL, 0, 0, 0, NULL},
     {"initial_waiting_list", read_int, false, "0", 0, FLOW_MAX_WAITING_LIST,
      offsetof(struct flow_group_spec, initial_waiting_list), NULL},
+    {"waiting_since", read_waiting_since, false, NULL, 0, 0, 0, NULL},
     {"discharge", read_group_discharge, false, NULL, 0, 0, 0, NULL},
     {"priority", read_int, false, "5", 1, 9, offsetof(struct flow_group_spec, priority), NULL},
     {"wait_targets", flow_schema_read_targets, false, NULL, 0, 0,
@@ -1147,6 +1174,9 @@ static void check_group(struct ctx *c, const struct ynode *gn, const struct flow
     const struct ynode *wl = flow_ytree_get(gn, "initial_waiting_list");
     if (wl && !g->elective)
         flow_schema_err(c, wl, "'initial_waiting_list' is for elective groups (with 'referrals')");
+    const struct ynode *ws = flow_ytree_get(gn, "waiting_since");
+    if (ws && !g->elective)
+        flow_schema_err(c, ws, "'waiting_since' is for elective groups (with 'referrals')");
 }
 
 /* Readmissions come back through an emergency group's route. */
@@ -1207,8 +1237,10 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
     const struct flow_scenario *sc = c->sc;
     double listed = 0;
     for (size_t i = 0; i < sc->ngroups; i++) {
-        listed += sc->groups[i].initial_waiting_list;
+        listed += sc->groups[i].initial_waiting_list + (double)sc->groups[i].nwaiting_since;
         const struct ynode *wl = flow_ytree_get(groups->kids[i], "initial_waiting_list");
+        if (wl == NULL)
+            wl = flow_ytree_get(groups->kids[i], "waiting_since");
         if (wl && listed > FLOW_MAX_WAITING_LIST) {
             flow_schema_err(c, wl, "initial waiting lists add up to %.0f patients; the limit is %d for all "
                        "groups together", listed, FLOW_MAX_WAITING_LIST);

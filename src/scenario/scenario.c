@@ -49,6 +49,7 @@ void flow_scenario_destroy(struct flow_scenario *s)
         free(grp->steps);
         free(grp->name);
         free(grp->series);
+        free(grp->waiting_since);
         flow_discharge_fini(&grp->discharge);
         flow_dist_fini(&grp->leave_list);
     }

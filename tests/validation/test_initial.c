@@ -208,6 +208,31 @@ START_TEST(demand_series_follows_the_dates)
 }
 END_TEST
 
+/* Waiting lists with their ages (waiting_since): nobody is operated (every case is unfit on the
+ * day) and nobody is referred, so over 4 weeks patients listed 10, 17, 30 and 60 weeks ago spend
+ * 4 + 1 of their 16 patient-weeks under 18 weeks (0.3125) and one is always over 52 weeks. With
+ * leave_list a fixed 20 weeks from referral, a patient 19 weeks in leaves after 1 week and one
+ * 25 weeks in at once: 2 removals in 4 weeks, and a quarter of a patient on the list (booked only
+ * at 09:00 on Mondays, so never booked when due to leave). */
+START_TEST(waiting_list_ages_count_from_referral)
+{
+    struct flow_results r = run_text(
+        "name: t\nhorizon: 28d\nwarmup: 0d\nreplications: 2\nseed: 5\n"
+        "wards: [{name: W, beds: 10}]\n"
+        "theatres:\n  - name: T\n    sessions: [{days: [mon], start: \"09:00\", length: 10m}]\n    book_ahead: 0d\n"
+        "groups:\n  - name: e\n    arrivals: {referrals: 0/d}\n    waiting_since: [10w, 17w, 30w, 60w]\n    due: 18w\n"
+        "    route: [{theatre: T, operation: {dist: fixed, value: 1m}, p_unfit_on_day: 1}]\n"
+        "  - name: f\n    arrivals: {referrals: 0/d}\n    waiting_since: [19w, 25w]\n"
+        "    leave_list: {dist: fixed, value: 20w}\n"
+        "    route: [{theatre: T, operation: {dist: fixed, value: 1m}, p_unfit_on_day: 1}]\n", NULL, 0);
+    expect_exact(&r, "groups.e.waiting_list_within_18_weeks", 5.0 / 16);
+    expect_exact(&r, "groups.e.waiting_list_over_52_weeks", 1);
+    expect_exact(&r, "groups.f.removals_per_week", 0.5);
+    expect_exact(&r, "groups.f.waiting_list_size", 0.25);
+    done(&r);
+}
+END_TEST
+
 /* A scenario without initial: draws no census stream: its results are those of the same
  * scenario with an empty census list... and of the scenario as it was. */
 START_TEST(no_census_changes_nothing)
@@ -237,6 +262,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, census_beyond_the_beds_waits_in_order);
     tcase_add_test(tc, fit_and_service_census_are_exact);
     tcase_add_test(tc, demand_series_follows_the_dates);
+    tcase_add_test(tc, waiting_list_ages_count_from_referral);
     tcase_add_test(tc, no_census_changes_nothing);
     suite_add_tcase(s, tc);
     return s;
