@@ -1,7 +1,6 @@
 /* initial.c - a run that starts from today's census (the scenario's initial: list): each patient
  * is created at time 0 in its route step and asks for a bed in the step's ward, in the order
- * given (patients beyond the beds wait, or are diverted or outlie, as the ward's when_full
- * says); its first stay is what is left of the stay under way, drawn from the step's stay
+ * given (patients beyond the beds wait for them, whatever the ward's when_full); its first stay is what is left of the stay under way, drawn from the step's stay
  * distribution given the time already spent, or in equilibrium when that is not known; a
  * medically fit patient goes into its discharge block as soon as it has its bed. Patients in
  * community services' places are placed first, with what is left of their service stays.
@@ -50,7 +49,7 @@ void flow_initial_start(struct flow_model *m)
         p->step = (uint32_t)c->step;
         p->at_start = 1;
         model_trace(m, id, FLOW_TRACE_AT_START, s->wards[c->ward].name, 0);
-        flow_ward_request(m, id, (uint32_t)c->ward);
+        flow_ward_request_waiting(m, id, (uint32_t)c->ward);
     }
     gsl_rng_free(r);
 }

@@ -292,6 +292,9 @@ void flow_wards_mark(struct flow_model *m, double t);
  * free, otherwise it waits (blocking the bed it holds) or, at a divert ward, is lost. */
 void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward);
 /* Admits the patient now to a bed known to be free (theatre: held from the operation). */
+/* A census patient asks for a bed: it takes one, or waits for one in the ward's queue (never
+ * diverted, outlying or giving up: it is in hospital already). */
+void flow_ward_request_waiting(struct flow_model *m, uint32_t id, uint32_t ward);
 void flow_ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward);
 /* Frees the bed the patient holds (if any) and records its departure from hospital. */
 void flow_ward_leave_hospital(struct flow_model *m, uint32_t id);

@@ -133,6 +133,19 @@ void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
     }
 }
 
+void flow_ward_request_waiting(struct flow_model *m, uint32_t id, uint32_t ward)
+{
+    struct ward *w = &m->wards[ward];
+    if (flow_resource_request(m, &w->beds, id)) {
+        flow_resource_take(m, &w->beds, id);
+        admit(m, id, ward);
+        return;
+    }
+    model_trace(m, id, FLOW_TRACE_WAIT_BED, w->spec->name, 0);
+    flow_resource_wait(m, &w->beds, id);
+    patient_set(m, id, PS_WAIT_BED);
+}
+
 void flow_ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct resource *beds = &m->wards[ward].beds;

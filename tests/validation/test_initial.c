@@ -128,19 +128,24 @@ END_TEST
  * half a day each. */
 START_TEST(census_beyond_the_beds_waits_in_order)
 {
-    struct flow_results r = run_daily(
-        "name: t\nhorizon: 3d\nwarmup: 0d\nreplications: 2\nseed: 2\n"
-        "wards: [{name: W, beds: 2}]\n"
-        "groups:\n  - {name: g, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 1d}}]}\n"
-        "initial:\n  - {ward: W, group: g, elapsed: [12h, 12h, 12h, 12h]}\n");
-    double mean, half;
-    day_summary(&r, "wards.W.occupied", 0, &mean, &half);
-    ck_assert_double_eq_tol(mean, 2, 1e-9);
-    day_summary(&r, "wards.W.waiting", 0, &mean, &half);
-    ck_assert_double_eq_tol(mean, 1, 1e-9);        /* two waited for half the day */
-    day_summary(&r, "wards.W.occupied", 1, &mean, &half);
-    ck_assert_double_eq_tol(mean, 0, 1e-9);
-    done(&r);
+    static const char *const when_full[] = {"queue", "divert"};   /* in hospital already: never diverted */
+    for (int k = 0; k < 2; k++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "name: t\nhorizon: 3d\nwarmup: 0d\nreplications: 2\nseed: 2\n"
+                 "wards: [{name: W, beds: 2, when_full: %s}]\n"
+                 "groups:\n  - {name: g, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 1d}}]}\n"
+                 "initial:\n  - {ward: W, group: g, elapsed: [12h, 12h, 12h, 12h]}\n", when_full[k]);
+        struct flow_results r = run_daily(text);
+        double mean, half;
+        day_summary(&r, "wards.W.occupied", 0, &mean, &half);
+        ck_assert_double_eq_tol(mean, 2, 1e-9);
+        day_summary(&r, "wards.W.waiting", 0, &mean, &half);
+        ck_assert_double_eq_tol(mean, 1, 1e-9);        /* two waited for half the day */
+        day_summary(&r, "wards.W.occupied", 1, &mean, &half);
+        ck_assert_double_eq_tol(mean, 0, 1e-9);
+        done(&r);
+    }
 }
 END_TEST
 
