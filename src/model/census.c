@@ -139,10 +139,12 @@ static size_t electives(const struct flow_scenario *s);
 enum ward_series { WS_OCCUPIED, WS_WAITING, WS_BLOCKED, WS_BEDS, WS_READY, WS_FULL };
 static const char *const ward_series_names[] = {"occupied", "waiting", "blocked", "open_beds", "ready", "full"};
 
-static bool ward_has_series(const struct flow_ward_spec *w, int kind)
+/* The forecast's series (full, and discharge.delayed) only for a run from a census: other
+ * scenarios keep their daily.csv exactly. */
+static bool ward_has_series(const struct flow_scenario *s, const struct flow_ward_spec *w, int kind)
 {
     return kind < WS_BEDS || (kind == WS_BEDS && flow_week_beds_change(w)) ||
-           (kind == WS_READY && w->nrounds > 0) || kind == WS_FULL;
+           (kind == WS_READY && w->nrounds > 0) || (kind == WS_FULL && s->ninitial > 0);
 }
 
 static size_t ward_series_count(const struct flow_scenario *s)
@@ -150,7 +152,7 @@ static size_t ward_series_count(const struct flow_scenario *s)
     size_t n = 0;
     for (size_t i = 0; i < s->nwards; i++)
         for (int kind = 0; kind <= WS_FULL; kind++)
-            n += ward_has_series(&s->wards[i], kind);
+            n += ward_has_series(s, &s->wards[i], kind);
     return n;
 }
 
@@ -159,7 +161,7 @@ static void ward_series_at(const struct flow_scenario *s, size_t k, size_t *ward
 {
     for (size_t i = 0; i < s->nwards; i++)
         for (int c = 0; c <= WS_FULL; c++)
-            if (ward_has_series(&s->wards[i], c) && k-- == 0) {
+            if (ward_has_series(s, &s->wards[i], c) && k-- == 0) {
                 *ward = i;
                 *kind = c;
                 return;
@@ -232,7 +234,8 @@ static size_t elective_index(const struct flow_scenario *s, size_t e)
 
 size_t flow_model_daily_count(const struct flow_scenario *s)
 {
-    return ward_series_count(s) + 2 * s->ncommunity + electives(s) + (flow_model_any_discharge(s) ? 1 : 0);
+    return ward_series_count(s) + 2 * s->ncommunity + electives(s) +
+           (s->ninitial > 0 && flow_model_any_discharge(s) ? 1 : 0);
 }
 
 char *flow_model_daily_name(const struct flow_scenario *s, size_t k)
