@@ -471,20 +471,7 @@ expect_exit 2 "--csv on sweep" -- "$FLOWSIM" sweep "$S" --vary wards.AMU.beds=30
 
 # --- a run from a census: the trace starts with it, an overlay replaces a ward's items and
 # keeps the others', --set reaches items by position, and the text report forecasts ---
-cat >"$TMP/census.yaml" <<'CENSUS'
-name: Census
-start: 2027-01-04
-horizon: 14d
-replications: 4
-wards: [{name: Medicine, beds: 76}, {name: Rehab, beds: 30}]
-groups:
-  - name: medical
-    arrivals: {rate: 11/d}
-    route: [{ward: Medicine, stay: {dist: lognormal, mean: 6.5d, sd: 5d}}, {ward: Rehab, p: 0.2, stay: {dist: gamma, mean: 10d, sd: 6d}}]
-initial:
-  - {ward: Medicine, group: medical, patients: 74}
-  - {ward: Rehab, group: medical, elapsed: [1d, 3d, 8d, 20d]}
-CENSUS
+cp "$ROOT/tests/data/census.yaml" "$TMP/census.yaml"
 cat >"$TMP/census-push.yaml" <<'CENSUS'
 extends: census.yaml
 name: Census after a discharge push

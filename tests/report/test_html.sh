@@ -52,21 +52,7 @@ check grep -q '"ward_times":{"ED":' "$TMP/ed.html"
     --set horizon=120d --report "$TMP/d2a.html" -q >/dev/null
 
 # A forecast from a census: fan charts and the chance of being full, day by day.
-cat >"$TMP/census.yaml" <<CENSUS
-name: Census forecast
-start: 2027-01-04
-horizon: 14d
-replications: 10
-wards: [{name: Medicine, beds: 76}, {name: Rehab, beds: 30}]
-groups:
-  - name: medical
-    arrivals: {rate: 11/d}
-    route: [{ward: Medicine, stay: {dist: lognormal, mean: 6.5d, sd: 5d}}, {ward: Rehab, p: 0.2, stay: {dist: gamma, mean: 10d, sd: 6d}}]
-initial:
-  - {ward: Medicine, group: medical, patients: 74}
-  - {ward: Rehab, group: medical, elapsed: [1d, 3d, 8d, 20d]}
-CENSUS
-"$FLOWSIM" run "$TMP/census.yaml" --report "$TMP/forecast.html" -q >/dev/null
+"$FLOWSIM" run "$ROOT/tests/data/census.yaml" --replications 10 --report "$TMP/forecast.html" -q >/dev/null
 
 # Expected minimum number of charts per kind.
 for pair in run:8 saved:5 compare:1 d2a:3 sweep:6 size:1 seek:1 forecast:8 hostile:8 dated:8 rounds:8 beds:9 ed:17; do
