@@ -88,4 +88,29 @@ double flow_mmc_mean_wait(unsigned c, double lambda, double s);
  * patience, > 0). Sums the birth-death chain's terms until they vanish. */
 double flow_erlang_a(unsigned c, double a, double r);
 
+/* ---- fitting stay distributions to data (flowsim fit) ---- */
+
+enum flow_fit_family { FLOW_FIT_EXPONENTIAL, FLOW_FIT_LOGNORMAL, FLOW_FIT_GAMMA, FLOW_FIT_WEIBULL,
+                       FLOW_FIT_FAMILIES };
+const char *flow_fit_family_name(enum flow_fit_family f);
+
+/* A maximum-likelihood fit to right-censored durations, in the scenario format's parameters:
+ * exponential a = mean; lognormal and gamma a = mean, b = sd; Weibull a = shape, b = scale. */
+struct flow_fit {
+    enum flow_fit_family family;
+    double a, b;
+    double loglik, aic;       /* AIC = 2 k - 2 log L (k = 1 or 2 parameters) */
+    double ks;                /* Kolmogorov-Smirnov distance from the Kaplan-Meier estimate */
+    size_t observed, censored;
+};
+
+/* Fits one family to n durations x (> 0; censored[i] non-zero: still under way, only known to
+ * exceed x[i]; censored may be NULL). Returns 0, or -1 (a duration not above 0, or fewer than 2
+ * observed). */
+int flow_fit_family(const double *x, const unsigned char *censored, size_t n, enum flow_fit_family family,
+                    struct flow_fit *out);
+/* Fits every family and names the one with the least AIC; -1 when none could be fitted. */
+int flow_fit_best(const double *x, const unsigned char *censored, size_t n, struct flow_fit fits[FLOW_FIT_FAMILIES],
+                  enum flow_fit_family *best);
+
 #endif

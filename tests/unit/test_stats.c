@@ -3,6 +3,8 @@
 #include "check_main.h"
 
 #include <flowsim/stats.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 
 START_TEST(tally_mean_and_sd)
@@ -101,6 +103,107 @@ START_TEST(erlang_matches_published_tables)
 }
 END_TEST
 
+/* ---- fitting stays to data ---- */
+
+struct truth {
+    enum flow_fit_family family;
+    double a, b;           /* as the scenario format gives them */
+    double mean, sd;
+};
+
+static double draw(gsl_rng *r, const struct truth *t)
+{
+    switch (t->family) {
+    case FLOW_FIT_LOGNORMAL: {
+        double s2 = log1p(t->b * t->b / (t->a * t->a));
+        return gsl_ran_lognormal(r, log(t->a) - s2 / 2, sqrt(s2));
+    }
+    case FLOW_FIT_GAMMA:     return gsl_ran_gamma(r, t->a * t->a / (t->b * t->b), t->b * t->b / t->a);
+    case FLOW_FIT_WEIBULL:   return gsl_ran_weibull(r, t->b, t->a);
+    default:                 return gsl_ran_exponential(r, t->a);
+    }
+}
+
+/* n stays, each censored by an independent uniform end of observation on (0, cut): the data a
+ * hospital extract gives, where stays still under way at the extract are censored. */
+static size_t sample(const struct truth *t, double cut, size_t n, double *x, unsigned char *cens, unsigned long seed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    size_t censored = 0;
+    for (size_t i = 0; i < n; i++) {
+        double stay = draw(r, t), end = cut > 0 ? gsl_ran_flat(r, 0, cut) : INFINITY;
+        cens[i] = stay > end;
+        x[i] = cens[i] ? end : stay;
+        censored += cens[i];
+    }
+    gsl_rng_free(r);
+    return censored;
+}
+
+static const struct truth truths[] = {
+    {FLOW_FIT_LOGNORMAL, 5, 4, 5, 4},
+    {FLOW_FIT_GAMMA, 6, 3, 6, 3},
+    {FLOW_FIT_WEIBULL, 1.5, 4, 4 * 0.902745292950934, 4 * 0.6129357917546},
+    {FLOW_FIT_EXPONENTIAL, 3, 0, 3, 3},
+};
+
+/* Each family is fitted back from 4,000 stays, a fifth or more censored: the family with the
+ * least AIC is the true one, and its parameters lie within a few standard errors. */
+START_TEST(fit_recovers_known_stays)
+{
+    const struct truth *t = &truths[_i];
+    enum { N = 4000 };
+    static double x[N];
+    static unsigned char cens[N];
+    size_t censored = sample(t, 4 * t->mean, N, x, cens, 7 + (unsigned long)_i);
+    ck_assert_msg(censored > N / 10, "%zu censored", censored);
+    struct flow_fit fits[FLOW_FIT_FAMILIES];
+    enum flow_fit_family best;
+    ck_assert_int_eq(flow_fit_best(x, cens, N, fits, &best), 0);
+    const struct flow_fit *f = &fits[t->family];
+    double se = t->sd / sqrt((double)f->observed);
+    if (t->family == FLOW_FIT_WEIBULL) {
+        ck_assert_msg(fabs(f->a - t->a) < 0.05 * t->a && fabs(f->b - t->b) < 0.05 * t->b, "weibull %g %g", f->a, f->b);
+    } else {
+        ck_assert_msg(fabs(f->a - t->a) < 6 * se, "%s mean %g, true %g (se %g)", flow_fit_family_name(t->family), f->a,
+                      t->a, se);
+        if (t->family != FLOW_FIT_EXPONENTIAL)
+            ck_assert_msg(fabs(f->b - t->b) < 0.08 * t->b, "%s sd %g, true %g", flow_fit_family_name(t->family), f->b, t->b);
+    }
+    if (t->family != FLOW_FIT_EXPONENTIAL)   /* the exponential is a gamma and a Weibull with shape 1 */
+        ck_assert_msg(best == t->family, "chose %s for %s", flow_fit_family_name(best), flow_fit_family_name(t->family));
+    ck_assert_msg(f->ks < 3 / sqrt((double)f->observed), "KS %g", f->ks);    /* the true family fits */
+    if (t->family == FLOW_FIT_LOGNORMAL)                                           /* a wrong one does not */
+        ck_assert_msg(fits[FLOW_FIT_EXPONENTIAL].ks > 3 / sqrt((double)f->observed), "exponential KS %g",
+                      fits[FLOW_FIT_EXPONENTIAL].ks);
+    ck_assert_uint_eq(f->observed + f->censored, N);
+}
+END_TEST
+
+/* Heavy censoring: exponential stays of mean 10 observed for a uniform (0, 10) days. Ignoring the
+ * censored stays (the mean of those seen to end) is far too short; the censored likelihood is
+ * right. */
+START_TEST(fit_counts_censored_stays)
+{
+    enum { N = 4000 };
+    static double x[N];
+    static unsigned char cens[N];
+    const struct truth t = {FLOW_FIT_EXPONENTIAL, 10, 0, 10, 10};
+    sample(&t, 10, N, x, cens, 99);
+    struct flow_fit with, without;
+    ck_assert_int_eq(flow_fit_family(x, cens, N, FLOW_FIT_EXPONENTIAL, &with), 0);
+    ck_assert_msg(fabs(with.a - 10) < 6 * 10 / sqrt((double)with.observed), "censored fit %g", with.a);
+    ck_assert_int_eq(flow_fit_family(x, NULL, N, FLOW_FIT_EXPONENTIAL, &without), 0);
+    ck_assert_msg(without.a < 6, "ignoring censoring gives %g: the test would not see it", without.a);
+    struct flow_fit ln;
+    ck_assert_int_eq(flow_fit_family(x, cens, N, FLOW_FIT_LOGNORMAL, &ln), 0);
+    ck_assert(isfinite(ln.aic) && ln.aic > with.aic);   /* the true family wins */
+    const double bad[] = {1, 0, 2};
+    ck_assert_int_eq(flow_fit_family(bad, NULL, 3, FLOW_FIT_GAMMA, &ln), -1);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -111,6 +214,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, summary_student_t_interval);
     tcase_add_test(tc, summary_skips_undefined_and_strides);
     tcase_add_test(tc, erlang_matches_published_tables);
+    tcase_add_loop_test(tc, fit_recovers_known_stays, 0, sizeof truths / sizeof truths[0]);
+    tcase_add_test(tc, fit_counts_censored_stays);
     suite_add_tcase(s, tc);
     return s;
 }

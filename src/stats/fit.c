@@ -1,0 +1,245 @@
+/* fit.c - maximum-likelihood fits of stay distributions (exponential, lognormal, gamma,
+ * Weibull) to right-censored durations: an observed stay contributes its density, a stay still
+ * under way when the data were taken its survival. The exponential's maximum is closed-form;
+ * the others maximise the log-likelihood in log-parameters with GSL's Nelder-Mead simplex
+ * (nmsimplex2), started from the moments of the observed stays. Families are compared by AIC;
+ * a Kolmogorov-Smirnov distance from the Kaplan-Meier estimate says how well one fits. */
+#include <flowsim/stats.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *flow_fit_family_name(enum flow_fit_family f)
+{
+    static const char *const names[] = {"exponential", "lognormal", "gamma", "weibull"};
+    return f < FLOW_FIT_FAMILIES ? names[f] : "?";
+}
+
+struct data {
+    const double *x;
+    const unsigned char *censored;
+    size_t n;
+    enum flow_fit_family family;
+};
+
+/* log f(x) and log S(x) of a family with natural parameters p (lognormal mu, sigma; gamma
+ * shape, scale; Weibull shape, scale). */
+static double log_density(enum flow_fit_family f, const double *p, double x)
+{
+    switch (f) {
+    case FLOW_FIT_LOGNORMAL: {
+        double z = (log(x) - p[0]) / p[1];
+        return -log(x * p[1]) - 0.5 * log(2 * M_PI) - 0.5 * z * z;
+    }
+    case FLOW_FIT_GAMMA:
+        return (p[0] - 1) * log(x) - x / p[1] - gsl_sf_lngamma(p[0]) - p[0] * log(p[1]);
+    case FLOW_FIT_WEIBULL:
+        return log(p[0] / p[1]) + (p[0] - 1) * log(x / p[1]) - pow(x / p[1], p[0]);
+    default:
+        return -log(p[0]) - x / p[0];
+    }
+}
+
+static double log_survival(enum flow_fit_family f, const double *p, double x)
+{
+    switch (f) {
+    case FLOW_FIT_LOGNORMAL: return log(gsl_cdf_lognormal_Q(x, p[0], p[1]));
+    case FLOW_FIT_GAMMA:     return log(gsl_cdf_gamma_Q(x, p[0], p[1]));
+    case FLOW_FIT_WEIBULL:   return -pow(x / p[1], p[0]);
+    default:                 return -x / p[0];
+    }
+}
+
+static double cdf(enum flow_fit_family f, const double *p, double x)
+{
+    switch (f) {
+    case FLOW_FIT_LOGNORMAL: return gsl_cdf_lognormal_P(x, p[0], p[1]);
+    case FLOW_FIT_GAMMA:     return gsl_cdf_gamma_P(x, p[0], p[1]);
+    case FLOW_FIT_WEIBULL:   return gsl_cdf_weibull_P(x, p[1], p[0]);
+    default:                 return gsl_cdf_exponential_P(x, p[0]);
+    }
+}
+
+static double log_likelihood(const struct data *d, const double *p)
+{
+    double ll = 0;
+    for (size_t i = 0; i < d->n; i++)
+        ll += d->censored && d->censored[i] ? log_survival(d->family, p, d->x[i]) : log_density(d->family, p, d->x[i]);
+    return ll;
+}
+
+/* The simplex works on (log a, log b) for lognormal's (mu, log sigma) and the others' (log
+ * shape, log scale), so every point it tries is a valid distribution. */
+static void natural(enum flow_fit_family f, const gsl_vector *v, double *p)
+{
+    p[0] = f == FLOW_FIT_LOGNORMAL ? gsl_vector_get(v, 0) : exp(gsl_vector_get(v, 0));
+    p[1] = exp(gsl_vector_get(v, 1));
+}
+
+static double minus_ll(const gsl_vector *v, void *arg)
+{
+    const struct data *d = arg;
+    double p[2];
+    natural(d->family, v, p);
+    double ll = log_likelihood(d, p);
+    return isfinite(ll) ? -ll : GSL_POSINF;
+}
+
+/* Starting values from the observed stays' mean and variance. */
+static void start(enum flow_fit_family f, double mean, double var, gsl_vector *v)
+{
+    double cv2 = fmax(var / (mean * mean), 1e-4);
+    switch (f) {
+    case FLOW_FIT_LOGNORMAL:
+        gsl_vector_set(v, 0, log(mean) - 0.5 * log1p(cv2));
+        gsl_vector_set(v, 1, 0.5 * log(log1p(cv2)));
+        break;
+    case FLOW_FIT_GAMMA:
+        gsl_vector_set(v, 0, log(1 / cv2));
+        gsl_vector_set(v, 1, log(mean * cv2));
+        break;
+    default: {                            /* Weibull: shape from the coefficient of variation */
+        double k = fmax(0.2, pow(sqrt(cv2), -1.086));
+        gsl_vector_set(v, 0, log(k));
+        gsl_vector_set(v, 1, log(mean / exp(gsl_sf_lngamma(1 + 1 / k))));
+    }
+    }
+}
+
+/* The user's parameters of the scenario format: exponential mean; lognormal and gamma mean
+ * and sd; Weibull shape and scale. */
+static void user_params(enum flow_fit_family f, const double *p, struct flow_fit *out)
+{
+    switch (f) {
+    case FLOW_FIT_LOGNORMAL:
+        out->a = exp(p[0] + p[1] * p[1] / 2);
+        out->b = out->a * sqrt(expm1(p[1] * p[1]));
+        break;
+    case FLOW_FIT_GAMMA:
+        out->a = p[0] * p[1];
+        out->b = sqrt(p[0]) * p[1];
+        break;
+    case FLOW_FIT_WEIBULL:
+        out->a = p[0];
+        out->b = p[1];
+        break;
+    default:
+        out->a = p[0];
+        out->b = 0;
+    }
+}
+
+struct obs {
+    double x;
+    unsigned char censored;
+};
+
+static int by_time(const void *a, const void *b)
+{
+    const struct obs *x = a, *y = b;
+    if (x->x != y->x)
+        return (x->x > y->x) - (x->x < y->x);
+    return (int)x->censored - (int)y->censored;   /* ends before censorings at the same time */
+}
+
+/* Kolmogorov-Smirnov distance between the Kaplan-Meier estimate of the stays (which censored
+ * stays enter correctly) and the fitted law, at every observed end, before and after its step. */
+static double ks_kaplan_meier(const struct data *d, const double *p)
+{
+    struct obs *o = malloc((d->n + 1) * sizeof *o);
+    if (o == NULL)
+        return NAN;
+    for (size_t i = 0; i < d->n; i++)
+        o[i] = (struct obs){d->x[i], (unsigned char)(d->censored && d->censored[i])};
+    qsort(o, d->n, sizeof *o, by_time);
+    double surv = 1, dmax = 0;
+    for (size_t i = 0; i < d->n;) {
+        size_t j = i, ends = 0;
+        while (j < d->n && o[j].x == o[i].x)
+            ends += !o[j].censored, j++;
+        if (ends > 0) {
+            double f = cdf(d->family, p, o[i].x), before = 1 - surv;
+            surv *= 1 - (double)ends / (double)(d->n - i);
+            dmax = fmax(dmax, fmax(fabs(f - before), fabs(f - (1 - surv))));
+        }
+        i = j;
+    }
+    free(o);
+    return dmax;
+}
+
+int flow_fit_family(const double *x, const unsigned char *censored, size_t n, enum flow_fit_family family,
+                    struct flow_fit *out)
+{
+    memset(out, 0, sizeof *out);
+    out->family = family;
+    struct data d = {x, censored, n, family};
+    double sum = 0, sum2 = 0, total = 0;
+    size_t observed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(x[i] > 0) || !isfinite(x[i]))
+            return -1;                    /* stays must be positive */
+        total += x[i];
+        if (!(censored && censored[i]))
+            observed++, sum += x[i], sum2 += x[i] * x[i];
+    }
+    if (observed < 2)
+        return -1;
+    double mean = sum / (double)observed, var = fmax(sum2 / (double)observed - mean * mean, 0);
+    double p[2];
+    size_t k = family == FLOW_FIT_EXPONENTIAL ? 1 : 2;
+    if (family == FLOW_FIT_EXPONENTIAL) {
+        p[0] = total / (double)observed;   /* censored stays count in the time, not the events */
+        p[1] = 0;
+    } else {
+        gsl_vector *v = gsl_vector_alloc(2), *step = gsl_vector_alloc(2);
+        start(family, mean, var, v);
+        gsl_vector_set_all(step, 0.3);
+        gsl_multimin_function f = {minus_ll, 2, &d};
+        gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 2);
+        gsl_multimin_fminimizer_set(s, &f, v, step);
+        int status = GSL_CONTINUE;
+        for (int iter = 0; iter < 2000 && status == GSL_CONTINUE; iter++) {
+            if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
+                break;
+            status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-7);
+        }
+        natural(family, s->x, p);
+        gsl_multimin_fminimizer_free(s);
+        gsl_vector_free(v);
+        gsl_vector_free(step);
+    }
+    out->loglik = log_likelihood(&d, p);
+    if (!isfinite(out->loglik))
+        return -1;
+    out->aic = 2 * (double)k - 2 * out->loglik;
+    out->ks = ks_kaplan_meier(&d, p);
+    out->observed = observed;
+    out->censored = n - observed;
+    user_params(family, p, out);
+    return 0;
+}
+
+int flow_fit_best(const double *x, const unsigned char *censored, size_t n, struct flow_fit fits[FLOW_FIT_FAMILIES],
+                  enum flow_fit_family *best)
+{
+    int found = -1;
+    for (int f = 0; f < FLOW_FIT_FAMILIES; f++) {
+        if (flow_fit_family(x, censored, n, (enum flow_fit_family)f, &fits[f]) != 0) {
+            fits[f].aic = INFINITY;
+            continue;
+        }
+        if (found < 0 || fits[f].aic < fits[found].aic)
+            found = f;
+    }
+    if (found < 0)
+        return -1;
+    *best = (enum flow_fit_family)found;
+    return 0;
+}
