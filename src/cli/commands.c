@@ -386,9 +386,12 @@ int cmd_validate(int argc, char **argv)
         size_t steps = 0;
         for (size_t g = 0; g < s->ngroups; g++)
             steps += s->groups[g].nsteps;
-        printf("%s: ok: '%s', %zu ward%s, %zu group%s, %zu route step%s\n", o.scenario, s->name,
+        printf("%s: ok: '%s', %zu ward%s, %zu group%s, %zu route step%s", o.scenario, s->name,
                s->nwards, s->nwards == 1 ? "" : "s", s->ngroups, s->ngroups == 1 ? "" : "s",
                steps, steps == 1 ? "" : "s");
+        if (s->ninitial > 0)          /* only then: other scenarios keep their line */
+            printf(", %zu patient%s in the census", s->ninitial, s->ninitial == 1 ? "" : "s");
+        putchar('\n');
     }
     rc = s ? EXIT_OK : EXIT_SCENARIO;
     flow_scenario_destroy(s);

@@ -478,6 +478,8 @@ name: Census after a discharge push
 initial:
   - {ward: Medicine, group: medical, patients: 66}
 CENSUS
+expect_exit 0 "validate a census" -- "$FLOWSIM" validate "$TMP/census.yaml"
+grep -q "ok: 'Census', 2 wards, 1 group, 2 route steps, 78 patients in the census$" "$TMP/out" && ok || bad "validate without the census: $(cat "$TMP/out")"
 expect_exit 0 "a run from a census" -- "$FLOWSIM" run "$TMP/census.yaml" --replications 1 --trace "$TMP/census.csv"
 [ "$(grep -c ',in_hospital_at_start,Medicine,' "$TMP/census.csv")" = 74 ] && [ "$(grep -c ',in_hospital_at_start,Rehab,' "$TMP/census.csv")" = 4 ] \
     && ok || bad "census trace"
