@@ -47,4 +47,22 @@ void flow_extract_fini(struct flow_extract *x);
  * False if malformed. */
 bool flow_extract_time(const char *text, double *days, bool *date_only);
 
+/* Arrivals of a group: the first stay of each of its patients that starts in the extract's
+ * period [first, last], as a rate and as counts by hour of day, weekday (0 Monday) and month,
+ * each normalised by how often that hour, weekday or month occurs in the period, so that
+ * weights are relative rates (mean 1 over the period's days). Date-only starts count in the
+ * rate, weekdays and months but not in the hours. */
+struct flow_arrival_profile {
+    size_t arrivals, timed;        /* all, and those with a time of day */
+    double days;                   /* the period's length */
+    double rate_per_day;
+    double hour_count[24], weekday_count[7], month_count[12];    /* raw counts */
+    double by_hour[24], by_weekday[7], by_month[12];             /* relative rates, mean 1 */
+};
+int flow_extract_arrivals(const struct flow_extract *x, uint32_t group, struct flow_arrival_profile *out);
+
+/* The most patients present at once in each ward (peak[nwards]): stays from start to end, a
+ * transfer at one instant counted once (ends before starts). */
+void flow_extract_peaks(const struct flow_extract *x, size_t *peak);
+
 #endif

@@ -3,6 +3,7 @@
  * to `all`, and every malformed row reported at its own line and column. */
 #include "check_main.h"
 
+#include <flowsim/calendar.h>
 #include <flowsim/extract.h>
 #include <math.h>
 #include <stdio.h>
@@ -107,12 +108,65 @@ START_TEST(malformed_rows_are_located)
 }
 END_TEST
 
+/* Four weeks from Monday 2027-01-04: two patients of `medical` arrive at 10:00 and one at 21:00
+ * each day, and one of `surgical` at 10:00 on Tuesdays: rates, hour and
+ * weekday profiles come out exactly; 3-hour stays in AMU, the 10:00 pair overlapping, then
+ * Medicine after a transfer at 13:00: peaks 3 (the pair and a surgical patient on Tuesdays) and 2,
+ * a transfer counted once. */
+START_TEST(arrival_profiles_and_peaks)
+{
+    char path[] = "/tmp/flowsim-extract-XXXXXX";
+    FILE *f = NULL;
+    write_temp(path, "");
+    f = fopen(path, "w");
+    fputs("patient,ward,start,end,group\n", f);
+    int p = 0;
+    for (int day = 0; day < 28; day++) {
+        char date[11];
+        flow_date_format(flow_date_days(2027, 1, 4) + day, date);
+        for (int k = 0; k < 2; k++, p++) {
+            fprintf(f, "m%d,AMU,%s 10:00,%s 13:00,medical\n", p, date, date);
+            fprintf(f, "m%d,Medicine,%s 13:00,%s 15:00,medical\n", p, date, date);
+        }
+        fprintf(f, "e%d,AMU,%s 21:00,%s 22:00,medical\n", p++, date, date);
+        if (day % 7 == 1)
+            fprintf(f, "s%d,AMU,%s 10:00,%s 11:00,surgical\n", p++, date, date);
+    }
+    fclose(f);
+    struct flow_extract x;
+    struct flow_diag d;
+    flow_diag_init(&d);
+    ck_assert_uint_eq(flow_extract_read(path, &x, &d), 0);
+    flow_diag_fini(&d);
+    unlink(path);
+    struct flow_arrival_profile a;
+    ck_assert_int_eq(flow_extract_arrivals(&x, 0, &a), 0);     /* medical */
+    double days = 27 + 22.0 / 24 - 10.0 / 24;                   /* 10:00 on day 0 to 22:00 on day 27 */
+    ck_assert_uint_eq(a.arrivals, 84);
+    ck_assert_double_eq_tol(a.days, days, 1e-9);
+    ck_assert_double_eq_tol(a.rate_per_day, 84 / days, 1e-9);
+    ck_assert_double_eq_tol(a.by_hour[10], 2.0 / 3 * 24, 1e-9);
+    ck_assert_double_eq_tol(a.by_hour[21], 1.0 / 3 * 24, 1e-9);
+    ck_assert_double_eq_tol(a.by_hour[0], 0, 1e-12);
+    ck_assert_int_eq(flow_extract_arrivals(&x, 1, &a), 0);     /* surgical: Tuesdays only */
+    ck_assert_uint_eq(a.arrivals, 4);
+    ck_assert_double_eq_tol(a.by_weekday[0], 0, 1e-12);
+    ck_assert(a.by_weekday[1] > 6.5 && a.by_weekday[1] < 7.5);   /* all of the rate on 1 day in 7 */
+    size_t peak[2];
+    flow_extract_peaks(&x, peak);
+    ck_assert_uint_eq(peak[0], 3);                               /* AMU: the pair and a Tuesday surgical */
+    ck_assert_uint_eq(peak[1], 2);                               /* Medicine */
+    flow_extract_fini(&x);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("extract");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, timestamps_in_every_form);
     tcase_add_test(tc, reads_a_good_extract);
+    tcase_add_test(tc, arrival_profiles_and_peaks);
     tcase_add_loop_test(tc, malformed_rows_are_located, 0, sizeof bad / sizeof bad[0]);
     suite_add_tcase(s, tc);
     return s;
