@@ -112,6 +112,9 @@ void flow_model_backlog(const struct flow_model *m, double *out);
  * discharge block, the beds held by medically fit patients. Memory grows with the
  * horizon, so it is off unless asked for. */
 void flow_model_record_daily(struct flow_model *m, size_t days);
+/* The index of the daily series named `name` (as flow_model_daily_name gives it), or
+ * flow_model_daily_count(s) when there is none. */
+size_t flow_model_daily_index(const struct flow_scenario *s, const char *name);
 const double *flow_model_daily(const struct flow_model *m, size_t *days, size_t *series);
 size_t flow_model_daily_count(const struct flow_scenario *s);
 /* "wards.AMU.occupied", "wards.AMU.waiting", "wards.AMU.blocked",

@@ -44,13 +44,7 @@ static size_t occupancy_column(const struct flow_scenario *s, size_t k)
 {
     char *want = k < s->nwards ? flow_xasprintf("wards.%s.occupied", s->wards[k].name)
                                : flow_xasprintf("community.%s.occupied", s->community[k - s->nwards].name);
-    size_t width = flow_model_daily_count(s), col = 0;
-    for (size_t c = 0; c < width; c++) {
-        char *name = flow_model_daily_name(s, c);
-        if (strcmp(name, want) == 0)
-            col = c;
-        free(name);
-    }
+    size_t col = flow_model_daily_index(s, want);
     free(want);
     return col;
 }

@@ -280,3 +280,16 @@ const double *flow_model_daily(const struct flow_model *m, size_t *days, size_t 
     *series = flow_model_daily_count(m->sc);
     return m->daily;
 }
+
+size_t flow_model_daily_index(const struct flow_scenario *s, const char *name)
+{
+    size_t width = flow_model_daily_count(s);
+    for (size_t k = 0; k < width; k++) {
+        char *n = flow_model_daily_name(s, k);
+        bool hit = strcmp(n, name) == 0;
+        free(n);
+        if (hit)
+            return k;
+    }
+    return width;
+}

@@ -278,13 +278,7 @@ static json_t *forecast_bands(const struct flow_results *r)
     double *col = flow_xcalloc(r->nreps + 1, sizeof *col);
     for (size_t w = 0; w < s->nwards; w++) {
         char *want = flow_xasprintf("wards.%s.occupied", s->wards[w].name);
-        size_t k = width;
-        for (size_t c = 0; c < width && k == width; c++) {
-            char *name = flow_model_daily_name(s, c);
-            if (strcmp(name, want) == 0)
-                k = c;
-            free(name);
-        }
+        size_t k = flow_model_daily_index(s, want);
         free(want);
         json_t *p5 = json_array(), *p50 = json_array(), *p95 = json_array(), *full = json_array(), *o = json_object();
         for (size_t d = 0; k < width && d < r->days; d++) {

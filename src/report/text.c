@@ -106,16 +106,10 @@ void flow_report_wrap(FILE *f, const char *lead, const char *indent, const char 
 double flow_report_full_chance(const struct flow_results *r, size_t w, size_t d)
 {
     const struct flow_scenario *s = r->scenario;
-    size_t width = flow_model_daily_count(s), col = width;
+    size_t width = flow_model_daily_count(s);
     char *want = flow_xasprintf("wards.%s.full", s->wards[w].name);
-    for (size_t k = 0; k < width && col == width; k++) {
-        char *name = flow_model_daily_name(s, k);
-        if (strcmp(name, want) == 0)
-            col = k;
-        free(name);
-    }
+    size_t col = flow_model_daily_index(s, want), full = 0;
     free(want);
-    size_t full = 0;
     for (size_t rep = 0; col < width && rep < r->nreps; rep++)
         full += r->daily[(rep * r->days + d) * width + col] > 0;
     return r->nreps ? (double)full / (double)r->nreps : NAN;
@@ -130,12 +124,14 @@ static void forecast(FILE *f, const struct flow_results *r)
     fprintf(f, "\nForecast from the census at the start: the days each ward is most likely to be full at\n"
                "some point (the share of replications in which every bed was taken on that day)\n");
     size_t *best = flow_xcalloc(r->days, sizeof *best);
+    double *chance = flow_xcalloc(r->days, sizeof *chance);
     for (size_t w = 0; w < s->nwards; w++) {
+        for (size_t d = 0; d < r->days; d++)
+            chance[d] = flow_report_full_chance(r, w, d);
         size_t n = 0;
         for (size_t d = 0; d < r->days; d++) {      /* insertion: by chance, then by day */
-            double c = flow_report_full_chance(r, w, d);
             size_t at = n++;
-            while (at > 0 && flow_report_full_chance(r, w, best[at - 1]) < c)
+            while (at > 0 && chance[best[at - 1]] < chance[d])
                 best[at] = best[at - 1], at--;
             best[at] = d;
         }
@@ -145,12 +141,13 @@ static void forecast(FILE *f, const struct flow_results *r)
             if (s->has_start)
                 flow_date_format(s->start_date + (int64_t)best[k], date);
             snprintf(line + strlen(line), sizeof line - strlen(line), "%sday %zu%s%s%s %.0f%%", k ? ", " : "",
-                     best[k], *date ? " (" : "", date, *date ? ")" : "", 100 * flow_report_full_chance(r, w, best[k]));
+                     best[k], *date ? " (" : "", date, *date ? ")" : "", 100 * chance[best[k]]);
         }
         snprintf(lead, sizeof lead, "  %s:", s->wards[w].name);
         flow_report_wrap(f, lead, "   ", line);
     }
     free(best);
+    free(chance);
 }
 
 int flow_report_text(FILE *f, const struct flow_results *r)
