@@ -5,6 +5,7 @@
 #ifndef FLOWSIM_EXPERIMENT_H
 #define FLOWSIM_EXPERIMENT_H
 
+#include <flowsim/extract.h>
 #include <flowsim/model.h>
 #include <flowsim/stats.h>
 #include <stdbool.h>
@@ -102,6 +103,30 @@ long flow_results_find(const struct flow_results *r, const char *path);
 
 /* A dotted path for a metric, e.g. "wards.AMU.p_wait"; the caller frees it. */
 char *flow_metric_path(const struct flow_metric_def *d);
+
+/* ---- checking a scenario against a hospital's extract (flowsim check) ---- */
+
+/* The scenario must run over the extract's period: no warm-up, time 0 at 00:00 of the day of
+ * the extract's first time (offset: that day, in days since 1970-01-01), long enough to reach
+ * its last. Replication k uses the streams of replication k. */
+struct flow_check_input {
+    const struct flow_extract *x;
+    const struct flow_spells *spells;            /* the extract's */
+    const struct flow_group_routes *routes;      /* per extract group: the routes compared */
+    double offset;
+    void (*progress)(void *arg, size_t done, size_t total);
+    void *progress_arg;
+};
+struct flow_check {
+    struct flow_measure_layout layout;           /* the extract's groups, wards and routes */
+    size_t n, nreps;                             /* measures; replications */
+    double *observed, *sim;                      /* n; nreps x n (owned) */
+    double *hourly_observed, *hourly_sim;        /* nwards x 168; nreps x nwards x 168 (owned) */
+    uint32_t *ward_of, *group_of;                /* scenario ward/group -> extract's, or UINT32_MAX */
+    bool *ward_modelled, *group_modelled;        /* per extract ward/group: the scenario has it */
+};
+int flow_check_run(const struct flow_scenario *s, const struct flow_check_input *in, struct flow_check *out);
+void flow_check_fini(struct flow_check *c);
 
 /* ---- paired comparison ---- */
 

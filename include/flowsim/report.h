@@ -26,6 +26,17 @@ int flow_report_size_json(FILE *f, const struct flow_size_result *r, const char 
 int flow_report_size_text(FILE *f, const struct flow_size_result *r);
 
 /* Warm-up estimate; `current` is the scenario's own warm-up, in days. */
+/* flowsim check's report: text, JSON (--format json) and an HTML page (--report). */
+struct flow_check_report {
+    const struct flow_check *check;
+    const struct flow_extract *x;
+    const char *scenario_path, *extract_path;
+    const char *from, *to;         /* the period's first and last times, as text */
+    const char *provenance;        /* for the HTML page, or NULL */
+};
+int flow_report_check_text(FILE *f, const struct flow_check_report *r);
+int flow_report_check_json(FILE *f, const struct flow_check_report *r);
+int flow_report_check_html(FILE *f, const struct flow_check_report *r);
 int flow_report_warmup_text(FILE *f, const struct flow_warmup_result *r, double current);
 int flow_report_warmup_json(FILE *f, const struct flow_warmup_result *r, double current);
 
@@ -74,7 +85,7 @@ int flow_output_atomic(const char *path, flow_write_fn fn, const void *arg, char
  * temporary file beside its target), and only when every one succeeded does commit rename
  * them all into place; abort removes the temporary files and any directory made for them
  * (if still empty). Commit returns FLOW_E_INTERRUPTED (aborting) after an interrupt. */
-enum { FLOW_OUTPUT_SET_MAX = 16 };
+enum { FLOW_OUTPUT_SET_MAX = 256 };
 struct flow_output_set {
     size_t n, ndirs;
     char *path[FLOW_OUTPUT_SET_MAX], *tmp[FLOW_OUTPUT_SET_MAX];

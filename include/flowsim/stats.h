@@ -101,8 +101,19 @@ struct flow_fit {
     double a, b;
     double loglik, aic;       /* AIC = 2 k - 2 log L (k = 1 or 2 parameters) */
     double ks;                /* Kolmogorov-Smirnov distance from the Kaplan-Meier estimate */
-    size_t observed, censored;
+    size_t observed, censored, intervals;   /* ended, still under way, known to an interval */
 };
+
+/* What is known of one duration: it ended at x; it was still under way at x (right-censored);
+ * it ended somewhere in (x, hi] (interval-censored: dates without times). */
+enum { FLOW_FIT_ENDED, FLOW_FIT_RIGHT, FLOW_FIT_INTERVAL };
+/* The general fit: kind[i] one of those (NULL: all ended), hi[i] the interval's upper end
+ * (only read for intervals; x[i] >= 0 there). -1 when fewer than 2 ended or the data are
+ * invalid. */
+int flow_fit_censored(const double *x, const double *hi, const unsigned char *kind, size_t n,
+                      enum flow_fit_family family, struct flow_fit *out);
+int flow_fit_best_censored(const double *x, const double *hi, const unsigned char *kind, size_t n,
+                           struct flow_fit fits[FLOW_FIT_FAMILIES], enum flow_fit_family *best);
 
 /* Fits one family to n durations x (> 0; censored[i] non-zero: still under way, only known to
  * exceed x[i]; censored may be NULL). Returns 0, or -1 (a duration not above 0, or fewer than 2

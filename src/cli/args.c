@@ -193,6 +193,12 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         if (*v == '\0')
             return cli_usage_error(cmd, "--csv needs a directory");
         o->csv = v;
+    } else if (is(a, "--data") && strcmp(o->command, "check") == 0) {
+        if ((v = value_of(argc, argv, i, "--data", cmd)) == NULL)
+            return EXIT_USAGE;
+        if (*v == '\0')
+            return cli_usage_error(cmd, "--data needs an extract (a CSV file of ward stays)");
+        o->data = v;
     } else if (is(a, "--resolution") && strcmp(o->command, "size") == 0) {
         if ((v = value_of(argc, argv, i, "--resolution", cmd)) == NULL)
             return EXIT_USAGE;
@@ -297,7 +303,7 @@ static int check_outputs(const struct cli_opts *o)
 {
     const char *out[] = {o->output, o->report, o->trace};
     const char *out_opt[] = {"--output", "--report", "--trace"};
-    const char *in[] = {o->scenario, o->scenario2};
+    const char *in[] = {o->scenario, o->scenario2 ? o->scenario2 : o->data};
     bool sweep = strcmp(o->command, "sweep") == 0;   /* its --output is a directory */
     struct stat st;
     for (int i = sweep ? 1 : 0; i < 3; i++) {
@@ -305,8 +311,9 @@ static int check_outputs(const struct cli_opts *o)
             return cli_usage_error(o->command, "%s '%s' is a directory; name a file", out_opt[i], out[i]);
         for (int k = 0; k < 2; k++)
             if (same_file(out[i], in[k]))
-                return cli_usage_error(o->command, "%s '%s' names the scenario file itself; "
-                                       "choose another file", out_opt[i], out[i]);
+                return cli_usage_error(o->command, "%s '%s' names the %s itself; choose another file", out_opt[i],
+                                       out[i], strcmp(o->command, "fit") == 0 || (k == 1 && o->data) ? "extract"
+                                                                                            : "scenario file");
         for (int j = sweep ? 1 : 0; j < i; j++)
             if (same_file(out[i], out[j]))
                 return cli_usage_error(o->command, "%s and %s name the same file '%s'", out_opt[j],

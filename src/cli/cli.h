@@ -44,6 +44,7 @@ struct cli_opts {
     long max_replications;         /* run: --max-replications (with --precision) */
     long lhs;                      /* sweep: --lhs N (Latin hypercube points) */
     const char *resolution;        /* size: --resolution R (goal-seek a continuous value) */
+    const char *data;              /* check: --data EXTRACT.csv */
     const char *report;            /* --report FILE.html */
     const char *csv;               /* run: --csv DIR */
     const char *trace;             /* run: --trace FILE.csv */
@@ -78,6 +79,12 @@ int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_size(int argc, char **argv);
 int cmd_warmup(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+struct flow_extract;
+/* Reads an extract, printing its diagnostics; false on any error (fit.c). */
+bool cli_extract_read(const char *path, struct flow_extract *x);
 int cmd_report(int argc, char **argv);
 
 /* The command and the text of the scenario files (path, or the built-in example when NULL,

@@ -84,6 +84,10 @@ static int dispatch(int argc, char **argv)
         return cmd_size(argc - 2, argv + 2);
     if (strcmp(cmd, "warmup") == 0)
         return cmd_warmup(argc - 2, argv + 2);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "fit") == 0)
+        return cmd_fit(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 2, argv + 2);
     if (cmd[0] == '-')

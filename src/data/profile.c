@@ -1,5 +1,5 @@
 /* profile.c - what an extract says about demand and capacity: each group's arrival rate and
- * its profile by hour of day, weekday and month (from each patient's first stay), and each
+ * its profile by hour of day, weekday and month (from the first stay of each spell), and each
  * ward's peak of patients present. */
 #include <flowsim/calendar.h>
 #include <flowsim/extract.h>
@@ -25,8 +25,8 @@ int flow_extract_arrivals(const struct flow_extract *x, uint32_t group, struct f
         return -1;
     for (size_t i = 0; i < x->nepisodes; i++) {
         const struct flow_episode *e = &x->episodes[i];
-        if ((i > 0 && x->episodes[i - 1].patient == e->patient) || e->group != group)
-            continue;                               /* a first stay of this group's patients only */
+        if ((i > 0 && flow_episode_continues(&x->episodes[i - 1], e)) || e->group != group)
+            continue;                               /* the first stay of each of the group's spells */
         int64_t day = (int64_t)floor(e->start);
         int y, m, d;
         flow_date_civil(day, &y, &m, &d);

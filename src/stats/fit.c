@@ -1,6 +1,7 @@
 /* fit.c - maximum-likelihood fits of stay distributions (exponential, lognormal, gamma,
- * Weibull) to right-censored durations: an observed stay contributes its density, a stay still
- * under way when the data were taken its survival. The exponential's maximum is closed-form;
+ * Weibull) to censored durations: an observed stay contributes its density, a stay still
+ * under way when the data were taken its survival, a stay known only to within a day (dates
+ * without times) the probability of its interval. The exponential's maximum is closed-form;
  * the others maximise the log-likelihood in log-parameters with GSL's Nelder-Mead simplex
  * (nmsimplex2), started from the moments of the observed stays. Families are compared by AIC;
  * a Kolmogorov-Smirnov distance from the Kaplan-Meier estimate says how well one fits. */
@@ -23,29 +24,19 @@ const char *flow_fit_family_name(enum flow_fit_family f)
 
 struct data {
     const double *x;
-    const unsigned char *censored;
+    const unsigned char *censored;   /* FLOW_FIT_* kinds, or NULL: all ended */
+    const double *hi;                /* the intervals' upper ends */
     size_t n;
     enum flow_fit_family family;
+    /* Sufficient statistics of the ended stays, so one evaluation of the likelihood costs a
+     * pass over the stays only for the Weibull (and the censored ones): count, sum of x, of
+     * log x and of log^2 x, and log x of every ended stay (NAN for censored ones). */
+    double n_ended, sum_x, sum_log, sum_log2;
+    double *logx;
 };
 
-/* log f(x) and log S(x) of a family with natural parameters p (lognormal mu, sigma; gamma
- * shape, scale; Weibull shape, scale). */
-static double log_density(enum flow_fit_family f, const double *p, double x)
-{
-    switch (f) {
-    case FLOW_FIT_LOGNORMAL: {
-        double z = (log(x) - p[0]) / p[1];
-        return -log(x * p[1]) - 0.5 * log(2 * M_PI) - 0.5 * z * z;
-    }
-    case FLOW_FIT_GAMMA:
-        return (p[0] - 1) * log(x) - x / p[1] - gsl_sf_lngamma(p[0]) - p[0] * log(p[1]);
-    case FLOW_FIT_WEIBULL:
-        return log(p[0] / p[1]) + (p[0] - 1) * log(x / p[1]) - pow(x / p[1], p[0]);
-    default:
-        return -log(p[0]) - x / p[0];
-    }
-}
-
+/* log S(x) of a family with natural parameters p (lognormal mu, sigma; gamma shape, scale;
+ * Weibull shape, scale). */
 static double log_survival(enum flow_fit_family f, const double *p, double x)
 {
     switch (f) {
@@ -66,12 +57,60 @@ static double cdf(enum flow_fit_family f, const double *p, double x)
     }
 }
 
+/* The ended stays' part of the log-likelihood from the sufficient statistics. */
+static double log_likelihood_ended(const struct data *d, const double *p)
+{
+    double n = d->n_ended;
+    switch (d->family) {
+    case FLOW_FIT_LOGNORMAL: {
+        double mu = p[0], s = p[1];
+        double squares = d->sum_log2 - 2 * mu * d->sum_log + n * mu * mu;
+        return -d->sum_log - n * log(s) - 0.5 * n * log(2 * M_PI) - squares / (2 * s * s);
+    }
+    case FLOW_FIT_GAMMA:
+        return (p[0] - 1) * d->sum_log - d->sum_x / p[1] - n * gsl_sf_lngamma(p[0]) - n * p[0] * log(p[1]);
+    case FLOW_FIT_WEIBULL: {
+        double powers = 0, logscale = log(p[1]);
+        for (size_t i = 0; i < d->n; i++)
+            if (!isnan(d->logx[i]))
+                powers += exp(p[0] * (d->logx[i] - logscale));
+        return n * log(p[0] / p[1]) + (p[0] - 1) * (d->sum_log - n * logscale) - powers;
+    }
+    default:
+        return -n * log(p[0]) - d->sum_x / p[0];
+    }
+}
+
 static double log_likelihood(const struct data *d, const double *p)
 {
-    double ll = 0;
-    for (size_t i = 0; i < d->n; i++)
-        ll += d->censored && d->censored[i] ? log_survival(d->family, p, d->x[i]) : log_density(d->family, p, d->x[i]);
+    double ll = log_likelihood_ended(d, p);
+    if (d->censored)
+        for (size_t i = 0; i < d->n; i++) {
+            if (d->censored[i] == FLOW_FIT_RIGHT)
+                ll += log_survival(d->family, p, d->x[i]);
+            else if (d->censored[i] == FLOW_FIT_INTERVAL)
+                ll += log(cdf(d->family, p, d->hi[i]) - (d->x[i] > 0 ? cdf(d->family, p, d->x[i]) : 0));
+        }
     return ll;
+}
+
+/* Fills the sufficient statistics (d->logx is allocated: the caller frees it). */
+static int data_prepare(struct data *d)
+{
+    d->logx = malloc((d->n + 1) * sizeof *d->logx);
+    if (d->logx == NULL)
+        return -1;
+    d->n_ended = d->sum_x = d->sum_log = d->sum_log2 = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->censored && d->censored[i] != FLOW_FIT_ENDED) {
+            d->logx[i] = NAN;
+            continue;
+        }
+        double l = log(d->x[i]);
+        d->logx[i] = l;
+        d->n_ended++, d->sum_x += d->x[i], d->sum_log += l, d->sum_log2 += l * l;
+    }
+    return 0;
 }
 
 /* The simplex works on (log a, log b) for lognormal's (mu, log sigma) and the others' (log
@@ -79,7 +118,7 @@ static double log_likelihood(const struct data *d, const double *p)
 static void natural(enum flow_fit_family f, const gsl_vector *v, double *p)
 {
     p[0] = f == FLOW_FIT_LOGNORMAL ? gsl_vector_get(v, 0) : exp(gsl_vector_get(v, 0));
-    p[1] = exp(gsl_vector_get(v, 1));
+    p[1] = v->size > 1 ? exp(gsl_vector_get(v, 1)) : 0;
 }
 
 static double minus_ll(const gsl_vector *v, void *arg)
@@ -103,6 +142,9 @@ static void start(enum flow_fit_family f, double mean, double var, gsl_vector *v
     case FLOW_FIT_GAMMA:
         gsl_vector_set(v, 0, log(1 / cv2));
         gsl_vector_set(v, 1, log(mean * cv2));
+        break;
+    case FLOW_FIT_EXPONENTIAL:
+        gsl_vector_set(v, 0, log(mean));
         break;
     default: {                            /* Weibull: shape from the coefficient of variation */
         double k = fmax(0.2, pow(sqrt(cv2), -1.086));
@@ -156,7 +198,10 @@ static double ks_kaplan_meier(const struct data *d, const double *p)
     if (o == NULL)
         return NAN;
     for (size_t i = 0; i < d->n; i++)
-        o[i] = (struct obs){d->x[i], (unsigned char)(d->censored && d->censored[i])};
+        o[i] = (struct obs){d->x[i], (unsigned char)(d->censored && d->censored[i] == FLOW_FIT_RIGHT)};
+    for (size_t i = 0; i < d->n; i++)    /* an interval enters at its middle */
+        if (d->censored && d->censored[i] == FLOW_FIT_INTERVAL)
+            o[i].x = 0.5 * (d->x[i] + d->hi[i]);
     qsort(o, d->n, sizeof *o, by_time);
     double surv = 1, dmax = 0;
     for (size_t i = 0; i < d->n;) {
@@ -174,19 +219,49 @@ static double ks_kaplan_meier(const struct data *d, const double *p)
     return dmax;
 }
 
-int flow_fit_family(const double *x, const unsigned char *censored, size_t n, enum flow_fit_family family,
-                    struct flow_fit *out)
+/* Maximises the likelihood over the family's log-parameters from the moments' starting point. */
+static void maximise(struct data *d, double mean, double var, double *p)
+{
+    size_t k = d->family == FLOW_FIT_EXPONENTIAL ? 1 : 2;
+    gsl_vector *v = gsl_vector_alloc(k), *step = gsl_vector_alloc(k);
+    start(d->family, mean, var, v);
+    gsl_vector_set_all(step, 0.3);
+    gsl_multimin_function f = {minus_ll, k, d};
+    gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, k);
+    gsl_multimin_fminimizer_set(s, &f, v, step);
+    int status = GSL_CONTINUE;
+    for (int iter = 0; iter < 2000 && status == GSL_CONTINUE; iter++) {
+        if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
+            break;
+        status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-7);
+    }
+    natural(d->family, s->x, p);
+    gsl_multimin_fminimizer_free(s);
+    gsl_vector_free(v);
+    gsl_vector_free(step);
+}
+
+int flow_fit_censored(const double *x, const double *hi, const unsigned char *kind, size_t n,
+                      enum flow_fit_family family, struct flow_fit *out)
 {
     memset(out, 0, sizeof *out);
     out->family = family;
-    struct data d = {x, censored, n, family};
+    struct data d = {.x = x, .censored = kind, .hi = hi, .n = n, .family = family};
     double sum = 0, sum2 = 0, total = 0;
-    size_t observed = 0;
+    size_t observed = 0, intervals = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!(x[i] > 0) || !isfinite(x[i]))
+        unsigned char c = kind ? kind[i] : FLOW_FIT_ENDED;
+        if (c == FLOW_FIT_INTERVAL) {
+            if (hi == NULL || !(x[i] >= 0) || !(hi[i] > x[i]) || !isfinite(hi[i]))
+                return -1;
+            double mid = 0.5 * (x[i] + hi[i]);
+            intervals++, observed++, sum += mid, sum2 += mid * mid;
+            continue;
+        }
+        if (!(x[i] > 0) || !isfinite(x[i]) || c > FLOW_FIT_INTERVAL)
             return -1;                    /* stays must be positive */
         total += x[i];
-        if (!(censored && censored[i]))
+        if (c == FLOW_FIT_ENDED)
             observed++, sum += x[i], sum2 += x[i] * x[i];
     }
     if (observed < 2)
@@ -194,44 +269,48 @@ int flow_fit_family(const double *x, const unsigned char *censored, size_t n, en
     double mean = sum / (double)observed, var = fmax(sum2 / (double)observed - mean * mean, 0);
     double p[2];
     size_t k = family == FLOW_FIT_EXPONENTIAL ? 1 : 2;
-    if (family == FLOW_FIT_EXPONENTIAL) {
+    if (data_prepare(&d) != 0)
+        return -1;
+    if (family == FLOW_FIT_EXPONENTIAL && intervals == 0) {
         p[0] = total / (double)observed;   /* censored stays count in the time, not the events */
         p[1] = 0;
     } else {
-        gsl_vector *v = gsl_vector_alloc(2), *step = gsl_vector_alloc(2);
-        start(family, mean, var, v);
-        gsl_vector_set_all(step, 0.3);
-        gsl_multimin_function f = {minus_ll, 2, &d};
-        gsl_multimin_fminimizer *s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 2);
-        gsl_multimin_fminimizer_set(s, &f, v, step);
-        int status = GSL_CONTINUE;
-        for (int iter = 0; iter < 2000 && status == GSL_CONTINUE; iter++) {
-            if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
-                break;
-            status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-7);
-        }
-        natural(family, s->x, p);
-        gsl_multimin_fminimizer_free(s);
-        gsl_vector_free(v);
-        gsl_vector_free(step);
+        maximise(&d, mean, var, p);
     }
     out->loglik = log_likelihood(&d, p);
+    free(d.logx);
     if (!isfinite(out->loglik))
         return -1;
     out->aic = 2 * (double)k - 2 * out->loglik;
     out->ks = ks_kaplan_meier(&d, p);
-    out->observed = observed;
+    out->observed = observed - intervals;
+    out->intervals = intervals;
     out->censored = n - observed;
     user_params(family, p, out);
     return 0;
 }
 
-int flow_fit_best(const double *x, const unsigned char *censored, size_t n, struct flow_fit fits[FLOW_FIT_FAMILIES],
-                  enum flow_fit_family *best)
+int flow_fit_family(const double *x, const unsigned char *censored, size_t n, enum flow_fit_family family,
+                    struct flow_fit *out)
+{
+    if (censored == NULL)
+        return flow_fit_censored(x, NULL, NULL, n, family, out);
+    unsigned char *kind = malloc(n + 1);
+    if (kind == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        kind[i] = censored[i] ? FLOW_FIT_RIGHT : FLOW_FIT_ENDED;
+    int rc = flow_fit_censored(x, NULL, kind, n, family, out);
+    free(kind);
+    return rc;
+}
+
+int flow_fit_best_censored(const double *x, const double *hi, const unsigned char *kind, size_t n,
+                           struct flow_fit fits[FLOW_FIT_FAMILIES], enum flow_fit_family *best)
 {
     int found = -1;
     for (int f = 0; f < FLOW_FIT_FAMILIES; f++) {
-        if (flow_fit_family(x, censored, n, (enum flow_fit_family)f, &fits[f]) != 0) {
+        if (flow_fit_censored(x, hi, kind, n, (enum flow_fit_family)f, &fits[f]) != 0) {
             fits[f].aic = INFINITY;
             continue;
         }
@@ -242,4 +321,17 @@ int flow_fit_best(const double *x, const unsigned char *censored, size_t n, stru
         return -1;
     *best = (enum flow_fit_family)found;
     return 0;
+}
+
+int flow_fit_best(const double *x, const unsigned char *censored, size_t n, struct flow_fit fits[FLOW_FIT_FAMILIES],
+                  enum flow_fit_family *best)
+{
+    unsigned char *kind = malloc(n + 1);
+    if (kind == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        kind[i] = censored && censored[i] ? FLOW_FIT_RIGHT : FLOW_FIT_ENDED;
+    int rc = flow_fit_best_censored(x, NULL, kind, n, fits, best);
+    free(kind);
+    return rc;
 }

@@ -1,0 +1,299 @@
+/* check.c - the report of `flowsim check`: each measure of the extract beside the simulated
+ * mean and its 95% prediction interval (mean +- t sd sqrt(1 + 1/n) over the replications:
+ * where one period's value falls if the model is right), marked where the observation is
+ * outside; patients present by hour of the week as one distance per ward, compared with the
+ * replications' own distances from the rest. As text, JSON or an HTML page. */
+#include <flowsim/error.h>
+#include <flowsim/report.h>
+#include <flowsim/util.h>
+
+#include "internal.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct line {
+    char section[32], label[FLOW_MAX_NAME * 8], path[FLOW_MAX_NAME * 8];
+    double observed, mean, low, high;
+    bool outside;
+};
+
+static const char *const centile_key[] = {"mean", "p50", "p90", "p95"};
+static const char *const centile_text[] = {"mean", "median", "90th centile", "95th centile"};
+
+/* The simulated mean and 95% prediction interval of measure k (replications with a value). */
+static void interval(const struct flow_check *c, size_t k, struct line *l)
+{
+    double *v = flow_xcalloc(c->nreps + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t r = 0; r < c->nreps; r++)
+        if (isfinite(c->sim[r * c->n + k]))
+            v[n++] = c->sim[r * c->n + k];
+    l->observed = c->observed[k];
+    l->mean = n ? gsl_stats_mean(v, 1, n) : NAN;
+    double half = n >= 2 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * gsl_stats_sd(v, 1, n) *
+                               sqrt(1 + 1.0 / (double)n)
+                         : NAN;
+    l->low = l->mean - half, l->high = l->mean + half;
+    l->outside = isfinite(l->observed) && isfinite(half) &&
+                 (l->observed < l->low - 1e-12 || l->observed > l->high + 1e-12);
+    if (isfinite(l->observed) && n == 0)
+        l->outside = true;           /* the model never has it */
+    free(v);
+}
+
+static void route_text(const struct flow_extract *x, const struct flow_route *r, char *buf, size_t len,
+                       const char *sep)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t j = 0; j < r->n && used + 1 < len; j++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", j ? sep : "", x->wards[r->stays[j].ward]);
+}
+
+static void describe(const struct flow_check *c, const struct flow_extract *x, size_t k, struct line *l)
+{
+    size_t a = 0, b = 0;
+    char route[FLOW_MAX_NAME * 4];
+    switch (flow_measure_describe(&c->layout, k, &a, &b)) {
+    case FLOW_MEASURE_ARRIVALS:
+        snprintf(l->section, sizeof l->section, "arrivals");
+        snprintf(l->label, sizeof l->label, "%s%s", x->groups[a], c->group_modelled[a] ? "" : " (not modelled)");
+        snprintf(l->path, sizeof l->path, "arrivals.%s", x->groups[a]);
+        break;
+    case FLOW_MEASURE_WARD_LOS:
+        snprintf(l->section, sizeof l->section, "los");
+        snprintf(l->label, sizeof l->label, "%s, %s%s", x->wards[a], centile_text[b],
+                 c->ward_modelled[a] ? "" : " (not modelled)");
+        snprintf(l->path, sizeof l->path, "los.%s.%s", x->wards[a], centile_key[b]);
+        break;
+    case FLOW_MEASURE_SPELL_LOS:
+        snprintf(l->section, sizeof l->section, "los");
+        snprintf(l->label, sizeof l->label, "whole spell, %s", centile_text[b]);
+        snprintf(l->path, sizeof l->path, "los.spell.%s", centile_key[b]);
+        break;
+    case FLOW_MEASURE_OCCUPANCY:
+        snprintf(l->section, sizeof l->section, "occupancy");
+        snprintf(l->label, sizeof l->label, "%s%s", x->wards[a], c->ward_modelled[a] ? "" : " (not modelled)");
+        snprintf(l->path, sizeof l->path, "occupancy.%s", x->wards[a]);
+        break;
+    case FLOW_MEASURE_ROUTE:
+        snprintf(l->section, sizeof l->section, "routes");
+        route_text(x, &c->layout.routes[a].routes[b], route, sizeof route, " > ");
+        snprintf(l->label, sizeof l->label, "%s: %s", x->groups[a], route);
+        snprintf(l->path, sizeof l->path, "routes.%s.%s", x->groups[a], route);
+        break;
+    }
+}
+
+static struct line *lines_of(const struct flow_check *c, const struct flow_extract *x)
+{
+    struct line *l = flow_xcalloc(c->n + 1, sizeof *l);
+    for (size_t k = 0; k < c->n; k++) {
+        describe(c, x, k, &l[k]);
+        interval(c, k, &l[k]);
+    }
+    return l;
+}
+
+/* Hour-of-week profile of ward w: the observed distance (root mean square over the hours)
+ * from the replications' mean, and the bound: the 95% point of each replication's distance
+ * from the mean of the others (exchangeable with the observation if the model is right). */
+struct hourly {
+    double distance, bound;
+    bool outside;
+};
+
+static double rms(const double *a, const double *mean)
+{
+    double s = 0;
+    int n = 0;
+    for (int h = 0; h < 168; h++)
+        if (isfinite(a[h]) && isfinite(mean[h]))
+            s += (a[h] - mean[h]) * (a[h] - mean[h]), n++;
+    return n ? sqrt(s / n) : NAN;
+}
+
+static void hourly_mean(const struct flow_check *c, size_t w, long leave_out, double *mean)
+{
+    size_t W = c->layout.nwards;
+    for (int h = 0; h < 168; h++) {
+        double s = 0;
+        size_t n = 0;
+        for (size_t r = 0; r < c->nreps; r++)
+            if ((long)r != leave_out)
+                s += c->hourly_sim[(r * W + w) * 168 + (size_t)h], n++;
+        mean[h] = n ? s / (double)n : NAN;
+    }
+}
+
+static struct hourly hourly_test(const struct flow_check *c, size_t w)
+{
+    struct hourly out = {NAN, NAN, false};
+    size_t W = c->layout.nwards;
+    if (c->nreps < 2)
+        return out;
+    double mean[168], *d = flow_xcalloc(c->nreps, sizeof *d);
+    hourly_mean(c, w, -1, mean);
+    out.distance = rms(c->hourly_observed + 168 * w, mean);
+    for (size_t r = 0; r < c->nreps; r++) {
+        hourly_mean(c, w, (long)r, mean);
+        d[r] = rms(c->hourly_sim + (r * W + w) * 168, mean) *
+               sqrt((double)(c->nreps * c->nreps - 1)) / (double)c->nreps;   /* to the variance of O - mean */
+    }
+    gsl_sort(d, 1, c->nreps);
+    size_t k = (size_t)ceil(0.95 * (double)(c->nreps + 1));    /* the k-th smallest of n */
+    out.bound = d[(k > c->nreps ? c->nreps : k) - 1];
+    out.outside = out.distance > out.bound + 1e-12;
+    free(d);
+    return out;
+}
+
+static const char *section_title(const char *s)
+{
+    return strcmp(s, "arrivals") == 0    ? "Arrivals per day"
+           : strcmp(s, "los") == 0       ? "Length of stay, days (ended stays; whole spell: arrival to leaving)"
+           : strcmp(s, "occupancy") == 0 ? "Patients present, mean"
+                                         : "Routes: share of each group's ended spells";
+}
+
+static size_t count_outside(const struct line *l, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += l[i].outside;
+    return k;
+}
+
+int flow_report_check_text(FILE *f, const struct flow_check_report *r)
+{
+    const struct flow_check *c = r->check;
+    struct line *l = lines_of(c, r->x);
+    fprintf(f, "Check of %s against %s\n", r->scenario_path, r->extract_path);
+    fprintf(f, "%zu replications over the extract's period (%s to %s, %.1f days), each starting empty as the\n"
+               "extract does (it has no stay begun before it). Observed, then simulated: the mean of the\n"
+               "replications and its 95%% prediction interval (where one period's value falls 95%% of the\n"
+               "time if the model is right). '<<' marks an observation outside it: by chance alone, about\n"
+               "one line in 20 is.\n",
+            c->nreps, r->from, r->to, r->x->last - r->x->first);
+    const char *section = "";
+    for (size_t k = 0; k < c->n; k++) {
+        if (strcmp(section, l[k].section) != 0) {
+            section = l[k].section;
+            fprintf(f, "\n%s\n%-46s %10s %10s  %s\n", section_title(section), "", "observed", "simulated",
+                    "95% prediction interval");
+        }
+        fprintf(f, "  %-44.44s %10.4g %10.4g  [%.4g, %.4g]%s\n", l[k].label, l[k].observed, l[k].mean, l[k].low,
+                l[k].high, l[k].outside ? "  <<" : "");
+    }
+    fprintf(f, "\nPatients present by hour of the week (root mean square difference from the simulated mean;\n"
+               "the bound: 95%% of replications differ from the others' mean by less)\n");
+    size_t hourly_outside = 0;
+    for (size_t w = 0; w < r->x->nwards; w++) {
+        struct hourly h = hourly_test(c, w);
+        hourly_outside += h.outside;
+        fprintf(f, "  %-44.44s %10.4g  bound %.4g%s\n", r->x->wards[w], h.distance, h.bound, h.outside ? "  <<" : "");
+    }
+    size_t outside = count_outside(l, c->n) + hourly_outside;
+    fprintf(f, "\n%zu of %zu lines outside their interval.\n", outside, c->n + r->x->nwards);
+    free(l);
+    return ferror(f) ? FLOW_E_IO : 0;
+}
+
+static json_t *number(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+
+static json_t *series(const double *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, number(v[i]));
+    return a;
+}
+
+/* Per ward: observed, simulated mean and 95% prediction band by hour of the week. */
+static json_t *hourly_json(const struct flow_check_report *r, size_t w)
+{
+    const struct flow_check *c = r->check;
+    size_t W = c->layout.nwards;
+    double mean[168], low[168], high[168], *v = flow_xcalloc(c->nreps + 1, sizeof *v);
+    double t = c->nreps >= 2 ? gsl_cdf_tdist_Pinv(0.975, (double)(c->nreps - 1)) : NAN;
+    for (int h = 0; h < 168; h++) {
+        for (size_t k = 0; k < c->nreps; k++)
+            v[k] = c->hourly_sim[(k * W + w) * 168 + (size_t)h];
+        mean[h] = gsl_stats_mean(v, 1, c->nreps);
+        double half = t * gsl_stats_sd(v, 1, c->nreps) * sqrt(1 + 1.0 / (double)c->nreps);
+        low[h] = mean[h] - half, high[h] = mean[h] + half;
+    }
+    free(v);
+    struct hourly test = hourly_test(c, w);
+    json_t *o = json_object();
+    json_object_set_new(o, "observed", series(c->hourly_observed + 168 * w, 168));
+    json_object_set_new(o, "mean", series(mean, 168));
+    json_object_set_new(o, "low", series(low, 168));
+    json_object_set_new(o, "high", series(high, 168));
+    json_object_set_new(o, "distance", number(test.distance));
+    json_object_set_new(o, "bound", number(test.bound));
+    json_object_set_new(o, "outside", json_boolean(test.outside));
+    return o;
+}
+
+static json_t *check_json(const struct flow_check_report *r)
+{
+    const struct flow_check *c = r->check;
+    struct line *l = lines_of(c, r->x);
+    json_t *root = json_object(), *lines = json_array(), *hourly = json_object();
+    json_object_set_new(root, "kind", json_string("check"));
+    json_object_set_new(root, "scenario", json_string(r->scenario_path));
+    json_object_set_new(root, "extract", json_string(r->extract_path));
+    json_object_set_new(root, "from", json_string(r->from));
+    json_object_set_new(root, "to", json_string(r->to));
+    json_object_set_new(root, "days", json_real(r->x->last - r->x->first));
+    json_object_set_new(root, "replications", json_integer((json_int_t)c->nreps));
+    size_t outside = count_outside(l, c->n);
+    for (size_t k = 0; k < c->n; k++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "section", json_string(l[k].section));
+        json_object_set_new(o, "label", json_string(l[k].label));
+        json_object_set_new(o, "path", json_string(l[k].path));
+        json_object_set_new(o, "observed", number(l[k].observed));
+        json_object_set_new(o, "mean", number(l[k].mean));
+        json_object_set_new(o, "low", number(l[k].low));
+        json_object_set_new(o, "high", number(l[k].high));
+        json_object_set_new(o, "outside", json_boolean(l[k].outside));
+        json_array_append_new(lines, o);
+    }
+    for (size_t w = 0; w < r->x->nwards; w++) {
+        json_t *h = hourly_json(r, w);
+        outside += json_is_true(json_object_get(h, "outside"));
+        json_object_set_new(hourly, r->x->wards[w], h);
+    }
+    json_object_set_new(root, "lines", lines);
+    json_object_set_new(root, "hourly", hourly);
+    json_object_set_new(root, "outside", json_integer((json_int_t)outside));
+    free(l);
+    return root;
+}
+
+int flow_report_check_json(FILE *f, const struct flow_check_report *r)
+{
+    json_t *root = check_json(r);
+    int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    json_decref(root);
+    fputc('\n', f);
+    return rc != 0 || ferror(f) ? FLOW_E_IO : 0;
+}
+
+int flow_report_check_html(FILE *f, const struct flow_check_report *r)
+{
+    char *title = flow_xasprintf("Check of %s against %s", r->scenario_path, r->extract_path);
+    char *subtitle = flow_xasprintf("%zu replications over %s to %s", r->check->nreps, r->from, r->to);
+    int rc = flow_html_write(f, "check", title, subtitle, check_json(r), NULL, r->provenance);
+    free(title);
+    free(subtitle);
+    return rc;
+}
