@@ -105,10 +105,12 @@ struct flow_fit {
 };
 
 /* What is known of one duration: it ended at x; it was still under way at x (right-censored);
- * it ended somewhere in (x, hi] (interval-censored: dates without times). */
-enum { FLOW_FIT_ENDED, FLOW_FIT_RIGHT, FLOW_FIT_INTERVAL };
+ * it ended somewhere in (x, hi] (interval-censored: one end a date without a time); it ran from
+ * one date to another x days later, both without times (then X gives x with probability
+ * 1 - |X - x|). */
+enum { FLOW_FIT_ENDED, FLOW_FIT_RIGHT, FLOW_FIT_INTERVAL, FLOW_FIT_DAYS };
 /* The general fit: kind[i] one of those (NULL: all ended), hi[i] the interval's upper end
- * (only read for intervals; x[i] >= 0 there). -1 when fewer than 2 ended or the data are
+ * (only read for intervals; x[i] >= 0 there and for days). -1 when fewer than 2 ended or the data are
  * invalid. */
 int flow_fit_censored(const double *x, const double *hi, const unsigned char *kind, size_t n,
                       enum flow_fit_family family, struct flow_fit *out);

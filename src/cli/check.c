@@ -17,7 +17,7 @@ static int check_text(FILE *f, const void *arg) { return flow_report_check_text(
 static int check_json(FILE *f, const void *arg) { return flow_report_check_json(f, arg); }
 static int check_html(FILE *f, const void *arg) { return flow_report_check_html(f, arg); }
 
-static void time_text(double days, char *buf, size_t len)
+static void time_text(double days, char *buf, size_t len)   /* buf: 48 bytes */
 {
     char date[16];
     int64_t d = (int64_t)floor(days);
@@ -85,7 +85,7 @@ static int check_report(struct cli_opts *o, int argc, char **argv, struct flow_s
     if (err != 0) {
         rc = cli_run_error(err, NULL);
     } else {
-        char from[32], to[32];
+        char from[48], to[48];
         time_text(ob->x.first, from, sizeof from);
         time_text(ob->x.last, to, sizeof to);
         o->provenance = cli_provenance("check", argc, argv, o->scenario, s, NULL, NULL);

@@ -85,6 +85,17 @@ int cmd_fit(int argc, char **argv)
         fprintf(stderr, "flowsim: error: out of memory fitting %s\n", o.scenario);
         return cli_finish(&o, EXIT_RUNTIME);
     }
+    if (f.ngroups == 0) {
+        fprintf(stderr, "%s:1:1: error: no patient's spell in the extract has ended, so no stay can be fitted\n",
+                o.scenario);
+        flow_fitted_fini(&f, &x);
+        flow_extract_fini(&x);
+        return cli_finish(&o, EXIT_SCENARIO);
+    }
+    for (uint32_t g = 0; g < x.ngroups; g++)
+        if (f.routes[g].ended == 0 && !o.quiet)
+            fprintf(stderr, "flowsim: warning: group '%s' is left out: none of its %zu spells has ended\n", x.groups[g],
+                    f.routes[g].spells);
     char *stem = stem_of(o.scenario), *title = flow_xasprintf("Fitted from %s", stem);
     char *csv_stem = o.output ? stem_of(o.output) : NULL;
     struct fit_out fo = {&x, &f, {o.scenario, title, csv_stem}, 0};

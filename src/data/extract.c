@@ -154,8 +154,14 @@ static bool header(char *line, struct columns *c, size_t *n, const char *path, s
     int *slot[] = {&c->patient, &c->ward, &c->start, &c->end, &c->group, &c->ready};
     for (size_t i = 0; i < *n && i < MAX_FIELDS; i++)
         for (int k = 0; k < 6; k++)
-            if (strcmp(fields[i], names[k]) == 0)
+            if (strcmp(fields[i], names[k]) == 0) {
+                if (*slot[k] >= 0) {
+                    flow_diag_error(diag, path, 1, cols[i], "the header names '%s' twice (columns %d and %zu)",
+                                    names[k], *slot[k] + 1, i + 1);
+                    return false;
+                }
                 *slot[k] = (int)i;
+            }
     for (int k = 0; k < 4; k++)
         if (*slot[k] < 0) {
             flow_diag_error(diag, path, 1, 1, "the header has no '%s' column; an extract needs patient, ward, start "
@@ -175,8 +181,13 @@ static bool time_field(const struct row_ctx *r, const char *what, const char *te
 {
     if (flow_extract_time(text, t, day))
         return true;
+    char shown[41];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p && k < 40; p++)
+        shown[k++] = *p < 0x20 || *p == 0x7f ? '?' : (char)*p;      /* nothing raw to a terminal */
+    shown[k] = '\0';
     flow_diag_error(r->diag, r->path, r->line, col, "'%s' must be a time YYYY-MM-DD HH:MM (T or a space between, "
-                    "seconds optional) or a date YYYY-MM-DD; found '%.40s'", what, text);
+                    "seconds optional) or a date YYYY-MM-DD; found '%s'", what, shown);
     return false;
 }
 
@@ -234,6 +245,15 @@ static bool row(const struct row_ctx *r, char *line, const struct columns *c, si
             return false;
         }
     }
+    static const char *const named[] = {"patient", "ward", "group"};
+    const int nidx[] = {c->patient, c->ward, c->group};
+    for (int k = 0; k < 3; k++)
+        for (const unsigned char *p = nidx[k] >= 0 ? (const unsigned char *)f[nidx[k]] : NULL; p && *p; p++)
+            if (*p < 0x20 || *p == 0x7f) {
+                flow_diag_error(r->diag, r->path, r->line, col[nidx[k]], "'%s' has a control character (byte %d); "
+                                "names are printed in reports and on terminals", named[k], *p);
+                return false;
+            }
     const char *group = c->group >= 0 && f[c->group][0] != '\0' ? f[c->group] : "all";
     ep->patient = intern(&x->patients, f[c->patient]);
     ep->ward = intern(&x->wards, f[c->ward]);
@@ -285,12 +305,23 @@ size_t flow_extract_read(const char *path, struct flow_extract *out, struct flow
     struct columns c;
     size_t nh = 0, cap = 0;
     int line = 0;
-    char *save = NULL;
     bool have_header = false;
     struct lists names;
     memset(&names, 0, sizeof names);
     out->first = INFINITY, out->last = -INFINITY;
-    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+    const char *nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        int at_line = 1, at_col = 1;
+        for (const char *p = text; p < nul; p++)
+            at_col = *p == '\n' ? (at_line++, 1) : at_col + 1;
+        flow_diag_error(diag, path, at_line, at_col, "a NUL byte: the extract must be a text (CSV) file");
+        free(text);
+        return diag->errors - before;
+    }
+    for (char *l = text, *next; l != NULL && *l != '\0'; l = next) {
+        next = strchr(l, '\n');
+        if (next != NULL)
+            *next++ = '\0';
         line++;
         size_t n = strlen(l);
         if (n > 0 && l[n - 1] == '\r')

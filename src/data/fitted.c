@@ -56,6 +56,8 @@ static int sample_span(struct sample *s, double a, bool a_day, double b, bool b_
         return sample_add(s, fmax(b - a, 1.0 / 1440), 0, FLOW_FIT_RIGHT);
     if (!a_day && !b_day)
         return sample_add(s, fmax(b - a, 1.0 / 1440), 0, FLOW_FIT_ENDED);
+    if (a_day && b_day)
+        return sample_add(s, fmax(round(b - a), 0), 0, FLOW_FIT_DAYS);
     double lo = (b - a) - (a_day ? 1 : 0), hi = (b - a) + (b_day ? 1 : 0);
     return sample_add(s, fmax(lo, 0), fmax(hi, 1.0 / 1440), FLOW_FIT_INTERVAL);
 }
@@ -87,6 +89,8 @@ static void step_fit(struct flow_fitted_step *st, const struct sample *s)
             st->values[st->nvalues++] = s->x[i];
         else if (s->kind[i] == FLOW_FIT_INTERVAL)
             st->values[st->nvalues++] = fmax(0.5 * (s->x[i] + s->hi[i]), 1.0 / 1440);
+        else if (s->kind[i] == FLOW_FIT_DAYS)
+            st->values[st->nvalues++] = fmax(s->x[i], 1.0 / 1440);
 }
 
 /* Adds spell sp's stays to the samples of steps (at positions pos), the last stay split at its

@@ -259,6 +259,10 @@ int flow_fitted_write(const struct flow_extract *x, const struct flow_fitted *f,
         fprintf(out, "\n    beds: %zu    # the most patients present at once in the extract\n", f->peak[w] ? f->peak[w] : 1);
     }
     fputs("\ngroups:\n", out);
+    for (size_t g = 0; g < x->ngroups; g++)
+        if (f->routes[g].ended == 0)
+            fprintf(out, "  # group %s is left out: none of its %zu spells has ended\n", x->groups[g],
+                    f->routes[g].spells);
     for (size_t k = 0; k < f->ngroups; k++) {
         const struct flow_fitted_group *g = &f->groups[k];
         const struct flow_group_routes *r = &f->routes[g->group];

@@ -33,6 +33,9 @@ struct data {
      * log x and of log^2 x, and log x of every ended stay (NAN for censored ones). */
     double n_ended, sum_x, sum_log, sum_log2;
     double *logx;
+    /* Day-counted stays (both ends dates) by their count of days: values and how many. */
+    double *days, *days_n;
+    size_t ndays;
 };
 
 /* log S(x) of a family with natural parameters p (lognormal mu, sigma; gamma shape, scale;
@@ -81,6 +84,34 @@ static double log_likelihood_ended(const struct data *d, const double *p)
     }
 }
 
+/* E[X; X <= t], the partial expectation, for the day-counted stays. */
+static double partial_mean(enum flow_fit_family f, const double *p, double t)
+{
+    switch (f) {
+    case FLOW_FIT_LOGNORMAL:
+        return exp(p[0] + p[1] * p[1] / 2) * gsl_cdf_ugaussian_P((log(t) - p[0] - p[1] * p[1]) / p[1]);
+    case FLOW_FIT_GAMMA:
+        return p[0] * p[1] * gsl_cdf_gamma_P(t, p[0] + 1, p[1]);
+    case FLOW_FIT_WEIBULL:
+        return p[1] * exp(gsl_sf_lngamma(1 + 1 / p[0])) * gsl_sf_gamma_inc_P(1 + 1 / p[0], pow(t / p[1], p[0]));
+    default:
+        return p[0] * gsl_cdf_gamma_P(t, 2, p[0]);
+    }
+}
+
+/* G(t), the integral of the distribution function from 0 to t: t F(t) - E[X; X <= t]. */
+static double integrated_cdf(enum flow_fit_family f, const double *p, double t)
+{
+    return t > 0 ? t * cdf(f, p, t) - partial_mean(f, p, t) : 0;
+}
+
+/* A stay from one date to another k days later, both without times: the stay X gives k with
+ * probability 1 - |X - k| (|X - k| < 1), so the likelihood is G(k+1) - 2 G(k) + G(k-1). */
+static double log_days(enum flow_fit_family f, const double *p, double k)
+{
+    return log(integrated_cdf(f, p, k + 1) - 2 * integrated_cdf(f, p, k) + integrated_cdf(f, p, k - 1));
+}
+
 static double log_likelihood(const struct data *d, const double *p)
 {
     double ll = log_likelihood_ended(d, p);
@@ -91,14 +122,53 @@ static double log_likelihood(const struct data *d, const double *p)
             else if (d->censored[i] == FLOW_FIT_INTERVAL)
                 ll += log(cdf(d->family, p, d->hi[i]) - (d->x[i] > 0 ? cdf(d->family, p, d->x[i]) : 0));
         }
+    for (size_t k = 0; k < d->ndays; k++)
+        ll += d->days_n[k] * log_days(d->family, p, d->days[k]);
     return ll;
 }
 
-/* Fills the sufficient statistics (d->logx is allocated: the caller frees it). */
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The day-counted stays as distinct counts of days with their numbers. */
+static int days_prepare(struct data *d)
+{
+    d->days = malloc((d->n + 1) * sizeof *d->days);
+    d->days_n = malloc((d->n + 1) * sizeof *d->days_n);
+    if (d->days == NULL || d->days_n == NULL)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; d->censored && i < d->n; i++)
+        if (d->censored[i] == FLOW_FIT_DAYS)
+            d->days[n++] = d->x[i];
+    qsort(d->days, n, sizeof *d->days, by_value);
+    d->ndays = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d->ndays > 0 && d->days[d->ndays - 1] == d->days[i]) {
+            d->days_n[d->ndays - 1]++;
+        } else {
+            d->days[d->ndays] = d->days[i];
+            d->days_n[d->ndays++] = 1;
+        }
+    }
+    return 0;
+}
+
+static void data_fini(struct data *d)
+{
+    free(d->logx);
+    free(d->days);
+    free(d->days_n);
+}
+
+/* Fills the sufficient statistics (allocated: data_fini frees them). */
 static int data_prepare(struct data *d)
 {
     d->logx = malloc((d->n + 1) * sizeof *d->logx);
-    if (d->logx == NULL)
+    if (d->logx == NULL || days_prepare(d) != 0)
         return -1;
     d->n_ended = d->sum_x = d->sum_log = d->sum_log2 = 0;
     for (size_t i = 0; i < d->n; i++) {
@@ -202,6 +272,8 @@ static double ks_kaplan_meier(const struct data *d, const double *p)
     for (size_t i = 0; i < d->n; i++)    /* an interval enters at its middle */
         if (d->censored && d->censored[i] == FLOW_FIT_INTERVAL)
             o[i].x = 0.5 * (d->x[i] + d->hi[i]);
+        else if (d->censored && d->censored[i] == FLOW_FIT_DAYS)
+            o[i].x = fmax(d->x[i], 0.5);
     qsort(o, d->n, sizeof *o, by_time);
     double surv = 1, dmax = 0;
     for (size_t i = 0; i < d->n;) {
@@ -251,14 +323,16 @@ int flow_fit_censored(const double *x, const double *hi, const unsigned char *ki
     size_t observed = 0, intervals = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = kind ? kind[i] : FLOW_FIT_ENDED;
-        if (c == FLOW_FIT_INTERVAL) {
-            if (hi == NULL || !(x[i] >= 0) || !(hi[i] > x[i]) || !isfinite(hi[i]))
+        if (c == FLOW_FIT_INTERVAL || c == FLOW_FIT_DAYS) {
+            if (c == FLOW_FIT_INTERVAL && (hi == NULL || !(x[i] >= 0) || !(hi[i] > x[i]) || !isfinite(hi[i])))
                 return -1;
-            double mid = 0.5 * (x[i] + hi[i]);
+            if (c == FLOW_FIT_DAYS && !(x[i] >= 0 && isfinite(x[i])))
+                return -1;
+            double mid = c == FLOW_FIT_DAYS ? fmax(x[i], 0.5) : 0.5 * (x[i] + hi[i]);
             intervals++, observed++, sum += mid, sum2 += mid * mid;
             continue;
         }
-        if (!(x[i] > 0) || !isfinite(x[i]) || c > FLOW_FIT_INTERVAL)
+        if (!(x[i] > 0) || !isfinite(x[i]) || c > FLOW_FIT_DAYS)
             return -1;                    /* stays must be positive */
         total += x[i];
         if (c == FLOW_FIT_ENDED)
@@ -269,8 +343,10 @@ int flow_fit_censored(const double *x, const double *hi, const unsigned char *ki
     double mean = sum / (double)observed, var = fmax(sum2 / (double)observed - mean * mean, 0);
     double p[2];
     size_t k = family == FLOW_FIT_EXPONENTIAL ? 1 : 2;
-    if (data_prepare(&d) != 0)
+    if (data_prepare(&d) != 0) {
+        data_fini(&d);
         return -1;
+    }
     if (family == FLOW_FIT_EXPONENTIAL && intervals == 0) {
         p[0] = total / (double)observed;   /* censored stays count in the time, not the events */
         p[1] = 0;
@@ -278,7 +354,7 @@ int flow_fit_censored(const double *x, const double *hi, const unsigned char *ki
         maximise(&d, mean, var, p);
     }
     out->loglik = log_likelihood(&d, p);
-    free(d.logx);
+    data_fini(&d);
     if (!isfinite(out->loglik))
         return -1;
     out->aic = 2 * (double)k - 2 * out->loglik;

@@ -54,8 +54,12 @@ check grep -q '"ward_times":{"ED":' "$TMP/ed.html"
 # A forecast from a census: fan charts and the chance of being full, day by day.
 "$FLOWSIM" run "$ROOT/tests/data/census.yaml" --replications 10 --report "$TMP/forecast.html" -q >/dev/null
 
+# A check of a fitted scenario against its extract: the table of lines and a chart per ward.
+"$FLOWSIM" check "$ROOT/scenarios/sample-fitted.yaml" --data "$ROOT/scenarios/data/sample-extract.csv" \
+    --replications 5 --report "$TMP/check.html" -q >/dev/null
+
 # Expected minimum number of charts per kind.
-for pair in run:8 saved:5 compare:1 d2a:3 sweep:6 size:1 seek:1 forecast:8 hostile:8 dated:8 rounds:8 beds:9 ed:17; do
+for pair in check:3 run:8 saved:5 compare:1 d2a:3 sweep:6 size:1 seek:1 forecast:8 hostile:8 dated:8 rounds:8 beds:9 ed:17; do
     kind=${pair%%:*}
     want=${pair##*:}
     html="$TMP/$kind.html"
@@ -88,5 +92,7 @@ check grep -q '<h2>Differences by unit</h2>' "$TMP/d2a.dom"
 check grep -q 'Goal-seeking to within' "$TMP/seek.dom"
 check grep -q '<h2>Forecast from the census</h2>' "$TMP/forecast.dom"
 check grep -q 'Chance the ward is full at some point on the day' "$TMP/forecast.dom"
+check grep -q '<h2>Observed against simulated</h2>' "$TMP/check.dom"
+check grep -q 'Patients present by hour of the week' "$TMP/check.dom"
 echo "html: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -448,12 +448,44 @@
     });
   }
 
+  function checkReport(r) {
+    var titles = { arrivals: "Arrivals per day", los: "Length of stay, days", occupancy: "Patients present, mean",
+                   routes: "Routes: share of each group's ended spells" };
+    var s = section("Observed against simulated",
+      r.replications + " replications over the extract's period, each starting empty as the extract does. Simulated: the mean of the replications and its 95% prediction interval (where one period's value falls 95% of the time if the model is right). " +
+      r.outside + " line(s) outside their interval (marked); by chance alone about one line in 20 is.");
+    Object.keys(titles).forEach(function (sec) {
+      var lines = r.lines.filter(function (l) { return l.section === sec; });
+      if (!lines.length) return;
+      s.appendChild(el("h3", titles[sec]));
+      table(s, lines.map(function (l) {
+        return [l.label, fmt(l.observed), fmt(l.mean), "[" + fmt(l.low) + ", " + fmt(l.high) + "]", l.outside ? "outside" : ""];
+      }), ["", "observed", "simulated", "95% prediction interval", ""]);
+    });
+    var s2 = section("Patients present by hour of the week",
+      "Observed, against the simulated mean and its 95% prediction band. Hour 0 is Monday 00:00. The distance is the root mean square difference from the simulated mean; the bound, the distance 95% of replications stay within.");
+    var labels = [], days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    for (var h = 0; h < 168; h++) labels.push(days[Math.floor(h / 24)] + " " + (h % 24) + ":00");
+    Object.keys(r.hourly).forEach(function (w) {
+      var p = r.hourly[w];
+      chart(s2, { type: "line", data: { labels: labels, datasets: [
+          { label: "simulated, 95% prediction band", data: p.high, borderColor: "rgba(31,119,180,0.2)", backgroundColor: "rgba(31,119,180,0.15)", fill: "+1", pointRadius: 0 },
+          { label: "", data: p.low, borderColor: "rgba(31,119,180,0.2)", pointRadius: 0, fill: false },
+          { label: "simulated mean", data: p.mean, borderColor: colours[0], pointRadius: 0, fill: false },
+          { label: "observed", data: p.observed, borderColor: colours[1], pointRadius: 0, fill: false } ] },
+        options: { plugins: { title: { display: true, text: "Ward " + w + ": distance " + fmt(p.distance) + ", bound " + fmt(p.bound) + (p.outside ? " (outside)" : "") },
+            legend: { labels: { filter: function (i) { return i.text; } } } },
+          scales: { x: { title: { display: true, text: "hour of the week" }, ticks: { maxTicksLimit: 14 } }, y: { title: { display: true, text: "patients present" } } } } }, 280);
+    });
+  }
+
   var extra = data.extra || {};
   try {
     if (data.kind === "run") runReport(data.results, extra);
     else if (data.kind === "compare") compareReport(data.results);
     else if (data.kind === "size") sizeReport(data.results);
     else if (data.kind === "sweep") sweepReport(data.results);
+    else if (data.kind === "check") checkReport(data.results);
   } catch (e) {
     errors++;
     main.appendChild(el("p", "Error drawing the report: " + e, "error"));

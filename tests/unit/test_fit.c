@@ -1,0 +1,382 @@
+/* test_fit.c - flowsim fit and check's pieces on extracts generated from known parameters:
+ * spells (gaps, same-ward merges), routes (independent steps with their shares, exact chances,
+ * one group per route when steps cannot reproduce them), the whole fit (families, parameters,
+ * shares, hour and weekday profiles, open stays censored) within tolerances from the sample
+ * size, interval-censored stays (dates alone), and the measures check compares, exactly. */
+#include "check_main.h"
+
+#include <flowsim/calendar.h>
+#include <flowsim/extract.h>
+#include <flowsim/stats.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void stamp(FILE *f, double t)
+{
+    int64_t day = (int64_t)floor(t);
+    long s = lround((t - (double)day) * 86400);
+    if (s >= 86400)
+        day++, s = 0;
+    char date[16];
+    flow_date_format(day, date);
+    fprintf(f, "%s %02ld:%02ld:%02ld", date, s / 3600, s / 60 % 60, s % 60);
+}
+
+/* A stay row: empty end when the stay runs past `end` (still under way then). */
+static void row(FILE *f, const char *patient, const char *group, const char *ward, double a, double b, double end)
+{
+    fprintf(f, "%s,%s,%s,", patient, group, ward);
+    stamp(f, a);
+    fputc(',', f);
+    if (b < end)
+        stamp(f, b);
+    fputc('\n', f);
+}
+
+static void read_extract(const char *path, struct flow_extract *x)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    size_t errors = flow_extract_read(path, x, &d);
+    ck_assert_msg(errors == 0, "%s", d.count ? d.lines[0] : "");
+    flow_diag_fini(&d);
+}
+
+static double lognormal(gsl_rng *r, double mean, double sd)
+{
+    double s2 = log1p(sd * sd / (mean * mean));
+    return gsl_ran_lognormal(r, log(mean) - s2 / 2, sqrt(s2));
+}
+
+/* Group g: 30 a day (hours 8-19 twice the rest; Mondays 1.6, other days 0.9), ward A
+ * lognormal(2, 1.5), then ward B with p 0.4, Weibull(shape 1.5, scale 5). Group s: 10 a day,
+ * ward C, gamma(4, 2). From Monday 2027-01-04 for `days` days; stays then under way are open. */
+static void generate(const char *path, double days, unsigned long seed)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert(f != NULL);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    double t0 = (double)flow_date_days(2027, 1, 4), end = t0 + days;
+    fputs("patient,group,ward,start,end\n", f);
+    int n = 0;
+    for (double t = t0;;) {                                   /* thinning from a peak of 2 x 1.6 x 30 */
+        t += gsl_ran_exponential(r, 1.0 / (30 * 2 * 1.6 / (1.5 * 1.0)));
+        if (t >= end)
+            break;
+        int hour = (int)floor((t - floor(t)) * 24), wd = flow_date_weekday((int64_t)floor(t));
+        double rate = 30 * ((hour >= 8 && hour < 20) ? 2 : 1) / 1.5 * (wd == 0 ? 1.6 : 0.9);
+        if (gsl_rng_uniform(r) * (30 * 2 * 1.6 / 1.5) >= rate)
+            continue;
+        char id[32];
+        snprintf(id, sizeof id, "g%d", ++n);
+        double a = t + lognormal(r, 2, 1.5);
+        row(f, id, "g", "A", t, a, end);
+        if (a < end && gsl_rng_uniform(r) < 0.4)
+            row(f, id, "g", "B", a, a + gsl_ran_weibull(r, 5, 1.5), end);
+    }
+    for (double t = t0;;) {
+        t += gsl_ran_exponential(r, 1.0 / 10);
+        if (t >= end)
+            break;
+        char id[32];
+        snprintf(id, sizeof id, "s%d", ++n);
+        row(f, id, "s", "C", t, t + gsl_ran_gamma(r, 4, 1), end);
+    }
+    gsl_rng_free(r);
+    fclose(f);
+}
+
+static size_t ward_index(const struct flow_extract *x, const char *name)
+{
+    for (size_t w = 0; w < x->nwards; w++)
+        if (strcmp(x->wards[w], name) == 0)
+            return w;
+    ck_abort_msg("no ward %s", name);
+    return 0;
+}
+
+START_TEST(fit_recovers_known_parameters)
+{
+    char path[] = "/tmp/flowsim-fit-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    generate(path, 200, 17);
+    struct flow_extract x;
+    read_extract(path, &x);
+    unlink(path);
+    struct flow_fitted f;
+    ck_assert_int_eq(flow_fitted_make(&x, &f), 0);
+    ck_assert_uint_eq(f.ngroups, 2);
+    const struct flow_fitted_group *g = &f.groups[0], *s = &f.groups[1];
+    ck_assert_str_eq(g->name, "g");
+    ck_assert_int_eq(g->route, -1);
+    ck_assert_uint_eq(g->nsteps, 2);
+    ck_assert_uint_eq(g->steps[0].ward, ward_index(&x, "A"));
+    ck_assert_uint_eq(g->steps[1].ward, ward_index(&x, "B"));
+    ck_assert_double_eq(g->steps[0].p, 1);
+    double n = (double)f.routes[0].ended;
+    ck_assert_msg(fabs(g->steps[1].p - 0.4) < 4 * sqrt(0.24 / n), "p %g", g->steps[1].p);
+
+    /* Families and parameters: means within 5 standard errors, shapes and sds within 8%. */
+    const struct flow_fitted_step *a = &g->steps[0], *b = &g->steps[1], *c = &s->steps[0];
+    ck_assert_str_eq(flow_fit_family_name(a->best), "lognormal");
+    ck_assert_str_eq(flow_fit_family_name(b->best), "weibull");
+    ck_assert_str_eq(flow_fit_family_name(c->best), "gamma");
+    ck_assert_msg(fabs(a->fits[a->best].a - 2) < 5 * 1.5 / sqrt((double)a->stays), "A mean %g", a->fits[a->best].a);
+    ck_assert_msg(fabs(a->fits[a->best].b / 1.5 - 1) < 0.08, "A sd %g", a->fits[a->best].b);
+    ck_assert_msg(fabs(b->fits[b->best].a / 1.5 - 1) < 0.08, "B shape %g", b->fits[b->best].a);
+    ck_assert_msg(fabs(b->fits[b->best].b / 5 - 1) < 0.05, "B scale %g", b->fits[b->best].b);
+    ck_assert_msg(fabs(c->fits[c->best].a - 4) < 5 * 2 / sqrt((double)c->stays), "C mean %g", c->fits[c->best].a);
+    ck_assert_msg(fabs(c->fits[c->best].b / 2 - 1) < 0.08, "C sd %g", c->fits[c->best].b);
+    ck_assert_msg(a->fits[a->best].censored + b->fits[b->best].censored > 0, "no open stay at the end");
+    ck_assert(!a->poor && !b->poor && !c->poor);
+
+    /* Arrivals: the rate, the day-time hours twice the night's, Mondays 1.6 (relative rates). */
+    const struct flow_arrival_profile *p = &f.arrivals[0];
+    ck_assert_msg(fabs(p->rate_per_day - 30) < 5 * sqrt(30 / 200.0), "rate %g", p->rate_per_day);
+    double day = 0;
+    for (int h = 8; h < 20; h++)
+        day += p->by_hour[h] / 12;
+    ck_assert_msg(fabs(day - 4.0 / 3) < 0.05, "day-time relative rate %g", day);
+    double monday_se = 1.6 / sqrt(p->weekday_count[0]);
+    ck_assert_msg(fabs(p->by_weekday[0] - 1.6) < 5 * monday_se, "Monday %g", p->by_weekday[0]);
+    flow_fitted_fini(&f, &x);
+    flow_extract_fini(&x);
+}
+END_TEST
+
+/* Writes text as an extract and reads it. */
+static void extract_of(const char *text, struct flow_extract *x)
+{
+    char path[] = "/tmp/flowsim-fit-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    read_extract(path, x);
+    unlink(path);
+}
+
+START_TEST(spells_join_and_split)
+{
+    struct flow_extract x;
+    extract_of("patient,ward,start,end\n"
+               "p1,AMU,2027-01-04 10:00,2027-01-04 12:00\n"
+               "p1,AMU,2027-01-04 12:00,2027-01-04 14:00\n"
+               "p1,Med,2027-01-04 14:00:30,2027-01-04 20:00\n"
+               "p1,AMU,2027-01-05 08:00,2027-01-05 10:00\n"
+               "p2,AMU,2027-01-04,2027-01-05\n"
+               "p2,Med,2027-01-05,\n", &x);
+    struct flow_spells s;
+    ck_assert_int_eq(flow_extract_spells(&x, &s), 0);
+    ck_assert_uint_eq(s.nspells, 3);
+    ck_assert_uint_eq(s.spells[0].n, 2);                 /* AMU 10:00-14:00 merged, then Med */
+    ck_assert_double_eq_tol(s.stays[0].end - s.stays[0].start, 4.0 / 24, 1e-9);
+    ck_assert_uint_eq(s.spells[1].n, 1);                 /* back the next day: a new spell */
+    ck_assert(!s.spells[1].open);
+    ck_assert_uint_eq(s.spells[2].n, 2);                 /* dates alone: the same date continues */
+    ck_assert(s.spells[2].open);
+    flow_spells_fini(&s);
+    flow_extract_fini(&x);
+}
+END_TEST
+
+START_TEST(route_chances_are_exact)
+{
+    uint32_t steps[] = {0, 1, 0};
+    double p[] = {0.5, 0.5, 0.5};
+    struct flow_stay a = {.ward = 0}, b = {.ward = 1};
+    struct flow_stay seq_a[] = {a}, seq_aa[] = {a, a}, seq_ba[] = {b, a}, seq_aba[] = {a, b, a};
+    ck_assert_double_eq_tol(flow_routes_chance(steps, p, 3, seq_a, 1), 0.25, 1e-15);
+    ck_assert_double_eq_tol(flow_routes_chance(steps, p, 3, seq_aa, 2), 0.125, 1e-15);
+    ck_assert_double_eq_tol(flow_routes_chance(steps, p, 3, seq_ba, 2), 0.125, 1e-15);
+    ck_assert_double_eq_tol(flow_routes_chance(steps, p, 3, seq_aba, 3), 0.125, 1e-15);
+    ck_assert_double_eq_tol(flow_routes_chance(steps, p, 3, NULL, 0), 0.125, 1e-15);
+    size_t pos[3];
+    ck_assert(flow_routes_embed(steps, 3, seq_ba, 2, pos) && pos[0] == 1 && pos[1] == 2);
+    ck_assert(!flow_routes_embed(steps, 3, (struct flow_stay[]){b, b}, 2, pos));
+}
+END_TEST
+
+/* n patients A > B and m patients C alone: independent steps would give A > B > C and the like,
+ * so the fit makes one group per route with its share of the arrivals. */
+static char *two_routes(int n, int m, bool with_b)
+{
+    size_t cap = (size_t)(n + m) * 160 + 64, used = 0;
+    char *t = malloc(cap);
+    used += (size_t)snprintf(t, cap, "patient,group,ward,start,end\n");
+    for (int i = 0; i < n + m; i++) {
+        int day = 4 + i % 20, hour = i % 24;
+        if (i < n) {
+            used += (size_t)snprintf(t + used, cap - used, "p%d,g,A,2027-01-%02d %02d:00,2027-01-%02d %02d:30\n", i,
+                                     day, hour, day + 1, hour);
+            if (with_b)
+                used += (size_t)snprintf(t + used, cap - used, "p%d,g,B,2027-01-%02d %02d:30,2027-01-%02d %02d:00\n",
+                                         i, day + 1, hour, day + 3, hour);
+        } else {
+            used += (size_t)snprintf(t + used, cap - used, "p%d,g,C,2027-01-%02d %02d:00,2027-01-%02d %02d:45\n", i,
+                                     day, hour, day + 2, hour);
+        }
+    }
+    return t;
+}
+
+START_TEST(one_group_per_route_when_steps_cannot_reproduce_them)
+{
+    char *text = two_routes(300, 200, true);
+    struct flow_extract x;
+    extract_of(text, &x);
+    free(text);
+    struct flow_fitted f;
+    ck_assert_int_eq(flow_fitted_make(&x, &f), 0);
+    ck_assert(!f.routes[0].independent);
+    ck_assert_uint_eq(f.ngroups, 2);
+    ck_assert_str_eq(f.groups[0].name, "g");
+    ck_assert_str_eq(f.groups[1].name, "g_route2");
+    ck_assert_double_eq_tol(f.groups[0].share, 0.6, 1e-12);
+    ck_assert_double_eq_tol(f.groups[1].share, 0.4, 1e-12);
+    ck_assert_uint_eq(f.groups[0].nsteps, 2);
+    ck_assert_uint_eq(f.groups[1].nsteps, 1);
+    ck_assert_uint_eq(f.groups[1].steps[0].ward, ward_index(&x, "C"));
+    ck_assert_uint_eq(f.groups[0].steps[1].stays, 300);      /* every stay of the route, and only them */
+    flow_fitted_fini(&f, &x);
+    flow_extract_fini(&x);
+
+    /* 300 patients A > B and 200 A alone: one group, B taken with p 0.6. */
+    text = two_routes(300, 0, true);
+    char *more = two_routes(200, 0, false), *both = malloc(strlen(text) + strlen(more) + 1);
+    strcpy(both, text);
+    char *tail = strchr(more, '\n') + 1;           /* the header once; other patients: q, not p */
+    for (char *p = tail; *p; p++)
+        if (*p == 'p' && p[-1] == '\n')
+            *p = 'q';
+    if (tail[0] == 'p')
+        tail[0] = 'q';
+    strcat(both, tail);
+    extract_of(both, &x);
+    free(text), free(more), free(both);
+    ck_assert_int_eq(flow_fitted_make(&x, &f), 0);
+    ck_assert(f.routes[0].independent);
+    ck_assert_uint_eq(f.ngroups, 1);
+    ck_assert_uint_eq(f.groups[0].nsteps, 2);
+    ck_assert_double_eq_tol(f.groups[0].steps[1].p, 0.6, 1e-12);
+    flow_fitted_fini(&f, &x);
+    flow_extract_fini(&x);
+}
+END_TEST
+
+START_TEST(measures_are_exact)
+{
+    /* Monday 2027-01-04 00:00 to Monday 2027-01-11 00:00: one week. */
+    struct flow_extract x;
+    extract_of("patient,ward,start,end\n"
+               "p1,A,2027-01-04 00:00,2027-01-04 02:00\n"
+               "p2,A,2027-01-04 01:00,2027-01-10 12:00\n"
+               "p2,B,2027-01-10 12:00,2027-01-11 00:00\n"
+               "p3,B,2027-01-05 00:00,\n", &x);
+    struct flow_spells sp;
+    ck_assert_int_eq(flow_extract_spells(&x, &sp), 0);
+    struct flow_group_routes r;
+    ck_assert_int_eq(flow_routes_group(&sp, 0, &r), 0);
+    struct flow_measure_layout L = {x.ngroups, x.nwards, &r};
+    size_t n = flow_measure_count(&L);
+    double *v = calloc(n, sizeof *v), *hourly = calloc(x.nwards * 168, sizeof *hourly);
+    ck_assert_int_eq(flow_measure(&sp, x.first, x.last, &L, v, hourly), 0);
+    size_t a, b;
+    ck_assert_double_eq_tol(x.last - x.first, 7, 1e-12);
+    ck_assert_int_eq(flow_measure_describe(&L, 0, &a, &b), FLOW_MEASURE_ARRIVALS);
+    ck_assert_double_eq_tol(v[0], 3.0 / 7, 1e-12);
+    /* ward A (index 0): stays of 2 h and 155 h */
+    ck_assert_int_eq(flow_measure_describe(&L, 1, &a, &b), FLOW_MEASURE_WARD_LOS);
+    ck_assert_double_eq_tol(v[1], (2 + 155) / 2.0 / 24, 1e-9);
+    /* ward B: the ended stay of 12 h only (p3's is open) */
+    ck_assert_double_eq_tol(v[1 + FLOW_MEASURE_LOS], 0.5, 1e-9);
+    /* whole spells: p1 2 h, p2 167 h (p3 open) */
+    ck_assert_int_eq(flow_measure_describe(&L, 1 + 2 * FLOW_MEASURE_LOS, &a, &b), FLOW_MEASURE_SPELL_LOS);
+    ck_assert_double_eq_tol(v[1 + 2 * FLOW_MEASURE_LOS], (2 + 167) / 2.0 / 24, 1e-9);
+    /* patients present: A 157 h over 168; B 12 h + 144 h */
+    size_t occ = 1 + 3 * FLOW_MEASURE_LOS;
+    ck_assert_int_eq(flow_measure_describe(&L, occ, &a, &b), FLOW_MEASURE_OCCUPANCY);
+    ck_assert_double_eq_tol(v[occ], 157.0 / 168, 1e-9);
+    ck_assert_double_eq_tol(v[occ + 1], 156.0 / 168, 1e-9);
+    /* routes of the ended spells: A (p1) and A > B (p2), half each; too few to keep more than
+     * the commonest (the first of the two in ward order) */
+    ck_assert_uint_eq(r.kept, 1);
+    ck_assert_uint_eq(r.routes[0].n, 1);
+    ck_assert_int_eq(flow_measure_describe(&L, occ + 2, &a, &b), FLOW_MEASURE_ROUTE);
+    ck_assert_double_eq_tol(v[occ + 2], 0.5, 1e-12);
+    ck_assert_uint_eq(n, occ + 3);
+    /* by hour of the week: Monday 00-01 one patient in A, 01-02 two, 02-03 one; Sunday 23 none */
+    ck_assert_double_eq_tol(hourly[0], 1, 1e-9);
+    ck_assert_double_eq_tol(hourly[1], 2, 1e-9);
+    ck_assert_double_eq_tol(hourly[2], 1, 1e-9);
+    ck_assert_double_eq_tol(hourly[167], 0, 1e-9);
+    ck_assert_double_eq_tol(hourly[168 + 167], 2, 1e-9);        /* B on Sunday night: p2 and p3 */
+    free(v), free(hourly);
+    flow_group_routes_fini(&r);
+    flow_spells_fini(&sp);
+    flow_extract_fini(&x);
+}
+END_TEST
+
+/* Stays known only to the day. From one date to another (both without times) the stay is within
+ * a day either way, with a triangular chance: the day-counted fit recovers the sd, where the day
+ * counts taken as exact stays would inflate it by the rounding (variance + 1/6). From a time to
+ * a date: within the day after, an interval. */
+START_TEST(dates_alone_are_censored_to_the_day)
+{
+    enum { N = 20000 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 99);
+    double *x = malloc(N * sizeof *x), *hi = malloc(N * sizeof *hi), *mid = malloc(N * sizeof *mid);
+    unsigned char *kind = malloc(N);
+    for (int i = 0; i < N; i++) {
+        double start = gsl_rng_uniform(r), stay = gsl_ran_gamma(r, 4, 0.5);   /* mean 2, sd 1 */
+        x[i] = floor(start + stay), kind[i] = FLOW_FIT_DAYS;                    /* end date - start date */
+        mid[i] = fmax(x[i], 0.5);
+    }
+    struct flow_fit fd, fm;
+    ck_assert_int_eq(flow_fit_censored(x, NULL, kind, N, FLOW_FIT_GAMMA, &fd), 0);
+    ck_assert_int_eq(flow_fit_censored(mid, NULL, NULL, N, FLOW_FIT_GAMMA, &fm), 0);
+    ck_assert_uint_eq(fd.intervals, N);
+    ck_assert_msg(fabs(fd.a - 2) < 5 * 1 / sqrt(N), "days mean %g", fd.a);
+    ck_assert_msg(fabs(fd.b - 1) < 0.02, "days sd %g", fd.b);
+    ck_assert_msg(fm.b - 1 > 0.025, "the day counts as exact stays would have fitted sd %g", fm.b);
+    enum flow_fit_family best;
+    struct flow_fit all[FLOW_FIT_FAMILIES];
+    ck_assert_int_eq(flow_fit_best_censored(x, NULL, kind, N / 4, all, &best), 0);
+    ck_assert_int_eq(best, FLOW_FIT_GAMMA);
+    for (int i = 0; i < N; i++) {                       /* a timed start, an end date: (x, x + 1) */
+        double start = gsl_rng_uniform(r), stay = gsl_ran_weibull(r, 3, 1.5);
+        x[i] = floor(start + stay) - start, hi[i] = x[i] + 1, kind[i] = FLOW_FIT_INTERVAL;
+        if (x[i] < 0)
+            x[i] = 0;
+    }
+    ck_assert_int_eq(flow_fit_censored(x, hi, kind, N, FLOW_FIT_WEIBULL, &fd), 0);
+    ck_assert_msg(fabs(fd.a / 1.5 - 1) < 0.06 && fabs(fd.b / 3 - 1) < 0.03, "Weibull %g %g", fd.a, fd.b);
+    free(x), free(hi), free(mid), free(kind);
+    gsl_rng_free(r);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("fit");
+    TCase *tc = tcase_create("fit");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, fit_recovers_known_parameters);
+    tcase_add_test(tc, spells_join_and_split);
+    tcase_add_test(tc, route_chances_are_exact);
+    tcase_add_test(tc, one_group_per_route_when_steps_cannot_reproduce_them);
+    tcase_add_test(tc, measures_are_exact);
+    tcase_add_test(tc, dates_alone_are_censored_to_the_day);
+    suite_add_tcase(s, tc);
+    return s;
+}
