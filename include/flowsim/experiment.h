@@ -126,6 +126,24 @@ struct flow_check {
     bool *ward_modelled, *group_modelled;        /* per extract ward/group: the scenario has it */
 };
 int flow_check_run(const struct flow_scenario *s, const struct flow_check_input *in, struct flow_check *out);
+/* Measure k: the simulated mean and 95% prediction interval, mean +- t(0.975, n-1) sd
+ * sqrt(1 + 1/n) over the n replications that have it (where one period's value falls if the
+ * model is right), and whether the observation is outside (or the model never has it). */
+struct flow_check_interval {
+    double mean, low, high;
+    bool outside;
+};
+void flow_check_line(const struct flow_check *c, size_t k, struct flow_check_interval *out);
+/* Ward w's patients present by hour of the week: the observed profile's root mean square
+ * distance from the simulated mean, against the bound that 95% of replications stay within
+ * (each replication's distance from the mean of the others, scaled to the observation's
+ * variance; the ceil(0.95 (n + 1))-th smallest, so that a right model exceeds it about 5% of
+ * the time). */
+struct flow_check_hourly {
+    double distance, bound;
+    bool outside;
+};
+void flow_check_hourly(const struct flow_check *c, size_t w, struct flow_check_hourly *out);
 void flow_check_fini(struct flow_check *c);
 
 /* ---- paired comparison ---- */

@@ -75,6 +75,9 @@ void flow_summary_compute(struct flow_summary *s, const double *values, size_t c
                           size_t stride);
 /* Half-width of a two-sided confidence interval at `level` (0.95) for n values with sd. */
 double flow_ci_halfwidth(double sd, size_t n, double level);
+/* Half-width of the prediction interval for one more value (where a new replication, or one
+ * observed period, falls with probability level): t sd sqrt(1 + 1/n). */
+double flow_prediction_halfwidth(double sd, size_t n, double level);
 
 /* Closed forms from queueing theory, for validation and capacity sizing. */
 /* Erlang B: probability that an arrival to c servers with offered load a is lost. */

@@ -5,6 +5,8 @@
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
 
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,4 +247,66 @@ void flow_check_fini(struct flow_check *c)
     free(c->ward_modelled);
     free(c->group_modelled);
     memset(c, 0, sizeof *c);
+}
+
+void flow_check_line(const struct flow_check *c, size_t k, struct flow_check_interval *out)
+{
+    double *v = flow_xcalloc(c->nreps + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t r = 0; r < c->nreps; r++)
+        if (isfinite(c->sim[r * c->n + k]))
+            v[n++] = c->sim[r * c->n + k];
+    double obs = c->observed[k];
+    out->mean = n ? gsl_stats_mean(v, 1, n) : NAN;
+    double half = n >= 2 ? flow_prediction_halfwidth(gsl_stats_sd(v, 1, n), n, 0.95) : NAN;
+    out->low = out->mean - half, out->high = out->mean + half;
+    out->outside = isfinite(obs) && isfinite(half) && (obs < out->low - 1e-12 || obs > out->high + 1e-12);
+    if (isfinite(obs) && n == 0)
+        out->outside = true;                       /* the model never has it */
+    free(v);
+}
+
+static double rms(const double *a, const double *mean)
+{
+    double s = 0;
+    int n = 0;
+    for (int h = 0; h < 168; h++)
+        if (isfinite(a[h]) && isfinite(mean[h]))
+            s += (a[h] - mean[h]) * (a[h] - mean[h]), n++;
+    return n ? sqrt(s / n) : NAN;
+}
+
+/* Ward w's mean profile over the replications, less replication leave_out (-1: none). */
+static void hourly_mean(const struct flow_check *c, size_t w, long leave_out, double *mean)
+{
+    size_t W = c->layout.nwards;
+    for (int h = 0; h < 168; h++) {
+        double s = 0;
+        size_t n = 0;
+        for (size_t r = 0; r < c->nreps; r++)
+            if ((long)r != leave_out)
+                s += c->hourly_sim[(r * W + w) * 168 + (size_t)h], n++;
+        mean[h] = n ? s / (double)n : NAN;
+    }
+}
+
+void flow_check_hourly(const struct flow_check *c, size_t w, struct flow_check_hourly *out)
+{
+    *out = (struct flow_check_hourly){NAN, NAN, false};
+    size_t W = c->layout.nwards, n = c->nreps;
+    if (n < 2)
+        return;
+    double mean[168], *d = flow_xcalloc(n, sizeof *d);
+    hourly_mean(c, w, -1, mean);
+    out->distance = rms(c->hourly_observed + 168 * w, mean);
+    for (size_t r = 0; r < n; r++) {
+        hourly_mean(c, w, (long)r, mean);
+        /* X_r - mean of the others has variance (1 + 1/(n-1)) s^2; O - mean, (1 + 1/n) s^2 */
+        d[r] = rms(c->hourly_sim + (r * W + w) * 168, mean) * sqrt((double)(n * n - 1)) / (double)n;
+    }
+    gsl_sort(d, 1, n);
+    size_t k = (size_t)ceil(0.95 * (double)(n + 1));     /* the k-th smallest of n */
+    out->bound = d[(k > n ? n : k) - 1];
+    out->outside = out->distance > out->bound + 1e-12;
+    free(d);
 }

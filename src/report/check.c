@@ -1,16 +1,13 @@
 /* check.c - the report of `flowsim check`: each measure of the extract beside the simulated
- * mean and its 95% prediction interval (mean +- t sd sqrt(1 + 1/n) over the replications:
- * where one period's value falls if the model is right), marked where the observation is
- * outside; patients present by hour of the week as one distance per ward, compared with the
- * replications' own distances from the rest. As text, JSON or an HTML page. */
+ * mean and its 95% prediction interval, marked where the observation is outside; patients
+ * present by hour of the week as one distance per ward against its bound (the intervals and
+ * bounds: experiment/check.c). As text, JSON or an HTML page. */
 #include <flowsim/error.h>
 #include <flowsim/report.h>
 #include <flowsim/util.h>
 
 #include "internal.h"
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <jansson.h>
 #include <math.h>
@@ -26,25 +23,12 @@ struct line {
 static const char *const centile_key[] = {"mean", "p50", "p90", "p95"};
 static const char *const centile_text[] = {"mean", "median", "90th centile", "95th centile"};
 
-/* The simulated mean and 95% prediction interval of measure k (replications with a value). */
 static void interval(const struct flow_check *c, size_t k, struct line *l)
 {
-    double *v = flow_xcalloc(c->nreps + 1, sizeof *v);
-    size_t n = 0;
-    for (size_t r = 0; r < c->nreps; r++)
-        if (isfinite(c->sim[r * c->n + k]))
-            v[n++] = c->sim[r * c->n + k];
+    struct flow_check_interval in;
+    flow_check_line(c, k, &in);
     l->observed = c->observed[k];
-    l->mean = n ? gsl_stats_mean(v, 1, n) : NAN;
-    double half = n >= 2 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * gsl_stats_sd(v, 1, n) *
-                               sqrt(1 + 1.0 / (double)n)
-                         : NAN;
-    l->low = l->mean - half, l->high = l->mean + half;
-    l->outside = isfinite(l->observed) && isfinite(half) &&
-                 (l->observed < l->low - 1e-12 || l->observed > l->high + 1e-12);
-    if (isfinite(l->observed) && n == 0)
-        l->outside = true;           /* the model never has it */
-    free(v);
+    l->mean = in.mean, l->low = in.low, l->high = in.high, l->outside = in.outside;
 }
 
 static void route_text(const struct flow_extract *x, const struct flow_route *r, char *buf, size_t len,
@@ -101,59 +85,6 @@ static struct line *lines_of(const struct flow_check *c, const struct flow_extra
     return l;
 }
 
-/* Hour-of-week profile of ward w: the observed distance (root mean square over the hours)
- * from the replications' mean, and the bound: the 95% point of each replication's distance
- * from the mean of the others (exchangeable with the observation if the model is right). */
-struct hourly {
-    double distance, bound;
-    bool outside;
-};
-
-static double rms(const double *a, const double *mean)
-{
-    double s = 0;
-    int n = 0;
-    for (int h = 0; h < 168; h++)
-        if (isfinite(a[h]) && isfinite(mean[h]))
-            s += (a[h] - mean[h]) * (a[h] - mean[h]), n++;
-    return n ? sqrt(s / n) : NAN;
-}
-
-static void hourly_mean(const struct flow_check *c, size_t w, long leave_out, double *mean)
-{
-    size_t W = c->layout.nwards;
-    for (int h = 0; h < 168; h++) {
-        double s = 0;
-        size_t n = 0;
-        for (size_t r = 0; r < c->nreps; r++)
-            if ((long)r != leave_out)
-                s += c->hourly_sim[(r * W + w) * 168 + (size_t)h], n++;
-        mean[h] = n ? s / (double)n : NAN;
-    }
-}
-
-static struct hourly hourly_test(const struct flow_check *c, size_t w)
-{
-    struct hourly out = {NAN, NAN, false};
-    size_t W = c->layout.nwards;
-    if (c->nreps < 2)
-        return out;
-    double mean[168], *d = flow_xcalloc(c->nreps, sizeof *d);
-    hourly_mean(c, w, -1, mean);
-    out.distance = rms(c->hourly_observed + 168 * w, mean);
-    for (size_t r = 0; r < c->nreps; r++) {
-        hourly_mean(c, w, (long)r, mean);
-        d[r] = rms(c->hourly_sim + (r * W + w) * 168, mean) *
-               sqrt((double)(c->nreps * c->nreps - 1)) / (double)c->nreps;   /* to the variance of O - mean */
-    }
-    gsl_sort(d, 1, c->nreps);
-    size_t k = (size_t)ceil(0.95 * (double)(c->nreps + 1));    /* the k-th smallest of n */
-    out.bound = d[(k > c->nreps ? c->nreps : k) - 1];
-    out.outside = out.distance > out.bound + 1e-12;
-    free(d);
-    return out;
-}
-
 static const char *section_title(const char *s)
 {
     return strcmp(s, "arrivals") == 0    ? "Arrivals per day"
@@ -195,7 +126,8 @@ int flow_report_check_text(FILE *f, const struct flow_check_report *r)
                "the bound: 95%% of replications differ from the others' mean by less)\n");
     size_t hourly_outside = 0;
     for (size_t w = 0; w < r->x->nwards; w++) {
-        struct hourly h = hourly_test(c, w);
+        struct flow_check_hourly h;
+        flow_check_hourly(c, w, &h);
         hourly_outside += h.outside;
         fprintf(f, "  %-44.44s %10.4g  bound %.4g%s\n", r->x->wards[w], h.distance, h.bound, h.outside ? "  <<" : "");
     }
@@ -221,16 +153,16 @@ static json_t *hourly_json(const struct flow_check_report *r, size_t w)
     const struct flow_check *c = r->check;
     size_t W = c->layout.nwards;
     double mean[168], low[168], high[168], *v = flow_xcalloc(c->nreps + 1, sizeof *v);
-    double t = c->nreps >= 2 ? gsl_cdf_tdist_Pinv(0.975, (double)(c->nreps - 1)) : NAN;
     for (int h = 0; h < 168; h++) {
         for (size_t k = 0; k < c->nreps; k++)
             v[k] = c->hourly_sim[(k * W + w) * 168 + (size_t)h];
         mean[h] = gsl_stats_mean(v, 1, c->nreps);
-        double half = t * gsl_stats_sd(v, 1, c->nreps) * sqrt(1 + 1.0 / (double)c->nreps);
+        double half = flow_prediction_halfwidth(gsl_stats_sd(v, 1, c->nreps), c->nreps, 0.95);
         low[h] = mean[h] - half, high[h] = mean[h] + half;
     }
     free(v);
-    struct hourly test = hourly_test(c, w);
+    struct flow_check_hourly test;
+    flow_check_hourly(c, w, &test);
     json_t *o = json_object();
     json_object_set_new(o, "observed", series(c->hourly_observed + 168 * w, 168));
     json_object_set_new(o, "mean", series(mean, 168));

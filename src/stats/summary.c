@@ -13,6 +13,14 @@ double flow_ci_halfwidth(double sd, size_t n, double level)
     return t * sd / sqrt((double)n);
 }
 
+double flow_prediction_halfwidth(double sd, size_t n, double level)
+{
+    if (n < 2 || !isfinite(sd))
+        return NAN;
+    double t = gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)(n - 1));
+    return t * sd * sqrt(1 + 1.0 / (double)n);
+}
+
 void flow_summary_compute(struct flow_summary *s, const double *values, size_t count,
                           size_t stride)
 {

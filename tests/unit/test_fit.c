@@ -2,10 +2,12 @@
  * spells (gaps, same-ward merges), routes (independent steps with their shares, exact chances,
  * one group per route when steps cannot reproduce them), the whole fit (families, parameters,
  * shares, hour and weekday profiles, open stays censored) within tolerances from the sample
- * size, interval-censored stays (dates alone), and the measures check compares, exactly. */
+ * size, interval-censored stays (dates alone), the measures check compares, exactly, and its
+ * prediction intervals and hour-of-week bound. */
 #include "check_main.h"
 
 #include <flowsim/calendar.h>
+#include <flowsim/experiment.h>
 #include <flowsim/extract.h>
 #include <flowsim/stats.h>
 #include <gsl/gsl_randist.h>
@@ -366,6 +368,139 @@ START_TEST(dates_alone_are_censored_to_the_day)
 }
 END_TEST
 
+/* check's intervals: the prediction interval of 5 replications 1..5 is 3 +- t(0.975, 4) sd
+ * sqrt(1.2) (sd = sqrt(2.5)); an observation just outside is marked, one just inside is not, and
+ * a measure the model never has (no replication with it) is outside. */
+START_TEST(check_intervals_are_prediction_intervals)
+{
+    double sim[10] = {1, NAN, 2, NAN, 3, NAN, 4, NAN, 5, NAN}, observed[2] = {0, 7};
+    struct flow_check c = {.n = 2, .nreps = 5, .observed = observed, .sim = sim};
+    struct flow_check_interval in;
+    double half = 2.7764451051977987 * sqrt(2.5) * sqrt(1.2);
+    observed[0] = 3 + half - 1e-6;
+    flow_check_line(&c, 0, &in);
+    ck_assert_double_eq_tol(in.mean, 3, 1e-12);
+    ck_assert_double_eq_tol(in.high - in.mean, half, 1e-9);
+    ck_assert_double_eq_tol(in.mean - in.low, half, 1e-9);
+    ck_assert(!in.outside);
+    observed[0] = 3 - half - 1e-6;
+    flow_check_line(&c, 0, &in);
+    ck_assert(in.outside);
+    flow_check_line(&c, 1, &in);
+    ck_assert(isnan(in.mean) && in.outside);
+}
+END_TEST
+
+/* The hour-of-week bound: 19 replications whose profiles are flat at 0..18 beds (one ward).
+ * Replication r's distance from the others' mean is |r - m_r| sqrt(n^2 - 1) / n, the 19th
+ * smallest (ceil(0.95 x 20)) the largest: r = 0 or 18, |9 x 19/18| x sqrt(360)/19. An
+ * observation flat at 9 is at distance 0; flat at 9 + that bound and a little, outside. */
+START_TEST(check_hourly_bound_is_an_order_statistic)
+{
+    enum { N = 19 };
+    double *sim = calloc(N * 168, sizeof *sim), observed[168];
+    for (size_t r = 0; r < N; r++)
+        for (int h = 0; h < 168; h++)
+            sim[r * 168 + (size_t)h] = (double)r;
+    struct flow_check c = {.nreps = N, .hourly_sim = sim, .hourly_observed = observed};
+    c.layout.nwards = 1;
+    double bound = 9.0 * 19 / 18 * sqrt(360.0) / 19;
+    for (int h = 0; h < 168; h++)
+        observed[h] = 9;
+    struct flow_check_hourly out;
+    flow_check_hourly(&c, 0, &out);
+    ck_assert_double_eq_tol(out.distance, 0, 1e-12);
+    ck_assert_double_eq_tol(out.bound, bound, 1e-9);
+    ck_assert(!out.outside);
+    for (int h = 0; h < 168; h++)
+        observed[h] = 9 + bound + 1e-6;
+    flow_check_hourly(&c, 0, &out);
+    ck_assert(out.outside);
+    for (int h = 0; h < 168; h++)
+        observed[h] = 9 + bound - 1e-6;
+    flow_check_hourly(&c, 0, &out);
+    ck_assert(!out.outside);
+    free(sim);
+}
+END_TEST
+
+/* Long stays in a short extract: a third of them still open at its end. Their survival keeps
+ * the fitted mean right, where counting them as ended (at the extract's end) would not. */
+START_TEST(open_stays_are_censored_in_the_fit)
+{
+    char path[] = "/tmp/flowsim-fit-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    double t0 = (double)flow_date_days(2027, 1, 4), end = t0 + 30;
+    fputs("patient,group,ward,start,end\n", f);
+    for (int i = 0; i < 3000; i++) {
+        double a = t0 + 30 * gsl_rng_uniform(r);
+        char id[16];
+        snprintf(id, sizeof id, "p%d", i);
+        row(f, id, "all", "W", a, a + gsl_ran_gamma(r, 4, 2.5), end);     /* mean 10, sd 5 */
+    }
+    fclose(f);
+    gsl_rng_free(r);
+    struct flow_extract x;
+    read_extract(path, &x);
+    unlink(path);
+    struct flow_fitted fit;
+    ck_assert_int_eq(flow_fitted_make(&x, &fit), 0);
+    const struct flow_fitted_step *st = &fit.groups[0].steps[0];
+    const struct flow_fit *g = &st->fits[FLOW_FIT_GAMMA];
+    ck_assert_msg(g->censored > 1000, "%zu open stays", g->censored);
+    ck_assert_msg(fabs(g->a - 10) < 5 * 5 / sqrt((double)g->observed), "gamma mean %g", g->a);
+    flow_fitted_fini(&fit, &x);
+    flow_extract_fini(&x);
+}
+END_TEST
+
+/* With a ready column: the last stay is fitted to the ready time (the clinical stay) and the
+ * delays after it become the group's discharge delay, so neither is counted twice. Clinical
+ * stays exponential, mean 3 days; half the patients leave when ready, half 2 days later. */
+START_TEST(ready_splits_clinical_stay_and_delay)
+{
+    char path[] = "/tmp/flowsim-fit-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 8);
+    double t0 = (double)flow_date_days(2027, 1, 4);
+    size_t delayed = 0;
+    fputs("patient,ward,start,end,ready\n", f);
+    for (int i = 0; i < 2000; i++) {
+        double a = t0 + 100 * gsl_rng_uniform(r), ready = a + gsl_ran_exponential(r, 3);
+        bool late = gsl_rng_uniform(r) < 0.5;
+        delayed += late;
+        fprintf(f, "p%d,W,", i);
+        stamp(f, a), fputc(',', f), stamp(f, ready + (late ? 2 : 0)), fputc(',', f), stamp(f, ready);
+        fputc('\n', f);
+    }
+    /* one more patient, still in hospital at the end, keeps the period going */
+    fprintf(f, "q,W,"), stamp(f, t0 + 1), fputs(",,\n", f);
+    fclose(f);
+    gsl_rng_free(r);
+    struct flow_extract x;
+    read_extract(path, &x);
+    unlink(path);
+    struct flow_fitted fit;
+    ck_assert_int_eq(flow_fitted_make(&x, &fit), 0);
+    const struct flow_fitted_group *g = &fit.groups[0];
+    ck_assert_uint_eq(g->ndelays, 2000);
+    ck_assert_uint_eq(g->ready_stays, 2000);
+    double sum = 0;
+    for (size_t i = 0; i < g->ndelays; i++)
+        sum += g->delays[i];
+    ck_assert_double_eq_tol(sum, 2.0 * (double)delayed, 0.01);      /* to the second */
+    const struct flow_fit *e = &g->steps[0].fits[FLOW_FIT_EXPONENTIAL];
+    ck_assert_msg(fabs(e->a - 3) < 5 * 3 / sqrt(2000.0), "clinical mean %g", e->a);
+    flow_fitted_fini(&fit, &x);
+    flow_extract_fini(&x);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("fit");
@@ -377,6 +512,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, one_group_per_route_when_steps_cannot_reproduce_them);
     tcase_add_test(tc, measures_are_exact);
     tcase_add_test(tc, dates_alone_are_censored_to_the_day);
+    tcase_add_test(tc, check_intervals_are_prediction_intervals);
+    tcase_add_test(tc, check_hourly_bound_is_an_order_statistic);
+    tcase_add_test(tc, open_stays_are_censored_in_the_fit);
+    tcase_add_test(tc, ready_splits_clinical_stay_and_delay);
     suite_add_tcase(s, tc);
     return s;
 }
