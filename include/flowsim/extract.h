@@ -127,6 +127,8 @@ void flow_extract_peaks(const struct flow_extract *x, size_t *peak);
 /* A name of the extract as a scenario name: '.', '=' and control characters become '_' (they
  * cannot be in a scenario's names), cut at 100 bytes. fit and check both use it. */
 void flow_extract_scenario_name(const char *name, char *out, size_t size);
+/* True (with a sentence in why) when two wards, or two groups, would get one scenario name. */
+bool flow_extract_names_clash(const struct flow_extract *x, char *why, size_t len);
 
 /* The measures `flowsim check` compares (measure.c), for a layout of groups, wards and each
  * group's routes (the extract's): values[] holds arrivals per day by group; per ward (then
@@ -152,6 +154,7 @@ struct flow_fitted_step {
     uint32_t ward;
     double p;                         /* the share of the group's patients taking it */
     size_t stays;                     /* stays fitted (ended, open and known to the day) */
+    size_t to_ready;                  /* of them, a spell's last stay fitted to its ready time */
     struct flow_fit fits[FLOW_FIT_FAMILIES];
     enum flow_fit_family best;        /* least AIC */
     bool fitted, poor;                /* poor: the best family's KS distance is beyond chance */

@@ -29,6 +29,7 @@ int flow_report_size_text(FILE *f, const struct flow_size_result *r);
 /* flowsim check's report: text, JSON (--format json) and an HTML page (--report). */
 struct flow_check_report {
     const struct flow_check *check;
+    const struct flow_scenario *scenario;
     const struct flow_extract *x;
     const char *scenario_path, *extract_path;
     const char *from, *to;         /* the period's first and last times, as text */

@@ -89,7 +89,7 @@ static int check_report(struct cli_opts *o, int argc, char **argv, struct flow_s
         time_text(ob->x.first, from, sizeof from);
         time_text(ob->x.last, to, sizeof to);
         o->provenance = cli_provenance("check", argc, argv, o->scenario, s, NULL, NULL);
-        struct flow_check_report r = {&c, &ob->x, o->scenario, o->data, from, to, o->provenance};
+        struct flow_check_report r = {&c, s, &ob->x, o->scenario, o->data, from, to, o->provenance};
         rc = cli_emit(o, check_json, check_text, &r);
         if (rc == EXIT_OK)
             rc = cli_write_report(o, check_html, &r);

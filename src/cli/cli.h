@@ -12,7 +12,7 @@ enum {
     EXIT_OK = 0,
     EXIT_FAIL = 1,        /* selftest case failed */
     EXIT_USAGE = 2,       /* bad command line */
-    EXIT_SCENARIO = 3,    /* bad scenario file or --set value */
+    EXIT_SCENARIO = 3,    /* bad scenario file, --set value or extract */
     EXIT_RUNTIME = 4,     /* the run or its output failed (overload, disk, ...) */
     EXIT_WARNING = 5,     /* --strict: the run gave a warning */
     EXIT_INTERRUPTED = 130, /* SIGINT or SIGTERM */

@@ -32,6 +32,11 @@ bool cli_extract_read(const char *path, struct flow_extract *x)
     if (d.errors > d.count)
         fprintf(stderr, "flowsim: %zu more errors not shown\n", d.errors - d.count);
     flow_diag_fini(&d);
+    if (errors == 0 && !(x->last > x->first)) {
+        fprintf(stderr, "%s:1:1: error: the extract spans no time: its first and last times are the same\n", path);
+        flow_extract_fini(x);
+        return false;
+    }
     return errors == 0;
 }
 
@@ -79,6 +84,12 @@ int cmd_fit(int argc, char **argv)
     struct flow_extract x;
     if (!cli_extract_read(o.scenario, &x))
         return cli_finish(&o, EXIT_SCENARIO);
+    char why[512];
+    if (flow_extract_names_clash(&x, why, sizeof why)) {
+        fprintf(stderr, "%s:1:1: error: %s\n", o.scenario, why);
+        flow_extract_fini(&x);
+        return cli_finish(&o, EXIT_SCENARIO);
+    }
     struct flow_fitted f;
     if (flow_fitted_make(&x, &f) != 0) {
         flow_extract_fini(&x);

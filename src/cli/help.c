@@ -34,7 +34,7 @@ static const char *const usage_text =
     "  --version          print the version\n"
     "\n"
     "exit codes: 0 ok, 1 selftest failure or no size meets the target, 2 bad command\n"
-    "            line, 3 bad scenario,\n"
+    "            line, 3 bad scenario or extract,\n"
     "            4 run or output failed\n";
 
 static const char *const run_text =

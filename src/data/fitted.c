@@ -19,6 +19,30 @@ void flow_extract_scenario_name(const char *name, char *out, size_t size)
     out[k] = '\0';
 }
 
+/* Two of n names that become one scenario name, or false. */
+static bool clash(char *const *names, size_t n, const char *what, char *why, size_t len)
+{
+    char a[FLOW_MAX_NAME + 1], b[FLOW_MAX_NAME + 1];
+    for (size_t i = 0; i < n; i++) {
+        flow_extract_scenario_name(names[i], a, sizeof a);
+        for (size_t j = 0; j < i; j++) {
+            flow_extract_scenario_name(names[j], b, sizeof b);
+            if (strcmp(a, b) == 0) {
+                snprintf(why, len, "the %ss '%.100s' and '%.100s' would both be '%s' in a scenario (names there are "
+                         "at most 100 bytes, without '.', '=' or control characters): rename one", what, names[j],
+                         names[i], a);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+bool flow_extract_names_clash(const struct flow_extract *x, char *why, size_t len)
+{
+    return clash(x->wards, x->nwards, "ward", why, len) || clash(x->groups, x->ngroups, "group", why, len);
+}
+
 /* Durations of one step's stays, with what is known of each. */
 struct sample {
     double *x, *hi;
@@ -96,7 +120,7 @@ static void step_fit(struct flow_fitted_step *st, const struct sample *s)
 /* Adds spell sp's stays to the samples of steps (at positions pos), the last stay split at its
  * ready time into a clinical stay and a delay when the extract gives one. */
 static int add_spell(const struct flow_spells *spells, const struct flow_spell *sp, const size_t *pos,
-                     struct sample *samples, struct sample *delays, size_t *ready_used)
+                     struct sample *samples, struct sample *delays, size_t *ready_used, struct flow_fitted_step *steps)
 {
     for (size_t j = 0; j < sp->n; j++) {
         const struct flow_stay *st = &spells->stays[sp->first + j];
@@ -105,6 +129,7 @@ static int add_spell(const struct flow_spells *spells, const struct flow_spell *
         if (last && (st->flags & FLOW_EP_READY)) {
             bool r_day = st->flags & FLOW_EP_READY_DAY;
             (*ready_used)++;
+            steps[pos[j]].to_ready++;
             if (sample_span(&samples[pos[j]], st->start, a_day, st->ready, r_day, false) != 0)
                 return -1;
             if (!open && sample_add(delays, fmax(st->end - st->ready, 0), 0, FLOW_FIT_ENDED) != 0)
@@ -166,7 +191,7 @@ static int group_fit(const struct flow_spells *spells, const struct flow_group_r
             g->unplaced += sp->n;
             continue;
         }
-        rc = add_spell(spells, sp, pos, samples, &delays, &g->ready_stays);
+        rc = add_spell(spells, sp, pos, samples, &delays, &g->ready_stays, g->steps);
     }
     for (size_t j = 0; rc == 0 && j < nsteps; j++) {
         g->steps[j].ward = steps[j];

@@ -110,9 +110,11 @@ static int step_write(FILE *out, const struct flow_extract *x, const struct flow
         fputs("}\n", out);
         return 0;
     }
-    fprintf(out, "        # %zu stays (%zu ended, %zu still open, %zu known to the day)%s; AIC (less is better), "
-            "KS distance from the Kaplan-Meier estimate:\n", st->stays, best->observed, best->censored,
-            best->intervals, g->ready_stays && j + 1 == g->nsteps ? ", to the ready time" : "");
+    fprintf(out, "        # %zu stays (%zu ended, %zu still open, %zu known to the day", st->stays, best->observed,
+            best->censored, best->intervals);
+    if (st->to_ready)
+        fprintf(out, "; %zu of them to the ready time, the delay after it is the group's discharge delay", st->to_ready);
+    fputs("); AIC (less is better), KS distance from the Kaplan-Meier estimate:\n", out);
     for (int f = 0; f < FLOW_FIT_FAMILIES; f++)
         if (isfinite(st->fits[f].aic))
             fprintf(out, "        #   %-11s AIC %.1f  KS %.3f%s\n", flow_fit_family_name((enum flow_fit_family)f),

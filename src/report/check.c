@@ -4,6 +4,7 @@
  * bounds: experiment/check.c). As text, JSON or an HTML page. */
 #include <flowsim/error.h>
 #include <flowsim/report.h>
+#include <flowsim/scenario.h>
 #include <flowsim/util.h>
 
 #include "internal.h"
@@ -101,17 +102,33 @@ static size_t count_outside(const struct line *l, size_t n)
     return k;
 }
 
+/* Scenario wards and groups with no counterpart in the extract: simulated, not compared. */
+static void unmatched_text(FILE *f, const struct flow_check_report *r)
+{
+    const struct flow_scenario *s = r->scenario;
+    const char *sep = "Not in the extract, so not compared: ";
+    for (size_t w = 0; w < s->nwards; w++)
+        if (r->check->ward_of[w] == UINT32_MAX)
+            fprintf(f, "%sward %s", sep, s->wards[w].name), sep = ", ";
+    for (size_t g = 0; g < s->ngroups; g++)
+        if (r->check->group_of[g] == UINT32_MAX)
+            fprintf(f, "%sgroup %s", sep, s->groups[g].name), sep = ", ";
+    if (sep[0] == ',')
+        fputs(".\n", f);
+}
+
 int flow_report_check_text(FILE *f, const struct flow_check_report *r)
 {
     const struct flow_check *c = r->check;
     struct line *l = lines_of(c, r->x);
     fprintf(f, "Check of %s against %s\n", r->scenario_path, r->extract_path);
-    fprintf(f, "%zu replications over the extract's period (%s to %s, %.1f days), each starting empty as the\n"
-               "extract does (it has no stay begun before it). Observed, then simulated: the mean of the\n"
-               "replications and its 95%% prediction interval (where one period's value falls 95%% of the\n"
-               "time if the model is right). '<<' marks an observation outside it: by chance alone, about\n"
-               "one line in 20 is.\n",
-            c->nreps, r->from, r->to, r->x->last - r->x->first);
+    fprintf(f, "Period: %s to %s (%.1f days); %zu replications,\n"
+               "each starting empty as the extract does (it has no stay begun before it).\n"
+               "Observed, then simulated: the mean of the replications and its 95%% prediction interval\n"
+               "(where one period's value falls 95%% of the time if the model is right). '<<' marks an\n"
+               "observation outside it: by chance alone, about one line in 20 is.\n",
+            r->from, r->to, r->x->last - r->x->first, c->nreps);
+    unmatched_text(f, r);
     const char *section = "";
     for (size_t k = 0; k < c->n; k++) {
         if (strcmp(section, l[k].section) != 0) {
@@ -129,7 +146,9 @@ int flow_report_check_text(FILE *f, const struct flow_check_report *r)
         struct flow_check_hourly h;
         flow_check_hourly(c, w, &h);
         hourly_outside += h.outside;
-        fprintf(f, "  %-44.44s %10.4g  bound %.4g%s\n", r->x->wards[w], h.distance, h.bound, h.outside ? "  <<" : "");
+        char label[FLOW_MAX_NAME * 4];
+        snprintf(label, sizeof label, "%s, hour of the week", r->x->wards[w]);
+        fprintf(f, "  %-44.44s %10.4g  bound %.4g%s\n", label, h.distance, h.bound, h.outside ? "  <<" : "");
     }
     size_t outside = count_outside(l, c->n) + hourly_outside;
     fprintf(f, "\n%zu of %zu lines outside their interval.\n", outside, c->n + r->x->nwards);
@@ -186,6 +205,14 @@ static json_t *check_json(const struct flow_check_report *r)
     json_object_set_new(root, "to", json_string(r->to));
     json_object_set_new(root, "days", json_real(r->x->last - r->x->first));
     json_object_set_new(root, "replications", json_integer((json_int_t)c->nreps));
+    json_t *unmatched = json_array();
+    for (size_t w = 0; w < r->scenario->nwards; w++)
+        if (c->ward_of[w] == UINT32_MAX)
+            json_array_append_new(unmatched, json_sprintf("wards.%s", r->scenario->wards[w].name));
+    for (size_t g = 0; g < r->scenario->ngroups; g++)
+        if (c->group_of[g] == UINT32_MAX)
+            json_array_append_new(unmatched, json_sprintf("groups.%s", r->scenario->groups[g].name));
+    json_object_set_new(root, "not_in_extract", unmatched);
     size_t outside = count_outside(l, c->n);
     for (size_t k = 0; k < c->n; k++) {
         json_t *o = json_object();

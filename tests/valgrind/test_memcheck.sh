@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_memcheck.sh - valgrind memcheck on short runs that touch every part of the model (the
 # whole-hospital scenario: emergency and elective groups, theatres, discharge pathways; ward
-# rounds, bed changes and escalation), a report, a sweep and a bad scenario: no leak and no
-# memory error.
+# rounds, bed changes and escalation), a report, a sweep, fit and check, and bad input: no leak
+# and no memory error.
 # Usage: test_memcheck.sh FLOWSIM SOURCE_ROOT
 set -u
 FLOWSIM=$1
@@ -34,6 +34,14 @@ run 0 run "$ROOT/scenarios/winter-escalation.yaml" --replications 2 --threads 2 
 # the front door: targets, patience, outliers, waiting-list measures, with every output
 run 0 run "$ROOT/scenarios/emergency-department.yaml" --replications 2 --threads 2 --set horizon=20d --report "$TMP/e.html" --csv "$TMP/ecsv" --trace "$TMP/e.csv"
 run 0 run "$ROOT/scenarios/emergency-department.yaml" --replications 1 --set horizon=20d --set 'wards.Surgery.reserved={beds: 8, groups: [hip]}' --set 'groups.hip.leave_list={dist: exponential, mean: 20w}'
+# fit and check: an extract of a few weeks, a poor fit's CSV, a check with its HTML and JSON,
+# and bad extracts
+head -2000 "$ROOT/scenarios/data/sample-extract.csv" >"$TMP/extract.csv"
+run 0 fit "$TMP/extract.csv" -o "$TMP/fitted.yaml"
+run 0 check "$TMP/fitted.yaml" --data "$TMP/extract.csv" --replications 2 --report "$TMP/c.html" --format json
+run 3 fit "$ROOT/tests/data/bad-extracts/overlapping-stays.csv"
+run 3 check "$TMP/fitted.yaml" --data "$ROOT/tests/data/bad-extracts/unclosed-quote.csv"
+run 3 fit "$ROOT/tests/data/bad-extracts/wards-one-name.csv"
 run 3 validate "$ROOT/tests/data/bad/reserved-unknown-group.yaml"
 run 3 validate "$ROOT/tests/data/bad/outlie-to-itself.yaml"
 run 3 validate "$ROOT/tests/data/bad/bed-change-below-zero-on-holiday.yaml"
