@@ -170,6 +170,7 @@ struct flow_fitted_group {
     size_t nsteps;
     size_t unplaced;                  /* stays of spells whose route is not this group's */
     size_t ready_stays;               /* last stays split at their ready time */
+    size_t ready_ignored;             /* ready times on stays a spell moved on from */
     double *delays;                   /* owned: ready to leaving, in days, of ended spells */
     size_t ndelays;
 };

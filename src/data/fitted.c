@@ -120,7 +120,7 @@ static void step_fit(struct flow_fitted_step *st, const struct sample *s)
 /* Adds spell sp's stays to the samples of steps (at positions pos), the last stay split at its
  * ready time into a clinical stay and a delay when the extract gives one. */
 static int add_spell(const struct flow_spells *spells, const struct flow_spell *sp, const size_t *pos,
-                     struct sample *samples, struct sample *delays, size_t *ready_used, struct flow_fitted_step *steps)
+                     struct sample *samples, struct sample *delays, struct flow_fitted_group *g)
 {
     for (size_t j = 0; j < sp->n; j++) {
         const struct flow_stay *st = &spells->stays[sp->first + j];
@@ -128,14 +128,15 @@ static int add_spell(const struct flow_spells *spells, const struct flow_spell *
         bool a_day = st->flags & FLOW_EP_START_DAY, b_day = st->flags & FLOW_EP_END_DAY;
         if (last && (st->flags & FLOW_EP_READY)) {
             bool r_day = st->flags & FLOW_EP_READY_DAY;
-            (*ready_used)++;
-            steps[pos[j]].to_ready++;
+            g->ready_stays++;
+            g->steps[pos[j]].to_ready++;
             if (sample_span(&samples[pos[j]], st->start, a_day, st->ready, r_day, false) != 0)
                 return -1;
             if (!open && sample_add(delays, fmax(st->end - st->ready, 0), 0, FLOW_FIT_ENDED) != 0)
                 return -1;
             continue;
         }
+        g->ready_ignored += (st->flags & FLOW_EP_READY) != 0;    /* a patient moving on was not leaving */
         if (sample_span(&samples[pos[j]], st->start, a_day, st->end, b_day, open) != 0)
             return -1;
     }
@@ -191,7 +192,7 @@ static int group_fit(const struct flow_spells *spells, const struct flow_group_r
             g->unplaced += sp->n;
             continue;
         }
-        rc = add_spell(spells, sp, pos, samples, &delays, &g->ready_stays, g->steps);
+        rc = add_spell(spells, sp, pos, samples, &delays, g);
     }
     for (size_t j = 0; rc == 0 && j < nsteps; j++) {
         g->steps[j].ward = steps[j];

@@ -276,6 +276,9 @@ int flow_fitted_write(const struct flow_extract *x, const struct flow_fitted *f,
         arrivals_write(out, x, g, &f->arrivals[g->group], months);
         if (g->ndelays > 0)
             delays_write(out, g);
+        if (g->ready_ignored > 0)
+            fprintf(out, "    # %zu ready times on stays the patient moved on from are not used (ready means ready to "
+                    "leave hospital)\n", g->ready_ignored);
         if (g->unplaced > 0)
             fprintf(out, "    # %zu stays of spells on other routes are not in these fits\n", g->unplaced);
         fputs("    route:\n", out);
