@@ -22,20 +22,23 @@ enum flow_dist_kind {
     FLOW_DIST_UNIFORM,
     FLOW_DIST_FIXED,
     FLOW_DIST_EMPIRICAL,
+    FLOW_DIST_MIXTURE,
     FLOW_DIST_COUNT
 };
 
 /* A distribution of non-negative durations (in days) or counts. Parameters are the user's:
  * exponential {mean}; lognormal and gamma {mean, sd}; weibull {shape, scale};
  * triangular {min, mode, max}; uniform {min, max}; fixed {value}; empirical: values and
- * weights (owned, freed by flow_dist_fini). */
+ * weights (owned, freed by flow_dist_fini); mixture: n components (none of them a mixture),
+ * chosen by weight (owned). */
 struct flow_dist {
     enum flow_dist_kind kind;
     double a, b, c;         /* the user's parameters, in the order listed above */
     double p1, p2;          /* derived sampler parameters (mu/sigma, shape/scale) */
-    size_t n;               /* empirical: number of values */
+    size_t n;               /* empirical: number of values; mixture: of components */
     double *values;         /* empirical: the values */
-    double *cumulative;     /* empirical: cumulative weights, last one 1 */
+    double *cumulative;     /* empirical, mixture: cumulative weights, last one 1 */
+    struct flow_dist *parts;/* mixture: the components */
 };
 
 const char *flow_dist_name(enum flow_dist_kind kind);
@@ -49,11 +52,19 @@ const char *flow_dist_init(struct flow_dist *d, enum flow_dist_kind kind, double
 /* Empirical: takes copies of values and weights (weights may be NULL: equal). */
 const char *flow_dist_init_empirical(struct flow_dist *d, const double *values,
                                      const double *weights, size_t n);
+/* Mixture: takes the n components (moved: parts[i] is left empty) with weights (> 0, rescaled to
+ * sum 1). At most FLOW_DIST_MAX_PARTS; a component may not be a mixture. */
+#define FLOW_DIST_MAX_PARTS 50
+const char *flow_dist_init_mixture(struct flow_dist *d, struct flow_dist *parts, const double *weights,
+                                   size_t n);
 void flow_dist_fini(struct flow_dist *d);
 /* Deep copy of an initialised distribution. */
 void flow_dist_copy(struct flow_dist *dst, const struct flow_dist *src);
 
 double flow_dist_sample(const struct flow_dist *d, gsl_rng *r);
+/* Empirical and mixture: an index drawn by weight, and the weight of index i. */
+size_t flow_dist_pick(const struct flow_dist *d, gsl_rng *r);
+double flow_dist_weight(const struct flow_dist *d, size_t i);
 /* An exponential variate with the given mean (ziggurat method; needs a generator with 32-bit
  * output, such as the streams of flow_stream_create). */
 double flow_ran_exponential(gsl_rng *r, double mean);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char *const names[FLOW_DIST_COUNT] = {
-    "exponential", "lognormal", "gamma", "weibull", "triangular", "uniform", "fixed", "empirical",
+    "exponential", "lognormal", "gamma", "weibull", "triangular", "uniform", "fixed", "empirical", "mixture",
 };
 
 const char *flow_dist_name(enum flow_dist_kind kind) { return names[kind]; }
@@ -109,10 +109,44 @@ const char *flow_dist_init_empirical(struct flow_dist *d, const double *values,
     return NULL;
 }
 
+const char *flow_dist_init_mixture(struct flow_dist *d, struct flow_dist *parts, const double *weights,
+                                   size_t n)
+{
+    memset(d, 0, sizeof *d);
+    if (n == 0 || n > FLOW_DIST_MAX_PARTS)
+        return "a mixture needs 1 to 50 components";
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i].kind == FLOW_DIST_MIXTURE)
+            return "a component of a mixture cannot be a mixture (list its components in the outer one)";
+        if (!(weights[i] > 0) || !isfinite(weights[i]))
+            return "weights must be greater than 0";
+        total += weights[i];
+    }
+    if (!isfinite(total))
+        return "weights add up to more than 1.8e308, the largest number held; scale them down";
+    d->kind = FLOW_DIST_MIXTURE;
+    d->n = n;
+    d->parts = flow_xmalloc(n * sizeof *d->parts);
+    d->cumulative = flow_xmalloc(n * sizeof *d->cumulative);
+    double run = 0;
+    for (size_t i = 0; i < n; i++) {
+        d->parts[i] = parts[i];
+        memset(&parts[i], 0, sizeof parts[i]);
+        run += weights[i];
+        d->cumulative[i] = run / total;
+    }
+    d->cumulative[n - 1] = 1.0;
+    return NULL;
+}
+
 void flow_dist_fini(struct flow_dist *d)
 {
     if (d == NULL)
         return;
+    for (size_t i = 0; d->kind == FLOW_DIST_MIXTURE && d->parts && i < d->n; i++)
+        flow_dist_fini(&d->parts[i]);
+    free(d->parts);
     free(d->values);
     free(d->cumulative);
     memset(d, 0, sizeof *d);
@@ -121,26 +155,40 @@ void flow_dist_fini(struct flow_dist *d)
 void flow_dist_copy(struct flow_dist *dst, const struct flow_dist *src)
 {
     *dst = *src;
+    if (src->kind == FLOW_DIST_EMPIRICAL || src->kind == FLOW_DIST_MIXTURE) {
+        dst->cumulative = flow_xmalloc(src->n * sizeof *dst->cumulative);
+        memcpy(dst->cumulative, src->cumulative, src->n * sizeof *dst->cumulative);
+    }
     if (src->kind == FLOW_DIST_EMPIRICAL) {
         dst->values = flow_xmalloc(src->n * sizeof *dst->values);
-        dst->cumulative = flow_xmalloc(src->n * sizeof *dst->cumulative);
         memcpy(dst->values, src->values, src->n * sizeof *dst->values);
-        memcpy(dst->cumulative, src->cumulative, src->n * sizeof *dst->cumulative);
+    }
+    if (src->kind == FLOW_DIST_MIXTURE) {
+        dst->parts = flow_xmalloc(src->n * sizeof *dst->parts);
+        for (size_t i = 0; i < src->n; i++)
+            flow_dist_copy(&dst->parts[i], &src->parts[i]);
     }
 }
 
-static double sample_empirical(const struct flow_dist *d, gsl_rng *r)
+/* The first index whose cumulative weight is above u. */
+static size_t pick(const struct flow_dist *d, double u)
 {
-    double u = gsl_rng_uniform(r);
     size_t lo = 0, hi = d->n - 1;
-    while (lo < hi) {               /* first index with cumulative > u */
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (d->cumulative[mid] > u)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return d->values[lo];
+    return lo;
+}
+
+size_t flow_dist_pick(const struct flow_dist *d, gsl_rng *r) { return pick(d, gsl_rng_uniform(r)); }
+
+static double sample_empirical(const struct flow_dist *d, gsl_rng *r)
+{
+    return d->values[pick(d, gsl_rng_uniform(r))];
 }
 
 static double sample_triangular(const struct flow_dist *d, gsl_rng *r)
@@ -163,7 +211,25 @@ double flow_dist_sample(const struct flow_dist *d, gsl_rng *r)
     case FLOW_DIST_UNIFORM:     return gsl_ran_flat(r, d->a, d->b);
     case FLOW_DIST_FIXED:       return d->a;
     case FLOW_DIST_EMPIRICAL:   return sample_empirical(d, r);
+    case FLOW_DIST_MIXTURE:     return flow_dist_sample(&d->parts[flow_dist_pick(d, r)], r);
     default:                    return NAN;
+    }
+}
+
+/* The weight of component or value i. */
+double flow_dist_weight(const struct flow_dist *d, size_t i)
+{
+    return d->cumulative[i] - (i > 0 ? d->cumulative[i - 1] : 0);
+}
+
+/* A mixture's mean and second moment. */
+static void mixture_moments(const struct flow_dist *d, double *m1, double *m2)
+{
+    *m1 = *m2 = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        double w = flow_dist_weight(d, i), m = flow_dist_mean(&d->parts[i]), s = flow_dist_sd(&d->parts[i]);
+        *m1 += w * m;
+        *m2 += w * (s * s + m * m);
     }
 }
 
@@ -188,6 +254,11 @@ double flow_dist_mean(const struct flow_dist *d)
     case FLOW_DIST_TRIANGULAR:  return (d->a + d->b + d->c) / 3;
     case FLOW_DIST_UNIFORM:     return (d->a + d->b) / 2;
     case FLOW_DIST_EMPIRICAL:   return empirical_moment(d, 1);
+    case FLOW_DIST_MIXTURE: {
+        double m1, m2;
+        mixture_moments(d, &m1, &m2);
+        return m1;
+    }
     default:                    return NAN;
     }
 }
@@ -209,6 +280,11 @@ double flow_dist_sd(const struct flow_dist *d)
     case FLOW_DIST_EMPIRICAL:
         m = empirical_moment(d, 1);
         return sqrt(fmax(0, empirical_moment(d, 2) - m * m));
+    case FLOW_DIST_MIXTURE: {
+        double m2;
+        mixture_moments(d, &m, &m2);
+        return sqrt(fmax(0, m2 - m * m));
+    }
     default:                    return NAN;
     }
 }

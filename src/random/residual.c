@@ -52,8 +52,34 @@ double flow_dist_survival(const struct flow_dist *d, double x)
         }
         return s;
     }
+    case FLOW_DIST_MIXTURE: {
+        double s = 0;
+        for (size_t i = 0; i < d->n; i++)
+            s += flow_dist_weight(d, i) * flow_dist_survival(&d->parts[i], x);
+        return s;
+    }
     default:                    return NAN;
     }
+}
+
+/* A mixture's component drawn with probability proportional to weight x score(component). */
+static const struct flow_dist *mixture_part(const struct flow_dist *d, const double *score, gsl_rng *r)
+{
+    double total = 0;
+    for (size_t i = 0; i < d->n; i++)
+        total += flow_dist_weight(d, i) * score[i];
+    double u = gsl_rng_uniform(r) * total, run = 0;
+    size_t last = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        double w = flow_dist_weight(d, i) * score[i];
+        if (!(w > 0))
+            continue;
+        last = i;
+        run += w;
+        if (u < run)
+            return &d->parts[i];
+    }
+    return &d->parts[last];
 }
 
 /* The x with survival q (0 < q <= 1), for the continuous families. */
@@ -99,6 +125,14 @@ double flow_dist_residual(const struct flow_dist *d, double elapsed, gsl_rng *r)
     case FLOW_DIST_EMPIRICAL: {
         double v = empirical_above(d, elapsed, r);
         return v > elapsed ? v - elapsed : 0;
+    }
+    case FLOW_DIST_MIXTURE: {          /* the component by its chance of lasting this long */
+        double alive[FLOW_DIST_MAX_PARTS];
+        for (size_t i = 0; i < d->n; i++)
+            alive[i] = flow_dist_survival(&d->parts[i], elapsed);
+        if (!(flow_dist_survival(d, elapsed) > 0))
+            return 0;
+        return flow_dist_residual(mixture_part(d, alive, r), elapsed, r);
     }
     default: {
         double s = flow_dist_survival(d, elapsed);
@@ -148,6 +182,12 @@ static double length_biased(const struct flow_dist *d, gsl_rng *r)
                 return d->values[i];
         }
         return last;
+    }
+    case FLOW_DIST_MIXTURE: {          /* a length-biased mixture: components by weight x mean */
+        double mean[FLOW_DIST_MAX_PARTS];
+        for (size_t i = 0; i < d->n; i++)
+            mean[i] = flow_dist_mean(&d->parts[i]);
+        return length_biased(mixture_part(d, mean, r), r);
     }
     default:                    return NAN;
     }

@@ -1,6 +1,6 @@
 /* distribution.c - the scenario schema of a distribution ({dist: KIND, ...}): one table per
- * family, empirical values inline or from a file, converted with the parameter checks of
- * src/random. */
+ * family, empirical values inline or from a file, mixtures of the others by weight, converted
+ * with the parameter checks of src/random. */
 #include "table.h"
 
 #include <ctype.h>
@@ -19,7 +19,7 @@ struct dist_in {
     const char *kind;
     double a, b, c;
     double unit;               /* empirical: days per bare number, 0 when not given */
-    const struct ynode *values, *weights, *file;
+    const struct ynode *values, *weights, *file, *of;
 };
 
 void read_node(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
@@ -59,6 +59,9 @@ static const struct field f_empirical[] = {
     {"unit", read_unit, false, NULL, 0, 0, offsetof(struct dist_in, unit), NULL},
 };
 
+static const struct field f_mixture[] = {
+    KIND, {"of", read_node, true, NULL, 0, 0, offsetof(struct dist_in, of), NULL}};
+
 static const struct schema dist_schemas[FLOW_DIST_COUNT] = {
     SCHEMA("an exponential distribution", f_exponential),
     SCHEMA("a lognormal distribution", f_meansd),
@@ -68,6 +71,7 @@ static const struct schema dist_schemas[FLOW_DIST_COUNT] = {
     SCHEMA("a uniform distribution", f_uniform),
     SCHEMA("a fixed distribution", f_fixed),
     SCHEMA("an empirical distribution", f_empirical),
+    SCHEMA("a mixture", f_mixture),
 };
 
 /* Reads a list of durations (or bare numbers when unit > 0) or plain numbers (durations false). */
@@ -159,6 +163,67 @@ static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in 
     free(weights);
 }
 
+/* A mixture's component: its weight, and the rest of its map as a distribution. */
+static bool mixture_part(struct ctx *c, const struct ynode *item, struct flow_dist *part, double *weight)
+{
+    char b[80];
+    const struct ynode *w = item->kind == YN_MAP ? flow_ytree_get(item, "weight") : NULL;
+    const struct ynode *kind = item->kind == YN_MAP ? flow_ytree_get(item, "dist") : NULL;
+    if (item->kind != YN_MAP || w == NULL) {
+        flow_schema_err(c, item, "each item of a mixture's 'of' must be a distribution with a 'weight', such as "
+                        "{weight: 0.5, dist: lognormal, mean: 4d, sd: 3d}; found %s",
+                        item->kind == YN_MAP ? "no 'weight' key" : flow_schema_shown(item, b, sizeof b));
+        return false;
+    }
+    if (!flow_schema_need_scalar(c, w, "weight", "a number greater than 0"))
+        return false;
+    const char *why = flow_parse_number(w->text, weight);
+    if (why == NULL && !(*weight > 0))
+        why = "a number greater than 0";
+    if (why != NULL) {
+        flow_schema_err(c, w, "'weight' must be %s; found %s", why, flow_schema_shown(w, b, sizeof b));
+        return false;
+    }
+    if (kind != NULL && kind->kind == YN_SCALAR && strcmp(kind->text, "mixture") == 0) {
+        flow_schema_err(c, kind, "a component of a mixture cannot be a mixture: list its components in the "
+                        "outer mixture's 'of', their weights multiplied");
+        return false;
+    }
+    struct ynode view = *item;                  /* the map without its weight */
+    view.kids = flow_xmalloc(item->n * sizeof *view.kids);
+    view.n = 0;
+    for (size_t i = 0; i + 1 < item->n; i += 2)
+        if (strcmp(item->kids[i]->text, "weight") != 0)
+            view.kids[view.n++] = item->kids[i], view.kids[view.n++] = item->kids[i + 1];
+    size_t before = c->diag->errors;
+    struct field f = {.key = "of"};
+    read_dist(c, &view, part, &f);
+    free(view.kids);
+    return c->diag->errors == before;
+}
+
+static void make_mixture(struct ctx *c, const struct ynode *n, const struct ynode *of, struct flow_dist *out)
+{
+    char b[80];
+    if (of->kind != YN_SEQ || of->n == 0 || of->n > FLOW_DIST_MAX_PARTS) {
+        flow_schema_err(c, of, "'of' must be a list of 1 to %d distributions, each with a 'weight'; found %s",
+                        FLOW_DIST_MAX_PARTS, of->kind == YN_SEQ ? (of->n ? "a longer list" : "an empty list")
+                                                                : flow_schema_shown(of, b, sizeof b));
+        return;
+    }
+    struct flow_dist parts[FLOW_DIST_MAX_PARTS];
+    double weights[FLOW_DIST_MAX_PARTS];
+    memset(parts, 0, sizeof parts);
+    bool ok = true;
+    for (size_t i = 0; i < of->n; i++)
+        ok = mixture_part(c, of->kids[i], &parts[i], &weights[i]) && ok;
+    const char *why = ok ? flow_dist_init_mixture(out, parts, weights, of->n) : NULL;
+    if (why != NULL)
+        flow_schema_err(c, n, "mixture: %s", why);
+    for (size_t i = 0; i < of->n; i++)
+        flow_dist_fini(&parts[i]);
+}
+
 void read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     char b[80];
@@ -190,6 +255,10 @@ void read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     struct flow_dist *out = dst;
     if (k == FLOW_DIST_EMPIRICAL) {
         make_empirical(c, n, &in, out);
+        return;
+    }
+    if (k == FLOW_DIST_MIXTURE) {
+        make_mixture(c, n, in.of, out);
         return;
     }
     const char *why = flow_dist_init(out, k, in.a, in.b, in.c);

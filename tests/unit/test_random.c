@@ -356,6 +356,76 @@ START_TEST(residual_of_fixed_and_empirical_stays)
 }
 END_TEST
 
+/* A mixture of lognormal(4.4, 2.9) with weight 0.51 and gamma(7, 7) with 0.49 (the HEP hip
+ * stay's shape): mean and variance are the weighted moments exactly; 400,000 draws agree within
+ * 4 standard errors (the variance by the fourth moment's bound); S is the weighted survival. Of
+ * two exponentials (means 1 and 10, weights 3 and 1: weights are rescaled), the stay left after
+ * 5 days is exponential 1 with weight 3 e^-5 and 10 with e^-0.5, so its mean is their weighted
+ * mean; the equilibrium residual's mean is E[X^2] / (2 E[X]). */
+START_TEST(mixture_moments_survival_and_residuals)
+{
+    struct flow_dist parts[2], d;
+    ck_assert_ptr_null(flow_dist_init(&parts[0], FLOW_DIST_LOGNORMAL, 4.4, 2.9, 0));
+    ck_assert_ptr_null(flow_dist_init(&parts[1], FLOW_DIST_GAMMA, 7, 7, 0));
+    const double w[] = {0.51, 0.49};
+    struct flow_dist ref[2];
+    flow_dist_copy(&ref[0], &parts[0]);
+    flow_dist_copy(&ref[1], &parts[1]);
+    ck_assert_ptr_null(flow_dist_init_mixture(&d, parts, w, 2));
+    double mean = 0.51 * 4.4 + 0.49 * 7, m2 = 0.51 * (2.9 * 2.9 + 4.4 * 4.4) + 0.49 * (49 + 49);
+    double var = m2 - mean * mean;
+    ck_assert_double_eq_tol(flow_dist_mean(&d), mean, 1e-12);
+    ck_assert_double_eq_tol(flow_dist_sd(&d), sqrt(var), 1e-12);
+    for (double x = 0.5; x < 30; x *= 1.7)
+        ck_assert_double_eq_tol(flow_dist_survival(&d, x), 0.51 * flow_dist_survival(&ref[0], x) +
+                                0.49 * flow_dist_survival(&ref[1], x), 1e-15);
+    flow_dist_fini(&ref[0]);
+    flow_dist_fini(&ref[1]);
+    ck_assert(parts[0].kind == 0 && parts[0].values == NULL);     /* moved into the mixture */
+    enum { N = 400000 };
+    gsl_rng *r = flow_stream_create(29, 0, "mixture");
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < N; i++) {
+        double x = flow_dist_sample(&d, r);
+        sum += x, sum2 += x * x;
+    }
+    double sm = sum / N, sv = sum2 / N - sm * sm;
+    ck_assert_msg(fabs(sm - mean) < 4 * sqrt(var / N), "mixture mean %g, theory %g", sm, mean);
+    ck_assert_msg(fabs(sv / var - 1) < 0.03, "mixture variance %g, theory %g", sv, var);
+    struct flow_dist copy;
+    flow_dist_copy(&copy, &d);
+    flow_dist_fini(&d);
+    ck_assert_double_eq_tol(flow_dist_mean(&copy), mean, 1e-12);   /* a deep copy */
+    flow_dist_fini(&copy);
+
+    ck_assert_ptr_null(flow_dist_init(&parts[0], FLOW_DIST_EXPONENTIAL, 1, 0, 0));
+    ck_assert_ptr_null(flow_dist_init(&parts[1], FLOW_DIST_EXPONENTIAL, 10, 0, 0));
+    const double w2[] = {3, 1};
+    ck_assert_ptr_null(flow_dist_init_mixture(&d, parts, w2, 2));
+    double a = 3 * exp(-5.0), b = exp(-0.5), want = (a * 1 + b * 10) / (a + b);
+    sum = 0;
+    for (int i = 0; i < N; i++)
+        sum += flow_dist_residual(&d, 5, r);
+    ck_assert_msg(fabs(sum / N - want) < 4 * want / sqrt(N), "residual mean %g, theory %g", sum / N, want);
+    double e1 = 0.75 * 1 + 0.25 * 10, e2 = 0.75 * 2 + 0.25 * 200;
+    sum = 0;
+    for (int i = 0; i < N; i++)
+        sum += flow_dist_equilibrium_residual(&d, r);
+    ck_assert_msg(fabs(sum / N / (e2 / (2 * e1)) - 1) < 0.02, "equilibrium mean %g, theory %g", sum / N, e2 / (2 * e1));
+    flow_dist_fini(&d);
+    gsl_rng_free(r);
+
+    /* A mixture inside a mixture, and weights not above 0, are refused. */
+    struct flow_dist inner[1], outer[1];
+    ck_assert_ptr_null(flow_dist_init(&inner[0], FLOW_DIST_FIXED, 1, 0, 0));
+    const double one[] = {1}, zero[] = {0};
+    ck_assert_ptr_nonnull(flow_dist_init_mixture(&d, inner, zero, 1));
+    ck_assert_ptr_null(flow_dist_init_mixture(&outer[0], inner, one, 1));
+    ck_assert_ptr_nonnull(flow_dist_init_mixture(&d, outer, one, 1));
+    flow_dist_fini(&outer[0]);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("random");
@@ -374,6 +444,7 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, equilibrium_residual_follows_the_stationary_excess, 0,
                         sizeof residual_cases / sizeof residual_cases[0]);
     tcase_add_test(tc, residual_of_fixed_and_empirical_stays);
+    tcase_add_test(tc, mixture_moments_survival_and_residuals);
     suite_add_tcase(s, tc);
     return s;
 }
