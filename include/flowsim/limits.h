@@ -16,6 +16,7 @@
 #define FLOW_MAX_TOTAL_ARRIVALS 1e11         /* expected arrivals over all replications */
 #define FLOW_MAX_RESULT_VALUES 5e7           /* replications x reported metrics */
 #define FLOW_MAX_NAME 100
+#define FLOW_MAX_CYCLE_WEEKS 52      /* a theatre timetable's cycle: 1w to 52w */
 #define FLOW_MAX_EMPIRICAL 1000000
 #define FLOW_MAX_THEATRES 200
 #define FLOW_MAX_SESSIONS 50                 /* per theatre */

@@ -81,6 +81,7 @@ struct flow_session_spec {
     unsigned days;             /* bit 0 Monday ... bit 6 Sunday */
     double start;              /* days after midnight (08:30 is 8.5 / 24) */
     double length;             /* days */
+    uint64_t weeks;            /* bit k: week k + 1 of the theatre's cycle; 0: every week */
 };
 
 struct flow_theatre_spec {
@@ -94,6 +95,7 @@ struct flow_theatre_spec {
     double booking_fill;       /* book planned durations up to length x booking_fill */
     double book_ahead;         /* days before the list starts */
     double underrun_threshold; /* days: a list that ends earlier than this before its end under-ran */
+    int cycle;                 /* weeks in the timetable's cycle (1 to 52); week 1 holds time 0 */
 };
 
 /* A community service patients go to after hospital (discharge pathways 1-3). */

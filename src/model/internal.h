@@ -220,6 +220,8 @@ struct slot {
     uint32_t theatre;
     double length;
     double next_start;                 /* the next occurrence to book */
+    uint64_t weeks;                    /* weeks of the cycle it runs in (0: every week) */
+    int cycle;                         /* the theatre's cycle, in weeks */
 };
 
 struct flow_model {

@@ -182,8 +182,22 @@ static void book(struct flow_model *m, struct list *l)
 
 static void on_list_start(struct flow_engine *e, void *ctx, uint64_t arg);
 
+/* Moves a slot's next occurrence on to a week of the cycle it runs in: week 1 is the week
+ * (Monday to Sunday) that holds time 0. */
+static void slot_in_cycle(struct slot *s, int weekday0)
+{
+    if (s->weeks == 0 || s->cycle <= 1)
+        return;
+    for (int k = 0; k < s->cycle; k++) {
+        long week = (long)floor((s->next_start + weekday0) / 7) % s->cycle;
+        if (s->weeks >> week & 1)
+            return;
+        s->next_start += 7;
+    }
+}
+
 /* A timetable slot comes up for booking: book this occurrence, schedule its start, and the
- * booking of next week's. */
+ * booking of its next. */
 static void on_book(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
@@ -195,6 +209,7 @@ static void on_book(struct flow_engine *e, void *ctx, uint64_t arg)
     double late = flow_dist_sample(&t->spec->late_start, t->late_rng);
     flow_engine_schedule(e, fmax(start + late, now(m)), PRIO_LIST, on_list_start, m, id);
     s->next_start = start + 7;
+    slot_in_cycle(s, m->sc->weekday0);
     flow_engine_schedule(e, fmax(now(m), s->next_start - t->spec->book_ahead), PRIO_BOOK, on_book, m, arg);
 }
 
@@ -402,10 +417,12 @@ void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
     for (size_t i = 0; i < s->ntheatres; i++)
         for (size_t k = 0; k < s->theatres[i].nsessions; k++)
             for (int d = 0; d < 7; d++)
-                if ((s->theatres[i].sessions[k].days >> d) & 1)
-                    m->slots[n++] = (struct slot){(uint32_t)i, s->theatres[i].sessions[k].length,
-                                                  (d - s->weekday0 + 7) % 7 +
-                                                      s->theatres[i].sessions[k].start};
+                if ((s->theatres[i].sessions[k].days >> d) & 1) {
+                    m->slots[n] = (struct slot){(uint32_t)i, s->theatres[i].sessions[k].length,
+                                                (d - s->weekday0 + 7) % 7 + s->theatres[i].sessions[k].start,
+                                                s->theatres[i].sessions[k].weeks, s->theatres[i].cycle};
+                    slot_in_cycle(&m->slots[n++], s->weekday0);
+                }
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
         flow_queue_init(&grp->waiting_list, referred);

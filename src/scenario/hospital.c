@@ -274,10 +274,51 @@ static void read_clock(struct ctx *c, const struct ynode *n, void *dst, const st
     *(double *)dst = (hh * 60 + mm) / 1440.0;
 }
 
+/* Weeks of a theatre's cycle, [1, 3]: each a whole number 1 to 52, at most once. */
+static void read_weeks(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    uint64_t mask = 0;
+    if (n->kind != YN_SEQ || n->n == 0) {
+        flow_schema_err(c, n, "'%s' must be a list of weeks of the theatre's cycle such as [1, 3]; found %s", f->key,
+                        n->kind == YN_SEQ ? "an empty list" : flow_schema_shown(n, b, sizeof b));
+        return;
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        int week = 0;
+        struct field e = {.key = "weeks", .min = 1, .max = FLOW_MAX_CYCLE_WEEKS};
+        read_int(c, n->kids[i], &week, &e);
+        if (week < 1)
+            continue;
+        if (mask & ((uint64_t)1 << (week - 1)))
+            flow_schema_err(c, n->kids[i], "week %d is listed twice", week);
+        mask |= (uint64_t)1 << (week - 1);
+    }
+    *(uint64_t *)dst = mask;
+}
+
+/* The theatre's cycle: a whole number of weeks, 1w to 52w. */
+static void read_cycle(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    double days = -1;
+    struct field d = {.key = f->key, .min = 0, .max = FLOW_MAX_HORIZON_DAYS};
+    read_duration(c, n, &days, &d);
+    if (days < 0)
+        return;
+    if (fabs(days / 7 - round(days / 7)) > 1e-9 || days < 7 || days > 7 * FLOW_MAX_CYCLE_WEEKS) {
+        flow_schema_err(c, n, "'%s' must be a whole number of weeks from 1w to %dw; found %s", f->key,
+                        FLOW_MAX_CYCLE_WEEKS, flow_schema_shown(n, b, sizeof b));
+        return;
+    }
+    *(int *)dst = (int)lround(days / 7);
+}
+
 static const struct field session_fields[] = {
     {"days", read_days, true, NULL, 0, 0, offsetof(struct flow_session_spec, days), NULL},
     {"start", read_clock, true, NULL, 0, 0, offsetof(struct flow_session_spec, start), NULL},
     {"length", read_duration, true, NULL, 1.0 / 1440, 1, offsetof(struct flow_session_spec, length), NULL},
+    {"weeks", read_weeks, false, NULL, 0, 0, offsetof(struct flow_session_spec, weeks), NULL},
 };
 static const struct schema session_schema = SCHEMA("session", session_fields);
 
@@ -304,14 +345,77 @@ static void check_overlaps(struct ctx *c, const struct ynode *list, const struct
     }
 }
 
+/* With a cycle of several weeks: every list of the cycle as an interval on a circle of cycle x
+ * 7 days; two that overlap are refused (at the later session in the file). */
+struct occurrence {
+    double from, to;
+    size_t session;
+    int day;
+};
+
+static int by_from(const void *a, const void *b)
+{
+    const struct occurrence *x = a, *y = b;
+    return (x->from > y->from) - (x->from < y->from);
+}
+
+static void check_cycle_overlaps(struct ctx *c, const struct ynode *list, const struct flow_theatre_spec *t)
+{
+    size_t n = 0, cap = t->nsessions * 7 * (size_t)t->cycle;
+    struct occurrence *o = flow_xmalloc((cap + 1) * sizeof *o);
+    double circle = 7.0 * t->cycle;
+    for (size_t i = 0; i < t->nsessions; i++)
+        for (int w = 0; w < t->cycle; w++)
+            for (int d = 0; d < 7; d++)
+                if ((t->sessions[i].days >> d & 1) && (!t->sessions[i].weeks || (t->sessions[i].weeks >> w & 1)))
+                    o[n++] = (struct occurrence){7.0 * w + d + t->sessions[i].start,
+                                                 7.0 * w + d + t->sessions[i].start + t->sessions[i].length, i, d};
+    qsort(o, n, sizeof *o, by_from);
+    for (size_t k = 0; k < n; k++) {
+        const struct occurrence *a = &o[k], *b = &o[(k + 1) % n];
+        double next = b->from + (k + 1 == n ? circle : 0);
+        if (n > 1 && a->to > next + 1e-9) {
+            size_t later = a->session > b->session ? a->session : b->session;
+            flow_schema_err(c, list->kids[later], "session overlaps another session of theatre '%s' (on %s)",
+                            t->name, day_names[later == a->session ? a->day : b->day]);
+            break;
+        }
+    }
+    free(o);
+}
+
+/* Weeks must lie in the theatre's cycle, and a cycle of one week needs no weeks. */
+static bool check_weeks(struct ctx *c, const struct ynode *list, const struct flow_theatre_spec *t)
+{
+    for (size_t i = 0; i < t->nsessions; i++) {
+        uint64_t w = t->sessions[i].weeks;
+        const struct ynode *at = flow_ytree_get(list->kids[i], "weeks");
+        if (w && t->cycle == 1) {
+            flow_schema_err(c, at, "'weeks' chooses weeks of the theatre's cycle: give the theatre a 'cycle' of "
+                            "several weeks, such as cycle: 2w for alternate weeks");
+            return false;
+        }
+        if (w >> t->cycle) {
+            flow_schema_err(c, at, "'weeks' must be weeks of the theatre's cycle, 1 to %d (cycle: %dw); found week %d",
+                            t->cycle, t->cycle, 64 - __builtin_clzll(w));
+            return false;
+        }
+    }
+    return true;
+}
+
 static void read_sessions(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     struct flow_theatre_spec *t = dst;
     size_t before = c->diag->errors;
     t->sessions = read_list(c, n, f->key, &session_schema, sizeof *t->sessions,
                             FLOW_MAX_SESSIONS, &t->nsessions);
-    if (t->sessions && c->diag->errors == before && t->name)
-        check_overlaps(c, n, t);
+    if (t->sessions && c->diag->errors == before && t->name && check_weeks(c, n, t)) {
+        if (t->cycle > 1)
+            check_cycle_overlaps(c, n, t);
+        else
+            check_overlaps(c, n, t);
+    }
 }
 
 /* ---- ward rounds, bed changes and escalation ------------------------------------------ */
@@ -510,6 +614,7 @@ static const char *const overrun_names[] = {"cancel_remaining", "finish", NULL};
 static const struct field theatre_fields[] = {
     {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_theatre_spec, name), NULL},
     {"cost_per_hour", read_real, false, "0", 0, 1e9, offsetof(struct flow_theatre_spec, cost_per_hour), NULL},
+    {"cycle", read_cycle, false, NULL, 0, 0, offsetof(struct flow_theatre_spec, cycle), NULL},
     {"sessions", read_sessions, true, NULL, 0, 0, 0, NULL},
     {"late_start", read_dist_or_zero, false, NULL, 0, 0, offsetof(struct flow_theatre_spec, late_start), NULL},
     {"turnaround", read_dist_or_zero, false, NULL, 0, 0, offsetof(struct flow_theatre_spec, turnaround), NULL},
@@ -544,6 +649,7 @@ static void read_theatres(struct ctx *c, const struct ynode *n, void *dst, const
         struct flow_theatre_spec *t = &sc->theatres[i];
         flow_dist_init(&t->late_start, FLOW_DIST_FIXED, 0, 0, 0);
         flow_dist_init(&t->turnaround, FLOW_DIST_FIXED, 0, 0, 0);
+        t->cycle = 1;
         read_map(c, n->kids[i], &theatre_schema, t);
     }
     check_unique(c, n, "theatre");

@@ -69,6 +69,29 @@ START_TEST(lists_follow_the_start_weekday)
 }
 END_TEST
 
+/* Lists on some weeks only: alternate weeks give half the lists a week over whole cycles (140
+ * days after a 7-day warm-up: 10 cycles of 2 weeks), weeks 1 and 3 of 4 likewise, week 4 of 4 a
+ * quarter. Week 1 is the week (Monday to Sunday) that holds time 0: from a Wednesday, the first
+ * 7 days hold this week's Wednesday and Friday lists in week 1, then next Monday's, in week 2. */
+START_TEST(lists_on_some_weeks_only)
+{
+    const char *alternate[] = {"theatres.T1.cycle=2w", "theatres.T1.sessions.1.weeks=[2]", "warmup=14d"};
+    expect_exact(alternate, 3, "theatres.T1.lists_per_week", 1.5);
+    const char *odd[] = {"theatres.T1.cycle=4w", "theatres.T1.sessions.1.weeks=[1, 3]", "warmup=28d",
+                         "horizon=112d"};
+    expect_exact(odd, 4, "theatres.T1.lists_per_week", 1.5);
+    const char *monthly[] = {"theatres.T1.cycle=4w", "theatres.T1.sessions.1.weeks=[4]", "warmup=28d",
+                             "horizon=112d"};
+    expect_exact(monthly, 4, "theatres.T1.lists_per_week", 0.75);
+    const char *week1[] = {"theatres.T1.cycle=2w", "theatres.T1.sessions.1.weeks=[1]", "warmup=0d", "horizon=7d",
+                           "start=2027-01-06"};
+    expect_exact(week1, 5, "theatres.T1.lists_per_week", 2);
+    const char *week2[] = {"theatres.T1.cycle=2w", "theatres.T1.sessions.1.weeks=[2]", "warmup=0d", "horizon=7d",
+                           "start=2027-01-06"};
+    expect_exact(week2, 5, "theatres.T1.lists_per_week", 1);
+}
+END_TEST
+
 START_TEST(list_holds_three_70_minute_cases)
 {
     const char *sets[] = {"groups.hips.route.1.operation.value=70m"};
@@ -180,6 +203,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, list_holds_four_60_minute_cases);
     tcase_add_test(tc, list_holds_three_70_minute_cases);
     tcase_add_test(tc, lists_follow_the_start_weekday);
+    tcase_add_test(tc, lists_on_some_weeks_only);
     tcase_add_test(tc, late_start_cancels_the_last_case);
     tcase_add_test(tc, late_start_with_finish_overruns);
     tcase_add_test(tc, turnaround_between_cases);
