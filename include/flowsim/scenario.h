@@ -102,6 +102,7 @@ struct flow_theatre_spec {
 struct flow_service_spec {
     char *name;
     int capacity;              /* places; 0 means unlimited */
+    enum flow_when_full when_full;  /* queue (in the hospital bed), or divert (elsewhere, counted) */
     struct flow_dist stay;     /* days */
     double cost_per_day;       /* per occupied place */
 };

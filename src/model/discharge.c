@@ -86,12 +86,26 @@ static void enter_service(struct flow_model *m, uint32_t id, uint32_t service)
         start_service_stay(m, id);
 }
 
+/* A full service that turns patients away (when_full: divert): the patient leaves hospital
+ * for care outside the model, counted by the service as lost. */
+static void divert_from_service(struct flow_model *m, uint32_t id, struct service *s)
+{
+    flow_resource_lose(&s->places);
+    model_trace(m, id, FLOW_TRACE_COMMUNITY_DIVERT, s->spec->name, 0);
+    leave_hospital(m, id);
+    flow_patient_free(m, id, false);
+}
+
 static void request_service(struct flow_model *m, uint32_t id)
 {
     struct service *s = service_of(m, id);
     if (flow_resource_request(m, &s->places, id)) {
         flow_resource_take(m, &s->places, id);
         enter_service(m, id, (uint32_t)(s - m->services));
+        return;
+    }
+    if (s->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
+        divert_from_service(m, id, s);
         return;
     }
     model_trace(m, id, FLOW_TRACE_SERVICE_WAIT, s->spec->name, 0);

@@ -224,6 +224,7 @@ static double c_occupancy(const struct view *v, size_t i)
 }
 static double c_wait(const struct view *v, size_t i) { return ratio(C->places.period.wait_sum, (double)C->places.period.taken); }
 static double c_queue(const struct view *v, size_t i) { return flow_level_mean(&C->places.waiting, v->t, v->m->start); }
+static double c_lost(const struct view *v, size_t i) { return ratio((double)C->places.period.lost, (double)C->places.period.requests); }
 #undef C
 
 /* theatres */
@@ -281,6 +282,10 @@ static const struct metric community_metrics[] = {
     {"occupancy", "occupancy (fraction of places)", "fraction", 0, c_occupancy},
     {"mean_wait_days", "wait for a place, days (mean)", "days", -1, c_wait},
     {"queue_in_hospital", "waiting for a place in a hospital bed (mean)", "patients", -1, c_queue},
+};
+/* Services that turn patients away when full. */
+static const struct metric community_divert_metrics[] = {
+    {"lost_fraction", "patients turned away, full (fraction)", "fraction", -1, c_lost},
 };
 static const char *const pathway_names[4] = {"P0", "P1", "P2", "P3"};
 
@@ -447,9 +452,12 @@ static void each(const struct flow_scenario *s, each_fn fn, void *arg)
     for (size_t i = 0; discharge && i < 4; i++)
         for (size_t k = 0; k < COUNT(pathway_metrics); k++)
             fn(arg, "pathways", pathway_names[i], i, 0, &pathway_metrics[k]);
-    for (size_t i = 0; i < s->ncommunity; i++)
+    for (size_t i = 0; i < s->ncommunity; i++) {
         for (size_t k = 0; k < COUNT(community_metrics); k++)
             fn(arg, "community", s->community[i].name, i, 0, &community_metrics[k]);
+        for (size_t k = 0; s->community[i].when_full == FLOW_WHEN_FULL_DIVERT && k < COUNT(community_divert_metrics); k++)
+            fn(arg, "community", s->community[i].name, i, 0, &community_divert_metrics[k]);
+    }
     for (size_t i = 0; i < s->nwards; i++) {
         const struct flow_ward_spec *w = &s->wards[i];
         bool changes = flow_week_beds_change(w);
@@ -491,7 +499,8 @@ struct flow_metric_def *flow_metric_catalogue(size_t *count)
     } tables[] = {
 #define T(sec, t) {sec, t, COUNT(t)}
         T("system", system_metrics), T("system", cost_split_metrics), T("discharge", discharge_metrics),
-        T("pathways", pathway_metrics), T("community", community_metrics), T("wards", ward_metrics),
+        T("pathways", pathway_metrics), T("community", community_metrics), T("community", community_divert_metrics),
+        T("wards", ward_metrics),
         T("wards", ward_bed_metrics), T("wards", ward_rest_metrics), T("wards", ward_escalation_metrics),
         T("wards", ward_round_metrics), T("wards", ward_time_metrics), T("wards", ward_patience_metrics),
         T("wards", ward_outlie_metrics), T("wards", ward_host_metrics), T("theatres", theatre_metrics),

@@ -675,9 +675,11 @@ static void read_capacity(struct ctx *c, const struct ynode *n, void *dst, const
     *(int *)dst = (int)v;
 }
 
+static const char *const service_full_names[] = {"queue", "divert", NULL};
 static const struct field service_fields[] = {
     {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_service_spec, name), NULL},
     {"capacity", read_capacity, false, "unlimited", 0, 0, offsetof(struct flow_service_spec, capacity), NULL},
+    {"when_full", read_enum, false, "queue", 0, 0, offsetof(struct flow_service_spec, when_full), service_full_names},
     {"stay", read_dist, true, NULL, 0, 0, offsetof(struct flow_service_spec, stay), NULL},
     {"cost_per_day", read_real, false, "0", 0, 1e9, offsetof(struct flow_service_spec, cost_per_day), NULL},
 };
@@ -1405,7 +1407,7 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
         group_metrics += (double)flow_frontdoor_group_metrics(sc, &sc->groups[i]);
     double cells = reps * (FLOW_METRICS_SYSTEM_MAX + ward_metrics +
                            FLOW_METRICS_PER_THEATRE * (double)sc->ntheatres + group_metrics +
-                           FLOW_METRICS_PER_SERVICE * (double)sc->ncommunity);
+                           (FLOW_METRICS_PER_SERVICE + 1) * (double)sc->ncommunity);
     if (cells > FLOW_MAX_RESULT_VALUES)
         flow_schema_err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "
                    "keep; the limit is %.0e: use fewer replications", reps, sc->nwards,

@@ -155,6 +155,34 @@ START_TEST(wait_for_service_is_erlang_c)
 }
 END_TEST
 
+/* A service that turns patients away when full is an Erlang loss system: 4 a day offered, stays
+ * of 2 days, 10 places: B(10, 8) turned away, whatever the stay's law (lognormal here too, the
+ * insensitivity of Erlang B); the diverted leave hospital at once, so nobody waits in a bed, and
+ * the places are used at a (1 - B) / c. Under Discharge to Assess likewise. */
+START_TEST(divert_service_is_erlang_b)
+{
+    const char *text =
+        "name: Service Erlang B\nhorizon: 8000d\nwarmup: 100d\nreplications: 20\nseed: 23\n"
+        "wards:\n  - {name: Ward, beds: 1000}\n"
+        "community:\n  - {name: rehab, capacity: 10, when_full: divert, stay: {dist: exponential, mean: 2d}}\n"
+        "discharge:\n  pathways:\n    - {pathway: 2, share: 1, service: rehab}\n"
+        "groups:\n  - name: all\n    arrivals: {rate: 4/d}\n"
+        "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 1.5d}}\n";
+    double b = flow_erlang_b(10, 8);
+    const char *lognormal[] = {"community.rehab.stay={dist: lognormal, mean: 2d, sd: 3d}"};
+    const char *d2a[] = {"discharge.model=discharge_to_assess"};
+    const char *const *sets[] = {NULL, lognormal, d2a};
+    for (int k = 0; k < 3; k++) {
+        struct flow_results r = run(text, sets[k], k ? 1 : 0);
+        expect_theory(&r, "community.rehab.lost_fraction", b, 0.05);
+        expect_theory(&r, "community.rehab.mean_occupied", 8 * (1 - b), 0.02);
+        expect_theory(&r, "community.rehab.queue_in_hospital", 0, 0.01);
+        expect_theory(&r, "discharge.delayed_bed_days_per_day", 0, 0.01);
+        flow_results_fini(&r);
+    }
+}
+END_TEST
+
 /* A community service that is too small backs up the ward, the front door and the theatre. */
 START_TEST(full_service_backs_up_the_hospital)
 {
@@ -191,6 +219,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, d2a_frees_ten_beds_at_ten_discharges_a_day);
     tcase_add_test(tc, readmissions_at_their_rate);
     tcase_add_test(tc, wait_for_service_is_erlang_c);
+    tcase_add_test(tc, divert_service_is_erlang_b);
     tcase_add_test(tc, full_service_backs_up_the_hospital);
     suite_add_tcase(s, tc);
     return s;
