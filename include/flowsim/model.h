@@ -53,7 +53,8 @@ uint64_t flow_model_events(const struct flow_model *m);
     X(SERVICE_WAIT, "wait_for_service") X(SERVICE_START, "service_start")                \
     X(SERVICE_END, "service_end") X(READY, "ready") X(ROUND, "ward_round")      \
     X(RENEGE, "renege") X(OUTLIE, "outlie") X(LEAVE_LIST, "leave_list")                  \
-    X(AT_START, "in_hospital_at_start") X(COMMUNITY_DIVERT, "community_divert")
+    X(AT_START, "in_hospital_at_start") X(COMMUNITY_DIVERT, "community_divert")   \
+    X(BED_WAIT, "bed_wait")
 
 enum flow_trace_event {
 #define X(id, name) FLOW_TRACE_##id,

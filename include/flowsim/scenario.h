@@ -140,6 +140,8 @@ struct flow_step_spec {
     struct flow_dist operation;    /* theatre steps: days */
     double planned;            /* theatre steps: booked duration, days */
     double p_unfit_on_day;     /* theatre steps */
+    bool has_bed_patience;     /* theatre steps: a case with no bed waits up to bed_patience */
+    struct flow_dist bed_patience; /* days */
 };
 
 /* A patient in hospital when the run starts (`initial:`): in the route step `step` of group

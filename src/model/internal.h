@@ -46,7 +46,10 @@ enum model_priority {
     X(WAIT_ASSESSOR, "wait_assessor") /* (queue) (bed, unless discharged to assess) */   \
     X(ASSESSMENT, "assessment")     /* being assessed (bed, unless discharged to assess) */ \
     X(WAIT_SERVICE, "wait_service") /* (bed)(queue) for a community place */              \
-    X(SERVICE, "service")           /* in a community service, out of hospital */
+    X(SERVICE, "service")           /* in a community service, out of hospital */         \
+    X(THEATRE_WAIT_BED, "theatre_wait_bed") /* (queue) a booked case waiting for a ward bed \
+                                     * (bed_patience) before its operation */            \
+    X(THEATRE_HELD, "theatre_held") /* (bed) its bed taken, waiting for the theatre */
 
 enum patient_state {
 #define X(id, name) PS_##id,
@@ -73,6 +76,8 @@ struct patient {
     double requested;        /* time the current request for a place was made (ready: since when) */
     double referred;         /* time of arrival or referral */
     double joined;           /* time it joined the queue of the ward whose bed it holds */
+    uint32_t list;           /* bed_patience: the theatre list its case waits for a bed on */
+    uint32_t wait_token;     /* bed_patience: which wait a patience event ends */
 };
 
 /* A patient a round reviews, with what orders them (first ready, then first to arrive). */
@@ -152,6 +157,7 @@ struct group {
     struct group_tally period;
     /* elective groups only */
     gsl_rng *unfit_rng;
+    gsl_rng *bed_patience_rng;         /* theatre steps with bed_patience */
     struct queue waiting_list;         /* oldest referral first */
     size_t listed;                     /* on the list or booked, not yet operated */
     struct flow_level listed_level;
@@ -171,9 +177,14 @@ struct list {
     double *operating;                 /* days each operated case took, 0 if cancelled */
     size_t ncases, cap, next;
     uint32_t current;                  /* the case being operated */
+    size_t current_index;              /* its place in cases */
     uint32_t operated;
     double inside;                     /* operating time inside the scheduled list */
     uint32_t link;                     /* free list, or the theatre's queue of lists */
+    /* bed_patience: cases waiting for a bed, and those whose bed came (first come first) */
+    uint32_t pending, held_head, held_tail;
+    bool idle;                         /* booked cases done, waiting on pending or held ones */
+    uint32_t generation;               /* which use of this slot an end-of-list event is for */
 };
 
 /* Per-theatre observations of the measured period. */
@@ -252,6 +263,7 @@ struct flow_model {
     flow_trace_fn trace;               /* NULL unless tracing */
     void *trace_arg;
     uint64_t serials;
+    uint32_t wait_tokens;              /* bed_patience waits begun (tokens for their events) */
     struct patient *patients;
     size_t npatients, cap_patients, live;
     uint32_t free_patient;
@@ -298,6 +310,8 @@ void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward);
  * diverted, outlying or giving up: it is in hospital already). */
 void flow_ward_request_waiting(struct flow_model *m, uint32_t id, uint32_t ward);
 void flow_ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward);
+/* A patient holding a bed it will not use (a case cancelled after its bed came) gives it back. */
+void flow_ward_give_back(struct flow_model *m, uint32_t id);
 /* Frees the bed the patient holds (if any) and records its departure from hospital. */
 void flow_ward_leave_hospital(struct flow_model *m, uint32_t id);
 
@@ -359,6 +373,8 @@ void flow_theatres_destroy(struct flow_model *m);
 void flow_theatres_start(struct flow_model *m);
 void flow_theatres_mark(struct flow_model *m, double now);
 void flow_elective_referral(struct flow_model *m, uint32_t id);
+/* bed_patience: the ward bed a waiting case asked for is its now (ward.c's grant). */
+void flow_theatre_bed_came(struct flow_model *m, uint32_t id);
 /* The days a waiting-list patient referred at `referred` spends on the list beyond `after`
  * days between the measured period's start and `until`. */
 double flow_list_overdue(const struct flow_model *m, double referred, double after, double until);

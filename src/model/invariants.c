@@ -24,18 +24,18 @@ static bool holds_bed(enum patient_state s)
 {
     return s == PS_STAY || s == PS_BLOCKED || s == PS_FIT || s == PS_WAIT_SERVICE ||
            s == PS_THEATRE || s == PS_WAIT_ASSESSOR || s == PS_ASSESSMENT || s == PS_READY ||
-           s == PS_REVIEWED;
+           s == PS_REVIEWED || s == PS_THEATRE_HELD;
 }
 
 /* Walks a queue: its length, and each member is in `state` and seen once. */
 static void check_queue(const struct flow_model *m, const struct queue *q, enum patient_state a,
-                        enum patient_state b, uint8_t *seen)
+                        enum patient_state b, enum patient_state c, uint8_t *seen)
 {
     size_t n = 0;
     uint32_t last = NONE;
     for (uint32_t id = q->head; id != NONE; id = m->patients[id].next) {
         const struct patient *p = &m->patients[id];
-        REQUIRE(m, p->state == a || p->state == b, "a queued patient is not waiting", p->state, a);
+        REQUIRE(m, p->state == a || p->state == b || p->state == c, "a queued patient is not waiting", p->state, a);
         REQUIRE(m, seen[id] == 0, "a patient is in two queues", id, seen[id]);
         REQUIRE(m, p->prev == last, "a queue's back link is wrong", p->prev, last);
         seen[id] = 1;
@@ -101,7 +101,7 @@ void flow_invariants_check(struct flow_model *m)
     for (size_t w = 0; w < s->nwards; w++) {
         beds[w] = ready[w] = outliers[w] = 0;
         check_resource(m, &m->wards[w].beds);
-        check_queue(m, &m->wards[w].beds.queue, PS_WAIT_BED, PS_BLOCKED, seen);
+        check_queue(m, &m->wards[w].beds.queue, PS_WAIT_BED, PS_BLOCKED, PS_THEATRE_WAIT_BED, seen);
         for (size_t k = 0; k < m->wards[w].nwaiting; k++) {
             uint32_t id = m->wards[w].ready[k];
             REQUIRE(m, m->patients[id].state == PS_READY, "a patient waiting for a round is not ready", id,
@@ -112,15 +112,15 @@ void flow_invariants_check(struct flow_model *m)
     }
     for (size_t c = 0; c < s->ncommunity; c++) {
         check_resource(m, &m->services[c].places);
-        check_queue(m, &m->services[c].places.queue, PS_WAIT_SERVICE, PS_WAIT_SERVICE, seen);
+        check_queue(m, &m->services[c].places.queue, PS_WAIT_SERVICE, PS_WAIT_SERVICE, PS_WAIT_SERVICE, seen);
     }
     for (size_t k = 0; k < m->npools; k++) {
         check_resource(m, &m->pools[k]);
-        check_queue(m, &m->pools[k].queue, PS_WAIT_ASSESSOR, PS_WAIT_ASSESSOR, seen);
+        check_queue(m, &m->pools[k].queue, PS_WAIT_ASSESSOR, PS_WAIT_ASSESSOR, PS_WAIT_ASSESSOR, seen);
     }
     size_t listed = 0, blocked = 0, live = 0;
     for (size_t g = 0; g < s->ngroups; g++) {
-        check_queue(m, &m->groups[g].waiting_list, PS_LISTED, PS_LISTED, seen);
+        check_queue(m, &m->groups[g].waiting_list, PS_LISTED, PS_LISTED, PS_LISTED, seen);
         listed += m->groups[g].listed;
     }
     size_t on_lists = 0, delayed = 0;
@@ -130,12 +130,14 @@ void flow_invariants_check(struct flow_model *m)
             continue;
         live++;
         bool queued = p->state == PS_LISTED || p->state == PS_WAIT_BED || p->state == PS_BLOCKED ||
-                      p->state == PS_WAIT_SERVICE || p->state == PS_WAIT_ASSESSOR || p->state == PS_READY;
+                      p->state == PS_WAIT_SERVICE || p->state == PS_WAIT_ASSESSOR || p->state == PS_READY ||
+                      p->state == PS_THEATRE_WAIT_BED;
         REQUIRE(m, queued == (seen[i] == 1), "a waiting patient is in no queue", i, p->state);
         REQUIRE(m, (p->ward != NONE) <= holds_bed((enum patient_state)p->state),
                 "a patient holds a bed in a state that holds none", i, p->state);
         bool bed_needed = p->state == PS_STAY || p->state == PS_BLOCKED || p->state == PS_FIT ||
-                          p->state == PS_WAIT_SERVICE || p->state == PS_READY || p->state == PS_REVIEWED;
+                          p->state == PS_WAIT_SERVICE || p->state == PS_READY || p->state == PS_REVIEWED ||
+                          p->state == PS_THEATRE_HELD;
         REQUIRE(m, !bed_needed || p->ward != NONE, "a patient in a bed state holds no bed", i, p->state);
         if (p->ward != NONE)
             beds[p->ward]++;
@@ -145,7 +147,8 @@ void flow_invariants_check(struct flow_model *m)
         if (p->state == PS_READY || p->state == PS_REVIEWED)
             ready[p->ward]++;
         blocked += p->state == PS_BLOCKED;
-        on_lists += p->state == PS_LISTED || p->state == PS_BOOKED;
+        on_lists += p->state == PS_LISTED || p->state == PS_BOOKED || p->state == PS_THEATRE_WAIT_BED ||
+                    p->state == PS_THEATRE_HELD;
         delayed += p->fit >= 0 && p->ward != NONE;
     }
     for (size_t w = 0; w < s->nwards; w++) {

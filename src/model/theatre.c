@@ -120,6 +120,10 @@ static uint32_t list_new(struct flow_model *m, uint32_t theatre, double start, d
     l->operated = 0;
     l->inside = 0;
     l->link = NONE;
+    l->pending = 0;
+    l->held_head = l->held_tail = NONE;
+    l->idle = false;
+    l->generation++;
     return id;
 }
 
@@ -227,10 +231,13 @@ static void cancel_case(struct flow_model *m, struct theatre *t, uint32_t id, en
         t->period.cancelled_unfit++;
     else
         t->period.cancelled_overrun++;
+    if (m->patients[id].ward != NONE)            /* its bed came, the theatre did not */
+        flow_ward_give_back(m, id);
     list_patient(m, id);
 }
 
 static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg);
+static void on_bed_patience(struct flow_engine *e, void *ctx, uint64_t arg);
 static void next_case(struct flow_model *m, uint32_t lid);
 
 static void on_next_case(struct flow_engine *e, void *ctx, uint64_t arg)
@@ -302,9 +309,10 @@ static void operate(struct flow_model *m, uint32_t lid, uint32_t id, uint32_t po
     double t_now = now(m), wait = t_now - p->referred;
     p->step = post;
     patient_set(m, id, PS_THEATRE);
-    if (post < g->spec->nsteps)          /* admitted to the ward bed now, held through surgery */
-        flow_ward_admit_now(m, id, (uint32_t)g->spec->steps[post].ward);
-    else {
+    if (post < g->spec->nsteps) {        /* admitted to the ward bed now, held through surgery */
+        if (p->ward == NONE)             /* (unless its bed came while it waited: bed_patience) */
+            flow_ward_admit_now(m, id, (uint32_t)g->spec->steps[post].ward);
+    } else {
         p->first_bed = t_now;            /* a day case: in hospital from the operation */
         flow_frontdoor_first_bed(m, id, true);
     }
@@ -315,23 +323,146 @@ static void operate(struct flow_model *m, uint32_t lid, uint32_t id, uint32_t po
     g->period.wait_sum += wait;
     flow_hist_add(&g->wait_hist, wait / 7);
     l->current = id;
+    for (l->current_index = 0; l->cases[l->current_index] != id; l->current_index++)
+        ;                                /* a held case may run after later booked ones */
     l->case_start = t_now;
     model_trace(m, id, FLOW_TRACE_OPERATION_START, m->theatres[l->theatre].spec->name, 1);
     double op = flow_dist_sample(&g->spec->steps[0].operation, g->stay_rng[0]);
     flow_engine_schedule(m->engine, t_now + op, PRIO_LIST, on_case_end, m, lid);
 }
 
-/* Starts the next case that can go ahead, cancelling those that cannot. */
+/* ---- waiting for a bed before the operation (bed_patience) ---------------------------- */
+
+static void list_continue(struct flow_model *m, uint32_t lid);
+
+/* The case's bed is not free: it asks for one and waits up to its patience, while the list goes
+ * on with the cases after it. */
+static void wait_for_bed(struct flow_model *m, uint32_t lid, uint32_t id, const struct flow_step_spec *st)
+{
+    struct patient *p = &m->patients[id];
+    struct group *g = &m->groups[p->group];
+    struct ward *w = &m->wards[g->spec->steps[p->post].ward];
+    flow_resource_request(m, &w->beds, id);
+    patient_set(m, id, PS_THEATRE_WAIT_BED);
+    model_trace(m, id, FLOW_TRACE_BED_WAIT, w->spec->name, 0);
+    flow_resource_wait(m, &w->beds, id);
+    p->list = lid;
+    p->wait_token = ++m->wait_tokens;
+    m->lists[lid].pending++;
+    double patience = flow_dist_sample(&st->bed_patience, g->bed_patience_rng);
+    flow_engine_schedule(m->engine, now(m) + patience, PRIO_LIST, on_bed_patience, m,
+                         ((uint64_t)p->wait_token << 32) | id);
+}
+
+/* Its patience ran out before a bed came: cancelled for lack of a bed. */
+static void on_bed_patience(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    uint32_t id = (uint32_t)arg;
+    struct patient *p = &m->patients[id];
+    if (p->state != PS_THEATRE_WAIT_BED || p->wait_token != (uint32_t)(arg >> 32))
+        return;                                  /* the bed came, or the list ended, first */
+    struct group *g = &m->groups[p->group];
+    flow_resource_withdraw(m, &m->wards[g->spec->steps[p->post].ward].beds, id);
+    struct list *l = &m->lists[p->list];
+    l->pending--;
+    cancel_case(m, &m->theatres[l->theatre], id, CANCEL_NO_BED);
+    if (l->idle)
+        list_continue(m, p->list);
+}
+
+void flow_theatre_bed_came(struct flow_model *m, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    uint32_t lid = p->list;
+    struct list *l = &m->lists[lid];
+    patient_set(m, id, PS_THEATRE_HELD);
+    l->pending--;
+    p->next = NONE;
+    if (l->held_head == NONE)
+        l->held_head = id;
+    else
+        m->patients[l->held_tail].next = id;
+    l->held_tail = id;
+    if (l->idle)
+        list_continue(m, lid);
+}
+
+/* With overrun: cancel_remaining, cases still waiting for a bed when an idle list reaches its
+ * scheduled end are cancelled then, and the list ends. */
+static void on_list_end(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    uint32_t lid = (uint32_t)arg;
+    struct list *l = &m->lists[lid];
+    if (l->generation != (uint32_t)(arg >> 32) || !l->idle || l->pending == 0)
+        return;
+    struct theatre *t = &m->theatres[l->theatre];
+    for (size_t i = 0; i < l->ncases; i++) {
+        uint32_t id = l->cases[i];
+        struct patient *p = &m->patients[id];
+        if (p->state != PS_THEATRE_WAIT_BED || p->list != lid)
+            continue;
+        struct group *g = &m->groups[p->group];
+        flow_resource_withdraw(m, &m->wards[g->spec->steps[p->post].ward].beds, id);
+        l->pending--;
+        cancel_case(m, t, id, CANCEL_NO_BED);
+    }
+    list_continue(m, lid);
+}
+
+/* An idle list (booked cases done) goes on: a held case next, else it waits or ends. */
+static void list_continue(struct flow_model *m, uint32_t lid)
+{
+    m->lists[lid].idle = false;
+    next_case(m, lid);
+}
+
+/* Whether a case may start now: with overrun: cancel_remaining its planned duration must fit
+ * before the list's end; with finish it must start before the end, except a case whose bed
+ * came after the booked cases were done, which runs after the list if need be. */
+static bool case_fits(const struct flow_model *m, const struct list *l, const struct theatre *t,
+                      const struct flow_step_spec *st, bool held)
+{
+    if (t->spec->overrun == FLOW_OVERRUN_FINISH)
+        return held || now(m) < l->end - EPS;
+    return now(m) + st->planned <= l->end + EPS;
+}
+
+/* A case whose bed came while it waited: operated now if it may start, else cancelled (its
+ * bed given back). True when one was started. */
+static bool next_held(struct flow_model *m, uint32_t lid)
+{
+    struct list *l = &m->lists[lid];
+    struct theatre *t = &m->theatres[l->theatre];
+    while (l->held_head != NONE) {
+        uint32_t id = l->held_head;
+        l->held_head = m->patients[id].next;
+        if (l->held_head == NONE)
+            l->held_tail = NONE;
+        if (!case_fits(m, l, t, first_step(m, id), true)) {
+            cancel_case(m, t, id, CANCEL_OVERRUN);
+            continue;
+        }
+        operate(m, lid, id, m->patients[id].post);
+        return true;
+    }
+    return false;
+}
+
+/* Starts the next case that can go ahead (one whose bed came while it waited first), cancelling
+ * those that cannot; when the booked cases are done, waits for cases still waiting for beds. */
 static void next_case(struct flow_model *m, uint32_t lid)
 {
     struct list *l = &m->lists[lid];
     struct theatre *t = &m->theatres[l->theatre];
+    if (l->held_head != NONE && next_held(m, lid))
+        return;
     while (l->next < l->ncases) {
         uint32_t id = l->cases[l->next++];
         const struct flow_step_spec *st = first_step(m, id);
         struct group *g = &m->groups[m->patients[id].group];
-        double need = t->spec->overrun == FLOW_OVERRUN_CANCEL_REMAINING ? st->planned : 0;
-        if (now(m) + need > l->end + EPS || (need == 0 && now(m) >= l->end - EPS)) {
+        if (!case_fits(m, l, t, st, false)) {
             cancel_case(m, t, id, CANCEL_OVERRUN);
             while (l->next < l->ncases)
                 cancel_case(m, t, l->cases[l->next++], CANCEL_OVERRUN);
@@ -342,13 +473,21 @@ static void next_case(struct flow_model *m, uint32_t lid)
             continue;
         }
         uint32_t post = m->patients[id].post;
-        if (post < g->spec->nsteps) {
-            if (!flow_resource_free_for(m, &m->wards[g->spec->steps[post].ward].beds, id)) {
+        if (post < g->spec->nsteps && !flow_resource_free_for(m, &m->wards[g->spec->steps[post].ward].beds, id)) {
+            if (st->has_bed_patience)
+                wait_for_bed(m, lid, id, st);
+            else
                 cancel_case(m, t, id, CANCEL_NO_BED);
-                continue;
-            }
+            continue;
         }
         operate(m, lid, id, post);
+        return;
+    }
+    if (l->pending > 0) {                /* cases wait for beds: the theatre waits for them */
+        l->idle = true;
+        if (t->spec->overrun == FLOW_OVERRUN_CANCEL_REMAINING)
+            flow_engine_schedule(m->engine, fmax(now(m), l->end), PRIO_LIST, on_list_end, m,
+                                 ((uint64_t)l->generation << 32) | lid);
         return;
     }
     finish_list(m, lid);
@@ -362,7 +501,7 @@ static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg)
     struct theatre *t = &m->theatres[l->theatre];
     double t_now = now(m);
     uint32_t id = l->current;
-    l->operating[l->next - 1] = t_now - l->case_start;
+    l->operating[l->current_index] = t_now - l->case_start;
     l->inside += fmax(0, fmin(t_now, l->end) - fmax(l->case_start, l->start));
     l->operated++;
     model_trace(m, id, FLOW_TRACE_OPERATION_END, t->spec->name, 1);
@@ -372,11 +511,13 @@ static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg)
     } else {
         flow_route_leave(m, id);
     }
-    if (l->next < l->ncases) {
+    if (l->next < l->ncases || l->held_head != NONE) {
         double ta = flow_dist_sample(&t->spec->turnaround, t->turnaround_rng);
         t->period.turnarounds++;
         t->period.turnaround_sum += ta;
         flow_engine_schedule(e, t_now + ta, PRIO_LIST, on_next_case, m, lid);
+    } else if (l->pending > 0) {
+        next_case(m, lid);               /* the theatre waits for cases waiting for beds */
     } else {
         finish_list(m, lid);
     }
@@ -431,6 +572,10 @@ void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
         char name[FLOW_MAX_NAME + 64];
         snprintf(name, sizeof name, "group/%s/unfit", s->groups[g].name);
         grp->unfit_rng = flow_stream_create(seed, rep, name);
+        if (s->groups[g].steps[0].has_bed_patience) {
+            snprintf(name, sizeof name, "group/%s/bed_patience", s->groups[g].name);
+            grp->bed_patience_rng = flow_stream_create(seed, rep, name);
+        }
         flow_hist_init(&grp->wait_hist);
         if (s->groups[g].has_leave_list) {
             snprintf(name, sizeof name, "group/%s/leave_list", s->groups[g].name);
@@ -454,6 +599,8 @@ void flow_theatres_destroy(struct flow_model *m)
     for (size_t g = 0; m->groups && g < m->sc->ngroups; g++) {
         if (m->sc->groups[g].elective) {
             gsl_rng_free(m->groups[g].unfit_rng);
+            if (m->groups[g].bed_patience_rng)
+                gsl_rng_free(m->groups[g].bed_patience_rng);
             if (m->groups[g].leave_rng)
                 gsl_rng_free(m->groups[g].leave_rng);
             flow_hist_fini(&m->groups[g].wait_hist);

@@ -78,6 +78,10 @@ static void move_in(struct flow_model *m, uint32_t id, uint32_t ward)
 static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     move_in(m, id, ward);
+    if (m->patients[id].state == PS_THEATRE_WAIT_BED) {   /* a case waiting for it: now to theatre */
+        flow_theatre_bed_came(m, id);
+        return;
+    }
     patient_set(m, id, PS_STAY);
     flow_route_start_stay(m, id);
 }
@@ -154,6 +158,14 @@ void flow_ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward)
     assert(free_now);
     flow_resource_take(m, beds, id);
     move_in(m, id, ward);
+}
+
+void flow_ward_give_back(struct flow_model *m, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    release_bed(m, p->ward, id);
+    p->ward = NONE;
+    p->first_bed = -1;              /* it goes home: its stay in hospital starts again later */
 }
 
 void flow_ward_leave_hospital(struct flow_model *m, uint32_t id)

@@ -108,6 +108,7 @@ static const struct field step_fields[] = {
     {"operation", read_dist, false, NULL, 0, 0, offsetof(struct flow_step_spec, operation), NULL},
     {"planned", read_duration, false, NULL, 1.0 / 1440, 1, offsetof(struct flow_step_spec, planned), NULL},
     {"p_unfit_on_day", read_prob, false, "0", 0, 1, offsetof(struct flow_step_spec, p_unfit_on_day), NULL},
+    {"bed_patience", read_dist, false, NULL, 0, 0, offsetof(struct flow_step_spec, bed_patience), NULL},
 };
 static const struct schema step_schema = SCHEMA("route step", step_fields);
 
@@ -126,7 +127,7 @@ static void refuse_keys(struct ctx *c, const struct ynode *n, const char *const 
 /* A step is a ward stay or an operation; the table reads every key, this decides which. */
 static void check_step(struct ctx *c, const struct ynode *n, struct flow_step_spec *st)
 {
-    static const char *const theatre_only[] = {"operation", "planned", "p_unfit_on_day", NULL};
+    static const char *const theatre_only[] = {"operation", "planned", "p_unfit_on_day", "bed_patience", NULL};
     static const char *const ward_only[] = {"stay", "p", NULL};
     if (n->kind != YN_MAP)
         return;
@@ -144,6 +145,7 @@ static void check_step(struct ctx *c, const struct ynode *n, struct flow_step_sp
         return;
     }
     refuse_keys(c, n, ward_only, "theatre", "ward");
+    st->has_bed_patience = flow_ytree_get(n, "bed_patience") != NULL;
     if (flow_ytree_get(n, "operation") == NULL) {
         flow_schema_err(c, n, "route step is missing the required key 'operation'");
         return;

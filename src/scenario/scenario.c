@@ -45,6 +45,7 @@ void flow_scenario_destroy(struct flow_scenario *s)
         for (size_t k = 0; k < grp->nsteps; k++) {
             flow_dist_fini(&grp->steps[k].stay);
             flow_dist_fini(&grp->steps[k].operation);
+            flow_dist_fini(&grp->steps[k].bed_patience);
         }
         free(grp->steps);
         free(grp->name);

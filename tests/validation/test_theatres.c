@@ -92,6 +92,78 @@ START_TEST(lists_on_some_weeks_only)
 }
 END_TEST
 
+/* Waiting for a bed before the slot is lost (bed_patience). Monday 08:00-12:00, one bed, held
+ * by a census patient whose fixed stay ends at 09:00 (or later); one hip case (1 h, then a day
+ * in the bed) with fixed patience, and a day case booked after it. Times are exact. */
+static const char *patience_list =
+    "name: Bed patience\nhorizon: 1d\nwarmup: 0d\nreplications: 2\nseed: 1\n"
+    "wards:\n  - {name: W, beds: 1}\n"
+    "theatres:\n  - name: T\n    sessions:\n      - {days: [mon], start: \"08:00\", length: 4h}\n"
+    "groups:\n  - name: emerg\n    arrivals: {rate: 0/d}\n    route: [{ward: W, stay: {dist: fixed, value: 9h}}]\n"
+    "  - name: hip\n    arrivals: {referrals: 0/d}\n    initial_waiting_list: 1\n    route:\n"
+    "      - theatre: T\n        operation: {dist: fixed, value: 1h}\n"
+    "        bed_patience: {dist: fixed, value: 2h}\n"
+    "      - ward: W\n        stay: {dist: fixed, value: 1d}\n"
+    "initial:\n  - {ward: W, group: emerg, elapsed: [0h]}\n";
+
+static void patience_exact(const char *const *sets, size_t n, const char *path, double want)
+{
+    struct flow_summary s = metric(patience_list, sets, n, path);
+    ck_assert_msg(fabs(s.mean - want) < 1e-9 && s.sd < 1e-9, "%s: %.12g, wanted %g", path, s.mean, want);
+}
+
+/* The bed frees 1 h into a 2 h patience: operated at 09:00 (a quarter of the list used). At
+ * 3 h, or with no patience at all, the case is cancelled for lack of a bed. */
+START_TEST(bed_patience_operates_if_the_bed_comes_in_time)
+{
+    patience_exact(NULL, 0, "theatres.T.cases_per_list", 1);
+    patience_exact(NULL, 0, "theatres.T.cancelled_no_bed_per_week", 0);
+    patience_exact(NULL, 0, "theatres.T.utilisation", 0.25);
+    const char *late[] = {"groups.emerg.route.W.stay.value=11h"};
+    patience_exact(late, 1, "theatres.T.cases_per_list", 0);
+    patience_exact(late, 1, "theatres.T.cancelled_no_bed_per_week", 7);
+    const char *at_once[] = {"groups.hip.route.1.bed_patience={dist: fixed, value: 0m}"};
+    patience_exact(at_once, 1, "theatres.T.cancelled_no_bed_per_week", 7);
+}
+END_TEST
+
+/* The list goes on meanwhile: a day case booked after the hip case is operated 08:00-09:00
+ * while the hip case waits; the hip case's bed comes at 08:30 (held) or 09:00, and it is
+ * operated at 09:00 when the theatre is free: two cases, half the list. */
+START_TEST(bed_patience_lets_the_list_go_on)
+{
+    const char *dayc[] = {"groups=[{name: emerg, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 9h}}]},"
+                          " {name: hip, arrivals: {referrals: 0/d}, initial_waiting_list: 1, route: [{theatre: T,"
+                          " operation: {dist: fixed, value: 1h}, bed_patience: {dist: fixed, value: 2h}},"
+                          " {ward: W, stay: {dist: fixed, value: 1d}}]},"
+                          " {name: day, arrivals: {referrals: 0/d}, initial_waiting_list: 1, route: [{theatre: T,"
+                          " operation: {dist: fixed, value: 1h}}]}]"};
+    patience_exact(dayc, 1, "theatres.T.cases_per_list", 2);
+    patience_exact(dayc, 1, "theatres.T.utilisation", 0.5);
+    patience_exact(dayc, 1, "theatres.T.cancelled_no_bed_per_week", 0);
+}
+END_TEST
+
+/* A bed that comes at 11:30 to a case planned for 1 h: with overrun: cancel_remaining it no
+ * longer fits the list (ends 12:00) and is cancelled as out of time, its bed given back; with
+ * overrun: finish it is operated 11:30-12:30, 30 minutes over. A bed that never comes in the
+ * list (patience 10 h) cancels the case for lack of a bed when the list ends. */
+START_TEST(bed_patience_and_the_end_of_the_list)
+{
+    const char *late[] = {"groups.emerg.route.W.stay.value=690m", "groups.hip.route.1.bed_patience.value=4h"};
+    patience_exact(late, 2, "theatres.T.cancelled_overrun_per_week", 7);
+    patience_exact(late, 2, "theatres.T.cases_per_list", 0);
+    patience_exact(late, 2, "wards.W.mean_occupied_beds", 11.5 / 24);    /* the bed went back at once */
+    const char *finish[] = {"groups.emerg.route.W.stay.value=690m", "groups.hip.route.1.bed_patience.value=4h",
+                            "theatres.T.overrun=finish"};
+    patience_exact(finish, 3, "theatres.T.cases_per_list", 1);
+    patience_exact(finish, 3, "theatres.T.overrun_minutes", 30);
+    const char *never[] = {"groups.emerg.route.W.stay.value=20h", "groups.hip.route.1.bed_patience.value=10h"};
+    patience_exact(never, 2, "theatres.T.cancelled_no_bed_per_week", 7);
+    patience_exact(never, 2, "theatres.T.cases_per_list", 0);
+}
+END_TEST
+
 START_TEST(list_holds_three_70_minute_cases)
 {
     const char *sets[] = {"groups.hips.route.1.operation.value=70m"};
@@ -204,6 +276,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, list_holds_three_70_minute_cases);
     tcase_add_test(tc, lists_follow_the_start_weekday);
     tcase_add_test(tc, lists_on_some_weeks_only);
+    tcase_add_test(tc, bed_patience_operates_if_the_bed_comes_in_time);
+    tcase_add_test(tc, bed_patience_lets_the_list_go_on);
+    tcase_add_test(tc, bed_patience_and_the_end_of_the_list);
     tcase_add_test(tc, late_start_cancels_the_last_case);
     tcase_add_test(tc, late_start_with_finish_overruns);
     tcase_add_test(tc, turnaround_between_cases);
