@@ -103,6 +103,8 @@ struct flow_service_spec {
     char *name;
     int capacity;              /* places; 0 means unlimited */
     enum flow_when_full when_full;  /* queue (in the hospital bed), or divert (elsewhere, counted) */
+    double visits_per_day;     /* > 0: capacity in visits a day instead of places (home care) */
+    struct flow_dist visits;   /* with visits_per_day: visits a day each patient needs */
     struct flow_dist stay;     /* days */
     double cost_per_day;       /* per occupied place */
 };

@@ -96,9 +96,66 @@ static void divert_from_service(struct flow_model *m, uint32_t id, struct servic
     flow_patient_free(m, id, false);
 }
 
+/* ---- services with a capacity in visits a day (visits_per_day) ------------------------- */
+
+static void visits_set(struct flow_model *m, struct service *s, double used, double unmet)
+{
+    double t = now(m);
+    s->visits_used = used, s->visits_unmet = unmet;
+    flow_level_set(&s->used_level, t, used);
+    flow_level_set(&s->unmet_level, t, unmet);
+    flow_level_set(&s->places.waiting, t, (double)s->visit_queue.len);
+}
+
+static void visits_start(struct flow_model *m, uint32_t id, struct service *s)
+{
+    visits_set(m, s, s->visits_used + m->patients[id].visits, s->visits_unmet);
+    flow_resource_take(m, &s->places, id);
+    enter_service(m, id, (uint32_t)(s - m->services));
+}
+
+/* Patients waiting for visits start, first come first served, while the first one's visits fit. */
+static void visits_offer(struct flow_model *m, struct service *s)
+{
+    while (s->visit_queue.len > 0) {
+        uint32_t id = s->visit_queue.head;
+        double v = m->patients[id].visits;
+        if (s->visits_used + v > s->spec->visits_per_day + 1e-9)
+            return;
+        flow_queue_pop(m, &s->visit_queue);
+        visits_set(m, s, s->visits_used, s->visits_unmet - v);
+        visits_start(m, id, s);
+    }
+}
+
+static void divert_from_service(struct flow_model *m, uint32_t id, struct service *s);
+
+static void request_visits(struct flow_model *m, uint32_t id, struct service *s)
+{
+    struct patient *p = &m->patients[id];
+    p->visits = fmax(0, flow_dist_sample(&s->spec->visits, s->visits_rng));
+    flow_resource_request(m, &s->places, id);          /* counts it (its places are unlimited) */
+    if (s->visit_queue.len == 0 && s->visits_used + p->visits <= s->spec->visits_per_day + 1e-9) {
+        visits_start(m, id, s);
+        return;
+    }
+    if (s->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
+        divert_from_service(m, id, s);
+        return;
+    }
+    model_trace(m, id, FLOW_TRACE_SERVICE_WAIT, s->spec->name, 0);
+    patient_set(m, id, PS_WAIT_SERVICE);
+    flow_queue_push(m, &s->visit_queue, id);
+    visits_set(m, s, s->visits_used, s->visits_unmet + p->visits);
+}
+
 static void request_service(struct flow_model *m, uint32_t id)
 {
     struct service *s = service_of(m, id);
+    if (s->spec->visits_per_day > 0) {
+        request_visits(m, id, s);
+        return;
+    }
     if (flow_resource_request(m, &s->places, id)) {
         flow_resource_take(m, &s->places, id);
         enter_service(m, id, (uint32_t)(s - m->services));
@@ -120,6 +177,12 @@ static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg)
     struct service *s = service_of(m, id);
     flow_resource_release(m, &s->places, id);
     model_trace(m, id, FLOW_TRACE_SERVICE_END, s->spec->name, 0);
+    if (s->spec->visits_per_day > 0) {
+        visits_set(m, s, s->visits_used - m->patients[id].visits, s->visits_unmet);
+        flow_patient_free(m, id, false);
+        visits_offer(m, s);
+        return;
+    }
     flow_patient_free(m, id, false);
 }
 
@@ -130,6 +193,10 @@ void flow_discharge_census(struct flow_model *m, uint32_t id, uint32_t service, 
     (void)free_now;
     flow_resource_take(m, &s->places, id);
     patient_set(m, id, PS_SERVICE);
+    if (s->spec->visits_per_day > 0) {             /* its visits, even beyond the capacity */
+        m->patients[id].visits = fmax(0, flow_dist_sample(&s->spec->visits, s->visits_rng));
+        visits_set(m, s, s->visits_used + m->patients[id].visits, s->visits_unmet);
+    }
     flow_engine_schedule(m->engine, now(m) + left, PRIO_DISCHARGE, on_service_end, m, id);
 }
 
@@ -245,6 +312,9 @@ void flow_discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
         sv->stay_rng = stream("community", sv->spec->name, "stay", seed, rep);
         flow_resource_init(&sv->places, cap > 0 ? cap : RESOURCE_UNLIMITED, s->ngroups, enter_service,
                       (uint32_t)i);
+        flow_queue_init(&sv->visit_queue, NULL);
+        if (sv->spec->visits_per_day > 0)
+            sv->visits_rng = stream("community", sv->spec->name, "visits", seed, rep);
     }
     m->pools = flow_xcalloc(s->ngroups + 1, sizeof *m->pools);
     for (size_t k = 0; k <= s->ngroups; k++)
@@ -270,6 +340,8 @@ void flow_discharge_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->services && i < m->sc->ncommunity; i++) {
         gsl_rng_free(m->services[i].stay_rng);
+        if (m->services[i].visits_rng)
+            gsl_rng_free(m->services[i].visits_rng);
         flow_resource_fini(&m->services[i].places);
     }
     for (size_t k = 0; m->pools && k <= m->sc->ngroups; k++)
@@ -290,8 +362,11 @@ void flow_discharge_destroy(struct flow_model *m)
 void flow_discharge_mark(struct flow_model *m, double t)
 {
     flow_level_mark(&m->delayed, t);
-    for (size_t i = 0; i < m->sc->ncommunity; i++)
+    for (size_t i = 0; i < m->sc->ncommunity; i++) {
         flow_resource_mark(&m->services[i].places, t);
+        flow_level_mark(&m->services[i].used_level, t);
+        flow_level_mark(&m->services[i].unmet_level, t);
+    }
     for (size_t k = 0; k < m->npools; k++)
         flow_resource_mark(&m->pools[k], t);
 }

@@ -77,6 +77,7 @@ struct patient {
     double referred;         /* time of arrival or referral */
     double joined;           /* time it joined the queue of the ward whose bed it holds */
     uint32_t list;           /* bed_patience: the theatre list its case waits for a bed on */
+    double visits;           /* visits a day it needs in a visit-based service */
     uint32_t wait_token;     /* bed_patience: which wait a patience event ends */
 };
 
@@ -208,7 +209,13 @@ struct theatre {
 struct service {
     const struct flow_service_spec *spec;
     gsl_rng *stay_rng;
-    struct resource places;
+    struct resource places;            /* patients (unlimited for a service with visits_per_day) */
+    /* visits_per_day: capacity in visits a day; patients wait, first come first served, for
+     * the visits they need */
+    gsl_rng *visits_rng;
+    struct queue visit_queue;
+    double visits_used, visits_unmet;  /* visits a day in use, and wanted by those waiting */
+    struct flow_level used_level, unmet_level;
 };
 
 struct pathway_stats {

@@ -113,6 +113,7 @@ void flow_invariants_check(struct flow_model *m)
     for (size_t c = 0; c < s->ncommunity; c++) {
         check_resource(m, &m->services[c].places);
         check_queue(m, &m->services[c].places.queue, PS_WAIT_SERVICE, PS_WAIT_SERVICE, PS_WAIT_SERVICE, seen);
+        check_queue(m, &m->services[c].visit_queue, PS_WAIT_SERVICE, PS_WAIT_SERVICE, PS_WAIT_SERVICE, seen);
     }
     for (size_t k = 0; k < m->npools; k++) {
         check_resource(m, &m->pools[k]);

@@ -224,6 +224,8 @@ static double c_occupancy(const struct view *v, size_t i)
 }
 static double c_wait(const struct view *v, size_t i) { return ratio(C->places.period.wait_sum, (double)C->places.period.taken); }
 static double c_queue(const struct view *v, size_t i) { return flow_level_mean(&C->places.waiting, v->t, v->m->start); }
+static double c_visits_used(const struct view *v, size_t i) { return flow_level_mean(&C->used_level, v->t, v->m->start); }
+static double c_visits_unmet(const struct view *v, size_t i) { return flow_level_mean(&C->unmet_level, v->t, v->m->start); }
 static double c_lost(const struct view *v, size_t i) { return ratio((double)C->places.period.lost, (double)C->places.period.requests); }
 #undef C
 
@@ -282,6 +284,11 @@ static const struct metric community_metrics[] = {
     {"occupancy", "occupancy (fraction of places)", "fraction", 0, c_occupancy},
     {"mean_wait_days", "wait for a place, days (mean)", "days", -1, c_wait},
     {"queue_in_hospital", "waiting for a place in a hospital bed (mean)", "patients", -1, c_queue},
+};
+/* Services with a capacity in visits a day. */
+static const struct metric community_visit_metrics[] = {
+    {"visits_used", "visits a day in use (mean)", "visits a day", 0, c_visits_used},
+    {"visits_unmet", "visits a day wanted by patients waiting (mean)", "visits a day", -1, c_visits_unmet},
 };
 /* Services that turn patients away when full. */
 static const struct metric community_divert_metrics[] = {
@@ -455,6 +462,8 @@ static void each(const struct flow_scenario *s, each_fn fn, void *arg)
     for (size_t i = 0; i < s->ncommunity; i++) {
         for (size_t k = 0; k < COUNT(community_metrics); k++)
             fn(arg, "community", s->community[i].name, i, 0, &community_metrics[k]);
+        for (size_t k = 0; s->community[i].visits_per_day > 0 && k < COUNT(community_visit_metrics); k++)
+            fn(arg, "community", s->community[i].name, i, 0, &community_visit_metrics[k]);
         for (size_t k = 0; s->community[i].when_full == FLOW_WHEN_FULL_DIVERT && k < COUNT(community_divert_metrics); k++)
             fn(arg, "community", s->community[i].name, i, 0, &community_divert_metrics[k]);
     }
@@ -500,6 +509,7 @@ struct flow_metric_def *flow_metric_catalogue(size_t *count)
 #define T(sec, t) {sec, t, COUNT(t)}
         T("system", system_metrics), T("system", cost_split_metrics), T("discharge", discharge_metrics),
         T("pathways", pathway_metrics), T("community", community_metrics), T("community", community_divert_metrics),
+        T("community", community_visit_metrics),
         T("wards", ward_metrics),
         T("wards", ward_bed_metrics), T("wards", ward_rest_metrics), T("wards", ward_escalation_metrics),
         T("wards", ward_round_metrics), T("wards", ward_time_metrics), T("wards", ward_patience_metrics),

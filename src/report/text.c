@@ -72,7 +72,9 @@ static void heading(FILE *f, const struct flow_metric_def *d, const struct flow_
     } else if (strcmp(d->section, "community") == 0) {
         for (size_t i = 0; i < s->ncommunity; i++)
             if (s->community[i].name == d->entity) {
-                if (s->community[i].capacity > 0)
+                if (s->community[i].visits_per_day > 0)
+                    fprintf(f, "\nCommunity service %s (%g visits a day)\n", d->entity, s->community[i].visits_per_day);
+                else if (s->community[i].capacity > 0)
                     fprintf(f, "\nCommunity service %s (%d places)\n", d->entity, s->community[i].capacity);
                 else
                     fprintf(f, "\nCommunity service %s (unlimited places)\n", d->entity);

@@ -135,7 +135,7 @@ static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in 
     double *values = NULL, *weights = NULL;
     size_t nv = 0, nw = 0;
     if (in->values != NULL) {
-        values = read_number_list(c, in->values, "values", true, in->unit, &nv);
+        values = read_number_list(c, in->values, "values", !c->counts, in->unit, &nv);
     } else if (flow_schema_need_scalar(c, in->file, "file", "a file name")) {
         char *path = resolve_path(c->dir, in->file->text);
         const char *why = flow_csvcol_read(path, in->unit, &values, &nv, c->diag);
@@ -264,4 +264,12 @@ void read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     const char *why = flow_dist_init(out, k, in.a, in.b, in.c);
     if (why != NULL)
         flow_schema_err(c, n, "%s distribution: %s", kind->text, why);
+}
+
+/* A distribution of counts (visits a day): its parameters are bare numbers, not durations. */
+void flow_schema_read_count_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    c->counts = true;
+    read_dist(c, n, dst, f);
+    c->counts = false;
 }

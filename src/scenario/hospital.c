@@ -682,6 +682,8 @@ static const struct field service_fields[] = {
     {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_service_spec, name), NULL},
     {"capacity", read_capacity, false, "unlimited", 0, 0, offsetof(struct flow_service_spec, capacity), NULL},
     {"when_full", read_enum, false, "queue", 0, 0, offsetof(struct flow_service_spec, when_full), service_full_names},
+    {"visits_per_day", read_real, false, NULL, 0.001, 1e7, offsetof(struct flow_service_spec, visits_per_day), NULL},
+    {"visits", read_count_dist, false, NULL, 0, 0, offsetof(struct flow_service_spec, visits), NULL},
     {"stay", read_dist, true, NULL, 0, 0, offsetof(struct flow_service_spec, stay), NULL},
     {"cost_per_day", read_real, false, "0", 0, 1e9, offsetof(struct flow_service_spec, cost_per_day), NULL},
 };
@@ -695,6 +697,18 @@ static void read_community(struct ctx *c, const struct ynode *n, void *dst, cons
                               FLOW_MAX_SERVICES, &sc->ncommunity);
     if (sc->community)
         check_unique(c, n, "community service");
+    for (size_t i = 0; sc->community && i < sc->ncommunity && n->kind == YN_SEQ; i++) {
+        const struct ynode *item = n->kids[i], *per_day = flow_ytree_get(item, "visits_per_day"),
+                           *visits = flow_ytree_get(item, "visits"), *cap = flow_ytree_get(item, "capacity");
+        if (per_day && cap)
+            flow_schema_err(c, cap, "a service gives its capacity as 'capacity' (places) or 'visits_per_day' "
+                            "(visits), not both");
+        else if (per_day && !visits)
+            flow_schema_err(c, per_day, "'visits_per_day' needs 'visits': the visits a day each patient needs, "
+                            "such as {dist: fixed, value: 2}");
+        else if (visits && !per_day)
+            flow_schema_err(c, visits, "'visits' needs 'visits_per_day', the service's capacity in visits a day");
+    }
     c->community_bad = c->diag->errors != before || sc->community == NULL;
 }
 
@@ -1409,7 +1423,7 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
         group_metrics += (double)flow_frontdoor_group_metrics(sc, &sc->groups[i]);
     double cells = reps * (FLOW_METRICS_SYSTEM_MAX + ward_metrics +
                            FLOW_METRICS_PER_THEATRE * (double)sc->ntheatres + group_metrics +
-                           (FLOW_METRICS_PER_SERVICE + 1) * (double)sc->ncommunity);
+                           (FLOW_METRICS_PER_SERVICE + 3) * (double)sc->ncommunity);
     if (cells > FLOW_MAX_RESULT_VALUES)
         flow_schema_err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "
                    "keep; the limit is %.0e: use fewer replications", reps, sc->nwards,

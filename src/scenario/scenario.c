@@ -64,6 +64,7 @@ void flow_scenario_destroy(struct flow_scenario *s)
     for (size_t i = 0; i < s->ncommunity; i++) {
         free(s->community[i].name);
         flow_dist_fini(&s->community[i].stay);
+        flow_dist_fini(&s->community[i].visits);
     }
     free(s->community);
     free(s->holidays);

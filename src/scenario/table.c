@@ -187,9 +187,31 @@ void read_prob(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     *(double *)dst = v;
 }
 
+/* A count (visits a day) where a distribution would take a duration: a bare number, 0 to 1e6. */
+static void read_count(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+{
+    char b[80];
+    if (!flow_schema_need_scalar(c, n, f->key, "a number of visits a day, such as 2"))
+        return;
+    double v;
+    const char *why = flow_parse_number(n->text, &v);
+    if (why == NULL && !(v >= 0 && v <= 1e6))
+        why = "a number of visits a day from 0 to 1000000";
+    if (why != NULL) {
+        flow_schema_err(c, n, "'%s' must be %s (visits are counts: no unit); found %s", f->key, why,
+                        flow_schema_shown(n, b, sizeof b));
+        return;
+    }
+    *(double *)dst = v;
+}
+
 void read_duration(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     char b[80], lo[32], hi[32];
+    if (c->counts && f->max >= 1) {          /* a distribution's parameter, read as a count */
+        read_count(c, n, dst, f);
+        return;
+    }
     if (!flow_schema_need_scalar(c, n, f->key, "a duration with a unit (m, h, d or w), such as 90m or 1.5d"))
         return;
     double v;

@@ -23,6 +23,7 @@ struct ctx {
     struct readmit_ref *refs;          /* readmission groups, resolved once groups are read */
     size_t nrefs, cap_refs;
     size_t bed_changes;                /* in all wards so far (a limit of its own) */
+    bool counts;                       /* reading a distribution of counts (visits): bare numbers */
 };
 
 struct readmit_ref {
@@ -53,6 +54,7 @@ struct schema {
 
 /* The readers that field tables name, under their short names in the schema's files. */
 #define read_dist flow_schema_read_dist
+#define read_count_dist flow_schema_read_count_dist
 #define read_duration flow_schema_read_duration
 #define read_enum flow_schema_read_enum
 #define read_int flow_schema_read_int
@@ -89,6 +91,7 @@ const char *flow_schema_shown(const struct ynode *n, char *buf, size_t size);
  * UTF-8), which a terminal may act on. */
 bool flow_schema_control(const char *p);
 bool flow_schema_range_err(struct ctx *c, const struct ynode *n, const char *key, const char *why);
+void flow_schema_read_count_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 void flow_schema_read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 void flow_schema_read_node(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 /* Looks n's text up among count names (NULL entries skipped); on failure says so, with a

@@ -183,6 +183,39 @@ START_TEST(divert_service_is_erlang_b)
 }
 END_TEST
 
+/* Home care planned in visits (visits_per_day): 20 visits a day for patients needing exactly 2
+ * each is 10 places. Turning patients away it is Erlang B(10, 8), with 2 x 8 (1 - B) visits a
+ * day in use; queueing, Erlang C for the wait (4 a day, stays of 2 days), and the visits wanted
+ * by those waiting are twice the patients waiting, exactly. */
+START_TEST(visit_capacity_is_places_of_visits)
+{
+    const char *text =
+        "name: Visits\nhorizon: 8000d\nwarmup: 100d\nreplications: 20\nseed: 29\n"
+        "wards:\n  - {name: Ward, beds: 1000}\n"
+        "community:\n  - {name: homecare, visits_per_day: 20, visits: {dist: fixed, value: 2}, when_full: divert,\n"
+        "     stay: {dist: exponential, mean: 2d}}\n"
+        "discharge:\n  pathways:\n    - {pathway: 1, share: 1, service: homecare}\n"
+        "groups:\n  - name: all\n    arrivals: {rate: 4/d}\n"
+        "    route:\n      - {ward: Ward, stay: {dist: exponential, mean: 1.5d}}\n";
+    double b = flow_erlang_b(10, 8);
+    struct flow_results r = run(text, NULL, 0);
+    expect_theory(&r, "community.homecare.lost_fraction", b, 0.05);
+    expect_theory(&r, "community.homecare.visits_used", 16 * (1 - b), 0.02);
+    struct flow_summary used = get(&r, "community.homecare.visits_used"), places = get(&r, "community.homecare.mean_occupied");
+    ck_assert_double_eq_tol(used.mean, 2 * places.mean, 1e-9);
+    flow_results_fini(&r);
+    const char *queue[] = {"community.homecare.when_full=queue"};
+    r = run(text, queue, 1);
+    double wq = flow_mmc_mean_wait(10, 4, 2);
+    expect_theory(&r, "community.homecare.mean_wait_days", wq, 0.15);
+    expect_theory(&r, "community.homecare.visits_used", 16, 0.02);
+    struct flow_summary unmet = get(&r, "community.homecare.visits_unmet"), waiting = get(&r, "community.homecare.queue_in_hospital");
+    ck_assert_double_eq_tol(unmet.mean, 2 * waiting.mean, 1e-9);
+    expect_theory(&r, "community.homecare.queue_in_hospital", 4 * wq, 0.15);
+    flow_results_fini(&r);
+}
+END_TEST
+
 /* A community service that is too small backs up the ward, the front door and the theatre. */
 START_TEST(full_service_backs_up_the_hospital)
 {
@@ -220,6 +253,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, readmissions_at_their_rate);
     tcase_add_test(tc, wait_for_service_is_erlang_c);
     tcase_add_test(tc, divert_service_is_erlang_b);
+    tcase_add_test(tc, visit_capacity_is_places_of_visits);
     tcase_add_test(tc, full_service_backs_up_the_hospital);
     suite_add_tcase(s, tc);
     return s;
