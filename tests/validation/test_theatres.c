@@ -141,6 +141,17 @@ START_TEST(bed_patience_lets_the_list_go_on)
     patience_exact(dayc, 1, "theatres.T.cases_per_list", 2);
     patience_exact(dayc, 1, "theatres.T.utilisation", 0.5);
     patience_exact(dayc, 1, "theatres.T.cancelled_no_bed_per_week", 0);
+    /* A case whose bed came goes before the booked cases still to come: with two day cases and
+     * the bed free at 08:30, the hip case is operated 09:00-10:00 (then 2 h in the bed), the
+     * second day case 10:00-11:00; the bed is in use 00:00-08:30 and 08:30-12:00: half the day. */
+    const char *first[] = {"groups=[{name: emerg, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 510m}}]},"
+                           " {name: hip, arrivals: {referrals: 0/d}, initial_waiting_list: 1, route: [{theatre: T,"
+                           " operation: {dist: fixed, value: 1h}, bed_patience: {dist: fixed, value: 2h}},"
+                           " {ward: W, stay: {dist: fixed, value: 2h}}]},"
+                           " {name: day, arrivals: {referrals: 0/d}, initial_waiting_list: 2, route: [{theatre: T,"
+                           " operation: {dist: fixed, value: 1h}}]}]"};
+    patience_exact(first, 1, "theatres.T.cases_per_list", 3);
+    patience_exact(first, 1, "wards.W.mean_occupied_beds", 0.5);
 }
 END_TEST
 
