@@ -104,7 +104,7 @@ static void visits_set(struct flow_model *m, struct service *s, double used, dou
     s->visits_used = used, s->visits_unmet = unmet;
     flow_level_set(&s->used_level, t, used);
     flow_level_set(&s->unmet_level, t, unmet);
-    flow_level_set(&s->places.waiting, t, (double)s->visit_queue.len);
+    flow_level_set(&s->visit_waiting, t, (double)s->visit_queue.len);
 }
 
 static void visits_start(struct flow_model *m, uint32_t id, struct service *s)
@@ -366,6 +366,7 @@ void flow_discharge_mark(struct flow_model *m, double t)
         flow_resource_mark(&m->services[i].places, t);
         flow_level_mark(&m->services[i].used_level, t);
         flow_level_mark(&m->services[i].unmet_level, t);
+        flow_level_mark(&m->services[i].visit_waiting, t);
     }
     for (size_t k = 0; k < m->npools; k++)
         flow_resource_mark(&m->pools[k], t);

@@ -215,7 +215,7 @@ struct service {
     gsl_rng *visits_rng;
     struct queue visit_queue;
     double visits_used, visits_unmet;  /* visits a day in use, and wanted by those waiting */
-    struct flow_level used_level, unmet_level;
+    struct flow_level used_level, unmet_level, visit_waiting;
 };
 
 struct pathway_stats {

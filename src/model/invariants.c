@@ -114,6 +114,8 @@ void flow_invariants_check(struct flow_model *m)
         check_resource(m, &m->services[c].places);
         check_queue(m, &m->services[c].places.queue, PS_WAIT_SERVICE, PS_WAIT_SERVICE, PS_WAIT_SERVICE, seen);
         check_queue(m, &m->services[c].visit_queue, PS_WAIT_SERVICE, PS_WAIT_SERVICE, PS_WAIT_SERVICE, seen);
+        REQUIRE(m, m->services[c].visit_waiting.value == (double)m->services[c].visit_queue.len,
+                "the visit queue's level is stale", m->services[c].visit_waiting.value, m->services[c].visit_queue.len);
     }
     for (size_t k = 0; k < m->npools; k++) {
         check_resource(m, &m->pools[k]);

@@ -223,7 +223,10 @@ static double c_occupancy(const struct view *v, size_t i)
     return C->spec->capacity > 0 ? c_occupied(v, i) / C->spec->capacity : NAN;
 }
 static double c_wait(const struct view *v, size_t i) { return ratio(C->places.period.wait_sum, (double)C->places.period.taken); }
-static double c_queue(const struct view *v, size_t i) { return flow_level_mean(&C->places.waiting, v->t, v->m->start); }
+static double c_queue(const struct view *v, size_t i)
+{
+    return flow_level_mean(C->spec->visits_per_day > 0 ? &C->visit_waiting : &C->places.waiting, v->t, v->m->start);
+}
 static double c_visits_used(const struct view *v, size_t i) { return flow_level_mean(&C->used_level, v->t, v->m->start); }
 static double c_visits_unmet(const struct view *v, size_t i) { return flow_level_mean(&C->unmet_level, v->t, v->m->start); }
 static double c_lost(const struct view *v, size_t i) { return ratio((double)C->places.period.lost, (double)C->places.period.requests); }
