@@ -132,6 +132,18 @@ static void count_within(uint64_t *within, const struct flow_targets *t, double 
         within[k] += days <= t->days[k] + EPS;
 }
 
+void flow_frontdoor_first_bed_undo(struct flow_model *m, uint32_t id)
+{
+    struct patient *p = &m->patients[id];
+    struct group *g = &m->groups[p->group];
+    if (g->spec->wait_targets.n == 0 || p->first_bed < m->start)
+        return;                          /* none counted, or counted before this period */
+    g->period.first_beds--;
+    double days = p->first_bed - p->referred;
+    for (size_t k = 0; k < g->spec->wait_targets.n; k++)
+        g->period.first_within[k] -= days <= g->spec->wait_targets.days[k] + EPS;
+}
+
 void flow_frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct ward *w = &m->wards[ward];

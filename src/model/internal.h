@@ -340,6 +340,8 @@ __attribute__((cold)) void flow_frontdoor_end_outlier(struct flow_model *m, uint
 __attribute__((cold)) void flow_frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward);
 /* The patient's first bed now (got) or never (lost at the front door): wait targets. */
 __attribute__((cold)) void flow_frontdoor_first_bed(struct flow_model *m, uint32_t id, bool got);
+/* A first bed given back unused (a case cancelled after its bed came): its count undone. */
+void flow_frontdoor_first_bed_undo(struct flow_model *m, uint32_t id);
 
 /* route.c: arrivals and the route from ward to ward */
 void flow_route_start(struct flow_model *m);

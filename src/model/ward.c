@@ -165,6 +165,8 @@ void flow_ward_give_back(struct flow_model *m, uint32_t id)
     struct patient *p = &m->patients[id];
     release_bed(m, p->ward, id);
     p->ward = NONE;
+    if (m->wait_targets)
+        flow_frontdoor_first_bed_undo(m, id);
     p->first_bed = -1;              /* it goes home: its stay in hospital starts again later */
 }
 
