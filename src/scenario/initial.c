@@ -56,9 +56,18 @@ static void at_err(const struct at *a, const char *fmt, ...)
 static int find(const char *name, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0)
+        if (names[i] != NULL && strcmp(names[i], name) == 0)
             return (int)i;
     return -1;
+}
+
+/* A list of names with a hole (an item whose name was refused, already reported). */
+static bool holes(const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] == NULL)
+            return true;
+    return false;
 }
 
 /* The ward and group by name, and the first step of the group's route in the ward. */
@@ -70,6 +79,8 @@ static bool resolve(const struct at *a, const char *ward, const struct at *ga, c
     for (size_t i = 0; i < sc->nwards; i++)
         names[i] = sc->wards[i].name;
     int w = find(ward, names, sc->nwards);
+    if (w < 0 && holes(names, sc->nwards))
+        return false;                  /* the ward list has errors of its own */
     if (w < 0) {
         const char *near = flow_schema_nearest(ward, names, sc->nwards);
         at_err(a, "unknown ward '%s'%s%s%s", ward, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
@@ -78,6 +89,8 @@ static bool resolve(const struct at *a, const char *ward, const struct at *ga, c
     for (size_t i = 0; i < sc->ngroups; i++)
         names[i] = sc->groups[i].name;
     int g = find(group, names, sc->ngroups);
+    if (g < 0 && holes(names, sc->ngroups))
+        return false;                  /* the group list has errors of its own */
     if (g < 0) {
         const char *near = flow_schema_nearest(group, names, sc->ngroups);
         at_err(ga, "unknown group '%s'%s%s%s", group, near ? "; did you mean '" : "", near ? near : "",
