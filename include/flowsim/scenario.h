@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 enum flow_when_full { FLOW_WHEN_FULL_QUEUE, FLOW_WHEN_FULL_DIVERT, FLOW_WHEN_FULL_OUTLIE };
+/* Who starts when visits free up: the first waiting patient only, or any whose visits fit. */
+enum flow_visit_order { FLOW_ORDER_FIRST_COME, FLOW_ORDER_FIRST_FIT };
 
 /* Time targets ("within 4h"): whole durations in increasing order, each with the metric key
  * and label it is reported under (within_4h for a ward, wait_within_15m for a group). */
@@ -105,6 +107,7 @@ struct flow_service_spec {
     enum flow_when_full when_full;  /* queue (in the hospital bed), or divert (elsewhere, counted) */
     double visits_per_day;     /* > 0: capacity in visits a day instead of places (home care) */
     struct flow_dist visits;   /* with visits_per_day: visits a day each patient needs */
+    enum flow_visit_order order;  /* with visits_per_day: first come, or first fit */
     struct flow_dist stay;     /* days */
     double cost_per_day;       /* per occupied place */
 };

@@ -114,17 +114,31 @@ static void visits_start(struct flow_model *m, uint32_t id, struct service *s)
     enter_service(m, id, (uint32_t)(s - m->services));
 }
 
-/* Patients waiting for visits start, first come first served, while the first one's visits fit. */
+static bool visits_fit(const struct service *s, double v)
+{
+    return s->visits_used + v <= s->spec->visits_per_day + 1e-9;
+}
+
+/* Patients waiting for visits start in the order they came: first come, while the first one's
+ * visits fit; first fit, every one whose visits fit (a patient who needs more waits while those
+ * behind it who need less start, as IPACS plans visits). */
 static void visits_offer(struct flow_model *m, struct service *s)
 {
-    while (s->visit_queue.len > 0) {
-        uint32_t id = s->visit_queue.head;
+    bool skip = s->spec->order == FLOW_ORDER_FIRST_FIT;
+    uint32_t id = s->visit_queue.len > 0 ? s->visit_queue.head : NONE;
+    while (id != NONE) {
+        uint32_t next = m->patients[id].next;
         double v = m->patients[id].visits;
-        if (s->visits_used + v > s->spec->visits_per_day + 1e-9)
-            return;
-        flow_queue_pop(m, &s->visit_queue);
+        if (!visits_fit(s, v)) {
+            if (!skip)
+                return;
+            id = next;
+            continue;
+        }
+        flow_queue_remove(m, &s->visit_queue, id);
         visits_set(m, s, s->visits_used, s->visits_unmet - v);
         visits_start(m, id, s);
+        id = next;
     }
 }
 
@@ -135,7 +149,8 @@ static void request_visits(struct flow_model *m, uint32_t id, struct service *s)
     struct patient *p = &m->patients[id];
     p->visits = fmax(0, flow_dist_sample(&s->spec->visits, s->visits_rng));
     flow_resource_request(m, &s->places, id);          /* counts it (its places are unlimited) */
-    if (s->visit_queue.len == 0 && s->visits_used + p->visits <= s->spec->visits_per_day + 1e-9) {
+    bool first = s->visit_queue.len == 0 || s->spec->order == FLOW_ORDER_FIRST_FIT;
+    if (first && visits_fit(s, p->visits)) {
         visits_start(m, id, s);
         return;
     }

@@ -678,12 +678,14 @@ static void read_capacity(struct ctx *c, const struct ynode *n, void *dst, const
 }
 
 static const char *const service_full_names[] = {"queue", "divert", NULL};
+static const char *const service_order_names[] = {"first_come", "first_fit", NULL};
 static const struct field service_fields[] = {
     {"name", read_name, true, NULL, 0, 0, offsetof(struct flow_service_spec, name), NULL},
     {"capacity", read_capacity, false, "unlimited", 0, 0, offsetof(struct flow_service_spec, capacity), NULL},
     {"when_full", read_enum, false, "queue", 0, 0, offsetof(struct flow_service_spec, when_full), service_full_names},
     {"visits_per_day", read_real, false, NULL, 0.001, 1e7, offsetof(struct flow_service_spec, visits_per_day), NULL},
     {"visits", read_count_dist, false, NULL, 0, 0, offsetof(struct flow_service_spec, visits), NULL},
+    {"order", read_enum, false, "first_come", 0, 0, offsetof(struct flow_service_spec, order), service_order_names},
     {"stay", read_dist, true, NULL, 0, 0, offsetof(struct flow_service_spec, stay), NULL},
     {"cost_per_day", read_real, false, "0", 0, 1e9, offsetof(struct flow_service_spec, cost_per_day), NULL},
 };
@@ -699,7 +701,8 @@ static void read_community(struct ctx *c, const struct ynode *n, void *dst, cons
         check_unique(c, n, "community service");
     for (size_t i = 0; sc->community && i < sc->ncommunity && n->kind == YN_SEQ; i++) {
         const struct ynode *item = n->kids[i], *per_day = flow_ytree_get(item, "visits_per_day"),
-                           *visits = flow_ytree_get(item, "visits"), *cap = flow_ytree_get(item, "capacity");
+                           *visits = flow_ytree_get(item, "visits"), *cap = flow_ytree_get(item, "capacity"),
+                           *order = flow_ytree_get(item, "order");
         if (per_day && cap)
             flow_schema_err(c, cap, "a service gives its capacity as 'capacity' (places) or 'visits_per_day' "
                             "(visits), not both");
@@ -708,6 +711,9 @@ static void read_community(struct ctx *c, const struct ynode *n, void *dst, cons
                             "such as {dist: fixed, value: 2}");
         else if (visits && !per_day)
             flow_schema_err(c, visits, "'visits' needs 'visits_per_day', the service's capacity in visits a day");
+        else if (order && !per_day)
+            flow_schema_err(c, order, "'order' needs 'visits_per_day': it says who starts when visits free "
+                            "up (places are all alike)");
     }
     c->community_bad = c->diag->errors != before || sc->community == NULL;
 }
