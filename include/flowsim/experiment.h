@@ -62,6 +62,11 @@ struct flow_run_options {
  * replication in *failed_rep when not NULL). */
 int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
                         struct flow_results *out, size_t *failed_rep);
+/* Runs the replications of n scenarios (a sweep's points) as one pool of jobs, in order of
+ * scenario then replication, so that every thread is busy however few replications each has.
+ * out[i] and status[i] are what flow_experiment_run(s[i], ...) gives (fini every out[i]). */
+void flow_experiment_run_batch(const struct flow_scenario *const *s, size_t n,
+                               const struct flow_run_options *o, struct flow_results *out, int *status);
 /* Values (doubles) that nreps replications keep in memory at once with options o: the
  * experiment refuses (FLOW_E_TOO_BIG) a run that would keep over FLOW_MAX_KEPT_VALUES. */
 double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run_options *o,

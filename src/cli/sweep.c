@@ -447,6 +447,37 @@ static int point_shape(const struct sweep *w, const struct flow_scenario *s, siz
     return EXIT_USAGE;
 }
 
+/* Points a sweep runs as one pool of jobs: at most this many, stopping once they have this
+ * many replications between them. */
+enum { BATCH_POINTS = 64, BATCH_JOBS = 256 };
+
+/* Reports a point's failure, or writes its rows and summary, each synced: a crash leaves whole
+ * points, and a failed write (a full disk) is cut back to the last whole point. */
+static int write_batch_point(struct sweep *w, size_t point, const char **values, const struct flow_results *r,
+                             int err, FILE *runs, FILE *summary)
+{
+    if (err > 0)
+        return err;
+    if (err != 0) {
+        char ctx[64];
+        snprintf(ctx, sizeof ctx, "sweep point %zu", point + 1);
+        return cli_run_error(err, ctx);
+    }
+    if (runs == NULL)                /* with MPI, the other ranks only compute */
+        return EXIT_OK;
+    warn_point(w, point, values, r);
+    long runs_at = ftell(runs), summary_at = ftell(summary);
+    write_point(w, point, values, r, runs, summary);
+    if (sync_file(runs) && sync_file(summary))
+        return EXIT_OK;
+    fprintf(stderr, "flowsim: error: cannot write in %s: %s\n", w->o->output, strerror(errno));
+    clearerr(runs);
+    clearerr(summary);
+    if (ftruncate(fileno(runs), runs_at) != 0 || ftruncate(fileno(summary), summary_at) != 0)
+        fprintf(stderr, "flowsim: error: cannot cut %s back to its last whole point\n", w->o->output);
+    return EXIT_RUNTIME;
+}
+
 static int run_points(struct sweep *w, size_t first)
 {
     bool writer = flow_mpi_rank() == 0;  /* with MPI, the other ranks only compute */
@@ -466,45 +497,48 @@ static int run_points(struct sweep *w, size_t first)
     struct progress p;
     progress_init(&p, w->o, "sweep points");
     const char **values = flow_xcalloc(w->nvary, sizeof *values);
-    for (size_t point = first; point < w->points && rc == EXIT_OK; point++) {
-        const char **sets = point_sets(w, point, values);
-        struct flow_scenario *s = cli_load_path(w->o->scenario, sets, w->o->nsets + w->nvary);
-        struct flow_results r = {0};
-        struct flow_run_options ro = {.threads = w->o->threads};
-        int err = s ? point_shape(w, s, point) : EXIT_SCENARIO;
-        if (err == EXIT_OK)
-            err = flow_experiment_run(s, &ro, &r, NULL);
-        if (s == NULL) {
-            fprintf(stderr, "flowsim: error: sweep point %zu cannot run (see above)\n", point + 1);
-            rc = EXIT_SCENARIO;
-        } else if (err > 0) {
-            rc = err;
-        } else if (err != 0) {
-            char ctx[64];
-            snprintf(ctx, sizeof ctx, "sweep point %zu", point + 1);
-            rc = cli_run_error(err, ctx);
-        } else if (writer) {
-            warn_point(w, point, values, &r);
-            /* Rows of a point, then its summary, each synced: a crash leaves whole points, and
-             * a failed write (a full disk) is cut back to the last whole point. */
-            long runs_at = ftell(runs), summary_at = ftell(summary);
-            write_point(w, point, values, &r, runs, summary);
-            if (!sync_file(runs) || !sync_file(summary)) {
-                rc = EXIT_RUNTIME;
-                fprintf(stderr, "flowsim: error: cannot write in %s: %s\n", w->o->output, strerror(errno));
-                clearerr(runs);
-                clearerr(summary);
-                if (ftruncate(fileno(runs), runs_at) != 0 || ftruncate(fileno(summary), summary_at) != 0)
-                    fprintf(stderr, "flowsim: error: cannot cut %s back to its last whole point\n",
-                            w->o->output);
+    struct flow_scenario **batch = flow_xcalloc(BATCH_POINTS, sizeof *batch);
+    struct flow_results *res = flow_xcalloc(BATCH_POINTS, sizeof *res);
+    int *status = flow_xcalloc(BATCH_POINTS, sizeof *status);
+    for (size_t point = first; point < w->points && rc == EXIT_OK;) {
+        /* The next points, up to one that cannot run, with enough replications between them to
+         * keep every thread busy, run as one pool of jobs; then each is written in order. */
+        size_t n = 0, jobs = 0;
+        int load_err = EXIT_OK;
+        while (n < BATCH_POINTS && point + n < w->points && jobs < BATCH_JOBS) {
+            const char **sets = point_sets(w, point + n, values);
+            struct flow_scenario *s = cli_load_path(w->o->scenario, sets, w->o->nsets + w->nvary);
+            free_sets(w, sets);
+            load_err = s ? point_shape(w, s, point + n) : EXIT_SCENARIO;
+            if (load_err != EXIT_OK) {
+                flow_scenario_destroy(s);
+                break;
             }
+            batch[n++] = s;
+            jobs += (size_t)s->replications;
         }
-        rc = (int)flow_mpi_broadcast(rc);
-        flow_results_fini(&r);
-        flow_scenario_destroy(s);
-        free_sets(w, sets);
-        progress_update(&p, point + 1, w->points);
+        struct flow_run_options ro = {.threads = w->o->threads};
+        flow_experiment_run_batch((const struct flow_scenario *const *)batch, n, &ro, res, status);
+        for (size_t k = 0; k <= n && rc == EXIT_OK; k++, point++) {
+            if (k == n) {            /* the point that could not run, if any, ends the sweep */
+                if (load_err == EXIT_SCENARIO)
+                    fprintf(stderr, "flowsim: error: sweep point %zu cannot run (see above)\n", point + 1);
+                rc = load_err;
+                break;
+            }
+            free_sets(w, point_sets(w, point, values));
+            rc = write_batch_point(w, point, values, &res[k], status[k], runs, summary);
+            rc = (int)flow_mpi_broadcast(rc);
+            progress_update(&p, point + 1, w->points);
+        }
+        for (size_t k = 0; k < n; k++) {
+            flow_results_fini(&res[k]);
+            flow_scenario_destroy(batch[k]);
+        }
     }
+    free(batch);
+    free(res);
+    free(status);
     progress_end(&p);
     free(values);
     if (rc == EXIT_RUNTIME && runs && summary)

@@ -1,6 +1,8 @@
-/* experiment.c - replications in parallel threads. Each thread takes the next replication
- * number from a shared counter and writes that replication's row, so results are identical
- * whatever the number of threads. */
+/* experiment.c - replications in parallel threads. The replications of one scenario, or of a
+ * batch of scenarios (a sweep's points), are one list of jobs in order (scenario, then
+ * replication); each thread takes the next job from a shared counter and writes that
+ * replication's row, so results are identical whatever the number of threads, and two cores
+ * stay busy however few replications each scenario has. */
 #include "mpi_internal.h"
 
 #include <flowsim/error.h>
@@ -14,75 +16,107 @@
 #include <string.h>
 #include <unistd.h>
 
-struct shared {
-    size_t rank, ranks;       /* this process runs the replications k with k mod ranks = rank */
+/* One scenario of a batch: replications [first, r->nreps) are its jobs. */
+struct point {
     const struct flow_scenario *s;
     struct flow_results *r;
-    const struct flow_run_options *o;
-    pthread_mutex_t lock;
-    size_t next, done;
+    size_t first;
     int status;
     size_t failed_rep;
 };
 
-static int run_one(struct shared *sh, size_t rep, uint64_t *events)
+struct shared {
+    size_t rank, ranks;       /* this process runs the replications k with k mod ranks = rank */
+    struct point *points;
+    size_t npoints;
+    const struct flow_run_options *o;
+    pthread_mutex_t lock;
+    size_t point, next;       /* the next job: replication `next` of point `point` */
+    size_t stop_point;        /* a failed point: no job of it or a later point starts */
+    size_t done, total;       /* replications done and in all, over the batch (progress) */
+};
+
+static int run_one(const struct shared *sh, struct point *pt, size_t rep, uint64_t *events)
 {
-    struct flow_model *m = flow_model_create(sh->s, (uint32_t)rep);
-    if (sh->r->hourly)
+    const struct point *ph = pt;
+    struct flow_model *m = flow_model_create(ph->s, (uint32_t)rep);
+    if (ph->r->hourly)
         flow_model_profile(m);
-    if (sh->r->daily)
-        flow_model_record_daily(m, sh->r->days);
+    if (ph->r->daily)
+        flow_model_record_daily(m, ph->r->days);
     if (sh->o && sh->o->trace && rep == sh->o->trace_replication)
         flow_model_trace(m, sh->o->trace, sh->o->trace_arg);
     int rc = flow_model_run(m);
     if (rc == 0)
-        flow_model_metrics(m, sh->r->values + rep * sh->r->nmetrics);
-    if (rc == 0 && sh->r->hourly) {
-        flow_model_hourly(m, sh->r->hourly + rep * sh->s->nwards * 168);
-        if (sh->r->hourly_departures)
-            flow_model_hourly_departures(m, sh->r->hourly_departures + rep * sh->s->nwards * 168);
-        if (sh->r->hourly_beds)
-            flow_model_hourly_beds(m, sh->r->hourly_beds + rep * sh->s->nwards * 168);
-        flow_model_los_quantiles(m, sh->r->los_quantiles + rep * 99);
-        flow_model_wait_quantiles(m, sh->r->wait_quantiles + rep * sh->s->nwards * 99);
-        if (sh->r->time_quantiles)
-            flow_model_time_quantiles(m, sh->r->time_quantiles + rep * sh->s->nwards * 99);
+        flow_model_metrics(m, ph->r->values + rep * ph->r->nmetrics);
+    if (rc == 0 && ph->r->hourly) {
+        flow_model_hourly(m, ph->r->hourly + rep * ph->s->nwards * 168);
+        if (ph->r->hourly_departures)
+            flow_model_hourly_departures(m, ph->r->hourly_departures + rep * ph->s->nwards * 168);
+        if (ph->r->hourly_beds)
+            flow_model_hourly_beds(m, ph->r->hourly_beds + rep * ph->s->nwards * 168);
+        flow_model_los_quantiles(m, ph->r->los_quantiles + rep * 99);
+        flow_model_wait_quantiles(m, ph->r->wait_quantiles + rep * ph->s->nwards * 99);
+        if (ph->r->time_quantiles)
+            flow_model_time_quantiles(m, ph->r->time_quantiles + rep * ph->s->nwards * 99);
     }
     if (rc == 0)
-        flow_model_backlog(m, sh->r->backlog + rep * flow_model_backlog_width(sh->s));
-    if (rc == 0 && sh->r->daily) {
+        flow_model_backlog(m, ph->r->backlog + rep * flow_model_backlog_width(ph->s));
+    if (rc == 0 && ph->r->daily) {
         size_t days, width;
         const double *d = flow_model_daily(m, &days, &width);
-        memcpy(sh->r->daily + rep * sh->r->days * width, d, days * width * sizeof *d);
+        memcpy(ph->r->daily + rep * ph->r->days * width, d, days * width * sizeof *d);
     }
     *events = flow_model_events(m);
     flow_model_destroy(m);
     return rc;
 }
 
+/* Takes the next job (under the lock): false when none is left for this thread. */
+static bool next_job(struct shared *sh, struct point **pt, size_t *rep)
+{
+    for (;;) {
+        while (sh->point < sh->npoints && sh->next >= sh->points[sh->point].r->nreps) {
+            sh->point++;
+            if (sh->point < sh->npoints)
+                sh->next = sh->points[sh->point].first;
+        }
+        if (sh->point >= sh->npoints || sh->point >= sh->stop_point)   /* earlier points' jobs are all taken */
+            return false;
+        size_t k = sh->next++;
+        if (k % sh->ranks == sh->rank) {
+            *pt = &sh->points[sh->point];
+            *rep = k;
+            return true;
+        }
+    }
+}
+
 static void *worker(void *arg)
 {
     struct shared *sh = arg;
     for (;;) {
+        struct point *pt;
+        size_t rep;
         pthread_mutex_lock(&sh->lock);
-        size_t rep = sh->next++;
-        while (rep < sh->r->nreps && rep % sh->ranks != sh->rank)
-            rep = sh->next++;
-        bool stop = rep >= sh->r->nreps || sh->status != 0;
+        bool go = next_job(sh, &pt, &rep);
         pthread_mutex_unlock(&sh->lock);
-        if (stop)
+        if (!go)
             return NULL;
         uint64_t events = 0;
-        int rc = run_one(sh, rep, &events);
+        int rc = run_one(sh, pt, rep, &events);
         pthread_mutex_lock(&sh->lock);
-        sh->r->events += events;
+        pt->r->events += events;
         sh->done++;
-        if (rc != 0 && (sh->status == 0 || rep < sh->failed_rep)) {
-            sh->status = rc;
-            sh->failed_rep = rep;
+        if (rc != 0 && (pt->status == 0 || rep < pt->failed_rep)) {
+            pt->status = rc;
+            pt->failed_rep = rep;
+            size_t i = (size_t)(pt - sh->points);
+            if (i < sh->stop_point)
+                sh->stop_point = i;
         }
         if (sh->o && sh->o->progress)
-            sh->o->progress(sh->o->progress_arg, sh->done, sh->r->nreps);
+            sh->o->progress(sh->o->progress_arg, sh->done, sh->total);
         pthread_mutex_unlock(&sh->lock);
     }
 }
@@ -97,26 +131,10 @@ static int thread_count(const struct flow_run_options *o, size_t reps)
     return n > 256 ? 256 : (int)n;
 }
 
-/* Runs replications [first, out->nreps) into their rows. */
-static int run_range(const struct flow_scenario *s, const struct flow_run_options *o,
-                     struct flow_results *out, size_t first, size_t *failed_rep)
+/* Gathers the rows of replications [first, out->nreps) from every MPI rank. */
+static int gather(const struct flow_scenario *s, struct flow_results *out, size_t first, int status)
 {
-    struct shared sh = {.s = s, .r = out, .o = o, .next = first, .done = first,
-                        .rank = (size_t)flow_mpi_rank(), .ranks = (size_t)flow_mpi_size()};
-    pthread_mutex_init(&sh.lock, NULL);
-    int n = thread_count(o, out->nreps - first);
-    pthread_t tid[256];
-    int started = 0;
-    for (int i = 1; i < n; i++)
-        if (pthread_create(&tid[started], NULL, worker, &sh) == 0)
-            started++;
-    worker(&sh);
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    pthread_mutex_destroy(&sh.lock);
-    if (failed_rep)
-        *failed_rep = sh.failed_rep;
-    int rc = flow_mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, sh.status, &out->events);
+    int rc = flow_mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, status, &out->events);
     if (rc == 0)
         rc = flow_mpi_gather_rows(out->backlog, flow_model_backlog_width(s), out->nreps, first, 0, NULL);
     if (rc == 0 && out->hourly)
@@ -136,6 +154,42 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
     return rc;
 }
 
+/* Runs every point's jobs on one pool of threads, then gathers each point's rows in order. */
+static void run_points(struct point *pts, size_t n, const struct flow_run_options *o)
+{
+    struct shared sh = {.points = pts, .npoints = n, .o = o, .stop_point = SIZE_MAX,
+                        .rank = (size_t)flow_mpi_rank(), .ranks = (size_t)flow_mpi_size()};
+    for (size_t i = 0; i < n; i++) {
+        sh.done += pts[i].first;
+        sh.total += pts[i].r->nreps;
+    }
+    sh.next = n > 0 ? pts[0].first : 0;
+    pthread_mutex_init(&sh.lock, NULL);
+    int threads = thread_count(o, sh.total - sh.done);
+    pthread_t tid[256];
+    int started = 0;
+    for (int i = 1; i < threads; i++)
+        if (pthread_create(&tid[started], NULL, worker, &sh) == 0)
+            started++;
+    worker(&sh);
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    pthread_mutex_destroy(&sh.lock);
+    for (size_t i = 0; i < n; i++)
+        pts[i].status = gather(pts[i].s, pts[i].r, pts[i].first, pts[i].status);
+}
+
+/* Runs replications [first, out->nreps) into their rows. */
+static int run_range(const struct flow_scenario *s, const struct flow_run_options *o,
+                     struct flow_results *out, size_t first, size_t *failed_rep)
+{
+    struct point pt = {.s = s, .r = out, .first = first};
+    run_points(&pt, 1, o);
+    if (failed_rep)
+        *failed_rep = pt.failed_rep;
+    return pt.status;
+}
+
 double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run_options *o,
                             size_t nreps)
 {
@@ -153,8 +207,9 @@ double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run
     return (double)nreps * per_rep + running;
 }
 
-int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
-                        struct flow_results *out, size_t *failed_rep)
+/* Allocates out's rows for s's replications: 0, or FLOW_E_TOO_BIG (out then empty). */
+static int results_init(const struct flow_scenario *s, const struct flow_run_options *o,
+                        struct flow_results *out)
 {
     memset(out, 0, sizeof *out);
     if (flow_experiment_kept(s, o, (size_t)s->replications) > FLOW_MAX_KEPT_VALUES)
@@ -179,7 +234,31 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
         out->days = (size_t)floor(s->warmup_days + s->horizon_days);
         out->daily = flow_xcalloc(out->nreps * out->days * flow_model_daily_count(s) + 1, sizeof *out->daily);
     }
-    return run_range(s, o, out, 0, failed_rep);
+    return 0;
+}
+
+int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
+                        struct flow_results *out, size_t *failed_rep)
+{
+    int rc = results_init(s, o, out);
+    return rc != 0 ? rc : run_range(s, o, out, 0, failed_rep);
+}
+
+void flow_experiment_run_batch(const struct flow_scenario *const *s, size_t n,
+                               const struct flow_run_options *o, struct flow_results *out, int *status)
+{
+    struct point *pts = flow_xcalloc(n + 1, sizeof *pts);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        status[i] = results_init(s[i], o, &out[i]);
+        if (status[i] == 0)
+            pts[k++] = (struct point){.s = s[i], .r = &out[i]};
+    }
+    run_points(pts, k, o);
+    for (size_t i = 0, j = 0; i < n; i++)
+        if (status[i] == 0)
+            status[i] = pts[j++].status;
+    free(pts);
 }
 
 int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_options *o,

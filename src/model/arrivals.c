@@ -120,14 +120,16 @@ double flow_arrivals_next(struct group *g, gsl_rng *r, double now)
         t += weeks * 7;
         hour += weeks * 168;
     }
+    int how = (int)((long long)hour % 168);   /* hour of the week: a counter, no fmod */
     for (;;) {
         double end = (hour + 1) / 24;
-        double rate = g->hourly[(long long)fmod(hour, 168)];
+        double rate = g->hourly[how];
         double mass = rate * (end - t);
         if (rate > 0 && mass >= e)
             return t + e / rate;
         e -= mass > 0 ? mass : 0;
         t = end;
         hour += 1;
+        how = how == 167 ? 0 : how + 1;
     }
 }

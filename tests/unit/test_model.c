@@ -194,6 +194,34 @@ START_TEST(model_groups_have_independent_streams)
 }
 END_TEST
 
+/* A batch (a sweep's points as one pool of jobs) gives each scenario exactly the rows of its
+ * own run, whatever the threads and however few replications each has. */
+START_TEST(batch_equals_separate_runs)
+{
+    const char *one[] = {"replications=1"}, *three[] = {"replications=3", "wards.A.beds=3"},
+                *two[] = {"replications=2", "seed=99"};
+    struct flow_scenario *s[3] = {test_load(two_groups, one, 1), test_load(two_groups, three, 2),
+                                  test_load(two_groups, two, 2)};
+    for (int threads = 1; threads <= 3; threads++) {
+        struct flow_run_options o = {.threads = threads};
+        struct flow_results batch[3], alone;
+        int status[3];
+        flow_experiment_run_batch((const struct flow_scenario *const *)s, 3, &o, batch, status);
+        for (int i = 0; i < 3; i++) {
+            ck_assert_int_eq(status[i], 0);
+            ck_assert_int_eq(flow_experiment_run(s[i], &o, &alone, NULL), 0);
+            ck_assert_uint_eq(batch[i].nreps, alone.nreps);
+            ck_assert_uint_eq(batch[i].events, alone.events);
+            ck_assert(memcmp(batch[i].values, alone.values, alone.nreps * alone.nmetrics * sizeof *alone.values) == 0);
+            flow_results_fini(&alone);
+            flow_results_fini(&batch[i]);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        flow_scenario_destroy(s[i]);
+}
+END_TEST
+
 /* A full divert ward: every arrival is either admitted or lost, and with fixed 1-day stays and
  * one bed no admission waits. */
 START_TEST(model_divert_never_queues)
@@ -556,6 +584,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, arrivals_grow);
     tcase_add_test(tc, arrivals_follow_start_weekday_and_holidays);
     tcase_add_test(tc, largest_waiting_list_runs);
+    tcase_add_test(tc, batch_equals_separate_runs);
     suite_add_tcase(s, tc);
     return s;
 }
