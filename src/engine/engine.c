@@ -2,10 +2,15 @@
  * A 4-ary heap of 24-byte keys (time, order, slot) over a pool of event records. Keys live in
  * the heap itself so that sifting touches one cache line per level; the callback and its
  * argument stay in the pool, reached once per fired event. A binary heap was rejected: the
- * 4-ary one halves the depth for the same comparisons per level.
+ * 4-ary one halves the depth for the same comparisons per level. While many events are
+ * pending (a hospital's hundreds of beds, each with its patient's departure) the keys move to
+ * a calendar queue (calq.c), whose cost does not grow with their number, and back to the heap
+ * when few are: both give the same keys in the same order, so results do not depend on it.
  * Cancellation is lazy: a cancelled record is marked and its key is dropped when it reaches
  * the top. Tracking every key's heap position for eager removal cost a store per sift step on
  * every event, to speed up an operation models rarely use. */
+#include "calq.h"
+
 #include <flowsim/engine.h>
 #include <flowsim/util.h>
 
@@ -17,11 +22,9 @@
 #define ARITY 4
 #define NO_POS UINT32_MAX
 
-struct key {
-    uint64_t time;    /* the IEEE-754 bits of a non-negative time: they sort as the times do */
-    uint64_t order;   /* priority in the high bits, insertion sequence in the low 44 */
-    uint32_t slot;
-};
+/* Pending keys at which the heap hands over to the calendar queue, and back: apart, so that a
+ * count near one of them does not move the keys at every event. */
+enum { TO_CALENDAR = 512, TO_HEAP = 128 };
 
 struct record {
     flow_event_fn fn;   /* NULL once cancelled */
@@ -33,7 +36,9 @@ struct record {
 
 struct flow_engine {
     struct key *heap;
-    size_t len, heap_cap;
+    size_t len, heap_cap;      /* len: keys pending, in the heap or the calendar queue */
+    bool calendar;             /* the keys are in cq, not the heap */
+    struct calq cq;
     struct record *pool;
     size_t pool_len, pool_cap;
     uint32_t free_head;
@@ -68,23 +73,12 @@ void flow_engine_destroy(struct flow_engine *e)
     if (e == NULL)
         return;
     free(e->heap);
+    calq_free(&e->cq);
     free(e->pool);
     free(e);
 }
 
-/* Keys compare as one 128-bit integer (time bits, then order): a compare and a subtract with
- * borrow, no branch. The heap's comparisons are unpredictable: written as two compares joined
- * by | and &, the compiler turned them into conditional jumps that carried a third of the
- * benchmark's mispredictions, and a floating-point compare with its NaN branch once cost a fifth
- * of its time. */
-__extension__ typedef unsigned __int128 u128;   /* GCC and Clang on 64-bit targets */
-
-static inline bool less(const struct key *a, const struct key *b)
-{
-    u128 x = (u128)a->time << 64 | a->order;
-    u128 y = (u128)b->time << 64 | b->order;
-    return x < y;
-}
+static inline bool less(const struct key *a, const struct key *b) { return key_less(a, b); }
 
 /* c when key c is less than key best, else best, by a mask rather than a jump. */
 static inline size_t pick(const struct key *heap, size_t c, size_t best)
@@ -94,6 +88,7 @@ static inline size_t pick(const struct key *heap, size_t c, size_t best)
 }
 
 static inline uint64_t key_time(const struct key *k) { return k->time; }
+static inline uint64_t key_time2(struct key k) { return k.time; }
 
 static inline uint64_t time_bits(double t)
 {
@@ -146,6 +141,49 @@ static void pop_top(struct flow_engine *e)
     sift_up(e, i);
 }
 
+/* ---- the event list: the heap, or the calendar queue while many keys are pending -------- */
+
+static void list_push(struct flow_engine *e, struct key k)
+{
+    if (e->calendar) {
+        calq_push(&e->cq, k);
+        e->len++;
+        return;
+    }
+    flow_xgrow((void **)&e->heap, &e->heap_cap, e->len + 1, sizeof *e->heap);
+    e->heap[e->len] = k;
+    sift_up(e, e->len++);
+    if (e->len >= TO_CALENDAR) {               /* many pending: over to the calendar queue */
+        calq_build(&e->cq, e->heap, e->len, e->now);
+        e->calendar = true;
+    }
+}
+
+/* The smallest pending key (some must be pending). */
+static inline struct key list_top(struct flow_engine *e)
+{
+    return e->calendar ? calq_top(&e->cq) : e->heap[0];
+}
+
+/* Removes the smallest pending key. */
+static void list_pop(struct flow_engine *e)
+{
+    if (!e->calendar) {
+        pop_top(e);
+        return;
+    }
+    calq_pop(&e->cq);
+    if (--e->len <= TO_HEAP) {                 /* few pending: back to the heap */
+        size_t n = calq_drain(&e->cq, e->heap);
+        e->calendar = false;
+        e->len = 0;
+        for (size_t i = 0; i < n; i++) {
+            e->heap[e->len] = e->heap[i];
+            sift_up(e, e->len++);
+        }
+    }
+}
+
 static uint32_t slot_alloc(struct flow_engine *e)
 {
     if (e->free_head != NO_POS) {
@@ -176,12 +214,9 @@ flow_event_handle flow_engine_schedule(struct flow_engine *e, double time, int p
     r->ctx = ctx;
     r->arg = arg;
     r->next_free = NO_POS;
-    flow_xgrow((void **)&e->heap, &e->heap_cap, e->len + 1, sizeof *e->heap);
     uint64_t prio = (uint64_t)(priority - FLOW_PRIORITY_MIN);
     uint64_t order = (prio << SEQ_BITS) | (e->seq++ & ((UINT64_C(1) << SEQ_BITS) - 1));
-    struct key k = {time_bits(time), order, s};
-    e->heap[e->len] = k;
-    sift_up(e, e->len++);
+    list_push(e, (struct key){time_bits(time), order, s});
     return ((uint64_t)r->gen << 32) | s;
 }
 
@@ -199,9 +234,9 @@ bool flow_engine_cancel(struct flow_engine *e, flow_event_handle h)
 /* Drops cancelled keys from the top so that the top, if any, is a live event. */
 static void skip_cancelled(struct flow_engine *e)
 {
-    while (e->cancelled > 0 && e->len > 0 && e->pool[e->heap[0].slot].fn == NULL) {
-        uint32_t s = e->heap[0].slot;
-        pop_top(e);
+    while (e->cancelled > 0 && e->len > 0 && e->pool[list_top(e).slot].fn == NULL) {
+        uint32_t s = list_top(e).slot;
+        list_pop(e);
         slot_free(e, s);
         e->cancelled--;
     }
@@ -213,7 +248,7 @@ uint64_t flow_engine_fired(const struct flow_engine *e) { return e->fired; }
 double flow_engine_next_time(struct flow_engine *e)
 {
     skip_cancelled(e);
-    return e->len ? bits_time(key_time(&e->heap[0])) : INFINITY;
+    return e->len ? bits_time(key_time2(list_top(e))) : INFINITY;
 }
 void flow_engine_stop(struct flow_engine *e) { e->stop = true; }
 
@@ -236,8 +271,8 @@ bool flow_engine_step(struct flow_engine *e)
     skip_cancelled(e);
     if (e->len == 0)
         return false;
-    struct key top = e->heap[0];
-    pop_top(e);
+    struct key top = list_top(e);
+    list_pop(e);
     struct record r = e->pool[top.slot];
     slot_free(e, top.slot);
     e->now = bits_time(key_time(&top));
@@ -281,7 +316,7 @@ uint64_t flow_engine_run_until(struct flow_engine *e, double until)
     uint64_t bound = until >= 0 ? time_bits(until) : 0;
     for (;;) {
         skip_cancelled(e);
-        if (e->stop || e->len == 0 || key_time(&e->heap[0]) > bound || until < 0)
+        if (e->stop || e->len == 0 || key_time2(list_top(e)) > bound || until < 0)
             break;
         flow_engine_step(e);
         if ((e->fired & (FLOW_ENGINE_POLL_EVENTS - 1)) == 0)

@@ -1,10 +1,13 @@
 /* test_engine.c - the event engine: ordering by time, priority and insertion, cancellation,
- * run_until, and a randomised comparison against sorting. */
+ * run_until, a randomised comparison against sorting, and a long run whose pending events rise
+ * into the thousands and fall again, so that the event list moves between its heap and its
+ * calendar queue many times, checked event by event against a plain reference list. */
 #include "check_main.h"
 
 #include <flowsim/engine.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 struct log {
     uint64_t seen[4096];
@@ -224,6 +227,108 @@ START_TEST(event_random_matches_sort)
 }
 END_TEST
 
+/* ---- the heap and the calendar queue against a reference, event by event -------------- */
+
+enum { REF_MAX = 8192 };
+
+struct ref {                       /* pending events, unordered; the minimum found by a scan */
+    double t[REF_MAX];
+    int prio[REF_MAX];
+    uint64_t seq[REF_MAX], id[REF_MAX];
+    flow_event_handle h[REF_MAX];
+    size_t n;
+    uint64_t next_seq, next_id, fired, last_fired;
+    uint64_t rng;
+    bool growing;
+    size_t peak, switches;
+};
+
+static uint64_t ref_rand(struct ref *r)
+{
+    r->rng ^= r->rng << 13, r->rng ^= r->rng >> 7, r->rng ^= r->rng << 17;
+    return r->rng;
+}
+
+static void churn(struct flow_engine *e, void *ctx, uint64_t arg);
+
+static void ref_schedule(struct flow_engine *e, struct ref *r, double t, int prio)
+{
+    ck_assert_uint_lt(r->n, REF_MAX);
+    size_t i = r->n++;
+    r->t[i] = t, r->prio[i] = prio, r->seq[i] = r->next_seq++, r->id[i] = r->next_id++;
+    r->h[i] = flow_engine_schedule(e, t, prio, churn, r, r->id[i]);
+}
+
+/* Index of the reference's next event: time, then priority, then insertion. */
+static size_t ref_min(const struct ref *r)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < r->n; i++)
+        if (r->t[i] < r->t[best] || (r->t[i] == r->t[best] && (r->prio[i] < r->prio[best] ||
+                                     (r->prio[i] == r->prio[best] && r->seq[i] < r->seq[best]))))
+            best = i;
+    return best;
+}
+
+static void ref_remove(struct ref *r, size_t i)
+{
+    r->n--;
+    r->t[i] = r->t[r->n], r->prio[i] = r->prio[r->n], r->seq[i] = r->seq[r->n];
+    r->id[i] = r->id[r->n], r->h[i] = r->h[r->n];
+}
+
+/* Fires: it must be the reference's next event. While growing, it looks ahead now and then,
+ * schedules two events (ties, zero delays and spread-out times alike) and now and then cancels
+ * one; while shrinking, none. */
+static void churn(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct ref *r = ctx;
+    size_t i = ref_min(r);
+    ck_assert_msg(r->id[i] == arg, "event %llu fired where the reference has %llu next",
+                  (unsigned long long)arg, (unsigned long long)r->id[i]);
+    ck_assert(r->t[i] == flow_engine_now(e));
+    ref_remove(r, i);
+    r->fired++;
+    if (r->growing && r->n > 5000)
+        r->growing = false, r->switches++;
+    else if (!r->growing && r->n < 20)
+        r->growing = true, r->switches++;
+    r->peak = r->n > r->peak ? r->n : r->peak;
+    if (!r->growing)
+        return;
+    if (ref_rand(r) % 3 == 0)          /* a look ahead, as run_until makes, before scheduling */
+        ck_assert(flow_engine_next_time(e) == (r->n ? r->t[ref_min(r)] : INFINITY));
+    for (int k = 0; k < 2; k++) {
+        uint64_t x = ref_rand(r);
+        double delay = x % 4 == 0 ? 0 : x % 4 == 1 ? (double)(x >> 8 & 15) * 0.25
+                                                   : -log(((double)(x >> 11) + 0.5) * 0x1.0p-53) * 3;
+        ref_schedule(e, r, flow_engine_now(e) + delay, (int)(x >> 40) % 3 - 1);
+    }
+    if (ref_rand(r) % 10 == 0 && r->n > 1) {
+        size_t j = ref_rand(r) % r->n;
+        ck_assert(flow_engine_cancel(e, r->h[j]));
+        ref_remove(r, j);
+    }
+}
+
+START_TEST(event_list_switches_structure_mid_run)
+{
+    static struct ref r;
+    memset(&r, 0, sizeof r);
+    r.rng = 0x9E3779B97F4A7C15ULL;
+    r.growing = true;
+    struct flow_engine *e = flow_engine_create();
+    for (int i = 0; i < 10; i++)
+        ref_schedule(e, &r, 0.5 * i, 0);
+    while (r.fired < 60000 && flow_engine_step(e))
+        ck_assert_uint_eq(flow_engine_pending(e), r.n);
+    ck_assert_uint_ge(r.fired, 60000);
+    ck_assert_uint_ge(r.peak, 5000);           /* well into the calendar queue ... */
+    ck_assert_uint_ge(r.switches, 4);          /* ... and back to the heap, more than once */
+    flow_engine_destroy(e);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -236,6 +341,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, event_run_until_stops_at_bound);
     tcase_add_test(tc, event_handlers_schedule_more);
     tcase_add_test(tc, event_random_matches_sort);
+    tcase_add_test(tc, event_list_switches_structure_mid_run);
     tcase_add_test(tc, event_stall_is_detected);
     tcase_add_test(tc, event_poll_can_stop);
     suite_add_tcase(s, tc);
