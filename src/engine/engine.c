@@ -88,7 +88,6 @@ static inline size_t pick(const struct key *heap, size_t c, size_t best)
 }
 
 static inline uint64_t key_time(const struct key *k) { return k->time; }
-static inline uint64_t key_time2(struct key k) { return k.time; }
 
 static inline uint64_t time_bits(double t)
 {
@@ -159,16 +158,25 @@ static void list_push(struct flow_engine *e, struct key k)
     }
 }
 
-/* The smallest pending key (some must be pending). */
+/* The smallest pending key (some must be pending), and its time alone. */
 static inline struct key list_top(struct flow_engine *e)
 {
-    return e->calendar ? calq_top(&e->cq) : e->heap[0];
+    if (__builtin_expect(e->calendar, 0))
+        return calq_top(&e->cq);
+    return e->heap[0];
+}
+
+static inline uint64_t list_top_time(struct flow_engine *e)
+{
+    if (__builtin_expect(e->calendar, 0))
+        return calq_top(&e->cq).time;
+    return e->heap[0].time;
 }
 
 /* Removes the smallest pending key. */
 static void list_pop(struct flow_engine *e)
 {
-    if (!e->calendar) {
+    if (__builtin_expect(!e->calendar, 1)) {
         pop_top(e);
         return;
     }
@@ -248,7 +256,7 @@ uint64_t flow_engine_fired(const struct flow_engine *e) { return e->fired; }
 double flow_engine_next_time(struct flow_engine *e)
 {
     skip_cancelled(e);
-    return e->len ? bits_time(key_time2(list_top(e))) : INFINITY;
+    return e->len ? bits_time(list_top_time(e)) : INFINITY;
 }
 void flow_engine_stop(struct flow_engine *e) { e->stop = true; }
 
@@ -316,7 +324,7 @@ uint64_t flow_engine_run_until(struct flow_engine *e, double until)
     uint64_t bound = until >= 0 ? time_bits(until) : 0;
     for (;;) {
         skip_cancelled(e);
-        if (e->stop || e->len == 0 || key_time2(list_top(e)) > bound || until < 0)
+        if (e->stop || e->len == 0 || list_top_time(e) > bound || until < 0)
             break;
         flow_engine_step(e);
         if ((e->fired & (FLOW_ENGINE_POLL_EVENTS - 1)) == 0)
