@@ -64,6 +64,8 @@ static void file(struct calq *q, struct key k)
         q->head[q->nbuckets + b] = k.slot;             /* the new tail */
     *p = k.slot;
     q->len++;
+    if (q->top_known && node_less(n, &q->node[q->top]))
+        q->top = k.slot;                               /* its day is q->day: rewound above */
 }
 
 static int by_value(const void *a, const void *b)
@@ -101,6 +103,7 @@ static void build(struct calq *q, const struct key *keys, size_t n, size_t nbuck
     q->inv_width = 1 / choose_width(q, keys, n, now);
     q->len = 0;
     q->day = UINT64_MAX;
+    q->top_known = false;
     for (size_t i = 0; i < n; i++)
         file(q, keys[i]);
 }
@@ -138,12 +141,16 @@ void calq_push(struct calq *q, struct key k)
 
 struct key calq_top(struct calq *q)
 {
+    if (q->top_known)
+        return key_of(q, q->top);
+    q->top_known = true;
     size_t mask = q->nbuckets - 1;
     for (size_t i = 0; i < q->nbuckets; i++) {
         uint64_t d = q->day + i;
         uint32_t h = q->head[d & mask];
         if (h != CALQ_NONE && q->node[h].day == d) {
             q->day = d;
+            q->top = h;
             return key_of(q, h);
         }
     }
@@ -154,6 +161,7 @@ struct key calq_top(struct calq *q)
             best = h;
     }
     q->day = q->node[best].day;
+    q->top = best;
     return key_of(q, best);
 }
 
@@ -165,6 +173,7 @@ void calq_pop(struct calq *q)
     if (q->head[b] == CALQ_NONE)
         q->head[q->nbuckets + b] = CALQ_NONE;
     q->len--;
+    q->top_known = false;
     if (q->nbuckets > MIN_BUCKETS && q->len < q->nbuckets / 4 && q->len > 0)
         resize(q, q->nbuckets / 2);
 }
@@ -179,6 +188,7 @@ size_t calq_drain(struct calq *q, struct key *out)
     }
     q->len = 0;
     q->day = UINT64_MAX;
+    q->top_known = false;
     return n;
 }
 

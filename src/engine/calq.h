@@ -45,6 +45,8 @@ struct calq {
     double inv_width;         /* 1 / the width of a bucket (days) */
     uint64_t day;             /* every pending key's day is at least this */
     size_t len;
+    uint32_t top;             /* the smallest key's slot, when top_known (the engine looks at */
+    bool top_known;           /* the next event two or three times before it takes it) */
     struct calq_node *node;   /* by slot */
     size_t node_cap;
     double *scratch;          /* for choosing the width */
