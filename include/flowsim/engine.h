@@ -1,6 +1,6 @@
-/* engine.h - the discrete-event engine: a future-event list (4-ary heap over pooled event
- * records) and its dispatch loop. It knows nothing about hospitals; models register
- * callbacks.
+/* engine.h - the discrete-event engine: a future-event list (a 4-ary heap, or a calendar
+ * queue while many events are pending, over pooled event records) and its dispatch loop. It
+ * knows nothing about hospitals; models register callbacks.
  *
  * Contract:
  *  - Time is a non-negative double counting days since time 0, the one internal time unit
