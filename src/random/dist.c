@@ -204,7 +204,7 @@ double flow_dist_sample(const struct flow_dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case FLOW_DIST_EXPONENTIAL: return flow_ran_exponential(r, d->a);
-    case FLOW_DIST_LOGNORMAL:   return gsl_ran_lognormal(r, d->p1, d->p2);
+    case FLOW_DIST_LOGNORMAL:   return flow_ran_lognormal(r, d->p1, d->p2);
     case FLOW_DIST_GAMMA:       return gsl_ran_gamma(r, d->p1, d->p2);
     case FLOW_DIST_WEIBULL:     return gsl_ran_weibull(r, d->b, d->a);
     case FLOW_DIST_TRIANGULAR:  return sample_triangular(d, r);

@@ -152,7 +152,7 @@ static double length_biased(const struct flow_dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case FLOW_DIST_EXPONENTIAL: return gsl_ran_gamma(r, 2, d->a);
-    case FLOW_DIST_LOGNORMAL:   return gsl_ran_lognormal(r, d->p1 + d->p2 * d->p2, d->p2);
+    case FLOW_DIST_LOGNORMAL:   return flow_ran_lognormal(r, d->p1 + d->p2 * d->p2, d->p2);
     case FLOW_DIST_GAMMA:       return gsl_ran_gamma(r, d->p1 + 1, d->p2);
     case FLOW_DIST_WEIBULL:     /* (X / scale)^shape is Exp(1); biased by x it is Gamma(1 + 1/shape) */
         return d->b * pow(gsl_ran_gamma(r, 1 + 1 / d->a, 1), 1 / d->a);

@@ -2,10 +2,12 @@
  * from a GSL generator. About 99% of draws cost one 32-bit integer and one multiplication,
  * against a logarithm per draw for inversion: the logarithm was the largest single cost of an
  * M/M/c run. As Doornik (2005) advises, the layer index (low 8 bits) and the position within
- * the layer (high 24 bits) use separate bits of the draw. */
+ * the layer (high 24 bits) use separate bits of the draw. Lognormal variates take their normal
+ * from GSL's ziggurat (gsl_ran_gaussian_ziggurat, also Marsaglia and Tsang). */
 #include <flowsim/random.h>
 
 #include <assert.h>
+#include <gsl/gsl_randist.h>
 #include <math.h>
 
 #define LAYERS 256
@@ -50,4 +52,9 @@ double flow_ran_exponential(gsl_rng *r, double mean)
         if (f[layer] + gsl_rng_uniform(r) * (f[layer - 1] - f[layer]) < exp(-x))
             return mean * x;
     }
+}
+
+double flow_ran_lognormal(gsl_rng *r, double mu, double sigma)
+{
+    return exp(mu + sigma * gsl_ran_gaussian_ziggurat(r, 1.0));
 }
