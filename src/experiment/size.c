@@ -33,35 +33,50 @@ static bool target_met(const struct flow_results *r, const struct flow_target *t
     return t->at_most ? hi <= t->value : lo >= t->value;
 }
 
-/* Runs the scenario at x (once: results are kept). Returns the evaluation or NULL. */
-static struct flow_size_eval *evaluate_at(struct search *s, double x, int *rc)
+/* The evaluation at x if it was run, else NULL. */
+static struct flow_size_eval *find_eval(struct search *s, double x)
 {
-    struct flow_size_result *out = s->out;
-    for (size_t i = 0; i < out->nevals; i++)
-        if (out->evals[i].x == x)
-            return &out->evals[i];
+    for (size_t i = 0; i < s->out->nevals; i++)
+        if (s->out->evals[i].x == x)
+            return &s->out->evals[i];
+    return NULL;
+}
+
+/* Loads the scenario with the parameter at x; NULL (and *rc) when it does not load. */
+static struct flow_scenario *load_at(struct search *s, double x, int *rc)
+{
     const char **sets = flow_xcalloc(s->nsets + 1, sizeof *sets);
     if (s->nsets > 0)
         memcpy(sets, s->sets, s->nsets * sizeof *sets);
-    char *set = out->continuous ? flow_xasprintf("%s=%.10g%s", s->param, x, out->unit)
-                                : flow_xasprintf("%s=%ld%s", s->param, (long)x, out->unit);
+    char *set = s->out->continuous ? flow_xasprintf("%s=%.10g%s", s->param, x, s->out->unit)
+                                   : flow_xasprintf("%s=%ld%s", s->param, (long)x, s->out->unit);
     sets[s->nsets] = set;
     struct flow_scenario *sc = flow_scenario_load_file(s->path, sets, s->nsets + 1, s->diag);
     free(set);
     free(sets);
-    if (sc == NULL) {
+    if (sc == NULL)
         *rc = (int)s->diag->errors;
-        return NULL;
-    }
+    return sc;
+}
+
+/* A new evaluation at x of the loaded scenario sc (owned by it from now). */
+static size_t add_eval(struct search *s, double x, struct flow_scenario *sc)
+{
+    struct flow_size_result *out = s->out;
     flow_xgrow((void **)&out->evals, &s->cap, out->nevals + 1, sizeof *out->evals);
     struct flow_size_eval *e = &out->evals[out->nevals];
     memset(e, 0, sizeof *e);
     e->value = (long)x;
     e->x = x;
     e->scenario = sc;
-    *rc = flow_experiment_run(sc, s->o, &e->results, NULL);
-    out->nevals++;
-    if (*rc != 0)
+    return out->nevals++;
+}
+
+/* Whether a run evaluation meets every target; NULL (and *rc) when its run failed (run_rc) or
+ * a target names a metric its report lacks. */
+static struct flow_size_eval *judge(struct search *s, struct flow_size_eval *e, int run_rc, int *rc)
+{
+    if ((*rc = run_rc) != 0)
         return NULL;
     for (size_t t = 0; t < s->ntargets; t++) {
         if (flow_results_find(&e->results, s->targets[t].metric) < 0) {
@@ -75,6 +90,47 @@ static struct flow_size_eval *evaluate_at(struct search *s, double x, int *rc)
     for (size_t t = 0; t < s->ntargets; t++)
         e->meets = e->meets && target_met(&e->results, &s->targets[t]);
     return e;
+}
+
+/* Runs the scenario at x (once: results are kept). Returns the evaluation or NULL. */
+static struct flow_size_eval *evaluate_at(struct search *s, double x, int *rc)
+{
+    struct flow_size_eval *e = find_eval(s, x);
+    if (e != NULL)
+        return e;
+    struct flow_scenario *sc = load_at(s, x, rc);
+    if (sc == NULL)
+        return NULL;
+    size_t k = add_eval(s, x, sc);             /* may move the array: index it after */
+    e = &s->out->evals[k];
+    return judge(s, e, flow_experiment_run(sc, s->o, &e->results, NULL), rc);
+}
+
+/* Evaluates a and b (a != b, neither run yet) as one pool of replications, so that few
+ * replications still keep every thread busy: the same results as evaluate_at on each. */
+static int evaluate_pair(struct search *s, double a, double b, struct flow_size_eval **ea,
+                         struct flow_size_eval **eb)
+{
+    int rc = 0;
+    struct flow_scenario *sa = load_at(s, a, &rc);
+    if (sa == NULL)
+        return rc;
+    struct flow_scenario *sb = load_at(s, b, &rc);
+    if (sb == NULL) {
+        flow_scenario_destroy(sa);
+        return rc;
+    }
+    size_t ia = add_eval(s, a, sa), ib = add_eval(s, b, sb);
+    const struct flow_scenario *both[2] = {sa, sb};
+    struct flow_results res[2];
+    int status[2];
+    flow_experiment_run_batch(both, 2, s->o, res, status);
+    s->out->evals[ia].results = res[0];
+    s->out->evals[ib].results = res[1];
+    if ((*ea = judge(s, &s->out->evals[ia], status[0], &rc)) == NULL)
+        return rc;
+    *eb = judge(s, &s->out->evals[ib], status[1], &rc);
+    return rc;
 }
 
 static struct flow_size_eval *evaluate(struct search *s, long value, int *rc)
@@ -278,14 +334,14 @@ int flow_size_seek(const char *path, const char *const *sets, size_t nsets, cons
     out->x_answer = out->estimate = out->reach = NAN;
     struct search s = {path, sets, nsets, param, targets, ntargets, o, out, diag, 0};
     int rc = 0;
-    struct flow_size_eval *a = evaluate_at(&s, lo, &rc);
-    if (a == NULL)
+    struct flow_size_eval *a = NULL, *b = NULL;   /* the two ends: independent, run together */
+    if (lo == hi) {
+        if ((a = b = evaluate_at(&s, lo, &rc)) == NULL)
+            return rc;
+    } else if ((rc = evaluate_pair(&s, lo, hi, &a, &b)) != 0) {
         return rc;
-    bool low_meets = a->meets;
-    struct flow_size_eval *b = evaluate_at(&s, hi, &rc);
-    if (b == NULL)
-        return rc;
-    bool high_meets = b->meets;
+    }
+    bool low_meets = a->meets, high_meets = b->meets;
     if (low_meets != high_meets) {
         out->largest = low_meets;
         double bad;
