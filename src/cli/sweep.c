@@ -447,9 +447,17 @@ static int point_shape(const struct sweep *w, const struct flow_scenario *s, siz
     return EXIT_USAGE;
 }
 
-/* Points a sweep runs as one pool of jobs: at most this many, stopping once they have this
- * many replications between them. */
-enum { BATCH_POINTS = 64, BATCH_JOBS = 256 };
+/* Points a sweep runs as one pool of jobs: at most BATCH_POINTS, stopping once they have
+ * BATCH_JOBS_PER_THREAD replications a thread between them: enough that the threads' unequal
+ * last jobs waste little, few enough that points are written (and can be resumed) as the sweep
+ * goes. */
+enum { BATCH_POINTS = 64, BATCH_JOBS_PER_THREAD = 8 };
+
+static size_t batch_jobs(const struct cli_opts *o)
+{
+    long n = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    return (size_t)(n < 1 ? 1 : n > 256 ? 256 : n) * BATCH_JOBS_PER_THREAD;
+}
 
 /* Reports a point's failure, or writes its rows and summary, each synced: a crash leaves whole
  * points, and a failed write (a full disk) is cut back to the last whole point. */
@@ -505,7 +513,7 @@ static int run_points(struct sweep *w, size_t first)
          * keep every thread busy, run as one pool of jobs; then each is written in order. */
         size_t n = 0, jobs = 0;
         int load_err = EXIT_OK;
-        while (n < BATCH_POINTS && point + n < w->points && jobs < BATCH_JOBS) {
+        while (n < BATCH_POINTS && point + n < w->points && jobs < batch_jobs(w->o)) {
             const char **sets = point_sets(w, point + n, values);
             struct flow_scenario *s = cli_load_path(w->o->scenario, sets, w->o->nsets + w->nvary);
             free_sets(w, sets);
