@@ -78,12 +78,10 @@ void flow_engine_destroy(struct flow_engine *e)
     free(e);
 }
 
-static inline bool less(const struct key *a, const struct key *b) { return key_less(a, b); }
-
 /* c when key c is less than key best, else best, by a mask rather than a jump. */
 static inline size_t pick(const struct key *heap, size_t c, size_t best)
 {
-    size_t m = (size_t)0 - (size_t)less(&heap[c], &heap[best]);
+    size_t m = (size_t)0 - (size_t)key_less(&heap[c], &heap[best]);
     return (c & m) | (best & ~m);
 }
 
@@ -109,7 +107,7 @@ static void sift_up(struct flow_engine *e, size_t i)
     struct key k = e->heap[i];
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
-        if (!less(&k, &e->heap[parent]))
+        if (!key_less(&k, &e->heap[parent]))
             break;
         e->heap[i] = e->heap[parent];
         i = parent;

@@ -36,36 +36,35 @@ struct shared {
     size_t done, total;       /* replications done and in all, over the batch (progress) */
 };
 
-static int run_one(const struct shared *sh, struct point *pt, size_t rep, uint64_t *events)
+static int run_one(const struct shared *sh, const struct point *pt, size_t rep, uint64_t *events)
 {
-    const struct point *ph = pt;
-    struct flow_model *m = flow_model_create(ph->s, (uint32_t)rep);
-    if (ph->r->hourly)
+    struct flow_model *m = flow_model_create(pt->s, (uint32_t)rep);
+    if (pt->r->hourly)
         flow_model_profile(m);
-    if (ph->r->daily)
-        flow_model_record_daily(m, ph->r->days);
+    if (pt->r->daily)
+        flow_model_record_daily(m, pt->r->days);
     if (sh->o && sh->o->trace && rep == sh->o->trace_replication)
         flow_model_trace(m, sh->o->trace, sh->o->trace_arg);
     int rc = flow_model_run(m);
     if (rc == 0)
-        flow_model_metrics(m, ph->r->values + rep * ph->r->nmetrics);
-    if (rc == 0 && ph->r->hourly) {
-        flow_model_hourly(m, ph->r->hourly + rep * ph->s->nwards * 168);
-        if (ph->r->hourly_departures)
-            flow_model_hourly_departures(m, ph->r->hourly_departures + rep * ph->s->nwards * 168);
-        if (ph->r->hourly_beds)
-            flow_model_hourly_beds(m, ph->r->hourly_beds + rep * ph->s->nwards * 168);
-        flow_model_los_quantiles(m, ph->r->los_quantiles + rep * 99);
-        flow_model_wait_quantiles(m, ph->r->wait_quantiles + rep * ph->s->nwards * 99);
-        if (ph->r->time_quantiles)
-            flow_model_time_quantiles(m, ph->r->time_quantiles + rep * ph->s->nwards * 99);
+        flow_model_metrics(m, pt->r->values + rep * pt->r->nmetrics);
+    if (rc == 0 && pt->r->hourly) {
+        flow_model_hourly(m, pt->r->hourly + rep * pt->s->nwards * 168);
+        if (pt->r->hourly_departures)
+            flow_model_hourly_departures(m, pt->r->hourly_departures + rep * pt->s->nwards * 168);
+        if (pt->r->hourly_beds)
+            flow_model_hourly_beds(m, pt->r->hourly_beds + rep * pt->s->nwards * 168);
+        flow_model_los_quantiles(m, pt->r->los_quantiles + rep * 99);
+        flow_model_wait_quantiles(m, pt->r->wait_quantiles + rep * pt->s->nwards * 99);
+        if (pt->r->time_quantiles)
+            flow_model_time_quantiles(m, pt->r->time_quantiles + rep * pt->s->nwards * 99);
     }
     if (rc == 0)
-        flow_model_backlog(m, ph->r->backlog + rep * flow_model_backlog_width(ph->s));
-    if (rc == 0 && ph->r->daily) {
+        flow_model_backlog(m, pt->r->backlog + rep * flow_model_backlog_width(pt->s));
+    if (rc == 0 && pt->r->daily) {
         size_t days, width;
         const double *d = flow_model_daily(m, &days, &width);
-        memcpy(ph->r->daily + rep * ph->r->days * width, d, days * width * sizeof *d);
+        memcpy(pt->r->daily + rep * pt->r->days * width, d, days * width * sizeof *d);
     }
     *events = flow_model_events(m);
     flow_model_destroy(m);

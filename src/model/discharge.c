@@ -144,6 +144,19 @@ static void visits_offer(struct flow_model *m, struct service *s)
 
 static void divert_from_service(struct flow_model *m, uint32_t id, struct service *s);
 
+/* A patient the service cannot take now: turned away for care outside the model (when_full:
+ * divert; true), or left waiting in its hospital bed (false: the caller queues it). */
+static bool service_full(struct flow_model *m, uint32_t id, struct service *s)
+{
+    if (s->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
+        divert_from_service(m, id, s);
+        return true;
+    }
+    model_trace(m, id, FLOW_TRACE_SERVICE_WAIT, s->spec->name, 0);
+    patient_set(m, id, PS_WAIT_SERVICE);
+    return false;
+}
+
 static void request_visits(struct flow_model *m, uint32_t id, struct service *s)
 {
     struct patient *p = &m->patients[id];
@@ -154,12 +167,8 @@ static void request_visits(struct flow_model *m, uint32_t id, struct service *s)
         visits_start(m, id, s);
         return;
     }
-    if (s->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
-        divert_from_service(m, id, s);
+    if (service_full(m, id, s))
         return;
-    }
-    model_trace(m, id, FLOW_TRACE_SERVICE_WAIT, s->spec->name, 0);
-    patient_set(m, id, PS_WAIT_SERVICE);
     flow_queue_push(m, &s->visit_queue, id);
     visits_set(m, s, s->visits_used, s->visits_unmet + p->visits);
 }
@@ -176,13 +185,8 @@ static void request_service(struct flow_model *m, uint32_t id)
         enter_service(m, id, (uint32_t)(s - m->services));
         return;
     }
-    if (s->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
-        divert_from_service(m, id, s);
-        return;
-    }
-    model_trace(m, id, FLOW_TRACE_SERVICE_WAIT, s->spec->name, 0);
-    patient_set(m, id, PS_WAIT_SERVICE);
-    flow_resource_wait(m, &s->places, id);
+    if (!service_full(m, id, s))
+        flow_resource_wait(m, &s->places, id);
 }
 
 static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg)
