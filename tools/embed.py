@@ -10,6 +10,7 @@ with open(out, "w") as f:
     f.write("#include <stddef.h>\n")
     f.write("const char %s[] = {\n" % name)
     for i in range(0, len(data), 16):
-        f.write("    " + ", ".join("%d" % b for b in data[i:i + 16]) + ",\n")
+        # bytes above 127 (UTF-8 text) as the signed values a char holds
+        f.write("    " + ", ".join("%d" % (b - 256 if b > 127 else b) for b in data[i:i + 16]) + ",\n")
     f.write("    0};\n")
     f.write("const size_t %s_len = %d;\n" % (name, len(data)))

@@ -4,7 +4,7 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGES=(gcc pkg-config meson ninja-build python3 libgsl-dev libyaml-dev check libjansson-dev
-          libjs-chart.js)
+          libjs-chart.js libmicrohttpd-dev)
 
 log() { printf '%s\n' "$*" >&2; }
 

@@ -12,6 +12,7 @@
                "(metrics, and with --report or --csv hourly profiles and daily series)): use " \
                "fewer replications, fewer wards or a shorter horizon (or no --report, --csv)") \
     X(INTERRUPTED, "interrupted")                                                      \
+    X(CANCELLED, "cancelled")                                                          \
     X(STALLED, "time stopped advancing: more than 16,777,216 events at one instant (a loop of " \
                "steps that take no time, such as a readmission after 0m to a stay of 0m)")
 

@@ -8,6 +8,7 @@
 #include <flowsim/extract.h>
 #include <flowsim/model.h>
 #include <flowsim/stats.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 struct flow_results {
@@ -56,6 +57,7 @@ struct flow_run_options {
     size_t trace_replication;
     void (*progress)(void *arg, size_t done, size_t total);
     void *progress_arg;
+    const atomic_bool *cancel;    /* when set true, the run stops with FLOW_E_CANCELLED; or NULL */
 };
 
 /* Runs s->replications replications. Returns 0, or a negative FLOW_E* code (with the failing

@@ -6,6 +6,7 @@
 #define FLOWSIM_MODEL_H
 
 #include <flowsim/scenario.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,9 @@ const char *flow_trace_event_name(enum flow_trace_event ev);
 typedef int (*flow_trace_fn)(void *arg, double time, uint64_t patient, const char *group,
                              enum flow_trace_event ev, const char *place, int resource);
 void flow_model_trace(struct flow_model *m, flow_trace_fn fn, void *arg);
+/* A flag that stops the run (FLOW_E_CANCELLED) within a day of simulated time, or a few
+ * thousand events, of being set; call before the run. */
+void flow_model_cancel_on(struct flow_model *m, const atomic_bool *flag);
 
 /* Occupancy by hour of the week (for reports): call before the run; afterwards
  * flow_model_hourly writes nwards x 168 mean occupied beds (hour 0 = Monday 00:00, NAN for an

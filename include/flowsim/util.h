@@ -54,6 +54,13 @@ FILE *flow_open_regular(const char *path, const char **why);
 /* Reads a whole regular file of at most max bytes, NUL-terminated (the caller frees). On
  * failure returns NULL with a phrase in *why ("too large" when over max). */
 char *flow_read_regular(const char *path, size_t max, size_t *len, const char **why);
+/* A server's guard on files (flowsim serve): after flow_files_record(), flow_read_regular keeps
+ * a copy of every file it reads; after flow_files_seal(), it reads nothing more from disk and
+ * gives only those copies, by the same path (anything else: "not one of the files read at
+ * start-up"). Call both before any other thread starts; flow_files_forget frees the copies. */
+void flow_files_record(void);
+void flow_files_seal(void);
+void flow_files_forget(void);
 
 /* Edit distance, for "did you mean" suggestions. */
 size_t flow_edit_distance(const char *a, const char *b);

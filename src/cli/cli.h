@@ -81,6 +81,7 @@ int cmd_size(int argc, char **argv);
 int cmd_warmup(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 struct flow_extract;
 /* Reads an extract, printing its diagnostics; false on any error (fit.c). */

@@ -27,6 +27,8 @@ static const char *const usage_text =
     "                     the scenario run over the extract's period, against the extract\n"
     "  report RESULTS -o OUT.html\n"
     "                     an HTML report from saved results (JSON, or a sweep directory)\n"
+    "  serve [SCENARIO] [--port N]\n"
+    "                     a what-if page in the browser, and its JSON API\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"
@@ -193,6 +195,30 @@ static const char *const report_text =
     "directory. run, compare, sweep and size also take --report OUT.html directly; JSON saved\n"
     "by this version (format_version 2) gives the same page as --report in the run that wrote it.\n";
 
+static const char *const serve_text =
+    "usage: flowsim serve [SCENARIO] [OPTIONS]\n"
+    "\n"
+    "Serves a what-if page for the scenario (no SCENARIO: the built-in example) on this machine:\n"
+    "open the address it prints, change beds, arrival rates, stays, pathway shares and the like,\n"
+    "press Run, and see each figure beside the scenario's with the difference and its paired 95%\n"
+    "interval (common random numbers, as flowsim compare). The same is a JSON API for R and\n"
+    "Python (docs/serve-api.md): GET /api/scenario, POST /api/run and /api/compare with\n"
+    "{\"set\": {\"wards.AMU.beds\": \"32\"}, \"replications\": 20}. Files the scenario names\n"
+    "(extends:, empirical stays, a census) are read at start-up; requests read no files. One run\n"
+    "at a time; --queue more may wait, and beyond that a request gets HTTP 429. Ctrl-C (SIGINT)\n"
+    "or SIGTERM stops the server cleanly (exit 0).\n"
+    "\n"
+    "options:\n"
+    "  --port N               port (default 8642; 0: a free one, printed)\n"
+    "  --bind ADDR            listen on ADDR instead of 127.0.0.1 (warns: anyone who can reach\n"
+    "                         it can run models)\n"
+    "  --threads N            threads for each run (default: one per core)\n"
+    "  --max-replications N   most replications a request may ask for (default 1000)\n"
+    "  --max-work DAYS        most replications x (warm-up + horizon) days a request may ask\n"
+    "                         for, both sides of a comparison together (default 500000)\n"
+    "  --queue N              requests that may wait for the run in progress (default 4)\n"
+    "  --max-body BYTES       largest request body (default 65536)\n";
+
 static const char *const selftest_text =
     "usage: flowsim selftest [--threads N]\n"
     "\n"
@@ -213,6 +239,7 @@ int cli_help(const char *command)
                        : strcmp(command, "report") == 0   ? report_text
                        : strcmp(command, "fit") == 0      ? fit_text
                        : strcmp(command, "check") == 0    ? check_text
+                       : strcmp(command, "serve") == 0    ? serve_text
                        : strcmp(command, "help") == 0     ? usage_text
                                                           : NULL;
     if (text == NULL)

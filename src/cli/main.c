@@ -6,6 +6,7 @@
 #include <flow_config.h>
 #include <gsl/gsl_errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,7 +48,9 @@ int main(int argc, char **argv)
         if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
             return EXIT_RUNTIME;
     }
-    int rc = cli_outputs_end(dispatch(argc, argv));
+    /* serve writes no files, and SIGINT is how it is meant to stop: its status stands. */
+    bool serve = argc > 1 && strcmp(argv[1], "serve") == 0;
+    int rc = serve ? dispatch(argc, argv) : cli_outputs_end(dispatch(argc, argv));
     fflush(stdout);
     flow_mpi_finalize();
     return rc;
@@ -86,6 +89,8 @@ static int dispatch(int argc, char **argv)
         return cmd_warmup(argc - 2, argv + 2);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 2, argv + 2);
     if (strcmp(cmd, "fit") == 0)
         return cmd_fit(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0)

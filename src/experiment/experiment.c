@@ -45,6 +45,8 @@ static int run_one(const struct shared *sh, const struct point *pt, size_t rep, 
         flow_model_record_daily(m, pt->r->days);
     if (sh->o && sh->o->trace && rep == sh->o->trace_replication)
         flow_model_trace(m, sh->o->trace, sh->o->trace_arg);
+    if (sh->o && sh->o->cancel)
+        flow_model_cancel_on(m, sh->o->cancel);
     int rc = flow_model_run(m);
     if (rc == 0)
         flow_model_metrics(m, pt->r->values + rep * pt->r->nmetrics);

@@ -278,6 +278,7 @@ struct flow_model {
     size_t readmits_due;               /* readmissions scheduled, not yet arrived (count in the cap) */
     uint64_t created, left, lost;      /* patients since time 0 (never reset): created = live + left + lost */
     double start;                      /* start of the measured period */
+    const atomic_bool *cancel;         /* stops the run when set (flow_model_cancel_on), or NULL */
     struct flow_hist los_hist;
     int status;
     uint8_t *check_seen;               /* invariants.c's scratch space, when checking */

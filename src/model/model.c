@@ -148,12 +148,18 @@ void flow_model_destroy(struct flow_model *m)
     free(m);
 }
 
+static bool cancelled(const struct flow_model *m)
+{
+    return m->cancel != NULL && atomic_load_explicit(m->cancel, memory_order_relaxed);
+}
+
 static bool model_poll(struct flow_engine *e, void *ctx)
 {
     (void)e;
-    (void)ctx;
-    return flow_interrupted();
+    return flow_interrupted() || cancelled(ctx);
 }
+
+void flow_model_cancel_on(struct flow_model *m, const atomic_bool *flag) { m->cancel = flag; }
 
 int flow_model_run(struct flow_model *m)
 {
@@ -167,13 +173,15 @@ int flow_model_run(struct flow_model *m)
     flow_initial_start(m);
     flow_route_start(m);
     /* A day at a time and every few thousand events, so that an interrupt (SIGINT, SIGTERM)
-     * stops a long run promptly. */
+     * or a cancel stops a long run promptly. */
     flow_engine_poll(m->engine, model_poll, m);
     double end = s->warmup_days + s->horizon_days;
     for (double t = 1; m->status == 0; t += 1) {
         flow_engine_run_until(m->engine, t < end ? t : end);
         if (flow_interrupted())
             m->status = FLOW_E_INTERRUPTED;
+        else if (cancelled(m))
+            m->status = FLOW_E_CANCELLED;
         else if (flow_engine_stalled(m->engine))
             m->status = FLOW_E_STALLED;
         if (t >= end || flow_engine_stopped(m->engine))

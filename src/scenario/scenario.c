@@ -384,6 +384,35 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
     return sc;
 }
 
+struct ynode *flow_scenario_tree(const char *name, const char *text, size_t len, const char *dir,
+                                 const char *const *sets, size_t nsets, char ***names,
+                                 struct flow_diag *diag)
+{
+    size_t before = diag->errors;
+    struct sources src = {0};
+    struct ynode *root = load_tree(name, text, len, dir, &src, diag);
+    for (size_t i = 0; root != NULL && i < nsets; i++)
+        flow_override_apply(root, sets[i], (int)i, diag);
+    *names = flow_xcalloc(src.n + 1, sizeof **names);
+    for (size_t i = 0; i < src.n; i++) {
+        (*names)[i] = src.names[i];
+        free(src.texts[i]);
+    }
+    if (root != NULL && diag->errors != before) {
+        flow_ytree_free(root);
+        root = NULL;
+    }
+    return root;
+}
+
+void flow_scenario_tree_free(struct ynode *root, char **names)
+{
+    flow_ytree_free(root);
+    for (size_t i = 0; names != NULL && names[i] != NULL; i++)
+        free(names[i]);
+    free(names);
+}
+
 /* Reads a whole file of at most 8 MiB. `written` is how the file was named in another file
  * (NULL for the scenario itself); diagnostics point to shown:line:col. */
 static char *read_file(const char *path, const char *written, const char *shown, int line,

@@ -21,4 +21,12 @@ bool flow_override_apply(struct ynode *root, const char *set, int index, struct 
 const char *flow_csvcol_read(const char *path, double unit_days, double **values, size_t *n,
                         struct flow_diag *diag);
 
+/* The scenario's tree as the loader sees it before conversion: extends: laid over its base and
+ * the overrides applied. Nodes point into *names (the base files' names); free both with
+ * flow_scenario_tree_free. NULL (with diagnostics) on any error. */
+struct ynode *flow_scenario_tree(const char *name, const char *text, size_t len, const char *dir,
+                                 const char *const *sets, size_t nsets, char ***names,
+                                 struct flow_diag *diag);
+void flow_scenario_tree_free(struct ynode *root, char **names);
+
 #endif

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,59 @@ FILE *flow_open_regular(const char *path, const char **why)
     return f;
 }
 
+/* The files read at a server's start-up (flow_files_record) and whether the disk is closed. */
+static struct {
+    bool recording, sealed;
+    size_t n, cap;
+    struct kept { char *path, *text; size_t len; } *v;
+} kept;
+
+void flow_files_record(void) { kept.recording = true; }
+void flow_files_seal(void)
+{
+    kept.recording = false;
+    kept.sealed = true;
+}
+
+void flow_files_forget(void)
+{
+    for (size_t i = 0; i < kept.n; i++)
+        free(kept.v[i].path), free(kept.v[i].text);
+    free(kept.v);
+    memset(&kept, 0, sizeof kept);
+}
+
+static char *kept_copy(const char *path, size_t max, size_t *len, const char **why)
+{
+    for (size_t i = 0; i < kept.n; i++) {
+        if (strcmp(kept.v[i].path, path) != 0)
+            continue;
+        if (kept.v[i].len > max) {
+            *why = "too large";
+            return NULL;
+        }
+        *len = kept.v[i].len;
+        char *text = flow_xmalloc(kept.v[i].len + 1);
+        memcpy(text, kept.v[i].text, kept.v[i].len + 1);
+        return text;
+    }
+    *why = "not one of the files read when the server started (a request reads no files)";
+    return NULL;
+}
+
+static void keep(const char *path, const char *text, size_t len)
+{
+    if (kept.n == kept.cap)
+        flow_xgrow((void **)&kept.v, &kept.cap, kept.n + 1, sizeof *kept.v);
+    char *copy = flow_xmalloc(len + 1);
+    memcpy(copy, text, len + 1);
+    kept.v[kept.n++] = (struct kept){flow_xstrdup(path), copy, len};
+}
+
 char *flow_read_regular(const char *path, size_t max, size_t *len, const char **why)
 {
+    if (kept.sealed)
+        return kept_copy(path, max, len, why);
     FILE *f = flow_open_regular(path, why);
     if (f == NULL)
         return NULL;
@@ -66,6 +118,8 @@ char *flow_read_regular(const char *path, size_t max, size_t *len, const char **
             text = NULL;
         } else {
             text[*len] = '\0';
+            if (kept.recording)
+                keep(path, text, *len);
         }
     }
     fclose(f);

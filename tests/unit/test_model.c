@@ -196,6 +196,39 @@ END_TEST
 
 /* A batch (a sweep's points as one pool of jobs) gives each scenario exactly the rows of its
  * own run, whatever the threads and however few replications each has. */
+/* A run's cancel flag: set after the first replication, the run stops with FLOW_E_CANCELLED;
+ * never set, the results are those of a run without one. */
+static void cancel_after_first(void *arg, size_t done, size_t total)
+{
+    (void)total;
+    if (done >= 1)
+        atomic_store((atomic_bool *)arg, true);
+}
+
+START_TEST(run_stops_when_cancelled)
+{
+    const char *reps[] = {"replications=4"};
+    struct flow_scenario *s = test_load(two_groups, reps, 1);
+    atomic_bool flag;
+    atomic_init(&flag, false);
+    struct flow_run_options plain = {.threads = 1}, with = {.threads = 1, .cancel = &flag};
+    struct flow_results a, b, c;
+    ck_assert_int_eq(flow_experiment_run(s, &plain, &a, NULL), 0);
+    ck_assert_int_eq(flow_experiment_run(s, &with, &b, NULL), 0);
+    ck_assert_uint_eq(a.events, b.events);
+    ck_assert(memcmp(a.values, b.values, a.nreps * a.nmetrics * sizeof *a.values) == 0);
+    struct flow_run_options cancelling = {.threads = 1, .cancel = &flag, .progress = cancel_after_first,
+                                          .progress_arg = &flag};
+    size_t failed = 0;
+    ck_assert_int_eq(flow_experiment_run(s, &cancelling, &c, &failed), FLOW_E_CANCELLED);
+    ck_assert_uint_eq(failed, 1);                 /* the first finished; the second was stopped */
+    flow_results_fini(&a);
+    flow_results_fini(&b);
+    flow_results_fini(&c);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
 START_TEST(batch_equals_separate_runs)
 {
     const char *one[] = {"replications=1"}, *three[] = {"replications=3", "wards.A.beds=3"},
@@ -585,6 +618,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, arrivals_follow_start_weekday_and_holidays);
     tcase_add_test(tc, largest_waiting_list_runs);
     tcase_add_test(tc, batch_equals_separate_runs);
+    tcase_add_test(tc, run_stops_when_cancelled);
     suite_add_tcase(s, tc);
     return s;
 }

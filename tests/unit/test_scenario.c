@@ -8,6 +8,8 @@
 #include "check_main.h"
 
 #include <flowsim/scenario.h>
+#include <flowsim/settings.h>
+#include <flowsim/util.h>
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
@@ -274,6 +276,129 @@ START_TEST(documented_limits_match_the_code)
 }
 END_TEST
 
+
+/* The settings a what-if page offers: every value with the path --set takes, names and
+ * references left out, route steps by their ward, a plain list as one value. */
+START_TEST(settings_list_paths_that_set_takes)
+{
+    struct flow_settings st;
+    struct flow_diag d;
+    flow_diag_init(&d);
+    ck_assert_int_eq(flow_settings_list("test.yaml", good, strlen(good), NULL, &st, &d), 0);
+    const char *want[][2] = {{"horizon", "365d"}, {"wards.AMU.beds", "24"}, {"wards.Medicine.when_full", "divert"},
+                             {"groups.emergency_medical.arrivals.rate", "3/h"},
+                             {"groups.emergency_medical.arrivals.by_weekday", "[2, 1, 1, 1, 1, 1, 0]"},
+                             {"groups.emergency_medical.route.Medicine.p", "0.6"},
+                             {"groups.emergency_medical.route.AMU.stay.mean", "1.5d"}};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        size_t i = 0;
+        while (i < st.n && strcmp(st.v[i].path, want[k][0]) != 0)
+            i++;
+        ck_assert_msg(i < st.n, "no setting %s", want[k][0]);
+        ck_assert_str_eq(st.v[i].value, want[k][1]);
+    }
+    for (size_t i = 0; i < st.n; i++) {
+        ck_assert_msg(strstr(st.v[i].path, ".name") == NULL && strstr(st.v[i].path, ".ward") == NULL &&
+                      strcmp(st.v[i].path, "name") != 0, "%s is a name, not a setting", st.v[i].path);
+        const char *set[1] = {NULL};
+        char *text = flow_xasprintf("%s=%s", st.v[i].path, st.v[i].value);
+        set[0] = text;
+        struct flow_diag e;
+        struct flow_scenario *sc = load(good, set, 1, &e);      /* --set takes every path as listed */
+        ck_assert_msg(sc != NULL, "%s: %s", text, e.count ? e.lines[0] : "");
+        flow_scenario_destroy(sc);
+        flow_diag_fini(&e);
+        free(text);
+    }
+    ck_assert_str_eq(st.v[1].section, "wards");
+    ck_assert_str_eq(st.v[1].item, "AMU");
+    flow_settings_fini(&st);
+    flow_diag_fini(&d);
+}
+END_TEST
+
+/* An overlay written from --set overrides loads (with the base beside it) as the base with
+ * those overrides: named items by name, other lists whole, a bad value refused. */
+START_TEST(settings_overlay_reloads_as_the_whatif)
+{
+    char dir[] = "/tmp/flowsim-overlay-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char base[256], over[256];
+    snprintf(base, sizeof base, "%s/base.yaml", dir);
+    snprintf(over, sizeof over, "%s/over.yaml", dir);
+    FILE *f = fopen(base, "w");
+    fputs(good, f);
+    fclose(f);
+    const char *sets[] = {"wards.Medicine.beds=70", "groups.emergency_medical.route.Medicine.p=0.25",
+                          "groups.emergency_medical.arrivals.by_weekday=[1, 1, 1, 1, 1, 1, 1]", "replications=3"};
+    struct flow_diag d;
+    flow_diag_init(&d);
+    char *yaml = flow_settings_overlay("base.yaml", good, strlen(good), NULL, "base.yaml", sets, 4, &d);
+    ck_assert_msg(yaml != NULL, "%s", d.count ? d.lines[0] : "");
+    ck_assert_ptr_null(strstr(yaml, "AMU\n    beds"));     /* what did not change is not written */
+    f = fopen(over, "w");
+    fputs(yaml, f);
+    fclose(f);
+    struct flow_scenario *a = flow_scenario_load_file(over, NULL, 0, &d);
+    ck_assert_msg(a != NULL, "%s\n%s", d.count ? d.lines[0] : "", yaml);
+    struct flow_diag e;
+    struct flow_scenario *b = load(good, sets, 4, &e);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(a->fingerprint, b->fingerprint);      /* the same tree: the same scenario */
+    ck_assert_int_eq(a->wards[1].beds, 70);
+    ck_assert_int_eq(a->replications, 3);
+    flow_scenario_destroy(a);
+    flow_scenario_destroy(b);
+    free(yaml);
+    const char *bad[] = {"wards.Medicine.beds=lots"};
+    ck_assert_ptr_null(flow_settings_overlay("base.yaml", good, strlen(good), NULL, "base.yaml", bad, 1, &e));
+    flow_diag_fini(&d);
+    flow_diag_fini(&e);
+    remove(base);
+    remove(over);
+    remove(dir);
+}
+END_TEST
+
+/* A server's guard: once sealed, only the files read before are given, from memory. */
+START_TEST(files_sealed_give_only_what_was_read)
+{
+    char dir[] = "/tmp/flowsim-files-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(b, sizeof b, "%s/b.txt", dir);
+    FILE *f = fopen(a, "w");
+    fputs("first", f);
+    fclose(f);
+    f = fopen(b, "w");
+    fputs("second", f);
+    fclose(f);
+    size_t len;
+    const char *why = NULL;
+    flow_files_record();
+    char *t = flow_read_regular(a, 100, &len, &why);
+    ck_assert_str_eq(t, "first");
+    free(t);
+    flow_files_seal();
+    remove(a);                               /* gone from disk: still given, as read */
+    t = flow_read_regular(a, 100, &len, &why);
+    ck_assert_str_eq(t, "first");
+    ck_assert_uint_eq(len, 5);
+    free(t);
+    ck_assert_ptr_null(flow_read_regular(a, 3, &len, &why));
+    ck_assert_str_eq(why, "too large");
+    ck_assert_ptr_null(flow_read_regular(b, 100, &len, &why));    /* on disk, but not read before */
+    ck_assert_ptr_nonnull(strstr(why, "not one of the files read"));
+    flow_files_forget();
+    t = flow_read_regular(b, 100, &len, &why);                    /* forgotten: the disk again */
+    ck_assert_str_eq(t, "second");
+    free(t);
+    remove(b);
+    remove(dir);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("scenario");
@@ -285,6 +410,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, scenario_empirical_file_relative_to_scenario);
     tcase_add_test(tc, scenario_example_loads);
     tcase_add_test(tc, scenario_extends_merges_by_name);
+    tcase_add_test(tc, settings_list_paths_that_set_takes);
+    tcase_add_test(tc, settings_overlay_reloads_as_the_whatif);
+    tcase_add_test(tc, files_sealed_give_only_what_was_read);
     suite_add_tcase(s, tc);
     list_bad_files();
     TCase *bad = tcase_create("bad");

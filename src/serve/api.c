@@ -1,0 +1,644 @@
+/* api.c - the server's answers: the scenario and its settings (GET /api/scenario), a run and a
+ * paired comparison with the served scenario (POST /api/run, /api/compare: the JSON of
+ * `flowsim run --format json` and `flowsim compare --format json`), the overlay of a what-if
+ * (POST /api/overlay), progress, cancel and the last reports. A request's values go through the
+ * loader exactly as --set does; requests carry no paths and read no files. */
+#include "internal.h"
+
+#include <flowsim/error.h>
+#include <flowsim/experiment.h>
+#include <flowsim/limits.h>
+#include <flowsim/report.h>
+#include <flowsim/settings.h>
+#include <flowsim/util.h>
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const char flow_example_yaml[];
+extern const size_t flow_example_yaml_len;
+extern const char flow_serve_page[];
+extern const size_t flow_serve_page_len;
+extern const char flow_chartjs[];
+
+enum { MAX_SETS = 200, MAX_KEY = 300, MAX_VALUE = 4000 };
+
+void reply_error(struct reply *r, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[1200];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *o = json_pack("{s:s}", "error", msg);
+    r->status = status;
+    r->body = json_dumps(o, JSON_INDENT(2));
+    r->len = strlen(r->body);
+    r->type = "application/json";
+    json_decref(o);
+}
+
+static void reply_json(struct reply *r, json_t *o)
+{
+    r->status = 200;
+    r->body = json_dumps(o, JSON_INDENT(2));
+    r->len = strlen(r->body);
+    r->type = "application/json";
+    json_decref(o);
+}
+
+static void reply_text(struct reply *r, const char *text, size_t len, const char *type)
+{
+    r->status = 200;
+    r->body = flow_xmalloc(len + 1);
+    memcpy(r->body, text, len + 1);
+    r->len = len;
+    r->type = type;
+}
+
+/* ---- the request ------------------------------------------------------------------------ */
+
+/* A request's body: what to set (as "PATH=VALUE" strings, --set's form), and for each set the
+ * field it came from (the page shows a message beside that input). */
+struct request {
+    char **sets, **fields;
+    size_t nsets;
+    long replications;              /* 0: the scenario's */
+    long long seed;                 /* -1: the scenario's */
+};
+
+static void request_fini(struct request *q)
+{
+    for (size_t i = 0; i < q->nsets; i++)
+        free(q->sets[i]), free(q->fields[i]);
+    free(q->sets);
+    free(q->fields);
+}
+
+static void request_add(struct request *q, const char *field, const char *set)
+{
+    q->sets = flow_xrealloc(q->sets, (q->nsets + 1) * sizeof *q->sets);
+    q->fields = flow_xrealloc(q->fields, (q->nsets + 1) * sizeof *q->fields);
+    q->sets[q->nsets] = flow_xstrdup(set);
+    q->fields[q->nsets++] = flow_xstrdup(field);
+}
+
+static bool printable(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 && s[i] != '\t')
+            return false;
+    return true;
+}
+
+/* One "set" entry as --set's PATH=VALUE, or false with the reason in r. */
+static bool read_set(struct request *q, const char *key, json_t *v, struct reply *r)
+{
+    size_t klen = strlen(key);
+    if (klen == 0 || klen > MAX_KEY || strchr(key, '=') || !printable(key, klen)) {
+        reply_error(r, 400, "'%.100s' is not a path such as wards.AMU.beds (no '=', at most %d characters)",
+                    key, MAX_KEY);
+        return false;
+    }
+    char num[64];
+    const char *text = NULL;
+    size_t len = 0;
+    if (json_is_string(v)) {
+        text = json_string_value(v), len = json_string_length(v);
+    } else if (json_is_integer(v)) {
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        text = num, len = strlen(num);
+    } else if (json_is_real(v)) {
+        snprintf(num, sizeof num, "%.17g", json_real_value(v));
+        text = num, len = strlen(num);
+    } else if (json_is_boolean(v)) {
+        text = json_is_true(v) ? "true" : "false", len = strlen(text);
+    } else {
+        reply_error(r, 400, "set: the value of '%.100s' must be a string or a number", key);
+        return false;
+    }
+    if (len > MAX_VALUE || strlen(text) != len || !printable(text, len)) {
+        reply_error(r, 400, "set: the value of '%.100s' must be one line of at most %d characters",
+                    key, MAX_VALUE);
+        return false;
+    }
+    char *set = flow_xasprintf("%s=%s", key, text);
+    request_add(q, key, set);
+    free(set);
+    return true;
+}
+
+/* Parses {"set": {...}, "replications": N, "seed": N}; false with a 400 in r. */
+static bool read_request(const char *body, size_t len, int max_reps, struct request *q, struct reply *r)
+{
+    memset(q, 0, sizeof *q);
+    q->seed = -1;
+    json_error_t e;
+    json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &e);
+    if (o == NULL) {
+        reply_error(r, 400, "the request is not JSON: %s (line %d, column %d)", e.text, e.line, e.column);
+        return false;
+    }
+    bool ok = json_is_object(o);
+    if (!ok)
+        reply_error(r, 400, "the request must be a JSON object such as {\"set\": {\"wards.AMU.beds\": \"32\"}}");
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        if (!ok)
+            break;
+        if (strcmp(key, "set") == 0) {
+            if (!json_is_object(v) || json_object_size(v) > MAX_SETS) {
+                reply_error(r, 400, "'set' must be an object of at most %d paths and values", MAX_SETS);
+                ok = false;
+                break;
+            }
+            const char *k;
+            json_t *x;
+            json_object_foreach(v, k, x) {
+                if (!(ok = read_set(q, k, x, r)))
+                    break;
+            }
+        } else if (strcmp(key, "replications") == 0 || strcmp(key, "seed") == 0) {
+            bool reps = key[0] == 'r';
+            json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
+            if (reps && (n < 1 || n > max_reps)) {
+                reply_error(r, 400, "'replications' must be a whole number from 1 to %d", max_reps);
+                ok = false;
+            } else if (!reps && (n < 0 || n > (json_int_t)1 << 53)) {
+                reply_error(r, 400, "'seed' must be a whole number from 0 to 2^53");
+                ok = false;
+            } else if (reps) {
+                q->replications = (long)n;
+            } else {
+                q->seed = (long long)n;
+            }
+        } else {
+            reply_error(r, 400, "unknown field '%.100s' (a request has set, replications and seed)", key);
+            ok = false;
+        }
+    }
+    json_decref(o);
+    if (!ok)
+        request_fini(q);
+    return ok;
+}
+
+/* ---- loading a side --------------------------------------------------------------------- */
+
+/* "--set:N:C: error: WHAT": the field of the Nth set, for the page to point to. */
+static void diag_reply(struct reply *r, const struct flow_diag *d, char *const *fields, size_t n)
+{
+    const char *line = d->count > 0 ? d->lines[0] : "error: the scenario could not be loaded";
+    for (size_t i = 0; i < d->count; i++)
+        if (strstr(d->lines[i], ": error: ") != NULL) {
+            line = d->lines[i];
+            break;
+        }
+    json_t *o = json_pack("{s:s}", "error", line);
+    int k = 0, col = 0;
+    if (sscanf(line, "--set:%d:%d:", &k, &col) == 2 && k >= 1 && (size_t)k <= n) {
+        json_object_set_new(o, "path", json_string(fields[k - 1]));
+        json_object_set_new(o, "column", json_integer(col));
+    }
+    const char *what = strstr(line, ": error: ");
+    json_object_set_new(o, "message", json_string(what ? what + 9 : line));
+    reply_json(r, o);
+    r->status = 400;
+}
+
+static struct flow_scenario *load_side(struct served *s, char **sets, char **fields, size_t n, struct reply *r)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *sc = flow_scenario_load_text(s->shown, s->text, s->len, s->dir,
+                                                       (const char *const *)sets, n, &d);
+    if (sc == NULL)
+        diag_reply(r, &d, fields, n);
+    flow_diag_fini(&d);
+    return sc;
+}
+
+/* Adds the request's replications and seed as sets, so that they are checked like the rest. */
+static void add_shorthands(struct request *q)
+{
+    char buf[64];
+    if (q->replications > 0) {
+        snprintf(buf, sizeof buf, "replications=%ld", q->replications);
+        request_add(q, "replications", buf);
+    }
+    if (q->seed >= 0) {
+        snprintf(buf, sizeof buf, "seed=%lld", q->seed);
+        request_add(q, "seed", buf);
+    }
+}
+
+static double days_of(const struct flow_scenario *sc) { return sc->warmup_days + sc->horizon_days; }
+
+static bool within_limits(const struct served *s, const struct flow_scenario *a,
+                          const struct flow_scenario *b, struct reply *r)
+{
+    double work = a->replications * days_of(a) + (b ? b->replications * days_of(b) : 0);
+    if (a->replications > s->cfg.max_replications) {
+        reply_error(r, 400, "%d replications: this server runs at most %d (flowsim serve --max-replications)",
+                    a->replications, s->cfg.max_replications);
+        return false;
+    }
+    if (work > s->cfg.max_work) {
+        reply_error(r, 400, "this asks for %.0f replication-days (replications x (warm-up + horizon)%s); "
+                    "this server runs at most %.0f (flowsim serve --max-work)", work,
+                    b ? ", both sides" : "", s->cfg.max_work);
+        return false;
+    }
+    return true;
+}
+
+static char *provenance(const struct served *s, const char *kind, const struct request *q)
+{
+    char *t = flow_xasprintf("flowsim serve %s: %s", s->shown, kind);
+    for (size_t i = 0; i < q->nsets; i++) {
+        char *u = flow_xasprintf("%s --set '%s'", t, q->sets[i]);
+        free(t);
+        t = u;
+    }
+    char *u = flow_xasprintf("%s\n\n# %s\n%s", t, s->shown, s->text);
+    free(t);
+    return u;
+}
+
+/* Writes through fn into memory. */
+static char *to_memory(int (*fn)(FILE *, const void *), const void *arg, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    if (f == NULL)
+        return NULL;
+    int rc = fn(f, arg);
+    if (fclose(f) != 0 || rc != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static bool run_failed(int err, struct reply *r)
+{
+    if (err == 0)
+        return false;
+    if (err == FLOW_E_CANCELLED)
+        reply_error(r, 409, "the run was cancelled");
+    else if (err == FLOW_E_INTERRUPTED)
+        reply_error(r, 503, "the server is stopping");
+    else
+        reply_error(r, 422, "the run stopped: %s", flow_strerror(err));
+    return true;
+}
+
+static bool take_slot(struct served *s, int kind, size_t total, struct reply *r)
+{
+    int rc = runner_enter(&s->runner, kind, total);
+    if (rc == RUNNER_BUSY) {
+        reply_error(r, 429, "a run is in progress and %d more are waiting: try again when it has finished",
+                    s->cfg.queue);
+        r->retry_after = 2;
+    } else if (rc == RUNNER_CLOSING) {
+        reply_error(r, 503, "the server is stopping");
+    }
+    return rc == RUNNER_OK;
+}
+
+/* ---- run -------------------------------------------------------------------------------- */
+
+struct run_out {
+    const struct flow_results *r;
+    const char *provenance;
+};
+
+static int run_json(FILE *f, const void *arg)
+{
+    const struct run_out *o = arg;
+    return flow_report_json(f, o->r, o->provenance);
+}
+
+static int run_html(FILE *f, const void *arg)
+{
+    const struct run_out *o = arg;
+    return flow_report_html_run(f, o->r, o->provenance);
+}
+
+static void api_run(struct served *s, struct request *q, struct reply *r)
+{
+    add_shorthands(q);
+    struct flow_scenario *sc = load_side(s, q->sets, q->fields, q->nsets, r);
+    if (sc == NULL || !within_limits(s, sc, NULL, r)) {
+        flow_scenario_destroy(sc);
+        return;
+    }
+    /* As `flowsim run --format json`: hourly profiles and daily series where they fit. */
+    struct flow_run_options ro = {.threads = s->cfg.threads, .progress = runner_progress,
+                                  .progress_arg = &s->runner, .cancel = &s->runner.cancel,
+                                  .profile = true, .daily = true};
+    if (flow_experiment_kept(sc, &ro, (size_t)sc->replications) > FLOW_MAX_KEPT_VALUES)
+        ro.profile = ro.daily = false;
+    if (flow_experiment_kept(sc, &ro, (size_t)sc->replications) > FLOW_MAX_KEPT_VALUES) {
+        reply_error(r, 400, "%d replications would keep more values than the limit of 1e8: use fewer "
+                    "replications or a shorter horizon", sc->replications);
+        flow_scenario_destroy(sc);
+        return;
+    }
+    if (!take_slot(s, 1, (size_t)sc->replications, r)) {
+        flow_scenario_destroy(sc);
+        return;
+    }
+    struct flow_results res;
+    int err = flow_experiment_run(sc, &ro, &res, NULL);
+    runner_leave(&s->runner);
+    if (!run_failed(err, r)) {
+        char *prov = provenance(s, "run", q);
+        struct run_out out = {&res, prov};
+        size_t hlen = 0;
+        char *html = to_memory(run_html, &out, &hlen);
+        r->body = to_memory(run_json, &out, &r->len);
+        if (r->body == NULL)
+            reply_error(r, 500, "the report could not be written");
+        else
+            r->status = 200, r->type = "application/json";
+        if (html)
+            r->report = runner_keep_report(&s->runner, html, hlen);
+        free(prov);
+    }
+    flow_results_fini(&res);
+    flow_scenario_destroy(sc);
+}
+
+/* ---- compare ---------------------------------------------------------------------------- */
+
+struct cmp_out {
+    const struct flow_comparison *c;
+    const char *provenance;
+};
+
+static int cmp_json(FILE *f, const void *arg)
+{
+    const struct cmp_out *o = arg;
+    return flow_report_compare_json(f, o->c, o->provenance);
+}
+
+static int cmp_html(FILE *f, const void *arg)
+{
+    const struct cmp_out *o = arg;
+    return flow_report_html_compare(f, o->c, o->provenance);
+}
+
+/* As `flowsim compare BASE --set ...`: the base with the request's replications and seed, the
+ * what-if with its sets and the base's seed and replications (common random numbers). */
+static void api_compare(struct served *s, struct request *q, struct reply *r)
+{
+    struct request base_q = {.replications = q->replications, .seed = q->seed};
+    add_shorthands(&base_q);
+    struct flow_scenario *base = load_side(s, base_q.sets, base_q.fields, base_q.nsets, r);
+    struct flow_scenario *whatif = NULL;
+    if (base != NULL) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "seed=%llu", (unsigned long long)base->seed);
+        request_add(q, "seed", buf);
+        snprintf(buf, sizeof buf, "replications=%d", base->replications);
+        request_add(q, "replications", buf);
+        whatif = load_side(s, q->sets, q->fields, q->nsets, r);
+    }
+    size_t reps = base ? (size_t)base->replications : 0;
+    if (whatif != NULL && within_limits(s, base, whatif, r) && take_slot(s, 2, 2 * reps, r)) {
+        struct flow_run_options ro = {.threads = s->cfg.threads, .progress = runner_progress,
+                                      .progress_arg = &s->runner, .cancel = &s->runner.cancel};
+        struct flow_comparison c;
+        int err = flow_compare_run(base, whatif, &ro, &c);
+        runner_leave(&s->runner);
+        if (!run_failed(err, r)) {
+            /* "from" as the command line would say it */
+            char *whatif_from = flow_xstrdup(s->shown);
+            for (size_t i = 0; i + 2 < q->nsets; i++) {
+                char *t = flow_xasprintf("%s --set '%s'", whatif_from, q->sets[i]);
+                free(whatif_from);
+                whatif_from = t;
+            }
+            c.base_from = s->shown, c.whatif_from = whatif_from;
+            char *prov = provenance(s, "compare with", q);
+            struct cmp_out out = {&c, prov};
+            size_t hlen = 0;
+            char *html = to_memory(cmp_html, &out, &hlen);
+            r->body = to_memory(cmp_json, &out, &r->len);
+            if (r->body == NULL)
+                reply_error(r, 500, "the report could not be written");
+            else
+                r->status = 200, r->type = "application/json";
+            if (html)
+                r->report = runner_keep_report(&s->runner, html, hlen);
+            free(prov);
+            free(whatif_from);
+        }
+        flow_comparison_fini(&c);
+    }
+    flow_scenario_destroy(whatif);
+    flow_scenario_destroy(base);
+    request_fini(&base_q);
+}
+
+/* ---- overlay ---------------------------------------------------------------------------- */
+
+static void api_overlay(struct served *s, struct request *q, struct reply *r)
+{
+    add_shorthands(q);
+    struct flow_diag d;
+    flow_diag_init(&d);
+    char *yaml = flow_settings_overlay(s->shown, s->text, s->len, s->dir, s->base_name,
+                                       (const char *const *)q->sets, q->nsets, &d);
+    if (yaml == NULL) {
+        diag_reply(r, &d, q->fields, q->nsets);
+    } else {
+        r->status = 200;
+        r->body = yaml, yaml = NULL;
+        r->len = strlen(r->body);
+        r->type = "application/yaml; charset=utf-8";
+        r->filename = "whatif.yaml";
+    }
+    free(yaml);
+    flow_diag_fini(&d);
+}
+
+/* ---- routing ---------------------------------------------------------------------------- */
+
+static bool is(const char *method, const char *url, const char *m, const char *u)
+{
+    return strcmp(url, u) == 0 && (m == NULL || strcmp(method, m) == 0);
+}
+
+static void answer_post(struct served *s, const char *url, const char *body, size_t len, struct reply *r)
+{
+    struct request q;
+    if (!read_request(body, len, s->cfg.max_replications, &q, r))
+        return;
+    if (strcmp(url, "/api/run") == 0)
+        api_run(s, &q, r);
+    else if (strcmp(url, "/api/compare") == 0)
+        api_compare(s, &q, r);
+    else
+        api_overlay(s, &q, r);
+    request_fini(&q);
+}
+
+void api_answer(struct served *s, const char *method, const char *url, const char *body,
+                size_t len, struct reply *r)
+{
+    static const char *const gets[] = {"/", "/index.html", "/chart.js", "/api/scenario", "/api/progress"};
+    static const char *const posts[] = {"/api/run", "/api/compare", "/api/overlay", "/api/cancel"};
+    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0, post = strcmp(method, "POST") == 0;
+    bool known_get = false, known_post = false;
+    for (size_t i = 0; i < 5; i++)
+        known_get |= strcmp(url, gets[i]) == 0;
+    for (size_t i = 0; i < 4; i++)
+        known_post |= strcmp(url, posts[i]) == 0;
+    bool report = strncmp(url, "/api/report/", 12) == 0;
+    if ((known_get || report) && !get) {
+        reply_error(r, 405, "%s takes GET", url);
+    } else if (known_post && !post) {
+        reply_error(r, 405, "%s takes POST", url);
+    } else if (is(method, url, NULL, "/") || is(method, url, NULL, "/index.html")) {
+        reply_text(r, flow_serve_page, flow_serve_page_len, "text/html; charset=utf-8");
+    } else if (is(method, url, NULL, "/chart.js")) {
+        reply_text(r, flow_chartjs, strlen(flow_chartjs), "text/javascript; charset=utf-8");
+    } else if (is(method, url, NULL, "/api/scenario")) {
+        reply_text(r, s->scenario_json, strlen(s->scenario_json), "application/json");
+    } else if (is(method, url, NULL, "/api/progress")) {
+        r->body = runner_progress_json(&s->runner);
+        r->len = strlen(r->body), r->status = 200, r->type = "application/json";
+    } else if (is(method, url, NULL, "/api/cancel")) {
+        bool was = runner_cancel(&s->runner);
+        r->body = flow_xasprintf("{\"cancelled\": %s}\n", was ? "true" : "false");
+        r->len = strlen(r->body), r->status = 200, r->type = "application/json";
+    } else if (known_post) {
+        answer_post(s, url, body, len, r);
+    } else if (report) {
+        char *end;
+        unsigned long id = strtoul(url + 12, &end, 10);
+        r->body = *end == '\0' && end != url + 12 && id <= 0xffffffffUL
+                      ? runner_report(&s->runner, (unsigned)id, &r->len) : NULL;
+        if (r->body)
+            r->status = 200, r->type = "text/html; charset=utf-8";   /* shown in the page; saved by its link */
+        else
+            reply_error(r, 404, "no report %.40s (the server keeps the last %d)", url + 12, REPORTS_KEPT);
+    } else {
+        reply_error(r, 404, "nothing at %.200s (the page is at /, the API under /api/)", url);
+    }
+}
+
+/* ---- start-up --------------------------------------------------------------------------- */
+
+/* The comment at the top of the file, before its first key: the page's description. */
+static char *description(const char *text)
+{
+    char *out = flow_xstrdup("");
+    for (const char *p = text; *p == '#';) {
+        const char *end = strchr(p, '\n');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        const char *line = p + 1;
+        size_t m = n - 1;
+        if (m > 0 && *line == ' ')
+            line++, m--;
+        char *t = flow_xasprintf("%s%s%.*s", out, *out && m ? " " : "", (int)m, line);
+        free(out);
+        out = t;
+        if (end == NULL)
+            break;
+        p = end + 1;
+    }
+    return out;
+}
+
+static char *scenario_json(const struct served *s, const struct flow_settings *set)
+{
+    const struct flow_scenario *b = s->base;
+    long beds = 0;
+    for (size_t i = 0; i < b->nwards; i++)
+        beds += b->wards[i].beds;
+    char *desc = description(s->text);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:f, s:f}", "name", b->name, "file", s->base_name,
+                          "description", desc, "replications", b->replications, "seed", (json_int_t)b->seed,
+                          "horizon_days", b->horizon_days, "warmup_days", b->warmup_days);
+    free(desc);
+    json_object_set_new(o, "summary", json_pack("{s:I, s:I, s:I, s:I, s:I}", "wards", (json_int_t)b->nwards,
+                                                "beds", (json_int_t)beds, "groups", (json_int_t)b->ngroups,
+                                                "theatres", (json_int_t)b->ntheatres,
+                                                "community_services", (json_int_t)b->ncommunity));
+    json_object_set_new(o, "limits", json_pack("{s:i, s:f, s:i, s:I}", "max_replications",
+                                               s->cfg.max_replications, "max_work", s->cfg.max_work,
+                                               "queue", s->cfg.queue, "max_body", (json_int_t)s->cfg.max_body));
+    json_t *list = json_array();
+    for (size_t i = 0; i < set->n; i++) {
+        const struct flow_setting *v = &set->v[i];
+        json_t *x = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "path", v->path, "value", v->value,
+                              "section", v->section, "label", v->label, "key", v->key, "line", v->line);
+        json_object_set_new(x, "item", v->item ? json_string(v->item) : json_null());
+        json_array_append_new(list, x);
+    }
+    json_object_set_new(o, "settings", list);
+    char *text = json_dumps(o, JSON_INDENT(2));
+    json_decref(o);
+    return text;
+}
+
+static void print_diag(const struct flow_diag *d)
+{
+    for (size_t i = 0; i < d->count; i++)
+        fprintf(stderr, "%s\n", d->lines[i]);
+}
+
+int served_open(struct served *s, const struct flow_serve_config *c)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = *c;
+    flow_files_record();        /* every file the scenario names is read now, and kept */
+    if (c->scenario) {
+        const char *why = NULL;
+        s->shown = c->scenario;
+        s->text = flow_read_regular(c->scenario, 8 << 20, &s->len, &why);
+        if (s->text == NULL) {
+            fprintf(stderr, "%s:1:1: error: cannot read the scenario: %s\n", c->scenario,
+                    strcmp(why, "too large") == 0 ? "larger than the limit of 8 MiB" : why);
+            return -1;
+        }
+        const char *slash = strrchr(c->scenario, '/');
+        s->base_name = flow_xstrdup(slash ? slash + 1 : c->scenario);
+        s->dir = slash ? flow_xstrndup(c->scenario, slash == c->scenario ? 1 : (size_t)(slash - c->scenario)) : NULL;
+    } else {
+        s->shown = "example.yaml";
+        s->text = flow_xstrdup(flow_example_yaml);
+        s->len = flow_example_yaml_len;
+        s->base_name = flow_xstrdup("example.yaml");
+    }
+    struct flow_diag d;
+    flow_diag_init(&d);
+    s->base = flow_scenario_load_text(s->shown, s->text, s->len, s->dir, NULL, 0, &d);
+    struct flow_settings set = {0};
+    if (s->base != NULL && flow_settings_list(s->shown, s->text, s->len, s->dir, &set, &d) == 0)
+        s->scenario_json = scenario_json(s, &set);
+    print_diag(&d);
+    flow_diag_fini(&d);
+    flow_settings_fini(&set);
+    flow_files_seal();          /* from here on, no request reads the disk */
+    runner_init(&s->runner, c->queue);
+    return s->scenario_json ? 0 : -1;
+}
+
+void served_close(struct served *s)
+{
+    runner_fini(&s->runner);
+    flow_scenario_destroy(s->base);
+    free(s->scenario_json);
+    free(s->text);
+    free(s->dir);
+    free(s->base_name);
+    flow_files_forget();
+}

@@ -1,0 +1,71 @@
+/* internal.h - what the server's files share: the served scenario, the run slot, and a reply.
+ * Internal to src/serve. */
+#ifndef FLOWSIM_SERVE_INTERNAL_H
+#define FLOWSIM_SERVE_INTERNAL_H
+
+#include <flowsim/scenario.h>
+#include <flowsim/serve.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum { REPORTS_KEPT = 8 };
+
+/* One run at a time; a few requests may wait for it, more are turned away (HTTP 429). */
+struct runner {
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    bool busy, closing;
+    int waiting, queue;
+    atomic_bool cancel;              /* the run in progress stops when set */
+    atomic_size_t done, total;       /* replications finished and asked for, both sides */
+    atomic_int kind;                 /* 0 none, 1 run, 2 compare */
+    unsigned next_id;                /* reports: the last few runs' HTML, for download */
+    struct kept_report { unsigned id; char *html; size_t len; } reports[REPORTS_KEPT];
+};
+
+enum { RUNNER_OK = 0, RUNNER_BUSY = -1, RUNNER_CLOSING = -2 };
+void runner_init(struct runner *r, int queue);
+void runner_fini(struct runner *r);
+int runner_enter(struct runner *r, int kind, size_t total);
+void runner_leave(struct runner *r);
+void runner_close(struct runner *r);             /* wakes and turns away whoever waits */
+bool runner_cancel(struct runner *r);            /* true when a run was in progress */
+void runner_progress(void *arg, size_t done, size_t total);
+char *runner_progress_json(struct runner *r);
+unsigned runner_keep_report(struct runner *r, char *html, size_t len);   /* takes html */
+char *runner_report(struct runner *r, unsigned id, size_t *len);         /* a copy, or NULL */
+
+/* The served scenario, read once at start-up. */
+struct served {
+    struct flow_serve_config cfg;
+    const char *shown;               /* the path as given, or "example.yaml" */
+    char *base_name;                 /* its file name, for an overlay's extends: */
+    char *text, *dir;
+    size_t len;
+    struct flow_scenario *base;
+    char *scenario_json;             /* GET /api/scenario */
+    struct runner runner;
+};
+
+/* An HTTP reply: status, body (owned), content type, and optional headers. */
+struct reply {
+    int status;
+    char *body;
+    size_t len;
+    const char *type;
+    const char *filename;            /* Content-Disposition: attachment, or NULL */
+    unsigned report;                 /* X-Flowsim-Report, or 0 */
+    int retry_after;                 /* seconds, for 429 and 503, or 0 */
+};
+
+int served_open(struct served *s, const struct flow_serve_config *c);
+void served_close(struct served *s);
+/* Answers one request (method, path without the query, body). */
+void api_answer(struct served *s, const char *method, const char *url, const char *body,
+                size_t len, struct reply *r);
+void reply_error(struct reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif
