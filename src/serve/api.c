@@ -26,6 +26,40 @@ extern const char flow_chartjs[];
 
 enum { MAX_SETS = 200, MAX_KEY = 300, MAX_VALUE = 4000 };
 
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_char(const unsigned char *p, size_t n)
+{
+    size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (len == 0 || len > n || (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
+        (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+        return 0;      /* overlong, a surrogate, or past U+10FFFF */
+    return len;
+}
+
+/* A JSON string of any bytes: what is not UTF-8 (a URL's raw bytes, a name cut short by a
+ * message's width) becomes '?'. */
+static json_t *text_json(const char *s)
+{
+    size_t n = strlen(s);
+    char *t = flow_xmalloc(n + 1);
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_char((const unsigned char *)s + i, n - i);
+        if (k == 0)
+            t[i++] = '?';
+        for (; k > 0; k--, i++)
+            t[i] = s[i];
+    }
+    t[n] = '\0';
+    json_t *j = json_string(t);
+    free(t);
+    return j ? j : json_string("?");
+}
+
 void reply_error(struct reply *r, int status, const char *fmt, ...)
 {
     va_list ap;
@@ -33,7 +67,8 @@ void reply_error(struct reply *r, int status, const char *fmt, ...)
     char msg[1200];
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    json_t *o = json_pack("{s:s}", "error", msg);
+    json_t *o = json_object();
+    json_object_set_new(o, "error", text_json(msg));
     r->status = status;
     r->body = json_dumps(o, JSON_INDENT(2));
     r->len = strlen(r->body);
@@ -198,14 +233,15 @@ static void diag_reply(struct reply *r, const struct flow_diag *d, char *const *
             line = d->lines[i];
             break;
         }
-    json_t *o = json_pack("{s:s}", "error", line);
+    json_t *o = json_object();
+    json_object_set_new(o, "error", text_json(line));
     int k = 0, col = 0;
     if (sscanf(line, "--set:%d:%d:", &k, &col) == 2 && k >= 1 && (size_t)k <= n) {
-        json_object_set_new(o, "path", json_string(fields[k - 1]));
+        json_object_set_new(o, "path", text_json(fields[k - 1]));
         json_object_set_new(o, "column", json_integer(col));
     }
     const char *what = strstr(line, ": error: ");
-    json_object_set_new(o, "message", json_string(what ? what + 9 : line));
+    json_object_set_new(o, "message", text_json(what ? what + 9 : line));
     reply_json(r, o);
     r->status = 400;
 }
@@ -564,9 +600,10 @@ static char *scenario_json(const struct served *s, const struct flow_settings *s
     for (size_t i = 0; i < b->nwards; i++)
         beds += b->wards[i].beds;
     char *desc = description(s->text);
-    json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:f, s:f}", "name", b->name, "file", s->base_name,
-                          "description", desc, "replications", b->replications, "seed", (json_int_t)b->seed,
-                          "horizon_days", b->horizon_days, "warmup_days", b->warmup_days);
+    json_t *o = json_pack("{s:o, s:o, s:o, s:i, s:I, s:f, s:f}", "name", text_json(b->name), "file",
+                          text_json(s->base_name), "description", text_json(desc), "replications",
+                          b->replications, "seed", (json_int_t)b->seed, "horizon_days", b->horizon_days,
+                          "warmup_days", b->warmup_days);
     free(desc);
     json_object_set_new(o, "summary", json_pack("{s:I, s:I, s:I, s:I, s:I}", "wards", (json_int_t)b->nwards,
                                                 "beds", (json_int_t)beds, "groups", (json_int_t)b->ngroups,
@@ -578,9 +615,10 @@ static char *scenario_json(const struct served *s, const struct flow_settings *s
     json_t *list = json_array();
     for (size_t i = 0; i < set->n; i++) {
         const struct flow_setting *v = &set->v[i];
-        json_t *x = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "path", v->path, "value", v->value,
-                              "section", v->section, "label", v->label, "key", v->key, "line", v->line);
-        json_object_set_new(x, "item", v->item ? json_string(v->item) : json_null());
+        json_t *x = json_pack("{s:o, s:o, s:o, s:o, s:o, s:i}", "path", text_json(v->path), "value",
+                              text_json(v->value), "section", text_json(v->section), "label",
+                              text_json(v->label), "key", text_json(v->key), "line", v->line);
+        json_object_set_new(x, "item", v->item ? text_json(v->item) : json_null());
         json_array_append_new(list, x);
     }
     json_object_set_new(o, "settings", list);
