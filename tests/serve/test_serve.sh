@@ -283,6 +283,16 @@ port=${port%/}
 expect_exit 4 "serve: a port in use" -- "$FLOWSIM" serve "$EX" --port "$port"
 grep -q "cannot listen" "$TMP/err" && ok || bad "serve: the port in use's message"
 stop_server TERM busy
+# Listening beyond the loopback must be asked for, and is warned about.
+start_server wide "$EX" --bind 0.0.0.0
+grep -q "warning: listening on 0.0.0.0, not the loopback address" "$TMP/wide.err" && ok || bad "--bind 0.0.0.0 should warn"
+CODE=$(curl -s -o "$TMP/body" -w '%{http_code}' -H 'Host: flowsim.example.org' "${URL}api/progress")
+expect_code 200 "--bind 0.0.0.0: any Host"
+stop_server TERM wide
+start_server six "$EX" --bind ::1
+req GET /api/progress ""
+expect_code 200 "--bind ::1 (IPv6 loopback)"
+stop_server TERM six
 expect_exit 0 "serve --help" -- "$FLOWSIM" serve --help
 grep -q -- '--max-work' "$TMP/out" && ok || bad "serve --help: the options"
 
