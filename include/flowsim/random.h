@@ -10,7 +10,10 @@
 
 /* The 64-bit seed of stream `name` in replication `rep` of a run seeded with `seed`. */
 uint64_t flow_stream_seed(uint64_t seed, uint32_t rep, const char *name);
-/* A new Mersenne Twister (gsl_rng_mt19937) seeded for that stream; free with gsl_rng_free. */
+/* GSL's Mersenne Twister, number for number, made faster (src/random/mt.c). */
+extern const gsl_rng_type *const flow_rng_mt19937;
+/* A new Mersenne Twister (flow_rng_mt19937: the numbers of gsl_rng_mt19937) seeded for that
+ * stream; free with gsl_rng_free. */
 gsl_rng *flow_stream_create(uint64_t seed, uint32_t rep, const char *name);
 
 enum flow_dist_kind {

@@ -33,7 +33,7 @@ uint64_t flow_stream_seed(uint64_t seed, uint32_t rep, const char *name)
 
 gsl_rng *flow_stream_create(uint64_t seed, uint32_t rep, const char *name)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r = gsl_rng_alloc(flow_rng_mt19937);
     if (r == NULL) {
         fprintf(stderr, "flowsim: out of memory (gsl_rng_alloc)\n");
         abort();

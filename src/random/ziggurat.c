@@ -4,7 +4,7 @@
  * M/M/c run. As Doornik (2005) advises, the layer index (low 8 bits) and the position within
  * the layer (high 24 bits) use separate bits of the draw. Lognormal variates take their normal
  * from GSL's ziggurat (gsl_ran_gaussian_ziggurat, also Marsaglia and Tsang). */
-#include <flowsim/random.h>
+#include "mt.h"
 
 #include <assert.h>
 #include <gsl/gsl_randist.h>
@@ -42,7 +42,7 @@ double flow_ran_exponential(gsl_rng *r, double mean)
 {
     assert(gsl_rng_min(r) == 0 && gsl_rng_max(r) == 0xffffffffUL);
     for (;;) {
-        uint32_t u = (uint32_t)gsl_rng_get(r);
+        uint32_t u = flow_rng_get(r);
         uint32_t layer = u & (LAYERS - 1), pos = u >> 8;
         if (pos < k[layer])
             return mean * (pos * w[layer]);

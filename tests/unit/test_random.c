@@ -5,9 +5,46 @@
 
 #include <flowsim/random.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include <stdlib.h>
+
+/* flowsim's Mersenne Twister gives GSL's gsl_rng_mt19937 numbers draw for draw: integers,
+ * doubles and GSL's own samplers (which draw through the type), over several refills, for
+ * seeds including 0 (GSL's default 4357), 2^32 - 1 and 64-bit seeds (GSL keeps 32 bits), and
+ * when a stream is seeded again after drawing. */
+START_TEST(mt19937_gives_gsl_numbers)
+{
+    const unsigned long seeds[] = {0, 1, 2, 4357, 42, 0xffffffffUL, 0x100000000UL, 0x123456789abcdefUL, 987654321};
+    for (size_t k = 0; k < sizeof seeds / sizeof *seeds; k++) {
+        gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(flow_rng_mt19937);
+        gsl_rng_set(a, seeds[k]);
+        gsl_rng_set(b, seeds[k]);
+        for (int i = 0; i < 3000; i++) {
+            ck_assert_uint_eq(gsl_rng_get(a), gsl_rng_get(b));
+            ck_assert(gsl_rng_uniform(a) == gsl_rng_uniform(b));
+            ck_assert(gsl_ran_gaussian_ziggurat(a, 1.5) == gsl_ran_gaussian_ziggurat(b, 1.5));
+            ck_assert(gsl_ran_gamma(a, 0.7, 2) == gsl_ran_gamma(b, 0.7, 2));
+            ck_assert(gsl_rng_uniform_pos(a) == gsl_rng_uniform_pos(b));
+        }
+        gsl_rng_set(a, seeds[k] + 7);
+        gsl_rng_set(b, seeds[k] + 7);
+        for (int i = 0; i < 1000; i++)
+            ck_assert_uint_eq(gsl_rng_get(a), gsl_rng_get(b));
+        ck_assert_uint_eq(gsl_rng_max(b), gsl_rng_max(a));
+        ck_assert_uint_eq(gsl_rng_min(b), gsl_rng_min(a));
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+    /* A generator that was never seeded draws as GSL's default does. */
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(flow_rng_mt19937);
+    for (int i = 0; i < 700; i++)
+        ck_assert_uint_eq(gsl_rng_get(a), gsl_rng_get(b));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+END_TEST
 
 START_TEST(stream_same_name_same_draws)
 {
@@ -431,6 +468,7 @@ static Suite *make_suite(void)
     Suite *s = suite_create("random");
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, mt19937_gives_gsl_numbers);
     tcase_add_test(tc, stream_same_name_same_draws);
     tcase_add_test(tc, stream_differs_by_name_seed_and_replication);
     tcase_add_test(tc, stream_nth_draw_is_pinned);
