@@ -2,7 +2,7 @@
  * events, events per second, nanoseconds per event and peak memory; with --threads, runs
  * REPS replications on 1 and on 2 threads and prints replications per second and the
  * speed-up; with --engine, compares flowsim with a bare event loop (bare.c) on M/M/20 and at
- * 20, 2,000 and 20,000 pending events; with --sweep, times POINTS one-replication points as
+ * 20, 2,000, 20,000 and 90,000 pending events; with --sweep, times POINTS one-replication points as
  * one batch against one run of POINTS replications. Not a test: it prints figures and always
  * passes. */
 #include "bare.h"
@@ -101,7 +101,9 @@ static double time_bare(int servers, double rate, double horizon, int repeats)
 }
 
 /* flowsim's engine against the bare loop: M/M/20 as in mmc.yaml, then an M/M/infinity ward
- * with about 20, 2,000 and 20,000 patients in their beds (so as many pending departures). */
+ * with about 20, 2,000, 20,000 and 90,000 patients in their beds (so as many pending
+ * departures; 90,000 is as near 10^5 as a ward of the largest size, 100,000 beds, stays an
+ * M/M/infinity ward). */
 static int engine(const char *mmc)
 {
     struct flow_scenario *s = load(mmc, NULL, 0);
@@ -114,10 +116,10 @@ static int engine(const char *mmc)
     printf("  bare loop     %.1f ns/event\n  flowsim       %.1f ns/event\n", bare_ns, flow_ns);
     printf("  flowsim runs at %.2f of the bare loop's speed\n\n", bare_ns / flow_ns);
     flow_scenario_destroy(s);
-    const int pending[] = {20, 2000, 20000};
+    const int pending[] = {20, 2000, 20000, 90000};
     double first[2] = {0, 0};
     printf("pending events   bare ns/event   flowsim ns/event   flowsim / bare speed\n");
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         char beds[64], rate[64], horizon[64];
         double h = 2e6 / (2.0 * pending[i]) + 10;
         snprintf(beds, sizeof beds, "wards.Ward.beds=100000");

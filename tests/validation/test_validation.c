@@ -260,6 +260,58 @@ START_TEST(goal_seek_finds_the_erlang_c_boundary)
 }
 END_TEST
 
+/* Sizing and goal-seeking with one replication a value, on 1 thread and on 2 (where the next
+ * bisection step runs beside the current one): the same values evaluated, with the same rows,
+ * and the same answer. */
+static void size_both(const char *param, long lo, long hi, bool seek, struct flow_size_result *r, int threads)
+{
+    char path[] = "/tmp/flowsim-ahead-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    const char *text = "name: ahead\nhorizon: 300d\nwarmup: 20d\nreplications: 1\nseed: 11\n"
+                       "wards: [{name: Ward, beds: 20}]\ngroups:\n  - name: all\n    arrivals: {rate: 18/d}\n"
+                       "    route: [{ward: Ward, stay: {dist: exponential, mean: 1d}}]\n";
+    ck_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    struct flow_target t;
+    char why[256];
+    ck_assert_int_eq(flow_target_parse("wards.Ward.p_wait <= 0.2", &t, why, sizeof why), 0);
+    struct flow_run_options o = {.threads = threads};
+    struct flow_diag d;
+    flow_diag_init(&d);
+    int rc = seek ? flow_size_seek(path, NULL, 0, param, "/d", (double)lo, (double)hi, 0.05, &t, 1, &o, r, &d)
+                  : flow_size_run(path, NULL, 0, param, "", lo, hi, &t, 1, &o, r, &d);
+    ck_assert_int_eq(rc, 0);
+    flow_diag_fini(&d);
+    unlink(path);
+    r->targets = NULL;
+    flow_target_fini(&t);
+}
+
+START_TEST(size_runs_ahead_without_changing_answers)
+{
+    for (int seek = 0; seek <= 1; seek++) {
+        struct flow_size_result a, b;
+        const char *param = seek ? "groups.all.arrivals.rate" : "wards.Ward.beds";
+        size_both(param, seek ? 10 : 1, seek ? 19 : 5000, seek, &a, 1);
+        size_both(param, seek ? 10 : 1, seek ? 19 : 5000, seek, &b, 2);
+        ck_assert_uint_eq(a.nevals, b.nevals);
+        ck_assert(a.nevals >= 5);
+        ck_assert_int_eq(a.answer, b.answer);
+        ck_assert(a.x_answer == b.x_answer || (isnan(a.x_answer) && isnan(b.x_answer)));
+        for (size_t i = 0; i < a.nevals; i++) {
+            ck_assert(a.evals[i].x == b.evals[i].x);
+            ck_assert_int_eq(a.evals[i].meets, b.evals[i].meets);
+            ck_assert_uint_eq(a.evals[i].results.events, b.evals[i].results.events);
+            ck_assert(memcmp(a.evals[i].results.values, b.evals[i].results.values,
+                             a.evals[i].results.nmetrics * sizeof *a.evals[i].results.values) == 0);
+        }
+        flow_size_fini(&a);
+        flow_size_fini(&b);
+    }
+}
+END_TEST
+
 /* Intervals are cut at the metric's bounds (at least 0, a fraction at most 1), the mean and sd
  * untouched; a paired difference that is rounding noise is exactly 0 and never significant. */
 START_TEST(intervals_are_honest)
@@ -305,6 +357,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, warnings_say_what_is_wrong);
     tcase_add_test(tc, warmup_reads_each_wards_occupancy);
     tcase_add_test(tc, goal_seek_finds_the_erlang_c_boundary);
+    tcase_add_test(tc, size_runs_ahead_without_changing_answers);
     tcase_add_test(tc, little_law_holds_under_blocking);
     tcase_add_test(tc, same_seed_same_numbers_any_threads);
     tcase_add_test(tc, midnight_census_of_mginf);
