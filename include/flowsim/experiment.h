@@ -251,6 +251,9 @@ struct flow_size_result {
                                           * favourable end too (NAN: none in the range): the
                                           * boundary lies between x_answer and reach */
     bool all_meet;                       /* every value in the range meets the targets */
+    size_t ran_ahead, used_ahead;        /* bisection steps run ahead beside the current one
+                                          * (when a core would be idle), and those the search
+                                          * then asked for; not reported */
 };
 
 /* Finds the smallest whole value of `param` (in [lo, hi], written with `unit` after it, such

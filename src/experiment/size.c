@@ -113,6 +113,7 @@ static size_t take_ahead(struct search *s, double x, int *status)
         out->evals[out->nevals] = s->ahead[i].e;
         *status = s->ahead[i].status;
         s->ahead[i] = s->ahead[--s->nahead];
+        out->used_ahead++;
         return out->nevals++;
     }
     return SIZE_MAX;
@@ -220,6 +221,7 @@ static struct flow_size_eval *evaluate_guessing(struct search *s, double x, doub
     flow_experiment_run_batch(both, 2, s->o, res, status);
     flow_xgrow((void **)&s->ahead, &s->cap_ahead, s->nahead + 1, sizeof *s->ahead);
     struct ahead *a = &s->ahead[s->nahead++];
+    s->out->ran_ahead++;
     memset(a, 0, sizeof *a);
     a->e.value = (long)next, a->e.x = next, a->e.scenario = sn, a->e.results = res[1], a->status = status[1];
     size_t k = add_eval(s, x, sx);

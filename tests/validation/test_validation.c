@@ -297,6 +297,10 @@ START_TEST(size_runs_ahead_without_changing_answers)
         size_both(param, seek ? 10 : 1, seek ? 19 : 5000, seek, &b, 2);
         ck_assert_uint_eq(a.nevals, b.nevals);
         ck_assert(a.nevals >= 5);
+        ck_assert_uint_eq(a.ran_ahead, 0);                 /* 1 thread: no core to spare */
+        ck_assert_uint_gt(b.ran_ahead, 0);
+        ck_assert_uint_gt(b.used_ahead, 0);                /* a step run ahead saved a wait */
+        ck_assert_uint_le(b.used_ahead, b.ran_ahead);
         ck_assert_int_eq(a.answer, b.answer);
         ck_assert(a.x_answer == b.x_answer || (isnan(a.x_answer) && isnan(b.x_answer)));
         for (size_t i = 0; i < a.nevals; i++) {
