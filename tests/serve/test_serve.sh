@@ -210,7 +210,7 @@ expect_code 403 "a foreign Host (DNS rebinding)"
 for i in $(seq 100); do
     case $((i % 4)) in
         0) curl -s -o /dev/null -w '%{http_code}\n' --max-time 120 -H 'Content-Type: application/json' \
-               --data '{"set": {"wards.AMU.beds": "30"}, "replications": 20}' "${URL}api/compare" ;;
+               --data '{"set": {"wards.AMU.beds": "30"}, "replications": 40}' "${URL}api/compare" ;;
         1) curl -s -o /dev/null -w '%{http_code}\n' --max-time 120 "${URL}api/scenario" ;;
         2) curl -s -o /dev/null -w '%{http_code}\n' --max-time 120 -H 'Content-Type: application/json' \
                --data '{"set": ' "${URL}api/run" ;;
