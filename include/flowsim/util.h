@@ -10,6 +10,8 @@
 void *flow_xmalloc(size_t size);
 void *flow_xcalloc(size_t count, size_t size);
 void *flow_xrealloc(void *ptr, size_t size);
+/* size bytes at a multiple of align (a power of two), freed with free(). */
+void *flow_xaligned(size_t align, size_t size);
 /* Grows *ptr (an array of elem bytes per item, *cap items) to hold at least need items. */
 void flow_xgrow(void **ptr, size_t *cap, size_t need, size_t elem);
 char *flow_xstrdup(const char *s);

@@ -37,16 +37,15 @@ static bool node_less(const struct calq_node *a, const struct calq_node *b)
 
 static struct key key_of(const struct calq *q, uint32_t slot)
 {
-    return (struct key){q->node[slot].time, q->node[slot].order, slot};
+    const struct calq_node *n = calq_node(q, slot);
+    return (struct key){n->time, n->order, slot};
 }
 
 /* Files a key in its bucket, after every smaller key. Keys come mostly in increasing order
  * within a bucket (a day's events, ties in insertion order), so the tail is tried first. */
 static void file(struct calq *q, struct key k)
 {
-    if (k.slot >= q->node_cap)
-        flow_xgrow((void **)&q->node, &q->node_cap, (size_t)k.slot + 1, sizeof *q->node);
-    struct calq_node *n = &q->node[k.slot];
+    struct calq_node *n = calq_node(q, k.slot);
     n->time = k.time;
     n->order = k.order;
     n->day = day_of(q, k.time);
@@ -54,17 +53,17 @@ static void file(struct calq *q, struct key k)
         q->day = n->day;
     size_t b = n->day & (q->nbuckets - 1);
     uint32_t *p = &q->head[b];
-    if (*p != CALQ_NONE && node_less(&q->node[q->head[q->nbuckets + b]], n))
-        p = &q->node[q->head[q->nbuckets + b]].next;    /* after the tail */
+    if (*p != CALQ_NONE && node_less(calq_node(q, q->head[q->nbuckets + b]), n))
+        p = &calq_node(q, q->head[q->nbuckets + b])->next;  /* after the tail */
     else
-        while (*p != CALQ_NONE && node_less(&q->node[*p], n))
-            p = &q->node[*p].next;
+        while (*p != CALQ_NONE && node_less(calq_node(q, *p), n))
+            p = &calq_node(q, *p)->next;
     n->next = *p;
     if (*p == CALQ_NONE)
         q->head[q->nbuckets + b] = k.slot;             /* the new tail */
     *p = k.slot;
     q->len++;
-    if (q->top_known && node_less(n, &q->node[q->top]))
+    if (q->top_known && node_less(n, calq_node(q, q->top)))
         q->top = k.slot;                               /* its day is q->day: rewound above */
 }
 
@@ -151,7 +150,7 @@ struct key calq_top(struct calq *q)
     for (size_t i = 0; i < q->nbuckets; i++) {
         uint64_t d = q->day + i;
         uint32_t h = q->head[d & mask];
-        if (h != CALQ_NONE && q->node[h].day == d) {
+        if (h != CALQ_NONE && calq_node(q, h)->day == d) {
             q->day = d;
             q->top = h;
             return key_of(q, h);
@@ -160,10 +159,10 @@ struct key calq_top(struct calq *q)
     uint32_t best = CALQ_NONE;                 /* a year without a key: search every head */
     for (size_t b = 0; b < q->nbuckets; b++) {
         uint32_t h = q->head[b];
-        if (h != CALQ_NONE && (best == CALQ_NONE || node_less(&q->node[h], &q->node[best])))
+        if (h != CALQ_NONE && (best == CALQ_NONE || node_less(calq_node(q, h), calq_node(q, best))))
             best = h;
     }
-    q->day = q->node[best].day;
+    q->day = calq_node(q, best)->day;
     q->top = best;
     return key_of(q, best);
 }
@@ -172,7 +171,7 @@ void calq_pop(struct calq *q)
 {
     struct key k = calq_top(q);
     size_t b = q->day & (q->nbuckets - 1);
-    q->head[b] = q->node[k.slot].next;
+    q->head[b] = calq_node(q, k.slot)->next;
     if (q->head[b] == CALQ_NONE)
         q->head[q->nbuckets + b] = CALQ_NONE;
     q->len--;
@@ -185,7 +184,7 @@ size_t calq_drain(struct calq *q, struct key *out)
 {
     size_t n = 0;
     for (size_t b = 0; b < q->nbuckets; b++) {
-        for (uint32_t h = q->head[b]; h != CALQ_NONE; h = q->node[h].next)
+        for (uint32_t h = q->head[b]; h != CALQ_NONE; h = calq_node(q, h)->next)
             out[n++] = key_of(q, h);
         q->head[b] = q->head[q->nbuckets + b] = CALQ_NONE;
     }
@@ -198,7 +197,6 @@ size_t calq_drain(struct calq *q, struct key *out)
 void calq_free(struct calq *q)
 {
     free(q->head);
-    free(q->node);
     free(q->scratch);
     memset(q, 0, sizeof *q);
 }

@@ -5,7 +5,9 @@
  *
  * Contract: keys are unique (time, order) pairs and come out in increasing order, exactly as
  * the heap would give them; a key's slot (< 2^32) is unique among pending keys and indexes the
- * queue's own node array, grown as needed. Times are the bits of non-negative doubles. */
+ * nodes, which the engine keeps in its event records (a node at the start of each, `stride`
+ * bytes apart: one record, node and callback together, is one cache line) and which must hold
+ * every slot pushed. Times are the bits of non-negative doubles. */
 #ifndef FLOWSIM_ENGINE_CALQ_H
 #define FLOWSIM_ENGINE_CALQ_H
 
@@ -47,13 +49,18 @@ struct calq {
     size_t len;
     uint32_t top;             /* the smallest key's slot, when top_known (the engine looks at */
     bool top_known;           /* the next event two or three times before it takes it) */
-    struct calq_node *node;   /* by slot */
-    size_t node_cap;
+    char *nodes;              /* slot s's node is at nodes + s * stride (the engine's records) */
+    size_t stride;
     double *scratch;          /* for choosing the width */
     size_t scratch_cap;
 };
 
 #define CALQ_NONE UINT32_MAX
+
+static inline struct calq_node *calq_node(const struct calq *q, uint32_t slot)
+{
+    return (struct calq_node *)(q->nodes + (size_t)slot * q->stride);
+}
 
 /* Empties q and fills it with keys[0..n) (n > 0), choosing its width from their times;
  * `now` is the current time. */

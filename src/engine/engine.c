@@ -26,13 +26,19 @@
  * count near one of them does not move the keys at every event. */
 enum { TO_CALENDAR = 512, TO_HEAP = 128 };
 
+/* An event: its calendar node (used while the calendar queue holds the keys) and what to
+ * call, 64 bytes on one cache line, so that filing or taking an event among 10^5 pending
+ * touches one line for both. */
 struct record {
+    struct calq_node node;
     flow_event_fn fn;   /* NULL once cancelled */
     void *ctx;
     uint64_t arg;
     uint32_t gen;       /* bumped on every reuse so that stale handles are recognised */
     uint32_t next_free; /* free-list link; NO_POS while the event is pending */
 };
+
+_Static_assert(sizeof(struct record) == 64, "an event record is one cache line");
 
 struct flow_engine {
     struct key *heap;
@@ -190,6 +196,22 @@ static void list_pop(struct flow_engine *e)
     }
 }
 
+/* Doubles the pool, on cache-line boundaries; the calendar queue finds its nodes there. */
+static void pool_grow(struct flow_engine *e)
+{
+    size_t cap = e->pool_cap ? 2 * e->pool_cap : 64;
+    if (cap > (size_t)UINT32_MAX)
+        cap = (size_t)UINT32_MAX;                 /* slots are 32 bits */
+    struct record *p = flow_xaligned(64, cap * sizeof *p);
+    if (e->pool_len > 0)
+        memcpy(p, e->pool, e->pool_len * sizeof *p);
+    free(e->pool);
+    e->pool = p;
+    e->pool_cap = cap;
+    e->cq.nodes = (char *)p;
+    e->cq.stride = sizeof *p;
+}
+
 static uint32_t slot_alloc(struct flow_engine *e)
 {
     if (e->free_head != NO_POS) {
@@ -197,7 +219,8 @@ static uint32_t slot_alloc(struct flow_engine *e)
         e->free_head = e->pool[s].next_free;
         return s;
     }
-    flow_xgrow((void **)&e->pool, &e->pool_cap, e->pool_len + 1, sizeof *e->pool);
+    if (e->pool_len == e->pool_cap)
+        pool_grow(e);
     e->pool[e->pool_len].gen = 0;
     return (uint32_t)e->pool_len++;
 }
@@ -279,11 +302,14 @@ bool flow_engine_step(struct flow_engine *e)
         return false;
     struct key top = list_top(e);
     list_pop(e);
-    struct record r = e->pool[top.slot];
+    const struct record *r = &e->pool[top.slot];
+    flow_event_fn fn = r->fn;
+    void *ctx = r->ctx;
+    uint64_t arg = r->arg;
     slot_free(e, top.slot);
     e->now = bits_time(key_time(&top));
     e->fired++;
-    r.fn(e, r.ctx, r.arg);
+    fn(e, ctx, arg);
     if (e->after_mode) {
         e->after(e, e->after_ctx, e->after_mode & AFTER_ASKED);
         e->after_mode &= AFTER_ALWAYS;   /* requests made by the after function itself are done */

@@ -23,6 +23,12 @@ void *flow_xcalloc(size_t count, size_t size)
     return check(calloc(count ? count : 1, size ? size : 1), count * size);
 }
 
+void *flow_xaligned(size_t align, size_t size)
+{
+    size_t n = (size + align - 1) / align * align;
+    return check(aligned_alloc(align, n ? n : align), size);
+}
+
 void *flow_xrealloc(void *ptr, size_t size) { return check(realloc(ptr, size ? size : 1), size); }
 
 void flow_xgrow(void **ptr, size_t *cap, size_t need, size_t elem)
