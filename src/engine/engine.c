@@ -6,6 +6,8 @@
  * pending (a hospital's hundreds of beds, each with its patient's departure) the keys move to
  * a calendar queue (calq.c), whose cost does not grow with their number, and back to the heap
  * when few are: both give the same keys in the same order, so results do not depend on it.
+ * The calendar's node for an event is the first half of the event's 64-byte record, so that
+ * among 10^5 pending events taking one touches its bucket's head and one cache line.
  * Cancellation is lazy: a cancelled record is marked and its key is dropped when it reaches
  * the top. Tracking every key's heap position for eager removal cost a store per sift step on
  * every event, to speed up an operation models rarely use. */
