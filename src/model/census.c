@@ -32,7 +32,7 @@ static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
             if (m->profiling)
                 w->hourly[hour] += w->beds.in_use;
             if (m->profiling && w->beds.plan)
-                w->hourly_beds[hour] += w->beds.capacity;
+                w->hourly_beds[hour] += flow_resource_open_places(&w->beds);
         }
     }
     double next = m->profiling ? (llround(t * 24) + 1) / 24.0 : floor(t + 0.5) + 1;

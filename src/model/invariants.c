@@ -55,6 +55,17 @@ static void check_resource(const struct flow_model *m, const struct resource *r)
             r->in_use, r->capacity);
     REQUIRE(m, r->plan == NULL || r->capacity == r->plan->planned + (r->plan->open ? r->plan->extra : 0),
             "capacity is not the planned places plus open extra places", r->capacity, r->plan->planned);
+    if (r->plan) {
+        const struct capacity_plan *p = r->plan;
+        int above = r->in_use - p->planned;
+        REQUIRE(m, p->level.value == flow_resource_open_places(r),
+                "places counted open are not max(capacity, in use)", p->level.value, r->in_use);
+        REQUIRE(m, p->level.value >= r->in_use, "more places taken than open", r->in_use, p->level.value);
+        REQUIRE(m, p->open || (p->held >= 0 && p->held <= p->extra && p->held <= (above > 0 ? above : 0)),
+                "closed extra places held beyond those taken", p->held, above);
+        REQUIRE(m, p->extra_level.value == (p->open ? p->extra : p->held),
+                "extra places counted open are not the open or held ones", p->extra_level.value, p->held);
+    }
     REQUIRE(m, r->full.value == (r->in_use >= r->capacity), "the full level is stale", r->full.value,
             r->in_use);
     REQUIRE(m, r->use.value == r->in_use, "the level of places in use is stale", r->use.value, r->in_use);

@@ -146,12 +146,16 @@ static void set_full(struct resource *r, double t)
         flow_level_set(&r->full, t, full);
 }
 
+static void set_open_levels(struct resource *r, double t);
+
 static void set_in_use(struct flow_model *m, struct resource *r, uint32_t cls, int delta)
 {
     double t = model_now(m);
     r->in_use += delta;
     flow_level_set(&r->use, t, r->in_use);
     set_full(r, t);
+    if (__builtin_expect(r->plan != NULL, 0))
+        set_open_levels(r, t);
     if (r->by_class) {
         struct flow_level *c = &r->by_class[cls];
         flow_level_set(c, t, c->value + delta);
@@ -222,13 +226,29 @@ void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id
 
 /* ---- capacity that changes ------------------------------------------------------------ */
 
+/* The places counted open (resource.h): extra places closed but still taken are `held`, which
+ * only falls (as their patients leave) until the extra places open again. */
+static void set_open_levels(struct resource *r, double t)
+{
+    struct capacity_plan *p = r->plan;
+    if (!p->open && p->held > 0) {
+        int above = r->in_use - p->planned;
+        if (above < p->held)
+            p->held = above > 0 ? above : 0;
+    }
+    double open = flow_resource_open_places(r), extra = p->open ? p->extra : p->held;
+    if (open != p->level.value)
+        flow_level_set(&p->level, t, open);
+    if (extra != p->extra_level.value)
+        flow_level_set(&p->extra_level, t, extra);
+}
+
 static void set_capacity(struct flow_model *m, struct resource *r)
 {
     struct capacity_plan *p = r->plan;
     double t = model_now(m);
     r->capacity = p->planned + (p->open ? p->extra : 0);
-    flow_level_set(&p->level, t, r->capacity);
-    flow_level_set(&p->extra_level, t, p->open ? p->extra : 0);
+    set_open_levels(r, t);
     set_full(r, t);
 }
 
@@ -251,20 +271,36 @@ void flow_resource_set_planned(struct flow_model *m, struct resource *r, int pla
         offer_later(m, r);
 }
 
+/* Free places that a patient outside the ring-fence could take: ring-fenced places that no
+ * fenced patient holds are not free for them (nor, so, for closing the extra places). */
+static int free_general(const struct resource *r)
+{
+    int free = r->capacity - r->in_use;
+    if (r->reserved_for) {
+        int fenced_empty = r->reserved - (r->in_use - r->others_in_use);
+        free -= fenced_empty > 0 ? fenced_empty : 0;
+    }
+    return free;
+}
+
 /* Escalation after the places have been offered: the extra places open when enough patients
  * still wait, and close when enough places are free. Opening fills places from the queue, so
- * what is left either waits (no place free, nothing to close) or is nobody. */
+ * what is left either waits (no place free, nothing to close) or is nobody. Extra places that
+ * close while taken are held (counted open) until their patients leave. */
 static bool escalate(struct flow_model *m, struct resource *r)
 {
     struct capacity_plan *p = r->plan;
     if (!p->open && r->queue.len >= (size_t)p->open_when) {
         p->open = true;
+        p->held = 0;
         r->period.openings++;
         set_capacity(m, r);
         return true;
     }
-    if (p->open && r->capacity - r->in_use >= p->close_when) {
+    if (p->open && free_general(r) >= p->close_when) {
+        int above = r->in_use - p->planned;
         p->open = false;
+        p->held = above <= 0 ? 0 : above < p->extra ? above : p->extra;
         set_capacity(m, r);
     }
     return false;

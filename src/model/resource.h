@@ -61,14 +61,23 @@ struct resource_tally {
 
 /* A capacity that follows a schedule and, optionally, pressure (set up by the owner): planned
  * places (set by the owner as its calendar says) plus `extra` places that open when `open_when`
- * patients wait and close when `close_when` places are free. Places that close while taken
- * close as they empty: nobody is moved, so in_use may exceed capacity for a while. */
+ * patients wait and close when `close_when` places are free (places a ring-fence keeps for
+ * others not counted as free).
+ *
+ * One meaning of open, closing and taken, used by every figure: a place that closes while
+ * taken (a planned place the calendar closes, an extra place after the extra places close)
+ * closes as its patient leaves. Nobody is moved and nobody new takes it, so in_use may exceed
+ * capacity (the places that take patients) for a while; until its patient leaves such a place
+ * is still counted as open (and staffed). Places counted open are max(capacity, in_use), so
+ * places taken never exceed places open; extra places counted open are all of them while
+ * open, and after closing those still taken (`held`, which only falls until they open again). */
 struct capacity_plan {
     int planned;
     int extra, open_when, close_when;
     bool open;                 /* the extra places are open */
-    struct flow_level level;   /* open places (capacity) */
-    struct flow_level extra_level;   /* extra places open */
+    int held;                  /* extra places closed but still taken (while !open) */
+    struct flow_level level;   /* places counted open: max(capacity, in_use) */
+    struct flow_level extra_level;   /* extra places counted open: extra when open, else held */
 };
 
 struct resource {
@@ -125,6 +134,11 @@ void flow_resource_plan(struct flow_model *m, struct resource *r, int planned, i
                         int open_when, int close_when);
 /* The planned places change (a calendar boundary): capacity follows, freed places are offered. */
 void flow_resource_set_planned(struct flow_model *m, struct resource *r, int planned);
+/* Places counted open: those that take patients, and those closing while still taken. */
+static inline int flow_resource_open_places(const struct resource *r)
+{
+    return r->in_use > r->capacity ? r->in_use : r->capacity;
+}
 /* Starts a new measured period at t: levels marked, tally and histogram zeroed. */
 void flow_resource_mark(struct resource *r, double t);
 

@@ -67,6 +67,7 @@ static void advance(struct flow_model *m, uint32_t id, uint32_t from)
     if (ward == p->ward) {             /* the next stay is in the same ward: keep the bed */
         if (p->outlier)                /* an outlier's next stay is in the ward it is in */
             flow_frontdoor_end_outlier(m, id);
+        patient_set(m, id, PS_STAY);   /* it may have been ready or reviewed on a round */
         flow_route_start_stay(m, id);
     } else
         flow_ward_request(m, id, ward);
