@@ -230,6 +230,7 @@ struct model_tally {
     double fit_to_leave;
     struct pathway_stats pathways[4];
     uint64_t midnights;                /* censuses taken in the measured period */
+    uint64_t live_at_start, created_at_start;   /* patients in the model, and created, at the mark */
     uint64_t hour_samples[168];        /* when profiling: samples per hour of the week */
 };
 
@@ -413,6 +414,11 @@ void flow_backlog_mark(struct flow_model *m);
 
 /* invariants.c: the model's bookkeeping, checked after every event in checking builds. */
 void flow_invariants_check(struct flow_model *m);
+/* What a report must satisfy, checked on each replication's metrics in checking builds: each
+ * metric within the bounds of its unit, and rules across metrics and the model's tallies. */
+void flow_invariants_check_metric(const struct flow_model *m, const char *section, const char *entity,
+                                  const char *key, const char *unit, double value);
+void flow_invariants_check_outputs(const struct flow_model *m);
 
 /* model.c */
 static inline double model_now(const struct flow_model *m) { return flow_engine_now(m->engine); }

@@ -8,8 +8,20 @@
 
 #include <flowsim/util.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* An output rule broken: the rule, where, the value and the time. */
+static _Noreturn void fail_output(const struct flow_model *m, const char *rule, const char *section,
+                                  const char *entity, const char *key, double value, double bound)
+{
+    fprintf(stderr, "flowsim: output invariant broken at t=%.17g (replication %u): %s: %s%s%s%s%s = %.17g (bound %.17g)\n",
+            model_now(m), m->replication + 1, rule, section, entity ? "." : "", entity ? entity : "",
+            key ? "." : "", key ? key : "", value, bound);
+    abort();
+}
 
 static _Noreturn void fail(const struct flow_model *m, const char *what, long a, long b)
 {
@@ -183,4 +195,97 @@ void flow_invariants_check(struct flow_model *m)
     REQUIRE(m, live == m->live, "live patients are not the records in use", live, m->live);
     REQUIRE(m, m->created == m->live + m->left + m->lost, "patients are not conserved", m->created,
             m->live + m->left + m->lost);
+}
+
+/* ---- outputs ---------------------------------------------------------------------------- */
+
+static bool unit_is(const char *unit, const char *name) { return strcmp(unit, name) == 0; }
+
+/* Every metric within the bounds of its unit: fractions in [0, 1], everything else (counts,
+ * rates, times, beds, costs, ratios) at least 0; undefined (NaN) only as "no data", never
+ * infinite. */
+void flow_invariants_check_metric(const struct flow_model *m, const char *section, const char *entity,
+                                  const char *key, const char *unit, double value)
+{
+    if (isnan(value))
+        return;
+    if (!isfinite(value))
+        fail_output(m, "a metric is infinite", section, entity, key, value, 0);
+    double eps = 1e-9;
+    if (value < -eps)
+        fail_output(m, "a metric is negative", section, entity, key, value, 0);
+    if (unit_is(unit, "fraction") && value > 1 + eps)
+        fail_output(m, "a fraction is above 1", section, entity, key, value, 1);
+}
+
+static double level_mean(const struct flow_model *m, const struct flow_level *l)
+{
+    return flow_level_mean(l, model_now(m), m->start);
+}
+
+/* A time average within [0, most], and at most `above` (another average it is part of). */
+static void check_average(const struct flow_model *m, const char *rule, const char *section,
+                          const char *entity, const char *key, double mean, double most)
+{
+    if (!(mean >= -1e-9 && mean <= most + 1e-9 * fmax(1, most)))
+        fail_output(m, rule, section, entity, key, mean, most);
+}
+
+static void check_ward_outputs(const struct flow_model *m, const struct ward *w)
+{
+    const char *name = w->spec->name;
+    const struct resource *r = &w->beds;
+    double occupied = level_mean(m, &r->use), most = flow_beds_most(w->spec);
+    check_average(m, "beds occupied beyond the most the ward can open", "wards", name, "mean_occupied_beds",
+                  occupied, most);
+    if (r->plan) {
+        double open = level_mean(m, &r->plan->level);
+        check_average(m, "beds occupied beyond beds open or closing", "wards", name, "mean_occupied_beds",
+                      occupied, open);
+        check_average(m, "open beds beyond the most the ward can open", "wards", name, "mean_beds", open, most);
+        check_average(m, "escalation beds beyond the escalation", "wards", name, "escalation_bed_days_per_day",
+                      level_mean(m, &r->plan->extra_level), r->plan->extra);
+    } else {
+        check_average(m, "beds occupied beyond the beds", "wards", name, "mean_occupied_beds", occupied,
+                      r->capacity);
+    }
+    check_average(m, "blocked beds beyond the beds occupied", "wards", name, "blocked_bed_days_per_day",
+                  level_mean(m, &w->blocked_level), occupied);
+    check_average(m, "ready beds beyond the beds occupied", "wards", name, "ready_bed_days_per_day",
+                  level_mean(m, &w->ready_level), occupied);
+    check_average(m, "outlier beds beyond the beds occupied", "wards", name, "outliers_mean",
+                  level_mean(m, &w->outliers_level), occupied);
+    check_average(m, "time full beyond the period", "wards", name, "p_full", level_mean(m, &r->full), 1);
+    if (r->period.taken > r->period.requests + m->period.live_at_start)
+        fail_output(m, "more beds taken than asked for (or asked for before the mark)", "wards", name, "taken", (double)r->period.taken,
+                    (double)r->period.requests + (double)m->period.live_at_start);
+    if (r->period.waited > r->period.taken)
+        fail_output(m, "more admissions waited than were admitted", "wards", name, "p_wait",
+                    (double)r->period.waited, (double)r->period.taken);
+}
+
+void flow_invariants_check_outputs(const struct flow_model *m)
+{
+    const struct flow_scenario *s = m->sc;
+    for (size_t w = 0; w < s->nwards; w++)
+        check_ward_outputs(m, &m->wards[w]);
+    for (size_t c = 0; c < s->ncommunity; c++) {
+        const struct resource *r = &m->services[c].places;
+        if (r->capacity != RESOURCE_UNLIMITED)
+            check_average(m, "places occupied beyond the places", "community", s->community[c].name, "mean_occupied",
+                          level_mean(m, &r->use), r->capacity);
+    }
+    /* Patients who leave were in the model at the mark or came after it. */
+    uint64_t came = m->created - m->period.created_at_start, arrivals = 0;
+    for (size_t g = 0; g < s->ngroups; g++)
+        arrivals += m->groups[g].period.arrivals;
+    if (m->period.departures > came + m->period.live_at_start)
+        fail_output(m, "more patients left than arrived or were in hospital", "system", NULL, "departures",
+                    (double)m->period.departures, (double)(came + m->period.live_at_start));
+    if (arrivals > came)
+        fail_output(m, "more arrivals than patients created", "system", NULL, "arrivals", (double)arrivals,
+                    (double)came);
+    if (m->period.same_or_next_day > m->period.departures)
+        fail_output(m, "more same- or next-day discharges than discharges", "system", NULL, "same_or_next_day",
+                    (double)m->period.same_or_next_day, (double)m->period.departures);
 }

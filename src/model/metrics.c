@@ -573,6 +573,9 @@ static void add_value(void *arg, const char *section, const char *entity, size_t
     struct values_acc *a = arg;
     a->v.k = k;
     a->out[a->n++] = mt->get(&a->v, i);
+#ifdef FLOW_INVARIANTS
+    flow_invariants_check_metric(a->v.m, section, entity, mt->key, mt->unit, a->out[a->n - 1]);
+#endif
 }
 
 void flow_model_metrics(const struct flow_model *m, double *values)
@@ -580,4 +583,7 @@ void flow_model_metrics(const struct flow_model *m, double *values)
     double t = flow_engine_now(m->engine);
     struct values_acc a = {{m, t, t - m->start, 0}, values, 0};
     each(m->sc, add_value, &a);
+#ifdef FLOW_INVARIANTS
+    flow_invariants_check_outputs(m);
+#endif
 }

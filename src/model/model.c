@@ -39,7 +39,7 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
     struct flow_model *m = ctx;
     double t = model_now(m);
     m->start = t;
-    m->period = (struct model_tally){0};
+    m->period = (struct model_tally){.live_at_start = m->live, .created_at_start = m->created};
     flow_hist_reset(&m->los_hist);
     flow_wards_mark(m, t);
     flow_frontdoor_mark(m, t);

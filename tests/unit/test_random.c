@@ -463,6 +463,62 @@ START_TEST(mixture_moments_survival_and_residuals)
 }
 END_TEST
 
+/* Survival of a distribution, for GSL's integrators. */
+static double dist_survival_at(double x, void *d) { return flow_dist_survival(d, x); }
+
+/* A stay already `a` long has X - a | X > a left: its mean is the integral of S from a to
+ * infinity over S(a) (by quadrature), and P(left > t) = S(a + t) / S(a). A mixture of parts
+ * that are not memoryless (lognormal and gamma; a Weibull with shape 3 and a fixed stay), at
+ * three times spent: a remainder drawn fresh from the part, or from the mixture's weights
+ * instead of by each part's chance of lasting, or not given its time spent, fails. */
+static void expect_residuals(struct flow_dist *d, double a, gsl_rng *r)
+{
+    gsl_integration_workspace *w = gsl_integration_workspace_alloc(1000);
+    gsl_function f = {dist_survival_at, d};
+    double integral, err;
+    ck_assert_int_eq(gsl_integration_qagiu(&f, a, 1e-12, 1e-10, 1000, w, &integral, &err), 0);
+    gsl_integration_workspace_free(w);
+    double sa = flow_dist_survival(d, a), want = integral / sa;
+    enum { N = 200000 };
+    double sum = 0, sum2 = 0, t1 = want / 2, t2 = want * 2;
+    size_t above1 = 0, above2 = 0;
+    for (int i = 0; i < N; i++) {
+        double x = flow_dist_residual(d, a, r);
+        sum += x, sum2 += x * x;
+        above1 += x > t1, above2 += x > t2;
+    }
+    double mean = sum / N, sd = sqrt(sum2 / N - mean * mean);
+    ck_assert_msg(fabs(mean - want) < 4.5 * sd / sqrt(N), "after %g: residual mean %g, theory %g", a, mean, want);
+    double p1 = flow_dist_survival(d, a + t1) / sa, p2 = flow_dist_survival(d, a + t2) / sa;
+    ck_assert_msg(fabs((double)above1 / N - p1) < 4.5 * sqrt(p1 * (1 - p1) / N), "after %g: P(left > %g) %g, theory %g",
+                  a, t1, (double)above1 / N, p1);
+    ck_assert_msg(fabs((double)above2 / N - p2) < 4.5 * sqrt(p2 * (1 - p2) / N) + 1e-9,
+                  "after %g: P(left > %g) %g, theory %g", a, t2, (double)above2 / N, p2);
+}
+
+START_TEST(mixture_residuals_of_parts_with_memory)
+{
+    struct flow_dist parts[2], d;
+    ck_assert_ptr_null(flow_dist_init(&parts[0], FLOW_DIST_LOGNORMAL, 2, 1.5, 0));
+    ck_assert_ptr_null(flow_dist_init(&parts[1], FLOW_DIST_GAMMA, 9, 3, 0));
+    const double w[] = {0.6, 0.4};
+    ck_assert_ptr_null(flow_dist_init_mixture(&d, parts, w, 2));
+    gsl_rng *r = flow_stream_create(41, 0, "residual");
+    expect_residuals(&d, 1, r);
+    expect_residuals(&d, 4, r);
+    expect_residuals(&d, 10, r);
+    flow_dist_fini(&d);
+    ck_assert_ptr_null(flow_dist_init(&parts[0], FLOW_DIST_WEIBULL, 3, 5, 0));
+    ck_assert_ptr_null(flow_dist_init(&parts[1], FLOW_DIST_UNIFORM, 2, 12, 0));
+    const double w2[] = {1, 3};
+    ck_assert_ptr_null(flow_dist_init_mixture(&d, parts, w2, 2));
+    expect_residuals(&d, 3, r);
+    expect_residuals(&d, 7, r);
+    flow_dist_fini(&d);
+    gsl_rng_free(r);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("random");
@@ -483,6 +539,7 @@ static Suite *make_suite(void)
                         sizeof residual_cases / sizeof residual_cases[0]);
     tcase_add_test(tc, residual_of_fixed_and_empirical_stays);
     tcase_add_test(tc, mixture_moments_survival_and_residuals);
+    tcase_add_test(tc, mixture_residuals_of_parts_with_memory);
     suite_add_tcase(s, tc);
     return s;
 }
