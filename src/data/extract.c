@@ -228,7 +228,9 @@ static bool row(const struct row_ctx *r, char *line, const struct columns *c, si
         if (!time_field(r, "end", f[c->end], col[c->end], &ep->end, &day))
             return false;
         ep->flags |= day ? FLOW_EP_END_DAY : 0;
-        if (ep->end < ep->start) {
+        /* A date alone is somewhere in that day: it ends the stay no earlier than its start's
+         * day (a stay from 07:00 that ends "on" that date is a stay of under 17 hours). */
+        if (day ? ep->end + 1 <= ep->start : ep->end < ep->start) {
             flow_diag_error(r->diag, r->path, r->line, col[c->end], "the stay ends (%s) before it starts (%s)",
                             f[c->end], f[c->start]);
             return false;
@@ -239,7 +241,9 @@ static bool row(const struct row_ctx *r, char *line, const struct columns *c, si
             return false;
         ep->flags |= FLOW_EP_READY | (day ? FLOW_EP_READY_DAY : 0);
         bool open = ep->flags & FLOW_EP_OPEN;
-        if (ep->ready < ep->start || (!open && ep->ready > ep->end + (day ? 1 : 0))) {
+        bool before = day ? ep->ready + 1 <= ep->start : ep->ready < ep->start;
+        bool end_day = ep->flags & FLOW_EP_END_DAY;
+        if (before || (!open && ep->ready > ep->end + (end_day ? 1 : 0))) {
             flow_diag_error(r->diag, r->path, r->line, col[c->ready], "the ready time %s is outside the stay (%s to "
                             "%s)", f[c->ready], f[c->start], open ? "still open" : f[c->end]);
             return false;
