@@ -163,6 +163,7 @@ struct flow_comparison {
     size_t n;              /* metrics present in both */
     size_t *ib, *iw;       /* their indices in base and what-if */
     const char *base_from, *whatif_from;   /* where each side came from (borrowed), or NULL */
+    bool ungraded;         /* sides of unrelated hospitals: differences are not called better or worse */
 };
 /* The metric paths of one side (whatif false: the base) that the other side lacks, as one
  * string "wards.X.p_wait, wards.X.occupancy, ..." (owned), or NULL when there is none. */

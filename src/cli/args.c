@@ -221,6 +221,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         o->resume = true;
     } else if (strcmp(a, "--strict") == 0 && takes(o, "--strict")) {
         o->strict = true;
+    } else if (strcmp(a, "--unrelated") == 0 && strcmp(o->command, "compare") == 0) {
+        o->unrelated = true;
     } else {
         return cli_usage_error(cmd, "unknown option '%s'", a);
     }

@@ -39,6 +39,7 @@ struct cli_opts {
     const char *metrics;           /* sweep: --metrics */
     bool resume;                   /* sweep: --resume */
     bool strict;                   /* run: any warning is an error (exit 5) */
+    bool unrelated;                /* compare: sides that share no ward or group, ungraded */
     const char **precision;        /* run: --precision VALUE or METRIC=VALUE */
     size_t nprecision;
     long max_replications;         /* run: --max-replications (with --precision) */

@@ -1,6 +1,7 @@
 /* compare.c - the compare subcommand: a paired comparison with common random numbers. */
 #include "cli.h"
 
+#include <flowsim/calendar.h>
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
@@ -39,27 +40,128 @@ static int compare_text(FILE *f, const void *arg)
     return flow_report_compare_text(f, h->c);
 }
 
+/* ---- what both sides must share ------------------------------------------------------------ */
+
+/* Run settings: given with --set they apply to both sides, and both sides must agree on them. */
+static const char *const run_keys[] = {"horizon", "warmup", "replications", "seed", "start", "holidays"};
+
+static bool is_run_setting(const char *set)
+{
+    size_t n = strcspn(set, "=");
+    for (size_t k = 0; k < sizeof run_keys / sizeof *run_keys; k++)
+        if (strlen(run_keys[k]) == n && strncmp(set, run_keys[k], n) == 0)
+            return true;
+    return false;
+}
+
+/* Where a top-level key is written in a scenario file: its line (column 1), or line 1. */
+static int key_line(const char *path, const char *key)
+{
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (f == NULL)
+        return 1;
+    char buf[4096];
+    size_t n = strlen(key);
+    int line = 0, found = 1;
+    while (fgets(buf, sizeof buf, f)) {
+        line++;
+        if (strncmp(buf, key, n) == 0 && (buf[n] == ':' || buf[n] == ' ')) {
+            found = line;
+            break;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+static void date_text(const struct flow_scenario *s, char *out, size_t size)
+{
+    char date[16];
+    if (s->has_start)
+        flow_date_format(s->start_date, date);
+    snprintf(out, size, "%s", s->has_start ? date : "none");
+}
+
+/* One line per run setting the sides disagree on; the number of them. */
+static size_t settings_differ(const struct flow_scenario *b, const struct flow_scenario *w, const char *base_path,
+                              const char *whatif_path)
+{
+    char bv[64], wv[64];
+    size_t bad = 0;
+    for (size_t k = 0; k < 5; k++) {
+        const char *key = run_keys[k], *unit = "";
+        switch (k) {
+        case 0: snprintf(bv, sizeof bv, "%g", b->horizon_days), snprintf(wv, sizeof wv, "%g", w->horizon_days), unit = " days"; break;
+        case 1: snprintf(bv, sizeof bv, "%g", b->warmup_days), snprintf(wv, sizeof wv, "%g", w->warmup_days), unit = " days"; break;
+        case 2: snprintf(bv, sizeof bv, "%d", b->replications), snprintf(wv, sizeof wv, "%d", w->replications); break;
+        case 3: snprintf(bv, sizeof bv, "%llu", (unsigned long long)b->seed), snprintf(wv, sizeof wv, "%llu", (unsigned long long)w->seed); break;
+        default: date_text(b, bv, sizeof bv), date_text(w, wv, sizeof wv); break;
+        }
+        if (strcmp(bv, wv) == 0)
+            continue;
+        fprintf(stderr, "%s:%d:1: error: the what-if's %s (%s%s) is not the base's (%s%s, in %s): both sides of a "
+                "comparison must share horizon, warmup, replications, seed and start; give it with --set to set "
+                "both sides\n", whatif_path, key_line(whatif_path, key), key, wv, unit, bv, unit, base_path);
+        bad++;
+    }
+    return bad;
+}
+
+static bool share_a_name(const struct flow_scenario *b, const struct flow_scenario *w)
+{
+    for (size_t i = 0; i < b->nwards; i++)
+        for (size_t j = 0; j < w->nwards; j++)
+            if (strcmp(b->wards[i].name, w->wards[j].name) == 0)
+                return true;
+    for (size_t i = 0; i < b->ngroups; i++)
+        for (size_t j = 0; j < w->ngroups; j++)
+            if (strcmp(b->groups[i].name, w->groups[j].name) == 0)
+                return true;
+    return false;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     struct cli_opts o;
     int rc = cli_begin(argc, argv, "compare", &o);
     if (rc == EXIT_OK && !o.help && o.scenario == NULL)
         rc = cli_usage_error("compare", "compare needs BASE.yaml and WHATIF.yaml, or BASE.yaml --set ...");
-    if (rc == EXIT_OK && !o.help && o.scenario2 == NULL && o.nsets == cli_shorthand_sets(&o, (const char *[2]){0}))
-        rc = cli_usage_error("compare", "compare needs a what-if: a second scenario or --set overrides");
+    size_t nrun = 0;
+    for (size_t k = 0; k < o.nsets; k++)
+        nrun += is_run_setting(o.sets[k]);
+    if (rc == EXIT_OK && !o.help && o.scenario2 == NULL && o.nsets == nrun)
+        rc = cli_usage_error("compare", "compare needs a what-if: a second scenario or --set overrides "
+                             "(--set of horizon, warmup, replications, seed, start or holidays sets both sides)");
     if (rc != EXIT_OK || o.help)
         return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("compare"));
-    const char *base_sets[2];
-    struct flow_scenario *base = cli_load_path(o.scenario, base_sets, cli_shorthand_sets(&o, base_sets));
-    if (base == NULL)
+    /* Run settings given on the command line are both sides'; the rest only the what-if's. The
+     * what-if is loaded first, so that a bad --set is reported once, at its own number. */
+    struct flow_scenario *whatif = cli_load_path(o.scenario2 ? o.scenario2 : o.scenario, o.sets, o.nsets);
+    if (whatif == NULL)
         return cli_finish(&o, EXIT_SCENARIO);
-    /* The what-if runs with the base's seed and replications: common random numbers. */
-    const char **sets = cli_sets_with(&o, 2);
-    char *seed = flow_xasprintf("seed=%llu", (unsigned long long)base->seed);
-    char *reps = flow_xasprintf("replications=%d", base->replications);
-    sets[o.nsets] = seed;
-    sets[o.nsets + 1] = reps;
-    struct flow_scenario *whatif = cli_load_path(o.scenario2 ? o.scenario2 : o.scenario, sets, o.nsets + 2);
+    const char **base_sets = cli_sets_with(&o, 0);
+    size_t nbase = 0;
+    for (size_t k = 0; k < o.nsets; k++)
+        if (is_run_setting(o.sets[k]))
+            base_sets[nbase++] = o.sets[k];
+    struct flow_scenario *base = cli_load_path(o.scenario, base_sets, nbase);
+    free(base_sets);
+    if (base == NULL) {
+        flow_scenario_destroy(whatif);
+        return cli_finish(&o, EXIT_SCENARIO);
+    }
+    const char *base_path = o.scenario ? o.scenario : "the built-in example";
+    const char *whatif_path = o.scenario2 ? o.scenario2 : base_path;
+    if (whatif != NULL && settings_differ(base, whatif, base_path, whatif_path) > 0) {
+        flow_scenario_destroy(whatif);
+        whatif = NULL;
+    } else if (whatif != NULL && !o.unrelated && !share_a_name(base, whatif)) {
+        fprintf(stderr, "%s:1:1: error: the what-if shares no ward and no group with the base (%s), so its results "
+                "cannot be paired with the base's; compare them anyway, ungraded, with --unrelated\n", whatif_path,
+                base_path);
+        flow_scenario_destroy(whatif);
+        whatif = NULL;
+    }
     rc = EXIT_SCENARIO;
     if (whatif != NULL) {
         struct flow_comparison c;
@@ -67,11 +169,12 @@ int cmd_compare(int argc, char **argv)
         progress_init(&p, &o, "replications");
         struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
         int err = flow_compare_run(base, whatif, &ro, &c);
+        c.ungraded = o.unrelated && !share_a_name(base, whatif);
         char *base_from = o.scenario ? flow_xstrdup(o.scenario) : flow_xstrdup("the built-in example");
         char *whatif_from = flow_xstrdup(o.scenario2 ? o.scenario2 : base_from);
         for (size_t k = 0; k < o.nsets; k++) {
-            if (o.sets[k] == o.owned[0] || o.sets[k] == o.owned[1])
-                continue;          /* --seed, --replications: both sides */
+            if (is_run_setting(o.sets[k]))
+                continue;          /* run settings (--seed, --replications ...): both sides */
             char *t = flow_xasprintf("%s --set '%s'", whatif_from, o.sets[k]);
             free(whatif_from);
             whatif_from = t;
@@ -110,9 +213,6 @@ int cmd_compare(int argc, char **argv)
     }
     flow_scenario_destroy(whatif);
     flow_scenario_destroy(base);
-    free(seed);
-    free(reps);
-    free(sets);
     return cli_finish(&o, rc);
 }
 

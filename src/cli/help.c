@@ -90,16 +90,22 @@ static const char *const validate_text =
 static const char *const compare_text =
     "usage: flowsim compare BASE.yaml [WHATIF.yaml] [--set PATH=VALUE]... [OPTIONS]\n"
     "\n"
-    "Runs a base scenario and a what-if with common random numbers (the what-if takes the\n"
-    "base's seed and replications) and reports, for every metric, base, what-if, the\n"
-    "difference (what-if - base) and its 95% confidence interval from the paired\n"
-    "replications; '*' marks a significant difference. It opens with a headline: the largest\n"
-    "significant changes in sentences. The what-if is WHATIF.yaml with the --set overrides, or\n"
-    "BASE.yaml with them.\n"
+    "Runs a base scenario and a what-if with common random numbers and reports, for every\n"
+    "metric, base, what-if, the difference (what-if - base) and its 95% confidence interval\n"
+    "from the paired replications; '*' marks a significant difference. It opens with a\n"
+    "headline: the largest significant changes in sentences. The what-if is WHATIF.yaml with\n"
+    "the --set overrides, or BASE.yaml with them.\n"
+    "\n"
+    "Both sides must share horizon, warmup, replications, seed and start: compare refuses,\n"
+    "naming each that differs, rather than grade unlike runs. A --set of one of them (or of\n"
+    "holidays), like --replications and --seed, applies to both sides, with one file or two.\n"
+    "Sides that share no ward and no group are refused too, unless --unrelated is given; they\n"
+    "are then compared without calling any difference better or worse.\n"
     "\n"
     "options: --replications N, --seed N (both scenarios), --format text|json,\n"
     "         -o/--output FILE, --report OUT.html, --csv DIR (comparison.csv: one row per\n"
-    "         metric; paired.csv: one row per replication and metric), --threads N, -q/--quiet\n";
+    "         metric; paired.csv: one row per replication and metric), --threads N, -q/--quiet,\n"
+    "         --unrelated, --strict\n";
 
 static const char *const sweep_text =
     "usage: flowsim sweep SCENARIO --vary PATH=VALUES [--vary ...] --output DIR [OPTIONS]\n"

@@ -2,6 +2,7 @@
  * 95% confidence interval for every metric, and a plain statement of significance. */
 #include "internal.h"
 
+#include <flowsim/calendar.h>
 #include <flowsim/error.h>
 #include <flowsim/util.h>
 
@@ -128,7 +129,7 @@ size_t flow_report_compare_headline(const struct flow_comparison *c, size_t max,
         amount(lo, sizeof lo, sd.ci_low, d);
         amount(hi, sizeof hi, sd.ci_high, d);
         bool up = sd.mean > 0, fraction = strcmp(d->unit, "fraction") == 0;
-        const char *unit = unit_after(d), *verdict = d->better == 0 ? "" : (d->better > 0) == up ? ": better" : ": worse";
+        const char *unit = unit_after(d), *verdict = d->better == 0 || c->ungraded ? "" : (d->better > 0) == up ? ": better" : ": worse";
         text[i] = flow_xasprintf("%s%s %s from %s%s to %s%s%s (%s%s%s, 95%% CI %s to %s)%s.", where, d->label,
                                  up ? "rises" : "falls", a, fraction ? "%" : "", b, *unit && !fraction ? " " : "", unit,
                                  up ? "+" : "", diff, fraction ? " points" : "", lo, hi, verdict);
@@ -157,9 +158,17 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
     if (c->whatif_from)
         fprintf(f, " (%s)", c->whatif_from);
     fputc('\n', f);
-    fprintf(f, "flowsim %s: %zu paired replications, seed %llu, %g days measured after %g days "
-               "of warm-up\n", FLOW_VERSION, c->base.nreps, (unsigned long long)b->seed,
-            b->horizon_days, b->warmup_days);
+    char from[40] = "";
+    if (b->has_start) {
+        char date[16];
+        flow_date_format(b->start_date, date);
+        snprintf(from, sizeof from, ", from %s", date);
+    }
+    fprintf(f, "flowsim %s: both sides %zu paired replications, seed %llu, %g days measured after %g "
+               "days of warm-up%s\n", FLOW_VERSION, c->base.nreps, (unsigned long long)b->seed,
+            b->horizon_days, b->warmup_days, from);
+    if (c->ungraded)
+        fputs("The sides share no ward and no group (--unrelated): differences are shown, not graded.\n", f);
     fprintf(f, "Difference = what-if - base, with its 95%% confidence interval from the paired\n"
                "replications. '*' marks a significant difference (the interval excludes 0;\n"
                "differences within 1e-12 of the values count as 0).\n");

@@ -113,6 +113,8 @@ json_t *flow_json_compare_value(const struct flow_comparison *c)
         json_object_set_new(from, "whatif", json_string(c->whatif_from ? c->whatif_from : ""));
         json_object_set_new(root, "from", from);
     }
+    if (c->ungraded)                   /* sides of unrelated hospitals (--unrelated) */
+        json_object_set_new(root, "ungraded", json_true());
     static const char *const only_key[2] = {"only_in_base", "only_in_whatif"};
     for (int side = 0; side < 2; side++) {
         char *only = flow_comparison_one_side(c, side == 1);

@@ -713,13 +713,48 @@ expect_exit 5 "--strict with an overlay warning" -- "$FLOWSIM" run "$TMP/typo.ya
 expect_exit 0 "an overlay that changes a ward" -- "$FLOWSIM" run "$ROOT/scenarios/safer-medicine-seven-day.yaml" --replications 3 --set horizon=28d -q --strict
 
 # --- compare says where each side came from and what only one side has ---
+SW=(--replications 3 --set horizon=20d --seed 5 --set start=2027-10-04 -q)
 expect_exit 0 "compare of different hospitals" -- "$FLOWSIM" compare "$ROOT/scenarios/safer-medicine.yaml" \
-    "$ROOT/scenarios/winter-escalation.yaml" --replications 3 --set horizon=20d -q
-grep -q "^What-if: Winter escalation ($ROOT/scenarios/winter-escalation.yaml --set 'horizon=20d')\$" "$TMP/out" \
+    "$ROOT/scenarios/winter-escalation.yaml" "${SW[@]}"
+grep -q "^What-if: Winter escalation ($ROOT/scenarios/winter-escalation.yaml)\$" "$TMP/out" \
     && ok || bad "compare without its what-if's source: $(sed -n 2p "$TMP/out")"
+grep -q "^flowsim [0-9.]*: both sides 3 paired replications, seed 5, 20 days measured after 28 days of warm-up, from 2027-10-04\$" \
+    "$TMP/out" && ok || bad "compare header without both sides' settings: $(sed -n 3p "$TMP/out")"
 tr '\n' ' ' <"$TMP/out" | grep -q "Only in the what-if, so not compared: wards.AMU (all)," && ok || bad "compare without what only one side has"
-"$FLOWSIM" compare "$ROOT/scenarios/safer-medicine.yaml" "$ROOT/scenarios/winter-escalation.yaml" --replications 3 \
-    --set horizon=20d -q --format json 2>/dev/null | grep -q '"only_in_whatif": "wards.AMU (all), ' && ok || bad "compare JSON without only_in_whatif"
+"$FLOWSIM" compare "$ROOT/scenarios/safer-medicine.yaml" "$ROOT/scenarios/winter-escalation.yaml" "${SW[@]}" \
+    --format json 2>/dev/null | grep -q '"only_in_whatif": "wards.AMU (all), ' && ok || bad "compare JSON without only_in_whatif"
+
+# --- compare refuses unlike runs: each run setting that differs, located in the what-if ---
+expect_exit 3 "compare across different run settings" -- "$FLOWSIM" compare "$ROOT/scenarios/safer-medicine.yaml" \
+    "$ROOT/scenarios/winter-escalation.yaml" --replications 3 -q
+for want in "winter-escalation.yaml:18:1: error: the what-if's horizon (182 days) is not the base's (364 days" \
+            "winter-escalation.yaml:21:1: error: the what-if's seed (1225) is not the base's (2027" \
+            "winter-escalation.yaml:17:1: error: the what-if's start (2027-10-04) is not the base's (none"; do
+    grep -qF "$want" "$TMP/err" && ok || bad "compare refusal without '$want': $(cat "$TMP/err")"
+done
+grep -q "warmup (\|replications (" "$TMP/err" && bad "compare refused a setting both sides share" || ok
+[ -s "$TMP/out" ] && bad "a refused compare printed a report" || ok
+printf 'extends: %s\nhorizon: 730d\n' "$S" >"$TMP/longer.yaml"
+expect_exit 3 "compare with a longer what-if" -- "$FLOWSIM" compare "$S" "$TMP/longer.yaml" --replications 3
+grep -q "longer.yaml:2:1: error: the what-if's horizon (730 days) is not the base's (365 days" "$TMP/err" \
+    && ok || bad "compare with a longer what-if: $(cat "$TMP/err")"
+# a run setting given with --set is both sides' (one file or two), and the header says so
+expect_exit 0 "compare two files with --set horizon" -- "$FLOWSIM" compare "$S" "$TMP/longer.yaml" --replications 3 \
+    --set horizon=20d -q
+grep -q "both sides 3 paired replications, seed 42, 20 days measured" "$TMP/out" && ok || bad "--set horizon not on both sides"
+expect_exit 0 "compare one file with --set warmup" -- "$FLOWSIM" compare "$S" --set wards.AMU.beds=40 --replications 3 \
+    --set horizon=20d --set warmup=3d -q
+grep -q "20 days measured after 3 days of warm-up" "$TMP/out" && ok || bad "--set warmup not on both sides"
+expect_exit 2 "compare with only run settings" -- "$FLOWSIM" compare "$S" --set horizon=20d --seed 3
+# unrelated hospitals: refused, or compared ungraded with --unrelated
+UN=("$ROOT/scenarios/example.yaml" "$ROOT/scenarios/erlang-b.yaml" --replications 3 --set horizon=20d --seed 1 --set warmup=1d -q)
+expect_exit 3 "compare of unrelated hospitals" -- "$FLOWSIM" compare "${UN[@]}"
+grep -q "erlang-b.yaml:1:1: error: the what-if shares no ward and no group with the base" "$TMP/err" \
+    && ok || bad "compare of unrelated hospitals: $(cat "$TMP/err")"
+expect_exit 0 "compare --unrelated" -- "$FLOWSIM" compare "${UN[@]}" --unrelated
+grep -q "differences are shown, not graded" "$TMP/out" && ! grep -q ": better\|: worse" "$TMP/out" \
+    && ok || bad "compare --unrelated graded its differences"
+"$FLOWSIM" compare "${UN[@]}" --unrelated --format json 2>/dev/null | grep -q '"ungraded": true' && ok || bad "compare JSON without ungraded"
 "$FLOWSIM" compare "$ROOT/scenarios/example.yaml" --set wards.AMU.beds=40 --replications 3 --set horizon=20d -q 2>/dev/null \
     | grep -q '^Only in' && bad "compare of one hospital lists one-side metrics" || ok
 

@@ -176,15 +176,12 @@ cp -r "$TMP/sw-whole" "$TMP/sw-deleted2"
 sed -i '3d' "$TMP/sw-deleted2/summary.csv"    # point 2's summary
 expect 2 "--resume after a line was deleted from summary.csv" -- "$FLOWSIM" "${SWP[@]}" \
     --vary wards.AMU.beds=30:33:1 --output "$TMP/sw-deleted2" --resume
-# varying replications: a kill after point 2 loses no rows on resume
-SWR=(sweep "$S" --set horizon=20d --set warmup=0d -q --vary replications=3,1,4,2 --output)
-expect 0 "a sweep varying replications" -- "$FLOWSIM" "${SWR[@]}" "$TMP/swr-whole"
-mkdir "$TMP/swr-cut" && cp "$TMP/swr-whole/sweep.txt" "$TMP/swr-cut/"
-head -9 "$TMP/swr-whole/runs.csv" >"$TMP/swr-cut/runs.csv"      # points 1-3: 3 + 1 + 4 rows
-head -4 "$TMP/swr-whole/summary.csv" >"$TMP/swr-cut/summary.csv" # points 1-3 summarised
-expect 0 "resume a sweep varying replications" -- "$FLOWSIM" "${SWR[@]}" "$TMP/swr-cut" --resume
-cmp -s "$TMP/swr-whole/runs.csv" "$TMP/swr-cut/runs.csv" && cmp -s "$TMP/swr-whole/summary.csv" "$TMP/swr-cut/summary.csv" \
-    && ok || bad "a resumed sweep varying replications differs from an uninterrupted one"
+# varying a run setting: every point of a sweep shares horizon, warmup, replications, seed and start
+for v in replications=3,1,4,2 horizon=10d,20d warmup=0d,5d seed=1,2 start=2027-01-04,2027-01-05; do
+    expect 2 "a sweep varying ${v%%=*}" -- "$FLOWSIM" sweep "$S" --set horizon=20d -q --vary "$v" --output "$TMP/swr"
+    says "every point of a sweep must share horizon, warmup, replications, seed and start" "a sweep varying ${v%%=*}"
+    [ ! -e "$TMP/swr" ] && ok || bad "a refused sweep left $TMP/swr"
+done
 # two sweeps in one directory at once: the second refuses
 "$FLOWSIM" "${SWP[@]}" --vary wards.AMU.beds=20:80:1 --set horizon=400d --output "$TMP/sw-lock" 2>/dev/null &
 pid=$!
