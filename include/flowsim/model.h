@@ -104,7 +104,8 @@ void flow_model_los_quantiles(const struct flow_model *m, double *out);
 size_t flow_model_backlog_count(const struct flow_scenario *s);
 /* The row flow_model_backlog writes: those 2 values per queue, then for each ward and then each
  * community service its mean occupancy in the first quarter of the measured period and in the
- * rest (NAN if the run did not reach the quarter). */
+ * rest (NAN if the run did not reach the quarter), then for each ward the beds asked for and
+ * taken over the measured period (for the ward's offered load). */
 size_t flow_model_backlog_width(const struct flow_scenario *s);
 void flow_model_backlog(const struct flow_model *m, double *out);
 

@@ -1,8 +1,9 @@
 /* backlog.c - how many patients wait in each queue at the start and at the end of the measured
  * period (ward beds, community places, elective waiting lists, assessors), and the mean
  * occupancy of each ward and community service in the first quarter of the measured period and
- * in the rest: for warnings about queues that keep growing, patients still waiting when the run
- * ends, and a warm-up too short for the model to fill from empty. */
+ * in the rest, and the beds each ward was asked for and gave: for warnings about queues that keep
+ * growing, wards loaded beyond their beds, patients still waiting when the run ends, and a
+ * warm-up too short for the model to fill from empty. */
 #include "internal.h"
 
 #include <flowsim/util.h>
@@ -16,7 +17,7 @@ size_t flow_model_backlog_count(const struct flow_scenario *s)
 
 size_t flow_model_backlog_width(const struct flow_scenario *s)
 {
-    return 2 * (flow_model_backlog_count(s) + s->nwards + s->ncommunity);
+    return 2 * (flow_model_backlog_count(s) + s->nwards + s->ncommunity + s->nwards);
 }
 
 /* The queues now, in the order of flow_model_backlog_count. */
@@ -94,6 +95,11 @@ void flow_model_backlog(const struct flow_model *m, double *out)
         double start = m->backlog_start[n + k], quarter = m->backlog_start[n + nocc + k];
         o[0] = (quarter - start) / (q - m->start);
         o[1] = (now[n + k] - quarter) / (t - q);
+    }
+    for (size_t i = 0; i < s->nwards; i++) {
+        double *o = out + 2 * n + 2 * nocc + 2 * i;
+        o[0] = (double)m->wards[i].beds.period.requests;
+        o[1] = (double)m->wards[i].beds.period.taken;
     }
     free(now);
 }

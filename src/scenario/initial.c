@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -396,6 +397,27 @@ static void read_item(struct ctx *c, const struct ynode *n)
     }
 }
 
+/* A ward's census beyond its beds waits for them at time 0: allowed (they are in hospital
+ * already), but said, at the item that first takes the ward past its beds. */
+static void census_beyond_beds(struct ctx *c, const struct ynode *n, const size_t *ends)
+{
+    const struct flow_scenario *s = c->sc;
+    for (size_t w = 0; w < s->nwards; w++) {
+        size_t total = 0, item = SIZE_MAX;
+        for (size_t i = 0, k = 0; i < n->n; i++)
+            for (; k < ends[i]; k++)
+                if (s->initial[k].ward == (int)w && ++total > (size_t)s->wards[w].beds && item == SIZE_MAX)
+                    item = i;
+        if (item == SIZE_MAX)
+            continue;
+        const struct ynode *at = n->kids[item];
+        flow_diag_warning(c->diag, at->src, at->line, at->col, "the census puts %zu patients in ward '%s', which "
+                          "has %d beds: %zu of them wait for a bed at time 0 (in hospital already, they are never "
+                          "diverted, outlying or giving up)", total, s->wards[w].name, s->wards[w].beds,
+                          total - (size_t)s->wards[w].beds);
+    }
+}
+
 void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     (void)dst;
@@ -407,8 +429,13 @@ void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, c
     }
     if (c->wards_bad || c->sc->groups == NULL)
         return;                        /* names cannot be resolved; their errors are reported */
-    for (size_t i = 0; i < n->n; i++)
+    size_t *ends = flow_xcalloc(n->n + 1, sizeof *ends);     /* census patients after each item */
+    for (size_t i = 0; i < n->n; i++) {
         read_item(c, n->kids[i]);
+        ends[i] = c->sc->ninitial;
+    }
+    census_beyond_beds(c, n, ends);
+    free(ends);
     /* A service's census holds places: no more than it has. */
     for (size_t k = 0; k < c->sc->ncommunity; k++) {
         size_t count = 0;

@@ -679,7 +679,7 @@ for ward in ("Medicine", "Rehab"):
 expect_exit 2 "--strict is not for validate" -- "$FLOWSIM" validate "$EC" --strict
 # Sweeps warn point by point (with the point's values) and sum up; --strict then exits 5 with
 # the finished points kept. A fine sweep is silent.
-expect_exit 0 "a sweep into overload" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=10,20 --replications 4 \
+expect_exit 0 "a sweep into overload" -- "$FLOWSIM" sweep "$EC" --vary wards.Ward.beds=10,24 --replications 4 \
     --set horizon=200d --set groups.all.arrivals.rate=20/d --output "$TMP/sweep-warn" -q
 grep -q "^flowsim: warning: sweep point 1 (wards.Ward.beds=10): ward 'Ward': the queue" "$TMP/err" \
     && ! grep -q "sweep point 2" "$TMP/err" && grep -q "^flowsim: 1 warning at 1 of 2 sweep points" "$TMP/err" \
@@ -757,6 +757,42 @@ grep -q "differences are shown, not graded" "$TMP/out" && ! grep -q ": better\|:
 "$FLOWSIM" compare "${UN[@]}" --unrelated --format json 2>/dev/null | grep -q '"ungraded": true' && ok || bad "compare JSON without ungraded"
 "$FLOWSIM" compare "$ROOT/scenarios/example.yaml" --set wards.AMU.beds=40 --replications 3 --set horizon=20d -q 2>/dev/null \
     | grep -q '^Only in' && bad "compare of one hospital lists one-side metrics" || ok
+
+# --- warnings that name the cause ---
+# a ward at its limit warns though its queue does not surely grow; with beds to spare it does not
+expect_exit 0 "a ward at its limit" -- "$FLOWSIM" run "$S" --set wards.AMU.beds=30 -q --format json
+python3 -c '
+import json, sys
+w = json.load(open(sys.argv[1])).get("warnings", [])
+assert [x["path"] for x in w if x["code"] in ("overloaded", "queue_growing")] == ["wards.AMU"], w
+assert "Add beds" in w[0]["message"] and "offered load" in w[0]["message"], w
+' "$TMP/out" && ok || bad "no overload warning for AMU at 30 beds: $(head -c 600 "$TMP/out")"
+expect_exit 0 "a ward with beds to spare" -- "$FLOWSIM" run "$S" --set wards.AMU.beds=36 -q --format json
+grep -q '"overloaded"\|"queue_growing"\|"bottleneck"' "$TMP/out" && bad "a ward with beds to spare warned" || ok
+# a queue that grows because its patients cannot leave names the ward downstream first
+expect_exit 0 "a bottleneck downstream" -- "$FLOWSIM" run "$S" --set wards.Medicine.beds=40 -q --format json
+python3 -c '
+import json, sys
+w = json.load(open(sys.argv[1]))["warnings"]
+assert (w[0]["code"], w[0]["path"]) == ("bottleneck", "wards.Medicine"), w
+amu = [x for x in w if x["path"] == "wards.AMU"]
+assert len(amu) == 1 and "Add beds to '"'"'Medicine'"'"', not '"'"'AMU'"'"'" in amu[0]["message"], amu
+assert not any(x["code"] == "overloaded" and x["path"] == "wards.Medicine" for x in w), w
+' "$TMP/out" && ok || bad "the bottleneck is not named first: $(head -c 900 "$TMP/out")"
+"$FLOWSIM" run "$S" --set wards.Medicine.beds=90 -q --format json 2>/dev/null | grep -q '"bottleneck"' \
+    && bad "Medicine at 90 beds named a bottleneck" || ok
+# a census beyond a ward's beds warns, located, with the counts; a run from a census gets no
+# advice about its warm-up
+printf 'name: c\nhorizon: 60d\nwarmup: 0d\nreplications: 3\nwards: [{name: Medicine, beds: 76}]\ngroups:\n  - name: g\n    arrivals: {rate: 20/d}\n    route: [{ward: Medicine, stay: {dist: exponential, mean: 5d}}]\ninitial:\n  - {ward: Medicine, group: g, patients: 60}\n  - {ward: Medicine, group: g, patients: 54}\n' >"$TMP/over.yaml"
+expect_exit 0 "a census beyond the beds" -- "$FLOWSIM" run "$TMP/over.yaml" -q
+grep -q "over.yaml:12:5: warning: the census puts 114 patients in ward 'Medicine', which has 76 beds: 38 of them wait" "$TMP/err" \
+    && ok || bad "no census warning: $(cat "$TMP/err")"
+grep -q "flowsim warmup\|warm-up is too short" "$TMP/err" "$TMP/out" && bad "warm-up advice for a run from a census" || ok
+grep -q "ward 'Medicine'" "$TMP/out" && ok || bad "an overloaded census run without its ward's warning"
+sed -i 's/patients: 54/patients: 10/' "$TMP/over.yaml"
+expect_exit 0 "a census within the beds" -- "$FLOWSIM" run "$TMP/over.yaml" -q --set groups.g.arrivals.rate=10/d
+grep -q "census puts" "$TMP/err" && bad "a census within the beds warned" || ok
+
 
 # --- size stops when more capacity stops helping (the bottleneck is elsewhere) ---
 expect_exit 1 "sizing the wrong ward" -- "$FLOWSIM" size "$ROOT/scenarios/example.yaml" --vary wards.AMU.beds \
