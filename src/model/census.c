@@ -137,7 +137,7 @@ static size_t electives(const struct flow_scenario *s);
  * beds when they change; beds held by ready patients when the ward has rounds; the fraction of
  * the day with every bed taken. */
 enum ward_series { WS_OCCUPIED, WS_WAITING, WS_BLOCKED, WS_BEDS, WS_READY, WS_FULL };
-static const char *const ward_series_names[] = {"occupied", "waiting", "blocked", "open_beds", "ready", "full"};
+static const char *const ward_series_names[] = {"occupied", "waiting", "blocked", "open_beds", "ready", "full_fraction"};
 
 /* The forecast's series (full, and discharge.delayed) only for a run from a census: other
  * scenarios keep their daily.csv exactly. */

@@ -1,5 +1,7 @@
 /* csv.c - CSV fields for sweep output: quoted only when they must be, numbers in a fixed form
  * so that the same results give the same bytes. */
+#include "internal.h"
+
 #include <flowsim/error.h>
 #include <flowsim/calendar.h>
 #include <flowsim/report.h>
@@ -100,6 +102,24 @@ int flow_csv_daily(FILE *f, const void *arg)
     return ferror(f) ? FLOW_E_IO : 0;
 }
 
+/* In a run from a census, the forecast's figure for each ward on day d: the chance of being full
+ * at some point in the day (the share of replications in which every bed was taken), as the
+ * text and HTML reports give it; its percentiles are left empty (it is a share, not a mean). */
+static void full_chances(FILE *f, const struct flow_results *r, size_t d, const char *date)
+{
+    const struct flow_scenario *s = r->scenario;
+    if (s->ninitial == 0)
+        return;
+    for (size_t w = 0; w < s->nwards; w++) {
+        fprintf(f, "%zu,%s,", d, date);
+        char *name = flow_xasprintf("wards.%s.p_full_some_time", s->wards[w].name);
+        flow_csv_field(f, name);
+        free(name);
+        fputc(',', f), flow_csv_number(f, flow_report_full_chance(r, w, d));
+        fputs(",,,\n", f);
+    }
+}
+
 int flow_csv_daily_summary(FILE *f, const void *arg)
 {
     const struct flow_results *r = arg;
@@ -125,6 +145,7 @@ int flow_csv_daily_summary(FILE *f, const void *arg)
                 fputc(',', f), flow_csv_number(f, gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, at[q]));
             fputc('\n', f);
         }
+        full_chances(f, r, d, date);
     }
     for (size_t k = 0; k < width; k++)
         free(names[k]);

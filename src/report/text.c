@@ -109,7 +109,7 @@ double flow_report_full_chance(const struct flow_results *r, size_t w, size_t d)
 {
     const struct flow_scenario *s = r->scenario;
     size_t width = flow_model_daily_count(s);
-    char *want = flow_xasprintf("wards.%s.full", s->wards[w].name);
+    char *want = flow_xasprintf("wards.%s.full_fraction", s->wards[w].name);
     size_t col = flow_model_daily_index(s, want), full = 0;
     free(want);
     for (size_t rep = 0; col < width && rep < r->nreps; rep++)
@@ -139,9 +139,14 @@ static void forecast(FILE *f, const struct flow_results *r)
         }
         char line[512] = "", lead[FLOW_MAX_NAME + 8];
         for (size_t k = 0; k < n && k < 5; k++) {
-            char date[11] = "";
-            if (s->has_start)
-                flow_date_format(s->start_date + (int64_t)best[k], date);
+            char date[16] = "";
+            if (s->has_start) {
+                static const char *const names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+                int64_t day = s->start_date + (int64_t)best[k];
+                memcpy(date, names[flow_date_weekday(day)], 3);
+                date[3] = ' ';
+                flow_date_format(day, date + 4);
+            }
             snprintf(line + strlen(line), sizeof line - strlen(line), "%sday %zu%s%s%s %.0f%%", k ? ", " : "",
                      best[k], *date ? " (" : "", date, *date ? ")" : "", 100 * chance[best[k]]);
         }

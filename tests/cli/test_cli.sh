@@ -329,7 +329,7 @@ assert len(hourly) == 2 * 2 * 168 and hourly[0]["weekday"] == "Mon"
 summary = list(csv.DictReader(open(d + "/daily_summary.csv")))
 series = [c for c in daily[0] if c not in ("replication", "day")]
 assert len(summary) == 70 * len(series) and "wards.Geriatrics.occupied" in series
-assert "wards.Geriatrics.full" not in series           # the forecast's series: runs from a census only
+assert "wards.Geriatrics.full_fraction" not in series           # the forecast's series: runs from a census only
 def quantile(xs, p):
     xs = sorted(xs); h = (len(xs) - 1) * p; lo = int(h)
     return xs[lo] + (h - lo) * (xs[min(lo + 1, len(xs) - 1)] - xs[lo])
@@ -483,10 +483,23 @@ grep -q "ok: 'Census', 2 wards, 1 group, 2 route steps, 78 patients in the censu
 expect_exit 0 "a run from a census" -- "$FLOWSIM" run "$TMP/census.yaml" --replications 1 --trace "$TMP/census.csv"
 [ "$(grep -c ',in_hospital_at_start,Medicine,' "$TMP/census.csv")" = 74 ] && [ "$(grep -c ',in_hospital_at_start,Rehab,' "$TMP/census.csv")" = 4 ] \
     && ok || bad "census trace"
-grep -A3 '^Forecast from the census' "$TMP/out" | grep -q '  Medicine: day [0-9]* (2027-01-' && ok || bad "no forecast in the text report"
+grep -A3 '^Forecast from the census' "$TMP/out" | grep -q '  Medicine: day [0-9]* ([A-Z][a-z][a-z] 2027-01-' && ok || bad "no forecast in the text report"
 expect_exit 0 "a census run's CSV" -- "$FLOWSIM" run "$TMP/census.yaml" --replications 3 --csv "$TMP/census-csv" -q
-head -1 "$TMP/census-csv/daily.csv" | grep -q ',wards.Medicine.full,.*wards.Rehab.full' && grep -q '^3,2027-01-07,wards.Rehab.full,' \
+head -1 "$TMP/census-csv/daily.csv" | grep -q ',wards.Medicine.full_fraction,.*wards.Rehab.full_fraction' && grep -q '^3,2027-01-07,wards.Rehab.full_fraction,' \
     "$TMP/census-csv/daily_summary.csv" && ok || bad "a census run's daily series"
+# the chance of being full at some point in the day, per ward and day, as the text report gives it
+python3 - "$TMP/census-csv/daily.csv" "$TMP/census-csv/daily_summary.csv" <<'FULL' && ok || bad "p_full_some_time is not the share of replications full that day"
+import csv, sys
+daily = list(csv.DictReader(open(sys.argv[1])))
+rows = {(r["day"], r["metric"]): r for r in csv.DictReader(open(sys.argv[2]))}
+for ward in ("Medicine", "Rehab"):
+    for day in ("0", "3", "9"):
+        reps = [r for r in daily if r["day"] == day]
+        want = sum(float(r["wards.%s.full_fraction" % ward]) > 0 for r in reps) / len(reps)
+        got = rows[(day, "wards.%s.p_full_some_time" % ward)]
+        assert abs(float(got["mean"]) - want) < 1e-12 and got["p05"] == "", (ward, day, got, want)
+FULL
+grep -A3 '^Forecast from the census' "$TMP/out" | grep -q 'day [0-9]* ([MTWFS][a-z][a-z] 2027-01-' && ok || bad "forecast dates without weekdays"
 expect_exit 0 "an overlay's census" -- "$FLOWSIM" run "$TMP/census-push.yaml" --replications 1 --trace "$TMP/push.csv" -q
 [ "$(grep -c ',in_hospital_at_start,Medicine,' "$TMP/push.csv")" = 66 ] && [ "$(grep -c ',in_hospital_at_start,Rehab,' "$TMP/push.csv")" = 4 ] \
     && ok || bad "an overlay's census is not ward by ward"

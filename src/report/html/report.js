@@ -11,7 +11,7 @@
     if (!r.start) return i;
     var d = new Date(r.start + "T00:00:00Z");
     d.setUTCDate(d.getUTCDate() + i);
-    return d.toISOString().slice(0, 10);
+    return ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()] + " " + d.toISOString().slice(0, 10);
   }
   var main = document.getElementById("main");
   var colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#7f7f7f"];
