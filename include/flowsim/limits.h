@@ -43,11 +43,11 @@
  * results an experiment keeps: system at most, then per ward, theatre, group (elective
  * included) and community service. */
 #define FLOW_METRICS_SYSTEM_MAX 24
-#define FLOW_METRICS_PER_WARD 16              /* at most: */
+#define FLOW_METRICS_PER_WARD 17              /* at most: */
 #define FLOW_METRICS_PER_WARD_BASE 10         /* every ward */
 #define FLOW_METRICS_PER_WARD_BEDS 1          /* beds that change (bed changes or escalation) */
 #define FLOW_METRICS_PER_WARD_ESCALATION 2
-#define FLOW_METRICS_PER_WARD_ROUNDS 3
+#define FLOW_METRICS_PER_WARD_ROUNDS 4
 #define FLOW_METRICS_PER_THEATRE 11
 #define FLOW_METRICS_PER_GROUP 9              /* at most: */
 #define FLOW_METRICS_PER_GROUP_BASE 8         /* every group (elective ones included) */

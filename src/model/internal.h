@@ -92,6 +92,7 @@ struct reviewed {
 struct ward_tally {
     double midnight_sum;               /* occupied beds at each midnight census, summed */
     uint64_t departures, before_noon, weekend;   /* wards with rounds: patients leaving the ward */
+    double departure_hours;            /* wards with rounds: hours of the day they left at, summed */
     uint64_t left, within[FLOW_MAX_TARGETS];     /* time targets: patients leaving a bed here */
     double time_sum;                   /* days in the ward (queue to leaving), over `left` */
     uint64_t reneged, outlied;         /* of the patients who asked for a bed here */

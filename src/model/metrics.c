@@ -103,6 +103,10 @@ static double w_before_noon(const struct view *v, size_t i)
 {
     return ratio((double)W->period.before_noon, (double)W->period.departures);
 }
+static double w_departure_hour(const struct view *v, size_t i)
+{
+    return ratio(W->period.departure_hours, (double)W->period.departures);
+}
 /* Departures per Saturday or Sunday over departures per other day (calendar weekdays). */
 static double w_weekend_ratio(const struct view *v, size_t i)
 {
@@ -334,6 +338,7 @@ static const struct metric ward_round_metrics[] = {
     {"ready_bed_days_per_day", "beds held by patients ready to leave", "beds", -1, w_ready},
     {"p_leave_before_noon", "left the ward before noon (fraction)", "fraction", 1, w_before_noon},
     {"weekend_departures_ratio", "departures per weekend day over per weekday", "ratio", 1, w_weekend_ratio},
+    {"mean_departure_hour", "hour of the day patients left the ward (mean)", "hour of day", -1, w_departure_hour},
 };
 /* The front door (frontdoor.c), each only where its key is given: time in the ward (every ward
  * when some ward has targets), patience, outlying from and to a ward. */

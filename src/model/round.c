@@ -154,6 +154,7 @@ void flow_round_departure(struct flow_model *m, struct ward *w)
     int weekday = flow_week_calendar_day(m->sc, day);
     w->period.departures++;
     w->period.before_noon += t - (double)day < 0.5;
+    w->period.departure_hours += (t - (double)day) * 24;
     w->period.weekend += weekday >= 5;
     if (w->departures_hourly)
         w->departures_hourly[weekday * 24 + (int)((t - (double)day) * 24)]++;

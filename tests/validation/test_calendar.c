@@ -43,6 +43,7 @@ START_TEST(daily_round_adds_half_a_day)
     expect_near(&r, "system.los_days", 2.5, 0.005);
     expect_near(&r, "wards.W.ready_bed_days_per_day", 20 * 0.5, 0.02);   /* Little's law */
     expect_exact(&r, "wards.W.p_leave_before_noon", 1);                    /* all leave at 09:00 */
+    expect_exact(&r, "wards.W.mean_departure_hour", 9);
     done(&r);
     /* after_round: everyone leaves at 13:00, 4 hours later */
     const char *sets[] = {"wards.W.after_round={dist: fixed, value: 4h}"};
@@ -50,6 +51,7 @@ START_TEST(daily_round_adds_half_a_day)
     expect_near(&r, "system.los_days", 2.5 + 4.0 / 24, 0.005);
     expect_near(&r, "wards.W.ready_bed_days_per_day", 20 * (0.5 + 4.0 / 24), 0.02);
     expect_exact(&r, "wards.W.p_leave_before_noon", 0);
+    expect_exact(&r, "wards.W.mean_departure_hour", 13);
     expect_near(&r, "wards.W.weekend_departures_ratio", 1, 0.05);
     done(&r);
 }
