@@ -83,6 +83,34 @@ static const char **point_sets(const struct sweep *w, size_t point, const char *
     return sets;
 }
 
+/* Loads a point. Its varied values were applied as --set options after the user's: their
+ * diagnostics are about the user's --vary (the Nth), so they say so, with the column in the
+ * --vary text (a column past the path points at the start of its values). */
+static struct flow_scenario *load_point(const struct sweep *w, const char **sets)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_scenario_load_file(w->o->scenario, sets, w->o->nsets + w->nvary, &d);
+    for (size_t i = 0; i < d.count; i++) {
+        unsigned long k;
+        long col;
+        int used = 0;
+        if (sscanf(d.lines[i], "--set:%lu:%ld:%n", &k, &col, &used) != 2 || used == 0 || k <= w->o->nsets ||
+            k > w->o->nsets + w->nvary)
+            continue;
+        size_t v = k - w->o->nsets - 1, path = strlen(w->vary[v].path);
+        if (col > (long)path + 1)
+            col = (long)path + 2;
+        char *line = flow_xasprintf("%s:%zu:%ld:%s", w->o->nvaries ? "--vary" : "sweep.vary", v + 1, col,
+                                    d.lines[i] + used);
+        free(d.lines[i]);
+        d.lines[i] = line;
+    }
+    cli_print_diag(&d);
+    flow_diag_fini(&d);
+    return s;
+}
+
 static void free_sets(const struct sweep *w, const char **sets)
 {
     for (size_t i = 0; i < w->nvary; i++)
@@ -400,7 +428,7 @@ static int check_points(struct sweep *w)
     for (size_t k = 0; k < nprobe && rc == EXIT_OK; k++) {
         size_t p = probe[k];
         const char **sets = point_sets(w, p, values);
-        struct flow_scenario *s = cli_load_path(w->o->scenario, sets, w->o->nsets + w->nvary);
+        struct flow_scenario *s = load_point(w, sets);
         free_sets(w, sets);
         if (s == NULL) {
             fprintf(stderr, "flowsim: error: sweep point %zu cannot run (see above)\n", p + 1);
@@ -515,7 +543,7 @@ static int run_points(struct sweep *w, size_t first)
         int load_err = EXIT_OK;
         while (n < BATCH_POINTS && point + n < w->points && jobs < batch_jobs(w->o)) {
             const char **sets = point_sets(w, point + n, values);
-            struct flow_scenario *s = cli_load_path(w->o->scenario, sets, w->o->nsets + w->nvary);
+            struct flow_scenario *s = load_point(w, sets);
             free_sets(w, sets);
             load_err = s ? point_shape(w, s, point + n) : EXIT_SCENARIO;
             if (load_err != EXIT_OK) {

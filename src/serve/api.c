@@ -224,7 +224,9 @@ static bool read_request(const char *body, size_t len, int max_reps, struct requ
 
 /* ---- loading a side --------------------------------------------------------------------- */
 
-/* "--set:N:C: error: WHAT": the field of the Nth set, for the page to point to. */
+/* The loader says "--set:N:C: error: WHAT" of the Nth value; the answer names the request's
+ * JSON field instead ("set" field "PATH", column C, or "replications", "seed"), and gives its
+ * path and column for the page to point to. */
 static void diag_reply(struct reply *r, const struct flow_diag *d, char *const *fields, size_t n)
 {
     const char *line = d->count > 0 ? d->lines[0] : "error: the scenario could not be loaded";
@@ -234,13 +236,20 @@ static void diag_reply(struct reply *r, const struct flow_diag *d, char *const *
             break;
         }
     json_t *o = json_object();
-    json_object_set_new(o, "error", text_json(line));
     int k = 0, col = 0;
-    if (sscanf(line, "--set:%d:%d:", &k, &col) == 2 && k >= 1 && (size_t)k <= n) {
-        json_object_set_new(o, "path", text_json(fields[k - 1]));
-        json_object_set_new(o, "column", json_integer(col));
-    }
     const char *what = strstr(line, ": error: ");
+    if (sscanf(line, "--set:%d:%d:", &k, &col) == 2 && k >= 1 && (size_t)k <= n && what) {
+        const char *f = fields[k - 1];
+        bool shorthand = strcmp(f, "replications") == 0 || strcmp(f, "seed") == 0;
+        char *named = shorthand ? flow_xasprintf("\"%s\" field: error: %s", f, what + 9)
+                                : flow_xasprintf("\"set\" field \"%s\", column %d: error: %s", f, col, what + 9);
+        json_object_set_new(o, "error", text_json(named));
+        free(named);
+        json_object_set_new(o, "path", text_json(f));
+        json_object_set_new(o, "column", json_integer(col));
+    } else {
+        json_object_set_new(o, "error", text_json(line));
+    }
     json_object_set_new(o, "message", text_json(what ? what + 9 : line));
     reply_json(r, o);
     r->status = 400;
