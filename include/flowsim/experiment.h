@@ -171,6 +171,10 @@ char *flow_comparison_one_side(const struct flow_comparison *c, bool whatif);
 
 int flow_compare_run(const struct flow_scenario *base, const struct flow_scenario *whatif,
                      const struct flow_run_options *o, struct flow_comparison *out);
+/* True when a "PATH=VALUE" override sets a run setting (horizon, warmup, replications, seed,
+ * start, holidays): both sides of a comparison must share those, so such an override applies
+ * to both. */
+bool flow_compare_run_setting(const char *set);
 void flow_comparison_fini(struct flow_comparison *c);
 /* Summaries of common metric k: base, what-if, and the paired differences. */
 void flow_comparison_summary(const struct flow_comparison *c, size_t k, struct flow_summary *base,

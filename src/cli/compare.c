@@ -42,17 +42,8 @@ static int compare_text(FILE *f, const void *arg)
 
 /* ---- what both sides must share ------------------------------------------------------------ */
 
-/* Run settings: given with --set they apply to both sides, and both sides must agree on them. */
-static const char *const run_keys[] = {"horizon", "warmup", "replications", "seed", "start", "holidays"};
-
-static bool is_run_setting(const char *set)
-{
-    size_t n = strcspn(set, "=");
-    for (size_t k = 0; k < sizeof run_keys / sizeof *run_keys; k++)
-        if (strlen(run_keys[k]) == n && strncmp(set, run_keys[k], n) == 0)
-            return true;
-    return false;
-}
+/* The run settings both sides must share (flow_compare_run_setting's, holidays aside). */
+static const char *const run_keys[] = {"horizon", "warmup", "replications", "seed", "start"};
 
 /* Where a top-level key is written in a scenario file: its line (column 1), or line 1. */
 static int key_line(const char *path, const char *key)
@@ -88,7 +79,7 @@ static size_t settings_differ(const struct flow_scenario *b, const struct flow_s
 {
     char bv[64], wv[64];
     size_t bad = 0;
-    for (size_t k = 0; k < 5; k++) {
+    for (size_t k = 0; k < sizeof run_keys / sizeof *run_keys; k++) {
         const char *key = run_keys[k], *unit = "";
         switch (k) {
         case 0: snprintf(bv, sizeof bv, "%g", b->horizon_days), snprintf(wv, sizeof wv, "%g", w->horizon_days), unit = " days"; break;
@@ -128,7 +119,7 @@ int cmd_compare(int argc, char **argv)
         rc = cli_usage_error("compare", "compare needs BASE.yaml and WHATIF.yaml, or BASE.yaml --set ...");
     size_t nrun = 0;
     for (size_t k = 0; k < o.nsets; k++)
-        nrun += is_run_setting(o.sets[k]);
+        nrun += flow_compare_run_setting(o.sets[k]);
     if (rc == EXIT_OK && !o.help && o.scenario2 == NULL && o.nsets == nrun)
         rc = cli_usage_error("compare", "compare needs a what-if: a second scenario or --set overrides "
                              "(--set of horizon, warmup, replications, seed, start or holidays sets both sides)");
@@ -142,7 +133,7 @@ int cmd_compare(int argc, char **argv)
     const char **base_sets = cli_sets_with(&o, 0);
     size_t nbase = 0;
     for (size_t k = 0; k < o.nsets; k++)
-        if (is_run_setting(o.sets[k]))
+        if (flow_compare_run_setting(o.sets[k]))
             base_sets[nbase++] = o.sets[k];
     struct flow_scenario *base = cli_load_path(o.scenario, base_sets, nbase);
     free(base_sets);
@@ -173,7 +164,7 @@ int cmd_compare(int argc, char **argv)
         char *base_from = o.scenario ? flow_xstrdup(o.scenario) : flow_xstrdup("the built-in example");
         char *whatif_from = flow_xstrdup(o.scenario2 ? o.scenario2 : base_from);
         for (size_t k = 0; k < o.nsets; k++) {
-            if (is_run_setting(o.sets[k]))
+            if (flow_compare_run_setting(o.sets[k]))
                 continue;          /* run settings (--seed, --replications ...): both sides */
             char *t = flow_xasprintf("%s --set '%s'", whatif_from, o.sets[k]);
             free(whatif_from);

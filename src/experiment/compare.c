@@ -31,6 +31,16 @@ int flow_compare_run(const struct flow_scenario *base, const struct flow_scenari
     return 0;
 }
 
+bool flow_compare_run_setting(const char *set)
+{
+    static const char *const keys[] = {"horizon", "warmup", "replications", "seed", "start", "holidays"};
+    size_t n = strcspn(set, "=");
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        if (strlen(keys[k]) == n && strncmp(set, keys[k], n) == 0)
+            return true;
+    return false;
+}
+
 void flow_comparison_fini(struct flow_comparison *c)
 {
     if (c == NULL)

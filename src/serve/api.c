@@ -438,12 +438,16 @@ static int cmp_html(FILE *f, const void *arg)
     return flow_report_html_compare(f, o->c, o->provenance);
 }
 
-/* As `flowsim compare BASE --set ...`: the base with the request's replications and seed, the
- * what-if with its sets and the base's seed and replications (common random numbers). */
+/* As `flowsim compare BASE --set ...`: the base with the request's replications, seed and run
+ * settings (horizon, warmup, start...), the what-if with all its sets and the base's seed and
+ * replications (common random numbers). */
 static void api_compare(struct served *s, struct request *q, struct reply *r)
 {
     struct request base_q = {.replications = q->replications, .seed = q->seed};
     add_shorthands(&base_q);
+    for (size_t i = 0; i < q->nsets; i++)    /* run settings are both sides', as on the command line */
+        if (flow_compare_run_setting(q->sets[i]))
+            request_add(&base_q, q->fields[i], q->sets[i]);
     struct flow_scenario *base = load_side(s, base_q.sets, base_q.fields, base_q.nsets, r);
     struct flow_scenario *whatif = NULL;
     if (base != NULL) {
@@ -465,6 +469,8 @@ static void api_compare(struct served *s, struct request *q, struct reply *r)
             /* "from" as the command line would say it */
             char *whatif_from = flow_xstrdup(s->shown);
             for (size_t i = 0; i + 2 < q->nsets; i++) {
+                if (flow_compare_run_setting(q->sets[i]))
+                    continue;          /* both sides' */
                 char *t = flow_xasprintf("%s --set '%s'", whatif_from, q->sets[i]);
                 free(whatif_from);
                 whatif_from = t;

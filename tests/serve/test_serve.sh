@@ -102,6 +102,14 @@ cp "$TMP/body" "$TMP/api-compare2.json"
     --replications 3 --seed 7 --format json -o "$TMP/cli-compare2.json"
 if same_numbers "$TMP/api-compare2.json" "$TMP/cli-compare2.json"; then ok; else bad "/api/compare with replications and seed"; fi
 
+# a run setting in "set" is both sides', as on the command line
+req POST /api/compare '{"set": {"horizon": "40d", "wards.AMU.beds": "33"}, "replications": 3}'
+expect_code 200 "compare with a horizon"
+cp "$TMP/body" "$TMP/api-compare3.json"
+"$FLOWSIM" compare "$EX" --set horizon=40d --set wards.AMU.beds=33 --replications 3 --format json -o "$TMP/cli-compare3.json"
+if same_numbers "$TMP/api-compare3.json" "$TMP/cli-compare3.json"; then ok; else bad "/api/compare with a horizon"; fi
+if [ "$(json_get "$TMP/api-compare3.json" "d['base']['horizon_days'] if 'base' in d else d['horizon_days']")" = 40.0 ]; then ok; else bad "/api/compare: the base's horizon should be the set one"; head -c 400 "$TMP/api-compare3.json"; fi
+
 req POST /api/run '{"set": {"wards.AMU.beds": "32"}, "replications": 3}'
 expect_code 200 "POST /api/run"
 cp "$TMP/body" "$TMP/api-run.json"

@@ -344,6 +344,7 @@ struct esc_chain {
     int c, e, w, k, r;
     double lambda, mu;
     int ntail;                          /* open states kept beyond the last bed */
+    int days;                           /* the run's horizon (default 1500 days) */
 };
 
 static int esc_most(const struct esc_chain *x) { return x->c + x->e - x->r; }   /* beds they may hold */
@@ -454,13 +455,14 @@ static void expect_escalation(const struct esc_chain *x)
     if (x->r)
         snprintf(fence, sizeof fence, "    reserved: {beds: %d, groups: [fenced]}\n", x->r);
     snprintf(text, sizeof text,
-             "name: x\nhorizon: 1500d\nwarmup: 30d\nreplications: 8\nseed: %d\n"
+             "name: x\nhorizon: %dd\nwarmup: 30d\nreplications: 8\nseed: %d\n"
              "wards:\n  - name: W\n    beds: %d\n"
              "    escalation: {beds: %d, open_when_waiting: %d, close_when_free: %d}\n%s"
              "groups:\n  - name: g\n    arrivals: {rate: %g/d}\n"
              "    route: [{ward: W, stay: {dist: exponential, mean: %gd}}]\n"
              "  - name: fenced\n    arrivals: {rate: 0/d}\n    route: [{ward: W, stay: {dist: fixed, value: 1d}}]\n",
-             11 + x->k + 7 * x->w + 3 * x->r, x->c, x->e, x->w, x->k, fence, x->lambda, 1 / x->mu);
+             x->days ? x->days : 1500, 11 + x->k + 7 * x->w + 3 * x->r, x->c, x->e, x->w, x->k, fence, x->lambda,
+             1 / x->mu);
     struct esc_result t = esc_solve(x);
     struct flow_results r = run_text(text, NULL, 0);
     expect_near(&r, "wards.W.mean_beds", t.beds, 0.01);
@@ -486,6 +488,16 @@ START_TEST(escalation_follows_its_chain_at_every_threshold)
             struct esc_chain x = {.c = 4, .e = 6, .w = w, .k = ks[i], .lambda = 7, .mu = 1, .ntail = 160};
             expect_escalation(&x);
         }
+}
+END_TEST
+
+/* The boundary: a single escalation bed, opening at 1 waiting and closing at 1 free, and at 2. */
+START_TEST(one_escalation_bed_follows_its_chain)
+{
+    struct esc_chain x = {.c = 4, .e = 1, .w = 1, .k = 1, .lambda = 3.6, .mu = 1, .ntail = 160, .days = 8000};
+    expect_escalation(&x);
+    x.w = 2;
+    expect_escalation(&x);
 }
 END_TEST
 
@@ -519,6 +531,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, escalation_is_an_erlang_c_queue);
     tcase_add_test(tc, escalation_follows_its_chain_at_every_threshold);
     tcase_add_test(tc, escalation_behind_a_ring_fence_sees_only_general_beds);
+    tcase_add_test(tc, one_escalation_bed_follows_its_chain);
     suite_add_tcase(s, tc);
     return s;
 }

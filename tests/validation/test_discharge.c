@@ -213,6 +213,14 @@ START_TEST(visit_capacity_is_places_of_visits)
     ck_assert_double_eq_tol(unmet.mean, 2 * waiting.mean, 1e-9);
     expect_theory(&r, "community.homecare.queue_in_hospital", 4 * wq, 0.15);
     flow_results_fini(&r);
+    /* The same 10 places at the boundary of a visit a day: 1 visit a day, a tenth each. */
+    const char *tenth[] = {"community.homecare.when_full=queue", "community.homecare.visits_per_day=1",
+                           "community.homecare.visits={dist: fixed, value: 0.1}"};
+    r = run(text, tenth, 3);
+    expect_theory(&r, "community.homecare.mean_wait_days", wq, 0.15);
+    expect_theory(&r, "community.homecare.queue_in_hospital", 4 * wq, 0.15);
+    expect_theory(&r, "community.homecare.visits_used", 0.8, 0.02);
+    flow_results_fini(&r);
 }
 END_TEST
 
