@@ -130,6 +130,21 @@ static long blocked_by(const struct flow_results *r, size_t w, const double *loa
     return best;
 }
 
+/* A ward cannot keep up: its offered load is at its beds or beyond, or so nearly with a queue
+ * left at the end. */
+static bool beyond_beds(double load, double waiting)
+{
+    return load >= 1 || (load >= 0.98 && waiting >= 10);
+}
+
+static bool has_warning(const struct list *l, const char *code, const char *path)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->w[i].code, code) == 0 && strcmp(l->w[i].path, path) == 0)
+            return true;
+    return false;
+}
+
 /* Wards whose offered load is at or beyond their beds, whether or not their queue was seen
  * to grow (a ward at its limit may hold a long queue that does not grow surely); and the ward
  * downstream that holds a ward's patients in its beds, named first as the bottleneck. Fills
@@ -143,17 +158,14 @@ static void overloads(struct list *l, const struct flow_results *r, double *load
     for (size_t w = 0; w < s->nwards; w++) {
         const char *name = s->wards[w].name;
         double waiting = metric_mean(r, "wards", name, "still_waiting_end");
-        bool over = load[w] >= 1 || (load[w] >= 0.98 && waiting >= 10);
+        bool over = beyond_beds(load[w], waiting);
         double start, end;
         bool growing = grew(r->backlog, w, flow_model_backlog_width(s), r->nreps, &start, &end);
         cause[w] = over || growing ? blocked_by(r, w, load) : -1;   /* a ward in trouble: why? */
         if (cause[w] >= 0) {
             const char *down = s->wards[cause[w]].name;
             snprintf(path, sizeof path, "wards.%s", down);
-            bool said = false;
-            for (size_t i = 0; i < l->n; i++)
-                said = said || (strcmp(l->w[i].code, "bottleneck") == 0 && strcmp(l->w[i].path, path) == 0);
-            if (!said)
+            if (!has_warning(l, "bottleneck", path))
                 add(l, "bottleneck", path, "ward '%s' is a bottleneck: its offered load is %.0f%% of its beds, "
                     "and patients waiting for it hold %.1f beds of ward '%s' (blocked), which cannot keep up. "
                     "Add beds to '%s' or shorten its stays first: beds added to '%s' would fill with the same "
@@ -164,14 +176,10 @@ static void overloads(struct list *l, const struct flow_results *r, double *load
     for (size_t w = 0; w < s->nwards; w++) {
         const char *name = s->wards[w].name;
         double waiting = metric_mean(r, "wards", name, "still_waiting_end");
-        if (!(load[w] >= 1 || (load[w] >= 0.98 && waiting >= 10)) || cause[w] >= 0)
+        if (!beyond_beds(load[w], waiting) || cause[w] >= 0)
             continue;
         snprintf(path, sizeof path, "wards.%s", name);
-
-        bool named = false;            /* already named as a bottleneck: one warning says it */
-        for (size_t i = 0; i < l->n; i++)
-            named = named || (strcmp(l->w[i].code, "bottleneck") == 0 && strcmp(l->w[i].path, path) == 0);
-        if (!named)
+        if (!has_warning(l, "bottleneck", path))   /* named as a bottleneck: that warning says it */
             add(l, "overloaded", path, "ward '%s': its offered load (beds in use, and the queue's growth, over "
                 "its %sbeds) is %.0f%% of its beds, with %.0f patients still waiting at the end (means of the "
                 "replications): it cannot keep up, and its waits depend on how long the run is. Add beds or "
@@ -289,12 +297,10 @@ static void warmup_short(struct list *l, const struct flow_results *r)
         if (fabs(mean) < fmax(0.5, 0.02 * late) ||
             fabs(mean) - gsl_cdf_tdist_Pinv(0.9995, n - 1) * sd / sqrt(n) <= 0)
             continue;
-        bool ward = k < s->nwards, growing = false;
+        bool ward = k < s->nwards;
         const char *name = ward ? s->wards[k].name : s->community[k - s->nwards].name;
         snprintf(path, sizeof path, "%s.%s", ward ? "wards" : "community", name);
-        for (size_t i = 0; i < l->n; i++)    /* a queue that grows says more */
-            growing = growing || (strcmp(l->w[i].code, "queue_growing") == 0 && strcmp(l->w[i].path, path) == 0);
-        if (growing)
+        if (has_warning(l, "queue_growing", path))    /* a queue that grows says more */
             continue;
         add(l, "warmup_short", path, "%s '%s': mean occupancy in the first quarter of the measured period "
             "(%.1f %s) differs from the rest (%.1f), so the model had not settled when measuring began: "
@@ -339,13 +345,10 @@ size_t flow_results_warnings(const struct flow_results *r, struct flow_warning *
     queues(&l, r, cause);
     /* A ward that is overloaded and whose queue grew needs one warning: the queue's. */
     for (size_t i = 0; i < l.n; i++)
-        for (size_t j = 0; j < l.n; j++)
-            if (i != j && strcmp(l.w[i].code, "overloaded") == 0 && strcmp(l.w[j].code, "queue_growing") == 0 &&
-                strcmp(l.w[i].path, l.w[j].path) == 0) {
-                memmove(&l.w[i], &l.w[i + 1], (l.n - i - 1) * sizeof *l.w);
-                l.n--, i--;
-                break;
-            }
+        if (strcmp(l.w[i].code, "overloaded") == 0 && has_warning(&l, "queue_growing", l.w[i].path)) {
+            memmove(&l.w[i], &l.w[i + 1], (l.n - i - 1) * sizeof *l.w);
+            l.n--, i--;
+        }
     free(load);
     free(cause);
     warmup_short(&l, r);
