@@ -10,6 +10,8 @@
 
 #include <flowsim/experiment.h>
 #include <flowsim/model.h>
+#include <flowsim/random.h>
+#include <gsl/gsl_integration.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +240,52 @@ START_TEST(waiting_list_ages_count_from_referral)
 }
 END_TEST
 
+/* Survival of a stay, for GSL's integrator. */
+static double stay_survival(double x, void *d) { return flow_dist_survival(d, x); }
+
+/* A census with times spent known, in a model with no arrivals: length of stay counts from time
+ * 0, so it is the mean remaining stay, E[X - a | X > a] = integral of S from a over S(a), found
+ * by quadrature here, for a mixture of parts with memory (lognormal and gamma) at two times
+ * spent: 400 patients 1 day in and 400 patients 6 days in. A remainder drawn fresh from the
+ * part, or the part picked by weight alone, is off by days. */
+static double mean_left(const struct flow_dist *d, double a)
+{
+    gsl_integration_workspace *w = gsl_integration_workspace_alloc(1000);
+    gsl_function f = {stay_survival, (void *)d};
+    double integral, err;
+    ck_assert_int_eq(gsl_integration_qagiu(&f, a, 1e-12, 1e-10, 1000, w, &integral, &err), 0);
+    gsl_integration_workspace_free(w);
+    return integral / flow_dist_survival(d, a);
+}
+
+START_TEST(census_mixture_stays_leave_their_remainder)
+{
+    static const double spent[] = {1, 6};
+    for (int k = 0; k < 2; k++) {
+        char text[1024], elapsed[4096] = "";
+        for (int i = 0; i < 400; i++)
+            snprintf(elapsed + strlen(elapsed), sizeof elapsed - strlen(elapsed), "%s%gd", i ? ", " : "", spent[k]);
+        snprintf(text, sizeof text,
+                 "name: t\nhorizon: 400d\nwarmup: 0d\nreplications: 24\nseed: %d\n"
+                 "wards: [{name: W, beds: 1000}]\n"
+                 "groups:\n  - name: g\n    arrivals: {rate: 0/d}\n    route: [{ward: W, stay: {dist: mixture, of: "
+                 "[{weight: 0.6, dist: lognormal, mean: 2d, sd: 1.5d}, {weight: 0.4, dist: gamma, mean: 9d, sd: 3d}]}}]\n"
+                 "initial:\n  - {ward: W, group: g, elapsed: [%s]}\n", 3 + k, "%s");
+        char *full = malloc(strlen(text) + strlen(elapsed) + 1);
+        sprintf(full, text, elapsed);
+        struct flow_results r = run_text(full, NULL, 0);
+        free(full);
+        struct flow_dist parts[2], d;
+        ck_assert_ptr_null(flow_dist_init(&parts[0], FLOW_DIST_LOGNORMAL, 2, 1.5, 0));
+        ck_assert_ptr_null(flow_dist_init(&parts[1], FLOW_DIST_GAMMA, 9, 3, 0));
+        ck_assert_ptr_null(flow_dist_init_mixture(&d, parts, (const double[]){0.6, 0.4}, 2));
+        expect_near(&r, "system.los_days", mean_left(&d, spent[k]), 0.03);
+        flow_dist_fini(&d);
+        done(&r);
+    }
+}
+END_TEST
+
 /* A scenario without initial: draws no census stream: its results are those of the same
  * scenario with an empty census list... and of the scenario as it was. */
 START_TEST(no_census_changes_nothing)
@@ -269,6 +317,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, demand_series_follows_the_dates);
     tcase_add_test(tc, waiting_list_ages_count_from_referral);
     tcase_add_test(tc, no_census_changes_nothing);
+    tcase_add_test(tc, census_mixture_stays_leave_their_remainder);
     suite_add_tcase(s, tc);
     return s;
 }
