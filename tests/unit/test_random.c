@@ -227,6 +227,11 @@ START_TEST(dist_rejects_bad_parameters)
     ck_assert_ptr_nonnull(flow_dist_init(&d, FLOW_DIST_LOGNORMAL, 1, 0, 0));
     ck_assert_ptr_nonnull(flow_dist_init(&d, FLOW_DIST_GAMMA, -1, 1, 0));
     ck_assert_ptr_nonnull(flow_dist_init(&d, FLOW_DIST_TRIANGULAR, 2, 1, 3));
+    ck_assert_ptr_nonnull(flow_dist_init(&d, FLOW_DIST_TRIANGULAR, 2, 2, 2));   /* min = max: a constant */
+    ck_assert_ptr_null(flow_dist_init(&d, FLOW_DIST_TRIANGULAR, 1, 1, 2));      /* the mode at either end */
+    flow_dist_fini(&d);
+    ck_assert_ptr_null(flow_dist_init(&d, FLOW_DIST_TRIANGULAR, 1, 2, 2));
+    flow_dist_fini(&d);
     ck_assert_ptr_nonnull(flow_dist_init(&d, FLOW_DIST_UNIFORM, 2, 2, 0));
     ck_assert_ptr_nonnull(flow_dist_init(&d, FLOW_DIST_FIXED, -0.5, 0, 0));
     ck_assert_ptr_nonnull(flow_dist_init(&d, FLOW_DIST_WEIBULL, 1, 0, 0));
