@@ -152,6 +152,17 @@ START_TEST(bed_patience_lets_the_list_go_on)
                            " operation: {dist: fixed, value: 1h}}]}]"};
     patience_exact(first, 1, "theatres.T.cases_per_list", 3);
     patience_exact(first, 1, "wards.W.mean_occupied_beds", 0.5);
+    /* The booked cases are done (the day case at 09:00) while the hip case still waits: the
+     * list waits for it, and its bed, free at 09:30, lets it be operated 09:30-10:30. */
+    const char *waits[] = {"groups=[{name: emerg, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 570m}}]},"
+                           " {name: hip, arrivals: {referrals: 0/d}, initial_waiting_list: 1, route: [{theatre: T,"
+                           " operation: {dist: fixed, value: 1h}, bed_patience: {dist: fixed, value: 2h}},"
+                           " {ward: W, stay: {dist: fixed, value: 1d}}]},"
+                           " {name: day, arrivals: {referrals: 0/d}, initial_waiting_list: 1, route: [{theatre: T,"
+                           " operation: {dist: fixed, value: 1h}}]}]"};
+    patience_exact(waits, 1, "theatres.T.cases_per_list", 2);
+    patience_exact(waits, 1, "theatres.T.cancelled_no_bed_per_week", 0);
+    patience_exact(waits, 1, "theatres.T.utilisation", 0.5);
 }
 END_TEST
 
