@@ -329,6 +329,36 @@ START_TEST(event_list_switches_structure_mid_run)
 }
 END_TEST
 
+/* A calendar queue whose pending events, after a dense start, lie years of buckets apart: each
+ * next one is found by the search over every bucket's head, and they still fire in order of
+ * time, then priority, then insertion. */
+static void count_fired(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    uint64_t *c = ctx;
+    ck_assert_msg(arg == c[0], "event %llu fired where %llu was next", (unsigned long long)arg,
+                  (unsigned long long)c[0]);
+    ck_assert_double_eq(flow_engine_now(e), arg < 6000 ? (double)arg / 6000 : 1000.0 * (double)((arg - 6000) / 2 + 1));
+    c[0]++;
+}
+
+START_TEST(event_far_apart_in_a_calendar_queue)
+{
+    static uint64_t next[1];
+    next[0] = 0;
+    struct flow_engine *e = flow_engine_create();
+    /* A dense start first, so that the queue's width is chosen for it (a year of buckets is
+     * about a day and a half), then keys 1000 days apart, two at each time, inserted last first. */
+    for (uint64_t i = 0; i < 6000; i++)
+        flow_engine_schedule(e, (double)i / 6000, 0, count_fired, next, i);
+    for (uint64_t i = 6000 + 2 * 3000; i-- > 6000;)
+        flow_engine_schedule(e, 1000.0 * (double)((i - 6000) / 2 + 1), (int)(i % 2), count_fired, next, i);
+    while (flow_engine_step(e))
+        ;
+    ck_assert_uint_eq(next[0], 12000);
+    flow_engine_destroy(e);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -342,6 +372,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, event_handlers_schedule_more);
     tcase_add_test(tc, event_random_matches_sort);
     tcase_add_test(tc, event_list_switches_structure_mid_run);
+    tcase_add_test(tc, event_far_apart_in_a_calendar_queue);
     tcase_add_test(tc, event_stall_is_detected);
     tcase_add_test(tc, event_poll_can_stop);
     suite_add_tcase(s, tc);
