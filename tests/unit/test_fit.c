@@ -496,6 +496,20 @@ START_TEST(ready_splits_clinical_stay_and_delay)
     ck_assert_double_eq_tol(sum, 2.0 * (double)delayed, 0.01);      /* to the second */
     const struct flow_fit *e = &g->steps[0].fits[FLOW_FIT_EXPONENTIAL];
     ck_assert_msg(fabs(e->a - 3) < 5 * 3 / sqrt(2000.0), "clinical mean %g", e->a);
+    /* Written as a scenario, the delays are the group's discharge: pathway 0 with an empirical
+     * delay of the same mean (binned to the hour). */
+    char *text = NULL;
+    size_t len = 0, poor = 0;
+    FILE *out = open_memstream(&text, &len);
+    struct flow_fit_write_options wo = {.source = "ready.csv", .title = "ready"};
+    ck_assert_int_eq(flow_fitted_write(&x, &fit, &wo, out, &poor), 0);
+    fclose(out);
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    const struct flow_discharge_spec *d = &s->groups[0].discharge;
+    ck_assert_msg(d->enabled && d->pathways[0].share == 1, "no discharge block in the fitted scenario:\n%s", text);
+    ck_assert_double_eq_tol(flow_dist_mean(&d->pathways[0].delay), sum / 2000, 1.0 / 24);
+    flow_scenario_destroy(s);
+    free(text);
     flow_fitted_fini(&fit, &x);
     flow_extract_fini(&x);
 }
