@@ -286,6 +286,32 @@ START_TEST(census_mixture_stays_leave_their_remainder)
 }
 END_TEST
 
+/* Each elective group's daily waiting list is its own: three groups (one emergency between
+ * them) with 10, 0 and 30 on their lists and nothing operated before Friday's list hold those
+ * numbers exactly from Monday to Wednesday. */
+START_TEST(daily_waiting_lists_are_each_groups_own)
+{
+    struct flow_results r = run_daily(
+        "name: t\nhorizon: 3d\nwarmup: 0d\nreplications: 2\nseed: 2\n"
+        "wards: [{name: W, beds: 10}]\n"
+        "theatres: [{name: T, sessions: [{days: [fri], start: \"08:00\", length: 4h}]}]\n"
+        "groups:\n"
+        "  - {name: a, arrivals: {referrals: 0/d}, initial_waiting_list: 10, route: [{theatre: T, operation: {dist: fixed, value: 1h}}]}\n"
+        "  - {name: e, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 1d}}]}\n"
+        "  - {name: b, arrivals: {referrals: 0/d}, route: [{theatre: T, operation: {dist: fixed, value: 1h}}]}\n"
+        "  - {name: c, arrivals: {referrals: 0/d}, initial_waiting_list: 30, route: [{theatre: T, operation: {dist: fixed, value: 1h}}]}\n");
+    static const char *const names[] = {"groups.a.waiting_list", "groups.b.waiting_list", "groups.c.waiting_list"};
+    static const double want[] = {10, 0, 30};
+    for (int g = 0; g < 3; g++)
+        for (size_t d = 0; d < 3; d++) {
+            double mean, half;
+            day_summary(&r, names[g], d, &mean, &half);
+            ck_assert_msg(fabs(mean - want[g]) < 1e-9, "%s day %zu: %g, exactly %g", names[g], d, mean, want[g]);
+        }
+    done(&r);
+}
+END_TEST
+
 /* A scenario without initial: draws no census stream: its results are those of the same
  * scenario with an empty census list... and of the scenario as it was. */
 START_TEST(no_census_changes_nothing)
@@ -318,6 +344,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, waiting_list_ages_count_from_referral);
     tcase_add_test(tc, no_census_changes_nothing);
     tcase_add_test(tc, census_mixture_stays_leave_their_remainder);
+    tcase_add_test(tc, daily_waiting_lists_are_each_groups_own);
     suite_add_tcase(s, tc);
     return s;
 }
