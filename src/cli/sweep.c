@@ -35,6 +35,7 @@ struct sweep {
     int reps_vary;            /* index of a varied 'replications', or -1 */
     const char **units;       /* per varied path: "days", "per_day" (numeric columns) or NULL */
     int lock_fd;              /* the output directory, locked while the sweep runs */
+    char **where;             /* a sweep: block's items: "FILE:LINE:COL" of each (owned), or NULL */
     size_t warned_points, warnings;   /* points with a warning, and the warnings */
 };
 
@@ -101,8 +102,8 @@ static struct flow_scenario *load_point(const struct sweep *w, const char **sets
         size_t v = k - w->o->nsets - 1, path = strlen(w->vary[v].path);
         if (col > (long)path + 1)
             col = (long)path + 2;
-        char *line = flow_xasprintf("%s:%zu:%ld:%s", w->o->nvaries ? "--vary" : "sweep.vary", v + 1, col,
-                                    d.lines[i] + used);
+        char *line = w->where ? flow_xasprintf("%s:%s", w->where[v], d.lines[i] + used)
+                              : flow_xasprintf("--vary:%zu:%ld:%s", v + 1, col, d.lines[i] + used);
         free(d.lines[i]);
         d.lines[i] = line;
     }
@@ -659,6 +660,11 @@ static int parse_varies(struct sweep *w, const struct flow_scenario *s)
     if (w->nvary == 0)
         return cli_usage_error("sweep", "sweep needs --vary, or a sweep: block with vary: in the scenario");
     w->vary = flow_xcalloc(w->nvary, sizeof *w->vary);
+    if (from_file) {                   /* where each item is, for a point's diagnostics */
+        w->where = flow_xcalloc(w->nvary, sizeof *w->where);
+        for (size_t i = 0; i < w->nvary; i++)
+            w->where[i] = flow_xasprintf("%s:%d:%d", s->sweep.src, s->sweep.line[i], s->sweep.col[i]);
+    }
     char why[512];
     for (size_t i = 0; i < w->nvary; i++) {
         const char *spec = from_file ? s->sweep.vary[i] : o->varies[i];
@@ -722,8 +728,12 @@ int cmd_sweep(int argc, char **argv)
                 w.warnings == 1 ? "" : "s", w.warned_points, w.points, o.strict ? "; --strict: exit 5" : "");
     if (rc == EXIT_OK && o.strict && w.warnings + cli_load_warnings() > 0)
         rc = EXIT_WARNING;
-    for (size_t i = 0; i < w.nvary; i++)
+    for (size_t i = 0; i < w.nvary; i++) {
         flow_vary_fini(&w.vary[i]);
+        if (w.where)
+            free(w.where[i]);
+    }
+    free(w.where);
     for (size_t i = 0; w.paths && i < w.nmetrics; i++)
         free(w.paths[i]);
     free(w.paths);
