@@ -182,6 +182,14 @@ for v in replications=3,1,4,2 horizon=10d,20d warmup=0d,5d seed=1,2 start=2027-0
     says "every point of a sweep must share horizon, warmup, replications, seed and start" "a sweep varying ${v%%=*}"
     [ ! -e "$TMP/swr" ] && ok || bad "a refused sweep left $TMP/swr"
 done
+# a point's bad value names what the user wrote: --vary N, or the sweep: block's item
+expect 3 "a bad --vary value" -- "$FLOWSIM" sweep "$S" --set horizon=5d -q --vary wards.Medicine.beds=70 \
+    --vary wards.AMU.beds=30,3x --output "$TMP/swv"
+head -1 "$TMP/err" | grep -q "^--vary:2:16: error: 'beds' must be a whole number" && ok || bad "a bad --vary value: $(cat "$TMP/err")"
+printf 'extends: %s\nsweep:\n  vary:\n    - wards.Medicine.beds=70,80\n    - "wards.AMU.beds=30,3x"\n' "$S" >"$TMP/swblock.yaml"
+expect 3 "a bad value in a sweep: block" -- "$FLOWSIM" sweep "$TMP/swblock.yaml" --set horizon=5d -q --output "$TMP/swb"
+head -1 "$TMP/err" | grep -q "swblock.yaml:5:7: error: 'beds' must be a whole number" && ok || bad "a bad value in a sweep: block: $(cat "$TMP/err")"
+[ ! -e "$TMP/swv" ] && [ ! -e "$TMP/swb" ] && ok || bad "a sweep with a bad value left its directory"
 # two sweeps in one directory at once: the second refuses
 "$FLOWSIM" "${SWP[@]}" --vary wards.AMU.beds=20:80:1 --set horizon=400d --output "$TMP/sw-lock" 2>/dev/null &
 pid=$!
