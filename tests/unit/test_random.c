@@ -484,7 +484,7 @@ static void expect_residuals(struct flow_dist *d, double a, gsl_rng *r)
     ck_assert_int_eq(gsl_integration_qagiu(&f, a, 1e-12, 1e-10, 1000, w, &integral, &err), 0);
     gsl_integration_workspace_free(w);
     double sa = flow_dist_survival(d, a), want = integral / sa;
-    enum { N = 100000 };
+    enum { N = 40000 };
     double sum = 0, sum2 = 0, t1 = want / 2, t2 = want * 2;
     size_t above1 = 0, above2 = 0;
     for (int i = 0; i < N; i++) {
