@@ -97,15 +97,13 @@ int flow_vary_parse(const char *spec, struct flow_vary *out, char *why, size_t l
         return -1;
     }
     out->path = flow_xstrndup(spec, (size_t)(eq - spec));
-    static const char *const run[] = {"horizon", "warmup", "replications", "seed", "start", "holidays"};
-    for (size_t k = 0; k < sizeof run / sizeof *run; k++)
-        if (strcmp(out->path, run[k]) == 0) {
-            snprintf(why, len, "--vary %s: every point of a sweep must share horizon, warmup, replications, seed "
-                     "and start (its points are compared with common random numbers); give %s with --set, or run "
-                     "a sweep for each", out->path, out->path);
-            flow_vary_fini(out);
-            return -1;
-        }
+    if (flow_compare_run_setting(spec)) {
+        snprintf(why, len, "--vary %s: every point of a sweep must share horizon, warmup, replications, seed "
+                 "and start (its points are compared with common random numbers); give %s with --set, or run "
+                 "a sweep for each", out->path, out->path);
+        flow_vary_fini(out);
+        return -1;
+    }
     const char *text = eq + 1;
     int rc = strchr(text, ',') ? 1 : parse_range(text, out, why, len);
     if (rc < 0) {

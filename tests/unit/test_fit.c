@@ -51,6 +51,14 @@ static void read_extract(const char *path, struct flow_extract *x)
     flow_diag_fini(&d);
 }
 
+/* Reads the extract written at path (then removes it) and fits it. */
+static void read_and_fit(const char *path, struct flow_extract *x, struct flow_fitted *fit)
+{
+    read_extract(path, x);
+    unlink(path);
+    ck_assert_int_eq(flow_fitted_make(x, fit), 0);
+}
+
 static double lognormal(gsl_rng *r, double mean, double sd)
 {
     double s2 = log1p(sd * sd / (mean * mean));
@@ -444,10 +452,8 @@ START_TEST(open_stays_are_censored_in_the_fit)
     fclose(f);
     gsl_rng_free(r);
     struct flow_extract x;
-    read_extract(path, &x);
-    unlink(path);
     struct flow_fitted fit;
-    ck_assert_int_eq(flow_fitted_make(&x, &fit), 0);
+    read_and_fit(path, &x, &fit);
     const struct flow_fitted_step *st = &fit.groups[0].steps[0];
     const struct flow_fit *g = &st->fits[FLOW_FIT_GAMMA];
     ck_assert_msg(g->censored > 1000, "%zu open stays", g->censored);
@@ -483,10 +489,8 @@ START_TEST(ready_splits_clinical_stay_and_delay)
     fclose(f);
     gsl_rng_free(r);
     struct flow_extract x;
-    read_extract(path, &x);
-    unlink(path);
     struct flow_fitted fit;
-    ck_assert_int_eq(flow_fitted_make(&x, &fit), 0);
+    read_and_fit(path, &x, &fit);
     const struct flow_fitted_group *g = &fit.groups[0];
     ck_assert_uint_eq(g->ndelays, 2000);
     ck_assert_uint_eq(g->ready_stays, 2000);
@@ -548,10 +552,8 @@ static double fit_dated(int mode, unsigned long seed)
     fclose(f);
     gsl_rng_free(r);
     struct flow_extract x;
-    read_extract(path, &x);
-    unlink(path);
     struct flow_fitted fit;
-    ck_assert_int_eq(flow_fitted_make(&x, &fit), 0);
+    read_and_fit(path, &x, &fit);
     double mean = fit.groups[0].steps[0].fits[FLOW_FIT_GAMMA].a;
     flow_fitted_fini(&fit, &x);
     flow_extract_fini(&x);
