@@ -64,7 +64,7 @@ bool flow_engine_stopped(const struct flow_engine *engine);
  * returns true (an interrupt, say); NULL removes it. */
 typedef bool (*flow_engine_poll_fn)(struct flow_engine *engine, void *ctx);
 void flow_engine_poll(struct flow_engine *engine, flow_engine_poll_fn fn, void *ctx);
-enum { FLOW_ENGINE_POLL_EVENTS = 1 << 16, FLOW_ENGINE_STALL_POLLS = 256 };
+enum { FLOW_ENGINE_POLL_EVENTS = 1 << 10, FLOW_ENGINE_STALL_POLLS = 1 << 14 };
 #define FLOW_ENGINE_STALL_EVENTS ((uint64_t)FLOW_ENGINE_POLL_EVENTS * FLOW_ENGINE_STALL_POLLS)
 /* True once run_until stopped because time stopped advancing. */
 bool flow_engine_stalled(const struct flow_engine *engine);

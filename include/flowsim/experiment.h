@@ -73,6 +73,10 @@ void flow_experiment_run_batch(const struct flow_scenario *const *s, size_t n,
  * experiment refuses (FLOW_E_TOO_BIG) a run that would keep over FLOW_MAX_KEPT_VALUES. */
 double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run_options *o,
                             size_t nreps);
+/* Events that one replication of s is expected to fire (an estimate from its arrival rates,
+ * routes, census, waiting lists and wards over warm-up and horizon, within a small factor of
+ * what it fires): what flowsim serve's --max-work counts before running a request. */
+double flow_experiment_events_estimate(const struct flow_scenario *s);
 /* Runs replications r->nreps .. nreps-1 and adds their rows (replication k always uses the
  * streams of replication k, so extending gives the rows a longer run would have). */
 int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_options *o,

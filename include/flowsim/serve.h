@@ -11,7 +11,8 @@ struct flow_serve_config {
     const char *bind;           /* address to listen on; NULL: 127.0.0.1 */
     int port;                   /* 0: a free port */
     int threads;                /* for runs; 0: one per core */
-    double max_work;            /* replications x days simulated that one request may ask for */
+    double max_work;            /* events (estimated before running) that one request may ask for */
+    int request_timeout;        /* seconds a request may take to arrive whole */
     int max_replications;       /* per side of a request */
     int queue;                  /* requests that may wait for the run in progress */
     size_t max_body;            /* bytes in a request body */

@@ -220,10 +220,13 @@ static const char *const serve_text =
     "                         it can run models)\n"
     "  --threads N            threads for each run (default: one per core)\n"
     "  --max-replications N   most replications a request may ask for (default 1000)\n"
-    "  --max-work DAYS        most replications x (warm-up + horizon) days a request may ask\n"
-    "                         for, both sides of a comparison together (default 500000)\n"
+    "  --max-work EVENTS      most events a request may ask for, estimated before it runs from\n"
+    "                         arrival rates, routes, days and replications, both sides of a\n"
+    "                         comparison together (default 1e9: a minute or so of work)\n"
     "  --queue N              requests that may wait for the run in progress (default 4)\n"
-    "  --max-body BYTES       largest request body (default 65536)\n";
+    "  --max-body BYTES       largest request body (default 65536)\n"
+    "  --request-timeout S    seconds a request may take to arrive whole, headers and body\n"
+    "                         (default 20; slower clients are cut off)\n";
 
 static const char *const selftest_text =
     "usage: flowsim selftest [--threads N]\n"

@@ -25,16 +25,17 @@ static int serve_option(int argc, char **argv, int *i, struct flow_serve_config 
         const char *name;
         double lo, hi;
     } nums[] = {{"--port", 0, 65535}, {"--threads", 1, 256}, {"--max-replications", 1, FLOW_MAX_REPLICATIONS},
-                {"--max-work", 1, 1e9}, {"--queue", 0, 64}, {"--max-body", 1024, 16 << 20}};
+                {"--max-work", 1, 1e15}, {"--queue", 0, 64}, {"--max-body", 1024, 16 << 20},
+                {"--request-timeout", 1, 3600}};
     const char *a = argv[*i];
     const char *eq = strchr(a, '=');
     size_t n = eq ? (size_t)(eq - a) : strlen(a);
     const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[*i + 1] : NULL);
     bool bind = strncmp(a, "--bind", n) == 0 && n == 6;
     size_t k = 0;
-    while (k < 6 && !(strncmp(a, nums[k].name, n) == 0 && strlen(nums[k].name) == n))
+    while (k < 7 && !(strncmp(a, nums[k].name, n) == 0 && strlen(nums[k].name) == n))
         k++;
-    if (!bind && k == 6)
+    if (!bind && k == 7)
         return cli_usage_error("serve", "unknown option '%s'", a);
     if (v == NULL)
         return cli_usage_error("serve", "%.*s needs a value", (int)n, a);
@@ -56,15 +57,16 @@ static int serve_option(int argc, char **argv, int *i, struct flow_serve_config 
     case 2: c->max_replications = (int)x; break;
     case 3: c->max_work = x; break;
     case 4: c->queue = (int)x; break;
-    default: c->max_body = (size_t)x; break;
+    case 5: c->max_body = (size_t)x; break;
+    default: c->request_timeout = (int)x; break;
     }
     return EXIT_OK;
 }
 
 int cmd_serve(int argc, char **argv)
 {
-    struct flow_serve_config c = {.port = 8642, .max_replications = 1000, .max_work = 500000,
-                                  .queue = 4, .max_body = 64 * 1024};
+    struct flow_serve_config c = {.port = 8642, .max_replications = 1000, .max_work = 1e9,
+                                  .queue = 4, .max_body = 64 * 1024, .request_timeout = 20};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)

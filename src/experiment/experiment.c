@@ -208,6 +208,67 @@ double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run
     return (double)nreps * per_rep + running;
 }
 
+/* Mean of (1 + g)^(t / 365) over [0, days]. */
+static double growth_mean(double g, double days)
+{
+    if (g == 0 || days <= 0)
+        return 1;
+    double k = log1p(g) / 365;
+    return expm1(k * days) / (k * days);
+}
+
+/* A patient's events: arrival, then about one and a third for each step taken (its end, and
+ * a bed request or a move); readmissions come back as patients of their own. */
+static double events_per_patient(const struct flow_group_spec *g)
+{
+    double e = 1.5;
+    for (size_t i = 0; i < g->nsteps; i++)
+        e += 1.3 * g->steps[i].p;
+    return e;
+}
+
+/* Cases a theatre can operate a day at most: its list time over the shortest booked case of
+ * any group that uses it. */
+static double theatre_cases_per_day(const struct flow_scenario *s, int t)
+{
+    const struct flow_theatre_spec *th = &s->theatres[t];
+    double list_days = 0, shortest = HUGE_VAL;
+    for (size_t i = 0; i < th->nsessions; i++)
+        list_days += __builtin_popcount(th->sessions[i].days & 0x7f) * th->sessions[i].length / 7;
+    for (size_t g = 0; g < s->ngroups; g++)
+        for (size_t k = 0; k < s->groups[g].nsteps; k++) {
+            const struct flow_step_spec *st = &s->groups[g].steps[k];
+            if (st->kind == FLOW_STEP_THEATRE && st->theatre == t) {
+                double d = st->planned > 0 ? st->planned : flow_dist_mean(&st->operation);
+                shortest = fmin(shortest, d + flow_dist_mean(&th->turnaround));
+            }
+        }
+    return shortest > 0 && shortest < HUGE_VAL ? list_days / shortest + 1 : list_days * 1440;
+}
+
+double flow_experiment_events_estimate(const struct flow_scenario *s)
+{
+    double days = s->warmup_days + s->horizon_days, events = 0;
+    for (size_t i = 0; i < s->ngroups; i++) {
+        const struct flow_group_spec *g = &s->groups[i];
+        double patients = g->rate_per_day * days * growth_mean(g->growth_per_year, days) +
+                          g->initial_waiting_list + (double)g->nwaiting_since;
+        double routed = patients;
+        if (g->elective && g->nsteps > 0 && g->steps[0].kind == FLOW_STEP_THEATRE) {
+            events += patients;    /* each referral; those operated go on below */
+            routed = fmin(patients, days * theatre_cases_per_day(s, g->steps[0].theatre));
+        }
+        double readmit = 0;
+        for (int k = 0; k < 4; k++)
+            readmit += g->discharge.pathways[k].share * g->discharge.pathways[k].readmit_p;
+        events += routed * events_per_patient(g) / (1 - fmin(readmit, 0.9));
+    }
+    events += 4.0 * (double)s->ninitial;
+    /* the day's own: hourly profiles, bed plans, rounds, theatre sessions */
+    events += days * (24 + 2 * (double)(s->nwards + s->ntheatres));
+    return events;
+}
+
 /* Allocates out's rows for s's replications: 0, or FLOW_E_TOO_BIG (out then empty). */
 static int results_init(const struct flow_scenario *s, const struct flow_run_options *o,
                         struct flow_results *out)

@@ -129,6 +129,19 @@ static bool printable(const char *s, size_t len)
     return true;
 }
 
+/* A JSON real as text the loader reads back as the same double and as a real: 32.0 stays
+ * "32.0" (refused where a whole number is needed, as --set beds=32.0 is), 0.1 is "0.1". */
+static void real_text(double x, char *buf, size_t size)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    if (strpbrk(buf, ".eEn") == NULL && strlen(buf) + 3 < size)
+        strcat(buf, ".0");
+}
+
 /* One "set" entry as --set's PATH=VALUE, or false with the reason in r. */
 static bool read_set(struct request *q, const char *key, json_t *v, struct reply *r)
 {
@@ -147,7 +160,7 @@ static bool read_set(struct request *q, const char *key, json_t *v, struct reply
         snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         text = num, len = strlen(num);
     } else if (json_is_real(v)) {
-        snprintf(num, sizeof num, "%.17g", json_real_value(v));
+        real_text(json_real_value(v), num, sizeof num);
         text = num, len = strlen(num);
     } else if (json_is_boolean(v)) {
         text = json_is_true(v) ? "true" : "false", len = strlen(text);
@@ -224,10 +237,38 @@ static bool read_request(const char *body, size_t len, int max_reps, struct requ
 
 /* ---- loading a side --------------------------------------------------------------------- */
 
+/* An error located in a file ("PATH:LINE:COL: error: WHAT") as the answer may say it: the
+ * file's name without its directory (the server's directories are nobody's business), and for
+ * a file that is not the served scenario or one it extends (a census, a series, an empirical
+ * distribution), not what the file holds either. */
+static char *located_error(const struct served *s, const char *line, const char *what)
+{
+    const char *p = what;          /* back over ":COL" and ":LINE" */
+    for (int k = 0; k < 2 && p > line; k++)
+        for (p--; p > line && *p != ':'; p--)
+            ;
+    if (p <= line)
+        return flow_xstrdup("error: the scenario could not be loaded");
+    size_t plen = (size_t)(p - line);
+    bool scenario = strlen(s->shown) == plen && strncmp(line, s->shown, plen) == 0;
+    for (size_t i = 0; i < s->base->nbases && !scenario; i++)
+        scenario = strlen(s->base->base_files[i]) == plen && strncmp(line, s->base->base_files[i], plen) == 0;
+    const char *name = line;
+    for (const char *q = line; q < p; q++)
+        if (*q == '/')
+            name = q + 1;
+    if (scenario)
+        return flow_xasprintf("%.*s", (int)(strlen(line) - (size_t)(name - line)), name);
+    return flow_xasprintf("%.*s%s: error: this file cannot be read as the request asks (the server does not "
+                          "show what files hold: run flowsim with the same --set to see why)",
+                          (int)(what - name), name, "");
+}
+
 /* The loader says "--set:N:C: error: WHAT" of the Nth value; the answer names the request's
  * JSON field instead ("set" field "PATH", column C, or "replications", "seed"), and gives its
- * path and column for the page to point to. */
-static void diag_reply(struct reply *r, const struct flow_diag *d, char *const *fields, size_t n)
+ * path and column for the page to point to. An error in a file is said as located_error does. */
+static void diag_reply(const struct served *s, struct reply *r, const struct flow_diag *d, char *const *fields,
+                       size_t n)
 {
     const char *line = d->count > 0 ? d->lines[0] : "error: the scenario could not be loaded";
     for (size_t i = 0; i < d->count; i++)
@@ -247,10 +288,17 @@ static void diag_reply(struct reply *r, const struct flow_diag *d, char *const *
         free(named);
         json_object_set_new(o, "path", text_json(f));
         json_object_set_new(o, "column", json_integer(col));
+        json_object_set_new(o, "message", text_json(what + 9));
+    } else if (what != NULL && strncmp(line, "--set:", 6) != 0) {
+        char *said = located_error(s, line, what);
+        const char *msg = strstr(said, ": error: ");
+        json_object_set_new(o, "error", text_json(said));
+        json_object_set_new(o, "message", text_json(msg ? msg + 9 : said));
+        free(said);
     } else {
         json_object_set_new(o, "error", text_json(line));
+        json_object_set_new(o, "message", text_json(what ? what + 9 : line));
     }
-    json_object_set_new(o, "message", text_json(what ? what + 9 : line));
     reply_json(r, o);
     r->status = 400;
 }
@@ -262,7 +310,7 @@ static struct flow_scenario *load_side(struct served *s, char **sets, char **fie
     struct flow_scenario *sc = flow_scenario_load_text(s->shown, s->text, s->len, s->dir,
                                                        (const char *const *)sets, n, &d);
     if (sc == NULL)
-        diag_reply(r, &d, fields, n);
+        diag_reply(s, r, &d, fields, n);
     flow_diag_fini(&d);
     return sc;
 }
@@ -281,21 +329,22 @@ static void add_shorthands(struct request *q)
     }
 }
 
-static double days_of(const struct flow_scenario *sc) { return sc->warmup_days + sc->horizon_days; }
-
+/* Refuses a request beyond the server's limits: replications, and the work it asks for in
+ * events (estimated from the scenario before running: arrivals, routes and days). */
 static bool within_limits(const struct served *s, const struct flow_scenario *a,
                           const struct flow_scenario *b, struct reply *r)
 {
-    double work = a->replications * days_of(a) + (b ? b->replications * days_of(b) : 0);
+    double work = a->replications * flow_experiment_events_estimate(a) +
+                  (b ? b->replications * flow_experiment_events_estimate(b) : 0);
     if (a->replications > s->cfg.max_replications) {
         reply_error(r, 400, "%d replications: this server runs at most %d (flowsim serve --max-replications)",
                     a->replications, s->cfg.max_replications);
         return false;
     }
-    if (work > s->cfg.max_work) {
-        reply_error(r, 400, "this asks for %.0f replication-days (replications x (warm-up + horizon)%s); "
-                    "this server runs at most %.0f (flowsim serve --max-work)", work,
-                    b ? ", both sides" : "", s->cfg.max_work);
+    if (!(work <= s->cfg.max_work)) {
+        reply_error(r, 422, "this asks for about %.3g events (replications x the events of one, estimated "
+                    "from arrival rates, routes and days%s); this server runs at most %.3g a request "
+                    "(flowsim serve --max-work)", work, b ? ", both sides" : "", s->cfg.max_work);
         return false;
     }
     return true;
@@ -303,13 +352,13 @@ static bool within_limits(const struct served *s, const struct flow_scenario *a,
 
 static char *provenance(const struct served *s, const char *kind, const struct request *q)
 {
-    char *t = flow_xasprintf("flowsim serve %s: %s", s->shown, kind);
+    char *t = flow_xasprintf("flowsim serve %s: %s", s->base_name, kind);
     for (size_t i = 0; i < q->nsets; i++) {
         char *u = flow_xasprintf("%s --set '%s'", t, q->sets[i]);
         free(t);
         t = u;
     }
-    char *u = flow_xasprintf("%s\n\n# %s\n%s", t, s->shown, s->text);
+    char *u = flow_xasprintf("%s\n\n# %s\n%s", t, s->base_name, s->text);
     free(t);
     return u;
 }
@@ -467,7 +516,7 @@ static void api_compare(struct served *s, struct request *q, struct reply *r)
         runner_leave(&s->runner);
         if (!run_failed(err, r)) {
             /* "from" as the command line would say it */
-            char *whatif_from = flow_xstrdup(s->shown);
+            char *whatif_from = flow_xstrdup(s->base_name);
             for (size_t i = 0; i + 2 < q->nsets; i++) {
                 if (flow_compare_run_setting(q->sets[i]))
                     continue;          /* both sides' */
@@ -475,7 +524,7 @@ static void api_compare(struct served *s, struct request *q, struct reply *r)
                 free(whatif_from);
                 whatif_from = t;
             }
-            c.base_from = s->shown, c.whatif_from = whatif_from;
+            c.base_from = s->base_name, c.whatif_from = whatif_from;
             char *prov = provenance(s, "compare with", q);
             struct cmp_out out = {&c, prov};
             size_t hlen = 0;
@@ -507,7 +556,7 @@ static void api_overlay(struct served *s, struct request *q, struct reply *r)
     char *yaml = flow_settings_overlay(s->shown, s->text, s->len, s->dir, s->base_name,
                                        (const char *const *)q->sets, q->nsets, &d);
     if (yaml == NULL) {
-        diag_reply(r, &d, q->fields, q->nsets);
+        diag_reply(s, r, &d, q->fields, q->nsets);
     } else {
         r->status = 200;
         r->body = yaml, yaml = NULL;

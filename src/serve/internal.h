@@ -61,6 +61,52 @@ struct reply {
     int retry_after;                 /* seconds, for 429 and 503, or 0 */
 };
 
+/* Connections and their deadlines, and the threads answering runs (watch.c). */
+struct MHD_Connection;
+struct watch_sock;
+struct watch {
+    pthread_mutex_t lock;
+    pthread_cond_t drained;
+    struct watch_sock *head;
+    int workers;                     /* threads answering a run or a comparison */
+    int timeout;                     /* seconds a request may take to arrive */
+};
+void watch_init(struct watch *w, int timeout_s);
+void watch_fini(struct watch *w);
+struct watch_sock *watch_open(struct watch *w, int fd);
+void watch_close(struct watch *w, struct watch_sock *s);
+void watch_answered(struct watch *w, struct watch_sock *s);   /* the next request's time starts */
+void watch_working(struct watch *w, struct watch_sock *s, bool on);   /* a run: no deadline */
+bool watch_late(struct watch *w, struct watch_sock *s);
+void watch_sweep(struct watch *w);                /* shuts the sockets of late connections */
+bool watch_work_begin(struct watch *w, int max);  /* false: max threads already work */
+void watch_resume(struct watch *w, struct MHD_Connection *c);   /* a run's thread is done */
+void watch_work_drain(struct watch *w);           /* waits for every run's thread */
+
+/* The front door (gate.c): connections wait there until their heads have arrived whole and
+ * are checked; then libmicrohttpd has them. */
+struct MHD_Daemon;
+struct gate_rules {
+    bool loopback;                   /* Host must be 127.0.0.1, localhost or [::1] */
+    size_t max_body;                 /* a larger Content-Length is refused (413) */
+};
+struct gate {
+    int listen_fd;
+    struct MHD_Daemon *daemon;
+    struct gate_rules rules;
+    int timeout;                     /* seconds a head may take to arrive */
+    size_t max_waiting;
+    struct waiting *w;
+    size_t n, cap;
+};
+void gate_init(struct gate *g, int listen_fd, struct MHD_Daemon *d, const struct gate_rules *rules,
+               int timeout_s, size_t max_waiting);
+void gate_fini(struct gate *g);
+void gate_turn(struct gate *g);
+/* NULL when a request's head (its line and headers, through the blank line) is acceptable;
+ * else why not, with the status to answer (400, 403 or 413) in *status. */
+const char *gate_check_head(const char *head, size_t len, const struct gate_rules *r, int *status);
+
 int served_open(struct served *s, const struct flow_serve_config *c);
 void served_close(struct served *s);
 /* Answers one request (method, path without the query, body). */
