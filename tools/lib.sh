@@ -7,6 +7,7 @@ PACKAGES=(gcc pkg-config meson ninja-build python3 libgsl-dev libyaml-dev check 
           libjs-chart.js libmicrohttpd-dev)
 
 log() { printf '%s\n' "$*" >&2; }
+INSTALLED=0     # set to 1 by ensure_packages when it installed something
 
 ensure_packages() {
     local missing=() p
@@ -23,18 +24,22 @@ ensure_packages() {
         fi
     fi
     log "flowsim: installing ${missing[*]}"
+    INSTALLED=1
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >&2 || return 1
 }
 
-# ensure_build DIR [MESON SETUP OPTIONS...]: configures DIR once, then builds it. The build's
+# ensure_build DIR [MESON SETUP OPTIONS...]: configures DIR once (again when ensure_packages
+# has just installed something, so that the build sees it), then builds it. The build's
 # output goes to DIR/build.log and is shown only when something fails.
 ensure_build() {
     local dir=$TOP/$1
     shift
-    if [ ! -f "$dir/build.ninja" ]; then
-        if ! meson setup "$dir" "$TOP" "$@" >"$TOP/.meson-setup.log" 2>&1; then
+    local again=()
+    [ -f "$dir/build.ninja" ] && [ "$INSTALLED" = 1 ] && again=(--reconfigure)
+    if [ ! -f "$dir/build.ninja" ] || [ ${#again[@]} -gt 0 ]; then
+        if ! meson setup "${again[@]}" "$dir" "$TOP" "$@" >"$TOP/.meson-setup.log" 2>&1; then
             cat "$TOP/.meson-setup.log" >&2
             rm -f "$TOP/.meson-setup.log"
             return 1

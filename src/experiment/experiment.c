@@ -12,6 +12,8 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -155,6 +157,16 @@ static int gather(const struct flow_scenario *s, struct flow_results *out, size_
     return rc;
 }
 
+/* A thread that could not be started (no memory for its stack, a process limit): said once,
+ * and the run goes on with those that did start, giving the same numbers. */
+static void flow_thread_shortfall(int started, int wanted, int err)
+{
+    static atomic_flag said = ATOMIC_FLAG_INIT;
+    if (!atomic_flag_test_and_set(&said))
+        fprintf(stderr, "flowsim: warning: %d of %d threads could be started (%s); the run goes on with %d\n",
+                started, wanted, strerror(err), started);
+}
+
 /* Runs every point's jobs on one pool of threads, then gathers each point's rows in order. */
 static void run_points(struct point *pts, size_t n, const struct flow_run_options *o)
 {
@@ -168,10 +180,12 @@ static void run_points(struct point *pts, size_t n, const struct flow_run_option
     pthread_mutex_init(&sh.lock, NULL);
     int threads = thread_count(o, sh.total - sh.done);
     pthread_t tid[256];
-    int started = 0;
-    for (int i = 1; i < threads; i++)
-        if (pthread_create(&tid[started], NULL, worker, &sh) == 0)
+    int started = 0, rc = 0;
+    for (int i = 1; i < threads && rc == 0; i++)
+        if ((rc = pthread_create(&tid[started], NULL, worker, &sh)) == 0)
             started++;
+    if (rc != 0)     /* the work is shared out as threads ask for it: fewer threads do it all */
+        flow_thread_shortfall(started + 1, threads, rc);
     worker(&sh);
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);

@@ -87,19 +87,19 @@ diag_format "a directory"
 # Hostile files: random bytes, a 100 MB file, an alias bomb, deep nesting. Each must be refused
 # quickly (timeout) with a diagnostic, never a crash.
 head -c 65536 /dev/urandom >"$TMP/random.yaml"
-expect_exit 3 "random bytes" -- timeout 10 "$FLOWSIM" validate "$TMP/random.yaml"
+expect_exit 3 "random bytes" -- limit 10 "$FLOWSIM" validate "$TMP/random.yaml"
 diag_format "random bytes"
 truncate -s 100M "$TMP/huge.yaml"
-expect_exit 3 "100 MB file" -- timeout 10 "$FLOWSIM" validate "$TMP/huge.yaml"
+expect_exit 3 "100 MB file" -- limit 10 "$FLOWSIM" validate "$TMP/huge.yaml"
 diag_format "100 MB file"
 {
     echo 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
     for i in b c d e f g h i j; do echo "$i: &$i [*a,*a,*a,*a,*a,*a,*a,*a,*a]"; done
 } >"$TMP/bomb.yaml"
-expect_exit 3 "alias bomb" -- timeout 10 "$FLOWSIM" validate "$TMP/bomb.yaml"
+expect_exit 3 "alias bomb" -- limit 10 "$FLOWSIM" validate "$TMP/bomb.yaml"
 diag_format "alias bomb"
 python3 -c "print('x: ' + '['*100000)" >"$TMP/deep.yaml"
-expect_exit 3 "deep nesting" -- timeout 10 "$FLOWSIM" validate "$TMP/deep.yaml"
+expect_exit 3 "deep nesting" -- limit 10 "$FLOWSIM" validate "$TMP/deep.yaml"
 diag_format "deep nesting"
 
 # --- JSON: contract paths, reproducibility ---
@@ -627,7 +627,7 @@ wards:
 groups:
   - {name: g, arrivals: {rate: 600/d}, route: [{ward: W, stay: {dist: exponential, mean: 2d}}]}
 EOF
-timeout 60 "$FLOWSIM" run "$TMP/tiny.yaml" -q >"$TMP/out" 2>&1 && grep -q 'arrivals diverted (fraction) *0\.999' "$TMP/out" \
+limit 60 "$FLOWSIM" run "$TMP/tiny.yaml" -q >"$TMP/out" 2>&1 && grep -q 'arrivals diverted (fraction) *0\.999' "$TMP/out" \
     && ok || bad "a ward whose rounds almost never review: $(head -3 "$TMP/out")"
 
 # --- warnings: an overloaded ward warns everywhere and --strict fails; a fine model is silent ---
@@ -818,13 +818,13 @@ grep -q "^Stopped: from 46 to 62, more wards.AMU.beds brought no target closer" 
 # --- an output that cannot be written fails before the first replication (a run of minutes
 # that got as far as its end would meet the timeout) ---
 for opt in --report --output; do
-    expect_exit 4 "$opt to a missing directory" -- timeout 20 "$FLOWSIM" run "$ROOT/scenarios/whole-hospital.yaml" \
+    expect_exit 4 "$opt to a missing directory" -- limit 20 "$FLOWSIM" run "$ROOT/scenarios/whole-hospital.yaml" \
         --replications 100000 -q $opt "$TMP/no/such/dir/out"
     grep -q "^flowsim: error: cannot write $TMP/no/such/dir/out: No such file or directory\$" "$TMP/err" \
         && ok || bad "$opt: $(cat "$TMP/err")"
     one_line "$opt to a missing directory"
 done
-expect_exit 4 "a sweep's --report to a missing directory" -- timeout 20 "$FLOWSIM" sweep "$ROOT/scenarios/example.yaml" \
+expect_exit 4 "a sweep's --report to a missing directory" -- limit 20 "$FLOWSIM" sweep "$ROOT/scenarios/example.yaml" \
     --vary wards.AMU.beds=30:40:1 --replications 1000 -q --output "$TMP/sweepdir" --report "$TMP/no/such/r.html"
 [ ! -e "$TMP/sweepdir" ] && ok || bad "a sweep that could not write its report made its directory"
 ls "$TMP"/no 2>/dev/null | grep -q . && bad "a probe left a file behind" || ok
@@ -860,7 +860,7 @@ for f in "$ROOT"/scenarios/*.yaml; do
 done
 
 # --- overload is a clear error, not memory exhaustion ---
-expect_exit 4 "overloaded ward" -- timeout 60 "$FLOWSIM" run "$S" --replications 1 \
+expect_exit 4 "overloaded ward" -- limit 60 "$FLOWSIM" run "$S" --replications 1 \
     --set groups.emergency_surgical.arrivals.rate=200000/d --set horizon=20d
 one_line "overloaded ward"
 

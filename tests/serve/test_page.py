@@ -19,6 +19,11 @@ import threading
 import time
 
 FLOWSIM, ROOT, CHROMIUM, OUT = sys.argv[1:5]
+# Found at configure time, or now (installed since); without it the test is skipped, and says why.
+CHROMIUM = CHROMIUM or shutil.which("chromium") or shutil.which("chromium-browser") or ""
+if not CHROMIUM:
+    print("SKIP: chromium is not installed (tools/test installs it)")
+    sys.exit(77)
 os.makedirs(OUT, exist_ok=True)
 failures = []
 passes = 0

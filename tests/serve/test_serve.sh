@@ -34,7 +34,7 @@ start_server() {
 stop_server() {
     kill -"$1" "$PID"
     local rc=0
-    timeout 20 tail --pid="$PID" -f /dev/null || rc=1
+    limit 20 tail --pid="$PID" -f /dev/null || rc=1
     wait "$PID"
     local code=$?
     if [ "$rc" = 0 ] && [ "$code" = 0 ] && grep -q 'server stopped' "$TMP/$2.err"; then ok; else

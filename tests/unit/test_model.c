@@ -595,6 +595,43 @@ START_TEST(largest_waiting_list_runs)
 }
 END_TEST
 
+/* The events a replication is expected to fire (what flowsim serve's --max-work counts)
+ * are within a small factor of what it fires, for emergency routes with and without profiles,
+ * growth, a theatre list with a waiting list longer than it can operate, and readmissions. */
+START_TEST(events_estimate_near_events_fired)
+{
+    static const char *const cases[] = {
+        "name: a\nhorizon: 200d\nwards: [{name: A, beds: 40}, {name: B, beds: 60}]\ngroups:\n"
+        "  - name: g\n    arrivals: {rate: 30/d, growth_per_year: 0.5}\n    route:\n"
+        "      - {ward: A, stay: {dist: exponential, mean: 1d}}\n"
+        "      - {ward: B, p: 0.5, stay: {dist: lognormal, mean: 3d, sd: 2d}}\n",
+        "name: b\nhorizon: 300d\nwarmup: 50d\nwards: [{name: A, beds: 10, when_full: queue}]\ngroups:\n"
+        "  - name: g\n    arrivals: {rate: 4/d, by_weekday: [2, 1, 1, 1, 1, 0.5, 0.5]}\n"
+        "    route: [{ward: A, stay: {dist: gamma, mean: 2d, sd: 1d}}]\n",
+        "name: c\nhorizon: 200d\nwards: [{name: W, beds: 30}]\n"
+        "theatres: [{name: T, sessions: [{days: [mon, tue, wed, thu, fri], start: '08:00', length: 8h}]}]\n"
+        "groups:\n  - name: e\n    arrivals: {referrals: 6/d}\n    initial_waiting_list: 5000\n"
+        "    route:\n      - {theatre: T, operation: {dist: fixed, value: 2h}}\n"
+        "      - {ward: W, stay: {dist: exponential, mean: 3d}}\n",
+        "name: d\nhorizon: 200d\nwards: [{name: A, beds: 50}]\n"
+        "discharge: {pathways: [{pathway: 0, share: 1, readmission: {p: 0.3, group: g, after: {dist: "
+        "exponential, mean: 10d}}}]}\n"
+        "groups: [{name: g, arrivals: {rate: 8/d}, route: [{ward: A, stay: {dist: exponential, mean: 2d}}]}]\n",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct flow_scenario *s = test_load(cases[i], NULL, 0);
+        s->replications = 4;
+        struct flow_run_options o = {.threads = 1, .profile = true, .daily = true};
+        struct flow_results r;
+        ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
+        double ratio = 4 * flow_experiment_events_estimate(s) / (double)r.events;
+        ck_assert_msg(ratio > 0.6 && ratio < 2.5, "case %zu: estimate / fired = %.2f", i, ratio);
+        flow_results_fini(&r);
+        flow_scenario_destroy(s);
+    }
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("model");
@@ -619,6 +656,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, largest_waiting_list_runs);
     tcase_add_test(tc, batch_equals_separate_runs);
     tcase_add_test(tc, run_stops_when_cancelled);
+    tcase_add_test(tc, events_estimate_near_events_fired);
     suite_add_tcase(s, tc);
     return s;
 }

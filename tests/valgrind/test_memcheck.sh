@@ -9,6 +9,7 @@ FLOWSIM=$1
 ROOT=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+command -v valgrind >/dev/null || { echo "SKIP: valgrind is not installed (tools/test installs it)"; exit 77; }
 VG=(valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible
     --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99)
 pass=0
