@@ -4,6 +4,7 @@
  * timestamp that is not one, an end before its start, a ready time outside the stay, and two
  * stays of one patient that overlap. */
 #include <flowsim/calendar.h>
+#include <flowsim/csv.h>
 #include <flowsim/extract.h>
 
 #include <ctype.h>
@@ -12,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_FIELDS = 64, MAX_ERRORS = 50 };
+enum { MAX_ERRORS = 50 };
 
 bool flow_extract_time(const char *text, double *days, bool *date_only)
 {
@@ -95,68 +96,24 @@ static uint32_t intern(struct names *t, const char *name)
     return (uint32_t)t->n++;
 }
 
-/* Splits at commas (quoted fields, RFC 4180, allowed); returns the count, or 0 for an
- * unterminated quote. cols get each field's 1-based column. */
-static size_t split(char *line, char **fields, int *cols, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    for (;;) {
-        char *start = p, *out = p;
-        int col = (int)(p - line) + 1;
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (*p == '\0')
-                    return 0;
-                if (*p == '"' && p[1] == '"')
-                    *out++ = '"', p += 2;
-                else if (*p == '"')
-                    break;
-                else
-                    *out++ = *p++;
-            }
-            p++;
-        } else {
-            while (*p && *p != ',')
-                out++, p++;
-        }
-        char next = *p;
-        *out = '\0';
-        if (n < max)
-            fields[n] = start, cols[n] = col;
-        n++;
-        if (next != ',')
-            break;
-        p++;
-    }
-    for (size_t i = 0; i < n && i < max; i++) {      /* spaces around a field are not part of it */
-        while (*fields[i] == ' ')
-            fields[i]++, cols[i]++;
-        size_t len = strlen(fields[i]);
-        while (len > 0 && fields[i][len - 1] == ' ')
-            fields[i][--len] = '\0';
-    }
-    return n;
-}
-
 struct columns {
     int patient, ward, start, end, group, ready;
 };
 
-static bool header(char *line, struct columns *c, size_t *n, const char *path, struct flow_diag *diag)
+static bool header(const struct flow_csv *csv, long nf, struct columns *c, size_t *n, const char *path,
+                   struct flow_diag *diag)
 {
-    char *fields[MAX_FIELDS];
-    int cols[MAX_FIELDS];
-    *n = split(line, fields, cols, MAX_FIELDS);
+    char *const *fields = csv->f;
+    const int *cols = csv->col;
+    *n = (size_t)nf;
     *c = (struct columns){-1, -1, -1, -1, -1, -1};
     static const char *const names[] = {"patient", "ward", "start", "end", "group", "ready"};
     int *slot[] = {&c->patient, &c->ward, &c->start, &c->end, &c->group, &c->ready};
-    for (size_t i = 0; i < *n && i < MAX_FIELDS; i++)
+    for (size_t i = 0; i < *n; i++)
         for (int k = 0; k < 6; k++)
             if (strcmp(fields[i], names[k]) == 0) {
                 if (*slot[k] >= 0) {
-                    flow_diag_error(diag, path, 1, cols[i], "the header names '%s' twice (columns %d and %zu)",
+                    flow_diag_error(diag, path, csv->line, cols[i], "the header names '%s' twice (columns %d and %zu)",
                                     names[k], *slot[k] + 1, i + 1);
                     return false;
                 }
@@ -164,7 +121,7 @@ static bool header(char *line, struct columns *c, size_t *n, const char *path, s
             }
     for (int k = 0; k < 4; k++)
         if (*slot[k] < 0) {
-            flow_diag_error(diag, path, 1, 1, "the header has no '%s' column; an extract needs patient, ward, start "
+            flow_diag_error(diag, path, csv->line, 1, "the header has no '%s' column; an extract needs patient, ward, start "
                             "and end (and may give group and ready)", names[k]);
             return false;
         }
@@ -181,13 +138,9 @@ static bool time_field(const struct row_ctx *r, const char *what, const char *te
 {
     if (flow_extract_time(text, t, day))
         return true;
-    char shown[41];
-    size_t k = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p && k < 40; p++)
-        shown[k++] = *p < 0x20 || *p == 0x7f ? '?' : (char)*p;      /* nothing raw to a terminal */
-    shown[k] = '\0';
+    char shown[200];
     flow_diag_error(r->diag, r->path, r->line, col, "'%s' must be a time YYYY-MM-DD HH:MM (T or a space between, "
-                    "seconds optional) or a date YYYY-MM-DD; found '%s'", what, shown);
+                    "seconds optional) or a date YYYY-MM-DD; found '%s'", what, flow_csv_shown(text, 40, shown, sizeof shown));
     return false;
 }
 
@@ -196,16 +149,11 @@ struct lists {
     struct names patients, wards, groups;
 };
 
-static bool row(const struct row_ctx *r, char *line, const struct columns *c, size_t nh, struct lists *x,
-                struct flow_episode *ep)
+static bool row(const struct row_ctx *r, const struct flow_csv *csv, size_t n, const struct columns *c, size_t nh,
+                struct lists *x, struct flow_episode *ep)
 {
-    char *f[MAX_FIELDS];
-    int col[MAX_FIELDS];
-    size_t n = split(line, f, col, MAX_FIELDS);
-    if (n == 0) {
-        flow_diag_error(r->diag, r->path, r->line, 1, "a quoted field is not closed");
-        return false;
-    }
+    char *const *f = csv->f;
+    const int *col = csv->col;
     if (n != nh) {
         flow_diag_error(r->diag, r->path, r->line, 1, "this row has %zu fields; the header has %zu", n, nh);
         return false;
@@ -298,50 +246,38 @@ static void check_overlaps(struct flow_extract *x, const char *path, struct flow
 size_t flow_extract_read(const char *path, struct flow_extract *out, struct flow_diag *diag)
 {
     memset(out, 0, sizeof *out);
-    size_t before = diag->errors, len = 0;
-    const char *why = NULL;
-    char *text = flow_read_regular(path, (size_t)1 << 30, &len, &why);
-    if (text == NULL) {
-        flow_diag_error(diag, path, 1, 1, "cannot read the extract: %s", strcmp(why, "too large") == 0 ?
-                        "larger than 1 GiB" : why);
+    size_t before = diag->errors;
+    struct flow_csv csv;
+    const char *why = flow_csv_open(&csv, path, "the extract", (size_t)1 << 30, false, diag);
+    if (why != NULL) {
+        if (*why)
+            flow_diag_error(diag, path, 1, 1, "cannot read the extract: %s", strcmp(why, "too large") == 0 ?
+                            "larger than 1 GiB" : why);
         return diag->errors - before;
     }
     struct columns c;
     size_t nh = 0, cap = 0;
-    int line = 0;
     bool have_header = false;
     struct lists names;
     memset(&names, 0, sizeof names);
     out->first = INFINITY, out->last = -INFINITY;
-    const char *nul = memchr(text, '\0', len);
-    if (nul != NULL) {
-        int at_line = 1, at_col = 1;
-        for (const char *p = text; p < nul; p++)
-            at_col = *p == '\n' ? (at_line++, 1) : at_col + 1;
-        flow_diag_error(diag, path, at_line, at_col, "a NUL byte: the extract must be a text (CSV) file");
-        free(text);
-        return diag->errors - before;
-    }
-    for (char *l = text, *next; l != NULL && *l != '\0'; l = next) {
-        next = strchr(l, '\n');
-        if (next != NULL)
-            *next++ = '\0';
-        line++;
-        size_t n = strlen(l);
-        if (n > 0 && l[n - 1] == '\r')
-            l[--n] = '\0';
+    long nf;
+    while ((nf = flow_csv_row(&csv, diag)) != 0) {
+        if (nf < 0) {
+            if (!have_header || diag->errors - before >= MAX_ERRORS)
+                break;
+            continue;
+        }
         if (!have_header) {
-            if (!header(l, &c, &nh, path, diag))
+            if (!header(&csv, nf, &c, &nh, path, diag))
                 break;
             have_header = true;
             out->has_ready = c.ready >= 0;
             continue;
         }
-        if (n == 0)
-            continue;
         struct flow_episode ep;
-        struct row_ctx r = {path, diag, line};
-        if (!row(&r, l, &c, nh, &names, &ep)) {
+        struct row_ctx r = {path, diag, csv.line};
+        if (!row(&r, &csv, (size_t)nf, &c, nh, &names, &ep)) {
             if (diag->errors - before >= MAX_ERRORS)
                 break;
             continue;
@@ -353,7 +289,7 @@ size_t flow_extract_read(const char *path, struct flow_extract *out, struct flow
                                          (ep.flags & FLOW_EP_OPEN) ? ep.start
                                                                    : ep.end + ((ep.flags & FLOW_EP_END_DAY) ? 1 : 0)));
     }
-    free(text);
+    flow_csv_close(&csv);
     out->patients = names.patients.v, out->npatients = names.patients.n;
     out->wards = names.wards.v, out->nwards = names.wards.n;
     out->groups = names.groups.v, out->ngroups = names.groups.n;

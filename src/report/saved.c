@@ -2,6 +2,7 @@
  * sweep's output directory (its summary.csv). */
 #include "internal.h"
 
+#include <flowsim/csv.h>
 #include <flowsim/error.h>
 #include <flowsim/util.h>
 
@@ -11,36 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* Splits one CSV line (RFC 4180 quoting) into fields; returns the count. */
-static size_t csv_split(char *line, char **fields, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    while (n < max) {
-        char *out = p, *start = p;
-        if (*p == '"') {
-            start = out = ++p;
-            while (*p && !(*p == '"' && p[1] != '"')) {
-                if (*p == '"')
-                    p++;
-                *out++ = *p++;
-            }
-            if (*p == '"')
-                p++;
-        } else {
-            while (*p && *p != ',')
-                out++, p++;
-        }
-        char next = *p;
-        *out = '\0';
-        fields[n++] = start;
-        if (next != ',')
-            break;
-        p++;
-    }
-    return n;
-}
 
 static size_t ends_with(const char *s, const char *suffix)
 {
@@ -65,79 +36,88 @@ static size_t metric_columns(char **head, size_t from, size_t n)
     return n;
 }
 
+/* The header's parameters and metrics into params and metrics; the count of columns, or 0
+ * with why said. */
+static size_t sweep_header(const struct flow_csv *csv, long n, char **head, json_t *params, json_t *metrics,
+                           const char *dir, char *why, size_t len)
+{
+    size_t nh = (size_t)n, nparams = 0;
+    for (size_t i = 0; i < nh; i++)
+        head[i] = csv->f[i];       /* in the file's text, which outlives the rows */
+    while (nparams < nh && !ends_with(head[nparams], "_mean"))
+        json_array_append_new(params, json_string(head[nparams++]));
+    size_t bad = metric_columns(head, nparams, nh);
+    if (nparams == nh) {
+        snprintf(why, len, "%s/summary.csv:%d:1: error: no METRIC_mean column: not a sweep summary", dir, csv->line);
+        return 0;
+    }
+    if (bad < nh) {
+        char shown[200];
+        snprintf(why, len, "%s/summary.csv:%d:%d: error: column %zu ('%s') is not METRIC_mean, METRIC_ci_low, "
+                 "METRIC_ci_high in turn after the parameters", dir, csv->line, csv->col[bad], bad + 1,
+                 flow_csv_shown(head[bad], 60, shown, sizeof shown));
+        return 0;
+    }
+    for (size_t i = nparams; i < nh; i += 3)
+        json_array_append_new(metrics, json_stringn(head[i], strlen(head[i]) - 5));
+    return nh;
+}
+
+static json_t *sweep_row(const struct flow_csv *csv, long n, char **head, size_t nh, size_t nparams)
+{
+    json_t *row = json_object();
+    for (size_t i = 0; i < (size_t)n && i < nh; i++) {
+        char *end;
+        const char *field = csv->f[i];
+        double x = strtod(field, &end);
+        if (i < nparams)
+            json_object_set_new(row, head[i], json_string(field));
+        else
+            json_object_set_new(row, head[i], *field && *end == '\0' ? json_real(x) : json_null());
+    }
+    return row;
+}
+
+/* A sweep's summary.csv (through the one CSV reader) as the page's value, or NULL with why. */
 static json_t *sweep_value(const char *dir, char *why, size_t len)
 {
     char *path = flow_xasprintf("%s/summary.csv", dir);
-    const char *err = NULL;
-    FILE *f = flow_open_regular(path, &err);
-    if (f == NULL) {
-        snprintf(why, len, "cannot read %s: %s", path, err);
+    struct flow_csv csv;
+    struct flow_diag d;
+    flow_diag_init(&d);
+    const char *err = flow_csv_open(&csv, path, "a sweep summary", 64 << 20, false, &d);
+    if (err != NULL) {
+        if (*err == '\0')
+            snprintf(why, len, "%s", d.count ? d.lines[0] : "cannot read the summary");
+        else if (strcmp(err, "too large") == 0)
+            snprintf(why, len, "%s/summary.csv is larger than 64 MiB, the most sweep summaries are read up to", dir);
+        else
+            snprintf(why, len, "cannot read %s: %s", path, err);
+        flow_diag_fini(&d);
         free(path);
         return NULL;
     }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && st.st_size > 64 << 20) {
-        snprintf(why, len, "%s/summary.csv is %lld bytes; sweep summaries are read up to 64 MiB", dir,
-                 (long long)st.st_size);
-        fclose(f);
-        free(path);
-        return NULL;
-    }
-    free(path);
-    enum { MAXF = 20000 };
     why[0] = '\0';
-    char **head = flow_xcalloc(MAXF, sizeof *head), **fields = flow_xcalloc(MAXF, sizeof *fields);
-    char *line = NULL, *header = NULL;
-    size_t cap = 0, nh = 0, nparams = 0;
     json_t *rows = json_array(), *params = json_array(), *metrics = json_array();
-    if (getline(&header, &cap, f) > 0) {
-        header[strcspn(header, "\r\n")] = '\0';
-        nh = csv_split(header, head, MAXF);
-        while (nparams < nh && !ends_with(head[nparams], "_mean"))
-            json_array_append_new(params, json_string(head[nparams++]));
-        size_t bad = metric_columns(head, nparams, nh);
-        if (nparams == nh) {
-            snprintf(why, len, "%s/summary.csv:1:1: error: no METRIC_mean column: not a sweep summary", dir);
-            nh = 0;
-        } else if (bad < nh) {
-            snprintf(why, len, "%s/summary.csv:1:%zu: error: column %zu ('%.60s') is not "
-                     "METRIC_mean, METRIC_ci_low, METRIC_ci_high in turn after the parameters",
-                     dir, (size_t)(head[bad] - header) + 1, bad + 1, head[bad]);
-            nh = 0;
-        }
-        for (size_t i = nparams; i < nh; i += 3)
-            json_array_append_new(metrics, json_stringn(head[i], strlen(head[i]) - 5));
+    char **head = NULL;
+    size_t nh = 0;
+    long n = flow_csv_row(&csv, &d);
+    if (n > 0) {
+        head = flow_xcalloc((size_t)n, sizeof *head);
+        nh = sweep_header(&csv, n, head, params, metrics, dir, why, len);
     }
-    if (nh == 0 && why[0] != '\0') {
-        free(header);
-        free(head);
-        free(fields);
-        fclose(f);
-        json_decref(rows), json_decref(params), json_decref(metrics);
-        return NULL;
-    }
-    cap = 0;
-    while (getline(&line, &cap, f) > 0) {
-        line[strcspn(line, "\r\n")] = '\0';
-        size_t n = csv_split(line, fields, MAXF);
-        json_t *row = json_object();
-        for (size_t i = 0; i < n && i < nh; i++) {
-            char *end;
-            double x = strtod(fields[i], &end);
-            if (i < nparams)
-                json_object_set_new(row, head[i], json_string(fields[i]));
-            else
-                json_object_set_new(row, head[i], *fields[i] && *end == '\0' ? json_real(x) : json_null());
-        }
-        json_array_append_new(rows, row);
-    }
-    free(line);
-    free(header);
-    free(head);
-    free(fields);
-    fclose(f);
-    if (json_array_size(params) == 0 || json_array_size(rows) == 0) {
+    while (nh > 0 && (n = flow_csv_row(&csv, &d)) != 0)
+        if (n > 0)
+            json_array_append_new(rows, sweep_row(&csv, n, head, nh, json_array_size(params)));
+    if (why[0] == '\0' && d.count > 0)
+        snprintf(why, len, "%s", d.lines[0]);
+    else if (why[0] == '\0' && (json_array_size(params) == 0 || json_array_size(rows) == 0))
         snprintf(why, len, "%s/summary.csv holds no finished sweep point", dir);
+    free(head);
+    flow_csv_close(&csv);
+    flow_diag_fini(&d);
+    free(path);
+    if (why[0] != '\0') {
         json_decref(rows), json_decref(params), json_decref(metrics);
         return NULL;
     }

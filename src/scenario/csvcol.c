@@ -1,22 +1,16 @@
 /* csvcol.c - reads the first column of a small CSV file as durations, for empirical
- * distributions ({dist: empirical, file: los.csv}). A first line that is not a value is taken
- * as a header; blank lines and lines starting with '#' are skipped. */
+ * distributions ({dist: empirical, file: los.csv}), through the one CSV reader (flowsim/csv.h).
+ * A first line that is not a value is taken as a header; blank lines and lines starting with
+ * '#' are skipped. */
 #include "schema.h"
+
+#include <flowsim/csv.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static const char *slurp(const char *path, char **text, size_t *len)
-{
-    const char *why = NULL;
-    *text = flow_read_regular(path, YTREE_MAX_BYTES, len, &why);
-    if (*text == NULL && strcmp(why, "too large") == 0)
-        why = "the file is larger than the limit of 8 MiB";
-    return *text ? NULL : why;
-}
 
 static double parse_cell(const char *cell, double unit_days, const char **why)
 {
@@ -36,62 +30,46 @@ static double parse_cell(const char *cell, double unit_days, const char **why)
 const char *flow_csvcol_read(const char *path, double unit_days, double **values, size_t *n,
                         struct flow_diag *diag)
 {
-    char *text = NULL;
-    size_t len = 0;
-    const char *shown = path;
     *values = NULL;
     *n = 0;
-    const char *why = slurp(path, &text, &len);
+    struct flow_csv csv;
+    const char *why = flow_csv_open(&csv, path, "an empirical distribution's file", YTREE_MAX_BYTES, true, diag);
     if (why != NULL)
-        return why;
+        return *why == '\0' ? NULL : strcmp(why, "too large") == 0 ? "the file is larger than the limit of 8 MiB" : why;
     size_t cap = 0, count = 0, errors = diag->errors;
     double *v = NULL;
-    int line = 0;
-    for (char *p = text, *next; p < text + len; p = next) {
-        line++;
-        char *end = memchr(p, '\n', (size_t)(text + len - p));
-        next = end ? end + 1 : text + len;
-        char *cell_end = p;
-        while (cell_end < next && *cell_end != ',' && *cell_end != '\n' && *cell_end != '\r')
-            cell_end++;
-        while (p < cell_end && (*p == ' ' || *p == '\t' || *p == '"'))
-            p++;
-        while (cell_end > p && (cell_end[-1] == ' ' || cell_end[-1] == '\t' || cell_end[-1] == '"'))
-            cell_end--;
-        if (cell_end == p || *p == '#')
+    long nf;
+    char shown[200];
+    bool first = true;
+    while ((nf = flow_csv_row(&csv, diag)) != 0) {
+        if (nf < 0)
             continue;
-        char cell[64];
-        size_t cl = (size_t)(cell_end - p);
-        if (memchr(p, '\0', cl) != NULL) {
-            flow_diag_error(diag, shown, line, 1, "a cell holds a NUL character (\\0)");
-            continue;
-        }
-        if (cl >= sizeof cell) {
-            flow_diag_error(diag, shown, line, 1, "a cell of %zu characters; values are at most %zu",
-                            cl, sizeof cell - 1);
-            continue;
-        }
-        memcpy(cell, p, cl);
-        cell[cl] = '\0';
+        const char *cell = csv.f[0];
+        if (*cell == '\0')
+            continue;       /* a row with an empty first column */
         const char *bad;
         double x = parse_cell(cell, unit_days, &bad);
+        bool header = first && csv.line == 1;
+        first = false;
         if (bad != NULL) {
-            if (count == 0 && line == 1)
+            if (header)
                 continue;     /* a header */
-            flow_diag_error(diag, shown, line, 1, "expected %s%s; found '%s'", bad,
-                            unit_days > 0 ? " or a bare number" : "", cell);
+            flow_diag_error(diag, path, csv.line, csv.col[0], "expected %s%s; found '%s'", bad,
+                            unit_days > 0 ? " or a bare number" : "", flow_csv_shown(cell, 60, shown, sizeof shown));
+            if (diag->errors - errors >= 20)
+                break;
             continue;
         }
         if (count >= FLOW_MAX_EMPIRICAL) {
-            flow_diag_error(diag, shown, line, 1, "more than %d values", FLOW_MAX_EMPIRICAL);
+            flow_diag_error(diag, path, csv.line, 1, "more than %d values", FLOW_MAX_EMPIRICAL);
             break;
         }
         flow_xgrow((void **)&v, &cap, count + 1, sizeof *v);
         v[count++] = x;
     }
-    free(text);
+    flow_csv_close(&csv);
     if (diag->errors == errors && count == 0)
-        flow_diag_error(diag, shown, 1, 1, "no durations in this file");
+        flow_diag_error(diag, path, 1, 1, "no durations in this file");
     if (diag->errors != errors) {
         free(v);
         return NULL;

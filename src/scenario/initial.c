@@ -6,6 +6,8 @@
  * mistake is located, in the YAML or in the file's own lines. */
 #include "table.h"
 
+#include <flowsim/csv.h>
+
 #include <flowsim/limits.h>
 #include <flowsim/util.h>
 
@@ -216,33 +218,57 @@ static bool add(struct ctx *c, const struct at *a, const struct flow_initial_pat
 
 /* ---- census files ------------------------------------------------------------------------ */
 
-/* Splits a line at commas (no quoting: names in flowsim have no commas); returns the count. */
-static size_t split(char *line, char **fields, size_t *cols, size_t max)
+/* The header's columns: ward, group and elapsed (and fit), in any order; false when one is
+ * missing (said). */
+struct census_cols {
+    int ward, group, elapsed, fit;
+    long n;
+};
+
+static bool census_header(struct flow_csv *csv, long n, struct at *a, struct census_cols *k)
 {
-    size_t n = 0;
-    char *p = line;
-    for (;;) {
-        if (n < max) {
-            fields[n] = p;
-            cols[n] = (size_t)(p - line) + 1;
-        }
-        n++;
-        char *comma = strchr(p, ',');
-        if (comma == NULL)
-            break;
-        *comma = '\0';
-        p = comma + 1;
+    *k = (struct census_cols){-1, -1, -1, -1, n};
+    for (long i = 0; i < n; i++) {
+        const char *f = csv->f[i];
+        k->ward = strcmp(f, "ward") == 0 ? (int)i : k->ward;
+        k->group = strcmp(f, "group") == 0 ? (int)i : k->group;
+        k->elapsed = strcmp(f, "elapsed") == 0 ? (int)i : k->elapsed;
+        k->fit = strcmp(f, "fit") == 0 ? (int)i : k->fit;
     }
-    for (size_t i = 0; i < n && i < max; i++) {       /* trim spaces */
-        char *f = fields[i];
-        while (*f == ' ' || *f == '\t')
-            f++, cols[i]++;
-        fields[i] = f;
-        size_t len = strlen(f);
-        while (len > 0 && (f[len - 1] == ' ' || f[len - 1] == '\t'))
-            f[--len] = '\0';
+    if (k->ward >= 0 && k->group >= 0 && k->elapsed >= 0)
+        return true;
+    char *head = flow_xstrdup(n > 0 ? csv->f[0] : "");
+    for (long i = 1; i < n; i++) {
+        char *t = flow_xasprintf("%s,%s", head, csv->f[i]);
+        free(head);
+        head = t;
     }
-    return n;
+    char shown[400];
+    at_err(a, "the header must name the columns ward, group and elapsed (in any order); found '%s'",
+           flow_csv_shown(head, 120, shown, sizeof shown));
+    free(head);
+    return false;
+}
+
+/* One census row into a patient; false when it is not one (said). */
+static bool census_row(struct ctx *c, struct flow_csv *csv, long n, const struct census_cols *k, const char *path)
+{
+    struct at a = {c, NULL, path, csv->line, 1};
+    if (n != k->n) {
+        at_err(&a, "this row has %ld fields; the header has %ld", n, k->n);
+        return true;
+    }
+    struct flow_initial_patient p = {.elapsed = -1, .service = -1};
+    struct at aw = a, ag = a, ae = a, af = a;
+    aw.col = csv->col[k->ward], ag.col = csv->col[k->group], ae.col = csv->col[k->elapsed];
+    af.col = k->fit >= 0 ? csv->col[k->fit] : 1;
+    if (!resolve(&aw, csv->f[k->ward], &ag, csv->f[k->group], &p))
+        return true;
+    if (csv->f[k->elapsed][0] != '\0' && !elapsed_of(&ae, csv->f[k->elapsed], &p.elapsed))
+        return true;
+    if (k->fit >= 0 && (!fit_value(&af, csv->f[k->fit], &p.fit) || (p.fit && !fit_allowed(&af, &p))))
+        return true;
+    return add(c, &a, &p);
 }
 
 static void read_file(struct ctx *c, const struct ynode *fn)
@@ -252,68 +278,27 @@ static void read_file(struct ctx *c, const struct ynode *fn)
         return;
     char *path = (fn->text[0] == '/' || c->dir == NULL) ? flow_xstrdup(fn->text)
                                                         : flow_xasprintf("%s/%s", c->dir, fn->text);
-    const char *why = NULL;
-    size_t len = 0;
-    char *text = flow_read_regular(path, 64 << 20, &len, &why);
-    if (text == NULL) {
-        at_err(&here, "cannot read the census file '%.200s'%s: %s", fn->text,
-               fn->text[0] == '/' ? "" : " (the path is relative to this file)",
-               strcmp(why, "too large") == 0 ? "larger than 64 MiB" : why);
+    struct flow_csv csv;
+    const char *why = flow_csv_open(&csv, path, "a census file", 64 << 20, false, c->diag);
+    if (why != NULL) {
+        if (*why)
+            at_err(&here, "cannot read the census file '%.200s'%s: %s", fn->text,
+                   fn->text[0] == '/' ? "" : " (the path is relative to this file)",
+                   strcmp(why, "too large") == 0 ? "larger than 64 MiB" : why);
         free(path);
         return;
     }
-    enum { MAXF = 8 };
-    char *fields[MAXF];
-    size_t cols[MAXF];
-    int iw = -1, ig = -1, ie = -1, ifit = -1;
-    size_t nh = 0, line_no = 0, before = c->diag->errors;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        line_no++;
-        size_t l = strlen(line);
-        if (l > 0 && line[l - 1] == '\r')
-            line[l - 1] = '\0';
-        struct at a = {c, NULL, path, (int)line_no, 1};
-        if (line_no == 1) {
-            nh = split(line, fields, cols, MAXF);
-            for (size_t i = 0; i < nh && i < MAXF; i++) {
-                iw = strcmp(fields[i], "ward") == 0 ? (int)i : iw;
-                ig = strcmp(fields[i], "group") == 0 ? (int)i : ig;
-                ie = strcmp(fields[i], "elapsed") == 0 ? (int)i : ie;
-                ifit = strcmp(fields[i], "fit") == 0 ? (int)i : ifit;
-            }
-            if (iw < 0 || ig < 0 || ie < 0) {
-                at_err(&a, "the header must name the columns ward, group and elapsed (in any order); "
-                           "found '%.120s'", line);
-                break;
-            }
-            continue;
-        }
-        if (line[0] == '\0')
-            continue;
-        size_t n = split(line, fields, cols, MAXF);
-        if (n != nh) {
-            at_err(&a, "this row has %zu fields; the header has %zu", n, nh);
-            continue;
-        }
-        struct flow_initial_patient p = {.elapsed = -1, .service = -1};
-        struct at aw = a, ag = a, ae = a, af = a;
-        aw.col = (int)cols[iw], ag.col = (int)cols[ig], ae.col = (int)cols[ie];
-        af.col = ifit >= 0 ? (int)cols[ifit] : 1;
-        if (!resolve(&aw, fields[iw], &ag, fields[ig], &p))
-            continue;
-        if (fields[ie][0] != '\0' && !elapsed_of(&ae, fields[ie], &p.elapsed))
-            continue;
-        if (ifit >= 0 && (!fit_value(&af, fields[ifit], &p.fit) || (p.fit && !fit_allowed(&af, &p))))
-            continue;
-        if (!add(c, &a, &p))
-            break;
-        if (c->diag->errors - before >= 20)
-            break;                     /* the rest of a bad file adds nothing */
-    }
-    if (line_no == 0)
+    size_t before = c->diag->errors;
+    long n = flow_csv_row(&csv, c->diag);
+    struct at a = {c, NULL, path, csv.line, 1};
+    struct census_cols k;
+    if (n == 0)
         at_err(&here, "the census file '%.200s' is empty; it needs a header ward,group,elapsed", fn->text);
-    free(text);
+    else if (n > 0 && census_header(&csv, n, &a, &k))
+        while ((n = flow_csv_row(&csv, c->diag)) != 0 && c->diag->errors - before < 20)
+            if (n > 0 && !census_row(c, &csv, n, &k, path))
+                break;
+    flow_csv_close(&csv);
     free(path);
 }
 

@@ -6,6 +6,7 @@
 #include "table.h"
 
 #include <flowsim/calendar.h>
+#include <flowsim/csv.h>
 #include <flowsim/limits.h>
 #include <flowsim/util.h>
 
@@ -22,65 +23,60 @@ static const char *rate_of(const char *text, double *per_day)
     return flow_parse_number(text, per_day) ? "a rate per day such as 23.5 or 23.5/d" : NULL;
 }
 
-static char *trim(char *f)
+/* Reads the rows into series (days of the run) and returns how many days they gave. */
+static size_t read_rows(struct ctx *c, struct flow_csv *csv, double *series, bool *seen, size_t days)
 {
-    while (*f == ' ' || *f == '\t')
-        f++;
-    size_t n = strlen(f);
-    while (n > 0 && (f[n - 1] == ' ' || f[n - 1] == '\t' || f[n - 1] == '\r'))
-        f[--n] = '\0';
-    return f;
-}
-
-/* Reads the file into series (days of the run) and returns how many days it gave. */
-static size_t read_rows(struct ctx *c, const char *path, char *text, double *series, bool *seen, size_t days)
-{
-    size_t line_no = 0, given = 0, before = c->diag->errors;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        line_no++;
-        if (line_no == 1) {
-            char *head = trim(line);
-            if (strcmp(head, "date,rate") != 0) {
-                flow_diag_error(c->diag, path, 1, 1, "the header must be date,rate; found '%.80s'", head);
-                return 0;
-            }
+    size_t given = 0, before = c->diag->errors;
+    char shown[200];
+    long n = flow_csv_row(csv, c->diag);
+    if (n > 0 && !(n == 2 && strcmp(csv->f[0], "date") == 0 && strcmp(csv->f[1], "rate") == 0)) {
+        char *head = flow_xstrdup(csv->f[0]);
+        for (long i = 1; i < n; i++) {
+            char *t = flow_xasprintf("%s,%s", head, csv->f[i]);
+            free(head);
+            head = t;
+        }
+        flow_diag_error(c->diag, csv->path, csv->line, 1, "the header must be date,rate; found '%s'",
+                        flow_csv_shown(head, 80, shown, sizeof shown));
+        free(head);
+        return 0;
+    }
+    if (n <= 0)
+        return 0;
+    while ((n = flow_csv_row(csv, c->diag)) != 0 && c->diag->errors - before < 20) {
+        if (n < 0)
+            continue;
+        int line = csv->line;
+        if (n != 2) {
+            flow_diag_error(c->diag, csv->path, line, 1, "a row is date,rate (two fields); found %ld field%s", n,
+                            n == 1 ? "" : "s");
             continue;
         }
-        char *comma = strchr(line, ',');
-        if (trim(line)[0] == '\0')
-            continue;
-        if (comma == NULL || strchr(comma + 1, ',')) {
-            flow_diag_error(c->diag, path, (int)line_no, 1, "a row is date,rate (two fields); found '%.80s'", line);
-            goto next;
-        }
-        *comma = '\0';
-        char *date = trim(line), *rate = trim(comma + 1);
+        const char *date = csv->f[0], *rate = csv->f[1];
         int64_t day;
         double v;
         const char *why;
         if (!flow_date_parse(date, &day)) {
-            flow_diag_error(c->diag, path, (int)line_no, 1, "'%.40s' is not a date YYYY-MM-DD", date);
-            goto next;
+            flow_diag_error(c->diag, csv->path, line, csv->col[0], "'%s' is not a date YYYY-MM-DD",
+                            flow_csv_shown(date, 40, shown, sizeof shown));
+            continue;
         }
         if ((why = rate_of(rate, &v)) != NULL || !(v >= 0) || v > FLOW_MAX_RATE_PER_DAY) {
-            flow_diag_error(c->diag, path, (int)line_no, (int)(rate - line) + 1, "'%.40s' is not %s from 0 to %.0f a "
-                            "day", rate, why ? why : "a rate per day", FLOW_MAX_RATE_PER_DAY);
-            goto next;
+            flow_diag_error(c->diag, csv->path, line, csv->col[1], "'%s' is not %s from 0 to %.0f a day",
+                            flow_csv_shown(rate, 40, shown, sizeof shown), why ? why : "a rate per day",
+                            FLOW_MAX_RATE_PER_DAY);
+            continue;
         }
         int64_t d = day - c->sc->start_date;
         if (d >= 0 && (size_t)d < days) {
             if (seen[d]) {
-                flow_diag_error(c->diag, path, (int)line_no, 1, "%s is given twice", date);
-                goto next;
+                flow_diag_error(c->diag, csv->path, line, csv->col[0], "%s is given twice", date);
+                continue;
             }
             seen[d] = true;
             series[d] = v;
             given++;
         }
-    next:
-        if (c->diag->errors - before >= 20)
-            break;
     }
     return given;
 }
@@ -96,20 +92,20 @@ void flow_schema_read_series(struct ctx *c, const struct ynode *n, struct flow_g
     }
     size_t days = (size_t)ceil(c->sc->warmup_days + c->sc->horizon_days);
     char *path = (n->text[0] == '/' || c->dir == NULL) ? flow_xstrdup(n->text) : flow_xasprintf("%s/%s", c->dir, n->text);
-    const char *why = NULL;
-    size_t len = 0;
-    char *text = flow_read_regular(path, 64 << 20, &len, &why);
-    if (text == NULL) {
-        flow_schema_err(c, n, "cannot read the series '%.200s'%s: %s", n->text,
-                        n->text[0] == '/' ? "" : " (the path is relative to this file)",
-                        strcmp(why, "too large") == 0 ? "larger than 64 MiB" : why);
+    struct flow_csv csv;
+    const char *why = flow_csv_open(&csv, path, "a series", 64 << 20, false, c->diag);
+    if (why != NULL) {
+        if (*why)
+            flow_schema_err(c, n, "cannot read the series '%.200s'%s: %s", n->text,
+                            n->text[0] == '/' ? "" : " (the path is relative to this file)",
+                            strcmp(why, "too large") == 0 ? "larger than 64 MiB" : why);
         free(path);
         return;
     }
-    c->sc->fingerprint = flow_hash_bytes(text, len, c->sc->fingerprint);
+    c->sc->fingerprint = flow_hash_bytes(csv.text, csv.len, c->sc->fingerprint);
     double *series = flow_xcalloc(days + 1, sizeof *series);
     bool *seen = flow_xcalloc(days + 1, sizeof *seen);
-    size_t before = c->diag->errors, given = read_rows(c, path, text, series, seen, days);
+    size_t before = c->diag->errors, given = read_rows(c, &csv, series, seen, days);
     if (c->diag->errors == before && given < days) {
         size_t d = 0;
         while (seen[d])
@@ -132,6 +128,6 @@ void flow_schema_read_series(struct ctx *c, const struct ynode *n, struct flow_g
     }
     free(series);
     free(seen);
-    free(text);
+    flow_csv_close(&csv);
     free(path);
 }

@@ -87,7 +87,7 @@ static const struct {
     {"patient,ward,start,end,ready\np,W,2027-01-01 10:00,2027-01-03 10:00,2027-01-04 10:00\n", "2:39: error: the ready time 2027-01-04 10:00 is outside the stay (2027-01-01 10:00 to 2027-01-03 10:00)"},
     {"patient,ward,start,end\np,W,2027-01-01 10:00,2027-01-03 10:00\np,X,2027-01-02 10:00,2027-01-04 10:00\n", "3:1: error: patient 'p' starts this stay before the stay of line 2 ends: a patient is in one ward at a time"},
     {"patient,ward,start,end\np,W,2027-01-01 10:00,\np,X,2027-01-02 10:00,2027-01-04 10:00\n", "3:1: error: patient 'p' has a stay starting here after the open stay of line 2 (an open stay, with no end, must be a patient's last)"},
-    {"patient,ward,start,end\n\"p,W,2027-01-01 10:00,\n", "2:1: error: a quoted field is not closed"},
+    {"patient,ward,start,end\n\"p,W,2027-01-01 10:00,\n", "2:1: error: a quoted field is not closed on its line"},
 };
 
 START_TEST(malformed_rows_are_located)
