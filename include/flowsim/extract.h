@@ -78,8 +78,9 @@ void flow_spells_fini(struct flow_spells *s);
 /* The routes of a group's spells: the distinct sequences of wards of its ended spells (a spell
  * still open has not finished its route), most common first; the `kept` most common (each at
  * least 1% of the ended spells and 5 spells, at most FLOW_ROUTES_KEPT) are modelled, the rest
- * lumped with them. Steps: the shortest list of wards in which every kept sequence appears in
- * order, with p[i] the share of the kept spells taking step i (steps taken independently, as
+ * lumped with them (so are spells of more than FLOW_MAX_STEPS stays, and kept sequences that
+ * would make the steps more than FLOW_MAX_STEPS). Steps: the shortest list of wards in which
+ * every kept sequence appears in order, with p[i] the share of the kept spells taking step i (steps taken independently, as
  * the model takes them); how well that reproduces the kept sequences' shares is a chi-square
  * test (the other cell: everything else) and the total variation distance. */
 #define FLOW_ROUTES_KEPT 8
@@ -89,6 +90,7 @@ struct flow_route {
 };
 struct flow_group_routes {
     size_t spells, ended, kept_spells;
+    size_t too_long;                 /* ended spells of more stays than a route has steps (in the rest) */
     struct flow_route *routes;       /* owned, most common first (ties: by wards) */
     size_t nroutes, kept;
     uint32_t *steps;                 /* owned: wards */
@@ -194,6 +196,8 @@ struct flow_fit_write_options {
 };
 void flow_fitted_csv_name(const char *stem, const struct flow_fitted_group *g, size_t step, char *out, size_t size);
 int flow_fitted_csv(FILE *f, const void *step);
+/* The warm-up a fitted scenario gets: four times the mean ended spell, whole days, 7 to 180. */
+double flow_fitted_warmup_days(const struct flow_spells *s);
 int flow_fitted_write(const struct flow_extract *x, const struct flow_fitted *f,
                       const struct flow_fit_write_options *o, FILE *out, size_t *poor);
 void flow_fitted_fini(struct flow_fitted *f, const struct flow_extract *x);

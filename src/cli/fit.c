@@ -2,9 +2,13 @@
  * the CSV files of stays no family fits well, beside it). */
 #include "cli.h"
 
+#include <flowsim/calendar.h>
 #include <flowsim/extract.h>
+#include <flowsim/limits.h>
+#include <flowsim/scenario.h>
 #include <flowsim/util.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +24,85 @@ static int fit_yaml(FILE *f, const void *arg)
 {
     struct fit_out *o = (struct fit_out *)arg;
     return flow_fitted_write(o->x, o->f, &o->w, f, &o->poor);
+}
+
+/* The extract's times fit a scenario: it starts no earlier than 1900-01-01 even with the
+ * warm-up before it, and its period and warm-up are at most FLOW_MAX_HORIZON_DAYS. False with
+ * a located error (at the earliest or the latest time) otherwise. */
+static bool fit_times_fit(const char *path, const struct flow_extract *x, double warmup)
+{
+    size_t first = 0, last = 0;
+    for (size_t i = 0; i < x->nepisodes; i++) {
+        const struct flow_episode *e = &x->episodes[i];
+        double end = (e->flags & FLOW_EP_OPEN) ? e->start : e->end + ((e->flags & FLOW_EP_END_DAY) ? 1 : 0);
+        const struct flow_episode *f = &x->episodes[first];
+        if (e->start < f->start || (e->start == f->start && e->line < f->line))
+            first = i;
+        const struct flow_episode *l = &x->episodes[last];
+        double lend = (l->flags & FLOW_EP_OPEN) ? l->start : l->end + ((l->flags & FLOW_EP_END_DAY) ? 1 : 0);
+        if (end > lend)
+            last = i;
+    }
+    int64_t day0 = (int64_t)floor(x->first), earliest = flow_date_days(1900, 1, 1);
+    double days = ceil(x->last - (double)day0);
+    char date[16];
+    if ((double)day0 - warmup < (double)earliest) {
+        flow_date_format(earliest + (int64_t)warmup, date);
+        fprintf(stderr, "%s:%u:1: error: this stay starts before %s: a scenario starts no earlier than "
+                "1900-01-01, and fit starts it %.0f days (the warm-up) before the extract's first day\n", path,
+                x->episodes[first].line, date, warmup);
+        return false;
+    }
+    if (days + warmup > FLOW_MAX_HORIZON_DAYS) {
+        fprintf(stderr, "%s:%u:1: error: the extract spans %.0f days (line %u to this line): a scenario holds at "
+                "most %.0f days, warm-up (%.0f days) included; fit a shorter period\n", path,
+                x->episodes[last].line, days, x->episodes[first].line, FLOW_MAX_HORIZON_DAYS, warmup);
+        return false;
+    }
+    return true;
+}
+
+/* Spells no route can hold (more stays than FLOW_MAX_STEPS): the first's line, and how many. */
+static size_t fit_too_long(const struct flow_fitted *f, const struct flow_extract *x, uint32_t *line)
+{
+    size_t n = 0;
+    *line = 0;
+    for (uint32_t g = 0; g < x->ngroups; g++)
+        n += f->routes[g].too_long;
+    for (size_t i = 0; i < f->spells.nspells && n > 0 && *line == 0; i++)
+        if (!f->spells.spells[i].open && f->spells.spells[i].n > FLOW_MAX_STEPS)
+            *line = f->spells.stays[f->spells.spells[i].first].line;
+    return n;
+}
+
+/* The scenario fit writes, in memory, loaded back as flowsim would load it: fit writes only
+ * what loads. NULL (said) if it does not. */
+static char *fit_text(struct fit_out *fo, size_t *len)
+{
+    char *text = NULL;
+    FILE *m = open_memstream(&text, len);
+    if (m == NULL || fit_yaml(m, fo) != 0 || fclose(m) != 0) {
+        fprintf(stderr, "flowsim: error: out of memory writing the fitted scenario\n");
+        free(text);
+        return NULL;
+    }
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *sc = flow_scenario_load_text("fitted.yaml", text, *len, NULL, NULL, 0, &d);
+    if (sc == NULL) {
+        fprintf(stderr, "flowsim: error: the fitted scenario would not load, so it is not written (a flaw in fit: "
+                "please report it with the extract): %s\n", d.count ? d.lines[0] : "no reason given");
+        free(text);
+        text = NULL;
+    }
+    flow_scenario_destroy(sc);
+    flow_diag_fini(&d);
+    return text;
+}
+
+static int write_text(FILE *f, const void *arg)
+{
+    return fputs(arg, f) < 0 ? -1 : 0;
 }
 
 /* Reads an extract, printing its diagnostics; false on any error. */
@@ -96,13 +179,28 @@ int cmd_fit(int argc, char **argv)
         fprintf(stderr, "flowsim: error: out of memory fitting %s\n", o.scenario);
         return cli_finish(&o, EXIT_RUNTIME);
     }
+    uint32_t long_line;
+    size_t too_long = fit_too_long(&f, &x, &long_line);
     if (f.ngroups == 0) {
-        fprintf(stderr, "%s:1:1: error: no patient's spell in the extract has ended, so no stay can be fitted\n",
-                o.scenario);
+        if (too_long > 0)
+            fprintf(stderr, "%s:%u:1: error: every ended spell has more stays than a route has steps (%d), the first "
+                    "starting here: no route can be fitted\n", o.scenario, long_line, FLOW_MAX_STEPS);
+        else
+            fprintf(stderr, "%s:1:1: error: no patient's spell in the extract has ended, so no stay can be fitted\n",
+                    o.scenario);
         flow_fitted_fini(&f, &x);
         flow_extract_fini(&x);
         return cli_finish(&o, EXIT_SCENARIO);
     }
+    if (!fit_times_fit(o.scenario, &x, flow_fitted_warmup_days(&f.spells))) {
+        flow_fitted_fini(&f, &x);
+        flow_extract_fini(&x);
+        return cli_finish(&o, EXIT_SCENARIO);
+    }
+    if (too_long > 0 && !o.quiet)
+        fprintf(stderr, "flowsim: warning: %zu spell%s of more than %d stays %s left out of the routes (a route has "
+                "at most %d steps), the first starting at line %u\n", too_long, too_long == 1 ? "" : "s",
+                FLOW_MAX_STEPS, too_long == 1 ? "is" : "are", FLOW_MAX_STEPS, long_line);
     for (uint32_t g = 0; g < x.ngroups; g++)
         if (f.routes[g].ended == 0 && !o.quiet)
             fprintf(stderr, "flowsim: warning: group '%s' is left out: none of its %zu spells has ended\n", x.groups[g],
@@ -110,14 +208,19 @@ int cmd_fit(int argc, char **argv)
     char *stem = stem_of(o.scenario), *title = flow_xasprintf("Fitted from %s", stem);
     char *csv_stem = o.output ? stem_of(o.output) : NULL;
     struct fit_out fo = {&x, &f, {o.scenario, title, csv_stem}, 0};
-    if (o.output) {
-        rc = cli_write_file(o.output, fit_yaml, &fo);
+    size_t len = 0;
+    char *text = fit_text(&fo, &len);
+    if (text == NULL) {
+        rc = EXIT_RUNTIME;
+    } else if (o.output) {
+        rc = cli_write_file(o.output, write_text, text);
         if (rc == EXIT_OK)
             rc = fit_csvs(o.output, &fo);
-    } else if (fit_yaml(stdout, &fo) != 0 || fflush(stdout) != 0) {
+    } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
         fprintf(stderr, "flowsim: error: cannot write the scenario to standard output\n");
         rc = EXIT_RUNTIME;
     }
+    free(text);
     rc = cli_outputs_end(rc);
     if (rc == EXIT_OK && !o.quiet) {
         size_t steps = 0;

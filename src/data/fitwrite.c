@@ -220,7 +220,7 @@ static void arrivals_write(FILE *out, const struct flow_extract *x, const struct
 
 /* Warm-up: four times the mean spell (time for a model that starts empty to fill), whole days,
  * 7 to 180. */
-static double warmup_days(const struct flow_spells *s)
+double flow_fitted_warmup_days(const struct flow_spells *s)
 {
     double sum = 0;
     size_t n = 0;
@@ -239,7 +239,7 @@ int flow_fitted_write(const struct flow_extract *x, const struct flow_fitted *f,
 {
     *poor = 0;
     int64_t day0 = (int64_t)floor(x->first);
-    double days = ceil(x->last - (double)day0), warmup = warmup_days(&f->spells);
+    double days = ceil(x->last - (double)day0), warmup = flow_fitted_warmup_days(&f->spells);
     bool months = days >= 365;
     char start[16], from[16], to[16];
     flow_date_format(day0 - (int64_t)warmup, start);

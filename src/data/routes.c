@@ -2,6 +2,7 @@
  * and the steps (wards taken independently with a probability each, as the model takes a
  * route's steps) that reproduce them, with a test of how well they do. */
 #include <flowsim/extract.h>
+#include <flowsim/limits.h>
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -40,6 +41,10 @@ static int routes_count(const struct flow_spells *sp, uint32_t group, struct flo
         if (s->open)
             continue;
         out->ended++;
+        if (s->n > FLOW_MAX_STEPS) {      /* no route can hold it: counted in the rest */
+            out->too_long++;
+            continue;
+        }
         out->routes[n++] = (struct flow_route){&sp->stays[s->first], s->n, 1};
     }
     qsort(out->routes, n, sizeof *out->routes, by_wards);
@@ -127,11 +132,31 @@ static int routes_steps(struct flow_group_routes *r)
         free(pos);
         return -1;
     }
-    for (size_t k = 0; k < r->kept; k++)
+    /* The kept routes merged while the steps fit in a route (FLOW_MAX_STEPS); a route that
+     * would not fit, and those after it, are left to the rest. */
+    uint32_t *before = malloc((room + 1) * sizeof *before);
+    if (before == NULL) {
+        free(pos);
+        return -1;
+    }
+    for (size_t k = 0; k < r->kept; k++) {
+        size_t had = r->nsteps;
+        memcpy(before, r->steps, had * sizeof *before);
         if (merge(r->steps, &r->nsteps, r->routes[k].stays, r->routes[k].n) != 0) {
             free(pos);
+            free(before);
             return -1;
         }
+        if (r->nsteps > FLOW_MAX_STEPS && k > 0) {
+            memcpy(r->steps, before, had * sizeof *before);
+            r->nsteps = had;
+            for (size_t j = k; j < r->kept; j++)
+                r->kept_spells -= r->routes[j].count;
+            r->kept = k;
+            break;
+        }
+    }
+    free(before);
     for (size_t k = 0; k < r->kept; k++) {
         flow_routes_embed(r->steps, r->nsteps, r->routes[k].stays, r->routes[k].n, pos);
         for (size_t j = 0; j < r->routes[k].n; j++)

@@ -90,7 +90,7 @@ static json_t *sweep_value(const char *dir, char *why, size_t len)
         if (*err == '\0')
             snprintf(why, len, "%s", d.count ? d.lines[0] : "cannot read the summary");
         else if (strcmp(err, "too large") == 0)
-            snprintf(why, len, "%s/summary.csv is larger than 64 MiB, the most sweep summaries are read up to", dir);
+            snprintf(why, len, "%s/summary.csv is larger than 64 MiB; sweep summaries are read up to 64 MiB", dir);
         else
             snprintf(why, len, "cannot read %s: %s", path, err);
         flow_diag_fini(&d);

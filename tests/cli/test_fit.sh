@@ -114,10 +114,58 @@ for f in "$ROOT"/tests/data/bad-extracts/*.csv; do
     expect_exit 3 "fit $name" -- "$FLOWSIM" fit "$f" -o "$TMP/bad.yaml"
     [ "$(head -1 "$TMP/err")" = "$want" ] && ok || bad "fit $name: $(head -1 "$TMP/err" | cat -v), wanted $want"
     [ ! -e "$TMP/bad.yaml" ] && ok || bad "fit $name wrote a scenario"
-    case $name in nothing-ended | wards-one-name) continue ;; esac     # fit only: check needs neither
+    case $name in nothing-ended | wards-one-name | before-1900 | spans-too-long | spells-too-long) continue ;; esac  # fit only
     expect_exit 3 "check --data $name" -- "$FLOWSIM" check "$ROOT/$FITTED" --data "$f" -o "$TMP/bad.txt"
     [ "$(head -1 "$TMP/err")" = "$want" ] && ok || bad "check $name: $(head -1 "$TMP/err" | cat -v)"
     [ ! -e "$TMP/bad.txt" ] && ok || bad "check $name wrote a report"
+done
+
+# --- fit writes only what loads: the round trip on generated extremes ---
+python3 - "$TMP" <<'PY'
+import datetime, os, random, sys
+d = sys.argv[1]
+t0 = datetime.datetime(2024, 1, 1)
+def row(p, w, a, b):
+    return "%s,%s,%s,%s\n" % (p, w, a.strftime("%Y-%m-%d %H:%M"), b.strftime("%Y-%m-%d %H:%M"))
+def normal(rows, n, seed):
+    rng = random.Random(seed)
+    for i in range(n):
+        a = t0 + datetime.timedelta(hours=rng.randrange(24 * 300))
+        rows.append(row("n%d" % i, "AMU", a, a + datetime.timedelta(hours=1 + rng.randrange(200))))
+# one patient with 100,000 stays among 200 ordinary patients
+rows = ["patient,ward,start,end\n"]
+for i in range(100000):
+    a = t0 + datetime.timedelta(minutes=5 * i)
+    rows.append(row("long", "AB"[i % 2], a, a + datetime.timedelta(minutes=5)))
+normal(rows, 200, 1)
+open(os.path.join(d, "x-long.csv"), "w").writelines(rows)
+# eight common routes of 40 distinct wards each, in different orders: their merge would pass 100 steps
+rows = ["patient,ward,start,end\n"]
+rng = random.Random(2)
+orders = [rng.sample(range(60), 40) for _ in range(8)]
+for k, order in enumerate(orders):
+    for p in range(30):
+        a = t0 + datetime.timedelta(days=rng.randrange(300))
+        for j, w in enumerate(order):
+            rows.append(row("r%d_%d" % (k, p), "W%d" % w, a + datetime.timedelta(hours=j), a + datetime.timedelta(hours=j + 1)))
+open(os.path.join(d, "x-routes.csv"), "w").writelines(rows)
+# the earliest and longest a scenario can hold: 1900 (after the warm-up) to 999 years on
+rows = ["patient,ward,start,end\n", row("e", "AMU", datetime.datetime(1900, 2, 1), datetime.datetime(1900, 2, 2))]
+rows.append(row("f", "AMU", datetime.datetime(2899, 1, 1), datetime.datetime(2899, 1, 2)))
+normal(rows, 20, 3)
+open(os.path.join(d, "x-edges.csv"), "w").writelines(rows)
+PY
+for x in long routes edges; do
+    expect_exit 0 "fit the extreme extract $x" -- "$FLOWSIM" fit "$TMP/x-$x.csv" -o "$TMP/x-$x.yaml"
+    expect_exit 0 "what fit wrote of $x validates" -- "$FLOWSIM" validate "$TMP/x-$x.yaml"
+done
+"$FLOWSIM" fit "$TMP/x-long.csv" -o "$TMP/x-long.yaml" 2>"$TMP/err"
+grep -q "warning: 1 spell of more than 100 stays is left out of the routes (a route has at most 100 steps), the first starting at line 2" "$TMP/err" \
+    && ok || bad "fit: the spell too long for a route is said: $(cat "$TMP/err")"
+for f in "$ROOT"/tests/data/*.csv "$ROOT"/tests/data/*/*.csv "$TMP"/bimodal.csv "$TMP"/routes.csv; do
+    [ -f "$f" ] || continue
+    "$FLOWSIM" fit "$f" -o "$TMP/rt.yaml" -q 2>/dev/null || continue    # refused: nothing to load
+    expect_exit 0 "what fit wrote of $(basename "$f") validates" -- "$FLOWSIM" validate "$TMP/rt.yaml"
 done
 
 # --- the command line ---
