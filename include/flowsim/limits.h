@@ -18,6 +18,8 @@
 #define FLOW_MAX_NAME 100
 #define FLOW_MAX_CYCLE_WEEKS 52      /* a theatre timetable's cycle: 1w to 52w */
 #define FLOW_MAX_EMPIRICAL 1000000
+#define FLOW_MIN_WEIBULL_SHAPE 0.1           /* a Weibull distribution's shape */
+#define FLOW_MAX_WEIBULL_SHAPE 100.0
 #define FLOW_MAX_THEATRES 200
 #define FLOW_MAX_SESSIONS 50                 /* per theatre */
 #define FLOW_MAX_ROUNDS 50                   /* per ward */

@@ -45,7 +45,7 @@ static void read_unit(struct ctx *c, const struct ynode *n, void *dst, const str
 static const struct field f_exponential[] = {KIND, DUR("mean", a, 0)};
 static const struct field f_meansd[] = {KIND, DUR("mean", a, 0), DUR("sd", b, 0)};
 static const struct field f_weibull[] = {
-    KIND, {"shape", read_real, true, NULL, 0.1, 100, offsetof(struct dist_in, a), NULL},
+    KIND, {"shape", read_real, true, NULL, FLOW_MIN_WEIBULL_SHAPE, FLOW_MAX_WEIBULL_SHAPE, offsetof(struct dist_in, a), NULL},
     DUR("scale", b, 0)};
 static const struct field f_triangular[] = {KIND, DUR("min", a, 0), DUR("mode", b, 0),
                                             DUR("max", c, 0)};

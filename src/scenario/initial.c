@@ -307,8 +307,9 @@ static void read_file(struct ctx *c, const struct ynode *fn)
 static void read_item(struct ctx *c, const struct ynode *n)
 {
     struct item_in in = {.patients = -1};
-    if (!read_map(c, n, &item_schema, &in))
-        return;
+    size_t before = c->diag->errors;
+    if (!read_map(c, n, &item_schema, &in) || c->diag->errors > before)
+        return;               /* a key's own error is the one message for this item */
     int forms = (in.patients >= 0) + (in.elapsed != NULL) + (in.file != NULL);
     if (forms != 1) {
         flow_schema_err(c, n, "an 'initial' item gives exactly one of 'patients' (a count, times already "

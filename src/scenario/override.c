@@ -24,11 +24,11 @@ static struct ynode *seq_item(const struct ynode *seq, const char *seg)
     for (size_t i = 0; i < seq->n; i++)
         if (matches(seq->kids[i], "ward", seg))
             return seq->kids[i];
-    char *end;
-    long k = strtol(seg, &end, 10);
-    if (*end == '\0' && end != seg && k >= 1 && (size_t)k <= seq->n)
-        return seq->kids[k - 1];
-    return NULL;
+    size_t k = 0, digits = strspn(seg, "0123456789");
+    if (digits == 0 || digits > 9 || seg[digits] != '\0')
+        return NULL;       /* a position is digits alone: " 1", "+1" and "1e0" are not */
+    k = strtoul(seg, NULL, 10);
+    return k >= 1 && k <= seq->n ? seq->kids[k - 1] : NULL;
 }
 
 static void no_item(const struct ynode *seq, const char *seg, const char *parent, int line,
@@ -71,6 +71,33 @@ static void map_put(struct ynode *m, const char *seg, struct ynode *v, int line,
     flow_ytree_append(m, v);
 }
 
+/* A path of at most YTREE_MAX_DEPTH parts (a scenario nests no deeper; every walk of the tree
+ * it makes then stays shallow), none with a space or tab at its start or end. */
+static bool path_sound(const char *set, size_t len, int line, struct flow_diag *diag)
+{
+    size_t parts = 1;
+    for (size_t i = 0; i < len; i++)
+        parts += set[i] == '.';
+    if (parts > YTREE_MAX_DEPTH) {
+        flow_diag_error(diag, SRC, line, 1, "the path has %zu parts; a scenario nests at most %d deep", parts,
+                        YTREE_MAX_DEPTH);
+        return false;
+    }
+    for (size_t start = 0, end; start <= len; start = end + 1) {
+        for (end = start; end < len && set[end] != '.'; end++)
+            ;
+        bool lead = end > start && (set[start] == ' ' || set[start] == '\t');
+        bool trail = end > start && (set[end - 1] == ' ' || set[end - 1] == '\t');
+        if (lead || trail) {
+            flow_diag_error(diag, SRC, line, (int)(lead ? start : end - 1) + 1, "'%.*s' in the path has a space at "
+                            "its %s: names and positions are written without", (int)(end - start), set + start,
+                            lead ? "start" : "end");
+            return false;
+        }
+    }
+    return true;
+}
+
 bool flow_override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag)
 {
     int line = index + 1;
@@ -89,6 +116,10 @@ bool flow_override_apply(struct ynode *root, const char *set, int index, struct 
         return false;
     if (root->kind != YN_MAP) {
         flow_diag_error(diag, SRC, line, 1, "the scenario is not a mapping; nothing to set");
+        flow_ytree_free(value);
+        return false;
+    }
+    if (!path_sound(set, (size_t)(eq - set), line, diag)) {
         flow_ytree_free(value);
         return false;
     }

@@ -5,6 +5,7 @@
  * the others maximise the log-likelihood in log-parameters with GSL's Nelder-Mead simplex
  * (nmsimplex2), started from the moments of the observed stays. Families are compared by AIC;
  * a Kolmogorov-Smirnov distance from the Kaplan-Meier estimate says how well one fits. */
+#include <flowsim/limits.h>
 #include <flowsim/stats.h>
 
 #include <gsl/gsl_cdf.h>
@@ -13,6 +14,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -381,12 +383,23 @@ int flow_fit_family(const double *x, const unsigned char *censored, size_t n, en
     return rc;
 }
 
+/* A fit a scenario can hold: finite, positive parameters, durations within the horizon's limit,
+ * a Weibull shape within its range (data all alike give a shape in the millions). */
+static bool fit_usable(const struct flow_fit *f)
+{
+    bool two = f->family != FLOW_FIT_EXPONENTIAL;
+    double dur = f->family == FLOW_FIT_WEIBULL ? f->b : f->a;
+    if (!(dur > 0 && dur <= FLOW_MAX_HORIZON_DAYS) || (two && !(f->b > 0 && f->b <= FLOW_MAX_HORIZON_DAYS)))
+        return false;
+    return f->family != FLOW_FIT_WEIBULL || (f->a >= FLOW_MIN_WEIBULL_SHAPE && f->a <= FLOW_MAX_WEIBULL_SHAPE);
+}
+
 int flow_fit_best_censored(const double *x, const double *hi, const unsigned char *kind, size_t n,
                            struct flow_fit fits[FLOW_FIT_FAMILIES], enum flow_fit_family *best)
 {
     int found = -1;
     for (int f = 0; f < FLOW_FIT_FAMILIES; f++) {
-        if (flow_fit_censored(x, hi, kind, n, (enum flow_fit_family)f, &fits[f]) != 0) {
+        if (flow_fit_censored(x, hi, kind, n, (enum flow_fit_family)f, &fits[f]) != 0 || !fit_usable(&fits[f])) {
             fits[f].aic = INFINITY;
             continue;
         }

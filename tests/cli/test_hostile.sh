@@ -308,4 +308,26 @@ expect 0 "a crowded calendar validates" -- limit 20 "$FLOWSIM" validate clock.ya
 expect 0 "a crowded calendar runs for a year" -- limit 60 "$FLOWSIM" run clock.yaml --set horizon=365d -q -o clock.txt
 cd - >/dev/null
 
+# ---- parsers that do not recurse on input; one message per mistake ------------------------
+python3 -c "print('--set=' + '.'.join(['a'] * 20000) + '=1')" >"$TMP/deep.arg"
+expect 3 "a --set path of 20,000 parts on a 256 KB stack" -- bash -c 'ulimit -s 256; exec "$@"' x \
+    "$FLOWSIM" validate "$S" "$(cat "$TMP/deep.arg")"
+says "--set:1:1: error: the path has 20000 parts; a scenario nests at most 32 deep" "a --set path of 20,000 parts"
+expect 3 "a path part with a leading space" -- "$FLOWSIM" validate "$S" --set 'wards. 1.beds=7'
+says "--set:1:7: error: ' 1' in the path has a space at its start: names and positions are written without" \
+    "a path part with a leading space"
+expect 3 "a path part with a trailing space" -- "$FLOWSIM" validate "$S" --set 'wards.AMU .beds=7'
+says "--set:1:10: error: 'AMU ' in the path has a space at its end: names and positions are written without" \
+    "a path part with a trailing space"
+expect 3 "a position with a sign" -- "$FLOWSIM" validate "$S" --set 'wards.+1.beds=7'
+says "--set:1:7: error: no item named '+1' in wards" "a position with a sign"
+printf 'initial: [{ward: AMU, group: emergency_medical, patients: 2000000}]\n' >"$TMP/census-big.yaml"
+sed 's|^groups:|initial: [{ward: AMU, group: emergency_medical, patients: 2000000}]\ngroups:|' "$S" >"$TMP/census-big.yaml"
+expect 3 "a census count over the limit" -- "$FLOWSIM" validate "$TMP/census-big.yaml"
+says "error: 'patients' must be a whole number from 0 to 1000000; found '2000000'" "a census count over the limit: one message"
+python3 -c "print('{\"a\":' * 2040 + '1' + '}' * 2040)" >"$TMP/deep.json"
+if [ "$ASAN" = 0 ]; then stack=(bash -c 'ulimit -s 256; exec "$@"' x); else stack=(env); fi
+expect 3 "a saved result nested 2,040 deep" -- "${stack[@]}" "$FLOWSIM" report "$TMP/deep.json" -o "$TMP/deep.html"
+[ ! -e "$TMP/deep.html" ] && ok || bad "a saved result nested 2,040 deep: a report was written"
+
 harness_summary hostile
