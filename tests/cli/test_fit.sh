@@ -154,8 +154,12 @@ rows = ["patient,ward,start,end\n", row("e", "AMU", datetime.datetime(1900, 2, 1
 rows.append(row("f", "AMU", datetime.datetime(2899, 1, 1), datetime.datetime(2899, 1, 2)))
 normal(rows, 20, 3)
 open(os.path.join(d, "x-edges.csv"), "w").writelines(rows)
+# stays all alike (two days each): no Weibull shape in the millions
+rows = ["patient,ward,start,end\n"] + [row("a%d" % i, "AMU", t0 + datetime.timedelta(days=i),
+                                            t0 + datetime.timedelta(days=i + 2)) for i in range(30)]
+open(os.path.join(d, "x-alike.csv"), "w").writelines(rows)
 PY
-for x in long routes edges; do
+for x in long routes edges alike; do
     expect_exit 0 "fit the extreme extract $x" -- "$FLOWSIM" fit "$TMP/x-$x.csv" -o "$TMP/x-$x.yaml"
     expect_exit 0 "what fit wrote of $x validates" -- "$FLOWSIM" validate "$TMP/x-$x.yaml"
 done
