@@ -55,6 +55,9 @@ int flow_interrupt_deferred(void);
 FILE *flow_open_regular(const char *path, const char **why);
 /* Reads a whole regular file of at most max bytes, NUL-terminated (the caller frees). On
  * failure returns NULL with a phrase in *why ("too large" when over max). */
+/* Length of the valid UTF-8 sequence at p (at most n bytes): 1 to 4, or 0 when it is not one
+ * (overlong, a surrogate, past U+10FFFF, cut short). */
+size_t flow_utf8_len(const unsigned char *p, size_t n);
 char *flow_read_regular(const char *path, size_t max, size_t *len, const char **why);
 /* A server's guard on files (flowsim serve): after flow_files_record(), flow_read_regular keeps
  * a copy of every file it reads; after flow_files_seal(), it reads nothing more from disk and

@@ -26,21 +26,6 @@ extern const char flow_chartjs[];
 
 enum { MAX_SETS = 200, MAX_KEY = 300, MAX_VALUE = 4000 };
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_char(const unsigned char *p, size_t n)
-{
-    size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || len > n || (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
-        (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
-        return 0;      /* overlong, a surrogate, or past U+10FFFF */
-    return len;
-}
-
 /* A JSON string of any bytes: what is not UTF-8 (a URL's raw bytes, a name cut short by a
  * message's width) becomes '?'. */
 static json_t *text_json(const char *s)
@@ -48,7 +33,7 @@ static json_t *text_json(const char *s)
     size_t n = strlen(s);
     char *t = flow_xmalloc(n + 1);
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_char((const unsigned char *)s + i, n - i);
+        size_t k = flow_utf8_len((const unsigned char *)s + i, n - i);
         if (k == 0)
             t[i++] = '?';
         for (; k > 0; k--, i++)

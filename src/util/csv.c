@@ -123,21 +123,6 @@ long flow_csv_row(struct flow_csv *c, struct flow_diag *diag)
     return 0;
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || len > n || (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
-        (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
-        return 0;
-    return len;
-}
-
 const char *flow_csv_shown(const char *s, size_t max, char *buf, size_t size)
 {
     size_t k = 0, chars = 0, n = strlen(s);
@@ -147,7 +132,7 @@ const char *flow_csv_shown(const char *s, size_t max, char *buf, size_t size)
             break;
         }
         const unsigned char *p = (const unsigned char *)s + i;
-        size_t len = utf8_len(p, n - i);
+        size_t len = flow_utf8_len(p, n - i);
         if (len == 1 && *p >= 0x20 && *p != 0x7f) {
             buf[k++] = (char)*p, i++;
         } else if (len > 1) {
