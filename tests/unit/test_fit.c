@@ -9,6 +9,7 @@
 #include <flowsim/calendar.h>
 #include <flowsim/experiment.h>
 #include <flowsim/extract.h>
+#include <flowsim/limits.h>
 #include <flowsim/stats.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -570,6 +571,80 @@ START_TEST(half_dated_rows_fit_on_the_right_side_of_their_day)
 }
 END_TEST
 
+/* "2027-01-DD HH:MM", minutes after 2027-01-04 00:00 (up to three weeks). */
+static void stamp_minutes(char *buf, int minutes)
+{
+    snprintf(buf, 32, "2027-01-%02d %02d:%02d", 4 + minutes / 1440, minutes % 1440 / 60, minutes % 60);
+}
+
+/* Appends a stay of patient to text (owned). */
+static char *add_stay(char *text, const char *patient, const char *ward, int from, int to)
+{
+    char a[32], b[32];
+    stamp_minutes(a, from), stamp_minutes(b, to);
+    char *t = flow_xasprintf("%s%s,%s,%s,%s\n", text, patient, ward, a, b);
+    free(text);
+    return t;
+}
+
+/* Routes hold at most FLOW_MAX_STEPS steps: a spell of more stays is counted in the rest
+ * (too_long), and kept routes whose merge would pass the limit are left to the rest too. */
+START_TEST(routes_fit_in_a_route)
+{
+    char *text = flow_xstrdup("patient,ward,start,end\n");
+    for (int i = 0; i < FLOW_MAX_STEPS + 1; i++)          /* p0: one stay more than a route holds */
+        text = add_stay(text, "p0", i % 2 ? "W1" : "W0", 10 * i, 10 * i + 10);
+    /* six routes of 30 distinct wards each, 10 spells each, orders that share little */
+    for (int r = 0; r < 6; r++)
+        for (int p = 0; p < 10; p++) {
+            char patient[16], ward[16];
+            snprintf(patient, sizeof patient, "q%d_%d", r, p);
+            int base = 2000 + (r * 10 + p) * 400;
+            for (int j = 0; j < 30; j++) {
+                snprintf(ward, sizeof ward, "V%d", (r % 2 ? 29 - j : j) + 30 * (r / 2));
+                text = add_stay(text, patient, ward, base + 10 * j, base + 10 * j + 10);
+            }
+        }
+    struct flow_extract x;
+    extract_of(text, &x);
+    free(text);
+    struct flow_spells sp;
+    ck_assert_int_eq(flow_extract_spells(&x, &sp), 0);
+    struct flow_group_routes r;
+    ck_assert_int_eq(flow_routes_group(&sp, 0, &r), 0);
+    ck_assert_uint_eq(r.too_long, 1);
+    ck_assert_uint_le(r.nsteps, FLOW_MAX_STEPS);
+    ck_assert_uint_gt(r.kept, 0);
+    ck_assert_uint_lt(r.kept, 6);               /* six routes of 30 distinct wards would need 180 steps */
+    size_t kept = 0;
+    for (size_t k = 0; k < r.kept; k++)
+        kept += r.routes[k].count;
+    ck_assert_uint_eq(kept, r.kept_spells);
+    flow_group_routes_fini(&r);
+    flow_spells_fini(&sp);
+    flow_extract_fini(&x);
+}
+END_TEST
+
+/* A fit a scenario cannot hold is never the best: durations all alike give a Weibull shape in
+ * the millions (the scenario takes 0.1 to 100), so another family is chosen. */
+START_TEST(best_fit_is_one_a_scenario_holds)
+{
+    double x[40];
+    for (int i = 0; i < 40; i++)
+        x[i] = 2 + 1e-9 * (i % 3);
+    struct flow_fit fits[FLOW_FIT_FAMILIES];
+    enum flow_fit_family best;
+    ck_assert_int_eq(flow_fit_best(x, NULL, 40, fits, &best), 0);
+    const struct flow_fit *b = &fits[best];
+    if (b->family == FLOW_FIT_WEIBULL)
+        ck_assert(b->a >= FLOW_MIN_WEIBULL_SHAPE && b->a <= FLOW_MAX_WEIBULL_SHAPE);
+    ck_assert(b->a > 0 && b->a <= FLOW_MAX_HORIZON_DAYS);
+    ck_assert(b->family == FLOW_FIT_EXPONENTIAL || (b->b > 0 && b->b <= FLOW_MAX_HORIZON_DAYS));
+    ck_assert(!isfinite(fits[FLOW_FIT_WEIBULL].aic));     /* the Weibull fit was refused */
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("fit");
@@ -586,6 +661,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, open_stays_are_censored_in_the_fit);
     tcase_add_test(tc, ready_splits_clinical_stay_and_delay);
     tcase_add_test(tc, half_dated_rows_fit_on_the_right_side_of_their_day);
+    tcase_add_test(tc, routes_fit_in_a_route);
+    tcase_add_test(tc, best_fit_is_one_a_scenario_holds);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,6 +7,8 @@
  *                                                tests/data/bad, or --set) */
 #include "check_main.h"
 
+#include <flowsim/csv.h>
+
 #include <flowsim/scenario.h>
 #include <flowsim/settings.h>
 #include <flowsim/util.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *good =
     "name: Test hospital\n"
@@ -103,6 +106,45 @@ START_TEST(scenario_set_overrides_by_path)
 }
 END_TEST
 
+/* --set paths: at most 32 parts (33 refused, 32 walked), no part with a space at either end,
+ * positions as digits alone; each refusal one located line. */
+START_TEST(set_paths_are_bounded_and_exact)
+{
+    char deep[200] = "x";
+    for (int i = 1; i < 33; i++)
+        strcat(deep, ".x");
+    strcat(deep, "=1");              /* 33 parts */
+    static const struct { const char *set, *want; } bad[] = {
+        {NULL, "--set:1:1: error: the path has 33 parts; a scenario nests at most 32 deep"},
+        {"wards. 1.beds=7", "--set:1:7: error: ' 1' in the path has a space at its start"},
+        {"wards.AMU\t.beds=7", "--set:1:10: error: 'AMU\\x09' in the path has a space at its end"},
+        {"wards.+1.beds=7", "--set:1:7: error: no item named '+1' in wards"},
+        {"wards.1e0.beds=7", "--set:1:7: error: no item named '1e0' in wards"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *sets[] = {bad[i].set ? bad[i].set : deep};
+        struct flow_diag d;
+        ck_assert(load(good, sets, 1, &d) == NULL);
+        ck_assert_uint_eq(d.errors, 1);
+        ck_assert_msg(strncmp(d.lines[0], bad[i].want, strlen(bad[i].want)) == 0, "%s", d.lines[0]);
+        flow_diag_fini(&d);
+    }
+    char ok[200] = "wards.1";          /* 32 parts: walked (and refused by the schema, not the walk) */
+    for (int i = 2; i < 31; i++)
+        strcat(ok, ".x");
+    strcat(ok, ".y=1");
+    const char *sets[] = {ok, "wards.01.beds=31"};
+    struct flow_diag d;
+    ck_assert(load(good, sets, 1, &d) == NULL);
+    ck_assert_msg(strstr(d.lines[0], "nests at most") == NULL, "%s", d.lines[0]);
+    flow_diag_fini(&d);
+    struct flow_scenario *s = load(good, sets + 1, 1, &d);
+    ck_assert_msg(s != NULL && s->wards[0].beds == 31, "%s", d.count ? d.lines[0] : "");
+    flow_scenario_destroy(s);
+    flow_diag_fini(&d);
+}
+END_TEST
+
 START_TEST(scenario_reports_every_error)
 {
     const char *text = "name: x\nhorizon: 5\nwards:\n  - {name: A, beds: -1}\n"
@@ -114,6 +156,70 @@ START_TEST(scenario_reports_every_error)
     ck_assert_str_eq(d.lines[0], "test.yaml:2:10: error: 'horizon' must be a duration with a "
                                  "unit (m, h, d or w), such as 90m, 4h or 1.5d; found '5'");
     flow_diag_fini(&d);
+}
+END_TEST
+
+/* Writes bytes to a temporary file; its path in path. */
+static void temp_file(char *path, const char *bytes, size_t n)
+{
+    strcpy(path, "/tmp/flowsim-csv-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0 && write(fd, bytes, n) == (ssize_t)n);
+    close(fd);
+}
+
+/* The one CSV reader: a byte-order mark skipped, CRLF, blank lines counted, quotes ("" inside),
+ * spaces around fields dropped, columns kept; a NUL refused at its line and column; an open
+ * quote and text after a closing quote refused at theirs; fields shown escaped. */
+START_TEST(csv_reader_rules)
+{
+    static const char text[] = "\xEF\xBB\xBF" "a, b\r\n\r\n\n \"x,\"\"y\"\"\" , 2\n# not a comment here\n";
+    char path[64];
+    temp_file(path, text, sizeof text - 1);
+    struct flow_csv c;
+    struct flow_diag d;
+    flow_diag_init(&d);
+    ck_assert_ptr_null(flow_csv_open(&c, path, "a test file", 1 << 20, false, &d));
+    ck_assert_int_eq(flow_csv_row(&c, &d), 2);
+    ck_assert_str_eq(c.f[0], "a");
+    ck_assert_str_eq(c.f[1], "b");
+    ck_assert_int_eq(c.line, 1);
+    ck_assert_int_eq(c.col[1], 4);
+    ck_assert_int_eq(flow_csv_row(&c, &d), 2);
+    ck_assert_int_eq(c.line, 4);                    /* the blank lines were counted */
+    ck_assert_str_eq(c.f[0], "x,\"y\"");
+    ck_assert_str_eq(c.f[1], "2");
+    ck_assert_int_eq(c.col[0], 2);
+    ck_assert_int_eq(flow_csv_row(&c, &d), 1);      /* '#' is data unless comments are asked for */
+    ck_assert_int_eq(flow_csv_row(&c, &d), 0);
+    ck_assert_uint_eq(d.errors, 0);
+    flow_csv_close(&c);
+    unlink(path);
+
+    static const char nul[] = "a,b\n1,2\n3,\0\n";
+    temp_file(path, nul, sizeof nul - 1);
+    const char *why = flow_csv_open(&c, path, "a test file", 1 << 20, false, &d);
+    ck_assert(why != NULL && *why == '\0');
+    ck_assert_uint_eq(d.errors, 1);
+    ck_assert_msg(strstr(d.lines[0], ":3:3: error: a NUL byte: a test file must be a text (CSV) file"), "%s", d.lines[0]);
+    unlink(path);
+
+    static const char bad[] = "\"open,1\n\"a\"b,2\nok,3\n";
+    temp_file(path, bad, sizeof bad - 1);
+    ck_assert_ptr_null(flow_csv_open(&c, path, "a test file", 1 << 20, true, &d));
+    ck_assert_int_eq(flow_csv_row(&c, &d), -1);
+    ck_assert_msg(strstr(d.lines[1], ":1:1: error: a quoted field is not closed on its line"), "%s", d.lines[1]);
+    ck_assert_int_eq(flow_csv_row(&c, &d), -1);
+    ck_assert_msg(strstr(d.lines[2], ":2:4: error: text after a quoted field's closing quote"), "%s", d.lines[2]);
+    ck_assert_int_eq(flow_csv_row(&c, &d), 2);       /* reading goes on */
+    ck_assert_str_eq(c.f[0], "ok");
+    flow_csv_close(&c);
+    unlink(path);
+    flow_diag_fini(&d);
+
+    char shown[64];
+    ck_assert_str_eq(flow_csv_shown("a\tb\x01\xff\xc3\xa9", 40, shown, sizeof shown), "a\\tb\\x01\\xFF\xc3\xa9");
+    ck_assert_str_eq(flow_csv_shown("abcdef", 3, shown, sizeof shown), "abc...");
 }
 END_TEST
 
@@ -406,6 +512,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, documented_limits_match_the_code);
     tcase_add_test(tc, scenario_loads_with_defaults);
     tcase_add_test(tc, scenario_set_overrides_by_path);
+    tcase_add_test(tc, set_paths_are_bounded_and_exact);
+    tcase_add_test(tc, csv_reader_rules);
     tcase_add_test(tc, scenario_reports_every_error);
     tcase_add_test(tc, scenario_empirical_file_relative_to_scenario);
     tcase_add_test(tc, scenario_example_loads);
