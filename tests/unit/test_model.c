@@ -596,7 +596,7 @@ START_TEST(largest_waiting_list_runs)
 END_TEST
 
 /* The events a replication is expected to fire (what flowsim serve's --max-work counts)
- * are within a small factor of what it fires, for emergency routes with and without profiles,
+ * are within a small factor of what it fires (0.8 to 2: 1.34, 1.13, 1.86 and 1.00 here), for emergency routes with and without profiles,
  * growth, a theatre list with a waiting list longer than it can operate, and readmissions. */
 START_TEST(events_estimate_near_events_fired)
 {
@@ -625,7 +625,7 @@ START_TEST(events_estimate_near_events_fired)
         struct flow_results r;
         ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
         double ratio = 4 * flow_experiment_events_estimate(s) / (double)r.events;
-        ck_assert_msg(ratio > 0.6 && ratio < 2.5, "case %zu: estimate / fired = %.2f", i, ratio);
+        ck_assert_msg(ratio > 0.8 && ratio < 2.0, "case %zu: estimate / fired = %.2f", i, ratio);
         flow_results_fini(&r);
         flow_scenario_destroy(s);
     }
