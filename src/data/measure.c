@@ -90,6 +90,12 @@ static bool same_route(const struct flow_stay *a, size_t na, const struct flow_r
 static void hourly_add(const struct flow_stay *st, double first, double last, double *ward_hours)
 {
     double from = fmax(st->start, first), to = fmin(st->end, last);
+    double weeks = floor((to - from) / 7) - 1;     /* whole weeks add an hour to every bin: at */
+    if (weeks > 0) {                               /* once, so a stay of centuries costs a fortnight */
+        for (int b = 0; b < 168; b++)
+            ward_hours[b] += weeks;
+        from += 7 * weeks;
+    }
     while (from < to) {
         int64_t hour = (int64_t)floor(from * 24 + 1e-9);      /* hours since 1970-01-01 00:00 */
         double next = fmin((double)(hour + 1) / 24, to);

@@ -626,6 +626,36 @@ START_TEST(routes_fit_in_a_route)
 }
 END_TEST
 
+/* Patients present by hour of the week over centuries: whole weeks are counted at once (a stay
+ * of 4,000 years took 35 million steps), and each hour of the week still gets what it had. A
+ * patient present throughout (Monday 00:00 to Monday 00:00, 4,000 years on) plus one present
+ * every Monday 10:00-11:30 of the first week: 1 in every bin but Monday 10 and 11. */
+START_TEST(hourly_presence_over_centuries)
+{
+    struct flow_extract x;
+    extract_of("patient,ward,start,end\n"
+               "p1,A,2027-01-04 00:00,6027-01-04 00:00\n"
+               "p2,A,2027-01-04 10:00,2027-01-04 11:30\n", &x);
+    struct flow_spells sp;
+    ck_assert_int_eq(flow_extract_spells(&x, &sp), 0);
+    struct flow_group_routes r;
+    ck_assert_int_eq(flow_routes_group(&sp, 0, &r), 0);
+    struct flow_measure_layout L = {x.ngroups, x.nwards, &r};
+    size_t n = flow_measure_count(&L);
+    double *v = calloc(n, sizeof *v), *hourly = calloc(x.nwards * 168, sizeof *hourly);
+    ck_assert_int_eq(flow_measure(&sp, x.first, x.last, &L, v, hourly), 0);
+    double weeks = (x.last - x.first) / 7;
+    for (int h = 0; h < 168; h++) {
+        double want = 1 + (h == 10 ? 1 / weeks : h == 11 ? 0.5 / weeks : 0);
+        ck_assert_msg(fabs(hourly[h] - want) < 1e-9, "hour %d: %.12g, want %.12g", h, hourly[h], want);
+    }
+    free(v), free(hourly);
+    flow_group_routes_fini(&r);
+    flow_spells_fini(&sp);
+    flow_extract_fini(&x);
+}
+END_TEST
+
 /* A fit a scenario cannot hold is never the best: durations all alike give a Weibull shape in
  * the millions (the scenario takes 0.1 to 100), so another family is chosen. */
 START_TEST(best_fit_is_one_a_scenario_holds)
@@ -662,6 +692,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, ready_splits_clinical_stay_and_delay);
     tcase_add_test(tc, half_dated_rows_fit_on_the_right_side_of_their_day);
     tcase_add_test(tc, routes_fit_in_a_route);
+    tcase_add_test(tc, hourly_presence_over_centuries);
     tcase_add_test(tc, best_fit_is_one_a_scenario_holds);
     suite_add_tcase(s, tc);
     return s;
