@@ -627,15 +627,17 @@ START_TEST(routes_fit_in_a_route)
 END_TEST
 
 /* Patients present by hour of the week over centuries: whole weeks are counted at once (a stay
- * of 4,000 years took 35 million steps), and each hour of the week still gets what it had. A
- * patient present throughout (Monday 00:00 to Monday 00:00, 4,000 years on) plus one present
- * every Monday 10:00-11:30 of the first week: 1 in every bin but Monday 10 and 11. */
+ * of 4,000 years took 35 million steps), and each hour of the week still gets what it had. In
+ * ward A a patient present for 4,000 years (208,710 weeks, Monday to Monday) and one present on
+ * the first Monday 10:00-11:30; in ward B one present to 6,000 years on (313,065 weeks: the
+ * period). A's hours of the week: 208,710 / 313,065 each, Monday 10 and 11 a little more. */
 START_TEST(hourly_presence_over_centuries)
 {
     struct flow_extract x;
     extract_of("patient,ward,start,end\n"
                "p1,A,2027-01-04 00:00,6027-01-04 00:00\n"
-               "p2,A,2027-01-04 10:00,2027-01-04 11:30\n", &x);
+               "p2,A,2027-01-04 10:00,2027-01-04 11:30\n"
+               "p3,B,2027-01-04 00:00,8027-01-04 00:00\n", &x);
     struct flow_spells sp;
     ck_assert_int_eq(flow_extract_spells(&x, &sp), 0);
     struct flow_group_routes r;
@@ -644,10 +646,11 @@ START_TEST(hourly_presence_over_centuries)
     size_t n = flow_measure_count(&L);
     double *v = calloc(n, sizeof *v), *hourly = calloc(x.nwards * 168, sizeof *hourly);
     ck_assert_int_eq(flow_measure(&sp, x.first, x.last, &L, v, hourly), 0);
-    double weeks = (x.last - x.first) / 7;
+    ck_assert_double_eq(x.last - x.first, 7.0 * 313065);
     for (int h = 0; h < 168; h++) {
-        double want = 1 + (h == 10 ? 1 / weeks : h == 11 ? 0.5 / weeks : 0);
-        ck_assert_msg(fabs(hourly[h] - want) < 1e-9, "hour %d: %.12g, want %.12g", h, hourly[h], want);
+        double want = (208710 + (h == 10 ? 1 : h == 11 ? 0.5 : 0)) / 313065.0;
+        ck_assert_msg(fabs(hourly[h] - want) < 1e-10, "A, hour %d: %.12g, want %.12g", h, hourly[h], want);
+        ck_assert_msg(fabs(hourly[168 + h] - 1) < 1e-10, "B, hour %d: %.12g", h, hourly[168 + h]);
     }
     free(v), free(hourly);
     flow_group_routes_fini(&r);
