@@ -257,6 +257,9 @@ START_TEST(one_group_per_route_when_steps_cannot_reproduce_them)
     ck_assert_uint_eq(f.groups[1].nsteps, 1);
     ck_assert_uint_eq(f.groups[1].steps[0].ward, ward_index(&x, "C"));
     ck_assert_uint_eq(f.groups[0].steps[1].stays, 300);      /* every stay of the route, and only them */
+    for (size_t g = 0; g < f.ngroups; g++)                     /* a route of its own takes every step */
+        for (size_t j = 0; j < f.groups[g].nsteps; j++)
+            ck_assert_double_eq(f.groups[g].steps[j].p, 1);
     flow_fitted_fini(&f, &x);
     flow_extract_fini(&x);
 
