@@ -128,8 +128,8 @@ bool watch_work_begin(struct watch *w, int max)
 
 void watch_resume(struct watch *w, struct MHD_Connection *c)
 {
+    MHD_resume_connection(c);    /* outside our lock: MHD takes its own, and calls us under it */
     pthread_mutex_lock(&w->lock);
-    MHD_resume_connection(c);
     w->workers--;
     pthread_cond_broadcast(&w->drained);
     pthread_mutex_unlock(&w->lock);
