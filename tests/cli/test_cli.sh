@@ -864,4 +864,18 @@ expect_exit 4 "overloaded ward" -- limit 60 "$FLOWSIM" run "$S" --replications 1
     --set groups.emergency_surgical.arrivals.rate=200000/d --set horizon=20d
 one_line "overloaded ward"
 
+# A test whose tool is missing is skipped with its reason (exit 77, counted by meson and named by
+# tools/test), never dropped: the browser and memcheck tests without Chromium or valgrind.
+mkdir -p "$TMP/nopath"
+ln -sf "$(command -v bash)" "$TMP/nopath/bash"
+for t in report/test_html.sh valgrind/test_memcheck.sh; do
+    PATH="$TMP/nopath" "$TMP/nopath/bash" "$ROOT/tests/$t" "$FLOWSIM" "$ROOT" "" "$TMP/shots" >"$TMP/out" 2>&1
+    code=$?
+    if [ "$code" = 77 ] && grep -q '^SKIP: .* is not installed' "$TMP/out"; then ok; else
+        bad "$t without its tool: exit $code, wanted 77 with a SKIP line"; head -3 "$TMP/out"; fi
+done
+PATH="$TMP/nopath" "$(python3 -c "import sys; print(sys.executable)")" "$ROOT/tests/serve/test_page.py" "$FLOWSIM" "$ROOT" "" "$TMP/shots" >"$TMP/out" 2>&1
+code=$?
+[ "$code" = 77 ] && grep -q '^SKIP: chromium is not installed' "$TMP/out" && ok || bad "test_page.py without Chromium: exit $code"
+
 harness_summary cli
