@@ -524,6 +524,20 @@ START_TEST(mixture_residuals_of_parts_with_memory)
 }
 END_TEST
 
+/* A stay of no length has nothing under way: its residual is 0 and draws nothing, so the
+ * stream's next number is what it would have been (a census of such stays leaves every other
+ * draw where it was). */
+START_TEST(residual_of_no_length_draws_nothing)
+{
+    struct flow_dist d = {.kind = FLOW_DIST_FIXED, .a = 0};
+    gsl_rng *a = flow_stream_create(7, 0, "residual"), *b = flow_stream_create(7, 0, "residual");
+    ck_assert_double_eq(flow_dist_equilibrium_residual(&d, a), 0);
+    ck_assert_uint_eq(gsl_rng_get(a), gsl_rng_get(b));
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("random");
@@ -545,6 +559,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, residual_of_fixed_and_empirical_stays);
     tcase_add_test(tc, mixture_moments_survival_and_residuals);
     tcase_add_test(tc, mixture_residuals_of_parts_with_memory);
+    tcase_add_test(tc, residual_of_no_length_draws_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
