@@ -22,7 +22,6 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { HEAD_MAX = 16 * 1024 };
@@ -34,13 +33,6 @@ struct waiting {
     double deadline;
     int queued;                      /* bytes seen at the last look */
 };
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* ---- the head --------------------------------------------------------------------------- */
 
@@ -315,7 +307,7 @@ void gate_turn(struct gate *g)
 {
     struct pollfd p = {.fd = g->listen_fd, .events = POLLIN};
     poll(&p, 1, g->n > 0 ? 20 : 100);
-    double t = now();
+    double t = serve_now();
     if (p.revents & POLLIN)
         accept_new(g, t);
     for (size_t i = 0; i < g->n;)

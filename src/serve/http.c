@@ -12,7 +12,6 @@
 #include <flowsim/util.h>
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -164,8 +163,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return answer(k, &k->reply);
     }
     if (*size > 0) {
-        if (watch_late(&sv->watch, k->sock))
-            return MHD_NO;         /* trickled past the deadline: the connection is closed */
         size_t max = sv->s->cfg.max_body;
         if (!k->too_big && k->len + *size > max) {
             k->too_big = true;

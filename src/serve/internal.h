@@ -71,13 +71,14 @@ struct watch {
     int workers;                     /* threads answering a run or a comparison */
     int timeout;                     /* seconds a request may take to arrive */
 };
+/* Seconds on the monotonic clock, for every deadline the server keeps. */
+double serve_now(void);
 void watch_init(struct watch *w, int timeout_s);
 void watch_fini(struct watch *w);
 struct watch_sock *watch_open(struct watch *w, int fd);
 void watch_close(struct watch *w, struct watch_sock *s);
 void watch_answered(struct watch *w, struct watch_sock *s);   /* the next request's time starts */
 void watch_working(struct watch *w, struct watch_sock *s, bool on);   /* a run: no deadline */
-bool watch_late(struct watch *w, struct watch_sock *s);
 void watch_sweep(struct watch *w);                /* shuts the sockets of late connections */
 bool watch_work_begin(struct watch *w, int max);  /* false: max threads already work */
 void watch_resume(struct watch *w, struct MHD_Connection *c);   /* a run's thread is done */

@@ -20,7 +20,7 @@ struct watch_sock {
     struct watch_sock *prev, *next;
 };
 
-static double now(void)
+double serve_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -51,7 +51,7 @@ struct watch_sock *watch_open(struct watch *w, int fd)
 {
     struct watch_sock *s = flow_xcalloc(1, sizeof *s);
     s->fd = fd;
-    s->deadline = now() + w->timeout;
+    s->deadline = serve_now() + w->timeout;
     pthread_mutex_lock(&w->lock);
     s->next = w->head;
     if (w->head)
@@ -81,7 +81,7 @@ void watch_answered(struct watch *w, struct watch_sock *s)
     if (s == NULL)
         return;
     pthread_mutex_lock(&w->lock);
-    s->deadline = now() + w->timeout;
+    s->deadline = serve_now() + w->timeout;
     pthread_mutex_unlock(&w->lock);
 }
 
@@ -94,19 +94,9 @@ void watch_working(struct watch *w, struct watch_sock *s, bool on)
     pthread_mutex_unlock(&w->lock);
 }
 
-bool watch_late(struct watch *w, struct watch_sock *s)
-{
-    if (s == NULL)
-        return false;
-    pthread_mutex_lock(&w->lock);
-    bool late = !s->working && now() > s->deadline;
-    pthread_mutex_unlock(&w->lock);
-    return late;
-}
-
 void watch_sweep(struct watch *w)
 {
-    double t = now();
+    double t = serve_now();
     pthread_mutex_lock(&w->lock);
     for (struct watch_sock *s = w->head; s; s = s->next)
         if (!s->working && !s->shut && t > s->deadline && s->fd >= 0) {
