@@ -37,6 +37,8 @@ const char *flow_csv_open(struct flow_csv *c, const char *path, const char *what
 enum { FLOW_CSV_MAX_FIELDS = 100000 };
 long flow_csv_row(struct flow_csv *c, struct flow_diag *diag);
 void flow_csv_close(struct flow_csv *c);
+/* The last row's n fields joined by commas, as a message quotes a header found (owned). */
+char *flow_csv_joined(const struct flow_csv *c, long n);
 /* s as a message shows it, in buf: at most max characters, then "..."; a tab, a carriage
  * return, other control characters, DEL and bytes that are not UTF-8 escaped (\t, \r, \x01). */
 const char *flow_csv_shown(const char *s, size_t max, char *buf, size_t size);

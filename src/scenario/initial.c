@@ -237,12 +237,7 @@ static bool census_header(struct flow_csv *csv, long n, struct at *a, struct cen
     }
     if (k->ward >= 0 && k->group >= 0 && k->elapsed >= 0)
         return true;
-    char *head = flow_xstrdup(n > 0 ? csv->f[0] : "");
-    for (long i = 1; i < n; i++) {
-        char *t = flow_xasprintf("%s,%s", head, csv->f[i]);
-        free(head);
-        head = t;
-    }
+    char *head = flow_csv_joined(csv, n);
     char shown[400];
     at_err(a, "the header must name the columns ward, group and elapsed (in any order); found '%s'",
            flow_csv_shown(head, 120, shown, sizeof shown));

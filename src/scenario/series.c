@@ -30,12 +30,7 @@ static size_t read_rows(struct ctx *c, struct flow_csv *csv, double *series, boo
     char shown[200];
     long n = flow_csv_row(csv, c->diag);
     if (n > 0 && !(n == 2 && strcmp(csv->f[0], "date") == 0 && strcmp(csv->f[1], "rate") == 0)) {
-        char *head = flow_xstrdup(csv->f[0]);
-        for (long i = 1; i < n; i++) {
-            char *t = flow_xasprintf("%s,%s", head, csv->f[i]);
-            free(head);
-            head = t;
-        }
+        char *head = flow_csv_joined(csv, n);
         flow_diag_error(c->diag, csv->path, csv->line, 1, "the header must be date,rate; found '%s'",
                         flow_csv_shown(head, 80, shown, sizeof shown));
         free(head);

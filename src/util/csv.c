@@ -45,6 +45,18 @@ void flow_csv_close(struct flow_csv *c)
     memset(c, 0, sizeof *c);
 }
 
+char *flow_csv_joined(const struct flow_csv *c, long n)
+{
+    size_t len = 1;
+    for (long i = 0; i < n; i++)
+        len += strlen(c->f[i]) + 1;
+    char *out = flow_xmalloc(len), *p = out;
+    for (long i = 0; i < n; i++)
+        p += sprintf(p, "%s%s", i ? "," : "", c->f[i]);
+    *p = '\0';
+    return out;
+}
+
 /* One line into fields, in place; the count, or -1 with the error in diag. */
 static long split(struct flow_csv *c, char *line, int col0, struct flow_diag *diag)
 {

@@ -185,6 +185,9 @@ START_TEST(csv_reader_rules)
     ck_assert_str_eq(c.f[1], "b");
     ck_assert_int_eq(c.line, 1);
     ck_assert_int_eq(c.col[1], 4);
+    char *joined = flow_csv_joined(&c, 2);
+    ck_assert_str_eq(joined, "a,b");
+    free(joined);
     ck_assert_int_eq(flow_csv_row(&c, &d), 2);
     ck_assert_int_eq(c.line, 4);                    /* the blank lines were counted */
     ck_assert_str_eq(c.f[0], "x,\"y\"");
