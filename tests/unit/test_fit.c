@@ -286,57 +286,80 @@ START_TEST(one_group_per_route_when_steps_cannot_reproduce_them)
 }
 END_TEST
 
+/* An extract's text measured as check measures it: the extract, its spells, the first group's
+ * routes, the measures (v) and patients present by hour of the week (hourly); free with
+ * measured_fini. */
+struct measured {
+    struct flow_extract x;
+    struct flow_spells sp;
+    struct flow_group_routes r;
+    struct flow_measure_layout L;
+    size_t n;
+    double *v, *hourly;
+};
+
+static void measured_of(const char *text, struct measured *m)
+{
+    extract_of(text, &m->x);
+    ck_assert_int_eq(flow_extract_spells(&m->x, &m->sp), 0);
+    ck_assert_int_eq(flow_routes_group(&m->sp, 0, &m->r), 0);
+    m->L = (struct flow_measure_layout){m->x.ngroups, m->x.nwards, &m->r};
+    m->n = flow_measure_count(&m->L);
+    m->v = calloc(m->n, sizeof *m->v);
+    m->hourly = calloc(m->x.nwards * 168, sizeof *m->hourly);
+    ck_assert_int_eq(flow_measure(&m->sp, m->x.first, m->x.last, &m->L, m->v, m->hourly), 0);
+}
+
+static void measured_fini(struct measured *m)
+{
+    free(m->v), free(m->hourly);
+    flow_group_routes_fini(&m->r);
+    flow_spells_fini(&m->sp);
+    flow_extract_fini(&m->x);
+}
+
 START_TEST(measures_are_exact)
 {
     /* Monday 2027-01-04 00:00 to Monday 2027-01-11 00:00: one week. */
-    struct flow_extract x;
-    extract_of("patient,ward,start,end\n"
-               "p1,A,2027-01-04 00:00,2027-01-04 02:00\n"
-               "p2,A,2027-01-04 01:00,2027-01-10 12:00\n"
-               "p2,B,2027-01-10 12:00,2027-01-11 00:00\n"
-               "p3,B,2027-01-05 00:00,\n", &x);
-    struct flow_spells sp;
-    ck_assert_int_eq(flow_extract_spells(&x, &sp), 0);
-    struct flow_group_routes r;
-    ck_assert_int_eq(flow_routes_group(&sp, 0, &r), 0);
-    struct flow_measure_layout L = {x.ngroups, x.nwards, &r};
-    size_t n = flow_measure_count(&L);
-    double *v = calloc(n, sizeof *v), *hourly = calloc(x.nwards * 168, sizeof *hourly);
-    ck_assert_int_eq(flow_measure(&sp, x.first, x.last, &L, v, hourly), 0);
+    struct measured m;
+    measured_of("patient,ward,start,end\n"
+                "p1,A,2027-01-04 00:00,2027-01-04 02:00\n"
+                "p2,A,2027-01-04 01:00,2027-01-10 12:00\n"
+                "p2,B,2027-01-10 12:00,2027-01-11 00:00\n"
+                "p3,B,2027-01-05 00:00,\n", &m);
+    const double *v = m.v, *hourly = m.hourly;
+    const struct flow_measure_layout *L = &m.L;
     size_t a, b;
-    ck_assert_double_eq_tol(x.last - x.first, 7, 1e-12);
-    ck_assert_int_eq(flow_measure_describe(&L, 0, &a, &b), FLOW_MEASURE_ARRIVALS);
+    ck_assert_double_eq_tol(m.x.last - m.x.first, 7, 1e-12);
+    ck_assert_int_eq(flow_measure_describe(L, 0, &a, &b), FLOW_MEASURE_ARRIVALS);
     ck_assert_double_eq_tol(v[0], 3.0 / 7, 1e-12);
     /* ward A (index 0): stays of 2 h and 155 h */
-    ck_assert_int_eq(flow_measure_describe(&L, 1, &a, &b), FLOW_MEASURE_WARD_LOS);
+    ck_assert_int_eq(flow_measure_describe(L, 1, &a, &b), FLOW_MEASURE_WARD_LOS);
     ck_assert_double_eq_tol(v[1], (2 + 155) / 2.0 / 24, 1e-9);
     /* ward B: the ended stay of 12 h only (p3's is open) */
     ck_assert_double_eq_tol(v[1 + FLOW_MEASURE_LOS], 0.5, 1e-9);
     /* whole spells: p1 2 h, p2 167 h (p3 open) */
-    ck_assert_int_eq(flow_measure_describe(&L, 1 + 2 * FLOW_MEASURE_LOS, &a, &b), FLOW_MEASURE_SPELL_LOS);
+    ck_assert_int_eq(flow_measure_describe(L, 1 + 2 * FLOW_MEASURE_LOS, &a, &b), FLOW_MEASURE_SPELL_LOS);
     ck_assert_double_eq_tol(v[1 + 2 * FLOW_MEASURE_LOS], (2 + 167) / 2.0 / 24, 1e-9);
     /* patients present: A 157 h over 168; B 12 h + 144 h */
     size_t occ = 1 + 3 * FLOW_MEASURE_LOS;
-    ck_assert_int_eq(flow_measure_describe(&L, occ, &a, &b), FLOW_MEASURE_OCCUPANCY);
+    ck_assert_int_eq(flow_measure_describe(L, occ, &a, &b), FLOW_MEASURE_OCCUPANCY);
     ck_assert_double_eq_tol(v[occ], 157.0 / 168, 1e-9);
     ck_assert_double_eq_tol(v[occ + 1], 156.0 / 168, 1e-9);
     /* routes of the ended spells: A (p1) and A > B (p2), half each; too few to keep more than
      * the commonest (the first of the two in ward order) */
-    ck_assert_uint_eq(r.kept, 1);
-    ck_assert_uint_eq(r.routes[0].n, 1);
-    ck_assert_int_eq(flow_measure_describe(&L, occ + 2, &a, &b), FLOW_MEASURE_ROUTE);
+    ck_assert_uint_eq(m.r.kept, 1);
+    ck_assert_uint_eq(m.r.routes[0].n, 1);
+    ck_assert_int_eq(flow_measure_describe(L, occ + 2, &a, &b), FLOW_MEASURE_ROUTE);
     ck_assert_double_eq_tol(v[occ + 2], 0.5, 1e-12);
-    ck_assert_uint_eq(n, occ + 3);
+    ck_assert_uint_eq(m.n, occ + 3);
     /* by hour of the week: Monday 00-01 one patient in A, 01-02 two, 02-03 one; Sunday 23 none */
     ck_assert_double_eq_tol(hourly[0], 1, 1e-9);
     ck_assert_double_eq_tol(hourly[1], 2, 1e-9);
     ck_assert_double_eq_tol(hourly[2], 1, 1e-9);
     ck_assert_double_eq_tol(hourly[167], 0, 1e-9);
     ck_assert_double_eq_tol(hourly[168 + 167], 2, 1e-9);        /* B on Sunday night: p2 and p3 */
-    free(v), free(hourly);
-    flow_group_routes_fini(&r);
-    flow_spells_fini(&sp);
-    flow_extract_fini(&x);
+    measured_fini(&m);
 }
 END_TEST
 
@@ -636,29 +659,18 @@ END_TEST
  * period). A's hours of the week: 208,710 / 313,065 each, Monday 10 and 11 a little more. */
 START_TEST(hourly_presence_over_centuries)
 {
-    struct flow_extract x;
-    extract_of("patient,ward,start,end\n"
-               "p1,A,2027-01-04 00:00,6027-01-04 00:00\n"
-               "p2,A,2027-01-04 10:00,2027-01-04 11:30\n"
-               "p3,B,2027-01-04 00:00,8027-01-04 00:00\n", &x);
-    struct flow_spells sp;
-    ck_assert_int_eq(flow_extract_spells(&x, &sp), 0);
-    struct flow_group_routes r;
-    ck_assert_int_eq(flow_routes_group(&sp, 0, &r), 0);
-    struct flow_measure_layout L = {x.ngroups, x.nwards, &r};
-    size_t n = flow_measure_count(&L);
-    double *v = calloc(n, sizeof *v), *hourly = calloc(x.nwards * 168, sizeof *hourly);
-    ck_assert_int_eq(flow_measure(&sp, x.first, x.last, &L, v, hourly), 0);
-    ck_assert_double_eq(x.last - x.first, 7.0 * 313065);
+    struct measured m;
+    measured_of("patient,ward,start,end\n"
+                "p1,A,2027-01-04 00:00,6027-01-04 00:00\n"
+                "p2,A,2027-01-04 10:00,2027-01-04 11:30\n"
+                "p3,B,2027-01-04 00:00,8027-01-04 00:00\n", &m);
+    ck_assert_double_eq(m.x.last - m.x.first, 7.0 * 313065);
     for (int h = 0; h < 168; h++) {
         double want = (208710 + (h == 10 ? 1 : h == 11 ? 0.5 : 0)) / 313065.0;
-        ck_assert_msg(fabs(hourly[h] - want) < 1e-10, "A, hour %d: %.12g, want %.12g", h, hourly[h], want);
-        ck_assert_msg(fabs(hourly[168 + h] - 1) < 1e-10, "B, hour %d: %.12g", h, hourly[168 + h]);
+        ck_assert_msg(fabs(m.hourly[h] - want) < 1e-10, "A, hour %d: %.12g, want %.12g", h, m.hourly[h], want);
+        ck_assert_msg(fabs(m.hourly[168 + h] - 1) < 1e-10, "B, hour %d: %.12g", h, m.hourly[168 + h]);
     }
-    free(v), free(hourly);
-    flow_group_routes_fini(&r);
-    flow_spells_fini(&sp);
-    flow_extract_fini(&x);
+    measured_fini(&m);
 }
 END_TEST
 
