@@ -29,18 +29,19 @@ static int fit_yaml(FILE *f, const void *arg)
 /* The extract's times fit a scenario: it starts no earlier than 1900-01-01 even with the
  * warm-up before it, and its period and warm-up are at most FLOW_MAX_HORIZON_DAYS. False with
  * a located error (at the earliest or the latest time) otherwise. */
+static double episode_end(const struct flow_episode *e)
+{
+    return (e->flags & FLOW_EP_OPEN) ? e->start : e->end + ((e->flags & FLOW_EP_END_DAY) ? 1 : 0);
+}
+
 static bool fit_times_fit(const char *path, const struct flow_extract *x, double warmup)
 {
     size_t first = 0, last = 0;
     for (size_t i = 0; i < x->nepisodes; i++) {
-        const struct flow_episode *e = &x->episodes[i];
-        double end = (e->flags & FLOW_EP_OPEN) ? e->start : e->end + ((e->flags & FLOW_EP_END_DAY) ? 1 : 0);
-        const struct flow_episode *f = &x->episodes[first];
+        const struct flow_episode *e = &x->episodes[i], *f = &x->episodes[first];
         if (e->start < f->start || (e->start == f->start && e->line < f->line))
             first = i;
-        const struct flow_episode *l = &x->episodes[last];
-        double lend = (l->flags & FLOW_EP_OPEN) ? l->start : l->end + ((l->flags & FLOW_EP_END_DAY) ? 1 : 0);
-        if (end > lend)
+        if (episode_end(e) > episode_end(&x->episodes[last]))
             last = i;
     }
     int64_t day0 = (int64_t)floor(x->first), earliest = flow_date_days(1900, 1, 1);

@@ -243,10 +243,10 @@ static char *located_error(const struct served *s, const char *line, const char 
         if (*q == '/')
             name = q + 1;
     if (scenario)
-        return flow_xasprintf("%.*s", (int)(strlen(line) - (size_t)(name - line)), name);
-    return flow_xasprintf("%.*s%s: error: this file cannot be read as the request asks (the server does not "
+        return flow_xstrdup(name);
+    return flow_xasprintf("%.*s: error: this file cannot be read as the request asks (the server does not "
                           "show what files hold: run flowsim with the same --set to see why)",
-                          (int)(what - name), name, "");
+                          (int)(what - name), name);
 }
 
 /* The loader says "--set:N:C: error: WHAT" of the Nth value; the answer names the request's
