@@ -171,7 +171,9 @@ class Page:
 
 def main():
     tmp = tempfile.mkdtemp()
-    server = subprocess.Popen([FLOWSIM, "serve", os.path.join(ROOT, "scenarios/example.yaml"), "--port", "0"],
+    server = subprocess.Popen([FLOWSIM, "serve", os.path.join(ROOT, "scenarios/example.yaml"), "--port", "0",
+                               # room for a run that cannot finish before Cancel, however fast the machine
+                               "--max-work", "1e13"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     browser = None
     try:
@@ -234,10 +236,11 @@ def main():
         msg = page.js("document.querySelector('[data-err=\"wards.AMU.beds\"]').textContent")
         check("whole number" in (msg or ""), "the bad value's message is shown beside it: %r" % msg)
 
-        # Cancel: a long run stops.
+        # Cancel: a long run stops. The run asked for (1,000 replications of 100 years) takes
+        # many minutes on any machine, so only Cancel can end it within the wait below.
         page.type_into('input[data-path="wards.AMU.beds"]', "32")
-        page.type_into('input[data-path="horizon"]', "3650d")
-        page.type_into("#replications", "60")
+        page.type_into('input[data-path="horizon"]', "36500d")
+        page.type_into("#replications", "1000")
         page.click("#run")
         check(page.wait("document.getElementById('cancel').disabled === false", 20), "Cancel is offered while running")
         page.click("#cancel")
