@@ -85,7 +85,7 @@ int cmd_check(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 struct flow_extract;
-/* Reads an extract, printing its diagnostics; false on any error (fit.c). */
+/* Reads an extract, printing its diagnostics; false on any error (cmd_fit.c). */
 bool cli_extract_read(const char *path, struct flow_extract *x);
 int cmd_report(int argc, char **argv);
 

@@ -32,7 +32,7 @@ int flow_html_write_parts(FILE *f, const char *kind, json_t *results, json_t *pa
 enum { FLOW_JSON_FORMAT = 2 };
 int flow_json_dump_saved(FILE *f, json_t *value, json_t *parts);
 
-/* compare.c: the comparison's headline in sentences (at most max significant differences,
+/* write_compare.c: the comparison's headline in sentences (at most max significant differences,
  * better or worse ones first, then by relative size; a line saying how many more; or one
  * sentence saying none is significant). Sets *out to an owned array of owned strings. */
 size_t flow_report_compare_headline(const struct flow_comparison *c, size_t max, char ***out);

@@ -103,10 +103,10 @@ int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *wh
  * and rate_per_day (their mean) */
 void flow_schema_read_series(struct ctx *c, const struct ynode *n, struct flow_group_spec *g);
 
-/* initial.c: the census at the start (after wards and groups are read) */
+/* read_initial.c: the census at the start (after wards and groups are read) */
 void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 
-/* frontdoor.c: time targets, patience, outliers, ring-fenced beds, waiting-list keys */
+/* read_frontdoor.c: time targets, patience, outliers, ring-fenced beds, waiting-list keys */
 void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 void flow_schema_read_patience(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 void flow_schema_read_leave_list(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);

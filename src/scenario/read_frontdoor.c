@@ -1,4 +1,4 @@
-/* frontdoor.c - the scenario keys of the front door and of who goes first: time targets
+/* read_frontdoor.c - the scenario keys of the front door and of who goes first: time targets
  * (ward `targets`, group `wait_targets`), `patience`, outlying (`when_full: outlie`,
  * `outlie_to`, `outlier_stay_factor`), ring-fenced beds (`reserved`) and the waiting-list keys
  * of elective groups (`due`, `leave_list`), with the checks that need the whole ward or group

@@ -1,4 +1,4 @@
-/* check.c - the check subcommand: runs a scenario over an extract's period and reports each
+/* cmd_check.c - the check subcommand: runs a scenario over an extract's period and reports each
  * measure of the extract beside the simulated one with its 95% prediction interval. A report,
  * not a test: exit 0 whatever it finds; 3 for a bad scenario or extract. */
 #include "cli.h"

@@ -1,4 +1,4 @@
-/* size.c - the text report of a capacity search: the answer, and every value tried with the
+/* write_size.c - the text report of a capacity search: the answer, and every value tried with the
  * target metrics and whether each met them. */
 #include <flowsim/error.h>
 #include <flowsim/report.h>

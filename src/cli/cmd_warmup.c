@@ -1,4 +1,4 @@
-/* warmup.c - the warmup subcommand: how long a warm-up a scenario needs. */
+/* cmd_warmup.c - the warmup subcommand: how long a warm-up a scenario needs. */
 #include "cli.h"
 
 #include <flowsim/error.h>

@@ -1,4 +1,4 @@
-/* size.c - the size subcommand: the smallest capacity that meets every target. */
+/* cmd_size.c - the size subcommand: the smallest capacity that meets every target. */
 #include "cli.h"
 
 #include <flowsim/error.h>

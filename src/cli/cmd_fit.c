@@ -1,4 +1,4 @@
-/* fit.c - the fit subcommand: a scenario from a hospital's episode extract (and, with --output,
+/* cmd_fit.c - the fit subcommand: a scenario from a hospital's episode extract (and, with --output,
  * the CSV files of stays no family fits well, beside it). */
 #include "cli.h"
 

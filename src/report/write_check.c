@@ -1,4 +1,4 @@
-/* check.c - the report of `flowsim check`: each measure of the extract beside the simulated
+/* write_check.c - the report of `flowsim check`: each measure of the extract beside the simulated
  * mean and its 95% prediction interval, marked where the observation is outside; patients
  * present by hour of the week as one distance per ward against its bound (the intervals and
  * bounds: experiment/check.c). As text, JSON or an HTML page. */

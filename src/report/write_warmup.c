@@ -1,4 +1,4 @@
-/* warmup.c - the report of a warm-up estimate: each series' MSER-5 truncation point, the
+/* write_warmup.c - the report of a warm-up estimate: each series' MSER-5 truncation point, the
  * recommendation, and how it was decided. */
 #include <flowsim/error.h>
 #include <flowsim/report.h>

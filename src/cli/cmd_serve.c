@@ -1,4 +1,4 @@
-/* serve.c - the serve subcommand: options, then the what-if server (src/serve). */
+/* cmd_serve.c - the serve subcommand: options, then the what-if server (src/serve). */
 #include "cli.h"
 
 #include <flowsim/limits.h>

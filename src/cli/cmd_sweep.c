@@ -1,4 +1,4 @@
-/* sweep.c - the sweep subcommand: a grid or Latin hypercube of parameter values to CSV,
+/* cmd_sweep.c - the sweep subcommand: a grid or Latin hypercube of parameter values to CSV,
  * appended point by point so that --resume can finish an interrupted sweep. */
 #include "cli.h"
 

@@ -1,4 +1,4 @@
-/* report.c - the report subcommand: an HTML report from saved results. */
+/* cmd_report.c - the report subcommand: an HTML report from saved results. */
 #include "cli.h"
 
 #include <flowsim/error.h>

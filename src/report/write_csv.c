@@ -1,4 +1,4 @@
-/* csv.c - CSV fields for sweep output: quoted only when they must be, numbers in a fixed form
+/* write_csv.c - CSV fields for sweep output: quoted only when they must be, numbers in a fixed form
  * so that the same results give the same bytes. */
 #include "internal.h"
 

@@ -1,4 +1,4 @@
-/* compare.c - the compare subcommand: a paired comparison with common random numbers. */
+/* cmd_compare.c - the compare subcommand: a paired comparison with common random numbers. */
 #include "cli.h"
 
 #include <flowsim/calendar.h>

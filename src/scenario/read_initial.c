@@ -1,4 +1,4 @@
-/* initial.c - the scenario's `initial:` census: the patients in hospital when the run starts,
+/* read_initial.c - the scenario's `initial:` census: the patients in hospital when the run starts,
  * each in the route step of its group that uses its ward, with the time already spent in that
  * stay (`elapsed`) or not known (`patients`: a count), or medically fit in the discharge block
  * (`fit: true`); and patients in community services' places (`service`). Written in the

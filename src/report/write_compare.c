@@ -1,4 +1,4 @@
-/* compare.c - the text report of a paired comparison: base, what-if, the difference and its
+/* write_compare.c - the text report of a paired comparison: base, what-if, the difference and its
  * 95% confidence interval for every metric, and a plain statement of significance. */
 #include "internal.h"
 
