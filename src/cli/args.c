@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cli_usage_error(const char *command, const char *fmt, ...)
+int flow__cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -34,7 +34,7 @@ static const char *value_of(int argc, char **argv, int *i, const char *name, con
     if (a[n] == '=')
         return a + n + 1;
     if (*i + 1 >= argc) {
-        cli_usage_error(cmd, "option '%s' needs a value", name);
+        flow__cli_usage_error(cmd, "option '%s' needs a value", name);
         return NULL;
     }
     return argv[++*i];
@@ -62,7 +62,7 @@ static int add_set(struct cli_opts *o, const char *set, const char *cmd)
 {
     const char *eq = strchr(set, '=');
     if (eq == NULL || eq == set)
-        return cli_usage_error(cmd, "--set needs PATH=VALUE, such as wards.AMU.beds=30; found '%s'", set);
+        return flow__cli_usage_error(cmd, "--set needs PATH=VALUE, such as wards.AMU.beds=30; found '%s'", set);
     o->sets = flow_xrealloc(o->sets, (o->nsets + 1) * sizeof *o->sets);
     o->sets[o->nsets++] = set;
     return EXIT_OK;
@@ -119,18 +119,18 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         else if (strcmp(v, "json") == 0)
             o->format = FLOW_FORMAT_JSON;
         else
-            return cli_usage_error(cmd, "--format must be text or json; found '%s'", v);
+            return flow__cli_usage_error(cmd, "--format must be text or json; found '%s'", v);
     } else if (is(a, "--output") || strcmp(a, "-o") == 0) {
         if ((v = value_of(argc, argv, i, a[1] == 'o' ? "-o" : "--output", cmd)) == NULL)
             return EXIT_USAGE;
         if (*v == '\0')
-            return cli_usage_error(cmd, "--output needs a file name");
+            return flow__cli_usage_error(cmd, "--output needs a file name");
         o->output = v;
     } else if (is(a, "--threads")) {
         if ((v = value_of(argc, argv, i, "--threads", cmd)) == NULL)
             return EXIT_USAGE;
         if (!whole(v, 1, 256, &n))
-            return cli_usage_error(cmd, "--threads must be a whole number from 1 to 256; found '%s'", v);
+            return flow__cli_usage_error(cmd, "--threads must be a whole number from 1 to 256; found '%s'", v);
         o->threads = (int)n;
     } else if (is(a, "--replications") || is(a, "--seed")) {
         bool reps = a[2] == 'r';
@@ -139,7 +139,7 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
             return EXIT_USAGE;
         long hi = reps ? (long)FLOW_MAX_REPLICATIONS : (long)FLOW_MAX_SEED;
         if (!whole(v, reps ? 1 : 0, hi, &n))
-            return cli_usage_error(cmd, "%s must be a whole number from %d to %ld; found '%s'", name,
+            return flow__cli_usage_error(cmd, "%s must be a whole number from %d to %ld; found '%s'", name,
                                    reps ? 1 : 0, hi, v);
         /* The --set list borrows the string, so an earlier one given again stays alive (it is
          * freed with the options); the latest is the one that applies to every scenario. */
@@ -167,37 +167,37 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         if ((v = value_of(argc, argv, i, "--report", cmd)) == NULL)
             return EXIT_USAGE;
         if (*v == '\0')
-            return cli_usage_error(cmd, "--report needs a file name");
+            return flow__cli_usage_error(cmd, "--report needs a file name");
         o->report = v;
     } else if (is(a, "--trace") && strcmp(o->command, "run") == 0) {
         if ((v = value_of(argc, argv, i, "--trace", cmd)) == NULL)
             return EXIT_USAGE;
         if (*v == '\0')
-            return cli_usage_error(cmd, "--trace needs a file name");
+            return flow__cli_usage_error(cmd, "--trace needs a file name");
         o->trace = v;
     } else if (is(a, "--trace-format") && strcmp(o->command, "run") == 0) {
         if ((v = value_of(argc, argv, i, "--trace-format", cmd)) == NULL)
             return EXIT_USAGE;
         if (strcmp(v, "flowsim") != 0 && strcmp(v, "vidigi") != 0)
-            return cli_usage_error(cmd, "--trace-format must be flowsim or vidigi; found '%s'", v);
+            return flow__cli_usage_error(cmd, "--trace-format must be flowsim or vidigi; found '%s'", v);
         o->trace_vidigi = strcmp(v, "vidigi") == 0;
     } else if (is(a, "--trace-replication") && strcmp(o->command, "run") == 0) {
         if ((v = value_of(argc, argv, i, "--trace-replication", cmd)) == NULL)
             return EXIT_USAGE;
         if (!whole(v, 1, FLOW_MAX_REPLICATIONS, &n))
-            return cli_usage_error(cmd, "--trace-replication must be a whole number from 1; found '%s'", v);
+            return flow__cli_usage_error(cmd, "--trace-replication must be a whole number from 1; found '%s'", v);
         o->trace_replication = n;
     } else if (is(a, "--csv") && (strcmp(o->command, "run") == 0 || strcmp(o->command, "compare") == 0)) {
         if ((v = value_of(argc, argv, i, "--csv", cmd)) == NULL)
             return EXIT_USAGE;
         if (*v == '\0')
-            return cli_usage_error(cmd, "--csv needs a directory");
+            return flow__cli_usage_error(cmd, "--csv needs a directory");
         o->csv = v;
     } else if (is(a, "--data") && strcmp(o->command, "check") == 0) {
         if ((v = value_of(argc, argv, i, "--data", cmd)) == NULL)
             return EXIT_USAGE;
         if (*v == '\0')
-            return cli_usage_error(cmd, "--data needs an extract (a CSV file of ward stays)");
+            return flow__cli_usage_error(cmd, "--data needs an extract (a CSV file of ward stays)");
         o->data = v;
     } else if (is(a, "--resolution") && strcmp(o->command, "size") == 0) {
         if ((v = value_of(argc, argv, i, "--resolution", cmd)) == NULL)
@@ -207,14 +207,14 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
         if ((v = value_of(argc, argv, i, "--lhs", cmd)) == NULL)
             return EXIT_USAGE;
         if (!whole(v, 1, 1000000, &n))
-            return cli_usage_error(cmd, "--lhs must be a whole number of points from 1 to 1000000; "
+            return flow__cli_usage_error(cmd, "--lhs must be a whole number of points from 1 to 1000000; "
                                    "found '%s'", v);
         o->lhs = n;
     } else if (is(a, "--max-replications") && strcmp(o->command, "run") == 0) {
         if ((v = value_of(argc, argv, i, "--max-replications", cmd)) == NULL)
             return EXIT_USAGE;
         if (!whole(v, 2, FLOW_MAX_REPLICATIONS, &n))
-            return cli_usage_error(cmd, "--max-replications must be a whole number from 2 to %d; "
+            return flow__cli_usage_error(cmd, "--max-replications must be a whole number from 2 to %d; "
                                    "found '%s'", FLOW_MAX_REPLICATIONS, v);
         o->max_replications = n;
     } else if (strcmp(a, "--resume") == 0 && takes(o, "--resume")) {
@@ -224,14 +224,14 @@ static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
     } else if (strcmp(a, "--unrelated") == 0 && strcmp(o->command, "compare") == 0) {
         o->unrelated = true;
     } else {
-        return cli_usage_error(cmd, "unknown option '%s'", a);
+        return flow__cli_usage_error(cmd, "unknown option '%s'", a);
     }
     return EXIT_OK;
 }
 
 static int check_outputs(const struct cli_opts *o);
 
-int cli_parse(int argc, char **argv, struct cli_opts *o)
+int flow__cli_parse(int argc, char **argv, struct cli_opts *o)
 {
     bool options_done = false;
     for (int i = 0; i < argc; i++) {
@@ -247,7 +247,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
         } else if (o->scenario2 == NULL && strcmp(o->command, "compare") == 0) {
             o->scenario2 = a;
         } else {
-            return cli_usage_error(o->command, "one scenario at a time; found '%s' after '%s'", a,
+            return flow__cli_usage_error(o->command, "one scenario at a time; found '%s' after '%s'", a,
                                    o->scenario);
         }
     }
@@ -310,20 +310,20 @@ static int check_outputs(const struct cli_opts *o)
     struct stat st;
     for (int i = sweep ? 1 : 0; i < 3; i++) {
         if (out[i] != NULL && stat(out[i], &st) == 0 && S_ISDIR(st.st_mode))
-            return cli_usage_error(o->command, "%s '%s' is a directory; name a file", out_opt[i], out[i]);
+            return flow__cli_usage_error(o->command, "%s '%s' is a directory; name a file", out_opt[i], out[i]);
         for (int k = 0; k < 2; k++)
             if (same_file(out[i], in[k]))
-                return cli_usage_error(o->command, "%s '%s' names the %s itself; choose another file", out_opt[i],
+                return flow__cli_usage_error(o->command, "%s '%s' names the %s itself; choose another file", out_opt[i],
                                        out[i], strcmp(o->command, "fit") == 0 || (k == 1 && o->data) ? "extract"
                                                                                             : "scenario file");
         for (int j = sweep ? 1 : 0; j < i; j++)
             if (same_file(out[i], out[j]))
-                return cli_usage_error(o->command, "%s and %s name the same file '%s'", out_opt[j],
+                return flow__cli_usage_error(o->command, "%s and %s name the same file '%s'", out_opt[j],
                                        out_opt[i], out[i]);
     }
     const char *dir = sweep ? o->output : o->csv;   /* outputs that are directories */
     if (dir != NULL && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
-        return cli_usage_error(o->command, "%s '%s' names a file, not a directory", sweep ? "--output" : "--csv",
+        return flow__cli_usage_error(o->command, "%s '%s' names a file, not a directory", sweep ? "--output" : "--csv",
                                dir);
     for (int i = sweep ? 1 : 0; i < 2; i++)
         if (out[i] != NULL && !writable(out[i]))
@@ -379,7 +379,7 @@ static void provenance_scenario(char **text, const char *path, const struct flow
     }
 }
 
-char *cli_provenance(const char *command, int argc, char **argv, const char *path, const struct flow_scenario *s,
+char *flow__cli_provenance(const char *command, int argc, char **argv, const char *path, const struct flow_scenario *s,
                      const char *path2, const struct flow_scenario *s2)
 {
     char *text = flow_xasprintf("flowsim %s", command);
@@ -400,10 +400,10 @@ char *cli_provenance(const char *command, int argc, char **argv, const char *pat
     return text;
 }
 
-/* The command's output files, staged until the command has succeeded (cli_outputs_end). */
+/* The command's output files, staged until the command has succeeded (flow__cli_outputs_end). */
 static struct flow_output_set outputs;
 
-int cli_write_file(const char *path, flow_write_fn fn, const void *arg)
+int flow__cli_write_file(const char *path, flow_write_fn fn, const void *arg)
 {
     char why[512];
     if (flow_output_stage(&outputs, path, fn, arg, why, sizeof why) != 0) {
@@ -413,10 +413,10 @@ int cli_write_file(const char *path, flow_write_fn fn, const void *arg)
     return EXIT_OK;
 }
 
-void cli_stage_written(const char *path, const char *tmp) { flow_output_adopt(&outputs, path, tmp); }
-void cli_stage_dir(const char *dir) { flow_output_made_dir(&outputs, dir); }
+void flow__cli_stage_written(const char *path, const char *tmp) { flow_output_adopt(&outputs, path, tmp); }
+void flow__cli_stage_dir(const char *dir) { flow_output_made_dir(&outputs, dir); }
 
-int cli_outputs_end(int rc)
+int flow__cli_outputs_end(int rc)
 {
     char why[512];
     if (rc != EXIT_OK) {
@@ -425,7 +425,7 @@ int cli_outputs_end(int rc)
     }
     int err = flow_output_commit(&outputs, why, sizeof why);
     if (err == FLOW_E_INTERRUPTED)
-        return cli_run_error(err, NULL);
+        return flow__cli_run_error(err, NULL);
     if (err != 0) {
         fprintf(stderr, "flowsim: error: %s\n", why);
         return EXIT_RUNTIME;
@@ -433,13 +433,13 @@ int cli_outputs_end(int rc)
     return EXIT_OK;
 }
 
-int cli_write_dir(const char *dir, const char *const *names, const flow_write_fn *fns, size_t n, const void *arg)
+int flow__cli_write_dir(const char *dir, const char *const *names, const flow_write_fn *fns, size_t n, const void *arg)
 {
     if (flow_mpi_rank() != 0)
         return EXIT_OK;
     struct stat st;
     if (mkdir(dir, 0777) == 0) {
-        cli_stage_dir(dir);
+        flow__cli_stage_dir(dir);
     } else if (errno != EEXIST || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "flowsim: error: cannot create the directory %s: %s\n", dir,
                 errno == EEXIST ? "a file of that name exists" : strerror(errno));
@@ -447,7 +447,7 @@ int cli_write_dir(const char *dir, const char *const *names, const flow_write_fn
     }
     for (size_t i = 0; i < n; i++) {
         char *path = flow_xasprintf("%s/%s", dir, names[i]);
-        int bad = cli_write_file(path, fns[i], arg);
+        int bad = flow__cli_write_file(path, fns[i], arg);
         free(path);
         if (bad)
             return bad;
@@ -455,20 +455,20 @@ int cli_write_dir(const char *dir, const char *const *names, const flow_write_fn
     return EXIT_OK;
 }
 
-int cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg)
+int flow__cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg)
 {
     if (o->report == NULL || flow_mpi_rank() != 0)
         return EXIT_OK;
-    return cli_write_file(o->report, fn, arg);
+    return flow__cli_write_file(o->report, fn, arg);
 }
 
-int cli_emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg)
+int flow__cli_emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg)
 {
     if (flow_mpi_rank() != 0)            /* every rank has the results; rank 0 writes them */
         return EXIT_OK;
     flow_write_fn fn = o->format == FLOW_FORMAT_JSON ? json : text;
     if (o->output != NULL)
-        return cli_write_file(o->output, fn, arg);
+        return flow__cli_write_file(o->output, fn, arg);
     if (fn(stdout, arg) != 0 || fflush(stdout) != 0) {
         fprintf(stderr, "flowsim: error: cannot write the report to standard output\n");
         return EXIT_RUNTIME;
@@ -476,7 +476,7 @@ int cli_emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, c
     return EXIT_OK;
 }
 
-int cli_run_error(int err, const char *context)
+int flow__cli_run_error(int err, const char *context)
 {
     if (err == FLOW_E_INTERRUPTED) {
         fprintf(stderr, "flowsim: interrupted; no report was written%s\n",
@@ -487,7 +487,7 @@ int cli_run_error(int err, const char *context)
     return EXIT_RUNTIME;
 }
 
-void cli_opts_fini(struct cli_opts *o)
+void flow__cli_opts_fini(struct cli_opts *o)
 {
     free(o->provenance);
     free(o->varies);
@@ -501,11 +501,11 @@ void cli_opts_fini(struct cli_opts *o)
     free(o->retired);
 }
 
-static size_t load_warnings;   /* of the last cli_load */
+static size_t load_warnings;   /* of the last flow__cli_load */
 
-size_t cli_load_warnings(void) { return load_warnings; }
+size_t flow__cli_load_warnings(void) { return load_warnings; }
 
-struct flow_scenario *cli_load(const struct cli_opts *o)
+struct flow_scenario *flow__cli_load(const struct cli_opts *o)
 {
     struct flow_diag diag;
     flow_diag_init(&diag);
@@ -526,36 +526,36 @@ struct flow_scenario *cli_load(const struct cli_opts *o)
 
 /* ---- helpers shared by the subcommands ---------------------------------------------- */
 
-int cli_begin(int argc, char **argv, const char *command, struct cli_opts *o)
+int flow__cli_begin(int argc, char **argv, const char *command, struct cli_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->command = command;
-    return cli_parse(argc, argv, o);
+    return flow__cli_parse(argc, argv, o);
 }
 
-int cli_finish(struct cli_opts *o, int rc)
+int flow__cli_finish(struct cli_opts *o, int rc)
 {
-    cli_opts_fini(o);
+    flow__cli_opts_fini(o);
     return rc;
 }
 
-struct flow_scenario *cli_load_path(const char *path, const char *const *sets, size_t nsets)
+struct flow_scenario *flow__cli_load_path(const char *path, const char *const *sets, size_t nsets)
 {
     struct flow_diag d;
     flow_diag_init(&d);
     struct flow_scenario *s = flow_scenario_load_file(path, sets, nsets, &d);
-    cli_print_diag(&d);
+    flow__cli_print_diag(&d);
     flow_diag_fini(&d);
     return s;
 }
 
-void cli_print_diag(struct flow_diag *d)
+void flow__cli_print_diag(struct flow_diag *d)
 {
     for (size_t i = 0; i < d->count; i++)
         fprintf(stderr, "%s\n", d->lines[i]);
 }
 
-const char **cli_sets_with(const struct cli_opts *o, size_t extra)
+const char **flow__cli_sets_with(const struct cli_opts *o, size_t extra)
 {
     const char **sets = flow_xcalloc(o->nsets + extra + 1, sizeof *sets);
     for (size_t i = 0; i < o->nsets; i++)   /* a loop: o->sets is NULL when there are none */
@@ -564,7 +564,7 @@ const char **cli_sets_with(const struct cli_opts *o, size_t extra)
 }
 
 /* The --replications and --seed shorthands, which apply to every scenario of a command. */
-size_t cli_shorthand_sets(const struct cli_opts *o, const char **out)
+size_t flow__cli_shorthand_sets(const struct cli_opts *o, const char **out)
 {
     size_t n = 0;
     for (int k = 0; k < 2; k++)

@@ -55,71 +55,71 @@ struct cli_opts {
 };
 
 /* Parses argv after the command name. Returns EXIT_OK or EXIT_USAGE (message printed). */
-int cli_parse(int argc, char **argv, struct cli_opts *o);
-void cli_opts_fini(struct cli_opts *o);
-int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int flow__cli_parse(int argc, char **argv, struct cli_opts *o);
+void flow__cli_opts_fini(struct cli_opts *o);
+int flow__cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reports a failed run (FLOW_E_* err) and returns its exit code: 130 when interrupted. */
-int cli_run_error(int err, const char *context);
+int flow__cli_run_error(int err, const char *context);
 
 /* Loads the scenario named by o (or the built-in example); prints diagnostics on failure. */
 /* Warnings (not errors) printed while loading the last scenario (an overlay adding a ward). */
-size_t cli_load_warnings(void);
-struct flow_scenario *cli_load(const struct cli_opts *o);
+size_t flow__cli_load_warnings(void);
+struct flow_scenario *flow__cli_load(const struct cli_opts *o);
 
 /* The general usage text (help.c). */
-void cli_usage_text(FILE *f);
+void flow__cli_usage_text(FILE *f);
 
 /* A new array of the --set strings (borrowed) with room for `extra` more after them. */
-const char **cli_sets_with(const struct cli_opts *o, size_t extra);
+const char **flow__cli_sets_with(const struct cli_opts *o, size_t extra);
 
-int cmd_run(int argc, char **argv);
-int cmd_validate(int argc, char **argv);
-int cmd_selftest(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
-int cmd_sweep(int argc, char **argv);
-int cmd_size(int argc, char **argv);
-int cmd_warmup(int argc, char **argv);
-int cmd_fit(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_serve(int argc, char **argv);
+int flow__cmd_run(int argc, char **argv);
+int flow__cmd_validate(int argc, char **argv);
+int flow__cmd_selftest(int argc, char **argv);
+int flow__cmd_compare(int argc, char **argv);
+int flow__cmd_sweep(int argc, char **argv);
+int flow__cmd_size(int argc, char **argv);
+int flow__cmd_warmup(int argc, char **argv);
+int flow__cmd_fit(int argc, char **argv);
+int flow__cmd_check(int argc, char **argv);
+int flow__cmd_serve(int argc, char **argv);
 
 struct flow_extract;
 /* Reads an extract, printing its diagnostics; false on any error (cmd_fit.c). */
-bool cli_extract_read(const char *path, struct flow_extract *x);
-int cmd_report(int argc, char **argv);
+bool flow__cli_extract_read(const char *path, struct flow_extract *x);
+int flow__cmd_report(int argc, char **argv);
 
 /* The command and the text of the scenario files (path, or the built-in example when NULL,
  * and every file it extends; then path2's when it differs; s and s2 may be NULL), for the "as
  * run" part of an HTML report and of saved JSON. */
-char *cli_provenance(const char *command, int argc, char **argv, const char *path, const struct flow_scenario *s,
+char *flow__cli_provenance(const char *command, int argc, char **argv, const char *path, const struct flow_scenario *s,
                      const char *path2, const struct flow_scenario *s2);
 /* Makes dir (if new) and writes names[i] in it with fns[i] (staged; rank 0 only); returns an
  * exit code. */
-int cli_write_dir(const char *dir, const char *const *names, const flow_write_fn *fns, size_t n, const void *arg);
+int flow__cli_write_dir(const char *dir, const char *const *names, const flow_write_fn *fns, size_t n, const void *arg);
 /* Writes path atomically (error printed); returns an exit code. */
-int cli_write_file(const char *path, flow_write_fn fn, const void *arg);
-/* Outputs are all or nothing: cli_write_file stages a file, cli_stage_written takes a finished
- * temporary file (the trace), cli_stage_dir records a directory made for outputs; main calls
- * cli_outputs_end with the command's status, which renames every staged file into place on
+int flow__cli_write_file(const char *path, flow_write_fn fn, const void *arg);
+/* Outputs are all or nothing: flow__cli_write_file stages a file, flow__cli_stage_written takes a finished
+ * temporary file (the trace), flow__cli_stage_dir records a directory made for outputs; main calls
+ * flow__cli_outputs_end with the command's status, which renames every staged file into place on
  * success (returning a new status if that fails) and removes them all otherwise. */
-void cli_stage_written(const char *path, const char *tmp);
-void cli_stage_dir(const char *dir);
-int cli_outputs_end(int rc);
+void flow__cli_stage_written(const char *path, const char *tmp);
+void flow__cli_stage_dir(const char *dir);
+int flow__cli_outputs_end(int rc);
 /* The command's report, JSON or text by --format, to --output or stdout (rank 0 only). */
-int cli_emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg);
+int flow__cli_emit(const struct cli_opts *o, flow_write_fn json, flow_write_fn text, const void *arg);
 /* Writes an HTML report atomically to o->report (if set). */
-int cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg);
+int flow__cli_write_report(const struct cli_opts *o, flow_write_fn fn, const void *arg);
 
 /* Shared by the subcommands: parse (begin) and clean up (finish, returning rc); load a
  * scenario file printing its diagnostics; the --replications/--seed sets; an HTML report of
  * saved results (arg: the path). */
-int cli_begin(int argc, char **argv, const char *command, struct cli_opts *o);
-int cli_finish(struct cli_opts *o, int rc);
-struct flow_scenario *cli_load_path(const char *path, const char *const *sets, size_t nsets);
-void cli_print_diag(struct flow_diag *d);
-size_t cli_shorthand_sets(const struct cli_opts *o, const char **out);
-int cli_saved_html(FILE *f, const void *arg);
+int flow__cli_begin(int argc, char **argv, const char *command, struct cli_opts *o);
+int flow__cli_finish(struct cli_opts *o, int rc);
+struct flow_scenario *flow__cli_load_path(const char *path, const char *const *sets, size_t nsets);
+void flow__cli_print_diag(struct flow_diag *d);
+size_t flow__cli_shorthand_sets(const struct cli_opts *o, const char **out);
+int flow__cli_saved_html(FILE *f, const void *arg);
 
 /* A progress line on stderr when it is a terminal (and not --quiet); nothing otherwise. */
 struct progress {
@@ -127,9 +127,9 @@ struct progress {
     const char *what;
     double start;
 };
-void progress_init(struct progress *p, const struct cli_opts *o, const char *what);
-void progress_update(void *arg, size_t done, size_t total);
-void progress_end(struct progress *p);
-int cli_help(const char *command);
+void flow__progress_init(struct progress *p, const struct cli_opts *o, const char *what);
+void flow__progress_update(void *arg, size_t done, size_t total);
+void flow__progress_end(struct progress *p);
+int flow__cli_help(const char *command);
 
 #endif

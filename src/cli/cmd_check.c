@@ -34,13 +34,13 @@ static struct flow_scenario *check_scenario(const struct cli_opts *o, const stru
     char start[16];
     int64_t day0 = (int64_t)floor(x->first);
     flow_date_format(day0, start);
-    const char **sets = cli_sets_with(o, 3);
+    const char **sets = flow__cli_sets_with(o, 3);
     char *horizon = flow_xasprintf("horizon=%.0fd", fmax(1, ceil(x->last - (double)day0)));
     char *date = flow_xasprintf("start=%s", start);
     sets[o->nsets] = "warmup=0d";
     sets[o->nsets + 1] = horizon;
     sets[o->nsets + 2] = date;
-    struct flow_scenario *s = cli_load_path(o->scenario, sets, o->nsets + 3);
+    struct flow_scenario *s = flow__cli_load_path(o->scenario, sets, o->nsets + 3);
     free(sets), free(horizon), free(date);
     return s;
 }
@@ -63,7 +63,7 @@ static void observed_fini(struct observed *ob)
 static int observed_read(const char *path, struct observed *ob)
 {
     memset(ob, 0, sizeof *ob);
-    if (!cli_extract_read(path, &ob->x))
+    if (!flow__cli_extract_read(path, &ob->x))
         return EXIT_SCENARIO;
     ob->routes = flow_xcalloc(ob->x.ngroups + 1, sizeof *ob->routes);
     if (flow_extract_spells(&ob->x, &ob->spells) != 0)
@@ -77,36 +77,36 @@ static int observed_read(const char *path, struct observed *ob)
 static int check_report(struct cli_opts *o, int argc, char **argv, struct flow_scenario *s, struct observed *ob)
 {
     struct progress pr;
-    progress_init(&pr, o, "check");
-    struct flow_check_input in = {&ob->x, &ob->spells, ob->routes, floor(ob->x.first), progress_update, &pr};
+    flow__progress_init(&pr, o, "check");
+    struct flow_check_input in = {&ob->x, &ob->spells, ob->routes, floor(ob->x.first), flow__progress_update, &pr};
     struct flow_check c;
     int err = flow_check_run(s, &in, &c), rc;
-    progress_end(&pr);
+    flow__progress_end(&pr);
     if (err != 0) {
-        rc = cli_run_error(err, NULL);
+        rc = flow__cli_run_error(err, NULL);
     } else {
         char from[48], to[48];
         time_text(ob->x.first, from, sizeof from);
         time_text(ob->x.last, to, sizeof to);
-        o->provenance = cli_provenance("check", argc, argv, o->scenario, s, NULL, NULL);
+        o->provenance = flow__cli_provenance("check", argc, argv, o->scenario, s, NULL, NULL);
         struct flow_check_report r = {&c, s, &ob->x, o->scenario, o->data, from, to, o->provenance};
-        rc = cli_emit(o, check_json, check_text, &r);
+        rc = flow__cli_emit(o, check_json, check_text, &r);
         if (rc == EXIT_OK)
-            rc = cli_write_report(o, check_html, &r);
-        rc = cli_outputs_end(rc);
+            rc = flow__cli_write_report(o, check_html, &r);
+        rc = flow__cli_outputs_end(rc);
     }
     flow_check_fini(&c);
     return rc;
 }
 
-int cmd_check(int argc, char **argv)
+int flow__cmd_check(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "check", &o);
+    int rc = flow__cli_begin(argc, argv, "check", &o);
     if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.data == NULL))
-        rc = cli_usage_error("check", "check needs a scenario and --data EXTRACT.csv");
+        rc = flow__cli_usage_error("check", "check needs a scenario and --data EXTRACT.csv");
     if (rc != EXIT_OK || o.help)
-        return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("check"));
+        return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("check"));
     struct observed ob;
     rc = observed_read(o.data, &ob);
     struct flow_scenario *s = rc == EXIT_OK ? check_scenario(&o, &ob.x) : NULL;
@@ -116,5 +116,5 @@ int cmd_check(int argc, char **argv)
         rc = check_report(&o, argc, argv, s, &ob);
     flow_scenario_destroy(s);
     observed_fini(&ob);
-    return cli_finish(&o, rc);
+    return flow__cli_finish(&o, rc);
 }

@@ -111,35 +111,35 @@ static bool share_a_name(const struct flow_scenario *b, const struct flow_scenar
     return false;
 }
 
-int cmd_compare(int argc, char **argv)
+int flow__cmd_compare(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "compare", &o);
+    int rc = flow__cli_begin(argc, argv, "compare", &o);
     if (rc == EXIT_OK && !o.help && o.scenario == NULL)
-        rc = cli_usage_error("compare", "compare needs BASE.yaml and WHATIF.yaml, or BASE.yaml --set ...");
+        rc = flow__cli_usage_error("compare", "compare needs BASE.yaml and WHATIF.yaml, or BASE.yaml --set ...");
     size_t nrun = 0;
     for (size_t k = 0; k < o.nsets; k++)
         nrun += flow_compare_run_setting(o.sets[k]);
     if (rc == EXIT_OK && !o.help && o.scenario2 == NULL && o.nsets == nrun)
-        rc = cli_usage_error("compare", "compare needs a what-if: a second scenario or --set overrides "
+        rc = flow__cli_usage_error("compare", "compare needs a what-if: a second scenario or --set overrides "
                              "(--set of horizon, warmup, replications, seed, start or holidays sets both sides)");
     if (rc != EXIT_OK || o.help)
-        return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("compare"));
+        return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("compare"));
     /* Run settings given on the command line are both sides'; the rest only the what-if's. The
      * what-if is loaded first, so that a bad --set is reported once, at its own number. */
-    struct flow_scenario *whatif = cli_load_path(o.scenario2 ? o.scenario2 : o.scenario, o.sets, o.nsets);
+    struct flow_scenario *whatif = flow__cli_load_path(o.scenario2 ? o.scenario2 : o.scenario, o.sets, o.nsets);
     if (whatif == NULL)
-        return cli_finish(&o, EXIT_SCENARIO);
-    const char **base_sets = cli_sets_with(&o, 0);
+        return flow__cli_finish(&o, EXIT_SCENARIO);
+    const char **base_sets = flow__cli_sets_with(&o, 0);
     size_t nbase = 0;
     for (size_t k = 0; k < o.nsets; k++)
         if (flow_compare_run_setting(o.sets[k]))
             base_sets[nbase++] = o.sets[k];
-    struct flow_scenario *base = cli_load_path(o.scenario, base_sets, nbase);
+    struct flow_scenario *base = flow__cli_load_path(o.scenario, base_sets, nbase);
     free(base_sets);
     if (base == NULL) {
         flow_scenario_destroy(whatif);
-        return cli_finish(&o, EXIT_SCENARIO);
+        return flow__cli_finish(&o, EXIT_SCENARIO);
     }
     const char *base_path = o.scenario ? o.scenario : "the built-in example";
     const char *whatif_path = o.scenario2 ? o.scenario2 : base_path;
@@ -157,8 +157,8 @@ int cmd_compare(int argc, char **argv)
     if (whatif != NULL) {
         struct flow_comparison c;
         struct progress p;
-        progress_init(&p, &o, "replications");
-        struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
+        flow__progress_init(&p, &o, "replications");
+        struct flow_run_options ro = {.threads = o.threads, .progress = flow__progress_update, .progress_arg = &p};
         int err = flow_compare_run(base, whatif, &ro, &c);
         c.ungraded = o.unrelated && !share_a_name(base, whatif);
         char *base_from = o.scenario ? flow_xstrdup(o.scenario) : flow_xstrdup("the built-in example");
@@ -171,11 +171,11 @@ int cmd_compare(int argc, char **argv)
             whatif_from = t;
         }
         c.base_from = base_from, c.whatif_from = whatif_from;
-        progress_end(&p);
+        flow__progress_end(&p);
         if (err != 0) {
-            rc = cli_run_error(err, NULL);
+            rc = flow__cli_run_error(err, NULL);
         } else {
-            size_t warnings = cli_load_warnings();
+            size_t warnings = flow__cli_load_warnings();
             for (int side = 0; side < 2; side++) {
                 struct flow_warning *w;
                 size_t nw = flow_results_warnings(side ? &c.whatif : &c.base, &w);
@@ -184,17 +184,17 @@ int cmd_compare(int argc, char **argv)
                 warnings += nw;
                 free(w);
             }
-            o.provenance = cli_provenance("compare", argc, argv, o.scenario, base,
+            o.provenance = flow__cli_provenance("compare", argc, argv, o.scenario, base,
                                           o.scenario2 ? o.scenario2 : o.scenario, whatif);
             struct html_cmp h = {&c, o.provenance};
             /* Files first (staged), the report on standard output last. */
             static const char *const names[] = {"comparison.csv", "paired.csv"};
             static const flow_write_fn fns[] = {flow_csv_comparison, flow_csv_paired};
-            rc = cli_write_report(&o, compare_html, &h);
+            rc = flow__cli_write_report(&o, compare_html, &h);
             if (rc == EXIT_OK && o.csv)
-                rc = cli_write_dir(o.csv, names, fns, 2, &c);
+                rc = flow__cli_write_dir(o.csv, names, fns, 2, &c);
             if (rc == EXIT_OK)
-                rc = cli_emit(&o, compare_json, compare_text, &h);
+                rc = flow__cli_emit(&o, compare_json, compare_text, &h);
             if (rc == EXIT_OK && o.strict && warnings > 0)
                 rc = EXIT_WARNING;         /* the report is shown; no file is kept */
         }
@@ -204,6 +204,6 @@ int cmd_compare(int argc, char **argv)
     }
     flow_scenario_destroy(whatif);
     flow_scenario_destroy(base);
-    return cli_finish(&o, rc);
+    return flow__cli_finish(&o, rc);
 }
 

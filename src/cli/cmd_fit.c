@@ -107,12 +107,12 @@ static int write_text(FILE *f, const void *arg)
 }
 
 /* Reads an extract, printing its diagnostics; false on any error. */
-bool cli_extract_read(const char *path, struct flow_extract *x)
+bool flow__cli_extract_read(const char *path, struct flow_extract *x)
 {
     struct flow_diag d;
     flow_diag_init(&d);
     size_t errors = flow_extract_read(path, x, &d);
-    cli_print_diag(&d);
+    flow__cli_print_diag(&d);
     if (d.errors > d.count)
         fprintf(stderr, "flowsim: %zu more errors not shown\n", d.errors - d.count);
     flow_diag_fini(&d);
@@ -147,7 +147,7 @@ static int fit_csvs(const char *output, const struct fit_out *fo)
             char name[FLOW_MAX_NAME * 3 + 64];
             flow_fitted_csv_name(fo->w.csv_stem, grp, j, name, sizeof name);
             char *path = flow_xasprintf("%s%s", dir, name);
-            rc = cli_write_file(path, flow_fitted_csv, &grp->steps[j]);
+            rc = flow__cli_write_file(path, flow_fitted_csv, &grp->steps[j]);
             free(path);
         }
     }
@@ -155,30 +155,30 @@ static int fit_csvs(const char *output, const struct fit_out *fo)
     return rc;
 }
 
-int cmd_fit(int argc, char **argv)
+int flow__cmd_fit(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "fit", &o);
+    int rc = flow__cli_begin(argc, argv, "fit", &o);
     if (rc == EXIT_OK && !o.help && o.scenario == NULL)
-        rc = cli_usage_error("fit", "fit needs an extract (a CSV file of ward stays)");
+        rc = flow__cli_usage_error("fit", "fit needs an extract (a CSV file of ward stays)");
     if (rc == EXIT_OK && (o.nsets > 0 || o.report || o.format != FLOW_FORMAT_TEXT || o.threads))
-        rc = cli_usage_error("fit", "fit takes only the extract and --output FILE (and --quiet)");
+        rc = flow__cli_usage_error("fit", "fit takes only the extract and --output FILE (and --quiet)");
     if (rc != EXIT_OK || o.help)
-        return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("fit"));
+        return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("fit"));
     struct flow_extract x;
-    if (!cli_extract_read(o.scenario, &x))
-        return cli_finish(&o, EXIT_SCENARIO);
+    if (!flow__cli_extract_read(o.scenario, &x))
+        return flow__cli_finish(&o, EXIT_SCENARIO);
     char why[512];
     if (flow_extract_names_clash(&x, why, sizeof why)) {
         fprintf(stderr, "%s:1:1: error: %s\n", o.scenario, why);
         flow_extract_fini(&x);
-        return cli_finish(&o, EXIT_SCENARIO);
+        return flow__cli_finish(&o, EXIT_SCENARIO);
     }
     struct flow_fitted f;
     if (flow_fitted_make(&x, &f) != 0) {
         flow_extract_fini(&x);
         fprintf(stderr, "flowsim: error: out of memory fitting %s\n", o.scenario);
-        return cli_finish(&o, EXIT_RUNTIME);
+        return flow__cli_finish(&o, EXIT_RUNTIME);
     }
     uint32_t long_line;
     size_t too_long = fit_too_long(&f, &x, &long_line);
@@ -191,12 +191,12 @@ int cmd_fit(int argc, char **argv)
                     o.scenario);
         flow_fitted_fini(&f, &x);
         flow_extract_fini(&x);
-        return cli_finish(&o, EXIT_SCENARIO);
+        return flow__cli_finish(&o, EXIT_SCENARIO);
     }
     if (!fit_times_fit(o.scenario, &x, flow_fitted_warmup_days(&f.spells))) {
         flow_fitted_fini(&f, &x);
         flow_extract_fini(&x);
-        return cli_finish(&o, EXIT_SCENARIO);
+        return flow__cli_finish(&o, EXIT_SCENARIO);
     }
     if (too_long > 0 && !o.quiet)
         fprintf(stderr, "flowsim: warning: %zu spell%s of more than %d stays %s left out of the routes (a route has "
@@ -214,7 +214,7 @@ int cmd_fit(int argc, char **argv)
     if (text == NULL) {
         rc = EXIT_RUNTIME;
     } else if (o.output) {
-        rc = cli_write_file(o.output, write_text, text);
+        rc = flow__cli_write_file(o.output, write_text, text);
         if (rc == EXIT_OK)
             rc = fit_csvs(o.output, &fo);
     } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -222,7 +222,7 @@ int cmd_fit(int argc, char **argv)
         rc = EXIT_RUNTIME;
     }
     free(text);
-    rc = cli_outputs_end(rc);
+    rc = flow__cli_outputs_end(rc);
     if (rc == EXIT_OK && !o.quiet) {
         size_t steps = 0;
         for (size_t g = 0; g < f.ngroups; g++)
@@ -238,5 +238,5 @@ int cmd_fit(int argc, char **argv)
     free(stem), free(title), free(csv_stem);
     flow_fitted_fini(&f, &x);
     flow_extract_fini(&x);
-    return cli_finish(&o, rc);
+    return flow__cli_finish(&o, rc);
 }

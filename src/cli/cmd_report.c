@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-int cli_saved_html(FILE *f, const void *arg)
+int flow__cli_saved_html(FILE *f, const void *arg)
 {
     char why[512];
     int rc = flow_report_html_saved(f, arg, why, sizeof why);
@@ -26,15 +26,15 @@ int cli_saved_html(FILE *f, const void *arg)
 
 /* ---- report --------------------------------------------------------------------------- */
 
-int cmd_report(int argc, char **argv)
+int flow__cmd_report(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "report", &o);
+    int rc = flow__cli_begin(argc, argv, "report", &o);
     if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.output == NULL))
-        rc = cli_usage_error("report", "report needs RESULTS (a JSON file or a sweep directory) and "
+        rc = flow__cli_usage_error("report", "report needs RESULTS (a JSON file or a sweep directory) and "
                              "-o OUT.html");
     if (rc != EXIT_OK || o.help)
-        return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("report"));
+        return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("report"));
     /* Read the input once before writing, so that a bad input is one message, not two. */
     FILE *sink = fopen("/dev/null", "w");
     char why[512];
@@ -47,6 +47,6 @@ int cmd_report(int argc, char **argv)
     if (sink)
         fclose(sink);
     if (rc == EXIT_OK && flow_mpi_rank() == 0)
-        rc = cli_write_file(o.output, cli_saved_html, o.scenario);
-    return cli_finish(&o, rc);
+        rc = flow__cli_write_file(o.output, flow__cli_saved_html, o.scenario);
+    return flow__cli_finish(&o, rc);
 }

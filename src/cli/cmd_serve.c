@@ -36,20 +36,20 @@ static int serve_option(int argc, char **argv, int *i, struct flow_serve_config 
     while (k < 7 && !(strncmp(a, nums[k].name, n) == 0 && strlen(nums[k].name) == n))
         k++;
     if (!bind && k == 7)
-        return cli_usage_error("serve", "unknown option '%s'", a);
+        return flow__cli_usage_error("serve", "unknown option '%s'", a);
     if (v == NULL)
-        return cli_usage_error("serve", "%.*s needs a value", (int)n, a);
+        return flow__cli_usage_error("serve", "%.*s needs a value", (int)n, a);
     if (!eq)
         (*i)++;
     if (bind) {
         if (*v == '\0')
-            return cli_usage_error("serve", "--bind needs an address, such as 127.0.0.1");
+            return flow__cli_usage_error("serve", "--bind needs an address, such as 127.0.0.1");
         c->bind = v;
         return EXIT_OK;
     }
     double x;
     if (!number(v, nums[k].lo, nums[k].hi, &x))
-        return cli_usage_error("serve", "%s must be a whole number from %.0f to %.0f; found '%s'",
+        return flow__cli_usage_error("serve", "%s must be a whole number from %.0f to %.0f; found '%s'",
                                nums[k].name, nums[k].lo, nums[k].hi, v);
     switch (k) {
     case 0: c->port = (int)x; break;
@@ -63,24 +63,24 @@ static int serve_option(int argc, char **argv, int *i, struct flow_serve_config 
     return EXIT_OK;
 }
 
-int cmd_serve(int argc, char **argv)
+int flow__cmd_serve(int argc, char **argv)
 {
     struct flow_serve_config c = {.port = 8642, .max_replications = 1000, .max_work = 1e9,
                                   .queue = 4, .max_body = 64 * 1024, .request_timeout = 20};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
-            return cli_help("serve");
+            return flow__cli_help("serve");
         if (a[0] == '-' && a[1] != '\0') {
             int rc = serve_option(argc, argv, &i, &c);
             if (rc != EXIT_OK)
                 return rc;
         } else if (c.scenario == NULL) {
             if (*a == '\0')
-                return cli_usage_error("serve", "the scenario's file name is empty");
+                return flow__cli_usage_error("serve", "the scenario's file name is empty");
             c.scenario = a;
         } else {
-            return cli_usage_error("serve", "serve takes one scenario; found '%s' as well", a);
+            return flow__cli_usage_error("serve", "serve takes one scenario; found '%s' as well", a);
         }
     }
     int rc = flow_serve(&c);

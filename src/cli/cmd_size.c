@@ -140,14 +140,14 @@ static void name_the_vary(struct flow_diag *d, size_t index, const char *path)
     }
 }
 
-int cmd_size(int argc, char **argv)
+int flow__cmd_size(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "size", &o);
+    int rc = flow__cli_begin(argc, argv, "size", &o);
     if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.nvaries != 1 || o.ntargets == 0))
-        rc = cli_usage_error("size", "size needs SCENARIO, one --vary PATH and at least one --target");
+        rc = flow__cli_usage_error("size", "size needs SCENARIO, one --vary PATH and at least one --target");
     if (rc != EXIT_OK || o.help)
-        return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("size"));
+        return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("size"));
     char *param = NULL, unit[16];
     long lo, hi;
     double xlo = 0, xhi = 0, resolution = 0;
@@ -159,7 +159,7 @@ int cmd_size(int argc, char **argv)
     }
     if (seek && parse_seek_vary(o.varies[0], &param, &xlo, &xhi, unit, sizeof unit) != 0) {
         free(param);
-        return cli_finish(&o, cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole numbers (and "
+        return flow__cli_finish(&o, flow__cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole numbers (and "
                                               "the same unit, as in 4h:10h), or for goal-seeking a continuous "
                                               "value PATH=FROM:TO with numbers (1.5d:6d, 8/d:20/d, 0.1:0.6); "
                                               "found '%s'", o.varies[0]));
@@ -170,52 +170,52 @@ int cmd_size(int argc, char **argv)
         if (o.resolution && (end == o.resolution || strcmp(end, unit) != 0 || !(resolution > 0) ||
                              resolution > xhi - xlo)) {
             free(param);
-            return cli_finish(&o, cli_usage_error("size", "--resolution must be a number above 0 and at most "
+            return flow__cli_finish(&o, flow__cli_usage_error("size", "--resolution must be a number above 0 and at most "
                                                   "the range, in the range's unit ('%s'); found '%s'", unit,
                                                   o.resolution));
         }
     }
     if (not_a_quantity(param)) {
-        cli_usage_error("size", "--vary '%s': '%s' is not a quantity that can be sized (choose beds, "
+        flow__cli_usage_error("size", "--vary '%s': '%s' is not a quantity that can be sized (choose beds, "
                         "capacity, a rate, a stay's mean, a share...)", o.varies[0], strrchr(param, '.') ?
                         strrchr(param, '.') + 1 : param);
         free(param);
-        return cli_finish(&o, EXIT_USAGE);
+        return flow__cli_finish(&o, EXIT_USAGE);
     }
     struct flow_target *t = flow_xcalloc(o.ntargets, sizeof *t);
     char why[512];
     for (size_t i = 0; i < o.ntargets && rc == EXIT_OK; i++)
         if (flow_target_parse(o.targets[i], &t[i], why, sizeof why) != 0)
-            rc = cli_usage_error("size", "%s", why);
+            rc = flow__cli_usage_error("size", "%s", why);
     if (rc == EXIT_OK) {
         struct flow_size_result r;
         struct flow_diag d;
         flow_diag_init(&d);
         struct progress p;
-        progress_init(&p, &o, "replications");
-        struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p};
+        flow__progress_init(&p, &o, "replications");
+        struct flow_run_options ro = {.threads = o.threads, .progress = flow__progress_update, .progress_arg = &p};
         int err = seek ? flow_size_seek(o.scenario, o.sets, o.nsets, param, unit, xlo, xhi, resolution, t,
                                         o.ntargets, &ro, &r, &d)
                        : flow_size_run(o.scenario, o.sets, o.nsets, param, unit, lo, hi, t, o.ntargets, &ro, &r, &d);
-        progress_end(&p);
+        flow__progress_end(&p);
         name_the_vary(&d, o.nsets + 1, param);
-        cli_print_diag(&d);
+        flow__cli_print_diag(&d);
         if (err > 0)
             rc = EXIT_SCENARIO;
         else if (err < 0)
-            rc = cli_run_error(err, NULL);
+            rc = flow__cli_run_error(err, NULL);
         else {
             struct flow_diag quiet;    /* loaded again only to name the files it extends */
             flow_diag_init(&quiet);
             struct flow_scenario *sc = o.scenario ? flow_scenario_load_file(o.scenario, NULL, 0, &quiet) : NULL;
             flow_diag_fini(&quiet);
-            o.provenance = cli_provenance("size", argc, argv, o.scenario, sc, NULL, NULL);
+            o.provenance = flow__cli_provenance("size", argc, argv, o.scenario, sc, NULL, NULL);
             flow_scenario_destroy(sc);
             struct html_size h = {&r, o.provenance};
-            if ((rc = cli_emit(&o, size_json, size_text, &h)) == EXIT_OK)
-                rc = cli_write_report(&o, size_html, &h);
+            if ((rc = flow__cli_emit(&o, size_json, size_text, &h)) == EXIT_OK)
+                rc = flow__cli_write_report(&o, size_html, &h);
         }
-        if (err == 0 && rc == EXIT_OK && r.found && answer_warns(&r) + cli_load_warnings() > 0 && o.strict)
+        if (err == 0 && rc == EXIT_OK && r.found && answer_warns(&r) + flow__cli_load_warnings() > 0 && o.strict)
             rc = EXIT_WARNING;
         if (err == 0 && rc == EXIT_OK && !r.found)
             rc = EXIT_FAIL;
@@ -226,6 +226,6 @@ int cmd_size(int argc, char **argv)
         flow_target_fini(&t[i]);
     free(t);
     free(param);
-    return cli_finish(&o, rc);
+    return flow__cli_finish(&o, rc);
 }
 

@@ -77,7 +77,7 @@ static bool selected(const char *path, const char *metrics)
 static const char **point_sets(const struct sweep *w, size_t point, const char **values)
 {
     const struct cli_opts *o = w->o;
-    const char **sets = cli_sets_with(o, w->nvary);
+    const char **sets = flow__cli_sets_with(o, w->nvary);
     flow_sweep_point(w->vary, w->nvary, point, values);
     for (size_t i = 0; i < w->nvary; i++)
         sets[o->nsets + i] = flow_xasprintf("%s=%s", w->vary[i].path, values[i]);
@@ -107,7 +107,7 @@ static struct flow_scenario *load_point(const struct sweep *w, const char **sets
         free(d.lines[i]);
         d.lines[i] = line;
     }
-    cli_print_diag(&d);
+    flow__cli_print_diag(&d);
     flow_diag_fini(&d);
     return s;
 }
@@ -459,7 +459,7 @@ static int check_points(struct sweep *w)
     free(probe);
     free(values);
     if (rc == EXIT_OK && w->ncols == 0)
-        rc = cli_usage_error("sweep", "--metrics '%s' selects no metric (use paths such as "
+        rc = flow__cli_usage_error("sweep", "--metrics '%s' selects no metric (use paths such as "
                              "wards.AMU.p_wait, or sections such as wards.AMU)", w->metrics);
     return rc;
 }
@@ -498,7 +498,7 @@ static int write_batch_point(struct sweep *w, size_t point, const char **values,
     if (err != 0) {
         char ctx[64];
         snprintf(ctx, sizeof ctx, "sweep point %zu", point + 1);
-        return cli_run_error(err, ctx);
+        return flow__cli_run_error(err, ctx);
     }
     if (runs == NULL)                /* with MPI, the other ranks only compute */
         return EXIT_OK;
@@ -532,7 +532,7 @@ static int run_points(struct sweep *w, size_t first)
             rc = EXIT_RUNTIME;
     }
     struct progress p;
-    progress_init(&p, w->o, "sweep points");
+    flow__progress_init(&p, w->o, "sweep points");
     const char **values = flow_xcalloc(w->nvary, sizeof *values);
     struct flow_scenario **batch = flow_xcalloc(BATCH_POINTS, sizeof *batch);
     struct flow_results *res = flow_xcalloc(BATCH_POINTS, sizeof *res);
@@ -566,7 +566,7 @@ static int run_points(struct sweep *w, size_t first)
             free_sets(w, point_sets(w, point, values));
             rc = write_batch_point(w, point, values, &res[k], status[k], runs, summary);
             rc = (int)flow_mpi_broadcast(rc);
-            progress_update(&p, point + 1, w->points);
+            flow__progress_update(&p, point + 1, w->points);
         }
         for (size_t k = 0; k < n; k++) {
             flow_results_fini(&res[k]);
@@ -576,7 +576,7 @@ static int run_points(struct sweep *w, size_t first)
     free(batch);
     free(res);
     free(status);
-    progress_end(&p);
+    flow__progress_end(&p);
     free(values);
     if (rc == EXIT_RUNTIME && runs && summary)
         fprintf(stderr, "flowsim: error: the sweep in %s stopped; finished points are kept (use --resume)\n",
@@ -616,7 +616,7 @@ static int prepare_files(struct sweep *w, long *first_point)
     w->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (w->lock_fd < 0 || flock(w->lock_fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK)
-            return cli_usage_error("sweep", "another sweep is writing in %s; wait for it, or use "
+            return flow__cli_usage_error("sweep", "another sweep is writing in %s; wait for it, or use "
                                    "another --output", dir);
         fprintf(stderr, "flowsim: error: cannot use %s: %s\n", dir, strerror(errno));
         return EXIT_RUNTIME;
@@ -633,7 +633,7 @@ static int prepare_files(struct sweep *w, long *first_point)
     } else {
         struct stat st;
         if (stat(w->runs, &st) == 0 || stat(w->summary, &st) == 0)
-            return cli_usage_error("sweep", "%s already holds a sweep: use --resume to finish it, or "
+            return flow__cli_usage_error("sweep", "%s already holds a sweep: use --resume to finish it, or "
                                    "another --output", dir);
         char *man = manifest_text(w);
         char why[512];   /* written at once, not staged: --resume needs it after a kill */
@@ -658,7 +658,7 @@ static int parse_varies(struct sweep *w, const struct flow_scenario *s)
     w->metrics = metrics ? flow_xstrdup(metrics) : NULL;
     w->lhs = o->lhs ? o->lhs : s->sweep.latin_hypercube;
     if (w->nvary == 0)
-        return cli_usage_error("sweep", "sweep needs --vary, or a sweep: block with vary: in the scenario");
+        return flow__cli_usage_error("sweep", "sweep needs --vary, or a sweep: block with vary: in the scenario");
     w->vary = flow_xcalloc(w->nvary, sizeof *w->vary);
     if (from_file) {                   /* where each item is, for a point's diagnostics */
         w->where = flow_xcalloc(w->nvary, sizeof *w->where);
@@ -679,40 +679,40 @@ static int parse_varies(struct sweep *w, const struct flow_scenario *s)
             return EXIT_SCENARIO;
         }
         if (bad)
-            return cli_usage_error("sweep", "%s", why);
+            return flow__cli_usage_error("sweep", "%s", why);
     }
     w->reps_vary = -1;
     for (size_t i = 0; i < w->nvary; i++) {
         for (size_t j = 0; j < i; j++)
             if (strcmp(w->vary[i].path, w->vary[j].path) == 0)
-                return cli_usage_error("sweep", "%s is varied twice; give its values in one --vary",
+                return flow__cli_usage_error("sweep", "%s is varied twice; give its values in one --vary",
                                        w->vary[i].path);
         if (strcmp(w->vary[i].path, "replications") == 0)
             w->reps_vary = (int)i;
     }
     if (w->lhs > 0 && (double)w->lhs * (double)w->nvary > 1e7)
-        return cli_usage_error("sweep", "a Latin hypercube of %ld points over %zu parameters is over "
+        return flow__cli_usage_error("sweep", "a Latin hypercube of %ld points over %zu parameters is over "
                                "the limit of 1e7 values", w->lhs, w->nvary);
     if (w->lhs > 0 && flow_sweep_lhs(w->vary, w->nvary, (size_t)w->lhs, s->seed, why, sizeof why) != 0)
-        return cli_usage_error("sweep", "%s", why);
+        return flow__cli_usage_error("sweep", "%s", why);
     if ((w->points = flow_sweep_points(w->vary, w->nvary, 1000000)) == 0)
-        return cli_usage_error("sweep", "the grid has more than 1,000,000 points");
+        return flow__cli_usage_error("sweep", "the grid has more than 1,000,000 points");
     w->units = flow_xcalloc(w->nvary + 1, sizeof *w->units);
     for (size_t i = 0; i < w->nvary; i++)
         w->units[i] = column_unit(&w->vary[i]);
     return EXIT_OK;
 }
 
-int cmd_sweep(int argc, char **argv)
+int flow__cmd_sweep(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "sweep", &o);
+    int rc = flow__cli_begin(argc, argv, "sweep", &o);
     if (rc == EXIT_OK && !o.help && (o.scenario == NULL || o.output == NULL))
-        rc = cli_usage_error("sweep", "sweep needs SCENARIO and --output DIR");
+        rc = flow__cli_usage_error("sweep", "sweep needs SCENARIO and --output DIR");
     if (rc != EXIT_OK || o.help)
-        return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("sweep"));
+        return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("sweep"));
     struct sweep w = {.o = &o, .lock_fd = -1};
-    struct flow_scenario *s = cli_load_path(o.scenario, o.sets, o.nsets);
+    struct flow_scenario *s = flow__cli_load_path(o.scenario, o.sets, o.nsets);
     rc = s ? parse_varies(&w, s) : EXIT_SCENARIO;
     w.fingerprint = s ? s->fingerprint : 0;
     flow_scenario_destroy(s);
@@ -721,12 +721,12 @@ int cmd_sweep(int argc, char **argv)
     if (rc == EXIT_OK)
         rc = sweep_files(&w);
     if (rc == EXIT_OK && o.report)
-        rc = cli_write_report(&o, cli_saved_html, o.output);
+        rc = flow__cli_write_report(&o, flow__cli_saved_html, o.output);
     w.warnings = (size_t)flow_mpi_broadcast((long)w.warnings);
     if (w.warnings > 0 && flow_mpi_rank() == 0)
         fprintf(stderr, "flowsim: %zu warning%s at %zu of %zu sweep points (above)%s\n", w.warnings,
                 w.warnings == 1 ? "" : "s", w.warned_points, w.points, o.strict ? "; --strict: exit 5" : "");
-    if (rc == EXIT_OK && o.strict && w.warnings + cli_load_warnings() > 0)
+    if (rc == EXIT_OK && o.strict && w.warnings + flow__cli_load_warnings() > 0)
         rc = EXIT_WARNING;
     for (size_t i = 0; i < w.nvary; i++) {
         flow_vary_fini(&w.vary[i]);
@@ -746,6 +746,6 @@ int cmd_sweep(int argc, char **argv)
     free(w.metrics);
     if (w.lock_fd >= 0)
         close(w.lock_fd);
-    return cli_finish(&o, rc);
+    return flow__cli_finish(&o, rc);
 }
 

@@ -33,38 +33,38 @@ static int warmup_text(FILE *f, const void *arg)
     return flow_report_warmup_text(f, w->r, w->current);
 }
 
-int cmd_warmup(int argc, char **argv)
+int flow__cmd_warmup(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "warmup", &o);
+    int rc = flow__cli_begin(argc, argv, "warmup", &o);
     if (rc == EXIT_OK && !o.help && o.scenario == NULL)
-        rc = cli_usage_error("warmup", "warmup needs a scenario file");
+        rc = flow__cli_usage_error("warmup", "warmup needs a scenario file");
     if (rc != EXIT_OK || o.help)
-        return cli_finish(&o, rc != EXIT_OK ? rc : cli_help("warmup"));
-    struct flow_scenario *s = cli_load_path(o.scenario, o.sets, o.nsets);
+        return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("warmup"));
+    struct flow_scenario *s = flow__cli_load_path(o.scenario, o.sets, o.nsets);
     if (s == NULL)
-        return cli_finish(&o, EXIT_SCENARIO);
+        return flow__cli_finish(&o, EXIT_SCENARIO);
     /* Run from empty for warm-up + horizon, measuring from time 0. */
-    const char **sets = cli_sets_with(&o, 2);
+    const char **sets = flow__cli_sets_with(&o, 2);
     char *horizon = flow_xasprintf("horizon=%.17gd", s->warmup_days + s->horizon_days);
     sets[o.nsets] = "warmup=0d";
     sets[o.nsets + 1] = horizon;
-    struct flow_scenario *from0 = cli_load_path(o.scenario, sets, o.nsets + 2);
+    struct flow_scenario *from0 = flow__cli_load_path(o.scenario, sets, o.nsets + 2);
     rc = EXIT_SCENARIO;
     if (from0 != NULL) {
         struct flow_warmup_result r;
         int err = flow_warmup_run(from0, &r);
         struct warmup_out out = {&r, s->warmup_days};
         if (err != 0)
-            rc = cli_run_error(err, NULL);
+            rc = flow__cli_run_error(err, NULL);
         else
-            rc = cli_emit(&o, warmup_json, warmup_text, &out);
+            rc = flow__cli_emit(&o, warmup_json, warmup_text, &out);
         flow_warmup_fini(&r);
     }
     flow_scenario_destroy(from0);
     flow_scenario_destroy(s);
     free(horizon);
     free(sets);
-    return cli_finish(&o, rc);
+    return flow__cli_finish(&o, rc);
 }
 

@@ -62,7 +62,7 @@ static int parse_precision(const struct cli_opts *o, const struct flow_scenario 
         const char *spec = o->precision[i], *eq = strchr(spec, '=');
         double v;
         if (flow_parse_number(eq ? eq + 1 : spec, &v) != NULL || !(v > 0)) {
-            rc = cli_usage_error("run", "--precision needs a number greater than 0, or METRIC=NUMBER; "
+            rc = flow__cli_usage_error("run", "--precision needs a number greater than 0, or METRIC=NUMBER; "
                                  "found '%s'", spec);
             break;
         }
@@ -78,7 +78,7 @@ static int parse_precision(const struct cli_opts *o, const struct flow_scenario 
             free(path);
         }
         if (!found)
-            rc = cli_usage_error("run", "--precision: no metric '%.*s' in this scenario's report",
+            rc = flow__cli_usage_error("run", "--precision: no metric '%.*s' in this scenario's report",
                                  (int)(eq - spec), spec);
     }
     free(defs);
@@ -242,7 +242,7 @@ static int trace_close(struct tracer *t, const char *path, bool keep)
     if (rc != EXIT_OK && !t->failed)
         fprintf(stderr, "flowsim: error: cannot write %s: %s\n", path, strerror(errno));
     if (keep && rc == EXIT_OK)
-        cli_stage_written(path, t->tmp);
+        flow__cli_stage_written(path, t->tmp);
     else
         unlink(t->tmp);
     free(t->tmp);
@@ -251,7 +251,7 @@ static int trace_close(struct tracer *t, const char *path, bool keep)
 
 static int finish_run(struct cli_opts *o, int rc)
 {
-    cli_opts_fini(o);
+    flow__cli_opts_fini(o);
     return rc;
 }
 
@@ -262,7 +262,7 @@ static int write_csv(const char *dir, const struct flow_results *r)
                                         "hourly.csv", "metrics.csv"};
     flow_write_fn fns[] = {flow_csv_replications, flow_csv_daily, flow_csv_daily_summary, flow_csv_groups,
                            flow_csv_hourly, flow_csv_metrics};
-    return cli_write_dir(dir, names, fns, 6, r);
+    return flow__cli_write_dir(dir, names, fns, 6, r);
 }
 
 /* Warnings go to standard error as well as into every report; with --strict any warning
@@ -274,38 +274,38 @@ static int warn_of(const struct cli_opts *o, const struct flow_results *r)
     for (size_t i = 0; flow_mpi_rank() == 0 && i < n; i++)
         fprintf(stderr, "flowsim: warning: %s\n", w[i].message);
     free(w);
-    return n + cli_load_warnings() > 0 && o->strict ? EXIT_WARNING : EXIT_OK;
+    return n + flow__cli_load_warnings() > 0 && o->strict ? EXIT_WARNING : EXIT_OK;
 }
 
-int cmd_run(int argc, char **argv)
+int flow__cmd_run(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "run", &o);
+    int rc = flow__cli_begin(argc, argv, "run", &o);
     if (rc != EXIT_OK || o.help) {
-        cli_opts_fini(&o);
-        return rc != EXIT_OK ? rc : cli_help("run");
+        flow__cli_opts_fini(&o);
+        return rc != EXIT_OK ? rc : flow__cli_help("run");
     }
-    struct flow_scenario *s = cli_load(&o);
+    struct flow_scenario *s = flow__cli_load(&o);
     if (s == NULL) {
-        cli_opts_fini(&o);
+        flow__cli_opts_fini(&o);
         return EXIT_SCENARIO;
     }
     struct flow_results r;
     struct progress p;
-    progress_init(&p, &o, "replications");
-    struct flow_run_options ro = {.threads = o.threads, .progress = progress_update, .progress_arg = &p,
+    flow__progress_init(&p, &o, "replications");
+    struct flow_run_options ro = {.threads = o.threads, .progress = flow__progress_update, .progress_arg = &p,
                                   .profile = o.report != NULL || o.csv != NULL || o.format == FLOW_FORMAT_JSON,
                                   .daily = o.csv != NULL || o.report != NULL || o.format == FLOW_FORMAT_JSON ||
                                            s->ninitial > 0};
     struct tracer tr = {0};
     if (o.trace && (flow_mpi_size() > 1 || o.nprecision)) {
         flow_scenario_destroy(s);
-        return finish_run(&o, cli_usage_error("run", "--trace runs in one process without --precision "
+        return finish_run(&o, flow__cli_usage_error("run", "--trace runs in one process without --precision "
                                               "(run it without mpirun)"));
     }
     if (o.trace && o.trace_replication > s->replications) {
         flow_scenario_destroy(s);
-        return finish_run(&o, cli_usage_error("run", "--trace-replication %ld: the scenario has %d "
+        return finish_run(&o, flow__cli_usage_error("run", "--trace-replication %ld: the scenario has %d "
                                               "replications", o.trace_replication, s->replications));
     }
     if (o.trace && trace_open(&tr, &o) != EXIT_OK) {
@@ -329,14 +329,14 @@ int cmd_run(int argc, char **argv)
     }
     if (kept > FLOW_MAX_KEPT_VALUES) {
         flow_scenario_destroy(s);
-        return finish_run(&o, cli_usage_error("run", "%zu replications would keep %.3g values in memory "
+        return finish_run(&o, flow__cli_usage_error("run", "%zu replications would keep %.3g values in memory "
                           "(metrics%s); the limit is 1e8 (800 MB): use fewer replications%s or a "
                           "shorter horizon", most, kept, ro.daily ? ", hourly profiles and daily series "
                           "for --report or --csv" : "", o.nprecision ? " (--max-replications)" : ""));
     }
     size_t failed = 0;
     int err = o.nprecision ? run_precise(&o, s, &ro, &r) : flow_experiment_run(s, &ro, &r, &failed);
-    progress_end(&p);
+    flow__progress_end(&p);
     if (err == 1) {
         rc = EXIT_USAGE;
     } else if (err == FLOW_E_IO && tr.failed) {
@@ -344,12 +344,12 @@ int cmd_run(int argc, char **argv)
     } else if (err != 0) {
         char ctx[64];
         snprintf(ctx, sizeof ctx, "replication %zu stopped", failed + 1);
-        rc = cli_run_error(err, err == FLOW_E_TOO_BIG ? NULL : ctx);
+        rc = flow__cli_run_error(err, err == FLOW_E_TOO_BIG ? NULL : ctx);
     }
     struct run_out out = {&r, NULL};
     if (err == 0 && rc == EXIT_OK) {
-        out.provenance = o.provenance = cli_provenance("run", argc, argv, o.scenario, s, NULL, NULL);
-        rc = cli_write_report(&o, write_html, &out);
+        out.provenance = o.provenance = flow__cli_provenance("run", argc, argv, o.scenario, s, NULL, NULL);
+        rc = flow__cli_write_report(&o, write_html, &out);
     }
     /* Files first, all staged (main renames them into place only if every one succeeded);
      * the report on standard output last, so a failed file leaves no report behind either. */
@@ -362,26 +362,26 @@ int cmd_run(int argc, char **argv)
     if (err == 0 && rc == EXIT_OK)
         rc = warn_of(&o, &r);
     if (err == 0 && (rc == EXIT_OK || rc == EXIT_WARNING)) {
-        int erc = cli_emit(&o, write_json, write_text, &out);
+        int erc = flow__cli_emit(&o, write_json, write_text, &out);
         rc = erc != EXIT_OK ? erc : rc;
     }
     flow_results_fini(&r);
     flow_scenario_destroy(s);
-    cli_opts_fini(&o);
+    flow__cli_opts_fini(&o);
     return rc;
 }
 
-int cmd_validate(int argc, char **argv)
+int flow__cmd_validate(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "validate", &o);
+    int rc = flow__cli_begin(argc, argv, "validate", &o);
     if (rc == EXIT_OK && !o.help && o.scenario == NULL)
-        rc = cli_usage_error("validate", "validate needs a scenario file");
+        rc = flow__cli_usage_error("validate", "validate needs a scenario file");
     if (rc != EXIT_OK || o.help) {
-        cli_opts_fini(&o);
-        return rc != EXIT_OK ? rc : cli_help("validate");
+        flow__cli_opts_fini(&o);
+        return rc != EXIT_OK ? rc : flow__cli_help("validate");
     }
-    struct flow_scenario *s = cli_load(&o);
+    struct flow_scenario *s = flow__cli_load(&o);
     if (s != NULL && !o.quiet) {
         size_t steps = 0;
         for (size_t g = 0; g < s->ngroups; g++)
@@ -395,7 +395,7 @@ int cmd_validate(int argc, char **argv)
     }
     rc = s ? EXIT_OK : EXIT_SCENARIO;
     flow_scenario_destroy(s);
-    cli_opts_fini(&o);
+    flow__cli_opts_fini(&o);
     return rc;
 }
 
@@ -404,15 +404,15 @@ static void fmt(char *buf, size_t n, double x)
     snprintf(buf, n, fabs(x) >= 100 ? "%.2f" : fabs(x) >= 1 ? "%.4f" : "%.5f", x);
 }
 
-int cmd_selftest(int argc, char **argv)
+int flow__cmd_selftest(int argc, char **argv)
 {
     struct cli_opts o;
-    int rc = cli_begin(argc, argv, "selftest", &o);
+    int rc = flow__cli_begin(argc, argv, "selftest", &o);
     if (rc == EXIT_OK && !o.help && (o.scenario || o.nsets || o.output))
-        rc = cli_usage_error("selftest", "selftest takes no scenario, --set or --output");
+        rc = flow__cli_usage_error("selftest", "selftest takes no scenario, --set or --output");
     if (rc != EXIT_OK || o.help) {
-        cli_opts_fini(&o);
-        return rc != EXIT_OK ? rc : cli_help("selftest");
+        flow__cli_opts_fini(&o);
+        return rc != EXIT_OK ? rc : flow__cli_help("selftest");
     }
     size_t failed = 0, n = flow_selftest_count();
     printf("flowsim selftest: %zu cases with closed-form answers. A case passes when the theory\n"
@@ -435,6 +435,6 @@ int cmd_selftest(int argc, char **argv)
                th, mean, lo, hi);
     }
     printf("\nselftest: %zu passed, %zu failed\n", n - failed, failed);
-    cli_opts_fini(&o);
+    flow__cli_opts_fini(&o);
     return failed ? EXIT_FAIL : EXIT_OK;
 }

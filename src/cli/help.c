@@ -235,7 +235,7 @@ static const char *const selftest_text =
     "law, Pollaczek-Khinchine) and prints, for each, the theory value, the simulated mean\n"
     "with its 95% confidence interval, and pass or fail. Exits 1 if any case fails.\n";
 
-int cli_help(const char *command)
+int flow__cli_help(const char *command)
 {
     const char *text = command == NULL                   ? usage_text
                        : strcmp(command, "run") == 0      ? run_text
@@ -252,9 +252,9 @@ int cli_help(const char *command)
                        : strcmp(command, "help") == 0     ? usage_text
                                                           : NULL;
     if (text == NULL)
-        return cli_usage_error(NULL, "no command '%s'", command);
+        return flow__cli_usage_error(NULL, "no command '%s'", command);
     fputs(text, stdout);
     return EXIT_OK;
 }
 
-void cli_usage_text(FILE *f) { fputs(usage_text, f); }
+void flow__cli_usage_text(FILE *f) { fputs(usage_text, f); }

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
     }
     /* serve writes no files, and SIGINT is how it is meant to stop: its status stands. */
     bool serve = argc > 1 && strcmp(argv[1], "serve") == 0;
-    int rc = serve ? dispatch(argc, argv) : cli_outputs_end(dispatch(argc, argv));
+    int rc = serve ? dispatch(argc, argv) : flow__cli_outputs_end(dispatch(argc, argv));
     fflush(stdout);
     flow_mpi_finalize();
     return rc;
@@ -60,42 +60,42 @@ static int dispatch(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     if (argc < 2)
-        return cli_usage_text(stderr), EXIT_USAGE;
+        return flow__cli_usage_text(stderr), EXIT_USAGE;
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0)
-        return cli_help(NULL);
+        return flow__cli_help(NULL);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0)
         return printf("flowsim %s\n", FLOW_VERSION), EXIT_OK;
     if (strcmp(cmd, "help") == 0) {
         if (argc > 3)
-            return cli_usage_error(NULL, "help takes one command");
+            return flow__cli_usage_error(NULL, "help takes one command");
         if (argc == 3 && (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0))
-            return cli_help("help");
-        return cli_help(argc == 3 ? argv[2] : NULL);
+            return flow__cli_help("help");
+        return flow__cli_help(argc == 3 ? argv[2] : NULL);
     }
     if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 2, argv + 2);
+        return flow__cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
-        return cmd_validate(argc - 2, argv + 2);
+        return flow__cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "selftest") == 0)
-        return cmd_selftest(argc - 2, argv + 2);
+        return flow__cmd_selftest(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0)
-        return cmd_compare(argc - 2, argv + 2);
+        return flow__cmd_compare(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
-        return cmd_sweep(argc - 2, argv + 2);
+        return flow__cmd_sweep(argc - 2, argv + 2);
     if (strcmp(cmd, "size") == 0)
-        return cmd_size(argc - 2, argv + 2);
+        return flow__cmd_size(argc - 2, argv + 2);
     if (strcmp(cmd, "warmup") == 0)
-        return cmd_warmup(argc - 2, argv + 2);
+        return flow__cmd_warmup(argc - 2, argv + 2);
     if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 2, argv + 2);
+        return flow__cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0)
-        return cmd_serve(argc - 2, argv + 2);
+        return flow__cmd_serve(argc - 2, argv + 2);
     if (strcmp(cmd, "fit") == 0)
-        return cmd_fit(argc - 2, argv + 2);
+        return flow__cmd_fit(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0)
-        return cmd_report(argc - 2, argv + 2);
+        return flow__cmd_report(argc - 2, argv + 2);
     if (cmd[0] == '-')
-        return cli_usage_error(NULL, "unknown option '%s'", cmd);
-    return cli_usage_error(NULL, "unknown command '%s'", cmd);
+        return flow__cli_usage_error(NULL, "unknown option '%s'", cmd);
+    return flow__cli_usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -23,14 +23,14 @@ static double seconds(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-void progress_init(struct progress *p, const struct cli_opts *o, const char *what)
+void flow__progress_init(struct progress *p, const struct cli_opts *o, const char *what)
 {
     p->on = !o->quiet && isatty(STDERR_FILENO);
     p->what = what;
     p->start = seconds();
 }
 
-void progress_update(void *arg, size_t done, size_t total)
+void flow__progress_update(void *arg, size_t done, size_t total)
 {
     struct progress *p = arg;
     if (!p->on)
@@ -41,7 +41,7 @@ void progress_update(void *arg, size_t done, size_t total)
     fflush(stderr);
 }
 
-void progress_end(struct progress *p)
+void flow__progress_end(struct progress *p)
 {
     if (p->on)
         fprintf(stderr, "\r\033[K");

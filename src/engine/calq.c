@@ -118,7 +118,7 @@ static size_t buckets_for(size_t n)
     return b;
 }
 
-void calq_build(struct calq *q, const struct key *keys, size_t n, double now)
+void flow__calq_build(struct calq *q, const struct key *keys, size_t n, double now)
 {
     build(q, keys, n, buckets_for(n), now);
 }
@@ -128,20 +128,20 @@ static void resize(struct calq *q, size_t nbuckets)
 {
     size_t n = q->len;
     struct key *keys = flow_xcalloc(n, sizeof *keys);
-    double now = bits_time(calq_top(q).time);
-    calq_drain(q, keys);
+    double now = bits_time(flow__calq_top(q).time);
+    flow__calq_drain(q, keys);
     build(q, keys, n, nbuckets, now);
     free(keys);
 }
 
-void calq_push(struct calq *q, struct key k)
+void flow__calq_push(struct calq *q, struct key k)
 {
     file(q, k);
     if (q->len > 2 * q->nbuckets)
         resize(q, 2 * q->nbuckets);
 }
 
-struct key calq_top(struct calq *q)
+struct key flow__calq_top(struct calq *q)
 {
     if (q->top_known)
         return key_of(q, q->top);
@@ -167,9 +167,9 @@ struct key calq_top(struct calq *q)
     return key_of(q, best);
 }
 
-void calq_pop(struct calq *q)
+void flow__calq_pop(struct calq *q)
 {
-    struct key k = calq_top(q);
+    struct key k = flow__calq_top(q);
     size_t b = q->day & (q->nbuckets - 1);
     q->head[b] = calq_node(q, k.slot)->next;
     if (q->head[b] == CALQ_NONE)
@@ -180,7 +180,7 @@ void calq_pop(struct calq *q)
         resize(q, q->nbuckets / 2);
 }
 
-size_t calq_drain(struct calq *q, struct key *out)
+size_t flow__calq_drain(struct calq *q, struct key *out)
 {
     size_t n = 0;
     for (size_t b = 0; b < q->nbuckets; b++) {
@@ -194,7 +194,7 @@ size_t calq_drain(struct calq *q, struct key *out)
     return n;
 }
 
-void calq_free(struct calq *q)
+void flow__calq_free(struct calq *q)
 {
     free(q->head);
     free(q->scratch);

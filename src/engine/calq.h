@@ -64,14 +64,14 @@ static inline struct calq_node *calq_node(const struct calq *q, uint32_t slot)
 
 /* Empties q and fills it with keys[0..n) (n > 0), choosing its width from their times;
  * `now` is the current time. */
-void calq_build(struct calq *q, const struct key *keys, size_t n, double now);
-void calq_push(struct calq *q, struct key k);
+void flow__calq_build(struct calq *q, const struct key *keys, size_t n, double now);
+void flow__calq_push(struct calq *q, struct key k);
 /* The smallest key (q not empty). */
-struct key calq_top(struct calq *q);
+struct key flow__calq_top(struct calq *q);
 /* Removes the smallest key (q not empty). */
-void calq_pop(struct calq *q);
+void flow__calq_pop(struct calq *q);
 /* Writes every key to out (in no set order) and empties q; returns how many. */
-size_t calq_drain(struct calq *q, struct key *out);
-void calq_free(struct calq *q);
+size_t flow__calq_drain(struct calq *q, struct key *out);
+void flow__calq_free(struct calq *q);
 
 #endif

@@ -81,7 +81,7 @@ void flow_engine_destroy(struct flow_engine *e)
     if (e == NULL)
         return;
     free(e->heap);
-    calq_free(&e->cq);
+    flow__calq_free(&e->cq);
     free(e->pool);
     free(e);
 }
@@ -151,7 +151,7 @@ static void pop_top(struct flow_engine *e)
 static void list_push(struct flow_engine *e, struct key k)
 {
     if (e->calendar) {
-        calq_push(&e->cq, k);
+        flow__calq_push(&e->cq, k);
         e->len++;
         return;
     }
@@ -159,7 +159,7 @@ static void list_push(struct flow_engine *e, struct key k)
     e->heap[e->len] = k;
     sift_up(e, e->len++);
     if (e->len >= TO_CALENDAR) {               /* many pending: over to the calendar queue */
-        calq_build(&e->cq, e->heap, e->len, e->now);
+        flow__calq_build(&e->cq, e->heap, e->len, e->now);
         e->calendar = true;
     }
 }
@@ -168,14 +168,14 @@ static void list_push(struct flow_engine *e, struct key k)
 static inline struct key list_top(struct flow_engine *e)
 {
     if (__builtin_expect(e->calendar, 0))
-        return calq_top(&e->cq);
+        return flow__calq_top(&e->cq);
     return e->heap[0];
 }
 
 static inline uint64_t list_top_time(struct flow_engine *e)
 {
     if (__builtin_expect(e->calendar, 0))
-        return calq_top(&e->cq).time;
+        return flow__calq_top(&e->cq).time;
     return e->heap[0].time;
 }
 
@@ -186,9 +186,9 @@ static void list_pop(struct flow_engine *e)
         pop_top(e);
         return;
     }
-    calq_pop(&e->cq);
+    flow__calq_pop(&e->cq);
     if (--e->len <= TO_HEAP) {                 /* few pending: back to the heap */
-        size_t n = calq_drain(&e->cq, e->heap);
+        size_t n = flow__calq_drain(&e->cq, e->heap);
         e->calendar = false;
         e->len = 0;
         for (size_t i = 0; i < n; i++) {

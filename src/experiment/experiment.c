@@ -137,23 +137,23 @@ static int thread_count(const struct flow_run_options *o, size_t reps)
 /* Gathers the rows of replications [first, out->nreps) from every MPI rank. */
 static int gather(const struct flow_scenario *s, struct flow_results *out, size_t first, int status)
 {
-    int rc = flow_mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, status, &out->events);
+    int rc = flow__mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, status, &out->events);
     if (rc == 0)
-        rc = flow_mpi_gather_rows(out->backlog, flow_model_backlog_width(s), out->nreps, first, 0, NULL);
+        rc = flow__mpi_gather_rows(out->backlog, flow_model_backlog_width(s), out->nreps, first, 0, NULL);
     if (rc == 0 && out->hourly)
-        rc = flow_mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
+        rc = flow__mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
     if (rc == 0 && out->hourly_departures)
-        rc = flow_mpi_gather_rows(out->hourly_departures, s->nwards * 168, out->nreps, first, 0, NULL);
+        rc = flow__mpi_gather_rows(out->hourly_departures, s->nwards * 168, out->nreps, first, 0, NULL);
     if (rc == 0 && out->hourly_beds)
-        rc = flow_mpi_gather_rows(out->hourly_beds, s->nwards * 168, out->nreps, first, 0, NULL);
+        rc = flow__mpi_gather_rows(out->hourly_beds, s->nwards * 168, out->nreps, first, 0, NULL);
     if (rc == 0 && out->los_quantiles)
-        rc = flow_mpi_gather_rows(out->los_quantiles, 99, out->nreps, first, 0, NULL);
+        rc = flow__mpi_gather_rows(out->los_quantiles, 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->wait_quantiles)
-        rc = flow_mpi_gather_rows(out->wait_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
+        rc = flow__mpi_gather_rows(out->wait_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->time_quantiles)
-        rc = flow_mpi_gather_rows(out->time_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
+        rc = flow__mpi_gather_rows(out->time_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->daily)
-        rc = flow_mpi_gather_rows(out->daily, out->days * flow_model_daily_count(s), out->nreps, first, 0, NULL);
+        rc = flow__mpi_gather_rows(out->daily, out->days * flow_model_daily_count(s), out->nreps, first, 0, NULL);
     return rc;
 }
 

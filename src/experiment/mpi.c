@@ -55,7 +55,7 @@ long flow_mpi_broadcast(long value)
     return value;
 }
 
-int flow_mpi_gather_rows(double *values, size_t width, size_t nrows, size_t first, int status,
+int flow__mpi_gather_rows(double *values, size_t width, size_t nrows, size_t first, int status,
                     uint64_t *events)
 {
     int size = flow_mpi_size(), rank = flow_mpi_rank();
@@ -103,7 +103,7 @@ void flow_mpi_finalize(void) {}
 int flow_mpi_rank(void) { return 0; }
 int flow_mpi_size(void) { return 1; }
 long flow_mpi_broadcast(long value) { return value; }
-int flow_mpi_gather_rows(double *values, size_t width, size_t nrows, size_t first, int status,
+int flow__mpi_gather_rows(double *values, size_t width, size_t nrows, size_t first, int status,
                     uint64_t *events)
 {
     (void)values, (void)width, (void)nrows, (void)first, (void)events;

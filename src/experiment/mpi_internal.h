@@ -8,7 +8,7 @@
 /* Combines rows [first, nrows) of `width` doubles from every rank (each ran those with
  * k mod size = rank), the ranks' statuses and (when events is not NULL) their event counts;
  * returns the worst status. */
-int flow_mpi_gather_rows(double *rows, size_t width, size_t nrows, size_t first, int status,
+int flow__mpi_gather_rows(double *rows, size_t width, size_t nrows, size_t first, int status,
                     uint64_t *events);
 
 #endif

@@ -12,7 +12,7 @@
 #include <flowsim/week.h>
 #include <math.h>
 
-void flow_arrivals_setup(struct group *g, const struct flow_scenario *sc)
+void flow__arrivals_setup(struct group *g, const struct flow_scenario *sc)
 {
     const struct flow_group_spec *s = g->spec;
     g->week_total = 0;
@@ -100,7 +100,7 @@ static double calendar_next(struct group *g, double e, double now)
     return INFINITY;
 }
 
-double flow_arrivals_next(struct group *g, gsl_rng *r, double now)
+double flow__arrivals_next(struct group *g, gsl_rng *r, double now)
 {
     const struct flow_group_spec *s = g->spec;
     if (!(s->rate_per_day > 0))

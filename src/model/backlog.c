@@ -57,7 +57,7 @@ static void on_quarter(struct flow_engine *e, void *ctx, uint64_t arg)
     occupancy_now(m, m->backlog_start + flow_model_backlog_count(m->sc) + m->sc->nwards + m->sc->ncommunity);
 }
 
-void flow_backlog_mark(struct flow_model *m)
+void flow__backlog_mark(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     size_t nq = flow_model_backlog_count(s), nocc = s->nwards + s->ncommunity;

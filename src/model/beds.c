@@ -42,16 +42,16 @@ static void on_bed_change(struct flow_engine *e, void *ctx, uint64_t arg)
         long start;
         w->plan_n = flow_week_day_plan(m->sc, w->spec, (int64_t)t, w->plan, &start);
         w->plan_next = 0;
-        flow_resource_set_planned(m, &w->beds, clamp(start));
+        flow__resource_set_planned(m, &w->beds, clamp(start));
         schedule(m, t + 1, i, AT_MIDNIGHT);
     } else {
-        flow_resource_set_planned(m, &w->beds, clamp(w->plan[w->plan_next++].delta));
+        flow__resource_set_planned(m, &w->beds, clamp(w->plan[w->plan_next++].delta));
     }
     if (w->plan_next < w->plan_n)
         schedule(m, w->plan[w->plan_next].t, i, AT_CHANGE);
 }
 
-void flow_beds_create(struct flow_model *m)
+void flow__beds_create(struct flow_model *m)
 {
     for (size_t i = 0; i < m->sc->nwards; i++) {
         const struct flow_ward_spec *w = &m->sc->wards[i];
@@ -64,11 +64,11 @@ void flow_beds_create(struct flow_model *m)
             wd->plan_n = flow_week_day_plan(m->sc, w, 0, wd->plan, &start);
         }
         const struct flow_escalation_spec *x = &w->escalation;
-        flow_resource_plan(m, &wd->beds, clamp(start), x->beds, x->open_when_waiting, x->close_when_free);
+        flow__resource_plan(m, &wd->beds, clamp(start), x->beds, x->open_when_waiting, x->close_when_free);
     }
 }
 
-void flow_beds_start(struct flow_model *m)
+void flow__beds_start(struct flow_model *m)
 {
     for (size_t i = 0; i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
@@ -81,13 +81,13 @@ void flow_beds_start(struct flow_model *m)
     }
 }
 
-void flow_beds_destroy(struct flow_model *m)
+void flow__beds_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->wards && i < m->sc->nwards; i++)
         free(m->wards[i].plan);
 }
 
-int flow_beds_most(const struct flow_ward_spec *w)
+int flow__beds_most(const struct flow_ward_spec *w)
 {
     long most = w->beds + w->escalation.beds;
     for (size_t k = 0; k < w->nbed_changes; k++)

@@ -39,12 +39,12 @@ static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
     flow_engine_schedule(e, next, PRIO_CENSUS, on_census, m, 0);
 }
 
-void flow_census_start(struct flow_model *m)
+void flow__census_start(struct flow_model *m)
 {
     flow_engine_schedule(m->engine, 0, PRIO_CENSUS, on_census, m, 0);
 }
 
-void flow_census_mark(struct flow_model *m, double t)
+void flow__census_mark(struct flow_model *m, double t)
 {
     for (size_t i = 0; m->profiling && i < m->sc->nwards; i++) {
         memset(m->wards[i].hourly, 0, 168 * sizeof *m->wards[i].hourly);
@@ -64,7 +64,7 @@ void flow_model_profile(struct flow_model *m)
             m->wards[i].departures_hourly = flow_xcalloc(168, sizeof *m->wards[i].departures_hourly);
         if (m->wards[i].beds.plan)
             m->wards[i].hourly_beds = flow_xcalloc(168, sizeof *m->wards[i].hourly_beds);
-        flow_resource_keep_waits(&m->wards[i].beds, 24);
+        flow__resource_keep_waits(&m->wards[i].beds, 24);
     }
 }
 

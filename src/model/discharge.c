@@ -32,7 +32,7 @@ static void on_readmit(struct flow_engine *e, void *ctx, uint64_t arg)
     struct flow_model *m = ctx;
     m->readmits_due--;
     m->period.pathways[arg >> 32].readmissions++;
-    flow_route_readmit(m, (uint32_t)arg);
+    flow__route_readmit(m, (uint32_t)arg);
 }
 
 /* Records the fit patient's departure from hospital and draws its readmission. */
@@ -47,7 +47,7 @@ static void leave_hospital(struct flow_model *m, uint32_t id)
     m->period.fit_to_leave += waited;
     m->period.pathways[p->pathway].left++;
     m->period.pathways[p->pathway].fit_to_leave += waited;
-    flow_ward_leave_hospital(m, id);
+    flow__ward_leave_hospital(m, id);
     if (pw->readmit_p > 0 && gsl_rng_uniform(g->readmit_rng) < pw->readmit_p) {
         double after = flow_dist_sample(&pw->readmit_after, g->readmit_rng);
         flow_engine_schedule(m->engine, t + after, PRIO_DISCHARGE, on_readmit, m,
@@ -90,10 +90,10 @@ static void enter_service(struct flow_model *m, uint32_t id, uint32_t service)
  * for care outside the model, counted by the service as lost. */
 static void divert_from_service(struct flow_model *m, uint32_t id, struct service *s)
 {
-    flow_resource_lose(&s->places);
+    flow__resource_lose(&s->places);
     model_trace(m, id, FLOW_TRACE_COMMUNITY_DIVERT, s->spec->name, 0);
     leave_hospital(m, id);
-    flow_patient_free(m, id, false);
+    flow__patient_free(m, id, false);
 }
 
 /* ---- services with a capacity in visits a day (visits_per_day) ------------------------- */
@@ -110,7 +110,7 @@ static void visits_set(struct flow_model *m, struct service *s, double used, dou
 static void visits_start(struct flow_model *m, uint32_t id, struct service *s)
 {
     visits_set(m, s, s->visits_used + m->patients[id].visits, s->visits_unmet);
-    flow_resource_take(m, &s->places, id);
+    flow__resource_take(m, &s->places, id);
     enter_service(m, id, (uint32_t)(s - m->services));
 }
 
@@ -135,7 +135,7 @@ static void visits_offer(struct flow_model *m, struct service *s)
             id = next;
             continue;
         }
-        flow_queue_remove(m, &s->visit_queue, id);
+        flow__queue_remove(m, &s->visit_queue, id);
         visits_set(m, s, s->visits_used, s->visits_unmet - v);
         visits_start(m, id, s);
         id = next;
@@ -161,7 +161,7 @@ static void request_visits(struct flow_model *m, uint32_t id, struct service *s)
 {
     struct patient *p = &m->patients[id];
     p->visits = fmax(0, flow_dist_sample(&s->spec->visits, s->visits_rng));
-    flow_resource_request(m, &s->places, id);          /* counts it (its places are unlimited) */
+    flow__resource_request(m, &s->places, id);          /* counts it (its places are unlimited) */
     bool first = s->visit_queue.len == 0 || s->spec->order == FLOW_ORDER_FIRST_FIT;
     if (first && visits_fit(s, p->visits)) {
         visits_start(m, id, s);
@@ -169,7 +169,7 @@ static void request_visits(struct flow_model *m, uint32_t id, struct service *s)
     }
     if (service_full(m, id, s))
         return;
-    flow_queue_push(m, &s->visit_queue, id);
+    flow__queue_push(m, &s->visit_queue, id);
     visits_set(m, s, s->visits_used, s->visits_unmet + p->visits);
 }
 
@@ -180,13 +180,13 @@ static void request_service(struct flow_model *m, uint32_t id)
         request_visits(m, id, s);
         return;
     }
-    if (flow_resource_request(m, &s->places, id)) {
-        flow_resource_take(m, &s->places, id);
+    if (flow__resource_request(m, &s->places, id)) {
+        flow__resource_take(m, &s->places, id);
         enter_service(m, id, (uint32_t)(s - m->services));
         return;
     }
     if (!service_full(m, id, s))
-        flow_resource_wait(m, &s->places, id);
+        flow__resource_wait(m, &s->places, id);
 }
 
 static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg)
@@ -194,23 +194,23 @@ static void on_service_end(struct flow_engine *e, void *ctx, uint64_t arg)
     struct flow_model *m = ctx;
     uint32_t id = (uint32_t)arg;
     struct service *s = service_of(m, id);
-    flow_resource_release(m, &s->places, id);
+    flow__resource_release(m, &s->places, id);
     model_trace(m, id, FLOW_TRACE_SERVICE_END, s->spec->name, 0);
     if (s->spec->visits_per_day > 0) {
         visits_set(m, s, s->visits_used - m->patients[id].visits, s->visits_unmet);
-        flow_patient_free(m, id, false);
+        flow__patient_free(m, id, false);
         visits_offer(m, s);
         return;
     }
-    flow_patient_free(m, id, false);
+    flow__patient_free(m, id, false);
 }
 
-void flow_discharge_census(struct flow_model *m, uint32_t id, uint32_t service, double left)
+void flow__discharge_census(struct flow_model *m, uint32_t id, uint32_t service, double left)
 {
     struct service *s = &m->services[service];
-    bool free_now = flow_resource_request(m, &s->places, id);   /* the census fits: checked at load */
+    bool free_now = flow__resource_request(m, &s->places, id);   /* the census fits: checked at load */
     (void)free_now;
-    flow_resource_take(m, &s->places, id);
+    flow__resource_take(m, &s->places, id);
     patient_set(m, id, PS_SERVICE);
     if (s->spec->visits_per_day > 0) {             /* its visits, even beyond the capacity */
         m->patients[id].visits = fmax(0, flow_dist_sample(&s->spec->visits, s->visits_rng));
@@ -241,13 +241,13 @@ static void start_assessment(struct flow_model *m, uint32_t id, uint32_t pool)
 static void request_assessment(struct flow_model *m, uint32_t id)
 {
     struct resource *a = m->groups[m->patients[id].group].assessors;
-    if (flow_resource_request(m, a, id)) {
-        flow_resource_take(m, a, id);
+    if (flow__resource_request(m, a, id)) {
+        flow__resource_take(m, a, id);
         start_assessment(m, id, a->owner);
     } else {
         model_trace(m, id, FLOW_TRACE_ASSESSMENT_WAIT, NULL, 0);
         patient_set(m, id, PS_WAIT_ASSESSOR);
-        flow_resource_wait(m, a, id);
+        flow__resource_wait(m, a, id);
     }
 }
 
@@ -255,7 +255,7 @@ static void on_assessed(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     uint32_t id = (uint32_t)arg;
-    flow_resource_release(m, m->groups[m->patients[id].group].assessors, id);
+    flow__resource_release(m, m->groups[m->patients[id].group].assessors, id);
     model_trace(m, id, FLOW_TRACE_ASSESSMENT_END, NULL, 0);
     if (spec_of(m, id)->model == FLOW_DISCHARGE_TO_ASSESS) {
         patient_set(m, id, PS_SERVICE);
@@ -271,7 +271,7 @@ static void on_pathway0_leave(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     leave_hospital(m, (uint32_t)arg);
-    flow_patient_free(m, (uint32_t)arg, false);
+    flow__patient_free(m, (uint32_t)arg, false);
 }
 
 static uint8_t choose_pathway(const struct flow_discharge_spec *d, gsl_rng *r)
@@ -289,7 +289,7 @@ static uint8_t choose_pathway(const struct flow_discharge_spec *d, gsl_rng *r)
     return last;                          /* shares summing to 1 - rounding */
 }
 
-void flow_discharge_fit(struct flow_model *m, uint32_t id)
+void flow__discharge_fit(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
@@ -320,7 +320,7 @@ static gsl_rng *stream(const char *kind, const char *name, const char *what, uin
     return flow_stream_create(seed, rep, buf);
 }
 
-void flow_discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
+void flow__discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
 {
     const struct flow_scenario *s = m->sc;
     m->services = flow_xcalloc(s->ncommunity ? s->ncommunity : 1, sizeof *m->services);
@@ -329,15 +329,15 @@ void flow_discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
         int cap = s->community[i].capacity;
         sv->spec = &s->community[i];
         sv->stay_rng = stream("community", sv->spec->name, "stay", seed, rep);
-        flow_resource_init(&sv->places, cap > 0 ? cap : RESOURCE_UNLIMITED, s->ngroups, enter_service,
+        flow__resource_init(&sv->places, cap > 0 ? cap : RESOURCE_UNLIMITED, s->ngroups, enter_service,
                       (uint32_t)i);
-        flow_queue_init(&sv->visit_queue, NULL);
+        flow__queue_init(&sv->visit_queue, NULL);
         if (sv->spec->visits_per_day > 0)
             sv->visits_rng = stream("community", sv->spec->name, "visits", seed, rep);
     }
     m->pools = flow_xcalloc(s->ngroups + 1, sizeof *m->pools);
     for (size_t k = 0; k <= s->ngroups; k++)
-        flow_resource_init(&m->pools[k], RESOURCE_UNLIMITED, 0, start_assessment, (uint32_t)k);
+        flow__resource_init(&m->pools[k], RESOURCE_UNLIMITED, 0, start_assessment, (uint32_t)k);
     m->npools = 1;
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
@@ -355,16 +355,16 @@ void flow_discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep)
     }
 }
 
-void flow_discharge_destroy(struct flow_model *m)
+void flow__discharge_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->services && i < m->sc->ncommunity; i++) {
         gsl_rng_free(m->services[i].stay_rng);
         if (m->services[i].visits_rng)
             gsl_rng_free(m->services[i].visits_rng);
-        flow_resource_fini(&m->services[i].places);
+        flow__resource_fini(&m->services[i].places);
     }
     for (size_t k = 0; m->pools && k <= m->sc->ngroups; k++)
-        flow_resource_fini(&m->pools[k]);
+        flow__resource_fini(&m->pools[k]);
     for (size_t g = 0; m->groups && g < m->sc->ngroups; g++) {
         struct group *grp = &m->groups[g];
         if (grp->pathway_rng == NULL)
@@ -378,15 +378,15 @@ void flow_discharge_destroy(struct flow_model *m)
     free(m->pools);
 }
 
-void flow_discharge_mark(struct flow_model *m, double t)
+void flow__discharge_mark(struct flow_model *m, double t)
 {
     flow_level_mark(&m->delayed, t);
     for (size_t i = 0; i < m->sc->ncommunity; i++) {
-        flow_resource_mark(&m->services[i].places, t);
+        flow__resource_mark(&m->services[i].places, t);
         flow_level_mark(&m->services[i].used_level, t);
         flow_level_mark(&m->services[i].unmet_level, t);
         flow_level_mark(&m->services[i].visit_waiting, t);
     }
     for (size_t k = 0; k < m->npools; k++)
-        flow_resource_mark(&m->pools[k], t);
+        flow__resource_mark(&m->pools[k], t);
 }

@@ -15,7 +15,7 @@
 
 #define EPS 1e-9                 /* days: a time exactly on a target counts as within it */
 
-void flow_frontdoor_create(struct flow_model *m, uint64_t seed, uint32_t rep)
+void flow__frontdoor_create(struct flow_model *m, uint64_t seed, uint32_t rep)
 {
     const struct flow_scenario *s = m->sc;
     m->time_targets = s->time_targets;
@@ -34,11 +34,11 @@ void flow_frontdoor_create(struct flow_model *m, uint64_t seed, uint32_t rep)
             flow_hist_init(w->time_hist);
         }
         if (ws->reserved_beds > 0)
-            flow_resource_reserve(&w->beds, ws->reserved_beds, ws->reserved_for);
+            flow__resource_reserve(&w->beds, ws->reserved_beds, ws->reserved_for);
     }
 }
 
-void flow_frontdoor_destroy(struct flow_model *m)
+void flow__frontdoor_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->wards && i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
@@ -51,7 +51,7 @@ void flow_frontdoor_destroy(struct flow_model *m)
     }
 }
 
-void flow_frontdoor_mark(struct flow_model *m, double t)
+void flow__frontdoor_mark(struct flow_model *m, double t)
 {
     for (size_t i = 0; i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
@@ -74,15 +74,15 @@ static void on_renege(struct flow_engine *e, void *ctx, uint64_t arg)
     if (p->state != PS_WAIT_BED || (uint32_t)p->serial != (uint32_t)(arg >> 32))
         return;
     struct ward *w = &m->wards[m->groups[p->group].spec->steps[p->step].ward];
-    flow_resource_withdraw(m, &w->beds, id);
+    flow__resource_withdraw(m, &w->beds, id);
     w->period.reneged++;
     model_trace(m, id, FLOW_TRACE_RENEGE, w->spec->name, 0);
-    flow_frontdoor_first_bed(m, id, false);
-    flow_ward_leave_hospital(m, id);
-    flow_patient_free(m, id, true);
+    flow__frontdoor_first_bed(m, id, false);
+    flow__ward_leave_hospital(m, id);
+    flow__patient_free(m, id, true);
 }
 
-void flow_frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward)
+void flow__frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct ward *w = &m->wards[ward];
     double patience = flow_dist_sample(&w->spec->patience, w->patience_rng);
@@ -93,12 +93,12 @@ void flow_frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward)
 /* ---- outliers ------------------------------------------------------------------------- */
 
 /* A ward the patient already has a bed in is no host: it waits there instead. */
-uint32_t flow_frontdoor_host(struct flow_model *m, uint32_t id, uint32_t ward)
+uint32_t flow__frontdoor_host(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     const struct flow_ward_spec *ws = m->wards[ward].spec;
     for (size_t k = 0; k < ws->noutlie; k++) {
         uint32_t h = (uint32_t)ws->outlie_to[k];
-        if (h != m->patients[id].ward && flow_resource_free_for(m, &m->wards[h].beds, id))
+        if (h != m->patients[id].ward && flow__resource_free_for(m, &m->wards[h].beds, id))
             return h;
     }
     return NONE;
@@ -110,14 +110,14 @@ static void set_outliers(struct flow_model *m, struct ward *w, int delta)
     flow_level_set(&w->outliers_level, model_now(m), w->outliers);
 }
 
-void flow_frontdoor_start_outlier(struct flow_model *m, uint32_t id)
+void flow__frontdoor_start_outlier(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     p->outlier = 1;
     set_outliers(m, &m->wards[p->ward], +1);
 }
 
-void flow_frontdoor_end_outlier(struct flow_model *m, uint32_t id)
+void flow__frontdoor_end_outlier(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     p->outlier = 0;
@@ -132,7 +132,7 @@ static void count_within(uint64_t *within, const struct flow_targets *t, double 
         within[k] += days <= t->days[k] + EPS;
 }
 
-void flow_frontdoor_first_bed_undo(struct flow_model *m, uint32_t id)
+void flow__frontdoor_first_bed_undo(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
@@ -144,7 +144,7 @@ void flow_frontdoor_first_bed_undo(struct flow_model *m, uint32_t id)
         g->period.first_within[k] -= days <= g->spec->wait_targets.days[k] + EPS;
 }
 
-void flow_frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward)
+void flow__frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct ward *w = &m->wards[ward];
     double days = model_now(m) - m->patients[id].joined;
@@ -154,7 +154,7 @@ void flow_frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward)
     count_within(w->period.within, &w->spec->targets, days);
 }
 
-void flow_frontdoor_first_bed(struct flow_model *m, uint32_t id, bool got)
+void flow__frontdoor_first_bed(struct flow_model *m, uint32_t id, bool got)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];

@@ -10,7 +10,7 @@
 #include <flowsim/random.h>
 #include <flowsim/util.h>
 
-void flow_initial_start(struct flow_model *m)
+void flow__initial_start(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     if (s->ninitial == 0)
@@ -23,10 +23,10 @@ void flow_initial_start(struct flow_model *m)
         if (c->ward >= 0)
             continue;
         const struct flow_dist *stay = &s->community[c->service].stay;
-        uint32_t id = flow_patient_new(m, (uint32_t)c->group);
+        uint32_t id = flow__patient_new(m, (uint32_t)c->group);
         m->patients[id].pathway = (uint8_t)c->pathway;
         model_trace(m, id, FLOW_TRACE_AT_START, s->community[c->service].name, 0);
-        flow_discharge_census(m, id, (uint32_t)c->service, c->elapsed >= 0 ? flow_dist_residual(stay, c->elapsed, r)
+        flow__discharge_census(m, id, (uint32_t)c->service, c->elapsed >= 0 ? flow_dist_residual(stay, c->elapsed, r)
                                                                            : flow_dist_equilibrium_residual(stay, r));
     }
     for (size_t k = 0; k < s->ninitial; k++) {
@@ -34,7 +34,7 @@ void flow_initial_start(struct flow_model *m)
         if (c->ward < 0)
             continue;
         const struct flow_dist *stay = &s->groups[c->group].steps[c->step].stay;
-        uint32_t id = flow_patient_new(m, (uint32_t)c->group);
+        uint32_t id = flow__patient_new(m, (uint32_t)c->group);
         if (id >= m->initial_cap) {
             size_t cap = m->initial_cap ? m->initial_cap : 64;
             while (cap <= id)
@@ -49,12 +49,12 @@ void flow_initial_start(struct flow_model *m)
         p->step = (uint32_t)c->step;
         p->at_start = 1;
         model_trace(m, id, FLOW_TRACE_AT_START, s->wards[c->ward].name, 0);
-        flow_ward_request_waiting(m, id, (uint32_t)c->ward);
+        flow__ward_request_waiting(m, id, (uint32_t)c->ward);
     }
     gsl_rng_free(r);
 }
 
-double flow_initial_stay(struct flow_model *m, uint32_t id)
+double flow__initial_stay(struct flow_model *m, uint32_t id)
 {
     m->patients[id].at_start = 0;
     return m->initial_left[id];

@@ -295,131 +295,131 @@ struct flow_model {
 };
 
 /* arrivals.c */
-void flow_arrivals_setup(struct group *g, const struct flow_scenario *sc);
-double flow_arrivals_next(struct group *g, gsl_rng *r, double now);
+void flow__arrivals_setup(struct group *g, const struct flow_scenario *sc);
+double flow__arrivals_next(struct group *g, gsl_rng *r, double now);
 
 /* patient.c: the pool of patient records */
-uint32_t flow_patient_new(struct flow_model *m, uint32_t group);
+uint32_t flow__patient_new(struct flow_model *m, uint32_t group);
 /* The patient leaves the model: lost (turned away) or not. */
-void flow_patient_free(struct flow_model *m, uint32_t id, bool lost);
+void flow__patient_free(struct flow_model *m, uint32_t id, bool lost);
 static inline void patient_set(struct flow_model *m, uint32_t id, enum patient_state s)
 {
     m->patients[id].state = (uint8_t)s;
 }
-const char *flow_patient_state_name(enum patient_state s);
+const char *flow__patient_state_name(enum patient_state s);
 
 /* ward.c: beds */
-void flow_wards_create(struct flow_model *m);
-void flow_wards_destroy(struct flow_model *m);
-void flow_wards_mark(struct flow_model *m, double t);
+void flow__wards_create(struct flow_model *m);
+void flow__wards_destroy(struct flow_model *m);
+void flow__wards_mark(struct flow_model *m, double t);
 /* Asks for a bed in `ward` for the patient's current step: admits it at once when one is
  * free, otherwise it waits (blocking the bed it holds) or, at a divert ward, is lost. */
-void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward);
+void flow__ward_request(struct flow_model *m, uint32_t id, uint32_t ward);
 /* Admits the patient now to a bed known to be free (theatre: held from the operation). */
 /* A census patient asks for a bed: it takes one, or waits for one in the ward's queue (never
  * diverted, outlying or giving up: it is in hospital already). */
-void flow_ward_request_waiting(struct flow_model *m, uint32_t id, uint32_t ward);
-void flow_ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward);
+void flow__ward_request_waiting(struct flow_model *m, uint32_t id, uint32_t ward);
+void flow__ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward);
 /* A patient holding a bed it will not use (a case cancelled after its bed came) gives it back. */
-void flow_ward_give_back(struct flow_model *m, uint32_t id);
+void flow__ward_give_back(struct flow_model *m, uint32_t id);
 /* Frees the bed the patient holds (if any) and records its departure from hospital. */
-void flow_ward_leave_hospital(struct flow_model *m, uint32_t id);
+void flow__ward_leave_hospital(struct flow_model *m, uint32_t id);
 
 /* frontdoor.c: time targets, patience, outliers, ring-fenced beds */
-void flow_frontdoor_create(struct flow_model *m, uint64_t seed, uint32_t rep);
-void flow_frontdoor_destroy(struct flow_model *m);
-void flow_frontdoor_mark(struct flow_model *m, double t);
+void flow__frontdoor_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void flow__frontdoor_destroy(struct flow_model *m);
+void flow__frontdoor_mark(struct flow_model *m, double t);
 /* The patient has joined the queue at the front door of `ward`, which has patience: its
  * patience starts. */
-__attribute__((cold)) void flow_frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward);
+__attribute__((cold)) void flow__frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward);
 /* The patient finds `ward` full: the first of its outlie_to wards with a bed free for it, or
  * NONE (it waits). */
-__attribute__((cold)) uint32_t flow_frontdoor_host(struct flow_model *m, uint32_t id, uint32_t ward);
+__attribute__((cold)) uint32_t flow__frontdoor_host(struct flow_model *m, uint32_t id, uint32_t ward);
 /* The patient has just moved into a bed as an outlier. */
-__attribute__((cold)) void flow_frontdoor_start_outlier(struct flow_model *m, uint32_t id);
+__attribute__((cold)) void flow__frontdoor_start_outlier(struct flow_model *m, uint32_t id);
 /* The patient no longer outlies (it leaves the bed, or its stay there is now its own). */
-__attribute__((cold)) void flow_frontdoor_end_outlier(struct flow_model *m, uint32_t id);
+__attribute__((cold)) void flow__frontdoor_end_outlier(struct flow_model *m, uint32_t id);
 /* The patient leaves a bed in `ward` (time targets). */
-__attribute__((cold)) void flow_frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward);
+__attribute__((cold)) void flow__frontdoor_left_ward(struct flow_model *m, uint32_t id, uint32_t ward);
 /* The patient's first bed now (got) or never (lost at the front door): wait targets. */
-__attribute__((cold)) void flow_frontdoor_first_bed(struct flow_model *m, uint32_t id, bool got);
+__attribute__((cold)) void flow__frontdoor_first_bed(struct flow_model *m, uint32_t id, bool got);
 /* A first bed given back unused (a case cancelled after its bed came): its count undone. */
-void flow_frontdoor_first_bed_undo(struct flow_model *m, uint32_t id);
+void flow__frontdoor_first_bed_undo(struct flow_model *m, uint32_t id);
 
 /* route.c: arrivals and the route from ward to ward */
-void flow_route_start(struct flow_model *m);
+void flow__route_start(struct flow_model *m);
 /* The first route step from `from` on that is taken (each with its probability p), or nsteps. */
-uint32_t flow_route_draw_step(struct flow_model *m, uint32_t id, uint32_t from);
+uint32_t flow__route_draw_step(struct flow_model *m, uint32_t id, uint32_t from);
 /* Starts a stay of the patient's current step in the bed it holds. */
-void flow_route_start_stay(struct flow_model *m, uint32_t id);
+void flow__route_start_stay(struct flow_model *m, uint32_t id);
 /* A readmission: a new patient of `group` starts its route. */
-void flow_route_readmit(struct flow_model *m, uint32_t group);
+void flow__route_readmit(struct flow_model *m, uint32_t group);
 /* Leaves hospital and the model. */
-void flow_route_leave(struct flow_model *m, uint32_t id);
-void flow_route_mark(struct flow_model *m, double t);
+void flow__route_leave(struct flow_model *m, uint32_t id);
+void flow__route_mark(struct flow_model *m, double t);
 
 /* The stay just ended: the next route step, the discharge block or home. */
-void flow_route_next(struct flow_model *m, uint32_t id);
+void flow__route_next(struct flow_model *m, uint32_t id);
 
 /* round.c: ward rounds */
-void flow_rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep);
-void flow_rounds_destroy(struct flow_model *m);
-void flow_rounds_start(struct flow_model *m);
+void flow__rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void flow__rounds_destroy(struct flow_model *m);
+void flow__rounds_start(struct flow_model *m);
 /* The patient's stay in a ward with rounds has ended: it waits in its bed for a round. */
-void flow_round_ready(struct flow_model *m, uint32_t id);
-void flow_round_on_round(struct flow_engine *e, void *ctx, uint64_t arg);
+void flow__round_ready(struct flow_model *m, uint32_t id);
+void flow__round_on_round(struct flow_engine *e, void *ctx, uint64_t arg);
 /* A patient leaves a ward with rounds (counted for the discharge-time metrics). */
-void flow_round_departure(struct flow_model *m, struct ward *w);
-double flow_round_weekend_days(const struct flow_scenario *s, double a, double b);
+void flow__round_departure(struct flow_model *m, struct ward *w);
+double flow__round_weekend_days(const struct flow_scenario *s, double a, double b);
 
 /* beds.c: beds that follow a calendar, and escalation */
-void flow_beds_create(struct flow_model *m);
-void flow_beds_start(struct flow_model *m);
-void flow_beds_destroy(struct flow_model *m);
+void flow__beds_create(struct flow_model *m);
+void flow__beds_start(struct flow_model *m);
+void flow__beds_destroy(struct flow_model *m);
 /* The most beds the ward can ever have open (for bed numbers in traces). */
-int flow_beds_most(const struct flow_ward_spec *w);
+int flow__beds_most(const struct flow_ward_spec *w);
 
 /* theatre.c */
-void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep);
-void flow_theatres_destroy(struct flow_model *m);
-void flow_theatres_start(struct flow_model *m);
-void flow_theatres_mark(struct flow_model *m, double now);
-void flow_elective_referral(struct flow_model *m, uint32_t id);
+void flow__theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void flow__theatres_destroy(struct flow_model *m);
+void flow__theatres_start(struct flow_model *m);
+void flow__theatres_mark(struct flow_model *m, double now);
+void flow__elective_referral(struct flow_model *m, uint32_t id);
 /* bed_patience: the ward bed a waiting case asked for is its now (ward.c's grant). */
-void flow_theatre_bed_came(struct flow_model *m, uint32_t id);
+void flow__theatre_bed_came(struct flow_model *m, uint32_t id);
 /* The days a waiting-list patient referred at `referred` spends on the list beyond `after`
  * days between the measured period's start and `until`. */
-double flow_list_overdue(const struct flow_model *m, double referred, double after, double until);
+double flow__list_overdue(const struct flow_model *m, double referred, double after, double until);
 
 /* discharge.c */
-void flow_discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep);
-void flow_discharge_destroy(struct flow_model *m);
-void flow_discharge_mark(struct flow_model *m, double now);
+void flow__discharge_create(struct flow_model *m, uint64_t seed, uint32_t rep);
+void flow__discharge_destroy(struct flow_model *m);
+void flow__discharge_mark(struct flow_model *m, double now);
 /* The patient's last ward stay has ended: it is medically fit, in its bed. */
-void flow_discharge_fit(struct flow_model *m, uint32_t id);
+void flow__discharge_fit(struct flow_model *m, uint32_t id);
 
 /* discharge.c: a census patient in a place of `service` at the start, `left` days to stay. */
-void flow_discharge_census(struct flow_model *m, uint32_t id, uint32_t service, double left);
+void flow__discharge_census(struct flow_model *m, uint32_t id, uint32_t service, double left);
 
 /* initial.c: the patients in hospital at the start (a scenario's initial: census) */
-void flow_initial_start(struct flow_model *m);
+void flow__initial_start(struct flow_model *m);
 /* The remaining first stay of a census patient (once: it clears the patient's flag). */
-double flow_initial_stay(struct flow_model *m, uint32_t id);
+double flow__initial_stay(struct flow_model *m, uint32_t id);
 
 /* census.c: the midnight census, occupancy by hour, daily series */
-void flow_census_start(struct flow_model *m);
-void flow_census_mark(struct flow_model *m, double t);
+void flow__census_start(struct flow_model *m);
+void flow__census_mark(struct flow_model *m, double t);
 
 /* backlog.c: queues at the start of the measured period */
-void flow_backlog_mark(struct flow_model *m);
+void flow__backlog_mark(struct flow_model *m);
 
 /* invariants.c: the model's bookkeeping, checked after every event in checking builds. */
-void flow_invariants_check(struct flow_model *m);
+void flow__invariants_check(struct flow_model *m);
 /* What a report must satisfy, checked on each replication's metrics in checking builds: each
  * metric within the bounds of its unit, and rules across metrics and the model's tallies. */
-void flow_invariants_check_metric(const struct flow_model *m, const char *section, const char *entity,
+void flow__invariants_check_metric(const struct flow_model *m, const char *section, const char *entity,
                                   const char *key, const char *unit, double value);
-void flow_invariants_check_outputs(const struct flow_model *m);
+void flow__invariants_check_outputs(const struct flow_model *m);
 
 /* model.c */
 static inline double model_now(const struct flow_model *m) { return flow_engine_now(m->engine); }

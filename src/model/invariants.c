@@ -107,7 +107,7 @@ static void check_resource(const struct flow_model *m, const struct resource *r)
     }
 }
 
-void flow_invariants_check(struct flow_model *m)
+void flow__invariants_check(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     /* Scratch space owned by the model (freed with it), grown with the patient pool. */
@@ -204,7 +204,7 @@ static bool unit_is(const char *unit, const char *name) { return strcmp(unit, na
 /* Every metric within the bounds of its unit: fractions in [0, 1], everything else (counts,
  * rates, times, beds, costs, ratios) at least 0; undefined (NaN) only as "no data", never
  * infinite. */
-void flow_invariants_check_metric(const struct flow_model *m, const char *section, const char *entity,
+void flow__invariants_check_metric(const struct flow_model *m, const char *section, const char *entity,
                                   const char *key, const char *unit, double value)
 {
     if (isnan(value))
@@ -235,7 +235,7 @@ static void check_ward_outputs(const struct flow_model *m, const struct ward *w)
 {
     const char *name = w->spec->name;
     const struct resource *r = &w->beds;
-    double occupied = level_mean(m, &r->use), most = flow_beds_most(w->spec);
+    double occupied = level_mean(m, &r->use), most = flow__beds_most(w->spec);
     check_average(m, "beds occupied beyond the most the ward can open", "wards", name, "mean_occupied_beds",
                   occupied, most);
     if (r->plan) {
@@ -264,7 +264,7 @@ static void check_ward_outputs(const struct flow_model *m, const struct ward *w)
                     (double)r->period.waited, (double)r->period.taken);
 }
 
-void flow_invariants_check_outputs(const struct flow_model *m)
+void flow__invariants_check_outputs(const struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     for (size_t w = 0; w < s->nwards; w++)

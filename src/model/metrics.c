@@ -110,7 +110,7 @@ static double w_departure_hour(const struct view *v, size_t i)
 /* Departures per Saturday or Sunday over departures per other day (calendar weekdays). */
 static double w_weekend_ratio(const struct view *v, size_t i)
 {
-    double weekend = flow_round_weekend_days(v->m->sc, v->m->start, v->t), weekdays = v->days - weekend;
+    double weekend = flow__round_weekend_days(v->m->sc, v->m->start, v->t), weekdays = v->days - weekend;
     double on_weekdays = (double)(W->period.departures - W->period.weekend);
     return ratio(ratio((double)W->period.weekend, weekend), ratio(on_weekdays, weekdays));
 }
@@ -187,7 +187,7 @@ static double list_overdue(const struct view *v, size_t i, double after, double 
     for (size_t k = 0; k < m->npatients; k++) {
         const struct patient *p = &m->patients[k];
         if (p->group == i && (p->state == PS_LISTED || p->state == PS_BOOKED))
-            done += flow_list_overdue(m, p->referred, after, v->t);
+            done += flow__list_overdue(m, p->referred, after, v->t);
     }
     return done;
 }
@@ -579,7 +579,7 @@ static void add_value(void *arg, const char *section, const char *entity, size_t
     a->v.k = k;
     a->out[a->n++] = mt->get(&a->v, i);
 #ifdef FLOW_INVARIANTS
-    flow_invariants_check_metric(a->v.m, section, entity, mt->key, mt->unit, a->out[a->n - 1]);
+    flow__invariants_check_metric(a->v.m, section, entity, mt->key, mt->unit, a->out[a->n - 1]);
 #endif
 }
 
@@ -589,6 +589,6 @@ void flow_model_metrics(const struct flow_model *m, double *values)
     struct values_acc a = {{m, t, t - m->start, 0}, values, 0};
     each(m->sc, add_value, &a);
 #ifdef FLOW_INVARIANTS
-    flow_invariants_check_outputs(m);
+    flow__invariants_check_outputs(m);
 #endif
 }

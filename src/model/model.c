@@ -19,9 +19,9 @@ static void after_event(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     if (arg)
-        flow_resource_offer_freed(m);
+        flow__resource_offer_freed(m);
 #ifdef FLOW_INVARIANTS
-    flow_invariants_check(m);
+    flow__invariants_check(m);
 #endif
 }
 
@@ -41,13 +41,13 @@ static void on_warmup(struct flow_engine *e, void *ctx, uint64_t arg)
     m->start = t;
     m->period = (struct model_tally){.live_at_start = m->live, .created_at_start = m->created};
     flow_hist_reset(&m->los_hist);
-    flow_wards_mark(m, t);
-    flow_frontdoor_mark(m, t);
-    flow_route_mark(m, t);
-    flow_theatres_mark(m, t);
-    flow_discharge_mark(m, t);
-    flow_census_mark(m, t);
-    flow_backlog_mark(m);
+    flow__wards_mark(m, t);
+    flow__frontdoor_mark(m, t);
+    flow__route_mark(m, t);
+    flow__theatres_mark(m, t);
+    flow__discharge_mark(m, t);
+    flow__census_mark(m, t);
+    flow__backlog_mark(m);
 }
 
 /* ---- lifetime ------------------------------------------------------------------------- */
@@ -66,7 +66,7 @@ static void group_init(struct group *g, const struct flow_scenario *sc,
         snprintf(name, sizeof name, "group/%s/stay/%zu", s->name, k + 1);
         g->stay_rng[k] = flow_stream_create(seed, rep, name);
     }
-    flow_arrivals_setup(g, sc);
+    flow__arrivals_setup(g, sc);
 }
 
 static void group_fini(struct group *g)
@@ -103,15 +103,15 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     m->engine = flow_engine_create();
     m->free_patient = NONE;
     m->max_live = FLOW_MAX_LIVE_PATIENTS;
-    flow_wards_create(m);
-    flow_beds_create(m);
-    flow_rounds_create(m, s->seed, replication);
-    flow_frontdoor_create(m, s->seed, replication);
+    flow__wards_create(m);
+    flow__beds_create(m);
+    flow__rounds_create(m, s->seed, replication);
+    flow__frontdoor_create(m, s->seed, replication);
     m->groups = flow_xcalloc(s->ngroups, sizeof *m->groups);
     for (size_t g = 0; g < s->ngroups; g++)
         group_init(&m->groups[g], s, &s->groups[g], s->seed, replication);
-    flow_theatres_create(m, s->seed, replication);
-    flow_discharge_create(m, s->seed, replication);
+    flow__theatres_create(m, s->seed, replication);
+    flow__discharge_create(m, s->seed, replication);
     if (s->priorities)
         order_queues(m);
     /* Each resource is on the offer stack at most once. */
@@ -125,12 +125,12 @@ void flow_model_destroy(struct flow_model *m)
 {
     if (m == NULL)
         return;
-    flow_rounds_destroy(m);
-    flow_frontdoor_destroy(m);
-    flow_beds_destroy(m);
-    flow_wards_destroy(m);
-    flow_theatres_destroy(m);
-    flow_discharge_destroy(m);
+    flow__rounds_destroy(m);
+    flow__frontdoor_destroy(m);
+    flow__beds_destroy(m);
+    flow__wards_destroy(m);
+    flow__theatres_destroy(m);
+    flow__discharge_destroy(m);
     for (size_t g = 0; g < m->sc->ngroups; g++)
         group_fini(&m->groups[g]);
     flow_hist_fini(&m->los_hist);
@@ -166,12 +166,12 @@ int flow_model_run(struct flow_model *m)
     const struct flow_scenario *s = m->sc;
     flow_interrupt_defer();
     flow_engine_schedule(m->engine, s->warmup_days, PRIO_WARMUP, on_warmup, m, 0);
-    flow_beds_start(m);
-    flow_theatres_start(m);
-    flow_rounds_start(m);
-    flow_census_start(m);
-    flow_initial_start(m);
-    flow_route_start(m);
+    flow__beds_start(m);
+    flow__theatres_start(m);
+    flow__rounds_start(m);
+    flow__census_start(m);
+    flow__initial_start(m);
+    flow__route_start(m);
     /* A day at a time and every few thousand events, so that an interrupt (SIGINT, SIGTERM)
      * or a cancel stops a long run promptly. */
     flow_engine_poll(m->engine, model_poll, m);
@@ -210,7 +210,7 @@ void flow_model_trace(struct flow_model *m, flow_trace_fn fn, void *arg)
     m->trace_arg = arg;
     for (size_t i = 0; fn && i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
-        int most = flow_beds_most(w->spec);
+        int most = flow__beds_most(w->spec);
         w->free_beds = flow_xcalloc((size_t)most, sizeof *w->free_beds);
         for (int b = most; b >= 1; b--)
             w->free_beds[w->nfree++] = b;

@@ -5,7 +5,7 @@
 
 #include <flowsim/util.h>
 
-uint32_t flow_patient_new(struct flow_model *m, uint32_t group)
+uint32_t flow__patient_new(struct flow_model *m, uint32_t group)
 {
     uint32_t id;
     if (m->free_patient != NONE) {
@@ -23,7 +23,7 @@ uint32_t flow_patient_new(struct flow_model *m, uint32_t group)
     return id;
 }
 
-void flow_patient_free(struct flow_model *m, uint32_t id, bool lost)
+void flow__patient_free(struct flow_model *m, uint32_t id, bool lost)
 {
     struct patient *p = &m->patients[id];
     p->state = PS_FREE;
@@ -37,7 +37,7 @@ void flow_patient_free(struct flow_model *m, uint32_t id, bool lost)
         m->left++;
 }
 
-const char *flow_patient_state_name(enum patient_state s)
+const char *flow__patient_state_name(enum patient_state s)
 {
     switch (s) {
 #define X(id, name) case PS_##id: return name;

@@ -8,7 +8,7 @@
 
 /* ---- queues --------------------------------------------------------------------------- */
 
-void flow_queue_init(struct queue *q, queue_key_fn key)
+void flow__queue_init(struct queue *q, queue_key_fn key)
 {
     *q = (struct queue){.head = NONE, .tail = NONE, .key = key};
 }
@@ -16,7 +16,7 @@ void flow_queue_init(struct queue *q, queue_key_fn key)
 /* The tail is tried first: most patients join at the back (a first-come queue walks nothing),
  * and only those who belong further forward walk from the head (the tail's key is above
  * theirs, so the walk stops before it). */
-void flow_queue_push(struct flow_model *m, struct queue *q, uint32_t id)
+void flow__queue_push(struct flow_model *m, struct queue *q, uint32_t id)
 {
     struct patient *pool = m->patients;
     if (q->key == NULL || q->len == 0 || q->key(m, q->tail) <= q->key(m, id)) {
@@ -44,7 +44,7 @@ void flow_queue_push(struct flow_model *m, struct queue *q, uint32_t id)
     q->len++;
 }
 
-uint32_t flow_queue_pop(struct flow_model *m, struct queue *q)
+uint32_t flow__queue_pop(struct flow_model *m, struct queue *q)
 {
     uint32_t id = q->head;
     q->head = m->patients[id].next;
@@ -56,7 +56,7 @@ uint32_t flow_queue_pop(struct flow_model *m, struct queue *q)
     return id;
 }
 
-void flow_queue_remove(struct flow_model *m, struct queue *q, uint32_t id)
+void flow__queue_remove(struct flow_model *m, struct queue *q, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     if (p->prev == NONE)
@@ -73,14 +73,14 @@ void flow_queue_remove(struct flow_model *m, struct queue *q, uint32_t id)
 
 /* ---- places --------------------------------------------------------------------------- */
 
-void flow_resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner)
+void flow__resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner)
 {
     *r = (struct resource){.capacity = capacity, .nclass = nclass, .grant = grant, .owner = owner};
-    flow_queue_init(&r->queue, NULL);
+    flow__queue_init(&r->queue, NULL);
     r->by_class = nclass ? flow_xcalloc(nclass, sizeof *r->by_class) : NULL;
 }
 
-void flow_resource_fini(struct resource *r)
+void flow__resource_fini(struct resource *r)
 {
     free(r->by_class);
     free(r->plan);
@@ -90,14 +90,14 @@ void flow_resource_fini(struct resource *r)
     }
 }
 
-void flow_resource_keep_waits(struct resource *r, double scale)
+void flow__resource_keep_waits(struct resource *r, double scale)
 {
     r->wait_hist = flow_xcalloc(1, sizeof *r->wait_hist);
     flow_hist_init(r->wait_hist);
     r->hist_scale = scale;
 }
 
-void flow_resource_reserve(struct resource *r, int reserved, const unsigned char *flags)
+void flow__resource_reserve(struct resource *r, int reserved, const unsigned char *flags)
 {
     r->reserved = reserved;
     r->reserved_for = flags;
@@ -122,7 +122,7 @@ static __attribute__((noinline)) bool ring_fence_free(const struct flow_model *m
     return r->queue.len == 0 && others_may_take(r);
 }
 
-bool flow_resource_free_for(const struct flow_model *m, const struct resource *r, uint32_t id)
+bool flow__resource_free_for(const struct flow_model *m, const struct resource *r, uint32_t id)
 {
     if (r->in_use >= r->capacity)
         return false;
@@ -162,16 +162,16 @@ static void set_in_use(struct flow_model *m, struct resource *r, uint32_t cls, i
     }
 }
 
-bool flow_resource_request(struct flow_model *m, struct resource *r, uint32_t id)
+bool flow__resource_request(struct flow_model *m, struct resource *r, uint32_t id)
 {
     r->period.requests++;
     m->patients[id].requested = model_now(m);
-    return flow_resource_free_for(m, r, id);
+    return flow__resource_free_for(m, r, id);
 }
 
-void flow_resource_wait(struct flow_model *m, struct resource *r, uint32_t id)
+void flow__resource_wait(struct flow_model *m, struct resource *r, uint32_t id)
 {
-    flow_queue_push(m, &r->queue, id);
+    flow__queue_push(m, &r->queue, id);
     if (r->reserved_for && reserved_class(r, m->patients[id].group))
         r->reserved_waiting++;
     flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
@@ -189,20 +189,20 @@ static __attribute__((cold, noinline)) void count_others(struct flow_model *m, s
 /* Out of the queue, wherever it is. */
 static void unqueue(struct flow_model *m, struct resource *r, uint32_t id)
 {
-    flow_queue_remove(m, &r->queue, id);
+    flow__queue_remove(m, &r->queue, id);
     if (r->reserved_for && reserved_class(r, m->patients[id].group))
         r->reserved_waiting--;
     flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
 }
 
-void flow_resource_withdraw(struct flow_model *m, struct resource *r, uint32_t id)
+void flow__resource_withdraw(struct flow_model *m, struct resource *r, uint32_t id)
 {
     unqueue(m, r, id);
 }
 
-void flow_resource_lose(struct resource *r) { r->period.lost++; }
+void flow__resource_lose(struct resource *r) { r->period.lost++; }
 
-void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id)
+void flow__resource_take(struct flow_model *m, struct resource *r, uint32_t id)
 {
     double wait = model_now(m) - m->patients[id].requested;
     set_in_use(m, r, m->patients[id].group, +1);
@@ -215,7 +215,7 @@ void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id)
         flow_hist_add(r->wait_hist, wait * r->hist_scale);
 }
 
-void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id)
+void flow__resource_release(struct flow_model *m, struct resource *r, uint32_t id)
 {
     set_in_use(m, r, m->patients[id].group, -1);
     if (__builtin_expect(r->reserved_for != NULL, 0))
@@ -252,7 +252,7 @@ static void set_capacity(struct flow_model *m, struct resource *r)
     set_full(r, t);
 }
 
-void flow_resource_plan(struct flow_model *m, struct resource *r, int planned, int extra,
+void flow__resource_plan(struct flow_model *m, struct resource *r, int planned, int extra,
                         int open_when, int close_when)
 {
     r->plan = flow_xcalloc(1, sizeof *r->plan);
@@ -261,7 +261,7 @@ void flow_resource_plan(struct flow_model *m, struct resource *r, int planned, i
     set_capacity(m, r);
 }
 
-void flow_resource_set_planned(struct flow_model *m, struct resource *r, int planned)
+void flow__resource_set_planned(struct flow_model *m, struct resource *r, int planned)
 {
     if (planned == r->plan->planned)
         return;
@@ -323,9 +323,9 @@ static __attribute__((noinline)) uint32_t first_eligible(const struct flow_model
 static inline __attribute__((always_inline)) void fill(struct flow_model *m, struct resource *r)
 {
     while (r->queue.len > 0 && r->in_use < r->capacity) {
-        uint32_t id = flow_queue_pop(m, &r->queue);
+        uint32_t id = flow__queue_pop(m, &r->queue);
         flow_level_set(&r->waiting, model_now(m), (double)r->queue.len);
-        flow_resource_take(m, r, id);
+        flow__resource_take(m, r, id);
         r->grant(m, id, r->owner);
     }
 }
@@ -336,7 +336,7 @@ static __attribute__((cold, noinline)) void fill_fenced(struct flow_model *m, st
     uint32_t id;
     while (r->queue.len > 0 && r->in_use < r->capacity && (id = first_eligible(m, r)) != NONE) {
         unqueue(m, r, id);
-        flow_resource_take(m, r, id);
+        flow__resource_take(m, r, id);
         r->grant(m, id, r->owner);
     }
 }
@@ -356,7 +356,7 @@ static __attribute__((noinline)) void escalate_and_fill(struct flow_model *m, st
 
 /* Granting a place may free another (a blocked patient moves on and leaves its bed), which
  * joins the list, so a chain of transfers resolves within one event. */
-void flow_resource_offer_freed(struct flow_model *m)
+void flow__resource_offer_freed(struct flow_model *m)
 {
     while (m->noffers > 0) {
         struct resource *r = m->offers[--m->noffers];
@@ -370,7 +370,7 @@ void flow_resource_offer_freed(struct flow_model *m)
     }
 }
 
-void flow_resource_mark(struct resource *r, double t)
+void flow__resource_mark(struct resource *r, double t)
 {
     flow_level_mark(&r->use, t);
     flow_level_mark(&r->full, t);

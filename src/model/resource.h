@@ -8,7 +8,7 @@
  *    jumps the queue. Otherwise the caller queues the patient or turns it away.
  *  - A released place is not handed over inside the event that frees it: the resource goes on
  *    the model's list of freed resources, and after every event (the engine's after-each hook)
- *    flow_resource_offer_freed gives places to the heads of their queues, calling each resource's
+ *    flow__resource_offer_freed gives places to the heads of their queues, calling each resource's
  *    grant function. A handler cannot forget to do it.
  *  - Queues link both ways through the patient records (no allocation): a patient is in at
  *    most one queue, and leaves it from anywhere in O(1) (patience, removal from a list).
@@ -39,12 +39,12 @@ struct queue {
     queue_key_fn key;
 };
 
-void flow_queue_init(struct queue *q, queue_key_fn key);
+void flow__queue_init(struct queue *q, queue_key_fn key);
 /* Inserts by key, after every patient with an equal or smaller key. */
-void flow_queue_push(struct flow_model *m, struct queue *q, uint32_t id);
-uint32_t flow_queue_pop(struct flow_model *m, struct queue *q);
+void flow__queue_push(struct flow_model *m, struct queue *q, uint32_t id);
+uint32_t flow__queue_pop(struct flow_model *m, struct queue *q);
 /* Removes `id` from anywhere in the queue. */
-void flow_queue_remove(struct flow_model *m, struct queue *q, uint32_t id);
+void flow__queue_remove(struct flow_model *m, struct queue *q, uint32_t id);
 
 /* Gives a waiting patient the place it has just been allocated (the place is already taken). */
 typedef void (*grant_fn)(struct flow_model *m, uint32_t patient, uint32_t owner);
@@ -103,43 +103,43 @@ struct resource {
     size_t reserved_waiting;   /* flagged patients in the queue */
 };
 
-void flow_resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner);
-void flow_resource_fini(struct resource *r);
+void flow__resource_init(struct resource *r, int capacity, size_t nclass, grant_fn grant, uint32_t owner);
+void flow__resource_fini(struct resource *r);
 /* Keeps a histogram of waits (in days x scale) from now on. */
-void flow_resource_keep_waits(struct resource *r, double scale);
+void flow__resource_keep_waits(struct resource *r, double scale);
 /* True when a request by this patient now would take a place at once. */
-bool flow_resource_free_for(const struct flow_model *m, const struct resource *r, uint32_t id);
+bool flow__resource_free_for(const struct flow_model *m, const struct resource *r, uint32_t id);
 /* Ring-fences `reserved` places for the classes flagged in `flags` (nclass of them). */
-void flow_resource_reserve(struct resource *r, int reserved, const unsigned char *flags);
+void flow__resource_reserve(struct resource *r, int reserved, const unsigned char *flags);
 /* Counts a request at the current time (stamping the patient's request time) and returns
- * flow_resource_free_for: when true the caller takes the place (flow_resource_take), when false it
- * queues the patient (flow_resource_wait) or turns it away (flow_resource_lose). */
-bool flow_resource_request(struct flow_model *m, struct resource *r, uint32_t id);
+ * flow__resource_free_for: when true the caller takes the place (flow__resource_take), when false it
+ * queues the patient (flow__resource_wait) or turns it away (flow__resource_lose). */
+bool flow__resource_request(struct flow_model *m, struct resource *r, uint32_t id);
 /* Queues a patient whose request was not met. */
-void flow_resource_wait(struct flow_model *m, struct resource *r, uint32_t id);
+void flow__resource_wait(struct flow_model *m, struct resource *r, uint32_t id);
 /* Takes a waiting patient out of the queue (it gave up waiting). */
-void flow_resource_withdraw(struct flow_model *m, struct resource *r, uint32_t id);
+void flow__resource_withdraw(struct flow_model *m, struct resource *r, uint32_t id);
 /* Counts a request that was turned away. */
-void flow_resource_lose(struct resource *r);
+void flow__resource_lose(struct resource *r);
 /* Takes a place for the patient (recording its wait since its request). */
-void flow_resource_take(struct flow_model *m, struct resource *r, uint32_t id);
+void flow__resource_take(struct flow_model *m, struct resource *r, uint32_t id);
 /* Gives a place back; it is offered to the queue after the event. */
-void flow_resource_release(struct flow_model *m, struct resource *r, uint32_t id);
+void flow__resource_release(struct flow_model *m, struct resource *r, uint32_t id);
 /* Offers every freed place to its queue, last freed resource first (a transfer that frees a
  * bed elsewhere is resolved before other resources are looked at). The after-event hook. */
-void flow_resource_offer_freed(struct flow_model *m);
+void flow__resource_offer_freed(struct flow_model *m);
 /* Gives the resource a capacity that changes (planned places now, and escalation: extra places
  * 0 for none). */
-void flow_resource_plan(struct flow_model *m, struct resource *r, int planned, int extra,
+void flow__resource_plan(struct flow_model *m, struct resource *r, int planned, int extra,
                         int open_when, int close_when);
 /* The planned places change (a calendar boundary): capacity follows, freed places are offered. */
-void flow_resource_set_planned(struct flow_model *m, struct resource *r, int planned);
+void flow__resource_set_planned(struct flow_model *m, struct resource *r, int planned);
 /* Places counted open: those that take patients, and those closing while still taken. */
 static inline int flow_resource_open_places(const struct resource *r)
 {
     return r->in_use > r->capacity ? r->in_use : r->capacity;
 }
 /* Starts a new measured period at t: levels marked, tally and histogram zeroed. */
-void flow_resource_mark(struct resource *r, double t);
+void flow__resource_mark(struct resource *r, double t);
 
 #endif

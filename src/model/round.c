@@ -22,7 +22,7 @@ static void set_ready(struct flow_model *m, struct ward *w, int delta)
     flow_level_set(&w->ready_level, model_now(m), w->nready);
 }
 
-void flow_round_ready(struct flow_model *m, uint32_t id)
+void flow__round_ready(struct flow_model *m, uint32_t id)
 {
     struct ward *w = &m->wards[m->patients[id].ward];
     patient_set(m, id, PS_READY);
@@ -35,7 +35,7 @@ void flow_round_ready(struct flow_model *m, uint32_t id)
 static void leave(struct flow_model *m, uint32_t id)
 {
     set_ready(m, &m->wards[m->patients[id].ward], -1);
-    flow_route_next(m, id);
+    flow__route_next(m, id);
 }
 
 static void on_after_round(struct flow_engine *e, void *ctx, uint64_t arg)
@@ -54,7 +54,7 @@ static void schedule_round(struct flow_model *m, uint32_t ward, double t, bool a
     double until = m->sc->warmup_days + m->sc->horizon_days;
     double next = flow_week_next_round(m->sc, m->wards[ward].spec, t, after, until, &which);
     if (isfinite(next))
-        flow_engine_schedule(m->engine, next, PRIO_ROUND, flow_round_on_round, m,
+        flow_engine_schedule(m->engine, next, PRIO_ROUND, flow__round_on_round, m,
                              (uint64_t)which << 32 | ward);
 }
 
@@ -88,7 +88,7 @@ static size_t pick(const struct patient *pool, struct ward *w, double p)
 
 /* Reviews the ready patients; those reviewed move on (now, or after_round), in the order they
  * became ready. */
-void flow_round_on_round(struct flow_engine *e, void *ctx, uint64_t arg)
+void flow__round_on_round(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     uint32_t ward = (uint32_t)arg;
@@ -111,7 +111,7 @@ void flow_round_on_round(struct flow_engine *e, void *ctx, uint64_t arg)
     schedule_round(m, ward, t, true);
 }
 
-void flow_rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep)
+void flow__rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep)
 {
     char name[FLOW_MAX_NAME + 64];
     for (size_t i = 0; i < m->sc->nwards; i++) {
@@ -121,13 +121,13 @@ void flow_rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep)
             continue;
         snprintf(name, sizeof name, "ward/%s/rounds", w->spec->name);
         w->round_rng = flow_stream_create(seed, rep, name);
-        size_t most = (size_t)flow_beds_most(w->spec) + 1;   /* ready patients hold beds */
+        size_t most = (size_t)flow__beds_most(w->spec) + 1;   /* ready patients hold beds */
         w->ready = flow_xcalloc(most, sizeof *w->ready);
         w->reviewed = flow_xcalloc(most, sizeof *w->reviewed);
     }
 }
 
-void flow_rounds_destroy(struct flow_model *m)
+void flow__rounds_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->wards && i < m->sc->nwards; i++) {
         if (m->wards[i].round_rng)
@@ -138,7 +138,7 @@ void flow_rounds_destroy(struct flow_model *m)
     }
 }
 
-void flow_rounds_start(struct flow_model *m)
+void flow__rounds_start(struct flow_model *m)
 {
     for (size_t i = 0; i < m->sc->nwards; i++)
         if (m->wards[i].spec->nrounds > 0)
@@ -147,7 +147,7 @@ void flow_rounds_start(struct flow_model *m)
 
 /* ---- departures ----------------------------------------------------------------------- */
 
-void flow_round_departure(struct flow_model *m, struct ward *w)
+void flow__round_departure(struct flow_model *m, struct ward *w)
 {
     double t = model_now(m);
     int64_t day = (int64_t)t;
@@ -161,7 +161,7 @@ void flow_round_departure(struct flow_model *m, struct ward *w)
 }
 
 /* Days of [a, b) that fall on a Saturday or Sunday. */
-double flow_round_weekend_days(const struct flow_scenario *s, double a, double b)
+double flow__round_weekend_days(const struct flow_scenario *s, double a, double b)
 {
     double n = 0;
     for (double day = floor(a); day < b; day += 1) {

@@ -40,11 +40,11 @@ static void set_listed(struct flow_model *m, struct group *g, long delta)
 static void list_patient(struct flow_model *m, uint32_t id)
 {
     struct group *g = &m->groups[m->patients[id].group];
-    flow_queue_push(m, &g->waiting_list, id);
+    flow__queue_push(m, &g->waiting_list, id);
     patient_set(m, id, PS_LISTED);
 }
 
-double flow_list_overdue(const struct flow_model *m, double referred, double after, double until)
+double flow__list_overdue(const struct flow_model *m, double referred, double after, double until)
 {
     return fmax(0, until - fmax(referred + after, m->start));
 }
@@ -55,8 +55,8 @@ static void unlist(struct flow_model *m, struct group *g, uint32_t id)
     set_listed(m, g, -1);
     if (m->sc->list_measures) {
         double referred = m->patients[id].referred;
-        g->period.over_18_weeks += flow_list_overdue(m, referred, 18 * 7, now(m));
-        g->period.over_52_weeks += flow_list_overdue(m, referred, 52 * 7, now(m));
+        g->period.over_18_weeks += flow__list_overdue(m, referred, 18 * 7, now(m));
+        g->period.over_52_weeks += flow__list_overdue(m, referred, 52 * 7, now(m));
     }
 }
 
@@ -71,24 +71,24 @@ static void on_leave_list(struct flow_engine *e, void *ctx, uint64_t arg)
     if (p->state != PS_LISTED || (uint32_t)p->serial != (uint32_t)(arg >> 32))
         return;
     struct group *g = &m->groups[p->group];
-    flow_queue_remove(m, &g->waiting_list, id);
+    flow__queue_remove(m, &g->waiting_list, id);
     unlist(m, g, id);
     g->period.removals++;
     if (m->wait_targets)
-        flow_frontdoor_first_bed(m, id, false);     /* never had a bed: not within any target */
+        flow__frontdoor_first_bed(m, id, false);     /* never had a bed: not within any target */
     model_trace(m, id, FLOW_TRACE_LEAVE_LIST, NULL, 0);
     model_trace(m, id, FLOW_TRACE_LEAVE, NULL, 0);
-    flow_patient_free(m, id, true);
+    flow__patient_free(m, id, true);
 }
 
 /* The post-operative route is drawn once, at referral, and kept through cancellations: drawn
  * again at each booking, a patient cancelled for want of a bed would redraw until it drew no
  * ward, so inpatients would become day cases exactly when beds are short. */
-void flow_elective_referral(struct flow_model *m, uint32_t id)
+void flow__elective_referral(struct flow_model *m, uint32_t id)
 {
     struct group *g = &m->groups[m->patients[id].group];
     double age = now(m) - m->patients[id].referred;   /* > 0: on the list before the run */
-    m->patients[id].post = flow_route_draw_step(m, id, 1);
+    m->patients[id].post = flow__route_draw_step(m, id, 1);
     list_patient(m, id);
     set_listed(m, g, +1);
     if (g->leave_rng) {
@@ -176,7 +176,7 @@ static void book(struct flow_model *m, struct list *l)
         }
         if (best == NULL)
             return;
-        uint32_t id = flow_queue_pop(m, &best->waiting_list);
+        uint32_t id = flow__queue_pop(m, &best->waiting_list);
         patient_set(m, id, PS_BOOKED);
         list_add_case(l, id);
         model_trace(m, id, FLOW_TRACE_BOOKED, t->spec->name, 0);
@@ -232,7 +232,7 @@ static void cancel_case(struct flow_model *m, struct theatre *t, uint32_t id, en
     else
         t->period.cancelled_overrun++;
     if (m->patients[id].ward != NONE)            /* its bed came, the theatre did not */
-        flow_ward_give_back(m, id);
+        flow__ward_give_back(m, id);
     list_patient(m, id);
 }
 
@@ -311,10 +311,10 @@ static void operate(struct flow_model *m, uint32_t lid, uint32_t id, uint32_t po
     patient_set(m, id, PS_THEATRE);
     if (post < g->spec->nsteps) {        /* admitted to the ward bed now, held through surgery */
         if (p->ward == NONE)             /* (unless its bed came while it waited: bed_patience) */
-            flow_ward_admit_now(m, id, (uint32_t)g->spec->steps[post].ward);
+            flow__ward_admit_now(m, id, (uint32_t)g->spec->steps[post].ward);
     } else {
         p->first_bed = t_now;            /* a day case: in hospital from the operation */
-        flow_frontdoor_first_bed(m, id, true);
+        flow__frontdoor_first_bed(m, id, true);
     }
     unlist(m, g, id);
     g->period.operated++;
@@ -342,10 +342,10 @@ static void wait_for_bed(struct flow_model *m, uint32_t lid, uint32_t id, const 
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
     struct ward *w = &m->wards[g->spec->steps[p->post].ward];
-    flow_resource_request(m, &w->beds, id);
+    flow__resource_request(m, &w->beds, id);
     patient_set(m, id, PS_THEATRE_WAIT_BED);
     model_trace(m, id, FLOW_TRACE_BED_WAIT, w->spec->name, 0);
-    flow_resource_wait(m, &w->beds, id);
+    flow__resource_wait(m, &w->beds, id);
     p->list = lid;
     p->wait_token = ++m->wait_tokens;
     m->lists[lid].pending++;
@@ -363,7 +363,7 @@ static void on_bed_patience(struct flow_engine *e, void *ctx, uint64_t arg)
     if (p->state != PS_THEATRE_WAIT_BED || p->wait_token != (uint32_t)(arg >> 32))
         return;                                  /* the bed came, or the list ended, first */
     struct group *g = &m->groups[p->group];
-    flow_resource_withdraw(m, &m->wards[g->spec->steps[p->post].ward].beds, id);
+    flow__resource_withdraw(m, &m->wards[g->spec->steps[p->post].ward].beds, id);
     struct list *l = &m->lists[p->list];
     l->pending--;
     cancel_case(m, &m->theatres[l->theatre], id, CANCEL_NO_BED);
@@ -371,7 +371,7 @@ static void on_bed_patience(struct flow_engine *e, void *ctx, uint64_t arg)
         list_continue(m, p->list);
 }
 
-void flow_theatre_bed_came(struct flow_model *m, uint32_t id)
+void flow__theatre_bed_came(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     uint32_t lid = p->list;
@@ -404,7 +404,7 @@ static void on_list_end(struct flow_engine *e, void *ctx, uint64_t arg)
         if (p->state != PS_THEATRE_WAIT_BED || p->list != lid)
             continue;
         struct group *g = &m->groups[p->group];
-        flow_resource_withdraw(m, &m->wards[g->spec->steps[p->post].ward].beds, id);
+        flow__resource_withdraw(m, &m->wards[g->spec->steps[p->post].ward].beds, id);
         l->pending--;
         cancel_case(m, t, id, CANCEL_NO_BED);
     }
@@ -473,7 +473,7 @@ static void next_case(struct flow_model *m, uint32_t lid)
             continue;
         }
         uint32_t post = m->patients[id].post;
-        if (post < g->spec->nsteps && !flow_resource_free_for(m, &m->wards[g->spec->steps[post].ward].beds, id)) {
+        if (post < g->spec->nsteps && !flow__resource_free_for(m, &m->wards[g->spec->steps[post].ward].beds, id)) {
             if (st->has_bed_patience)
                 wait_for_bed(m, lid, id, st);
             else
@@ -507,9 +507,9 @@ static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg)
     model_trace(m, id, FLOW_TRACE_OPERATION_END, t->spec->name, 1);
     if (m->patients[id].step < m->groups[m->patients[id].group].spec->nsteps) {
         patient_set(m, id, PS_STAY);
-        flow_route_start_stay(m, id);
+        flow__route_start_stay(m, id);
     } else {
-        flow_route_leave(m, id);
+        flow__route_leave(m, id);
     }
     if (l->next < l->ncases || l->held_head != NONE) {
         double ta = flow_dist_sample(&t->spec->turnaround, t->turnaround_rng);
@@ -542,7 +542,7 @@ static void theatre_init(struct flow_model *m, size_t i, uint64_t seed, uint32_t
     t->waiting_head = t->waiting_tail = NONE;
 }
 
-void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
+void flow__theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
 {
     const struct flow_scenario *s = m->sc;
     m->free_list = NONE;
@@ -566,7 +566,7 @@ void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
                 }
     for (size_t g = 0; g < s->ngroups; g++) {
         struct group *grp = &m->groups[g];
-        flow_queue_init(&grp->waiting_list, referred);
+        flow__queue_init(&grp->waiting_list, referred);
         if (!s->groups[g].elective)
             continue;
         char name[FLOW_MAX_NAME + 64];
@@ -584,7 +584,7 @@ void flow_theatres_create(struct flow_model *m, uint64_t seed, uint32_t rep)
     }
 }
 
-void flow_theatres_destroy(struct flow_model *m)
+void flow__theatres_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->theatres && i < m->sc->ntheatres; i++) {
         struct theatre *t = &m->theatres[i];
@@ -613,20 +613,20 @@ void flow_theatres_destroy(struct flow_model *m)
 
 /* The initial waiting lists (referred at time 0, or waiting_since before it) and the first
  * booking of every slot. */
-void flow_theatres_start(struct flow_model *m)
+void flow__theatres_start(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     for (size_t g = 0; g < s->ngroups; g++) {
         for (int i = 0; i < s->groups[g].initial_waiting_list; i++) {
-            uint32_t id = flow_patient_new(m, (uint32_t)g);
+            uint32_t id = flow__patient_new(m, (uint32_t)g);
             model_trace(m, id, FLOW_TRACE_REFERRAL, NULL, 0);
-            flow_elective_referral(m, id);
+            flow__elective_referral(m, id);
         }
         for (size_t i = 0; i < s->groups[g].nwaiting_since; i++) {   /* referred before the run */
-            uint32_t id = flow_patient_new(m, (uint32_t)g);
+            uint32_t id = flow__patient_new(m, (uint32_t)g);
             m->patients[id].referred = -s->groups[g].waiting_since[i];
             model_trace(m, id, FLOW_TRACE_REFERRAL, NULL, 0);
-            flow_elective_referral(m, id);
+            flow__elective_referral(m, id);
         }
     }
     for (size_t i = 0; i < m->nslots; i++) {
@@ -636,7 +636,7 @@ void flow_theatres_start(struct flow_model *m)
     }
 }
 
-void flow_theatres_mark(struct flow_model *m, double t_now)
+void flow__theatres_mark(struct flow_model *m, double t_now)
 {
     for (size_t i = 0; i < m->sc->ntheatres; i++)
         m->theatres[i].period = (struct theatre_tally){0};

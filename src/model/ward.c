@@ -36,14 +36,14 @@ static void release_bed(struct flow_model *m, uint32_t ward, uint32_t id)
 {
     struct ward *w = &m->wards[ward];
     if (m->time_targets)
-        flow_frontdoor_left_ward(m, id, ward);
+        flow__frontdoor_left_ward(m, id, ward);
     if (m->patients[id].outlier)
-        flow_frontdoor_end_outlier(m, id);
+        flow__frontdoor_end_outlier(m, id);
     if (m->trace)
         bed_number_free(m, w, id);
     if (w->rounds)
-        flow_round_departure(m, w);
-    flow_resource_release(m, &w->beds, id);
+        flow__round_departure(m, w);
+    flow__resource_release(m, &w->beds, id);
 }
 
 /* The patient has just taken a place in `ward`: it moves in, freeing the bed it held (which
@@ -60,7 +60,7 @@ static void move_in(struct flow_model *m, uint32_t id, uint32_t ward)
     if (p->first_bed < 0) {
         p->first_bed = model_now(m);
         if (m->wait_targets)
-            flow_frontdoor_first_bed(m, id, true);
+            flow__frontdoor_first_bed(m, id, true);
     }
     if (previous != NONE) {
         if (p->state == PS_BLOCKED)
@@ -79,11 +79,11 @@ static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     move_in(m, id, ward);
     if (m->patients[id].state == PS_THEATRE_WAIT_BED) {   /* a case waiting for it: now to theatre */
-        flow_theatre_bed_came(m, id);
+        flow__theatre_bed_came(m, id);
         return;
     }
     patient_set(m, id, PS_STAY);
-    flow_route_start_stay(m, id);
+    flow__route_start_stay(m, id);
 }
 
 /* A full ward's patient takes a free bed in `host` for the stay it came for (outlying). */
@@ -92,85 +92,85 @@ static void admit_outlier(struct flow_model *m, uint32_t id, uint32_t ward, uint
     struct resource *beds = &m->wards[host].beds;
     m->wards[ward].period.outlied++;
     model_trace(m, id, FLOW_TRACE_OUTLIE, m->wards[host].spec->name, 0);
-    flow_resource_request(m, beds, id);
-    flow_resource_take(m, beds, id);
+    flow__resource_request(m, beds, id);
+    flow__resource_take(m, beds, id);
     move_in(m, id, host);
-    flow_frontdoor_start_outlier(m, id);
+    flow__frontdoor_start_outlier(m, id);
     patient_set(m, id, PS_STAY);
-    flow_route_start_stay(m, id);
+    flow__route_start_stay(m, id);
 }
 
 static void divert(struct flow_model *m, uint32_t id, struct ward *w)
 {
-    flow_resource_lose(&w->beds);
+    flow__resource_lose(&w->beds);
     model_trace(m, id, FLOW_TRACE_DIVERT, w->spec->name, 0);
     if (m->patients[id].first_bed < 0)
-        flow_frontdoor_first_bed(m, id, false);
-    flow_ward_leave_hospital(m, id);
-    flow_patient_free(m, id, true);
+        flow__frontdoor_first_bed(m, id, false);
+    flow__ward_leave_hospital(m, id);
+    flow__patient_free(m, id, true);
 }
 
-void flow_ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
+void flow__ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct patient *p = &m->patients[id];
     struct ward *w = &m->wards[ward];
     uint32_t host;
-    if (flow_resource_request(m, &w->beds, id)) {
-        flow_resource_take(m, &w->beds, id);
+    if (flow__resource_request(m, &w->beds, id)) {
+        flow__resource_take(m, &w->beds, id);
         admit(m, id, ward);
     } else if (w->spec->when_full == FLOW_WHEN_FULL_DIVERT) {
         divert(m, id, w);
     } else if (w->spec->when_full == FLOW_WHEN_FULL_OUTLIE &&
-               (host = flow_frontdoor_host(m, id, ward)) != NONE) {
+               (host = flow__frontdoor_host(m, id, ward)) != NONE) {
         admit_outlier(m, id, ward, host);
     } else {
         model_trace(m, id, FLOW_TRACE_WAIT_BED, w->spec->name, 0);
-        flow_resource_wait(m, &w->beds, id);
+        flow__resource_wait(m, &w->beds, id);
         if (p->ward != NONE) {
             patient_set(m, id, PS_BLOCKED);
             set_blocked(m, &m->wards[p->ward], +1);
         } else {
             patient_set(m, id, PS_WAIT_BED);
             if (w->patience_rng)
-                flow_frontdoor_wait(m, id, ward);
+                flow__frontdoor_wait(m, id, ward);
         }
     }
 }
 
-void flow_ward_request_waiting(struct flow_model *m, uint32_t id, uint32_t ward)
+void flow__ward_request_waiting(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct ward *w = &m->wards[ward];
-    if (flow_resource_request(m, &w->beds, id)) {
-        flow_resource_take(m, &w->beds, id);
+    if (flow__resource_request(m, &w->beds, id)) {
+        flow__resource_take(m, &w->beds, id);
         admit(m, id, ward);
         return;
     }
     model_trace(m, id, FLOW_TRACE_WAIT_BED, w->spec->name, 0);
-    flow_resource_wait(m, &w->beds, id);
+    flow__resource_wait(m, &w->beds, id);
     patient_set(m, id, PS_WAIT_BED);
 }
 
-void flow_ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward)
+void flow__ward_admit_now(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     struct resource *beds = &m->wards[ward].beds;
-    bool free_now = flow_resource_request(m, beds, id);
+    bool free_now = flow__resource_request(m, beds, id);
     (void)free_now;
     assert(free_now);
-    flow_resource_take(m, beds, id);
+    flow__resource_take(m, beds, id);
     move_in(m, id, ward);
 }
 
-void flow_ward_give_back(struct flow_model *m, uint32_t id)
+void flow__ward_give_back(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     release_bed(m, p->ward, id);
     p->ward = NONE;
     if (m->wait_targets)
-        flow_frontdoor_first_bed_undo(m, id);
+        flow__frontdoor_first_bed_undo(m, id);
     p->first_bed = -1;              /* it goes home: its stay in hospital starts again later */
 }
 
-void flow_ward_leave_hospital(struct flow_model *m, uint32_t id)
+void flow__ward_leave_hospital(struct flow_model *m, uint32_t id)
 {
     struct patient *p = &m->patients[id];
     struct group *g = &m->groups[p->group];
@@ -192,20 +192,20 @@ void flow_ward_leave_hospital(struct flow_model *m, uint32_t id)
 
 /* ---- lifetime ------------------------------------------------------------------------- */
 
-void flow_wards_create(struct flow_model *m)
+void flow__wards_create(struct flow_model *m)
 {
     const struct flow_scenario *s = m->sc;
     m->wards = flow_xcalloc(s->nwards, sizeof *m->wards);
     for (size_t i = 0; i < s->nwards; i++) {
         m->wards[i].spec = &s->wards[i];
-        flow_resource_init(&m->wards[i].beds, s->wards[i].beds, s->ngroups, admit, (uint32_t)i);
+        flow__resource_init(&m->wards[i].beds, s->wards[i].beds, s->ngroups, admit, (uint32_t)i);
     }
 }
 
-void flow_wards_destroy(struct flow_model *m)
+void flow__wards_destroy(struct flow_model *m)
 {
     for (size_t i = 0; m->wards && i < m->sc->nwards; i++) {
-        flow_resource_fini(&m->wards[i].beds);
+        flow__resource_fini(&m->wards[i].beds);
         free(m->wards[i].hourly);
         free(m->wards[i].hourly_beds);
         free(m->wards[i].free_beds);
@@ -213,11 +213,11 @@ void flow_wards_destroy(struct flow_model *m)
     free(m->wards);
 }
 
-void flow_wards_mark(struct flow_model *m, double t)
+void flow__wards_mark(struct flow_model *m, double t)
 {
     for (size_t i = 0; i < m->sc->nwards; i++) {
         struct ward *w = &m->wards[i];
-        flow_resource_mark(&w->beds, t);
+        flow__resource_mark(&w->beds, t);
         flow_level_mark(&w->blocked_level, t);
         flow_level_mark(&w->ready_level, t);
         w->period = (struct ward_tally){0};

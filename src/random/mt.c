@@ -22,7 +22,7 @@ static void seed_now(struct mt *s)
         s->mt[i] = 1812433253u * (s->mt[i - 1] ^ (s->mt[i - 1] >> 30)) + i;
 }
 
-void flow_mt_refill(struct mt *s)
+void flow__mt_refill(struct mt *s)
 {
     if (s->mti == UNSEEDED)
         seed_now(s);

@@ -15,12 +15,12 @@ struct mt {
     uint32_t seed;
 };
 
-void flow_mt_refill(struct mt *s);
+void flow__mt_refill(struct mt *s);
 
 static inline uint32_t flow_mt_draw(struct mt *s)
 {
     if (__builtin_expect(s->mti >= FLOW_MT_N, 0))
-        flow_mt_refill(s);
+        flow__mt_refill(s);
     uint32_t k = s->mt[s->mti++];
     k ^= k >> 11;
     k ^= (k << 7) & 0x9d2c5680u;

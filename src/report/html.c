@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const char flow_chartjs[];
-extern const char flow_report_js[];
+extern const char flow__chartjs[];
+extern const char flow__report_js[];
 
 static const char *const style =
     "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#222;background:#fafafa}"
@@ -77,7 +77,7 @@ static json_t *metric_table(void)
     return o;
 }
 
-int flow_html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
+int flow__html_write(FILE *f, const char *kind, const char *title, const char *subtitle, json_t *results,
                json_t *extra, const char *provenance)
 {
     json_t *data = json_object();
@@ -94,7 +94,7 @@ int flow_html_write(FILE *f, const char *kind, const char *title, const char *su
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>flowsim: ", f);
     escaped(f, title);
     fprintf(f, "</title>\n<style>%s</style>\n<script>\n%s\n</script>\n</head>\n<body>\n<header><h1>", style,
-            flow_chartjs);
+            flow__chartjs);
     escaped(f, title);
     fputs("</h1><p>", f);
     escaped(f, subtitle);
@@ -109,7 +109,7 @@ int flow_html_write(FILE *f, const char *kind, const char *title, const char *su
     fputs("<script type=\"application/json\" id=\"flowsim-data\">", f);
     script_safe(f, json);
     fputs("</script>\n", f);
-    fprintf(f, "<script>\n%s\n</script>\n</body></html>\n", flow_report_js);
+    fprintf(f, "<script>\n%s\n</script>\n</body></html>\n", flow__report_js);
     free(json);
     return ferror(f) ? FLOW_E_IO : 0;
 }
@@ -288,7 +288,7 @@ static json_t *forecast_bands(const struct flow_results *r)
             json_array_append_new(p5, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.05)));
             json_array_append_new(p50, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.5)));
             json_array_append_new(p95, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.95)));
-            json_array_append_new(full, json_real(flow_report_full_chance(r, w, d)));
+            json_array_append_new(full, json_real(flow__report_full_chance(r, w, d)));
         }
         json_object_set_new(o, "p5", p5);
         json_object_set_new(o, "p50", p50);
@@ -341,14 +341,14 @@ static json_t *run_charts(const struct flow_results *r)
     return extra;
 }
 
-json_t *flow_html_run_parts(const struct flow_results *r, const char *provenance)
+json_t *flow__html_run_parts(const struct flow_results *r, const char *provenance)
 {
     char sub[256];
     subtitle_of(sub, sizeof sub, r->scenario, r->nreps);
     return page_parts(r->scenario->name, sub, provenance, run_charts(r));
 }
 
-json_t *flow_html_compare_parts(const struct flow_comparison *c, const char *provenance)
+json_t *flow__html_compare_parts(const struct flow_comparison *c, const char *provenance)
 {
     char title[512], sub[256];
     snprintf(title, sizeof title, "%s vs %s", c->base.scenario->name, c->whatif.scenario->name);
@@ -356,20 +356,20 @@ json_t *flow_html_compare_parts(const struct flow_comparison *c, const char *pro
     return page_parts(title, sub, provenance, NULL);
 }
 
-json_t *flow_html_size_parts(const struct flow_size_result *r, const char *provenance)
+json_t *flow__html_size_parts(const struct flow_size_result *r, const char *provenance)
 {
     json_t *extra = json_object();
-    json_object_set_new(extra, "targets", flow_json_size_targets(r));
+    json_object_set_new(extra, "targets", flow__json_size_targets(r));
     char title[300];
     snprintf(title, sizeof title, "Sizing %s", r->parameter);
     return page_parts(title, "flowsim " FLOW_VERSION, provenance, extra);
 }
 
-int flow_html_write_parts(FILE *f, const char *kind, json_t *results, json_t *parts)
+int flow__html_write_parts(FILE *f, const char *kind, json_t *results, json_t *parts)
 {
     const char *prov = json_string_value(json_object_get(parts, "as_run"));
     json_t *charts = json_incref(json_object_get(parts, "charts"));
-    int rc = flow_html_write(f, kind, json_string_value(json_object_get(parts, "title")),
+    int rc = flow__html_write(f, kind, json_string_value(json_object_get(parts, "title")),
                              json_string_value(json_object_get(parts, "subtitle")), results, charts, prov);
     json_decref(parts);
     return rc;
@@ -377,15 +377,15 @@ int flow_html_write_parts(FILE *f, const char *kind, json_t *results, json_t *pa
 
 int flow_report_html_run(FILE *f, const struct flow_results *r, const char *provenance)
 {
-    return flow_html_write_parts(f, "run", flow_json_run_value(r), flow_html_run_parts(r, provenance));
+    return flow__html_write_parts(f, "run", flow__json_run_value(r), flow__html_run_parts(r, provenance));
 }
 
 int flow_report_html_compare(FILE *f, const struct flow_comparison *c, const char *provenance)
 {
-    return flow_html_write_parts(f, "compare", flow_json_compare_value(c), flow_html_compare_parts(c, provenance));
+    return flow__html_write_parts(f, "compare", flow__json_compare_value(c), flow__html_compare_parts(c, provenance));
 }
 
 int flow_report_html_size(FILE *f, const struct flow_size_result *r, const char *provenance)
 {
-    return flow_html_write_parts(f, "size", flow_json_size_value(r), flow_html_size_parts(r, provenance));
+    return flow__html_write_parts(f, "size", flow__json_size_value(r), flow__html_size_parts(r, provenance));
 }

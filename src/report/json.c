@@ -39,7 +39,7 @@ static json_t *slot(json_t *root, const struct flow_metric_def *d)
     return ent;
 }
 
-json_t *flow_json_run_value(const struct flow_results *r)
+json_t *flow__json_run_value(const struct flow_results *r)
 {
     const struct flow_scenario *s = r->scenario;
     json_t *root = json_object();
@@ -85,7 +85,7 @@ static int dump(FILE *f, json_t *root)
     return 0;
 }
 
-int flow_json_dump_saved(FILE *f, json_t *value, json_t *parts)
+int flow__json_dump_saved(FILE *f, json_t *value, json_t *parts)
 {
     json_t *root = json_object();
     json_object_set_new(root, "format_version", json_integer(FLOW_JSON_FORMAT));
@@ -97,10 +97,10 @@ int flow_json_dump_saved(FILE *f, json_t *value, json_t *parts)
 
 int flow_report_compare_json(FILE *f, const struct flow_comparison *c, const char *provenance)
 {
-    return flow_json_dump_saved(f, flow_json_compare_value(c), flow_html_compare_parts(c, provenance));
+    return flow__json_dump_saved(f, flow__json_compare_value(c), flow__html_compare_parts(c, provenance));
 }
 
-json_t *flow_json_compare_value(const struct flow_comparison *c)
+json_t *flow__json_compare_value(const struct flow_comparison *c)
 {
     const struct flow_scenario *b = c->base.scenario, *w = c->whatif.scenario;
     json_t *root = json_object(), *names = json_object();
@@ -128,7 +128,7 @@ json_t *flow_json_compare_value(const struct flow_comparison *c)
     json_object_set_new(root, "warmup_days", json_real(b->warmup_days));
     json_object_set_new(root, "flowsim_version", json_string(FLOW_VERSION));
     char **head;
-    size_t nh = flow_report_compare_headline(c, 5, &head);
+    size_t nh = flow__report_compare_headline(c, 5, &head);
     json_t *sentences = json_array();
     for (size_t k = 0; k < nh; k++) {
         json_array_append_new(sentences, json_string(head[k]));
@@ -151,15 +151,15 @@ json_t *flow_json_compare_value(const struct flow_comparison *c)
 
 int flow_report_json(FILE *f, const struct flow_results *r, const char *provenance)
 {
-    return flow_json_dump_saved(f, flow_json_run_value(r), flow_html_run_parts(r, provenance));
+    return flow__json_dump_saved(f, flow__json_run_value(r), flow__html_run_parts(r, provenance));
 }
 
 int flow_report_size_json(FILE *f, const struct flow_size_result *r, const char *provenance)
 {
-    return flow_json_dump_saved(f, flow_json_size_value(r), flow_html_size_parts(r, provenance));
+    return flow__json_dump_saved(f, flow__json_size_value(r), flow__html_size_parts(r, provenance));
 }
 
-json_t *flow_json_size_targets(const struct flow_size_result *r)
+json_t *flow__json_size_targets(const struct flow_size_result *r)
 {
     json_t *targets = json_array();
     for (size_t t = 0; t < r->ntargets; t++) {
@@ -172,7 +172,7 @@ json_t *flow_json_size_targets(const struct flow_size_result *r)
     return targets;
 }
 
-json_t *flow_json_size_value(const struct flow_size_result *r)
+json_t *flow__json_size_value(const struct flow_size_result *r)
 {
     json_t *root = json_object(), *evals = json_array();
     json_object_set_new(root, "parameter", json_string(r->parameter));
@@ -180,7 +180,7 @@ json_t *flow_json_size_value(const struct flow_size_result *r)
         json_object_set_new(root, "answer", r->found ? json_real(r->x_answer) : json_null());
     else
         json_object_set_new(root, "answer", r->found ? json_integer(r->answer) : json_null());
-    json_object_set_new(root, "targets", flow_json_size_targets(r));
+    json_object_set_new(root, "targets", flow__json_size_targets(r));
     if (r->continuous) {       /* goal-seeking: the boundary, its estimate and interval */
         json_t *o = json_object(), *interval = json_array();
         json_object_set_new(o, "from", json_real(r->lo));

@@ -140,7 +140,7 @@ int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
     if (S_ISDIR(st.st_mode)) {
         json_t *v = sweep_value(path, why, len);
         if (v)
-            rc = flow_html_write(f, "sweep", "Sweep", path, v, NULL, prov);
+            rc = flow__html_write(f, "sweep", "Sweep", path, v, NULL, prov);
         free(prov);
         return rc;
     }
@@ -185,14 +185,14 @@ int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
         /* Saved with its page's parts: the results without them give the same page again. */
         json_object_del(root, "format_version");
         json_object_del(root, "report");
-        rc = flow_html_write_parts(f, kind, root, json_incref(parts));
+        rc = flow__html_write_parts(f, kind, root, json_incref(parts));
     } else {
         const char *title = strcmp(kind, "size") == 0 ? "Capacity sizing"
                             : strcmp(kind, "compare") == 0 ? "Comparison" : json_string_value(scen);
         char *t = flow_xstrdup(title);
         json_object_del(root, "format_version");
         json_object_del(root, "report");
-        rc = flow_html_write(f, kind, t, path, root, NULL, prov);
+        rc = flow__html_write(f, kind, t, path, root, NULL, prov);
         free(t);
     }
     json_decref(parts);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Four significant figures, never in exponent form. */
-void flow_report_number(char *buf, size_t size, double x)
+void flow__report_number(char *buf, size_t size, double x)
 {
     if (!isfinite(x)) {
         snprintf(buf, size, "-");
@@ -89,7 +89,7 @@ static void heading(FILE *f, const struct flow_metric_def *d, const struct flow_
     }
 }
 
-void flow_report_wrap(FILE *f, const char *lead, const char *indent, const char *text)
+void flow__report_wrap(FILE *f, const char *lead, const char *indent, const char *text)
 {
     int col = fprintf(f, "%s", lead);
     while (*text) {
@@ -105,7 +105,7 @@ void flow_report_wrap(FILE *f, const char *lead, const char *indent, const char 
 
 /* The chance that ward w was full at some point on day d: the share of replications whose
  * fraction of the day with every bed taken is above 0. */
-double flow_report_full_chance(const struct flow_results *r, size_t w, size_t d)
+double flow__report_full_chance(const struct flow_results *r, size_t w, size_t d)
 {
     const struct flow_scenario *s = r->scenario;
     size_t width = flow_model_daily_count(s);
@@ -129,7 +129,7 @@ static void forecast(FILE *f, const struct flow_results *r)
     double *chance = flow_xcalloc(r->days, sizeof *chance);
     for (size_t w = 0; w < s->nwards; w++) {
         for (size_t d = 0; d < r->days; d++)
-            chance[d] = flow_report_full_chance(r, w, d);
+            chance[d] = flow__report_full_chance(r, w, d);
         size_t n = 0;
         for (size_t d = 0; d < r->days; d++) {      /* insertion: by chance, then by day */
             size_t at = n++;
@@ -151,7 +151,7 @@ static void forecast(FILE *f, const struct flow_results *r)
                      best[k], *date ? " (" : "", date, *date ? ")" : "", 100 * chance[best[k]]);
         }
         snprintf(lead, sizeof lead, "  %s:", s->wards[w].name);
-        flow_report_wrap(f, lead, "   ", line);
+        flow__report_wrap(f, lead, "   ", line);
     }
     free(best);
     free(chance);
@@ -178,7 +178,7 @@ int flow_report_text(FILE *f, const struct flow_results *r)
     if (nw > 0)
         fprintf(f, "\nWarnings\n");
     for (size_t k = 0; k < nw; k++)
-        flow_report_wrap(f, "  !", "   ", w[k].message);
+        flow__report_wrap(f, "  !", "   ", w[k].message);
     free(w);
     forecast(f, r);
     const struct flow_metric_def *prev = NULL;
@@ -192,9 +192,9 @@ int flow_report_text(FILE *f, const struct flow_results *r)
         struct flow_summary sum;
         flow_results_summary(r, i, &sum);
         char mean[32], lo[32], hi[32];
-        flow_report_number(mean, sizeof mean, sum.mean);
-        flow_report_number(lo, sizeof lo, sum.ci_low);
-        flow_report_number(hi, sizeof hi, sum.ci_high);
+        flow__report_number(mean, sizeof mean, sum.mean);
+        flow__report_number(lo, sizeof lo, sum.ci_low);
+        flow__report_number(hi, sizeof hi, sum.ci_high);
         if (isfinite(sum.ci_low))
             fprintf(f, "  %-46s %10s   [%s, %s]\n", d->label, mean, lo, hi);
         else

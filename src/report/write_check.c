@@ -251,7 +251,7 @@ int flow_report_check_html(FILE *f, const struct flow_check_report *r)
 {
     char *title = flow_xasprintf("Check of %s against %s", r->scenario_path, r->extract_path);
     char *subtitle = flow_xasprintf("%zu replications over %s to %s", r->check->nreps, r->from, r->to);
-    int rc = flow_html_write(f, "check", title, subtitle, check_json(r), NULL, r->provenance);
+    int rc = flow__html_write(f, "check", title, subtitle, check_json(r), NULL, r->provenance);
     free(title);
     free(subtitle);
     return rc;

@@ -36,7 +36,7 @@ static void place_of(char *buf, size_t len, const struct flow_metric_def *d)
 /* x as a number: fractions as percentages (or percentage points). */
 static void amount(char *buf, size_t len, double x, const struct flow_metric_def *d)
 {
-    flow_report_number(buf, len, strcmp(d->unit, "fraction") == 0 ? 100 * x : x);
+    flow__report_number(buf, len, strcmp(d->unit, "fraction") == 0 ? 100 * x : x);
 }
 
 /* After the second value: "%" for a fraction, else the unit unless the label names it. */
@@ -100,7 +100,7 @@ static size_t drop_repeats(const struct flow_comparison *c, struct ranked *r, si
     return kept;
 }
 
-size_t flow_report_compare_headline(const struct flow_comparison *c, size_t max, char ***out)
+size_t flow__report_compare_headline(const struct flow_comparison *c, size_t max, char ***out)
 {
     struct ranked *r = flow_xcalloc(c->n + 1, sizeof *r);
     size_t n = 0;
@@ -175,15 +175,15 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
     for (int side = 0; side < 2; side++) {
         char *only = flow_comparison_one_side(c, side == 1);
         if (only)
-            flow_report_wrap(f, side ? "Only in the what-if, so not compared:" : "Only in the base, so not compared:",
+            flow__report_wrap(f, side ? "Only in the what-if, so not compared:" : "Only in the base, so not compared:",
                              " ", only);
         free(only);
     }
     char **head;
-    size_t nh = flow_report_compare_headline(c, 5, &head);
+    size_t nh = flow__report_compare_headline(c, 5, &head);
     fputs("\nHeadline\n", f);
     for (size_t k = 0; k < nh; k++) {
-        flow_report_wrap(f, "  -", "   ", head[k]);
+        flow__report_wrap(f, "  -", "   ", head[k]);
         free(head[k]);
     }
     free(head);
@@ -193,7 +193,7 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
         if (nw > 0)
             fprintf(f, "\nWarnings (%s)\n", side ? "what-if" : "base");
         for (size_t k = 0; k < nw; k++)
-            flow_report_wrap(f, "  !", "   ", warn[k].message);
+            flow__report_wrap(f, "  !", "   ", warn[k].message);
         free(warn);
     }
     fprintf(f, "\n  %-44s %10s %10s %10s   %s\n", "", "base", "what-if", "difference", "95% CI");
@@ -207,11 +207,11 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
         struct flow_summary sb, sw, sd;
         flow_comparison_summary(c, k, &sb, &sw, &sd);
         char a[32], x[32], y[32], lo[32], hi[32];
-        flow_report_number(a, sizeof a, sb.mean);
-        flow_report_number(x, sizeof x, sw.mean);
-        flow_report_number(y, sizeof y, sd.mean);
-        flow_report_number(lo, sizeof lo, sd.ci_low);
-        flow_report_number(hi, sizeof hi, sd.ci_high);
+        flow__report_number(a, sizeof a, sb.mean);
+        flow__report_number(x, sizeof x, sw.mean);
+        flow__report_number(y, sizeof y, sd.mean);
+        flow__report_number(lo, sizeof lo, sd.ci_low);
+        flow__report_number(hi, sizeof hi, sd.ci_high);
         bool sig = flow_summary_excludes_zero(&sd);
         significant += sig;
         if (isfinite(sd.ci_low))

@@ -115,7 +115,7 @@ static void full_chances(FILE *f, const struct flow_results *r, size_t d, const 
         char *name = flow_xasprintf("wards.%s.p_full_some_time", s->wards[w].name);
         flow_csv_field(f, name);
         free(name);
-        fputc(',', f), flow_csv_number(f, flow_report_full_chance(r, w, d));
+        fputc(',', f), flow_csv_number(f, flow__report_full_chance(r, w, d));
         fputs(",,,\n", f);
     }
 }

@@ -27,7 +27,7 @@ static double parse_cell(const char *cell, double unit_days, const char **why)
     return v;
 }
 
-const char *flow_csvcol_read(const char *path, double unit_days, double **values, size_t *n,
+const char *flow__csvcol_read(const char *path, double unit_days, double **values, size_t *n,
                         struct flow_diag *diag)
 {
     *values = NULL;

@@ -80,7 +80,7 @@ static double *read_number_list(struct ctx *c, const struct ynode *n, const char
 {
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0) {
-        flow_schema_err(c, n, "'%s' must be a non-empty list; found %s", key, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a non-empty list; found %s", key, flow__schema_shown(n, b, sizeof b));
         return NULL;
     }
     double *v = flow_xmalloc(n->n * sizeof *v);
@@ -97,7 +97,7 @@ static double *read_number_list(struct ctx *c, const struct ynode *n, const char
         } else if (why == NULL) {
             why = flow_parse_number(k->text, &v[i]);
         }
-        if (flow_schema_range_err(c, k, key, why)) {
+        if (flow__schema_range_err(c, k, key, why)) {
             ok = false;
             continue;
         }
@@ -106,7 +106,7 @@ static double *read_number_list(struct ctx *c, const struct ynode *n, const char
         else if (why == NULL && durations && v[i] > FLOW_MAX_HORIZON_DAYS)
             why = "durations from 0d to 365250d (1000 years)";
         if (why != NULL) {
-            flow_schema_err(c, k, "'%s' items must be %s; found %s", key, why, flow_schema_shown(k, b, sizeof b));
+            flow__schema_err(c, k, "'%s' items must be %s; found %s", key, why, flow__schema_shown(k, b, sizeof b));
             ok = false;
         }
     }
@@ -129,35 +129,35 @@ static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in 
                            struct flow_dist *out)
 {
     if ((in->values != NULL) == (in->file != NULL)) {
-        flow_schema_err(c, n, "an empirical distribution needs exactly one of 'values' or 'file'");
+        flow__schema_err(c, n, "an empirical distribution needs exactly one of 'values' or 'file'");
         return;
     }
     double *values = NULL, *weights = NULL;
     size_t nv = 0, nw = 0;
     if (in->values != NULL) {
         values = read_number_list(c, in->values, "values", !c->counts, in->unit, &nv);
-    } else if (flow_schema_need_scalar(c, in->file, "file", "a file name")) {
+    } else if (flow__schema_need_scalar(c, in->file, "file", "a file name")) {
         char *path = resolve_path(c->dir, in->file->text);
-        const char *why = flow_csvcol_read(path, in->unit, &values, &nv, c->diag);
+        const char *why = flow__csvcol_read(path, in->unit, &values, &nv, c->diag);
         if (values != NULL)   /* the file's values are part of what the scenario says */
-            c->sc->fingerprint = flow_hash_bytes(values, nv * sizeof *values, c->sc->fingerprint);
+            c->sc->fingerprint = flow__hash_bytes(values, nv * sizeof *values, c->sc->fingerprint);
         if (why != NULL)
-            flow_schema_err(c, in->file, "cannot read '%s': %s%s", in->file->text, why,
+            flow__schema_err(c, in->file, "cannot read '%s': %s%s", in->file->text, why,
                 in->file->text[0] == '/' ? "" : " (the path is relative to the scenario file)");
         free(path);
     }
     if (in->weights != NULL)
         weights = read_number_list(c, in->weights, "weights", false, 0, &nw);
     if (values != NULL && nv > FLOW_MAX_EMPIRICAL)
-        flow_schema_err(c, n, "an empirical distribution may have at most %d values; found %zu",
+        flow__schema_err(c, n, "an empirical distribution may have at most %d values; found %zu",
             FLOW_MAX_EMPIRICAL, nv);
     else if (values != NULL && in->weights != NULL && weights != NULL && nw != nv)
-        flow_schema_err(c, in->weights, "'weights' must have one weight per value: %zu values, %zu weights",
+        flow__schema_err(c, in->weights, "'weights' must have one weight per value: %zu values, %zu weights",
             nv, nw);
     else if (values != NULL && (in->weights == NULL || weights != NULL)) {
         const char *why = flow_dist_init_empirical(out, values, weights, nv);
         if (why != NULL)
-            flow_schema_err(c, n, "empirical distribution: %s", why);
+            flow__schema_err(c, n, "empirical distribution: %s", why);
     }
     free(values);
     free(weights);
@@ -167,25 +167,25 @@ static void make_empirical(struct ctx *c, const struct ynode *n, struct dist_in 
 static bool mixture_part(struct ctx *c, const struct ynode *item, struct flow_dist *part, double *weight)
 {
     char b[80];
-    const struct ynode *w = item->kind == YN_MAP ? flow_ytree_get(item, "weight") : NULL;
-    const struct ynode *kind = item->kind == YN_MAP ? flow_ytree_get(item, "dist") : NULL;
+    const struct ynode *w = item->kind == YN_MAP ? flow__ytree_get(item, "weight") : NULL;
+    const struct ynode *kind = item->kind == YN_MAP ? flow__ytree_get(item, "dist") : NULL;
     if (item->kind != YN_MAP || w == NULL) {
-        flow_schema_err(c, item, "each item of a mixture's 'of' must be a distribution with a 'weight', such as "
+        flow__schema_err(c, item, "each item of a mixture's 'of' must be a distribution with a 'weight', such as "
                         "{weight: 0.5, dist: lognormal, mean: 4d, sd: 3d}; found %s",
-                        item->kind == YN_MAP ? "no 'weight' key" : flow_schema_shown(item, b, sizeof b));
+                        item->kind == YN_MAP ? "no 'weight' key" : flow__schema_shown(item, b, sizeof b));
         return false;
     }
-    if (!flow_schema_need_scalar(c, w, "weight", "a number greater than 0"))
+    if (!flow__schema_need_scalar(c, w, "weight", "a number greater than 0"))
         return false;
     const char *why = flow_parse_number(w->text, weight);
     if (why == NULL && !(*weight > 0))
         why = "a number greater than 0";
     if (why != NULL) {
-        flow_schema_err(c, w, "'weight' must be %s; found %s", why, flow_schema_shown(w, b, sizeof b));
+        flow__schema_err(c, w, "'weight' must be %s; found %s", why, flow__schema_shown(w, b, sizeof b));
         return false;
     }
     if (kind != NULL && kind->kind == YN_SCALAR && strcmp(kind->text, "mixture") == 0) {
-        flow_schema_err(c, kind, "a component of a mixture cannot be a mixture: list its components in the "
+        flow__schema_err(c, kind, "a component of a mixture cannot be a mixture: list its components in the "
                         "outer mixture's 'of', their weights multiplied");
         return false;
     }
@@ -206,9 +206,9 @@ static void make_mixture(struct ctx *c, const struct ynode *n, const struct ynod
 {
     char b[80];
     if (of->kind != YN_SEQ || of->n == 0 || of->n > FLOW_DIST_MAX_PARTS) {
-        flow_schema_err(c, of, "'of' must be a list of 1 to %d distributions, each with a 'weight'; found %s",
+        flow__schema_err(c, of, "'of' must be a list of 1 to %d distributions, each with a 'weight'; found %s",
                         FLOW_DIST_MAX_PARTS, of->kind == YN_SEQ ? (of->n ? "a longer list" : "an empty list")
-                                                                : flow_schema_shown(of, b, sizeof b));
+                                                                : flow__schema_shown(of, b, sizeof b));
         return;
     }
     struct flow_dist parts[FLOW_DIST_MAX_PARTS];
@@ -219,7 +219,7 @@ static void make_mixture(struct ctx *c, const struct ynode *n, const struct ynod
         ok = mixture_part(c, of->kids[i], &parts[i], &weights[i]) && ok;
     const char *why = ok ? flow_dist_init_mixture(out, parts, weights, of->n) : NULL;
     if (why != NULL)
-        flow_schema_err(c, n, "mixture: %s", why);
+        flow__schema_err(c, n, "mixture: %s", why);
     for (size_t i = 0; i < of->n; i++)
         flow_dist_fini(&parts[i]);
 }
@@ -227,13 +227,13 @@ static void make_mixture(struct ctx *c, const struct ynode *n, const struct ynod
 void read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     char b[80];
-    const struct ynode *kind = flow_ytree_get(n, "dist");
+    const struct ynode *kind = flow__ytree_get(n, "dist");
     if (n->kind != YN_MAP || kind == NULL) {
-        flow_schema_err(c, n, "'%s' must be a distribution such as {dist: lognormal, mean: 2d, sd: 1d}; "
-                  "found %s", f->key, n->kind == YN_MAP ? "no 'dist' key" : flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a distribution such as {dist: lognormal, mean: 2d, sd: 1d}; "
+                  "found %s", f->key, n->kind == YN_MAP ? "no 'dist' key" : flow__schema_shown(n, b, sizeof b));
         return;
     }
-    if (!flow_schema_need_scalar(c, kind, "dist", "a distribution name"))
+    if (!flow__schema_need_scalar(c, kind, "dist", "a distribution name"))
         return;
     enum flow_dist_kind k = flow_dist_lookup(kind->text);
     if (k == FLOW_DIST_COUNT) {
@@ -241,9 +241,9 @@ void read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct fie
         for (int i = 0; i < FLOW_DIST_COUNT; i++)
             names[i] = flow_dist_name((enum flow_dist_kind)i);
         char all[256];
-        flow_schema_join(all, sizeof all, names, FLOW_DIST_COUNT);
-        const char *near = flow_schema_nearest(kind->text, names, FLOW_DIST_COUNT);
-        flow_schema_err(c, kind, "unknown distribution %s%s%s%s (known: %s)", flow_schema_shown(kind, b, sizeof b),
+        flow__schema_join(all, sizeof all, names, FLOW_DIST_COUNT);
+        const char *near = flow__schema_nearest(kind->text, names, FLOW_DIST_COUNT);
+        flow__schema_err(c, kind, "unknown distribution %s%s%s%s (known: %s)", flow__schema_shown(kind, b, sizeof b),
             near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "", all);
         return;
     }
@@ -263,11 +263,11 @@ void read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     }
     const char *why = flow_dist_init(out, k, in.a, in.b, in.c);
     if (why != NULL)
-        flow_schema_err(c, n, "%s distribution: %s", kind->text, why);
+        flow__schema_err(c, n, "%s distribution: %s", kind->text, why);
 }
 
 /* A distribution of counts (visits a day): its parameters are bare numbers, not durations. */
-void flow_schema_read_count_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+void flow__schema_read_count_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     c->counts = true;
     read_dist(c, n, dst, f);

@@ -40,16 +40,16 @@ static const struct field ward_fields[] = {
     {"after_round", read_dist_or_zero, false, NULL, 0, 0, offsetof(struct flow_ward_spec, after_round), NULL},
     {"bed_changes", read_bed_changes, false, NULL, 0, 0, 0, NULL},
     {"escalation", read_escalation, false, NULL, 0, 0, offsetof(struct flow_ward_spec, escalation), NULL},
-    {"targets", flow_schema_read_targets, false, NULL, 0, 0, offsetof(struct flow_ward_spec, targets), "within_"},
-    {"patience", flow_schema_read_patience, false, NULL, 0, 0, 0, NULL},
-    {"outlie_to", flow_schema_read_outlie_to, false, NULL, 0, 0, 0, NULL},
+    {"targets", flow__schema_read_targets, false, NULL, 0, 0, offsetof(struct flow_ward_spec, targets), "within_"},
+    {"patience", flow__schema_read_patience, false, NULL, 0, 0, 0, NULL},
+    {"outlie_to", flow__schema_read_outlie_to, false, NULL, 0, 0, 0, NULL},
     {"outlier_stay_factor", read_real, false, "1", 0.01, 100,
      offsetof(struct flow_ward_spec, outlier_stay_factor), NULL},
-    {"reserved", flow_schema_read_reserved, false, NULL, 0, 0, 0, NULL},
+    {"reserved", flow__schema_read_reserved, false, NULL, 0, 0, 0, NULL},
 };
 static const struct schema ward_schema = SCHEMA("ward", ward_fields);
 
-int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *what,
+int flow__schema_lookup_name(struct ctx *c, const struct ynode *n, const char *what,
                             const char *const *names, size_t count)
 {
     char b[80];
@@ -57,7 +57,7 @@ int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *wh
         if (names[i] != NULL && strcmp(names[i], n->text) == 0)
             return (int)i;
     if (c->diag->count >= FLOW_DIAG_MAX) {   /* not shown: count it, spare the search */
-        flow_schema_err(c, n, "unknown %s", what);
+        flow__schema_err(c, n, "unknown %s", what);
         return -1;
     }
     const char *valid[FLOW_MAX_WARDS] = {0};
@@ -65,15 +65,15 @@ int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *wh
     for (size_t i = 0; i < count && k < FLOW_MAX_WARDS; i++)
         if (names[i] != NULL)
             valid[k++] = names[i];
-    const char *near = flow_schema_nearest(n->text, valid, k);
+    const char *near = flow__schema_nearest(n->text, valid, k);
     if (near) {
-        flow_schema_err(c, n, "unknown %s %s; did you mean '%s'?", what, flow_schema_shown(n, b, sizeof b), near);
+        flow__schema_err(c, n, "unknown %s %s; did you mean '%s'?", what, flow__schema_shown(n, b, sizeof b), near);
     } else if (k > 0 && k <= 12) {
         char all[1024];
-        flow_schema_join(all, sizeof all, valid, k);
-        flow_schema_err(c, n, "unknown %s %s (%ss are: %s)", what, flow_schema_shown(n, b, sizeof b), what, all);
+        flow__schema_join(all, sizeof all, valid, k);
+        flow__schema_err(c, n, "unknown %s %s (%ss are: %s)", what, flow__schema_shown(n, b, sizeof b), what, all);
     } else {
-        flow_schema_err(c, n, "unknown %s %s", what, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "unknown %s %s", what, flow__schema_shown(n, b, sizeof b));
     }
     return -1;
 }
@@ -81,23 +81,23 @@ int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *wh
 static void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     *(int *)dst = -1;
-    if (!flow_schema_need_scalar(c, n, f->key, "the name of a ward") || c->wards_bad)
+    if (!flow__schema_need_scalar(c, n, f->key, "the name of a ward") || c->wards_bad)
         return;
     const char *names[FLOW_MAX_WARDS];
     for (size_t i = 0; i < c->sc->nwards; i++)
         names[i] = c->sc->wards[i].name;
-    *(int *)dst = flow_schema_lookup_name(c, n, "ward", names, c->sc->nwards);
+    *(int *)dst = flow__schema_lookup_name(c, n, "ward", names, c->sc->nwards);
 }
 
 static void read_theatre_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     *(int *)dst = -1;
-    if (!flow_schema_need_scalar(c, n, f->key, "the name of a theatre") || c->theatres_bad)
+    if (!flow__schema_need_scalar(c, n, f->key, "the name of a theatre") || c->theatres_bad)
         return;
     const char *names[FLOW_MAX_THEATRES];
     for (size_t i = 0; i < c->sc->ntheatres; i++)
         names[i] = c->sc->theatres[i].name;
-    *(int *)dst = flow_schema_lookup_name(c, n, "theatre", names, c->sc->ntheatres);
+    *(int *)dst = flow__schema_lookup_name(c, n, "theatre", names, c->sc->ntheatres);
 }
 
 static const struct field step_fields[] = {
@@ -117,10 +117,10 @@ static void refuse_keys(struct ctx *c, const struct ynode *n, const char *const 
                         const char *kind, const char *other)
 {
     for (size_t i = 0; keys[i]; i++) {
-        const struct ynode *v = flow_ytree_get(n, keys[i]);
+        const struct ynode *v = flow__ytree_get(n, keys[i]);
         for (size_t k = 0; v && k + 1 < n->n; k += 2)
             if (n->kids[k + 1] == v)
-                flow_schema_err(c, n->kids[k], "'%s' belongs to %s steps; this is a %s step", keys[i], other, kind);
+                flow__schema_err(c, n->kids[k], "'%s' belongs to %s steps; this is a %s step", keys[i], other, kind);
     }
 }
 
@@ -131,29 +131,29 @@ static void check_step(struct ctx *c, const struct ynode *n, struct flow_step_sp
     static const char *const ward_only[] = {"stay", "p", NULL};
     if (n->kind != YN_MAP)
         return;
-    bool ward = flow_ytree_get(n, "ward") != NULL, theatre = flow_ytree_get(n, "theatre") != NULL;
+    bool ward = flow__ytree_get(n, "ward") != NULL, theatre = flow__ytree_get(n, "theatre") != NULL;
     if (ward == theatre) {
-        flow_schema_err(c, n, ward ? "a route step has 'ward' or 'theatre', not both"
+        flow__schema_err(c, n, ward ? "a route step has 'ward' or 'theatre', not both"
                        : "route step is missing the required key 'ward' (or 'theatre')");
         return;
     }
     st->kind = ward ? FLOW_STEP_WARD : FLOW_STEP_THEATRE;
     if (ward) {
         refuse_keys(c, n, theatre_only, "ward", "theatre");
-        if (flow_ytree_get(n, "stay") == NULL)
-            flow_schema_err(c, n, "route step is missing the required key 'stay'");
+        if (flow__ytree_get(n, "stay") == NULL)
+            flow__schema_err(c, n, "route step is missing the required key 'stay'");
         return;
     }
     refuse_keys(c, n, ward_only, "theatre", "ward");
-    st->has_bed_patience = flow_ytree_get(n, "bed_patience") != NULL;
-    if (flow_ytree_get(n, "operation") == NULL) {
-        flow_schema_err(c, n, "route step is missing the required key 'operation'");
+    st->has_bed_patience = flow__ytree_get(n, "bed_patience") != NULL;
+    if (flow__ytree_get(n, "operation") == NULL) {
+        flow__schema_err(c, n, "route step is missing the required key 'operation'");
         return;
     }
-    if (flow_ytree_get(n, "planned") == NULL) {
+    if (flow__ytree_get(n, "planned") == NULL) {
         st->planned = flow_dist_mean(&st->operation);
         if (st->planned < 1.0 / 1440)   /* as 'planned' itself: a case books at least 1m */
-            flow_schema_err(c, flow_ytree_get(n, "operation"), "the mean of 'operation' is %gm, "
+            flow__schema_err(c, flow__ytree_get(n, "operation"), "the mean of 'operation' is %gm, "
                             "so its booked duration 'planned' would be below the minimum of 1m; "
                             "give 'planned' (1m to 1d) or a longer operation", st->planned * 1440);
     }
@@ -167,12 +167,12 @@ static void *read_list_init(struct ctx *c, const struct ynode *n, const char *ke
 {
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0) {
-        flow_schema_err(c, n, "'%s' must be a non-empty list (each item starting with '- '); found %s", key,
-            n->kind == YN_SEQ ? "an empty list" : flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a non-empty list (each item starting with '- '); found %s", key,
+            n->kind == YN_SEQ ? "an empty list" : flow__schema_shown(n, b, sizeof b));
         return NULL;
     }
     if (n->n > max) {
-        flow_schema_err(c, n, "'%s' has %zu items; the limit is %zu", key, n->n, max);
+        flow__schema_err(c, n, "'%s' has %zu items; the limit is %zu", key, n->n, max);
         return NULL;
     }
     char *items = flow_xcalloc(n->n, size);
@@ -194,11 +194,11 @@ static void *read_list(struct ctx *c, const struct ynode *n, const char *key,
 static void check_unique(struct ctx *c, const struct ynode *list, const char *what)
 {
     for (size_t i = 0; i < list->n; i++) {
-        const struct ynode *a = flow_ytree_get(list->kids[i], "name");
+        const struct ynode *a = flow__ytree_get(list->kids[i], "name");
         for (size_t j = 0; a && a->kind == YN_SCALAR && j < i; j++) {
-            const struct ynode *b = flow_ytree_get(list->kids[j], "name");
+            const struct ynode *b = flow__ytree_get(list->kids[j], "name");
             if (b && b->kind == YN_SCALAR && strcmp(a->text, b->text) == 0) {
-                flow_schema_err(c, a, "duplicate %s name '%s' (first given at line %d)", what, a->text, b->line);
+                flow__schema_err(c, a, "duplicate %s name '%s' (first given at line %d)", what, a->text, b->line);
                 break;
             }
         }
@@ -218,20 +218,20 @@ static void read_wards(struct ctx *c, const struct ynode *n, void *dst, const st
     sc->wards = read_list_init(c, n, f->key, &ward_schema, sizeof *sc->wards, FLOW_MAX_WARDS,
                                &sc->nwards, ward_init);
     for (size_t i = 0; sc->wards && i < sc->nwards; i++) {
-        const struct ynode *ar = flow_ytree_get(n->kids[i], "after_round");
-        if (ar && sc->wards[i].nrounds == 0 && flow_ytree_get(n->kids[i], "rounds") == NULL)
-            flow_schema_err(c, ar, "'after_round' is the time from a ward round to leaving the bed: "
+        const struct ynode *ar = flow__ytree_get(n->kids[i], "after_round");
+        if (ar && sc->wards[i].nrounds == 0 && flow__ytree_get(n->kids[i], "rounds") == NULL)
+            flow__schema_err(c, ar, "'after_round' is the time from a ward round to leaving the bed: "
                             "it needs 'rounds'");
-        const struct ynode *esc = flow_ytree_get(n->kids[i], "escalation");
+        const struct ynode *esc = flow__ytree_get(n->kids[i], "escalation");
         if (esc && sc->wards[i].when_full == FLOW_WHEN_FULL_DIVERT)
-            flow_schema_err(c, esc, "escalation beds open when patients wait for ward '%s', but it turns "
+            flow__schema_err(c, esc, "escalation beds open when patients wait for ward '%s', but it turns "
                             "them away (when_full: divert), so they would never open", sc->wards[i].name);
     }
     if (sc->wards)
         check_unique(c, n, "ward");
     c->wards_bad = c->diag->errors != before;
     if (sc->wards && !c->wards_bad)
-        flow_frontdoor_wards(c, n);
+        flow__frontdoor_wards(c, n);
 }
 
 static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
@@ -241,8 +241,8 @@ static void read_days(struct ctx *c, const struct ynode *n, void *dst, const str
     char b[80];
     unsigned mask = 0;
     if (n->kind != YN_SEQ || n->n == 0) {
-        flow_schema_err(c, n, "'%s' must be a list of weekdays such as [mon, wed, fri]; found %s", f->key,
-            n->kind == YN_SEQ ? "an empty list" : flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a list of weekdays such as [mon, wed, fri]; found %s", f->key,
+            n->kind == YN_SEQ ? "an empty list" : flow__schema_shown(n, b, sizeof b));
         return;
     }
     for (size_t i = 0; i < n->n; i++) {
@@ -252,7 +252,7 @@ static void read_days(struct ctx *c, const struct ynode *n, void *dst, const str
         if (day < 0)
             continue;
         if (mask & (1u << day))
-            flow_schema_err(c, n->kids[i], "'%s' is listed twice", day_names[day]);
+            flow__schema_err(c, n->kids[i], "'%s' is listed twice", day_names[day]);
         mask |= 1u << day;
     }
     *(unsigned *)dst = mask;
@@ -263,14 +263,14 @@ static void read_clock(struct ctx *c, const struct ynode *n, void *dst, const st
 {
     char b[80];
     const char *expect = "a time of day from 00:00 to 23:59, such as \"08:30\"";
-    if (!flow_schema_need_scalar(c, n, f->key, expect))
+    if (!flow__schema_need_scalar(c, n, f->key, expect))
         return;
     const char *t = n->text;
     int ok = strlen(t) == 5 && t[2] == ':' && isdigit((unsigned char)t[0]) &&
              isdigit((unsigned char)t[1]) && isdigit((unsigned char)t[3]) && isdigit((unsigned char)t[4]);
     int hh = ok ? (t[0] - '0') * 10 + t[1] - '0' : 0, mm = ok ? (t[3] - '0') * 10 + t[4] - '0' : 0;
     if (!ok || hh > 23 || mm > 59) {
-        flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(double *)dst = (hh * 60 + mm) / 1440.0;
@@ -282,8 +282,8 @@ static void read_weeks(struct ctx *c, const struct ynode *n, void *dst, const st
     char b[80];
     uint64_t mask = 0;
     if (n->kind != YN_SEQ || n->n == 0) {
-        flow_schema_err(c, n, "'%s' must be a list of weeks of the theatre's cycle such as [1, 3]; found %s", f->key,
-                        n->kind == YN_SEQ ? "an empty list" : flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a list of weeks of the theatre's cycle such as [1, 3]; found %s", f->key,
+                        n->kind == YN_SEQ ? "an empty list" : flow__schema_shown(n, b, sizeof b));
         return;
     }
     for (size_t i = 0; i < n->n; i++) {
@@ -293,7 +293,7 @@ static void read_weeks(struct ctx *c, const struct ynode *n, void *dst, const st
         if (week < 1)
             continue;
         if (mask & ((uint64_t)1 << (week - 1)))
-            flow_schema_err(c, n->kids[i], "week %d is listed twice", week);
+            flow__schema_err(c, n->kids[i], "week %d is listed twice", week);
         mask |= (uint64_t)1 << (week - 1);
     }
     *(uint64_t *)dst = mask;
@@ -309,8 +309,8 @@ static void read_cycle(struct ctx *c, const struct ynode *n, void *dst, const st
     if (days < 0)
         return;
     if (fabs(days / 7 - round(days / 7)) > 1e-9 || days < 7 || days > 7 * FLOW_MAX_CYCLE_WEEKS) {
-        flow_schema_err(c, n, "'%s' must be a whole number of weeks from 1w to %dw; found %s", f->key,
-                        FLOW_MAX_CYCLE_WEEKS, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a whole number of weeks from 1w to %dw; found %s", f->key,
+                        FLOW_MAX_CYCLE_WEEKS, flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(int *)dst = (int)lround(days / 7);
@@ -337,7 +337,7 @@ static void check_overlaps(struct ctx *c, const struct ynode *list, const struct
                     double sa = da + a->start, sb = db + b->start;
                     double gap = fmod(sb - sa + 14, 7);          /* from a's start to b's */
                     if (gap < a->length - 1e-9 || 7 - gap < b->length - 1e-9) {
-                        flow_schema_err(c, list->kids[i], "session overlaps another session of theatre '%s' "
+                        flow__schema_err(c, list->kids[i], "session overlaps another session of theatre '%s' "
                                               "(on %s)", t->name, day_names[da]);
                         return;
                     }
@@ -378,7 +378,7 @@ static void check_cycle_overlaps(struct ctx *c, const struct ynode *list, const 
         double next = b->from + (k + 1 == n ? circle : 0);
         if (n > 1 && a->to > next + 1e-9) {
             size_t later = a->session > b->session ? a->session : b->session;
-            flow_schema_err(c, list->kids[later], "session overlaps another session of theatre '%s' (on %s)",
+            flow__schema_err(c, list->kids[later], "session overlaps another session of theatre '%s' (on %s)",
                             t->name, day_names[later == a->session ? a->day : b->day]);
             break;
         }
@@ -391,14 +391,14 @@ static bool check_weeks(struct ctx *c, const struct ynode *list, const struct fl
 {
     for (size_t i = 0; i < t->nsessions; i++) {
         uint64_t w = t->sessions[i].weeks;
-        const struct ynode *at = flow_ytree_get(list->kids[i], "weeks");
+        const struct ynode *at = flow__ytree_get(list->kids[i], "weeks");
         if (w && t->cycle == 1) {
-            flow_schema_err(c, at, "'weeks' chooses weeks of the theatre's cycle: give the theatre a 'cycle' of "
+            flow__schema_err(c, at, "'weeks' chooses weeks of the theatre's cycle: give the theatre a 'cycle' of "
                             "several weeks, such as cycle: 2w for alternate weeks");
             return false;
         }
         if (w >> t->cycle) {
-            flow_schema_err(c, at, "'weeks' must be weeks of the theatre's cycle, 1 to %d (cycle: %dw); found week %d",
+            flow__schema_err(c, at, "'weeks' must be weeks of the theatre's cycle, 1 to %d (cycle: %dw); found week %d",
                             t->cycle, t->cycle, 64 - __builtin_clzll(w));
             return false;
         }
@@ -442,16 +442,16 @@ static void check_rounds(struct ctx *c, const struct ynode *list, const struct f
 {
     for (size_t i = 0; i < w->nrounds; i++) {
         const struct flow_round_spec *r = &w->rounds[i];
-        const struct ynode *p = flow_ytree_get(list->kids[i], "p_review");
+        const struct ynode *p = flow__ytree_get(list->kids[i], "p_review");
         if (p && r->p_review <= 0)
-            flow_schema_err(c, p, "'p_review' must be more than 0 and at most 1 (a round that reviews "
+            flow__schema_err(c, p, "'p_review' must be more than 0 and at most 1 (a round that reviews "
                             "nobody never discharges anyone); found %s", p->text);
         for (size_t j = 0; j < i; j++) {
             unsigned both = r->days & w->rounds[j].days;
             if (both && fabs(r->at - w->rounds[j].at) < 1e-9) {
                 char t[32];
                 clock_text(r->at, t, sizeof t);
-                flow_schema_err(c, list->kids[i], "ward '%s' already has a round on %s at %s (round %zu)",
+                flow__schema_err(c, list->kids[i], "ward '%s' already has a round on %s at %s (round %zu)",
                                 w->name, day_names[__builtin_ctz(both)], t, j + 1);
                 break;
             }
@@ -496,7 +496,7 @@ static void check_self_overlap(struct ctx *c, const struct ynode *n, const struc
                 continue;
             int gap = (db - da + 7) % 7;           /* days from a's start to b's */
             if (gap < b->length - 1e-9) {
-                flow_schema_err(c, n, "this bed change overlaps itself: its %s occurrence lasts %gh and "
+                flow__schema_err(c, n, "this bed change overlaps itself: its %s occurrence lasts %gh and "
                                 "its %s one starts %dh later", day_names[da], b->length * 24,
                                 day_names[db], gap * 24);
                 return;
@@ -510,23 +510,23 @@ static void read_dated_change(struct ctx *c, const struct ynode *n, const struct
     static const char *const weekly_only[] = {"days", "start", "length", NULL};
     const struct ynode *at = in->from ? in->from : in->to;
     for (size_t i = 0; weekly_only[i]; i++)
-        if (flow_ytree_get(n, weekly_only[i]))
-            flow_schema_err(c, flow_ytree_get(n, weekly_only[i]), "'%s' is for weekly bed changes; a "
+        if (flow__ytree_get(n, weekly_only[i]))
+            flow__schema_err(c, flow__ytree_get(n, weekly_only[i]), "'%s' is for weekly bed changes; a "
                             "dated change (from, to) is whole days", weekly_only[i]);
     if (!c->sc->has_start) {
-        flow_schema_err(c, at, "a dated bed change needs the scenario's 'start' date (such as "
+        flow__schema_err(c, at, "a dated bed change needs the scenario's 'start' date (such as "
                         "start: 2027-01-04)");
         return;
     }
     if (in->from == NULL || in->to == NULL) {
-        flow_schema_err(c, n, "a dated bed change needs both 'from' and 'to' (both included)");
+        flow__schema_err(c, n, "a dated bed change needs both 'from' and 'to' (both included)");
         return;
     }
     int64_t from, to;
     if (!read_date(c, in->from, "from", &from) | !read_date(c, in->to, "to", &to))
         return;
     if (to < from) {
-        flow_schema_err(c, in->to, "'to' (%s) is before 'from' (%s)", in->to->text, in->from->text);
+        flow__schema_err(c, in->to, "'to' (%s) is before 'from' (%s)", in->to->text, in->from->text);
         return;
     }
     b->dated = true;
@@ -541,9 +541,9 @@ static void read_bed_change(struct ctx *c, const struct ynode *n, struct flow_be
     if (!read_map(c, n, &bed_change_schema, &in) || c->diag->errors != before)
         return;
     b->change = in.change;
-    bool weekly = flow_ytree_get(n, "days") != NULL, dated = in.from || in.to;
+    bool weekly = flow__ytree_get(n, "days") != NULL, dated = in.from || in.to;
     if (weekly == dated) {
-        flow_schema_err(c, n, weekly ? "a bed change is weekly ('days') or dated ('from', 'to'), not both"
+        flow__schema_err(c, n, weekly ? "a bed change is weekly ('days') or dated ('from', 'to'), not both"
                         : "a bed change needs 'days' (weekly, such as [sat, sun]) or 'from' and 'to' "
                           "(dated, such as from: 2027-12-01, to: 2028-03-31)");
         return;
@@ -552,9 +552,9 @@ static void read_bed_change(struct ctx *c, const struct ynode *n, struct flow_be
         read_dated_change(c, n, &in, b);
         return;
     }
-    bool start = flow_ytree_get(n, "start") != NULL, length = flow_ytree_get(n, "length") != NULL;
+    bool start = flow__ytree_get(n, "start") != NULL, length = flow__ytree_get(n, "length") != NULL;
     if (start != length) {
-        flow_schema_err(c, n, "a weekly bed change gives 'start' and 'length' together (or neither: all "
+        flow__schema_err(c, n, "a weekly bed change gives 'start' and 'length' together (or neither: all "
                         "day on each of its days)");
         return;
     }
@@ -569,9 +569,9 @@ static void read_bed_changes(struct ctx *c, const struct ynode *n, void *dst, co
     struct flow_ward_spec *w = dst;
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0 || n->n > FLOW_MAX_BED_CHANGES) {
-        flow_schema_err(c, n, "'%s' must be a list of 1 to %d changes such as - {days: [sat, sun], "
+        flow__schema_err(c, n, "'%s' must be a list of 1 to %d changes such as - {days: [sat, sun], "
                         "change: -4}; found %s", f->key, FLOW_MAX_BED_CHANGES,
-                        n->kind == YN_SEQ ? "a list of another length" : flow_schema_shown(n, b, sizeof b));
+                        n->kind == YN_SEQ ? "a list of another length" : flow__schema_shown(n, b, sizeof b));
         return;
     }
     w->bed_changes = flow_xcalloc(n->n, sizeof *w->bed_changes);
@@ -581,7 +581,7 @@ static void read_bed_changes(struct ctx *c, const struct ynode *n, void *dst, co
     w->change_span = flow_week_span(w);
     c->bed_changes += n->n;
     if (c->bed_changes > FLOW_MAX_ALL_BED_CHANGES && c->bed_changes - n->n <= FLOW_MAX_ALL_BED_CHANGES)
-        flow_schema_err(c, n, "the wards have more than %d bed changes in all; the limit is %d",
+        flow__schema_err(c, n, "the wards have more than %d bed changes in all; the limit is %d",
                         FLOW_MAX_ALL_BED_CHANGES, FLOW_MAX_ALL_BED_CHANGES);
 }
 
@@ -635,13 +635,13 @@ static void read_theatres(struct ctx *c, const struct ynode *n, void *dst, const
     size_t before = c->diag->errors;
     char b[80];
     if (n->kind != YN_SEQ) {
-        flow_schema_err(c, n, "'%s' must be a list (each item starting with '- '); found %s", f->key,
-            flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a list (each item starting with '- '); found %s", f->key,
+            flow__schema_shown(n, b, sizeof b));
         c->theatres_bad = true;
         return;
     }
     if (n->n > FLOW_MAX_THEATRES) {
-        flow_schema_err(c, n, "'%s' has %zu items; the limit is %d", f->key, n->n, FLOW_MAX_THEATRES);
+        flow__schema_err(c, n, "'%s' has %zu items; the limit is %d", f->key, n->n, FLOW_MAX_THEATRES);
         c->theatres_bad = true;
         return;
     }
@@ -670,8 +670,8 @@ static void read_capacity(struct ctx *c, const struct ynode *n, void *dst, const
     }
     long long v;
     if (n->kind != YN_SCALAR || flow_parse_int(n->text, &v) != NULL || v < 1 || v > FLOW_MAX_CAPACITY) {
-        flow_schema_err(c, n, "'%s' must be a whole number from 1 to %d, or unlimited; found %s", f->key,
-            FLOW_MAX_CAPACITY, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a whole number from 1 to %d, or unlimited; found %s", f->key,
+            FLOW_MAX_CAPACITY, flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(int *)dst = (int)v;
@@ -700,19 +700,19 @@ static void read_community(struct ctx *c, const struct ynode *n, void *dst, cons
     if (sc->community)
         check_unique(c, n, "community service");
     for (size_t i = 0; sc->community && i < sc->ncommunity && n->kind == YN_SEQ; i++) {
-        const struct ynode *item = n->kids[i], *per_day = flow_ytree_get(item, "visits_per_day"),
-                           *visits = flow_ytree_get(item, "visits"), *cap = flow_ytree_get(item, "capacity"),
-                           *order = flow_ytree_get(item, "order");
+        const struct ynode *item = n->kids[i], *per_day = flow__ytree_get(item, "visits_per_day"),
+                           *visits = flow__ytree_get(item, "visits"), *cap = flow__ytree_get(item, "capacity"),
+                           *order = flow__ytree_get(item, "order");
         if (per_day && cap)
-            flow_schema_err(c, cap, "a service gives its capacity as 'capacity' (places) or 'visits_per_day' "
+            flow__schema_err(c, cap, "a service gives its capacity as 'capacity' (places) or 'visits_per_day' "
                             "(visits), not both");
         else if (per_day && !visits)
-            flow_schema_err(c, per_day, "'visits_per_day' needs 'visits': the visits a day each patient needs, "
+            flow__schema_err(c, per_day, "'visits_per_day' needs 'visits': the visits a day each patient needs, "
                             "such as {dist: fixed, value: 2}");
         else if (visits && !per_day)
-            flow_schema_err(c, visits, "'visits' needs 'visits_per_day', the service's capacity in visits a day");
+            flow__schema_err(c, visits, "'visits' needs 'visits_per_day', the service's capacity in visits a day");
         else if (order && !per_day)
-            flow_schema_err(c, order, "'order' needs 'visits_per_day': it says who starts when visits free "
+            flow__schema_err(c, order, "'order' needs 'visits_per_day': it says who starts when visits free "
                             "up (places are all alike)");
     }
     c->community_bad = c->diag->errors != before || sc->community == NULL;
@@ -721,16 +721,16 @@ static void read_community(struct ctx *c, const struct ynode *n, void *dst, cons
 static void read_service_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     *(int *)dst = -1;
-    if (!flow_schema_need_scalar(c, n, f->key, "the name of a community service") || c->community_bad)
+    if (!flow__schema_need_scalar(c, n, f->key, "the name of a community service") || c->community_bad)
         return;
     const char *names[FLOW_MAX_SERVICES];
     for (size_t i = 0; i < c->sc->ncommunity; i++)
         names[i] = c->sc->community[i].name;
     if (c->sc->ncommunity == 0) {
-        flow_schema_err(c, n, "unknown community service '%s' (the scenario has no 'community' list)", n->text);
+        flow__schema_err(c, n, "unknown community service '%s' (the scenario has no 'community' list)", n->text);
         return;
     }
-    *(int *)dst = flow_schema_lookup_name(c, n, "community service", names, c->sc->ncommunity);
+    *(int *)dst = flow__schema_lookup_name(c, n, "community service", names, c->sc->ncommunity);
 }
 
 struct readmit_in {
@@ -774,16 +774,16 @@ static void read_pathway(struct ctx *c, const struct ynode *n, struct flow_disch
         flow_dist_fini(&in.delay);
         return;
     }
-    const struct ynode *num = flow_ytree_get(n, "pathway");
+    const struct ynode *num = flow__ytree_get(n, "pathway");
     if (seen[in.pathway])
-        flow_schema_err(c, num, "pathway %d is listed twice", in.pathway);
+        flow__schema_err(c, num, "pathway %d is listed twice", in.pathway);
     seen[in.pathway] = true;
-    if (in.pathway == 0 && flow_ytree_get(n, "service"))
-        flow_schema_err(c, flow_ytree_get(n, "service"), "pathway 0 is home with no new support: it takes no 'service'");
-    if (in.pathway > 0 && !flow_ytree_get(n, "service") && !c->community_bad)
-        flow_schema_err(c, n, "pathway %d needs a 'service' (the community service it discharges to)", in.pathway);
-    if (in.pathway > 0 && flow_ytree_get(n, "delay"))
-        flow_schema_err(c, flow_ytree_get(n, "delay"), "'delay' is for pathway 0; pathways 1-3 wait for their "
+    if (in.pathway == 0 && flow__ytree_get(n, "service"))
+        flow__schema_err(c, flow__ytree_get(n, "service"), "pathway 0 is home with no new support: it takes no 'service'");
+    if (in.pathway > 0 && !flow__ytree_get(n, "service") && !c->community_bad)
+        flow__schema_err(c, n, "pathway %d needs a 'service' (the community service it discharges to)", in.pathway);
+    if (in.pathway > 0 && flow__ytree_get(n, "delay"))
+        flow__schema_err(c, flow__ytree_get(n, "delay"), "'delay' is for pathway 0; pathways 1-3 wait for their "
                                       "assessment and service");
     struct flow_pathway_spec *pw = &d->pathways[in.pathway];
     flow_dist_fini(&pw->delay);
@@ -794,7 +794,7 @@ static void read_pathway(struct ctx *c, const struct ynode *n, struct flow_disch
         struct readmit_in r = {0};
         size_t b2 = c->diag->errors;
         read_map(c, in.readmission, &readmit_schema, &r);
-        if (c->diag->errors == b2 && flow_schema_need_scalar(c, r.group, "group", "the name of a group")) {
+        if (c->diag->errors == b2 && flow__schema_need_scalar(c, r.group, "group", "the name of a group")) {
             pw->readmit_p = r.p;
             flow_dist_fini(&pw->readmit_after);
             pw->readmit_after = r.after;
@@ -811,8 +811,8 @@ static void read_pathways(struct ctx *c, const struct ynode *n, void *dst, const
     struct flow_discharge_spec *d = dst;
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0 || n->n > 4) {
-        flow_schema_err(c, n, "'%s' must be a list of 1 to 4 pathways, such as - {pathway: 0, share: 0.6}; "
-                  "found %s", f->key, n->kind == YN_SEQ ? "a list of another length" : flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a list of 1 to 4 pathways, such as - {pathway: 0, share: 0.6}; "
+                  "found %s", f->key, n->kind == YN_SEQ ? "a list of another length" : flow__schema_shown(n, b, sizeof b));
         return;
     }
     bool seen[4] = {false};
@@ -823,7 +823,7 @@ static void read_pathways(struct ctx *c, const struct ynode *n, void *dst, const
     for (int k = 0; k < 4; k++)
         total += d->pathways[k].share;
     if (c->diag->errors == before && fabs(total - 1) > 1e-6)
-        flow_schema_err(c, n, "pathway shares must add up to 1; they add up to %g", total);
+        flow__schema_err(c, n, "pathway shares must add up to 1; they add up to %g", total);
 }
 
 static const char *const discharge_model_names[] = {"assess_in_hospital", "discharge_to_assess", NULL};
@@ -881,16 +881,16 @@ static void read_group_discharge(struct ctx *c, const struct ynode *n, void *dst
     struct ynode merged = {.kind = YN_MAP, .src = n->src, .line = n->line, .col = n->col};
     for (size_t i = 0; i + 1 < c->discharge->n; i += 2) {
         const struct ynode *k = c->discharge->kids[i];
-        const struct ynode *v = flow_ytree_get(n, k->text);
+        const struct ynode *v = flow__ytree_get(n, k->text);
         if (v == NULL) {
-            flow_ytree_append(&merged, c->discharge->kids[i]);
-            flow_ytree_append(&merged, c->discharge->kids[i + 1]);
+            flow__ytree_append(&merged, c->discharge->kids[i]);
+            flow__ytree_append(&merged, c->discharge->kids[i + 1]);
         }
     }
     for (size_t i = 0; i < n->n; i++)
-        flow_ytree_append(&merged, n->kids[i]);
+        flow__ytree_append(&merged, n->kids[i]);
     read_discharge_into(c, &merged, &g->discharge);
-    g->discharge.own_assessors = flow_ytree_get(n, "assessment_capacity") != NULL;
+    g->discharge.own_assessors = flow__ytree_get(n, "assessment_capacity") != NULL;
     free(merged.kids);      /* the nodes are borrowed */
 }
 
@@ -948,13 +948,13 @@ static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const
     in.series = NULL;
     if (!read_map(c, n, &arrivals_schema, &in))
         return;
-    bool rate = flow_ytree_get(n, "rate") != NULL, referrals = flow_ytree_get(n, "referrals") != NULL;
+    bool rate = flow__ytree_get(n, "rate") != NULL, referrals = flow__ytree_get(n, "referrals") != NULL;
     if (in.series) {
         static const char *const twice[] = {"rate", "referrals", "by_weekday", "by_month", "growth_per_year"};
         for (size_t k = 0; k < sizeof twice / sizeof *twice; k++) {
-            const struct ynode *t = flow_ytree_get(n, twice[k]);
+            const struct ynode *t = flow__ytree_get(n, twice[k]);
             if (t) {
-                flow_schema_err(c, t, "'series' gives the rate of each date (weekdays, months and growth "
+                flow__schema_err(c, t, "'series' gives the rate of each date (weekdays, months and growth "
                                 "included), so '%s' cannot be given with it (by_hour can)", twice[k]);
                 return;
             }
@@ -964,21 +964,21 @@ static void read_arrivals(struct ctx *c, const struct ynode *n, void *dst, const
             g->by_weekday[i] = 1;
         for (int i = 0; i < 12; i++)
             g->by_month[i] = 1;
-        flow_schema_read_series(c, in.series, g);
+        flow__schema_read_series(c, in.series, g);
         g->time_varying = g->calendar = true;
         return;
     }
     if (rate == referrals)
-        flow_schema_err(c, n, rate ? "arrivals have 'rate' (emergency) or 'referrals' (elective, onto a "
+        flow__schema_err(c, n, rate ? "arrivals have 'rate' (emergency) or 'referrals' (elective, onto a "
                          "waiting list), not both"
                        : "arrivals is missing the required key 'rate' (or 'referrals')");
     g->elective = referrals;
     g->rate_per_day = referrals ? in.referrals : in.rate;
     memcpy(g->by_hour, in.by_hour, sizeof g->by_hour);
     memcpy(g->by_weekday, in.by_weekday, sizeof g->by_weekday);
-    const struct ynode *by_month = flow_ytree_get(n, "by_month");
+    const struct ynode *by_month = flow__ytree_get(n, "by_month");
     if (by_month != NULL && !c->sc->has_start)
-        flow_schema_err(c, by_month, "'by_month' needs the scenario's 'start' date (such as "
+        flow__schema_err(c, by_month, "'by_month' needs the scenario's 'start' date (such as "
                         "start: 2027-01-04), to know which month it is");
     month_weights(in.by_month);
     memcpy(g->by_month, in.by_month, sizeof g->by_month);
@@ -1003,9 +1003,9 @@ static void read_waiting_since(struct ctx *c, const struct ynode *n, void *dst, 
     struct flow_group_spec *g = dst;
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0 || n->n > FLOW_MAX_WAITING_LIST) {
-        flow_schema_err(c, n, "'%s' must be a list of 1 to %d times since referral, one per patient on the "
+        flow__schema_err(c, n, "'%s' must be a list of 1 to %d times since referral, one per patient on the "
                         "list, such as [3w, 20w, 40w]; found %s", f->key, FLOW_MAX_WAITING_LIST,
-                        flow_schema_shown(n, b, sizeof b));
+                        flow__schema_shown(n, b, sizeof b));
         return;
     }
     double *ages = flow_xcalloc(n->n, sizeof *ages);
@@ -1013,8 +1013,8 @@ static void read_waiting_since(struct ctx *c, const struct ynode *n, void *dst, 
         const struct ynode *k = n->kids[i];
         const char *why = k->kind == YN_SCALAR ? flow_parse_duration(k->text, &ages[i]) : "a duration";
         if (why != NULL || !(ages[i] >= 0) || ages[i] > FLOW_MAX_HORIZON_DAYS) {
-            flow_schema_err(c, k, "'%s' items must be durations with a unit of at least 0 (such as 20w), up to "
-                            "1000 years; found %s", f->key, flow_schema_shown(k, b, sizeof b));
+            flow__schema_err(c, k, "'%s' items must be durations with a unit of at least 0 (such as 20w), up to "
+                            "1000 years; found %s", f->key, flow__schema_shown(k, b, sizeof b));
             free(ages);
             return;
         }
@@ -1033,10 +1033,10 @@ static const struct field group_fields[] = {
     {"waiting_since", read_waiting_since, false, NULL, 0, 0, 0, NULL},
     {"discharge", read_group_discharge, false, NULL, 0, 0, 0, NULL},
     {"priority", read_int, false, "5", 1, 9, offsetof(struct flow_group_spec, priority), NULL},
-    {"wait_targets", flow_schema_read_targets, false, NULL, 0, 0,
+    {"wait_targets", flow__schema_read_targets, false, NULL, 0, 0,
      offsetof(struct flow_group_spec, wait_targets), "wait_within_"},
     {"due", read_duration, false, NULL, 1.0 / 1440, FLOW_MAX_HORIZON_DAYS, offsetof(struct flow_group_spec, due), NULL},
-    {"leave_list", flow_schema_read_leave_list, false, NULL, 0, 0, 0, NULL},
+    {"leave_list", flow__schema_read_leave_list, false, NULL, 0, 0, 0, NULL},
 };
 static const struct schema group_schema = SCHEMA("group", group_fields);
 
@@ -1048,7 +1048,7 @@ static void read_groups(struct ctx *c, const struct ynode *n, void *dst, const s
     if (sc->groups)
         check_unique(c, n, "group");
     for (size_t i = 0; sc->groups && i < sc->ngroups; i++)
-        sc->priorities |= flow_ytree_get(n->kids[i], "priority") != NULL;
+        sc->priorities |= flow__ytree_get(n->kids[i], "priority") != NULL;
 
 }
 
@@ -1059,8 +1059,8 @@ static void read_vary_list(struct ctx *c, const struct ynode *n, void *dst, cons
     struct flow_sweep_spec *sw = dst;
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0 || n->n > 100) {
-        flow_schema_err(c, n, "'%s' must be a list of 1 to 100 strings such as \"wards.AMU.beds=20:40:2\"; "
-                  "found %s", f->key, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a list of 1 to 100 strings such as \"wards.AMU.beds=20:40:2\"; "
+                  "found %s", f->key, flow__schema_shown(n, b, sizeof b));
         return;
     }
     sw->vary = flow_xcalloc(n->n, sizeof *sw->vary);
@@ -1069,12 +1069,12 @@ static void read_vary_list(struct ctx *c, const struct ynode *n, void *dst, cons
     sw->src = flow_xstrdup(n->src);
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *k = n->kids[i];
-        if (!flow_schema_need_scalar(c, k, f->key, "a string PATH=VALUES, such as \"wards.AMU.beds=20:40:2\""))
+        if (!flow__schema_need_scalar(c, k, f->key, "a string PATH=VALUES, such as \"wards.AMU.beds=20:40:2\""))
             continue;
         const char *eq = strchr(k->text, '=');
         if (eq == NULL || eq == k->text || eq[1] == '\0') {
-            flow_schema_err(c, k, "'%s' items must be PATH=FROM:TO:STEP or PATH=A,B,...; found %s", f->key,
-                flow_schema_shown(k, b, sizeof b));
+            flow__schema_err(c, k, "'%s' items must be PATH=FROM:TO:STEP or PATH=A,B,...; found %s", f->key,
+                flow__schema_shown(k, b, sizeof b));
             continue;
         }
         sw->vary[sw->nvary] = flow_xstrdup(k->text);
@@ -1087,12 +1087,12 @@ static void read_metric_list(struct ctx *c, const struct ynode *n, void *dst, co
 {
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0) {
-        flow_schema_err(c, n, "'%s' must be a list of metric paths or sections; found %s", f->key, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a list of metric paths or sections; found %s", f->key, flow__schema_shown(n, b, sizeof b));
         return;
     }
     char *joined = NULL;
     for (size_t i = 0; i < n->n; i++) {
-        if (!flow_schema_need_scalar(c, n->kids[i], f->key, "a metric path such as wards.AMU.p_wait"))
+        if (!flow__schema_need_scalar(c, n->kids[i], f->key, "a metric path such as wards.AMU.p_wait"))
             continue;
         char *t = joined ? flow_xasprintf("%s,%s", joined, n->kids[i]->text) : flow_xstrdup(n->kids[i]->text);
         free(joined);
@@ -1148,7 +1148,7 @@ static bool readmission_loop(struct ctx *c, const struct ynode *gn, const struct
     double arrivals = g->rate_per_day * total * (1 + returns);
     if (!(arrivals > FLOW_MAX_ARRIVALS))
         return false;
-    const struct ynode *d = flow_ytree_get(gn, "discharge");
+    const struct ynode *d = flow__ytree_get(gn, "discharge");
     char who[64], when[64];
     if (back >= 1)
         snprintf(who, sizeof who, "every one of its patients comes back");
@@ -1162,7 +1162,7 @@ static bool readmission_loop(struct ctx *c, const struct ynode *gn, const struct
         snprintf(when, sizeof when, "after about %.3g days", cycle);
     char count[48];
     snprintf(count, sizeof count, isfinite(arrivals) ? "about %.3g" : "endless", arrivals);
-    flow_schema_err(c, d ? d : gn, "readmissions make %s arrivals of group '%s' per replication "
+    flow__schema_err(c, d ? d : gn, "readmissions make %s arrivals of group '%s' per replication "
                     "(%s, %s, again and again); the limit is %.0e: lower the readmission probability, "
                     "lengthen 'after', or shorten the horizon", count, g->name, who, when,
                     FLOW_MAX_ARRIVALS);
@@ -1174,11 +1174,11 @@ static bool readmission_loop(struct ctx *c, const struct ynode *gn, const struct
 static bool read_date(struct ctx *c, const struct ynode *n, const char *key, int64_t *days)
 {
     char b[80];
-    if (!flow_schema_need_scalar(c, n, key, "a date such as 2027-01-04"))
+    if (!flow__schema_need_scalar(c, n, key, "a date such as 2027-01-04"))
         return false;
     if (!flow_date_parse(n->text, days)) {
-        flow_schema_err(c, n, "'%s' must be a date that exists, written YYYY-MM-DD (such as "
-                        "2027-01-04), from 1900; found %s", key, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a date that exists, written YYYY-MM-DD (such as "
+                        "2027-01-04), from 1900; found %s", key, flow__schema_shown(n, b, sizeof b));
         return false;
     }
     return true;
@@ -1212,13 +1212,13 @@ static void read_holidays(struct ctx *c, const struct ynode *n, void *dst, const
     char b[80];
     struct flow_scenario *sc = c->sc;
     if (!sc->has_start) {
-        flow_schema_err(c, n, "'holidays' needs the scenario's 'start' date (such as start: "
+        flow__schema_err(c, n, "'holidays' needs the scenario's 'start' date (such as start: "
                         "2027-01-04)");
         return;
     }
     if (n->kind != YN_SEQ) {
-        flow_schema_err(c, n, "'%s' must be a list of dates such as [2027-12-25, 2027-12-27]; found %s",
-                        f->key, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a list of dates such as [2027-12-25, 2027-12-27]; found %s",
+                        f->key, flow__schema_shown(n, b, sizeof b));
         return;
     }
     struct dated *all = flow_xcalloc(n->n + 1, sizeof *all);
@@ -1231,7 +1231,7 @@ static void read_holidays(struct ctx *c, const struct ynode *n, void *dst, const
     size_t u = 0;
     for (size_t i = 0; i < k; i++) {
         if (i > 0 && all[i].day == all[i - 1].day) {
-            flow_schema_err(c, n->kids[all[i].index], "holiday %s is listed twice", n->kids[all[i].index]->text);
+            flow__schema_err(c, n->kids[all[i].index], "holiday %s is listed twice", n->kids[all[i].index]->text);
             continue;
         }
         int64_t d = all[i].day - sc->start_date;
@@ -1261,7 +1261,7 @@ static const struct field top_fields[] = {
     {"community", read_community, false, NULL, 0, 0, 0, NULL},
     {"discharge", read_top_discharge, false, NULL, 0, 0, 0, NULL},
     {"groups", read_groups, true, NULL, 0, 0, 0, NULL},
-    {"initial", flow_schema_read_initial, false, NULL, 0, 0, 0, NULL},
+    {"initial", flow__schema_read_initial, false, NULL, 0, 0, 0, NULL},
     {"sweep", read_sweep, false, NULL, 0, 0, 0, NULL},
 };
 static const struct schema top_schema = SCHEMA("the scenario", top_fields);
@@ -1278,12 +1278,12 @@ static double longest_list(const struct flow_theatre_spec *t)
 /* Elective groups start in theatre; only they, and only there, use a theatre. */
 static void check_group(struct ctx *c, const struct ynode *gn, const struct flow_group_spec *g)
 {
-    const struct ynode *route = flow_ytree_get(gn, "route");
+    const struct ynode *route = flow__ytree_get(gn, "route");
     for (size_t k = 0; k < g->nsteps; k++) {
         const struct flow_step_spec *st = &g->steps[k];
         const struct ynode *sn = route->kids[k];
         if (st->kind == FLOW_STEP_THEATRE && (k > 0 || !g->elective)) {
-            flow_schema_err(c, sn, k > 0 ? "a theatre step must be the first step of a route"
+            flow__schema_err(c, sn, k > 0 ? "a theatre step must be the first step of a route"
                              : "a route that starts in theatre needs 'referrals' (elective "
                                "patients on a waiting list), not 'rate'");
             continue;
@@ -1291,22 +1291,22 @@ static void check_group(struct ctx *c, const struct ynode *gn, const struct flow
         if (st->kind == FLOW_STEP_THEATRE && st->theatre >= 0) {
             const struct flow_theatre_spec *t = &c->sc->theatres[st->theatre];
             double longest = longest_list(t);
-            const struct ynode *at = flow_ytree_get(sn, "planned") ? flow_ytree_get(sn, "planned") : sn;
+            const struct ynode *at = flow__ytree_get(sn, "planned") ? flow__ytree_get(sn, "planned") : sn;
             if (st->planned > longest + 1e-9)
-                flow_schema_err(c, at, "planned duration %gm is longer than any list of theatre '%s' can "
+                flow__schema_err(c, at, "planned duration %gm is longer than any list of theatre '%s' can "
                            "book (%gm): these patients could never be booked",
                     round(st->planned * 1440 * 100) / 100, t->name, round(longest * 1440 * 100) / 100);
         }
     }
     if (g->elective && g->nsteps > 0 && g->steps[0].kind != FLOW_STEP_THEATRE)
-        flow_schema_err(c, route->kids[0], "an elective group (with 'referrals') must start its route with a "
+        flow__schema_err(c, route->kids[0], "an elective group (with 'referrals') must start its route with a "
                                "theatre step");
-    const struct ynode *wl = flow_ytree_get(gn, "initial_waiting_list");
+    const struct ynode *wl = flow__ytree_get(gn, "initial_waiting_list");
     if (wl && !g->elective)
-        flow_schema_err(c, wl, "'initial_waiting_list' is for elective groups (with 'referrals')");
-    const struct ynode *ws = flow_ytree_get(gn, "waiting_since");
+        flow__schema_err(c, wl, "'initial_waiting_list' is for elective groups (with 'referrals')");
+    const struct ynode *ws = flow__ytree_get(gn, "waiting_since");
     if (ws && !g->elective)
-        flow_schema_err(c, ws, "'waiting_since' is for elective groups (with 'referrals')");
+        flow__schema_err(c, ws, "'waiting_since' is for elective groups (with 'referrals')");
 }
 
 /* Readmissions come back through an emergency group's route. */
@@ -1316,9 +1316,9 @@ static void resolve_readmissions(struct ctx *c)
     for (size_t i = 0; i < c->sc->ngroups; i++)
         names[i] = c->sc->groups[i].name;
     for (size_t i = 0; i < c->nrefs; i++) {
-        int g = flow_schema_lookup_name(c, c->refs[i].name, "group", names, c->sc->ngroups);
+        int g = flow__schema_lookup_name(c, c->refs[i].name, "group", names, c->sc->ngroups);
         if (g >= 0 && c->sc->groups[g].elective)
-            flow_schema_err(c, c->refs[i].name, "readmissions come back as emergency patients: group '%s' is "
+            flow__schema_err(c, c->refs[i].name, "readmissions come back as emergency patients: group '%s' is "
                                     "elective", c->sc->groups[g].name);
         c->refs[i].pathway->readmit_group = g;
     }
@@ -1345,7 +1345,7 @@ static void check_planned_beds(struct ctx *c, const struct ynode *n, const struc
     } else {
         snprintf(day, sizeof day, "day %lld, a %s", (long long)when, names[flow_week_calendar_day(c->sc, when)]);
     }
-    flow_schema_err(c, n, "these changes plan %ld open beds for ward '%s' on %s (%d beds plus the "
+    flow__schema_err(c, n, "these changes plan %ld open beds for ward '%s' on %s (%d beds plus the "
                     "changes that apply then); open beds cannot be planned below 0", fewest, w->name,
                     day, w->beds);
 }
@@ -1354,65 +1354,65 @@ static void check_planned_beds(struct ctx *c, const struct ynode *n, const struc
 static void check_scenario(struct ctx *c, const struct ynode *root)
 {
     resolve_readmissions(c);
-    flow_frontdoor_groups(c, root);
+    flow__frontdoor_groups(c, root);
     /* Groups without a discharge block of their own take the scenario's, readmission groups
      * resolved. */
-    const struct ynode *gl = flow_ytree_get(root, "groups");
+    const struct ynode *gl = flow__ytree_get(root, "groups");
     for (size_t i = 0; c->discharge != NULL && i < c->sc->ngroups; i++)
-        if (flow_ytree_get(gl->kids[i], "discharge") == NULL)
+        if (flow__ytree_get(gl->kids[i], "discharge") == NULL)
             flow_discharge_copy(&c->sc->groups[i].discharge, &c->discharge_default);
-    const struct ynode *groups = flow_ytree_get(root, "groups");
+    const struct ynode *groups = flow__ytree_get(root, "groups");
     for (size_t i = 0; i < c->sc->ngroups; i++)
         check_group(c, groups->kids[i], &c->sc->groups[i]);
     const struct flow_scenario *sc = c->sc;
     double listed = 0;
     for (size_t i = 0; i < sc->ngroups; i++) {
         listed += sc->groups[i].initial_waiting_list + (double)sc->groups[i].nwaiting_since;
-        const struct ynode *wl = flow_ytree_get(groups->kids[i], "initial_waiting_list");
+        const struct ynode *wl = flow__ytree_get(groups->kids[i], "initial_waiting_list");
         if (wl == NULL)
-            wl = flow_ytree_get(groups->kids[i], "waiting_since");
+            wl = flow__ytree_get(groups->kids[i], "waiting_since");
         if (wl && listed > FLOW_MAX_WAITING_LIST) {
-            flow_schema_err(c, wl, "initial waiting lists add up to %.0f patients; the limit is %d for all "
+            flow__schema_err(c, wl, "initial waiting lists add up to %.0f patients; the limit is %d for all "
                        "groups together", listed, FLOW_MAX_WAITING_LIST);
             break;
         }
     }
-    const struct ynode *h = flow_ytree_get(root, "horizon");
+    const struct ynode *h = flow__ytree_get(root, "horizon");
     double total = sc->horizon_days + sc->warmup_days;
     if (h && total > FLOW_MAX_HORIZON_DAYS) {
-        flow_schema_err(c, h, "horizon plus warmup is %gd; the limit is %gd (1000 years)", total,
+        flow__schema_err(c, h, "horizon plus warmup is %gd; the limit is %gd (1000 years)", total,
             FLOW_MAX_HORIZON_DAYS);
         return;
     }
     if (sc->has_start && (double)sc->start_date + total > (double)flow_date_days(9999, 12, 31) + 1)
-        flow_schema_err(c, flow_ytree_get(root, "start"), "the run would end after 9999-12-31 "
+        flow__schema_err(c, flow__ytree_get(root, "start"), "the run would end after 9999-12-31 "
                         "(start plus warmup and horizon): choose an earlier start or a shorter run");
-    const struct ynode *wl2 = flow_ytree_get(root, "wards");
+    const struct ynode *wl2 = flow__ytree_get(root, "wards");
     for (size_t i = 0; i < sc->nwards; i++)
-        check_planned_beds(c, flow_ytree_get(wl2->kids[i], "bed_changes"), &sc->wards[i], total);
+        check_planned_beds(c, flow__ytree_get(wl2->kids[i], "bed_changes"), &sc->wards[i], total);
     double rate = 0;   /* expected arrivals per day over the run, growth included */
     for (size_t i = 0; i < sc->ngroups; i++) {
         const struct flow_group_spec *g = &sc->groups[i];
         double grow = g->growth_per_year, end = g->rate_per_day * pow(1 + grow, total / 365);
         rate += grow == 0 ? g->rate_per_day
                           : g->rate_per_day * 365 / log1p(grow) * expm1(log1p(grow) * total / 365) / total;
-        const struct ynode *a = flow_ytree_get(groups->kids[i], "arrivals");
-        const struct ynode *gn = a ? flow_ytree_get(a, "growth_per_year") : NULL;
+        const struct ynode *a = flow__ytree_get(groups->kids[i], "arrivals");
+        const struct ynode *gn = a ? flow__ytree_get(a, "growth_per_year") : NULL;
         if (gn && end > FLOW_MAX_RATE_PER_DAY)
-            flow_schema_err(c, gn, "'growth_per_year' takes the rate to %.3g/d by the end of the run; "
+            flow__schema_err(c, gn, "'growth_per_year' takes the rate to %.3g/d by the end of the run; "
                             "the limit is %.0f/d", end, FLOW_MAX_RATE_PER_DAY);
     }
     if (h && rate * total > FLOW_MAX_ARRIVALS)
-        flow_schema_err(c, h, "about %.3g arrivals per replication (rate x (warmup + horizon)); the limit is "
+        flow__schema_err(c, h, "about %.3g arrivals per replication (rate x (warmup + horizon)); the limit is "
                   "%.0e: shorten the horizon", rate * total, FLOW_MAX_ARRIVALS);
     for (size_t i = 0; h && rate * total <= FLOW_MAX_ARRIVALS && i < sc->ngroups; i++)
         if (readmission_loop(c, groups->kids[i], &sc->groups[i], (int)i, total))
             return;
-    const struct ynode *r = flow_ytree_get(root, "replications");
+    const struct ynode *r = flow__ytree_get(root, "replications");
     const struct ynode *at = r ? r : root;
     double reps = sc->replications;
     if (rate * total <= FLOW_MAX_ARRIVALS && rate * total * reps > FLOW_MAX_TOTAL_ARRIVALS)
-        flow_schema_err(c, at, "about %.3g arrivals over all replications; the limit is %.0e: use fewer "
+        flow__schema_err(c, at, "about %.3g arrivals over all replications; the limit is %.0e: use fewer "
                    "replications or a shorter horizon", rate * total * reps, FLOW_MAX_TOTAL_ARRIVALS);
     double ward_metrics = 0;
     for (size_t i = 0; i < sc->nwards; i++) {
@@ -1421,30 +1421,30 @@ static void check_scenario(struct ctx *c, const struct ynode *root)
                         (flow_week_beds_change(w) ? FLOW_METRICS_PER_WARD_BEDS : 0) +
                         (w->escalation.beds ? FLOW_METRICS_PER_WARD_ESCALATION : 0) +
                         (w->nrounds ? FLOW_METRICS_PER_WARD_ROUNDS : 0) +
-                        (double)flow_frontdoor_ward_metrics(sc, w);
+                        (double)flow__frontdoor_ward_metrics(sc, w);
     }
     double group_metrics = (FLOW_METRICS_PER_GROUP_BASE + (sc->priorities ? FLOW_METRICS_PER_GROUP_PRIORITY : 0)) *
                            (double)sc->ngroups;
     for (size_t i = 0; i < sc->ngroups; i++)
-        group_metrics += (double)flow_frontdoor_group_metrics(sc, &sc->groups[i]);
+        group_metrics += (double)flow__frontdoor_group_metrics(sc, &sc->groups[i]);
     double cells = reps * (FLOW_METRICS_SYSTEM_MAX + ward_metrics +
                            FLOW_METRICS_PER_THEATRE * (double)sc->ntheatres + group_metrics +
                            (FLOW_METRICS_PER_SERVICE + 3) * (double)sc->ncommunity);
     if (cells > FLOW_MAX_RESULT_VALUES)
-        flow_schema_err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "
+        flow__schema_err(c, at, "%g replications of %zu wards, %zu theatres and %zu groups make %.3g results to "
                    "keep; the limit is %.0e: use fewer replications", reps, sc->nwards,
             sc->ntheatres, sc->ngroups, cells,
             FLOW_MAX_RESULT_VALUES);
 }
 
-bool flow_schema_convert(const struct ynode *root, const char *dir, struct flow_scenario *sc,
+bool flow__schema_convert(const struct ynode *root, const char *dir, struct flow_scenario *sc,
                     struct flow_diag *diag)
 {
     struct ctx c = {.diag = diag, .sc = sc, .dir = dir};
     discharge_init(&c.discharge_default);
     size_t before = diag->errors;
     if (root->kind == YN_SCALAR && root->len == 0) {
-        flow_schema_err(&c, root, "the scenario is empty; it needs at least name, horizon, wards and groups");
+        flow__schema_err(&c, root, "the scenario is empty; it needs at least name, horizon, wards and groups");
         return false;
     }
     read_map(&c, root, &top_schema, sc);

@@ -12,7 +12,7 @@
 
 static struct ynode *copy(const struct ynode *n)
 {
-    struct ynode *c = flow_ytree_new(n->kind, n->src, n->line, n->col);
+    struct ynode *c = flow__ytree_new(n->kind, n->src, n->line, n->col);
     if (n->kind == YN_SCALAR) {
         c->text = flow_xmalloc(n->len + 1);
         memcpy(c->text, n->text, n->len + 1);
@@ -20,18 +20,18 @@ static struct ynode *copy(const struct ynode *n)
         c->plain = n->plain;
     }
     for (size_t i = 0; i < n->n; i++)
-        flow_ytree_append(c, copy(n->kids[i]));
+        flow__ytree_append(c, copy(n->kids[i]));
     return c;
 }
 
 static bool same(const struct ynode *a, const struct ynode *b)
 {
-    return flow_ytree_hash(a, 14695981039346656037ULL) == flow_ytree_hash(b, 14695981039346656037ULL);
+    return flow__ytree_hash(a, 14695981039346656037ULL) == flow__ytree_hash(b, 14695981039346656037ULL);
 }
 
 static const struct ynode *name_of(const struct ynode *item)
 {
-    const struct ynode *v = flow_ytree_get(item, "name");
+    const struct ynode *v = flow__ytree_get(item, "name");
     return v && v->kind == YN_SCALAR ? v : NULL;
 }
 
@@ -45,8 +45,8 @@ static bool all_named(const struct ynode *seq)
 
 static void put(struct ynode *map, const struct ynode *key, struct ynode *value)
 {
-    flow_ytree_append(map, copy(key));
-    flow_ytree_append(map, value);
+    flow__ytree_append(map, copy(key));
+    flow__ytree_append(map, value);
 }
 
 /* What `changed` has that `base` has not, as an overlay (merged the way extends: merges), or
@@ -56,9 +56,9 @@ static struct ynode *diff(const struct ynode *base, const struct ynode *changed,
     if (same(base, changed))
         return NULL;
     if (base->kind == YN_MAP && changed->kind == YN_MAP) {
-        struct ynode *out = flow_ytree_new(YN_MAP, changed->src, changed->line, changed->col);
+        struct ynode *out = flow__ytree_new(YN_MAP, changed->src, changed->line, changed->col);
         for (size_t i = 0; i + 1 < changed->n; i += 2) {
-            const struct ynode *k = changed->kids[i], *b = flow_ytree_get(base, k->text);
+            const struct ynode *k = changed->kids[i], *b = flow__ytree_get(base, k->text);
             struct ynode *d = b ? diff(b, changed->kids[i + 1], k->text) : copy(changed->kids[i + 1]);
             if (d)
                 put(out, k, d);
@@ -67,7 +67,7 @@ static struct ynode *diff(const struct ynode *base, const struct ynode *changed,
     }
     bool census = key && strcmp(key, "initial") == 0;
     if (base->kind == YN_SEQ && changed->kind == YN_SEQ && !census && all_named(base) && all_named(changed)) {
-        struct ynode *out = flow_ytree_new(YN_SEQ, changed->src, changed->line, changed->col);
+        struct ynode *out = flow__ytree_new(YN_SEQ, changed->src, changed->line, changed->col);
         for (size_t i = 0; i < changed->n; i++) {
             const struct ynode *item = changed->kids[i], *b = NULL;
             for (size_t j = 0; j < base->n && b == NULL; j++)
@@ -76,19 +76,19 @@ static struct ynode *diff(const struct ynode *base, const struct ynode *changed,
             struct ynode *d = b ? diff(b, item, NULL) : copy(item);
             if (d == NULL)
                 continue;
-            if (b && flow_ytree_get(d, "name") == NULL) {      /* the name first: it matches the item */
-                struct ynode *named = flow_ytree_new(YN_MAP, d->src, d->line, d->col);
-                struct ynode *k = flow_ytree_new(YN_SCALAR, d->src, d->line, d->col);
+            if (b && flow__ytree_get(d, "name") == NULL) {      /* the name first: it matches the item */
+                struct ynode *named = flow__ytree_new(YN_MAP, d->src, d->line, d->col);
+                struct ynode *k = flow__ytree_new(YN_SCALAR, d->src, d->line, d->col);
                 k->text = flow_xstrdup("name"), k->len = 4, k->plain = true;
-                flow_ytree_append(named, k);
-                flow_ytree_append(named, copy(name_of(item)));
+                flow__ytree_append(named, k);
+                flow__ytree_append(named, copy(name_of(item)));
                 for (size_t j = 0; j < d->n; j++)
-                    flow_ytree_append(named, d->kids[j]);
+                    flow__ytree_append(named, d->kids[j]);
                 d->n = 0;
-                flow_ytree_free(d);
+                flow__ytree_free(d);
                 d = named;
             }
-            flow_ytree_append(out, d);
+            flow__ytree_append(out, d);
         }
         return out;
     }
@@ -219,8 +219,8 @@ char *flow_settings_overlay(const char *name, const char *text, size_t len, cons
         return NULL;
     flow_scenario_destroy(sc);
     char **names0, **names1;
-    struct ynode *base = flow_scenario_tree(name, text, len, dir, NULL, 0, &names0, diag);
-    struct ynode *changed = base ? flow_scenario_tree(name, text, len, dir, sets, nsets, &names1, diag) : NULL;
+    struct ynode *base = flow__scenario_tree(name, text, len, dir, NULL, 0, &names0, diag);
+    struct ynode *changed = base ? flow__scenario_tree(name, text, len, dir, sets, nsets, &names1, diag) : NULL;
     char *out = NULL;
     if (changed != NULL) {
         struct text t = {0};
@@ -240,10 +240,10 @@ char *flow_settings_overlay(const char *name, const char *text, size_t len, cons
         struct ynode *d = diff(base, changed, NULL);
         if (d != NULL)
             block(&t, d, 0, false);
-        flow_ytree_free(d);
+        flow__ytree_free(d);
         out = t.s;
-        flow_scenario_tree_free(changed, names1);
+        flow__scenario_tree_free(changed, names1);
     }
-    flow_scenario_tree_free(base, names0);
+    flow__scenario_tree_free(base, names0);
     return out;
 }

@@ -12,7 +12,7 @@ static const char *const SRC = "--set";
 
 static bool matches(const struct ynode *item, const char *key, const char *seg)
 {
-    const struct ynode *v = flow_ytree_get(item, key);
+    const struct ynode *v = flow__ytree_get(item, key);
     return v && v->kind == YN_SCALAR && strcmp(v->text, seg) == 0;
 }
 
@@ -37,7 +37,7 @@ static void no_item(const struct ynode *seq, const char *seg, const char *parent
     const char *best = NULL;
     size_t best_d = 3;
     for (size_t i = 0; i < seq->n; i++) {
-        const struct ynode *v = flow_ytree_get(seq->kids[i], "name");
+        const struct ynode *v = flow__ytree_get(seq->kids[i], "name");
         if (v && v->kind == YN_SCALAR) {
             size_t d = flow_edit_distance(seg, v->text);
             if (d < best_d)
@@ -58,17 +58,17 @@ static void map_put(struct ynode *m, const char *seg, struct ynode *v, int line,
 {
     for (size_t i = 0; i + 1 < m->n; i += 2) {
         if (strcmp(m->kids[i]->text, seg) == 0) {
-            flow_ytree_free(m->kids[i + 1]);
+            flow__ytree_free(m->kids[i + 1]);
             m->kids[i + 1] = v;
             return;
         }
     }
-    struct ynode *k = flow_ytree_new(YN_SCALAR, SRC, line, col);
+    struct ynode *k = flow__ytree_new(YN_SCALAR, SRC, line, col);
     k->text = flow_xstrdup(seg);
     k->len = strlen(seg);
     k->plain = true;
-    flow_ytree_append(m, k);
-    flow_ytree_append(m, v);
+    flow__ytree_append(m, k);
+    flow__ytree_append(m, v);
 }
 
 /* A path of at most YTREE_MAX_DEPTH parts (a scenario nests no deeper; every walk of the tree
@@ -98,7 +98,7 @@ static bool path_sound(const char *set, size_t len, int line, struct flow_diag *
     return true;
 }
 
-bool flow_override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag)
+bool flow__override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag)
 {
     int line = index + 1;
     const char *eq = strchr(set, '=');
@@ -111,16 +111,16 @@ bool flow_override_apply(struct ynode *root, const char *set, int index, struct 
                         "scenario in the file (extends: base.yaml), or run the base with --set");
         return false;
     }
-    struct ynode *value = flow_ytree_parse(eq + 1, strlen(eq + 1), SRC, index, (int)(eq - set) + 1, diag);
+    struct ynode *value = flow__ytree_parse(eq + 1, strlen(eq + 1), SRC, index, (int)(eq - set) + 1, diag);
     if (value == NULL)
         return false;
     if (root->kind != YN_MAP) {
         flow_diag_error(diag, SRC, line, 1, "the scenario is not a mapping; nothing to set");
-        flow_ytree_free(value);
+        flow__ytree_free(value);
         return false;
     }
     if (!path_sound(set, (size_t)(eq - set), line, diag)) {
-        flow_ytree_free(value);
+        flow__ytree_free(value);
         return false;
     }
     char *path = flow_xstrndup(set, (size_t)(eq - set));
@@ -149,7 +149,7 @@ bool flow_override_apply(struct ynode *root, const char *set, int index, struct 
                 /* Replace the whole item in place. */
                 for (size_t i = 0; i < cur->n; i++)
                     if (cur->kids[i] == item)
-                        flow_ytree_free(item), cur->kids[i] = value;
+                        flow__ytree_free(item), cur->kids[i] = value;
             } else if (cur->kind == YN_MAP) {
                 map_put(cur, seg, value, line, col);
             } else {
@@ -162,9 +162,9 @@ bool flow_override_apply(struct ynode *root, const char *set, int index, struct 
         }
         struct ynode *next = NULL;
         if (cur->kind == YN_MAP) {
-            next = flow_ytree_get(cur, seg);
+            next = flow__ytree_get(cur, seg);
             if (next == NULL) {
-                next = flow_ytree_new(YN_MAP, SRC, line, col);
+                next = flow__ytree_new(YN_MAP, SRC, line, col);
                 map_put(cur, seg, next, line, col);
             }
         } else if (cur->kind == YN_SEQ) {
@@ -182,7 +182,7 @@ bool flow_override_apply(struct ynode *root, const char *set, int index, struct 
         parent = seg;
         cur = next;
     }
-    flow_ytree_free(value);
+    flow__ytree_free(value);
     free(path);
     return ok;
 }

@@ -19,7 +19,7 @@ static bool whole_with_unit(const char *t)
 }
 
 /* f->aux is the key's prefix ("within_" or "wait_within_"). */
-void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+void flow__schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     struct flow_targets *t = dst;
     const char *prefix = f->aux;
@@ -31,27 +31,27 @@ void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, c
         if (n->kind == YN_SEQ)
             snprintf(found, sizeof found, "%zu items", n->n);
         else
-            flow_schema_shown(n, found, sizeof found);
-        flow_schema_err(c, n, "'%s' must be a list of 1 to %d times such as [%s]; found %s", f->key,
+            flow__schema_shown(n, found, sizeof found);
+        flow__schema_err(c, n, "'%s' must be a list of 1 to %d times such as [%s]; found %s", f->key,
                         FLOW_MAX_TARGETS, ward ? "4h, 12h" : "15m, 30m, 1h", found);
         return;
     }
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *k = n->kids[i];
         double days;
-        if (!flow_schema_need_scalar(c, k, f->key, "a whole number with a unit, such as 4h"))
+        if (!flow__schema_need_scalar(c, k, f->key, "a whole number with a unit, such as 4h"))
             return;
         if (!whole_with_unit(k->text) || flow_parse_duration(k->text, &days) != NULL) {
-            flow_schema_err(c, k, "'%s' items must be whole numbers with a unit (m, h, d or w) such as "
-                            "4h or 30m; found %s", f->key, flow_schema_shown(k, b, sizeof b));
+            flow__schema_err(c, k, "'%s' items must be whole numbers with a unit (m, h, d or w) such as "
+                            "4h or 30m; found %s", f->key, flow__schema_shown(k, b, sizeof b));
             return;
         }
         if (days > FLOW_MAX_HORIZON_DAYS) {
-            flow_schema_err(c, k, "'%s' item %s is longer than the longest run (1000 years)", f->key, k->text);
+            flow__schema_err(c, k, "'%s' item %s is longer than the longest run (1000 years)", f->key, k->text);
             return;
         }
         if (i > 0 && !(days > t->days[i - 1] + 1e-9)) {
-            flow_schema_err(c, k, "'%s' must be in increasing order: %s is not longer than %s", f->key,
+            flow__schema_err(c, k, "'%s' must be in increasing order: %s is not longer than %s", f->key,
                             k->text, n->kids[i - 1]->text);
             return;
         }
@@ -65,14 +65,14 @@ void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, c
 
 /* ---- patience and the list's own patience ---------------------------------------------- */
 
-void flow_schema_read_patience(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+void flow__schema_read_patience(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     struct flow_ward_spec *w = dst;
     read_dist(c, n, &w->patience, f);
     w->has_patience = true;
 }
 
-void flow_schema_read_leave_list(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+void flow__schema_read_leave_list(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     struct flow_group_spec *g = dst;
     read_dist(c, n, &g->leave_list, f);
@@ -85,17 +85,17 @@ static bool name_list(struct ctx *c, const struct ynode *n, const char *key, con
 {
     char b[80];
     if (n->kind != YN_SEQ || n->n == 0) {
-        flow_schema_err(c, n, "'%s' must be a non-empty list of names such as %s; found %s", key, example,
-                        n->kind == YN_SEQ ? "an empty list" : flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a non-empty list of names such as %s; found %s", key, example,
+                        n->kind == YN_SEQ ? "an empty list" : flow__schema_shown(n, b, sizeof b));
         return false;
     }
     for (size_t i = 0; i < n->n; i++)
-        if (!flow_schema_need_scalar(c, n->kids[i], key, "a name"))
+        if (!flow__schema_need_scalar(c, n->kids[i], key, "a name"))
             return false;
     return true;
 }
 
-void flow_schema_read_outlie_to(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+void flow__schema_read_outlie_to(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     (void)dst;
     name_list(c, n, f->key, "[Surgery, Orthopaedics]");
@@ -112,7 +112,7 @@ static const struct field reserved_fields[] = {
 };
 static const struct schema reserved_schema = SCHEMA("reserved", reserved_fields);
 
-void flow_schema_read_reserved(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+void flow__schema_read_reserved(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     struct flow_ward_spec *w = dst;
     struct reserved_in in = {0};
@@ -122,7 +122,7 @@ void flow_schema_read_reserved(struct ctx *c, const struct ynode *n, void *dst, 
     if (!name_list(c, in.groups, "groups", "[hip, knee]"))
         return;
     if (in.beds >= w->beds) {
-        flow_schema_err(c, flow_ytree_get(n, "beds"), "ward '%s' has %d beds, so it cannot ring-fence %d: "
+        flow__schema_err(c, flow__ytree_get(n, "beds"), "ward '%s' has %d beds, so it cannot ring-fence %d: "
                         "reserved beds must be fewer than the ward's beds", w->name ? w->name : "?",
                         w->beds, in.beds);
         return;
@@ -134,16 +134,16 @@ void flow_schema_read_reserved(struct ctx *c, const struct ynode *n, void *dst, 
  * when_full: outlie; outlie needs somewhere to go. */
 static void resolve_outliers(struct ctx *c, const struct ynode *wn, struct flow_ward_spec *w, size_t self)
 {
-    const struct ynode *to = flow_ytree_get(wn, "outlie_to");
+    const struct ynode *to = flow__ytree_get(wn, "outlie_to");
     bool outlie = w->when_full == FLOW_WHEN_FULL_OUTLIE;
     if (to == NULL || to->kind != YN_SEQ) {
         if (outlie && to == NULL)
-            flow_schema_err(c, flow_ytree_get(wn, "when_full"), "ward '%s' outlies when full but has no "
+            flow__schema_err(c, flow__ytree_get(wn, "when_full"), "ward '%s' outlies when full but has no "
                             "'outlie_to' (the wards it may use, in order)", w->name);
         return;
     }
     if (!outlie) {
-        flow_schema_err(c, to, "'outlie_to' needs 'when_full: outlie' (ward '%s' %s when full)", w->name,
+        flow__schema_err(c, to, "'outlie_to' needs 'when_full: outlie' (ward '%s' %s when full)", w->name,
                         w->when_full == FLOW_WHEN_FULL_DIVERT ? "diverts" : "queues");
         return;
     }
@@ -152,16 +152,16 @@ static void resolve_outliers(struct ctx *c, const struct ynode *wn, struct flow_
         names[i] = c->sc->wards[i].name;
     w->outlie_to = flow_xcalloc(to->n, sizeof *w->outlie_to);
     for (size_t i = 0; i < to->n; i++) {
-        int k = flow_schema_lookup_name(c, to->kids[i], "ward", names, c->sc->nwards);
+        int k = flow__schema_lookup_name(c, to->kids[i], "ward", names, c->sc->nwards);
         if (k < 0)
             continue;
         if ((size_t)k == self) {
-            flow_schema_err(c, to->kids[i], "ward '%s' cannot outlie to itself", w->name);
+            flow__schema_err(c, to->kids[i], "ward '%s' cannot outlie to itself", w->name);
             continue;
         }
         for (size_t j = 0; j < w->noutlie; j++)
             if (w->outlie_to[j] == k) {
-                flow_schema_err(c, to->kids[i], "ward '%s' is named twice in 'outlie_to'", to->kids[i]->text);
+                flow__schema_err(c, to->kids[i], "ward '%s' is named twice in 'outlie_to'", to->kids[i]->text);
                 k = -1;
                 break;
             }
@@ -170,13 +170,13 @@ static void resolve_outliers(struct ctx *c, const struct ynode *wn, struct flow_
     }
 }
 
-void flow_frontdoor_wards(struct ctx *c, const struct ynode *list)
+void flow__frontdoor_wards(struct ctx *c, const struct ynode *list)
 {
     struct flow_scenario *sc = c->sc;
     for (size_t i = 0; i < sc->nwards; i++) {
-        const struct ynode *sf = flow_ytree_get(list->kids[i], "outlier_stay_factor");
+        const struct ynode *sf = flow__ytree_get(list->kids[i], "outlier_stay_factor");
         if (sf && sc->wards[i].when_full != FLOW_WHEN_FULL_OUTLIE)
-            flow_schema_err(c, sf, "'outlier_stay_factor' needs 'when_full: outlie'");
+            flow__schema_err(c, sf, "'outlier_stay_factor' needs 'when_full: outlie'");
         resolve_outliers(c, list->kids[i], &sc->wards[i], i);
         sc->time_targets |= sc->wards[i].targets.n > 0;
     }
@@ -186,22 +186,22 @@ void flow_frontdoor_wards(struct ctx *c, const struct ynode *list)
 }
 
 /* Reserved groups (groups are read after wards) and the keys only elective groups have. */
-void flow_frontdoor_groups(struct ctx *c, const struct ynode *root)
+void flow__frontdoor_groups(struct ctx *c, const struct ynode *root)
 {
     struct flow_scenario *sc = c->sc;
-    const struct ynode *wl = flow_ytree_get(root, "wards"), *gl = flow_ytree_get(root, "groups");
+    const struct ynode *wl = flow__ytree_get(root, "wards"), *gl = flow__ytree_get(root, "groups");
     const char *names[FLOW_MAX_GROUPS];
     for (size_t g = 0; g < sc->ngroups; g++)
         names[g] = sc->groups[g].name;
     for (size_t i = 0; i < sc->nwards; i++) {
         struct flow_ward_spec *w = &sc->wards[i];
-        const struct ynode *r = flow_ytree_get(wl->kids[i], "reserved");
-        const struct ynode *groups = r ? flow_ytree_get(r, "groups") : NULL;
+        const struct ynode *r = flow__ytree_get(wl->kids[i], "reserved");
+        const struct ynode *groups = r ? flow__ytree_get(r, "groups") : NULL;
         if (w->reserved_beds == 0 || groups == NULL)
             continue;
         w->reserved_for = flow_xcalloc(sc->ngroups, 1);
         for (size_t k = 0; k < groups->n; k++) {
-            int g = flow_schema_lookup_name(c, groups->kids[k], "group", names, sc->ngroups);
+            int g = flow__schema_lookup_name(c, groups->kids[k], "group", names, sc->ngroups);
             if (g >= 0)
                 w->reserved_for[g] = 1;
         }
@@ -210,9 +210,9 @@ void flow_frontdoor_groups(struct ctx *c, const struct ynode *root)
         const struct flow_group_spec *grp = &sc->groups[g];
         static const char *const elective_only[] = {"due", "leave_list", NULL};
         for (size_t k = 0; elective_only[k]; k++) {
-            const struct ynode *v = flow_ytree_get(gl->kids[g], elective_only[k]);
+            const struct ynode *v = flow__ytree_get(gl->kids[g], elective_only[k]);
             if (v && !grp->elective)
-                flow_schema_err(c, v, "'%s' is for elective groups (with 'referrals'): group '%s' has none",
+                flow__schema_err(c, v, "'%s' is for elective groups (with 'referrals'): group '%s' has none",
                                 elective_only[k], grp->name);
         }
         sc->list_measures |= grp->elective && (grp->due > 0 || grp->has_leave_list);
@@ -220,13 +220,13 @@ void flow_frontdoor_groups(struct ctx *c, const struct ynode *root)
 }
 
 /* Metrics the front-door keys add to a ward and to a group (for the result-size limit). */
-size_t flow_frontdoor_ward_metrics(const struct flow_scenario *sc, const struct flow_ward_spec *w)
+size_t flow__frontdoor_ward_metrics(const struct flow_scenario *sc, const struct flow_ward_spec *w)
 {
     return (sc->time_targets ? 2 : 0) + w->targets.n + w->has_patience +
            (w->when_full == FLOW_WHEN_FULL_OUTLIE) + w->outlier_host;
 }
 
-size_t flow_frontdoor_group_metrics(const struct flow_scenario *sc, const struct flow_group_spec *g)
+size_t flow__frontdoor_group_metrics(const struct flow_scenario *sc, const struct flow_group_spec *g)
 {
     return g->wait_targets.n + (g->elective && sc->list_measures ? 2 : 0) + (g->due > 0) + g->has_leave_list;
 }

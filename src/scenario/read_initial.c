@@ -51,7 +51,7 @@ static void at_err(const struct at *a, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (a->node)
-        flow_schema_err(a->c, a->node, "%s", msg);
+        flow__schema_err(a->c, a->node, "%s", msg);
     else
         flow_diag_error(a->c->diag, a->file, a->line, a->col, "%s", msg);
 }
@@ -85,7 +85,7 @@ static bool resolve(const struct at *a, const char *ward, const struct at *ga, c
     if (w < 0 && holes(names, sc->nwards))
         return false;                  /* the ward list has errors of its own */
     if (w < 0) {
-        const char *near = flow_schema_nearest(ward, names, sc->nwards);
+        const char *near = flow__schema_nearest(ward, names, sc->nwards);
         at_err(a, "unknown ward '%s'%s%s%s", ward, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
         return false;
     }
@@ -95,7 +95,7 @@ static bool resolve(const struct at *a, const char *ward, const struct at *ga, c
     if (g < 0 && holes(names, sc->ngroups))
         return false;                  /* the group list has errors of its own */
     if (g < 0) {
-        const char *near = flow_schema_nearest(group, names, sc->ngroups);
+        const char *near = flow__schema_nearest(group, names, sc->ngroups);
         at_err(ga, "unknown group '%s'%s%s%s", group, near ? "; did you mean '" : "", near ? near : "",
                near ? "'?" : "");
         return false;
@@ -158,10 +158,10 @@ static bool resolve_service(struct ctx *c, const struct ynode *sn, const struct 
     for (size_t i = 0; i < sc->ncommunity; i++)
         names[i] = sc->community[i].name;
     if (sc->ncommunity == 0) {
-        flow_schema_err(c, sn, "unknown community service '%s' (the scenario has no 'community' list)", sn->text);
+        flow__schema_err(c, sn, "unknown community service '%s' (the scenario has no 'community' list)", sn->text);
         return false;
     }
-    int sv = flow_schema_lookup_name(c, sn, "community service", names, sc->ncommunity);
+    int sv = flow__schema_lookup_name(c, sn, "community service", names, sc->ncommunity);
     if (sv < 0)
         return false;
     int from = 0, to = (int)sc->ngroups;
@@ -169,7 +169,7 @@ static bool resolve_service(struct ctx *c, const struct ynode *sn, const struct 
         const char *gnames[FLOW_MAX_GROUPS];
         for (size_t i = 0; i < sc->ngroups; i++)
             gnames[i] = sc->groups[i].name;
-        from = flow_schema_lookup_name(c, gn, "group", gnames, sc->ngroups);
+        from = flow__schema_lookup_name(c, gn, "group", gnames, sc->ngroups);
         if (from < 0)
             return false;
         to = from + 1;
@@ -183,7 +183,7 @@ static bool resolve_service(struct ctx *c, const struct ynode *sn, const struct 
                 return true;
             }
     }
-    flow_schema_err(c, gn ? gn : sn, "%s%s%s sends patients to community service '%s' (no discharge pathway "
+    flow__schema_err(c, gn ? gn : sn, "%s%s%s sends patients to community service '%s' (no discharge pathway "
                     "with a share uses it), so its census has no pathway to be on", gn ? "group '" : "no group",
                     gn ? gn->text : "", gn ? "' never" : "", sn->text);
     return false;
@@ -269,7 +269,7 @@ static bool census_row(struct ctx *c, struct flow_csv *csv, long n, const struct
 static void read_file(struct ctx *c, const struct ynode *fn)
 {
     struct at here = {c, fn, NULL, 0, 0};
-    if (!flow_schema_need_scalar(c, fn, "file", "the name of a CSV file with columns ward,group,elapsed"))
+    if (!flow__schema_need_scalar(c, fn, "file", "the name of a CSV file with columns ward,group,elapsed"))
         return;
     char *path = (fn->text[0] == '/' || c->dir == NULL) ? flow_xstrdup(fn->text)
                                                         : flow_xasprintf("%s/%s", c->dir, fn->text);
@@ -307,13 +307,13 @@ static void read_item(struct ctx *c, const struct ynode *n)
         return;               /* a key's own error is the one message for this item */
     int forms = (in.patients >= 0) + (in.elapsed != NULL) + (in.file != NULL);
     if (forms != 1) {
-        flow_schema_err(c, n, "an 'initial' item gives exactly one of 'patients' (a count, times already "
+        flow__schema_err(c, n, "an 'initial' item gives exactly one of 'patients' (a count, times already "
                         "spent unknown), 'elapsed' (one time per patient) or 'file' (a CSV census)");
         return;
     }
     if (in.file) {
         if (in.ward || in.group)
-            flow_schema_err(c, in.ward ? in.ward : in.group, "a census 'file' names each patient's ward and "
+            flow__schema_err(c, in.ward ? in.ward : in.group, "a census 'file' names each patient's ward and "
                             "group in its columns; leave 'ward' and 'group' out of this item");
         else
             read_file(c, in.file);
@@ -322,33 +322,33 @@ static void read_item(struct ctx *c, const struct ynode *n)
     struct flow_initial_patient p = {.elapsed = -1, .service = -1};
     if (in.service) {
         if (in.ward || in.fit) {
-            flow_schema_err(c, in.ward ? in.ward : in.fit, "a community service's census item gives 'service' and "
+            flow__schema_err(c, in.ward ? in.ward : in.fit, "a community service's census item gives 'service' and "
                             "'patients' or 'elapsed' (and optionally 'group'); '%s' is for patients in a ward",
                             in.ward ? "ward" : "fit");
             return;
         }
-        if (!flow_schema_need_scalar(c, in.service, "service", "a community service's name") ||
-            (in.group && !flow_schema_need_scalar(c, in.group, "group", "a group's name")) || c->community_bad ||
+        if (!flow__schema_need_scalar(c, in.service, "service", "a community service's name") ||
+            (in.group && !flow__schema_need_scalar(c, in.group, "group", "a group's name")) || c->community_bad ||
             !resolve_service(c, in.service, in.group, &p))
             return;
     } else {
         if (!in.ward || !in.group) {
-            flow_schema_err(c, n, "an 'initial' item needs 'ward' and 'group' (the route step of the group in that "
+            flow__schema_err(c, n, "an 'initial' item needs 'ward' and 'group' (the route step of the group in that "
                             "ward is where its patients are), or 'service' for a community service");
             return;
         }
-        if (!flow_schema_need_scalar(c, in.ward, "ward", "a ward's name") ||
-            !flow_schema_need_scalar(c, in.group, "group", "a group's name") || c->wards_bad)
+        if (!flow__schema_need_scalar(c, in.ward, "ward", "a ward's name") ||
+            !flow__schema_need_scalar(c, in.group, "group", "a group's name") || c->wards_bad)
             return;
         struct at aw = {c, in.ward, NULL, 0, 0}, ag = {c, in.group, NULL, 0, 0};
         if (!resolve(&aw, in.ward->text, &ag, in.group->text, &p))
             return;
         struct at af = {c, in.fit, NULL, 0, 0};
-        if (in.fit && (!flow_schema_need_scalar(c, in.fit, "fit", "true or false") ||
+        if (in.fit && (!flow__schema_need_scalar(c, in.fit, "fit", "true or false") ||
                        !fit_value(&af, in.fit->text, &p.fit)))
             return;
         if (p.fit && in.patients < 0) {
-            flow_schema_err(c, in.fit, "medically fit patients have finished their stays: give their number as "
+            flow__schema_err(c, in.fit, "medically fit patients have finished their stays: give their number as "
                             "'patients', not 'elapsed'");
             return;
         }
@@ -364,14 +364,14 @@ static void read_item(struct ctx *c, const struct ynode *n)
     }
     if (in.elapsed->kind != YN_SEQ || in.elapsed->n == 0) {
         char b[80];
-        flow_schema_err(c, in.elapsed, "'elapsed' must be a list of times already spent, one per patient, such "
-                        "as [2h, 30h, 3d]; found %s", flow_schema_shown(in.elapsed, b, sizeof b));
+        flow__schema_err(c, in.elapsed, "'elapsed' must be a list of times already spent, one per patient, such "
+                        "as [2h, 30h, 3d]; found %s", flow__schema_shown(in.elapsed, b, sizeof b));
         return;
     }
     for (size_t i = 0; i < in.elapsed->n; i++) {
         const struct ynode *e = in.elapsed->kids[i];
         struct at ae = {c, e, NULL, 0, 0};
-        if (!flow_schema_need_scalar(c, e, "elapsed", "a duration with a unit") || !elapsed_of(&ae, e->text, &p.elapsed))
+        if (!flow__schema_need_scalar(c, e, "elapsed", "a duration with a unit") || !elapsed_of(&ae, e->text, &p.elapsed))
             return;
         if (!add(c, &ae, &p))
             return;
@@ -399,13 +399,13 @@ static void census_beyond_beds(struct ctx *c, const struct ynode *n, const size_
     }
 }
 
-void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
+void flow__schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     (void)dst;
     if (n->kind != YN_SEQ) {
         char b[80];
-        flow_schema_err(c, n, "'%s' must be a list of census items such as {ward: AMU, group: medical, "
-                        "patients: 30}; found %s", f->key, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a list of census items such as {ward: AMU, group: medical, "
+                        "patients: 30}; found %s", f->key, flow__schema_shown(n, b, sizeof b));
         return;
     }
     if (c->wards_bad || c->sc->groups == NULL)
@@ -424,7 +424,7 @@ void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, c
             count += c->sc->initial[i].service == (int)k;
         int cap = c->sc->community[k].capacity;
         if (cap > 0 && count > (size_t)cap)
-            flow_schema_err(c, n, "the census puts %zu patients in community service '%s', which has %d places",
+            flow__schema_err(c, n, "the census puts %zu patients in community service '%s', which has %d places",
                             count, c->sc->community[k].name, cap);
     }
 }

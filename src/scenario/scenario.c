@@ -100,7 +100,7 @@ struct sources {
 static bool all_named(const struct ynode *seq)
 {
     for (size_t i = 0; i < seq->n; i++) {
-        const struct ynode *name = flow_ytree_get(seq->kids[i], "name");
+        const struct ynode *name = flow__ytree_get(seq->kids[i], "name");
         if (name == NULL || name->kind != YN_SCALAR)
             return false;
     }
@@ -130,7 +130,7 @@ static void new_item(const struct ynode *base, size_t count, const struct ynode 
     const char *near = NULL;
     size_t best = (size_t)-1;
     for (size_t j = 0; j < count; j++) {     /* the base's own items, not those just added */
-        const char *b = flow_ytree_get(base->kids[j], "name")->text;
+        const char *b = flow__ytree_get(base->kids[j], "name")->text;
         size_t d = flow_edit_distance(name->text, b);
         if (d < best)
             best = d, near = b;
@@ -151,24 +151,24 @@ static void merge_named(struct ynode *base, struct ynode *over, struct merging m
 {
     size_t before = base->n;
     for (size_t i = 0; i < over->n; i++) {
-        const struct ynode *name = flow_ytree_get(over->kids[i], "name");
+        const struct ynode *name = flow__ytree_get(over->kids[i], "name");
         size_t j = 0;
-        while (j < base->n && strcmp(flow_ytree_get(base->kids[j], "name")->text, name->text) != 0)
+        while (j < base->n && strcmp(flow__ytree_get(base->kids[j], "name")->text, name->text) != 0)
             j++;
         if (j < base->n) {
             base->kids[j] = merge(base->kids[j], over->kids[i], (struct merging){m.diag, m.base, NULL});
         } else {
             new_item(base, before, name, m);
-            flow_ytree_append(base, over->kids[i]);
+            flow__ytree_append(base, over->kids[i]);
         }
     }
     over->n = 0;
-    flow_ytree_free(over);
+    flow__ytree_free(over);
 }
 
 static const char *census_ward(const struct ynode *item)
 {
-    const struct ynode *w = item->kind == YN_MAP ? flow_ytree_get(item, "ward") : NULL;
+    const struct ynode *w = item->kind == YN_MAP ? flow__ytree_get(item, "ward") : NULL;
     return w && w->kind == YN_SCALAR ? w->text : NULL;
 }
 
@@ -179,7 +179,7 @@ static struct ynode *merge_census(struct ynode *base, struct ynode *over)
 {
     for (size_t i = 0; i < over->n; i++)
         if (census_ward(over->kids[i]) == NULL) {
-            flow_ytree_free(base);
+            flow__ytree_free(base);
             return over;
         }
     size_t kept = 0;
@@ -189,15 +189,15 @@ static struct ynode *merge_census(struct ynode *base, struct ynode *over)
         for (size_t i = 0; w && i < over->n && !replaced; i++)
             replaced = strcmp(census_ward(over->kids[i]), w) == 0;
         if (replaced)
-            flow_ytree_free(base->kids[j]);
+            flow__ytree_free(base->kids[j]);
         else
             base->kids[kept++] = base->kids[j];
     }
     base->n = kept;
     for (size_t i = 0; i < over->n; i++)
-        flow_ytree_append(base, over->kids[i]);
+        flow__ytree_append(base, over->kids[i]);
     over->n = 0;
-    flow_ytree_free(over);
+    flow__ytree_free(over);
     return base;
 }
 
@@ -213,14 +213,14 @@ static struct ynode *merge(struct ynode *base, struct ynode *over, struct mergin
             if (j + 1 < base->n) {
                 base->kids[j + 1] = merge(base->kids[j + 1], over->kids[i + 1],
                                           (struct merging){m.diag, m.base, over->kids[i]->text});
-                flow_ytree_free(over->kids[i]);
+                flow__ytree_free(over->kids[i]);
             } else {
-                flow_ytree_append(base, over->kids[i]);
-                flow_ytree_append(base, over->kids[i + 1]);
+                flow__ytree_append(base, over->kids[i]);
+                flow__ytree_append(base, over->kids[i + 1]);
             }
         }
         over->n = 0;
-        flow_ytree_free(over);
+        flow__ytree_free(over);
         return base;
     }
     if (base->kind == YN_SEQ && over->kind == YN_SEQ && m.key && strcmp(m.key, "initial") == 0)
@@ -229,7 +229,7 @@ static struct ynode *merge(struct ynode *base, struct ynode *over, struct mergin
         merge_named(base, over, m);
         return base;
     }
-    flow_ytree_free(base);
+    flow__ytree_free(base);
     return over;
 }
 
@@ -268,7 +268,7 @@ static void overlay_check(const struct ynode *n, struct flow_diag *diag)
         if (map && n->kids[i]->kind == YN_SCALAR)
             l[k++] = (struct labelled){n->kids[i]->text, n->kids[i]};
         else if (named)
-            l[k].node = flow_ytree_get(n->kids[i], "name"), l[k].text = l[k].node->text, k++;
+            l[k].node = flow__ytree_get(n->kids[i], "name"), l[k].text = l[k].node->text, k++;
     }
     repeats(l, k, map ? "key" : "name", diag);
     free(l);
@@ -292,25 +292,25 @@ static char *read_file(const char *path, const char *written, const char *shown,
 static struct ynode *load_tree(const char *name, const char *text, size_t len, const char *dir,
                                struct sources *src, struct flow_diag *diag)
 {
-    struct ynode *root = flow_ytree_parse(text, len, name, 0, 0, diag);
-    const struct ynode *ext = root ? flow_ytree_get(root, "extends") : NULL;
+    struct ynode *root = flow__ytree_parse(text, len, name, 0, 0, diag);
+    const struct ynode *ext = root ? flow__ytree_get(root, "extends") : NULL;
     if (ext == NULL)
         return root;
     size_t before = diag->errors;
     overlay_check(root, diag);
     if (diag->errors != before) {
-        flow_ytree_free(root);
+        flow__ytree_free(root);
         return NULL;
     }
     if (ext->kind != YN_SCALAR || ext->len == 0) {
         flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' must be the name of a scenario file");
-        flow_ytree_free(root);
+        flow__ytree_free(root);
         return NULL;
     }
     if (src->n >= MAX_EXTENDS) {
         flow_diag_error(diag, ext->src, ext->line, ext->col,
                         "'extends' is nested more than %d deep (or loops back on itself)", MAX_EXTENDS);
-        flow_ytree_free(root);
+        flow__ytree_free(root);
         return NULL;
     }
     char *path = (ext->text[0] == '/' || dir == NULL) ? flow_xstrdup(ext->text)
@@ -325,22 +325,22 @@ static struct ynode *load_tree(const char *name, const char *text, size_t len, c
     struct ynode *base = btext ? load_tree(path, btext, blen, bdir, src, diag) : NULL;
     free(bdir);
     if (base != NULL && base->kind != YN_MAP) {
-        flow_ytree_free(base);
+        flow__ytree_free(base);
         base = NULL;
     }
     if (base == NULL && was_read && diag->errors == errors)
         flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' names '%.200s', which is "
                         "not a scenario (a YAML mapping of keys such as name, wards, groups)", ext->text);
     if (base == NULL) {
-        flow_ytree_free(root);
+        flow__ytree_free(root);
         return NULL;
     }
     /* Drop the extends key itself, then lay the overlay on the base. */
     char *base_name = flow_xstrdup(ext->text);
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         if (strcmp(root->kids[i]->text, "extends") == 0) {
-            flow_ytree_free(root->kids[i]);
-            flow_ytree_free(root->kids[i + 1]);
+            flow__ytree_free(root->kids[i]);
+            flow__ytree_free(root->kids[i + 1]);
             memmove(&root->kids[i], &root->kids[i + 2], (root->n - i - 2) * sizeof *root->kids);
             root->n -= 2;
             break;
@@ -364,12 +364,12 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
         return NULL;
     }
     for (size_t i = 0; i < nsets; i++)
-        flow_override_apply(root, sets[i], (int)i, diag);
+        flow__override_apply(root, sets[i], (int)i, diag);
     struct flow_scenario *sc = flow_xcalloc(1, sizeof *sc);
-    sc->fingerprint = flow_ytree_hash(root, 14695981039346656037ULL);
+    sc->fingerprint = flow__ytree_hash(root, 14695981039346656037ULL);
     if (diag->errors == before)
-        flow_schema_convert(root, dir, sc, diag);
-    flow_ytree_free(root);
+        flow__schema_convert(root, dir, sc, diag);
+    flow__ytree_free(root);
     sc->nbases = src.n;
     sc->base_files = flow_xcalloc(src.n + 1, sizeof *sc->base_files);
     sc->base_texts = flow_xcalloc(src.n + 1, sizeof *sc->base_texts);
@@ -384,7 +384,7 @@ struct flow_scenario *flow_scenario_load_text(const char *name, const char *text
     return sc;
 }
 
-struct ynode *flow_scenario_tree(const char *name, const char *text, size_t len, const char *dir,
+struct ynode *flow__scenario_tree(const char *name, const char *text, size_t len, const char *dir,
                                  const char *const *sets, size_t nsets, char ***names,
                                  struct flow_diag *diag)
 {
@@ -392,22 +392,22 @@ struct ynode *flow_scenario_tree(const char *name, const char *text, size_t len,
     struct sources src = {0};
     struct ynode *root = load_tree(name, text, len, dir, &src, diag);
     for (size_t i = 0; root != NULL && i < nsets; i++)
-        flow_override_apply(root, sets[i], (int)i, diag);
+        flow__override_apply(root, sets[i], (int)i, diag);
     *names = flow_xcalloc(src.n + 1, sizeof **names);
     for (size_t i = 0; i < src.n; i++) {
         (*names)[i] = src.names[i];
         free(src.texts[i]);
     }
     if (root != NULL && diag->errors != before) {
-        flow_ytree_free(root);
+        flow__ytree_free(root);
         root = NULL;
     }
     return root;
 }
 
-void flow_scenario_tree_free(struct ynode *root, char **names)
+void flow__scenario_tree_free(struct ynode *root, char **names)
 {
-    flow_ytree_free(root);
+    flow__ytree_free(root);
     for (size_t i = 0; names != NULL && names[i] != NULL; i++)
         free(names[i]);
     free(names);

@@ -76,12 +76,12 @@ static size_t read_rows(struct ctx *c, struct flow_csv *csv, double *series, boo
     return given;
 }
 
-void flow_schema_read_series(struct ctx *c, const struct ynode *n, struct flow_group_spec *g)
+void flow__schema_read_series(struct ctx *c, const struct ynode *n, struct flow_group_spec *g)
 {
-    if (!flow_schema_need_scalar(c, n, "series", "the name of a CSV file with columns date,rate"))
+    if (!flow__schema_need_scalar(c, n, "series", "the name of a CSV file with columns date,rate"))
         return;
     if (!c->sc->has_start) {
-        flow_schema_err(c, n, "'series' gives demand by date, so it needs the scenario's 'start' date (such as "
+        flow__schema_err(c, n, "'series' gives demand by date, so it needs the scenario's 'start' date (such as "
                         "start: 2027-01-04)");
         return;
     }
@@ -91,13 +91,13 @@ void flow_schema_read_series(struct ctx *c, const struct ynode *n, struct flow_g
     const char *why = flow_csv_open(&csv, path, "a series", 64 << 20, false, c->diag);
     if (why != NULL) {
         if (*why)
-            flow_schema_err(c, n, "cannot read the series '%.200s'%s: %s", n->text,
+            flow__schema_err(c, n, "cannot read the series '%.200s'%s: %s", n->text,
                             n->text[0] == '/' ? "" : " (the path is relative to this file)",
                             strcmp(why, "too large") == 0 ? "larger than 64 MiB" : why);
         free(path);
         return;
     }
-    c->sc->fingerprint = flow_hash_bytes(csv.text, csv.len, c->sc->fingerprint);
+    c->sc->fingerprint = flow__hash_bytes(csv.text, csv.len, c->sc->fingerprint);
     double *series = flow_xcalloc(days + 1, sizeof *series);
     bool *seen = flow_xcalloc(days + 1, sizeof *seen);
     size_t before = c->diag->errors, given = read_rows(c, &csv, series, seen, days);
@@ -109,7 +109,7 @@ void flow_schema_read_series(struct ctx *c, const struct ynode *n, struct flow_g
         flow_date_format(c->sc->start_date + (int64_t)d, first);
         flow_date_format(c->sc->start_date, from);
         flow_date_format(c->sc->start_date + (int64_t)days - 1, to);
-        flow_schema_err(c, n, "the series '%.200s' has no rate for %s (day %zu of the run); it must give every day "
+        flow__schema_err(c, n, "the series '%.200s' has no rate for %s (day %zu of the run); it must give every day "
                         "from %s to %s (%zu days: warm-up and horizon)", n->text, first, d, from, to, days);
     }
     if (c->diag->errors == before) {

@@ -22,7 +22,7 @@ static bool not_a_setting(const char *key)
 
 static const char *scalar_of(const struct ynode *map, const char *key)
 {
-    const struct ynode *v = flow_ytree_get(map, key);
+    const struct ynode *v = flow__ytree_get(map, key);
     return v && v->kind == YN_SCALAR ? v->text : NULL;
 }
 
@@ -142,9 +142,9 @@ int flow_settings_list(const char *name, const char *text, size_t len, const cha
 {
     memset(out, 0, sizeof *out);
     char **names;
-    struct ynode *root = flow_scenario_tree(name, text, len, dir, NULL, 0, &names, diag);
+    struct ynode *root = flow__scenario_tree(name, text, len, dir, NULL, 0, &names, diag);
     if (root == NULL || root->kind != YN_MAP) {
-        flow_scenario_tree_free(root, names);
+        flow__scenario_tree_free(root, names);
         return -1;
     }
     struct walk w = {.out = out};
@@ -169,7 +169,7 @@ int flow_settings_list(const char *name, const char *text, size_t len, const cha
             walk(&w, v, k->text, v->kind == YN_MAP ? "" : k->text, k->text, 0);
         }
     }
-    flow_scenario_tree_free(root, names);
+    flow__scenario_tree_free(root, names);
     return 0;
 }
 

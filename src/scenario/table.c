@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void flow_schema_err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
+void flow__schema_err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -26,8 +26,8 @@ void flow_schema_err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
     free(what);
 }
 
-/* A value as flow_schema_shown in a message: quoted, shortened, and only its first line. */
-const char *flow_schema_shown(const struct ynode *n, char *buf, size_t size)
+/* A value as flow__schema_shown in a message: quoted, shortened, and only its first line. */
+const char *flow__schema_shown(const struct ynode *n, char *buf, size_t size)
 {
     if (n->kind == YN_MAP)
         return "a mapping";
@@ -48,12 +48,12 @@ const char *flow_schema_shown(const struct ynode *n, char *buf, size_t size)
     return buf;
 }
 
-bool flow_schema_need_scalar(struct ctx *c, const struct ynode *n, const char *key, const char *expect)
+bool flow__schema_need_scalar(struct ctx *c, const struct ynode *n, const char *key, const char *expect)
 {
     char b[80];
     if (n->kind == YN_SCALAR && n->len > 0 && strlen(n->text) == n->len)
         return true;
-    flow_schema_err(c, n, "'%s' must be %s; found %s", key, expect, flow_schema_shown(n, b, sizeof b));
+    flow__schema_err(c, n, "'%s' must be %s; found %s", key, expect, flow__schema_shown(n, b, sizeof b));
     return false;
 }
 
@@ -70,7 +70,7 @@ static void fmt_days(char *buf, size_t size, double d)
 
 /* ---- scalar readers ------------------------------------------------------------------ */
 
-bool flow_schema_control(const char *p)
+bool flow__schema_control(const char *p)
 {
     unsigned char b = (unsigned char)p[0], next = (unsigned char)p[1];
     return b < 0x20 || b == 0x7f || (b == 0xc2 && next >= 0x80 && next <= 0x9f);  /* C0, DEL, C1 */
@@ -78,15 +78,15 @@ bool flow_schema_control(const char *p)
 
 void read_name(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
-    if (!flow_schema_need_scalar(c, n, f->key, "a name"))
+    if (!flow__schema_need_scalar(c, n, f->key, "a name"))
         return;
     if (n->len > FLOW_MAX_NAME) {
-        flow_schema_err(c, n, "'%s' is %zu characters long; the limit is %d", f->key, n->len, FLOW_MAX_NAME);
+        flow__schema_err(c, n, "'%s' is %zu characters long; the limit is %d", f->key, n->len, FLOW_MAX_NAME);
         return;
     }
     for (const char *p = n->text; *p; p++) {
-        if (flow_schema_control(p) || *p == '.' || *p == '=') {
-            flow_schema_err(c, n, "'%s' must not contain '.', '=' or control characters (it is used in paths "
+        if (flow__schema_control(p) || *p == '.' || *p == '=') {
+            flow__schema_err(c, n, "'%s' must not contain '.', '=' or control characters (it is used in paths "
                       "such as wards.NAME.beds)", f->key);
             return;
         }
@@ -96,15 +96,15 @@ void read_name(struct ctx *c, const struct ynode *n, void *dst, const struct fie
 
 void read_text(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
-    if (!flow_schema_need_scalar(c, n, f->key, "a text value"))
+    if (!flow__schema_need_scalar(c, n, f->key, "a text value"))
         return;
     if (n->len > 1000) {
-        flow_schema_err(c, n, "'%s' is %zu characters long; the limit is 1000", f->key, n->len);
+        flow__schema_err(c, n, "'%s' is %zu characters long; the limit is 1000", f->key, n->len);
         return;
     }
     for (const char *p = n->text; *p; p++) {
-        if (flow_schema_control(p)) {
-            flow_schema_err(c, n, "'%s' must not contain control characters (such as ESC, CR or LF): "
+        if (flow__schema_control(p)) {
+            flow__schema_err(c, n, "'%s' must not contain control characters (such as ESC, CR or LF): "
                             "it is printed in reports and on terminals", f->key);
             return;
         }
@@ -116,11 +116,11 @@ void read_int(struct ctx *c, const struct ynode *n, void *dst, const struct fiel
 {
     char expect[96], b[80];
     snprintf(expect, sizeof expect, "a whole number from %.0f to %.0f", f->min, f->max);
-    if (!flow_schema_need_scalar(c, n, f->key, expect))
+    if (!flow__schema_need_scalar(c, n, f->key, expect))
         return;
     long long v;
     if (flow_parse_int(n->text, &v) != NULL || v < f->min || v > f->max) {
-        flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(int *)dst = (int)v;
@@ -131,25 +131,25 @@ void read_seed(struct ctx *c, const struct ynode *n, void *dst, const struct fie
 {
     const char *expect = "a whole number from 0 to 9007199254740991";
     char b[80];
-    if (!flow_schema_need_scalar(c, n, f->key, expect))
+    if (!flow__schema_need_scalar(c, n, f->key, expect))
         return;
     long long v;
     if (flow_parse_int(n->text, &v) != NULL || v < 0 || v > FLOW_MAX_SEED) {
-        flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(uint64_t *)dst = (uint64_t)v;
 }
 
-bool flow_schema_range_err(struct ctx *c, const struct ynode *n, const char *key, const char *why)
+bool flow__schema_range_err(struct ctx *c, const struct ynode *n, const char *key, const char *why)
 {
     char b[80];
     if (why == flow_parse_too_large)
-        flow_schema_err(c, n, "'%s' is out of range: %s is too large to hold (numbers are at most "
-                        "1.8e308 in size)", key, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' is out of range: %s is too large to hold (numbers are at most "
+                        "1.8e308 in size)", key, flow__schema_shown(n, b, sizeof b));
     else if (why == flow_parse_too_small)
-        flow_schema_err(c, n, "'%s' is out of range: %s is too small to hold (write 0, or a number "
-                        "of at least 2.2e-308 in size)", key, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' is out of range: %s is too small to hold (write 0, or a number "
+                        "of at least 2.2e-308 in size)", key, flow__schema_shown(n, b, sizeof b));
     return why == flow_parse_too_large || why == flow_parse_too_small;
 }
 
@@ -157,14 +157,14 @@ void read_real(struct ctx *c, const struct ynode *n, void *dst, const struct fie
 {
     char expect[96], b[80];
     snprintf(expect, sizeof expect, "a number from %g to %g", f->min, f->max);
-    if (!flow_schema_need_scalar(c, n, f->key, expect))
+    if (!flow__schema_need_scalar(c, n, f->key, expect))
         return;
     double v;
     const char *why = flow_parse_number(n->text, &v);
-    if (flow_schema_range_err(c, n, f->key, why))
+    if (flow__schema_range_err(c, n, f->key, why))
         return;
     if (why != NULL || v < f->min || v > f->max) {
-        flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(double *)dst = v;
@@ -174,14 +174,14 @@ void read_prob(struct ctx *c, const struct ynode *n, void *dst, const struct fie
 {
     char b[80];
     const char *expect = "a probability from 0 to 1";
-    if (!flow_schema_need_scalar(c, n, f->key, expect))
+    if (!flow__schema_need_scalar(c, n, f->key, expect))
         return;
     double v;
     const char *why = flow_parse_number(n->text, &v);
-    if (flow_schema_range_err(c, n, f->key, why))
+    if (flow__schema_range_err(c, n, f->key, why))
         return;
     if (why != NULL || v < 0 || v > 1) {
-        flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be %s; found %s", f->key, expect, flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(double *)dst = v;
@@ -191,15 +191,15 @@ void read_prob(struct ctx *c, const struct ynode *n, void *dst, const struct fie
 static void read_count(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     char b[80];
-    if (!flow_schema_need_scalar(c, n, f->key, "a number of visits a day, such as 2"))
+    if (!flow__schema_need_scalar(c, n, f->key, "a number of visits a day, such as 2"))
         return;
     double v;
     const char *why = flow_parse_number(n->text, &v);
     if (why == NULL && !(v >= 0 && v <= 1e6))
         why = "a number of visits a day from 0 to 1000000";
     if (why != NULL) {
-        flow_schema_err(c, n, "'%s' must be %s (visits are counts: no unit); found %s", f->key, why,
-                        flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be %s (visits are counts: no unit); found %s", f->key, why,
+                        flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(double *)dst = v;
@@ -212,21 +212,21 @@ void read_duration(struct ctx *c, const struct ynode *n, void *dst, const struct
         read_count(c, n, dst, f);
         return;
     }
-    if (!flow_schema_need_scalar(c, n, f->key, "a duration with a unit (m, h, d or w), such as 90m or 1.5d"))
+    if (!flow__schema_need_scalar(c, n, f->key, "a duration with a unit (m, h, d or w), such as 90m or 1.5d"))
         return;
     double v;
     const char *why = flow_parse_duration(n->text, &v);
-    if (flow_schema_range_err(c, n, f->key, why))
+    if (flow__schema_range_err(c, n, f->key, why))
         return;
     if (why != NULL) {
-        flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, why, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be %s; found %s", f->key, why, flow__schema_shown(n, b, sizeof b));
         return;
     }
     if (v < f->min || v > f->max) {
         fmt_days(lo, sizeof lo, f->min);
         fmt_days(hi, sizeof hi, f->max);
-        flow_schema_err(c, n, "'%s' must be a duration from %s to %s; found %s", f->key, lo, hi,
-            flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a duration from %s to %s; found %s", f->key, lo, hi,
+            flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(double *)dst = v;
@@ -235,25 +235,25 @@ void read_duration(struct ctx *c, const struct ynode *n, void *dst, const struct
 void read_rate(struct ctx *c, const struct ynode *n, void *dst, const struct field *f)
 {
     char b[80];
-    if (!flow_schema_need_scalar(c, n, f->key, "a rate such as 20/d"))
+    if (!flow__schema_need_scalar(c, n, f->key, "a rate such as 20/d"))
         return;
     double v;
     const char *why = flow_parse_rate(n->text, &v);
-    if (flow_schema_range_err(c, n, f->key, why))
+    if (flow__schema_range_err(c, n, f->key, why))
         return;
     if (why != NULL) {
-        flow_schema_err(c, n, "'%s' must be %s; found %s", f->key, why, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be %s; found %s", f->key, why, flow__schema_shown(n, b, sizeof b));
         return;
     }
     if (v < f->min || v > f->max) {
-        flow_schema_err(c, n, "'%s' must be a rate from %g/d to %g/d; found %s", f->key, f->min, f->max,
-            flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be a rate from %g/d to %g/d; found %s", f->key, f->min, f->max,
+            flow__schema_shown(n, b, sizeof b));
         return;
     }
     *(double *)dst = v;
 }
 
-const char *flow_schema_nearest(const char *word, const char *const *names, size_t n)
+const char *flow__schema_nearest(const char *word, const char *const *names, size_t n)
 {
     const char *best = NULL;
     size_t best_d = (size_t)-1, len = strlen(word);
@@ -269,7 +269,7 @@ const char *flow_schema_nearest(const char *word, const char *const *names, size
     return best_d <= limit ? best : NULL;
 }
 
-void flow_schema_join(char *buf, size_t size, const char *const *names, size_t n)
+void flow__schema_join(char *buf, size_t size, const char *const *names, size_t n)
 {
     size_t k = 0;
     buf[0] = '\0';
@@ -284,9 +284,9 @@ void read_enum(struct ctx *c, const struct ynode *n, void *dst, const struct fie
     while (names[count])
         count++;
     char all[256], expect[300], b[80];
-    flow_schema_join(all, sizeof all, names, count);
+    flow__schema_join(all, sizeof all, names, count);
     snprintf(expect, sizeof expect, "one of %s", all);
-    if (!flow_schema_need_scalar(c, n, f->key, expect))
+    if (!flow__schema_need_scalar(c, n, f->key, expect))
         return;
     for (size_t i = 0; i < count; i++) {
         if (strcmp(n->text, names[i]) == 0) {
@@ -294,12 +294,12 @@ void read_enum(struct ctx *c, const struct ynode *n, void *dst, const struct fie
             return;
         }
     }
-    const char *near = flow_schema_nearest(n->text, names, count);
+    const char *near = flow__schema_nearest(n->text, names, count);
     if (near)
-        flow_schema_err(c, n, "'%s' must be one of %s; found %s; did you mean '%s'?", f->key, all,
-            flow_schema_shown(n, b, sizeof b), near);
+        flow__schema_err(c, n, "'%s' must be one of %s; found %s; did you mean '%s'?", f->key, all,
+            flow__schema_shown(n, b, sizeof b), near);
     else
-        flow_schema_err(c, n, "'%s' must be one of %s; found %s", f->key, all, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "'%s' must be one of %s; found %s", f->key, all, flow__schema_shown(n, b, sizeof b));
 }
 
 /* A list of exactly f->max relative weights, rescaled to mean 1. */
@@ -309,10 +309,10 @@ void read_weights(struct ctx *c, const struct ynode *n, void *dst, const struct 
     char b[80];
     if (n->kind != YN_SEQ || n->n != want) {
         if (n->kind == YN_SEQ)
-            flow_schema_err(c, n, "'%s' must be a list of %zu weights; found %zu", f->key, want, n->n);
+            flow__schema_err(c, n, "'%s' must be a list of %zu weights; found %zu", f->key, want, n->n);
         else
-            flow_schema_err(c, n, "'%s' must be a list of %zu weights, such as [1, 1.2, ...]; found %s",
-                f->key, want, flow_schema_shown(n, b, sizeof b));
+            flow__schema_err(c, n, "'%s' must be a list of %zu weights, such as [1, 1.2, ...]; found %s",
+                f->key, want, flow__schema_shown(n, b, sizeof b));
         return;
     }
     double *w = dst, sum = 0;
@@ -321,13 +321,13 @@ void read_weights(struct ctx *c, const struct ynode *n, void *dst, const struct 
         const struct ynode *k = n->kids[i];
         double v;
         const char *why = k->kind == YN_SCALAR ? flow_parse_number(k->text, &v) : "a number";
-        if (flow_schema_range_err(c, k, f->key, why)) {
+        if (flow__schema_range_err(c, k, f->key, why)) {
             ok = false;
             continue;
         }
         if (why != NULL || v < 0 || v > 1e9) {
-            flow_schema_err(c, k, "'%s' weights must be numbers from 0 to 1e9; found %s", f->key,
-                flow_schema_shown(k, b, sizeof b));
+            flow__schema_err(c, k, "'%s' weights must be numbers from 0 to 1e9; found %s", f->key,
+                flow__schema_shown(k, b, sizeof b));
             ok = false;
             continue;
         }
@@ -335,7 +335,7 @@ void read_weights(struct ctx *c, const struct ynode *n, void *dst, const struct 
         sum += v;
     }
     if (ok && !(sum > 0)) {
-        flow_schema_err(c, n, "'%s' weights must not all be zero", f->key);
+        flow__schema_err(c, n, "'%s' weights must not all be zero", f->key);
         return;
     }
     for (size_t i = 0; ok && i < want; i++)
@@ -359,13 +359,13 @@ static void unknown_key(struct ctx *c, const struct schema *s, const struct ynod
     for (size_t i = 0; i < s->n && count < 64; i++)
         names[count++] = s->fields[i].key;
     char all[512], b[80];
-    flow_schema_join(all, sizeof all, names, count);
-    const char *near = flow_schema_nearest(key->text, names, count);
+    flow__schema_join(all, sizeof all, names, count);
+    const char *near = flow__schema_nearest(key->text, names, count);
     if (near)
-        flow_schema_err(c, key, "unknown key %s in %s; did you mean '%s'?", flow_schema_shown(key, b, sizeof b),
+        flow__schema_err(c, key, "unknown key %s in %s; did you mean '%s'?", flow__schema_shown(key, b, sizeof b),
             s->what, near);
     else
-        flow_schema_err(c, key, "unknown key %s in %s (valid keys: %s)", flow_schema_shown(key, b, sizeof b), s->what, all);
+        flow__schema_err(c, key, "unknown key %s in %s (valid keys: %s)", flow__schema_shown(key, b, sizeof b), s->what, all);
 }
 
 /* Checks keys (unknown, duplicate, not scalar), then reads every field in table order. */
@@ -373,7 +373,7 @@ bool read_map(struct ctx *c, const struct ynode *n, const struct schema *s, void
 {
     char b[80];
     if (n->kind != YN_MAP) {
-        flow_schema_err(c, n, "%s must be a mapping of keys to values; found %s", s->what, flow_schema_shown(n, b, sizeof b));
+        flow__schema_err(c, n, "%s must be a mapping of keys to values; found %s", s->what, flow__schema_shown(n, b, sizeof b));
         return false;
     }
     for (size_t i = 0; i + 1 < n->n; i += 2) {
@@ -384,7 +384,7 @@ bool read_map(struct ctx *c, const struct ynode *n, const struct schema *s, void
         }
         for (size_t j = 0; j < i; j += 2) {
             if (strcmp(n->kids[j]->text, k->text) == 0) {
-                flow_schema_err(c, k, "duplicate key '%s' in %s (first given at line %d)", k->text, s->what,
+                flow__schema_err(c, k, "duplicate key '%s' in %s (first given at line %d)", k->text, s->what,
                     n->kids[j]->line);
                 break;
             }
@@ -392,11 +392,11 @@ bool read_map(struct ctx *c, const struct ynode *n, const struct schema *s, void
     }
     for (size_t i = 0; i < s->n; i++) {
         const struct field *f = &s->fields[i];
-        const struct ynode *v = flow_ytree_get(n, f->key);
+        const struct ynode *v = flow__ytree_get(n, f->key);
         if (v != NULL) {
             f->read(c, v, (char *)dst + f->off, f);
         } else if (f->required) {
-            flow_schema_err(c, n, "%s is missing the required key '%s'", s->what, f->key);
+            flow__schema_err(c, n, "%s is missing the required key '%s'", s->what, f->key);
         } else if (f->dflt != NULL) {
             struct ynode d = {.kind = YN_SCALAR, .src = "<default>", .line = 1, .col = 1,
                               .text = (char *)f->dflt, .len = strlen(f->dflt), .plain = true};

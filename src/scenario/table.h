@@ -53,70 +53,70 @@ struct schema {
 #define SCHEMA(what, f) {what, f, sizeof f / sizeof f[0]}
 
 /* The readers that field tables name, under their short names in the schema's files. */
-#define read_dist flow_schema_read_dist
-#define read_count_dist flow_schema_read_count_dist
-#define read_duration flow_schema_read_duration
-#define read_enum flow_schema_read_enum
-#define read_int flow_schema_read_int
-#define read_map flow_schema_read_map
-#define read_name flow_schema_read_name
-#define read_node flow_schema_read_node
-#define read_prob flow_schema_read_prob
-#define read_rate flow_schema_read_rate
-#define read_real flow_schema_read_real
-#define read_seed flow_schema_read_seed
-#define read_text flow_schema_read_text
-#define read_weights flow_schema_read_weights
+#define read_dist flow__schema_read_dist
+#define read_count_dist flow__schema_read_count_dist
+#define read_duration flow__schema_read_duration
+#define read_enum flow__schema_read_enum
+#define read_int flow__schema_read_int
+#define read_map flow__schema_read_map
+#define read_name flow__schema_read_name
+#define read_node flow__schema_read_node
+#define read_prob flow__schema_read_prob
+#define read_rate flow__schema_read_rate
+#define read_real flow__schema_read_real
+#define read_seed flow__schema_read_seed
+#define read_text flow__schema_read_text
+#define read_weights flow__schema_read_weights
 
-void flow_schema_err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
+void flow__schema_err(struct ctx *c, const struct ynode *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void flow_schema_join(char *buf, size_t size, const char *const *names, size_t n);
-const char *flow_schema_nearest(const char *word, const char *const *names, size_t n);
-bool flow_schema_need_scalar(struct ctx *c, const struct ynode *n, const char *key, const char *expect);
-void flow_schema_read_duration(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_enum(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_int(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-bool flow_schema_read_map(struct ctx *c, const struct ynode *n, const struct schema *s, void *dst);
-void flow_schema_read_name(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_prob(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_rate(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_real(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_seed(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_text(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_weights(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-const char *flow_schema_shown(const struct ynode *n, char *buf, size_t size);
+void flow__schema_join(char *buf, size_t size, const char *const *names, size_t n);
+const char *flow__schema_nearest(const char *word, const char *const *names, size_t n);
+bool flow__schema_need_scalar(struct ctx *c, const struct ynode *n, const char *key, const char *expect);
+void flow__schema_read_duration(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_enum(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_int(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+bool flow__schema_read_map(struct ctx *c, const struct ynode *n, const struct schema *s, void *dst);
+void flow__schema_read_name(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_prob(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_rate(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_real(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_seed(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_text(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_weights(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+const char *flow__schema_shown(const struct ynode *n, char *buf, size_t size);
 /* Reports a number too large or too small to hold (why from a flow_parse_* function) as out
  * of range, and returns true; returns false for anything else. */
 /* True when p starts a control character: C0 (below space), DEL, or C1 (U+0080 to U+009F in
  * UTF-8), which a terminal may act on. */
-bool flow_schema_control(const char *p);
-bool flow_schema_range_err(struct ctx *c, const struct ynode *n, const char *key, const char *why);
-void flow_schema_read_count_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_node(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+bool flow__schema_control(const char *p);
+bool flow__schema_range_err(struct ctx *c, const struct ynode *n, const char *key, const char *why);
+void flow__schema_read_count_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_dist(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_node(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 /* Looks n's text up among count names (NULL entries skipped); on failure says so, with a
  * suggestion, and returns -1. */
-int flow_schema_lookup_name(struct ctx *c, const struct ynode *n, const char *what,
+int flow__schema_lookup_name(struct ctx *c, const struct ynode *n, const char *what,
                             const char *const *names, size_t count);
 
 /* series.c: arrivals given date by date (arrivals: {series: FILE}); sets g->series, nseries
  * and rate_per_day (their mean) */
-void flow_schema_read_series(struct ctx *c, const struct ynode *n, struct flow_group_spec *g);
+void flow__schema_read_series(struct ctx *c, const struct ynode *n, struct flow_group_spec *g);
 
 /* read_initial.c: the census at the start (after wards and groups are read) */
-void flow_schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_initial(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 
 /* read_frontdoor.c: time targets, patience, outliers, ring-fenced beds, waiting-list keys */
-void flow_schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_patience(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_leave_list(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_outlie_to(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
-void flow_schema_read_reserved(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_targets(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_patience(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_leave_list(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_outlie_to(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void flow__schema_read_reserved(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
 /* After the ward list: outlie_to resolved and checked, hosts and time targets flagged. */
-void flow_frontdoor_wards(struct ctx *c, const struct ynode *list);
+void flow__frontdoor_wards(struct ctx *c, const struct ynode *list);
 /* After the group list: reserved groups resolved, elective-only keys checked. */
-void flow_frontdoor_groups(struct ctx *c, const struct ynode *root);
-size_t flow_frontdoor_ward_metrics(const struct flow_scenario *sc, const struct flow_ward_spec *w);
-size_t flow_frontdoor_group_metrics(const struct flow_scenario *sc, const struct flow_group_spec *g);
+void flow__frontdoor_groups(struct ctx *c, const struct ynode *root);
+size_t flow__frontdoor_ward_metrics(const struct flow_scenario *sc, const struct flow_ward_spec *w);
+size_t flow__frontdoor_group_metrics(const struct flow_scenario *sc, const struct flow_group_spec *g);
 
 #endif

@@ -21,7 +21,7 @@ struct builder {
     int docs;
 };
 
-struct ynode *flow_ytree_new(enum ynode_kind kind, const char *src, int line, int col)
+struct ynode *flow__ytree_new(enum ynode_kind kind, const char *src, int line, int col)
 {
     struct ynode *n = flow_xcalloc(1, sizeof *n);
     n->kind = kind;
@@ -31,24 +31,24 @@ struct ynode *flow_ytree_new(enum ynode_kind kind, const char *src, int line, in
     return n;
 }
 
-void flow_ytree_free(struct ynode *n)
+void flow__ytree_free(struct ynode *n)
 {
     if (n == NULL)
         return;
     for (size_t i = 0; i < n->n; i++)
-        flow_ytree_free(n->kids[i]);
+        flow__ytree_free(n->kids[i]);
     free(n->kids);
     free(n->text);
     free(n);
 }
 
-void flow_ytree_append(struct ynode *parent, struct ynode *kid)
+void flow__ytree_append(struct ynode *parent, struct ynode *kid)
 {
     flow_xgrow((void **)&parent->kids, &parent->cap, parent->n + 1, sizeof *parent->kids);
     parent->kids[parent->n++] = kid;
 }
 
-struct ynode *flow_ytree_get(const struct ynode *map, const char *key)
+struct ynode *flow__ytree_get(const struct ynode *map, const char *key)
 {
     if (map == NULL || map->kind != YN_MAP)
         return NULL;
@@ -81,13 +81,13 @@ static void fail(struct builder *b, yaml_mark_t m, const char *what)
 static bool attach(struct builder *b, struct ynode *n, yaml_mark_t m)
 {
     if (++b->nodes > YTREE_MAX_NODES) {
-        flow_ytree_free(n);
+        flow__ytree_free(n);
         fail(b, m, "too many values in one file (the limit is 500000)");
         return false;
     }
     if (b->depth == 0) {
         if (b->root != NULL) {
-            flow_ytree_free(n);
+            flow__ytree_free(n);
             fail(b, m, "more than one YAML document; a scenario is one document");
             return false;
         }
@@ -96,11 +96,11 @@ static bool attach(struct builder *b, struct ynode *n, yaml_mark_t m)
     }
     struct ynode *parent = b->stack[b->depth - 1];
     if (parent->kind == YN_MAP && parent->n % 2 == 0 && n->kind != YN_SCALAR) {
-        flow_ytree_free(n);
+        flow__ytree_free(n);
         fail(b, m, "a mapping key must be a plain value, not a list or mapping");
         return false;
     }
-    flow_ytree_append(parent, n);
+    flow__ytree_append(parent, n);
     return true;
 }
 
@@ -128,7 +128,7 @@ static bool on_scalar(struct builder *b, const yaml_event_t *ev)
         fail(b, ev->start_mark, "a value or key holds a NUL character (\\0)");
         return false;
     }
-    struct ynode *n = flow_ytree_new(YN_SCALAR, b->src, pos_line(b, ev->start_mark),
+    struct ynode *n = flow__ytree_new(YN_SCALAR, b->src, pos_line(b, ev->start_mark),
                                 pos_col(b, ev->start_mark));
     n->len = ev->data.scalar.length;
     n->text = flow_xstrndup((const char *)ev->data.scalar.value, n->len);
@@ -142,7 +142,7 @@ static bool on_open(struct builder *b, const yaml_event_t *ev, enum ynode_kind k
         fail(b, ev->start_mark, "nesting is too deep (the limit is 32 levels)");
         return false;
     }
-    struct ynode *n = flow_ytree_new(kind, b->src, pos_line(b, ev->start_mark),
+    struct ynode *n = flow__ytree_new(kind, b->src, pos_line(b, ev->start_mark),
                                 pos_col(b, ev->start_mark));
     if (!attach(b, n, ev->start_mark))
         return false;
@@ -239,7 +239,7 @@ static void syntax_error(struct builder *b, const yaml_parser_t *p)
     fail(b, m, what);
 }
 
-struct ynode *flow_ytree_parse(const char *text, size_t len, const char *src, int line_off,
+struct ynode *flow__ytree_parse(const char *text, size_t len, const char *src, int line_off,
                           int col_off, struct flow_diag *diag)
 {
     struct builder b = {.src = src, .text = text, .len = len, .line_off = line_off, .col_off = col_off, .diag = diag};
@@ -268,18 +268,18 @@ struct ynode *flow_ytree_parse(const char *text, size_t len, const char *src, in
     }
     yaml_parser_delete(&p);
     if (!ok) {
-        flow_ytree_free(b.root);
+        flow__ytree_free(b.root);
         return NULL;
     }
     if (b.root == NULL) {
-        b.root = flow_ytree_new(YN_SCALAR, src, 1 + line_off, 1 + col_off);
+        b.root = flow__ytree_new(YN_SCALAR, src, 1 + line_off, 1 + col_off);
         b.root->text = flow_xstrdup("");
         b.root->plain = true;
     }
     return b.root;
 }
 
-uint64_t flow_hash_bytes(const void *p, size_t n, uint64_t h)
+uint64_t flow__hash_bytes(const void *p, size_t n, uint64_t h)
 {
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++)
@@ -287,17 +287,17 @@ uint64_t flow_hash_bytes(const void *p, size_t n, uint64_t h)
     return h;
 }
 
-uint64_t flow_ytree_hash(const struct ynode *n, uint64_t h)
+uint64_t flow__ytree_hash(const struct ynode *n, uint64_t h)
 {
     if (n == NULL)
         return h;
     unsigned char kind = (unsigned char)n->kind;
-    h = flow_hash_bytes(&kind, 1, h);
+    h = flow__hash_bytes(&kind, 1, h);
     if (n->kind == YN_SCALAR)
-        return flow_hash_bytes(n->text, n->len + 1, h);   /* the NUL ends each scalar */
+        return flow__hash_bytes(n->text, n->len + 1, h);   /* the NUL ends each scalar */
     uint64_t count = n->n;
-    h = flow_hash_bytes(&count, sizeof count, h);
+    h = flow__hash_bytes(&count, sizeof count, h);
     for (size_t i = 0; i < n->n; i++)
-        h = flow_ytree_hash(n->kids[i], h);
+        h = flow__ytree_hash(n->kids[i], h);
     return h;
 }

@@ -32,19 +32,19 @@ enum {
 /* Parses text into a tree. src is borrowed and must outlive the tree. line_off/col_off shift
  * reported positions (used for --set values, which sit inside a command-line argument).
  * On error returns NULL and adds diagnostics. An empty document gives an empty scalar. */
-struct ynode *flow_ytree_parse(const char *text, size_t len, const char *src, int line_off,
+struct ynode *flow__ytree_parse(const char *text, size_t len, const char *src, int line_off,
                           int col_off, struct flow_diag *diag);
-void flow_ytree_free(struct ynode *n);
+void flow__ytree_free(struct ynode *n);
 
-struct ynode *flow_ytree_new(enum ynode_kind kind, const char *src, int line, int col);
-void flow_ytree_append(struct ynode *parent, struct ynode *kid);
+struct ynode *flow__ytree_new(enum ynode_kind kind, const char *src, int line, int col);
+void flow__ytree_append(struct ynode *parent, struct ynode *kid);
 /* Map lookup by key; returns the value node or NULL. */
-struct ynode *flow_ytree_get(const struct ynode *map, const char *key);
+struct ynode *flow__ytree_get(const struct ynode *map, const char *key);
 
 /* FNV-1a over a tree's kinds, scalars and structure, continuing from h (positions and
  * comments are left out). */
-uint64_t flow_ytree_hash(const struct ynode *n, uint64_t h);
+uint64_t flow__ytree_hash(const struct ynode *n, uint64_t h);
 /* FNV-1a over n bytes, continuing from h. */
-uint64_t flow_hash_bytes(const void *p, size_t n, uint64_t h);
+uint64_t flow__hash_bytes(const void *p, size_t n, uint64_t h);
 
 #endif

@@ -20,9 +20,9 @@
 
 extern const char flow_example_yaml[];
 extern const size_t flow_example_yaml_len;
-extern const char flow_serve_page[];
-extern const size_t flow_serve_page_len;
-extern const char flow_chartjs[];
+extern const char flow__serve_page[];
+extern const size_t flow__serve_page_len;
+extern const char flow__chartjs[];
 
 enum { MAX_SETS = 200, MAX_KEY = 300, MAX_VALUE = 4000 };
 
@@ -45,7 +45,7 @@ static json_t *text_json(const char *s)
     return j ? j : json_string("?");
 }
 
-void reply_error(struct reply *r, int status, const char *fmt, ...)
+void flow__reply_error(struct reply *r, int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -132,7 +132,7 @@ static bool read_set(struct request *q, const char *key, json_t *v, struct reply
 {
     size_t klen = strlen(key);
     if (klen == 0 || klen > MAX_KEY || strchr(key, '=') || !printable(key, klen)) {
-        reply_error(r, 400, "'%.100s' is not a path such as wards.AMU.beds (no '=', at most %d characters)",
+        flow__reply_error(r, 400, "'%.100s' is not a path such as wards.AMU.beds (no '=', at most %d characters)",
                     key, MAX_KEY);
         return false;
     }
@@ -150,11 +150,11 @@ static bool read_set(struct request *q, const char *key, json_t *v, struct reply
     } else if (json_is_boolean(v)) {
         text = json_is_true(v) ? "true" : "false", len = strlen(text);
     } else {
-        reply_error(r, 400, "set: the value of '%.100s' must be a string or a number", key);
+        flow__reply_error(r, 400, "set: the value of '%.100s' must be a string or a number", key);
         return false;
     }
     if (len > MAX_VALUE || strlen(text) != len || !printable(text, len)) {
-        reply_error(r, 400, "set: the value of '%.100s' must be one line of at most %d characters",
+        flow__reply_error(r, 400, "set: the value of '%.100s' must be one line of at most %d characters",
                     key, MAX_VALUE);
         return false;
     }
@@ -172,12 +172,12 @@ static bool read_request(const char *body, size_t len, int max_reps, struct requ
     json_error_t e;
     json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &e);
     if (o == NULL) {
-        reply_error(r, 400, "the request is not JSON: %s (line %d, column %d)", e.text, e.line, e.column);
+        flow__reply_error(r, 400, "the request is not JSON: %s (line %d, column %d)", e.text, e.line, e.column);
         return false;
     }
     bool ok = json_is_object(o);
     if (!ok)
-        reply_error(r, 400, "the request must be a JSON object such as {\"set\": {\"wards.AMU.beds\": \"32\"}}");
+        flow__reply_error(r, 400, "the request must be a JSON object such as {\"set\": {\"wards.AMU.beds\": \"32\"}}");
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v) {
@@ -185,7 +185,7 @@ static bool read_request(const char *body, size_t len, int max_reps, struct requ
             break;
         if (strcmp(key, "set") == 0) {
             if (!json_is_object(v) || json_object_size(v) > MAX_SETS) {
-                reply_error(r, 400, "'set' must be an object of at most %d paths and values", MAX_SETS);
+                flow__reply_error(r, 400, "'set' must be an object of at most %d paths and values", MAX_SETS);
                 ok = false;
                 break;
             }
@@ -199,10 +199,10 @@ static bool read_request(const char *body, size_t len, int max_reps, struct requ
             bool reps = key[0] == 'r';
             json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
             if (reps && (n < 1 || n > max_reps)) {
-                reply_error(r, 400, "'replications' must be a whole number from 1 to %d", max_reps);
+                flow__reply_error(r, 400, "'replications' must be a whole number from 1 to %d", max_reps);
                 ok = false;
             } else if (!reps && (n < 0 || n > (json_int_t)1 << 53)) {
-                reply_error(r, 400, "'seed' must be a whole number from 0 to 2^53");
+                flow__reply_error(r, 400, "'seed' must be a whole number from 0 to 2^53");
                 ok = false;
             } else if (reps) {
                 q->replications = (long)n;
@@ -210,7 +210,7 @@ static bool read_request(const char *body, size_t len, int max_reps, struct requ
                 q->seed = (long long)n;
             }
         } else {
-            reply_error(r, 400, "unknown field '%.100s' (a request has set, replications and seed)", key);
+            flow__reply_error(r, 400, "unknown field '%.100s' (a request has set, replications and seed)", key);
             ok = false;
         }
     }
@@ -322,12 +322,12 @@ static bool within_limits(const struct served *s, const struct flow_scenario *a,
     double work = a->replications * flow_experiment_events_estimate(a) +
                   (b ? b->replications * flow_experiment_events_estimate(b) : 0);
     if (a->replications > s->cfg.max_replications) {
-        reply_error(r, 400, "%d replications: this server runs at most %d (flowsim serve --max-replications)",
+        flow__reply_error(r, 400, "%d replications: this server runs at most %d (flowsim serve --max-replications)",
                     a->replications, s->cfg.max_replications);
         return false;
     }
     if (!(work <= s->cfg.max_work)) {
-        reply_error(r, 422, "this asks for about %.3g events (replications x the events of one, estimated "
+        flow__reply_error(r, 422, "this asks for about %.3g events (replications x the events of one, estimated "
                     "from arrival rates, routes and days%s); this server runs at most %.3g a request "
                     "(flowsim serve --max-work)", work, b ? ", both sides" : "", s->cfg.max_work);
         return false;
@@ -368,23 +368,23 @@ static bool run_failed(int err, struct reply *r)
     if (err == 0)
         return false;
     if (err == FLOW_E_CANCELLED)
-        reply_error(r, 409, "the run was cancelled");
+        flow__reply_error(r, 409, "the run was cancelled");
     else if (err == FLOW_E_INTERRUPTED)
-        reply_error(r, 503, "the server is stopping");
+        flow__reply_error(r, 503, "the server is stopping");
     else
-        reply_error(r, 422, "the run stopped: %s", flow_strerror(err));
+        flow__reply_error(r, 422, "the run stopped: %s", flow_strerror(err));
     return true;
 }
 
 static bool take_slot(struct served *s, int kind, size_t total, struct reply *r)
 {
-    int rc = runner_enter(&s->runner, kind, total);
+    int rc = flow__runner_enter(&s->runner, kind, total);
     if (rc == RUNNER_BUSY) {
-        reply_error(r, 429, "a run is in progress and %d more are waiting: try again when it has finished",
+        flow__reply_error(r, 429, "a run is in progress and %d more are waiting: try again when it has finished",
                     s->cfg.queue);
         r->retry_after = 2;
     } else if (rc == RUNNER_CLOSING) {
-        reply_error(r, 503, "the server is stopping");
+        flow__reply_error(r, 503, "the server is stopping");
     }
     return rc == RUNNER_OK;
 }
@@ -417,13 +417,13 @@ static void api_run(struct served *s, struct request *q, struct reply *r)
         return;
     }
     /* As `flowsim run --format json`: hourly profiles and daily series where they fit. */
-    struct flow_run_options ro = {.threads = s->cfg.threads, .progress = runner_progress,
+    struct flow_run_options ro = {.threads = s->cfg.threads, .progress = flow__runner_progress,
                                   .progress_arg = &s->runner, .cancel = &s->runner.cancel,
                                   .profile = true, .daily = true};
     if (flow_experiment_kept(sc, &ro, (size_t)sc->replications) > FLOW_MAX_KEPT_VALUES)
         ro.profile = ro.daily = false;
     if (flow_experiment_kept(sc, &ro, (size_t)sc->replications) > FLOW_MAX_KEPT_VALUES) {
-        reply_error(r, 400, "%d replications would keep more values than the limit of 1e8: use fewer "
+        flow__reply_error(r, 400, "%d replications would keep more values than the limit of 1e8: use fewer "
                     "replications or a shorter horizon", sc->replications);
         flow_scenario_destroy(sc);
         return;
@@ -434,7 +434,7 @@ static void api_run(struct served *s, struct request *q, struct reply *r)
     }
     struct flow_results res;
     int err = flow_experiment_run(sc, &ro, &res, NULL);
-    runner_leave(&s->runner);
+    flow__runner_leave(&s->runner);
     if (!run_failed(err, r)) {
         char *prov = provenance(s, "run", q);
         struct run_out out = {&res, prov};
@@ -442,11 +442,11 @@ static void api_run(struct served *s, struct request *q, struct reply *r)
         char *html = to_memory(run_html, &out, &hlen);
         r->body = to_memory(run_json, &out, &r->len);
         if (r->body == NULL)
-            reply_error(r, 500, "the report could not be written");
+            flow__reply_error(r, 500, "the report could not be written");
         else
             r->status = 200, r->type = "application/json";
         if (html)
-            r->report = runner_keep_report(&s->runner, html, hlen);
+            r->report = flow__runner_keep_report(&s->runner, html, hlen);
         free(prov);
     }
     flow_results_fini(&res);
@@ -494,11 +494,11 @@ static void api_compare(struct served *s, struct request *q, struct reply *r)
     }
     size_t reps = base ? (size_t)base->replications : 0;
     if (whatif != NULL && within_limits(s, base, whatif, r) && take_slot(s, 2, 2 * reps, r)) {
-        struct flow_run_options ro = {.threads = s->cfg.threads, .progress = runner_progress,
+        struct flow_run_options ro = {.threads = s->cfg.threads, .progress = flow__runner_progress,
                                       .progress_arg = &s->runner, .cancel = &s->runner.cancel};
         struct flow_comparison c;
         int err = flow_compare_run(base, whatif, &ro, &c);
-        runner_leave(&s->runner);
+        flow__runner_leave(&s->runner);
         if (!run_failed(err, r)) {
             /* "from" as the command line would say it */
             char *whatif_from = flow_xstrdup(s->base_name);
@@ -516,11 +516,11 @@ static void api_compare(struct served *s, struct request *q, struct reply *r)
             char *html = to_memory(cmp_html, &out, &hlen);
             r->body = to_memory(cmp_json, &out, &r->len);
             if (r->body == NULL)
-                reply_error(r, 500, "the report could not be written");
+                flow__reply_error(r, 500, "the report could not be written");
             else
                 r->status = 200, r->type = "application/json";
             if (html)
-                r->report = runner_keep_report(&s->runner, html, hlen);
+                r->report = flow__runner_keep_report(&s->runner, html, hlen);
             free(prov);
             free(whatif_from);
         }
@@ -574,7 +574,7 @@ static void answer_post(struct served *s, const char *url, const char *body, siz
     request_fini(&q);
 }
 
-void api_answer(struct served *s, const char *method, const char *url, const char *body,
+void flow__api_answer(struct served *s, const char *method, const char *url, const char *body,
                 size_t len, struct reply *r)
 {
     static const char *const gets[] = {"/", "/index.html", "/chart.js", "/api/scenario", "/api/progress"};
@@ -587,20 +587,20 @@ void api_answer(struct served *s, const char *method, const char *url, const cha
         known_post |= strcmp(url, posts[i]) == 0;
     bool report = strncmp(url, "/api/report/", 12) == 0;
     if ((known_get || report) && !get) {
-        reply_error(r, 405, "%s takes GET", url);
+        flow__reply_error(r, 405, "%s takes GET", url);
     } else if (known_post && !post) {
-        reply_error(r, 405, "%s takes POST", url);
+        flow__reply_error(r, 405, "%s takes POST", url);
     } else if (is(method, url, NULL, "/") || is(method, url, NULL, "/index.html")) {
-        reply_text(r, flow_serve_page, flow_serve_page_len, "text/html; charset=utf-8");
+        reply_text(r, flow__serve_page, flow__serve_page_len, "text/html; charset=utf-8");
     } else if (is(method, url, NULL, "/chart.js")) {
-        reply_text(r, flow_chartjs, strlen(flow_chartjs), "text/javascript; charset=utf-8");
+        reply_text(r, flow__chartjs, strlen(flow__chartjs), "text/javascript; charset=utf-8");
     } else if (is(method, url, NULL, "/api/scenario")) {
         reply_text(r, s->scenario_json, strlen(s->scenario_json), "application/json");
     } else if (is(method, url, NULL, "/api/progress")) {
-        r->body = runner_progress_json(&s->runner);
+        r->body = flow__runner_progress_json(&s->runner);
         r->len = strlen(r->body), r->status = 200, r->type = "application/json";
     } else if (is(method, url, NULL, "/api/cancel")) {
-        bool was = runner_cancel(&s->runner);
+        bool was = flow__runner_cancel(&s->runner);
         r->body = flow_xasprintf("{\"cancelled\": %s}\n", was ? "true" : "false");
         r->len = strlen(r->body), r->status = 200, r->type = "application/json";
     } else if (known_post) {
@@ -609,13 +609,13 @@ void api_answer(struct served *s, const char *method, const char *url, const cha
         char *end;
         unsigned long id = strtoul(url + 12, &end, 10);
         r->body = *end == '\0' && end != url + 12 && id <= 0xffffffffUL
-                      ? runner_report(&s->runner, (unsigned)id, &r->len) : NULL;
+                      ? flow__runner_report(&s->runner, (unsigned)id, &r->len) : NULL;
         if (r->body)
             r->status = 200, r->type = "text/html; charset=utf-8";   /* shown in the page; saved by its link */
         else
-            reply_error(r, 404, "no report %.40s (the server keeps the last %d)", url + 12, REPORTS_KEPT);
+            flow__reply_error(r, 404, "no report %.40s (the server keeps the last %d)", url + 12, REPORTS_KEPT);
     } else {
-        reply_error(r, 404, "nothing at %.200s (the page is at /, the API under /api/)", url);
+        flow__reply_error(r, 404, "nothing at %.200s (the page is at /, the API under /api/)", url);
     }
 }
 
@@ -682,7 +682,7 @@ static void print_diag(const struct flow_diag *d)
         fprintf(stderr, "%s\n", d->lines[i]);
 }
 
-int served_open(struct served *s, const struct flow_serve_config *c)
+int flow__served_open(struct served *s, const struct flow_serve_config *c)
 {
     memset(s, 0, sizeof *s);
     s->cfg = *c;
@@ -715,13 +715,13 @@ int served_open(struct served *s, const struct flow_serve_config *c)
     flow_diag_fini(&d);
     flow_settings_fini(&set);
     flow_files_seal();          /* from here on, no request reads the disk */
-    runner_init(&s->runner, c->queue);
+    flow__runner_init(&s->runner, c->queue);
     return s->scenario_json ? 0 : -1;
 }
 
-void served_close(struct served *s)
+void flow__served_close(struct served *s)
 {
-    runner_fini(&s->runner);
+    flow__runner_fini(&s->runner);
     flow_scenario_destroy(s->base);
     free(s->scenario_json);
     free(s->text);

@@ -174,7 +174,7 @@ static const char *check_counts(const struct head_counts *h, const struct gate_r
     return NULL;
 }
 
-const char *gate_check_head(const char *head, size_t len, const struct gate_rules *r, int *status)
+const char *flow__gate_check_head(const char *head, size_t len, const struct gate_rules *r, int *status)
 {
     *status = 400;
     if (memchr(head, '\0', len) != NULL)
@@ -253,7 +253,7 @@ static bool look(struct gate *g, size_t i, double t)
     else if (head == 0)
         return false;
     else
-        why = gate_check_head(buf, head, &g->rules, &status);
+        why = flow__gate_check_head(buf, head, &g->rules, &status);
     if (why) {
         refuse(w->fd, status, why);
     } else if (MHD_add_connection(g->daemon, w->fd, (struct sockaddr *)&w->addr, w->addrlen) != MHD_YES) {
@@ -281,7 +281,7 @@ static void accept_new(struct gate *g, double t)
     }
 }
 
-void gate_init(struct gate *g, int listen_fd, struct MHD_Daemon *d, const struct gate_rules *rules,
+void flow__gate_init(struct gate *g, int listen_fd, struct MHD_Daemon *d, const struct gate_rules *rules,
                int timeout_s, size_t max_waiting)
 {
     memset(g, 0, sizeof *g);
@@ -292,7 +292,7 @@ void gate_init(struct gate *g, int listen_fd, struct MHD_Daemon *d, const struct
     g->max_waiting = max_waiting;
 }
 
-void gate_fini(struct gate *g)
+void flow__gate_fini(struct gate *g)
 {
     for (size_t i = 0; i < g->n; i++)
         close(g->w[i].fd);
@@ -303,11 +303,11 @@ void gate_fini(struct gate *g)
 
 /* One turn: waits up to a tenth of a second for a new connection (a fiftieth while heads are
  * arriving), accepts what is there and looks at every connection waiting for its head. */
-void gate_turn(struct gate *g)
+void flow__gate_turn(struct gate *g)
 {
     struct pollfd p = {.fd = g->listen_fd, .events = POLLIN};
     poll(&p, 1, g->n > 0 ? 20 : 100);
-    double t = serve_now();
+    double t = flow__serve_now();
     if (p.revents & POLLIN)
         accept_new(g, t);
     for (size_t i = 0; i < g->n;)

@@ -48,7 +48,7 @@ struct server {
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct reply *r)
 {
     if (r->body == NULL)
-        reply_error(r, 500, "no answer");
+        flow__reply_error(r, 500, "no answer");
     struct MHD_Response *resp = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
     r->body = NULL;
     MHD_add_response_header(resp, "Content-Type", r->type ? r->type : "application/json");
@@ -79,14 +79,14 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct reply *r)
 
 static enum MHD_Result answer(struct conn *k, struct reply *r)
 {
-    watch_answered(&k->sv->watch, k->sock);
+    flow__watch_answered(&k->sv->watch, k->sock);
     return send_reply(k->c, r);
 }
 
 static enum MHD_Result refuse(struct conn *k, int status, const char *msg)
 {
     struct reply r = {0};
-    reply_error(&r, status, "%s", msg);
+    flow__reply_error(&r, status, "%s", msg);
     return answer(k, &r);
 }
 
@@ -104,9 +104,9 @@ static void *work(void *arg)
 {
     struct conn *k = arg;
     struct server *sv = k->sv;
-    api_answer(sv->s, k->method, k->url, k->body ? k->body : "", k->len, &k->reply);
+    flow__api_answer(sv->s, k->method, k->url, k->body ? k->body : "", k->len, &k->reply);
     k->state = ANSWERED;
-    watch_resume(&sv->watch, k->c);
+    flow__watch_resume(&sv->watch, k->c);
     return NULL;
 }
 
@@ -114,15 +114,15 @@ static enum MHD_Result start_work(struct conn *k, const char *method, const char
 {
     snprintf(k->method, sizeof k->method, "%s", method);
     k->url = flow_xstrdup(url);
-    if (!watch_work_begin(&k->sv->watch, k->sv->s->cfg.queue + 1)) {
+    if (!flow__watch_work_begin(&k->sv->watch, k->sv->s->cfg.queue + 1)) {
         struct reply r = {0};
-        reply_error(&r, 429, "a run is in progress and %d more are waiting: try again when it has finished",
+        flow__reply_error(&r, 429, "a run is in progress and %d more are waiting: try again when it has finished",
                     k->sv->s->cfg.queue);
         r.retry_after = 2;
         return answer(k, &r);
     }
     k->state = WORKING;
-    watch_working(&k->sv->watch, k->sock, true);
+    flow__watch_working(&k->sv->watch, k->sock, true);
     MHD_suspend_connection(k->c);
     pthread_t t;
     pthread_attr_t attr;
@@ -131,9 +131,9 @@ static enum MHD_Result start_work(struct conn *k, const char *method, const char
     int rc = pthread_create(&t, &attr, work, k);
     pthread_attr_destroy(&attr);
     if (rc != 0) {
-        reply_error(&k->reply, 503, "the server could not start a thread for the run: %s", strerror(rc));
+        flow__reply_error(&k->reply, 503, "the server could not start a thread for the run: %s", strerror(rc));
         k->state = ANSWERED;
-        watch_resume(&k->sv->watch, k->c);
+        flow__watch_resume(&k->sv->watch, k->c);
     }
     return MHD_YES;
 }
@@ -159,7 +159,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (k->state == ANSWERED) {
         k->state = READING;
-        watch_working(&sv->watch, k->sock, false);
+        flow__watch_working(&sv->watch, k->sock, false);
         return answer(k, &k->reply);
     }
     if (*size > 0) {
@@ -185,7 +185,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (slow_run(method, url))
         return start_work(k, method, url);
     struct reply r = {0};
-    api_answer(sv->s, method, url, k->body ? k->body : "", k->len, &r);
+    flow__api_answer(sv->s, method, url, k->body ? k->body : "", k->len, &r);
     return answer(k, &r);
 }
 
@@ -208,9 +208,9 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     struct server *sv = cls;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        *socket_context = watch_open(&sv->watch, ci ? ci->connect_fd : -1);
+        *socket_context = flow__watch_open(&sv->watch, ci ? ci->connect_fd : -1);
     } else {
-        watch_close(&sv->watch, *socket_context);
+        flow__watch_close(&sv->watch, *socket_context);
         *socket_context = NULL;
     }
 }
@@ -317,12 +317,12 @@ int flow_serve(const struct flow_serve_config *c)
         return 2;
     }
     struct served s;
-    if (served_open(&s, c) != 0) {
-        served_close(&s);
+    if (flow__served_open(&s, c) != 0) {
+        flow__served_close(&s);
         return 1;
     }
     struct server sv = {.s = &s, .loopback = loopback};
-    watch_init(&sv.watch, c->request_timeout);
+    flow__watch_init(&sv.watch, c->request_timeout);
     int port = 0, fd = listen_on(&ss, &port);
     unsigned limit = connection_limit();
     struct MHD_Daemon *d = fd >= 0 ? start_daemon(&sv, limit) : NULL;
@@ -332,26 +332,26 @@ int flow_serve(const struct flow_serve_config *c)
                 c->port, e ? strerror(e) : "the address or port is not available");
         if (fd >= 0)
             close(fd);
-        watch_fini(&sv.watch);
-        served_close(&s);
+        flow__watch_fini(&sv.watch);
+        flow__served_close(&s);
         return 2;
     }
     say_address(c, &s, ss.ss_family == AF_INET6, loopback, port);
     struct gate g;
     struct gate_rules rules = {.loopback = loopback, .max_body = c->max_body};
-    gate_init(&g, fd, d, &rules, c->request_timeout > 0 ? c->request_timeout : 20, limit);
+    flow__gate_init(&g, fd, d, &rules, c->request_timeout > 0 ? c->request_timeout : 20, limit);
     flow_interrupt_defer();       /* from here SIGINT and SIGTERM stop the server cleanly */
     while (!flow_interrupted()) {
-        gate_turn(&g);
-        watch_sweep(&sv.watch);
+        flow__gate_turn(&g);
+        flow__watch_sweep(&sv.watch);
     }
-    gate_fini(&g);
+    flow__gate_fini(&g);
     close(fd);
-    runner_close(&s.runner);
-    watch_work_drain(&sv.watch);  /* every run's thread has answered and resumed its connection */
+    flow__runner_close(&s.runner);
+    flow__watch_work_drain(&sv.watch);  /* every run's thread has answered and resumed its connection */
     MHD_stop_daemon(d);
     fprintf(stderr, "flowsim: server stopped\n");
-    watch_fini(&sv.watch);
-    served_close(&s);
+    flow__watch_fini(&sv.watch);
+    flow__served_close(&s);
     return 0;
 }

@@ -27,16 +27,16 @@ struct runner {
 };
 
 enum { RUNNER_OK = 0, RUNNER_BUSY = -1, RUNNER_CLOSING = -2 };
-void runner_init(struct runner *r, int queue);
-void runner_fini(struct runner *r);
-int runner_enter(struct runner *r, int kind, size_t total);
-void runner_leave(struct runner *r);
-void runner_close(struct runner *r);             /* wakes and turns away whoever waits */
-bool runner_cancel(struct runner *r);            /* true when a run was in progress */
-void runner_progress(void *arg, size_t done, size_t total);
-char *runner_progress_json(struct runner *r);
-unsigned runner_keep_report(struct runner *r, char *html, size_t len);   /* takes html */
-char *runner_report(struct runner *r, unsigned id, size_t *len);         /* a copy, or NULL */
+void flow__runner_init(struct runner *r, int queue);
+void flow__runner_fini(struct runner *r);
+int flow__runner_enter(struct runner *r, int kind, size_t total);
+void flow__runner_leave(struct runner *r);
+void flow__runner_close(struct runner *r);             /* wakes and turns away whoever waits */
+bool flow__runner_cancel(struct runner *r);            /* true when a run was in progress */
+void flow__runner_progress(void *arg, size_t done, size_t total);
+char *flow__runner_progress_json(struct runner *r);
+unsigned flow__runner_keep_report(struct runner *r, char *html, size_t len);   /* takes html */
+char *flow__runner_report(struct runner *r, unsigned id, size_t *len);         /* a copy, or NULL */
 
 /* The served scenario, read once at start-up. */
 struct served {
@@ -72,17 +72,17 @@ struct watch {
     int timeout;                     /* seconds a request may take to arrive */
 };
 /* Seconds on the monotonic clock, for every deadline the server keeps. */
-double serve_now(void);
-void watch_init(struct watch *w, int timeout_s);
-void watch_fini(struct watch *w);
-struct watch_sock *watch_open(struct watch *w, int fd);
-void watch_close(struct watch *w, struct watch_sock *s);
-void watch_answered(struct watch *w, struct watch_sock *s);   /* the next request's time starts */
-void watch_working(struct watch *w, struct watch_sock *s, bool on);   /* a run: no deadline */
-void watch_sweep(struct watch *w);                /* shuts the sockets of late connections */
-bool watch_work_begin(struct watch *w, int max);  /* false: max threads already work */
-void watch_resume(struct watch *w, struct MHD_Connection *c);   /* a run's thread is done */
-void watch_work_drain(struct watch *w);           /* waits for every run's thread */
+double flow__serve_now(void);
+void flow__watch_init(struct watch *w, int timeout_s);
+void flow__watch_fini(struct watch *w);
+struct watch_sock *flow__watch_open(struct watch *w, int fd);
+void flow__watch_close(struct watch *w, struct watch_sock *s);
+void flow__watch_answered(struct watch *w, struct watch_sock *s);   /* the next request's time starts */
+void flow__watch_working(struct watch *w, struct watch_sock *s, bool on);   /* a run: no deadline */
+void flow__watch_sweep(struct watch *w);                /* shuts the sockets of late connections */
+bool flow__watch_work_begin(struct watch *w, int max);  /* false: max threads already work */
+void flow__watch_resume(struct watch *w, struct MHD_Connection *c);   /* a run's thread is done */
+void flow__watch_work_drain(struct watch *w);           /* waits for every run's thread */
 
 /* The front door (gate.c): connections wait there until their heads have arrived whole and
  * are checked; then libmicrohttpd has them. */
@@ -100,19 +100,19 @@ struct gate {
     struct waiting *w;
     size_t n, cap;
 };
-void gate_init(struct gate *g, int listen_fd, struct MHD_Daemon *d, const struct gate_rules *rules,
+void flow__gate_init(struct gate *g, int listen_fd, struct MHD_Daemon *d, const struct gate_rules *rules,
                int timeout_s, size_t max_waiting);
-void gate_fini(struct gate *g);
-void gate_turn(struct gate *g);
+void flow__gate_fini(struct gate *g);
+void flow__gate_turn(struct gate *g);
 /* NULL when a request's head (its line and headers, through the blank line) is acceptable;
  * else why not, with the status to answer (400, 403 or 413) in *status. */
-const char *gate_check_head(const char *head, size_t len, const struct gate_rules *r, int *status);
+const char *flow__gate_check_head(const char *head, size_t len, const struct gate_rules *r, int *status);
 
-int served_open(struct served *s, const struct flow_serve_config *c);
-void served_close(struct served *s);
+int flow__served_open(struct served *s, const struct flow_serve_config *c);
+void flow__served_close(struct served *s);
 /* Answers one request (method, path without the query, body). */
-void api_answer(struct served *s, const char *method, const char *url, const char *body,
+void flow__api_answer(struct served *s, const char *method, const char *url, const char *body,
                 size_t len, struct reply *r);
-void reply_error(struct reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void flow__reply_error(struct reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

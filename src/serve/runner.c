@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void runner_init(struct runner *r, int queue)
+void flow__runner_init(struct runner *r, int queue)
 {
     memset(r, 0, sizeof *r);
     pthread_mutex_init(&r->lock, NULL);
@@ -21,7 +21,7 @@ void runner_init(struct runner *r, int queue)
     atomic_init(&r->kind, 0);
 }
 
-void runner_fini(struct runner *r)
+void flow__runner_fini(struct runner *r)
 {
     for (int i = 0; i < REPORTS_KEPT; i++)
         free(r->reports[i].html);
@@ -29,7 +29,7 @@ void runner_fini(struct runner *r)
     pthread_mutex_destroy(&r->lock);
 }
 
-int runner_enter(struct runner *r, int kind, size_t total)
+int flow__runner_enter(struct runner *r, int kind, size_t total)
 {
     pthread_mutex_lock(&r->lock);
     if (r->closing || (r->busy && r->waiting >= r->queue)) {
@@ -55,7 +55,7 @@ int runner_enter(struct runner *r, int kind, size_t total)
     return RUNNER_OK;
 }
 
-void runner_leave(struct runner *r)
+void flow__runner_leave(struct runner *r)
 {
     pthread_mutex_lock(&r->lock);
     r->busy = false;
@@ -64,7 +64,7 @@ void runner_leave(struct runner *r)
     pthread_mutex_unlock(&r->lock);
 }
 
-void runner_close(struct runner *r)
+void flow__runner_close(struct runner *r)
 {
     pthread_mutex_lock(&r->lock);
     r->closing = true;
@@ -73,7 +73,7 @@ void runner_close(struct runner *r)
     pthread_mutex_unlock(&r->lock);
 }
 
-bool runner_cancel(struct runner *r)
+bool flow__runner_cancel(struct runner *r)
 {
     pthread_mutex_lock(&r->lock);
     bool running = r->busy;
@@ -84,14 +84,14 @@ bool runner_cancel(struct runner *r)
 }
 
 /* flow_run_options' progress: called once per finished replication, on either side. */
-void runner_progress(void *arg, size_t done, size_t total)
+void flow__runner_progress(void *arg, size_t done, size_t total)
 {
     (void)done, (void)total;
     struct runner *r = arg;
     atomic_fetch_add(&r->done, 1);
 }
 
-char *runner_progress_json(struct runner *r)
+char *flow__runner_progress_json(struct runner *r)
 {
     pthread_mutex_lock(&r->lock);
     int kind = atomic_load(&r->kind), waiting = r->waiting;
@@ -105,7 +105,7 @@ char *runner_progress_json(struct runner *r)
                           cancelling ? "true" : "false");
 }
 
-unsigned runner_keep_report(struct runner *r, char *html, size_t len)
+unsigned flow__runner_keep_report(struct runner *r, char *html, size_t len)
 {
     pthread_mutex_lock(&r->lock);
     unsigned id = ++r->next_id;
@@ -116,7 +116,7 @@ unsigned runner_keep_report(struct runner *r, char *html, size_t len)
     return id;
 }
 
-char *runner_report(struct runner *r, unsigned id, size_t *len)
+char *flow__runner_report(struct runner *r, unsigned id, size_t *len)
 {
     char *copy = NULL;
     pthread_mutex_lock(&r->lock);

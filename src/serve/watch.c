@@ -20,14 +20,14 @@ struct watch_sock {
     struct watch_sock *prev, *next;
 };
 
-double serve_now(void)
+double flow__serve_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-void watch_init(struct watch *w, int timeout_s)
+void flow__watch_init(struct watch *w, int timeout_s)
 {
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->drained, NULL);
@@ -36,7 +36,7 @@ void watch_init(struct watch *w, int timeout_s)
     w->timeout = timeout_s > 0 ? timeout_s : 20;
 }
 
-void watch_fini(struct watch *w)
+void flow__watch_fini(struct watch *w)
 {
     while (w->head) {
         struct watch_sock *s = w->head;
@@ -47,11 +47,11 @@ void watch_fini(struct watch *w)
     pthread_mutex_destroy(&w->lock);
 }
 
-struct watch_sock *watch_open(struct watch *w, int fd)
+struct watch_sock *flow__watch_open(struct watch *w, int fd)
 {
     struct watch_sock *s = flow_xcalloc(1, sizeof *s);
     s->fd = fd;
-    s->deadline = serve_now() + w->timeout;
+    s->deadline = flow__serve_now() + w->timeout;
     pthread_mutex_lock(&w->lock);
     s->next = w->head;
     if (w->head)
@@ -61,7 +61,7 @@ struct watch_sock *watch_open(struct watch *w, int fd)
     return s;
 }
 
-void watch_close(struct watch *w, struct watch_sock *s)
+void flow__watch_close(struct watch *w, struct watch_sock *s)
 {
     if (s == NULL)
         return;
@@ -76,16 +76,16 @@ void watch_close(struct watch *w, struct watch_sock *s)
     free(s);
 }
 
-void watch_answered(struct watch *w, struct watch_sock *s)
+void flow__watch_answered(struct watch *w, struct watch_sock *s)
 {
     if (s == NULL)
         return;
     pthread_mutex_lock(&w->lock);
-    s->deadline = serve_now() + w->timeout;
+    s->deadline = flow__serve_now() + w->timeout;
     pthread_mutex_unlock(&w->lock);
 }
 
-void watch_working(struct watch *w, struct watch_sock *s, bool on)
+void flow__watch_working(struct watch *w, struct watch_sock *s, bool on)
 {
     if (s == NULL)
         return;
@@ -94,9 +94,9 @@ void watch_working(struct watch *w, struct watch_sock *s, bool on)
     pthread_mutex_unlock(&w->lock);
 }
 
-void watch_sweep(struct watch *w)
+void flow__watch_sweep(struct watch *w)
 {
-    double t = serve_now();
+    double t = flow__serve_now();
     pthread_mutex_lock(&w->lock);
     for (struct watch_sock *s = w->head; s; s = s->next)
         if (!s->working && !s->shut && t > s->deadline && s->fd >= 0) {
@@ -106,7 +106,7 @@ void watch_sweep(struct watch *w)
     pthread_mutex_unlock(&w->lock);
 }
 
-bool watch_work_begin(struct watch *w, int max)
+bool flow__watch_work_begin(struct watch *w, int max)
 {
     pthread_mutex_lock(&w->lock);
     bool ok = w->workers < max;
@@ -116,7 +116,7 @@ bool watch_work_begin(struct watch *w, int max)
     return ok;
 }
 
-void watch_resume(struct watch *w, struct MHD_Connection *c)
+void flow__watch_resume(struct watch *w, struct MHD_Connection *c)
 {
     MHD_resume_connection(c);    /* outside our lock: MHD takes its own, and calls us under it */
     pthread_mutex_lock(&w->lock);
@@ -125,7 +125,7 @@ void watch_resume(struct watch *w, struct MHD_Connection *c)
     pthread_mutex_unlock(&w->lock);
 }
 
-void watch_work_drain(struct watch *w)
+void flow__watch_work_drain(struct watch *w)
 {
     pthread_mutex_lock(&w->lock);
     while (w->workers > 0)

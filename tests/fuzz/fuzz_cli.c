@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         argv[argc++] = p;
     argv[argc] = NULL;
     struct cli_opts o;
-    if (cli_begin(argc, argv, command, &o) == EXIT_OK) {
+    if (flow__cli_begin(argc, argv, command, &o) == EXIT_OK) {
         char why[512];
         for (size_t i = 0; i < o.nvaries; i++) {
             struct flow_vary v;
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 flow_target_fini(&t);
         }
     }
-    cli_opts_fini(&o);
+    flow__cli_opts_fini(&o);
     free(text);
     return 0;
 }

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!opened) {
         struct flow_serve_config c = {.threads = 1, .max_replications = 3, .max_work = 400, .queue = 0,
                                       .max_body = 65536};
-        if (served_open(&served, &c) != 0)
+        if (flow__served_open(&served, &c) != 0)
             abort();
         opened = true;
     }
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         {"GET", "/api/progress"}, {"POST", "/api/cancel"}, {"GET", "/"}, {"PUT", "/api/run"},
         {"GET", NULL},          /* the body's bytes as a path under /api/report/ */
         {"POST", NULL},         /* the body's bytes as a path */
-        {NULL, NULL},           /* the body's bytes as a request's head, for gate_check_head */
+        {NULL, NULL},           /* the body's bytes as a request's head, for flow__gate_check_head */
     };
     size_t k = data[0] % (sizeof routes / sizeof *routes);
     char *body = malloc(size);
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (routes[k][0] == NULL) {
         struct gate_rules rules = {.loopback = data[0] & 1, .max_body = 65536};
         int status = 0;
-        const char *why = gate_check_head(body, size - 1, &rules, &status);
+        const char *why = flow__gate_check_head(body, size - 1, &rules, &status);
         if (why != NULL && (status < 400 || status > 431 || *why == '\0'))
             abort();
         free(body);
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (routes[k][1] == NULL)
         url = k == 8 ? flow_xasprintf("/api/report/%s", body) : flow_xasprintf("/%s", body);
     struct reply r = {0};
-    api_answer(&served, routes[k][0], url ? url : routes[k][1], body, size - 1, &r);
+    flow__api_answer(&served, routes[k][0], url ? url : routes[k][1], body, size - 1, &r);
     if (r.status < 200 || r.status > 599 || r.body == NULL)
         abort();
     free(r.body);

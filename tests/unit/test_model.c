@@ -25,14 +25,14 @@ START_TEST(arrivals_follow_hour_and_weekday_profile)
 {
     struct flow_scenario *s = test_load(profiled, NULL, 0);
     struct group g = {.spec = &s->groups[0]};
-    flow_arrivals_setup(&g, s);
+    flow__arrivals_setup(&g, s);
     gsl_rng *r = flow_stream_create(5, 0, "profile");
     enum { WEEKS = 400 };
     static double count[168];
     memset(count, 0, sizeof count);
     double t = 0;
     for (;;) {
-        t = flow_arrivals_next(&g, r, t);
+        t = flow__arrivals_next(&g, r, t);
         if (t >= WEEKS * 7.0)
             break;
         count[(int)fmod(floor(t * 24), 168)]++;
@@ -58,9 +58,9 @@ START_TEST(arrivals_zero_rate_never_arrive)
     const char *sets[] = {"groups.g.arrivals.rate=0/d"};
     struct flow_scenario *s = test_load(profiled, sets, 1);
     struct group g = {.spec = &s->groups[0]};
-    flow_arrivals_setup(&g, s);
+    flow__arrivals_setup(&g, s);
     gsl_rng *r = flow_stream_create(5, 0, "zero");
-    ck_assert(isinf(flow_arrivals_next(&g, r, 3.25)));
+    ck_assert(isinf(flow__arrivals_next(&g, r, 3.25)));
     gsl_rng_free(r);
     flow_scenario_destroy(s);
 }
@@ -71,9 +71,9 @@ static void count_days(const char *text, double days, uint32_t stream, double *c
 {
     struct flow_scenario *s = test_load(text, NULL, 0);
     struct group g = {.spec = &s->groups[0]};
-    flow_arrivals_setup(&g, s);
+    flow__arrivals_setup(&g, s);
     gsl_rng *r = flow_stream_create(11, stream, "calendar");
-    for (double t = flow_arrivals_next(&g, r, 0); t < days; t = flow_arrivals_next(&g, r, t))
+    for (double t = flow__arrivals_next(&g, r, 0); t < days; t = flow__arrivals_next(&g, r, t))
         count[(size_t)t]++;
     gsl_rng_free(r);
     flow_scenario_destroy(s);
@@ -322,40 +322,40 @@ START_TEST(resource_ring_fence_and_withdraw)
     struct flow_model *m = flow_model_create(s, 0);
     struct resource r;
     static const unsigned char fenced[2] = {0, 1};
-    flow_resource_init(&r, 3, 2, record_grant, 0);
-    flow_resource_reserve(&r, 1, fenced);
-    uint32_t a = flow_patient_new(m, 0), b = flow_patient_new(m, 0), c = flow_patient_new(m, 0);
-    uint32_t d = flow_patient_new(m, 0), f = flow_patient_new(m, 1), g = flow_patient_new(m, 1);
-    ck_assert(flow_resource_request(m, &r, a));
-    flow_resource_take(m, &r, a);
-    ck_assert(flow_resource_request(m, &r, b));
-    flow_resource_take(m, &r, b);
-    ck_assert(!flow_resource_request(m, &r, c));   /* class 0 is at its 2: a place is free, fenced */
-    flow_resource_wait(m, &r, c);
-    ck_assert(!flow_resource_request(m, &r, d));
-    flow_resource_wait(m, &r, d);
-    ck_assert(flow_resource_request(m, &r, f));     /* class 1 passes the queue to the fenced place */
-    flow_resource_take(m, &r, f);
-    ck_assert(!flow_resource_request(m, &r, g));    /* full now */
-    flow_resource_wait(m, &r, g);
+    flow__resource_init(&r, 3, 2, record_grant, 0);
+    flow__resource_reserve(&r, 1, fenced);
+    uint32_t a = flow__patient_new(m, 0), b = flow__patient_new(m, 0), c = flow__patient_new(m, 0);
+    uint32_t d = flow__patient_new(m, 0), f = flow__patient_new(m, 1), g = flow__patient_new(m, 1);
+    ck_assert(flow__resource_request(m, &r, a));
+    flow__resource_take(m, &r, a);
+    ck_assert(flow__resource_request(m, &r, b));
+    flow__resource_take(m, &r, b);
+    ck_assert(!flow__resource_request(m, &r, c));   /* class 0 is at its 2: a place is free, fenced */
+    flow__resource_wait(m, &r, c);
+    ck_assert(!flow__resource_request(m, &r, d));
+    flow__resource_wait(m, &r, d);
+    ck_assert(flow__resource_request(m, &r, f));     /* class 1 passes the queue to the fenced place */
+    flow__resource_take(m, &r, f);
+    ck_assert(!flow__resource_request(m, &r, g));    /* full now */
+    flow__resource_wait(m, &r, g);
     ck_assert_uint_eq(r.queue.len, 3);
     ck_assert_uint_eq(r.reserved_waiting, 1);
-    flow_resource_release(m, &r, f);                /* the fenced place frees: g, not c, takes it */
-    flow_resource_offer_freed(m);
+    flow__resource_release(m, &r, f);                /* the fenced place frees: g, not c, takes it */
+    flow__resource_offer_freed(m);
     ck_assert_uint_eq(granted_to, g);
     ck_assert_uint_eq(r.reserved_waiting, 0);
     ck_assert_uint_eq(r.queue.head, c);
-    flow_resource_withdraw(m, &r, c);               /* c gives up: d is the whole queue */
+    flow__resource_withdraw(m, &r, c);               /* c gives up: d is the whole queue */
     ck_assert_uint_eq(r.queue.head, d);
     ck_assert_uint_eq(r.queue.tail, d);
     ck_assert_uint_eq(m->patients[d].prev, NONE);
-    flow_resource_release(m, &r, a);                /* class 0 drops to 1: d may take a place */
-    ck_assert(!flow_resource_free_for(m, &r, g));   /* so a fenced newcomer does not pass d */
-    flow_resource_offer_freed(m);
+    flow__resource_release(m, &r, a);                /* class 0 drops to 1: d may take a place */
+    ck_assert(!flow__resource_free_for(m, &r, g));   /* so a fenced newcomer does not pass d */
+    flow__resource_offer_freed(m);
     ck_assert_uint_eq(granted_to, d);
     ck_assert_uint_eq(r.queue.len, 0);
     ck_assert_int_eq(r.others_in_use, 2);
-    flow_resource_fini(&r);
+    flow__resource_fini(&r);
     flow_model_destroy(m);
     flow_scenario_destroy(s);
 }
@@ -368,25 +368,25 @@ START_TEST(resource_newcomer_queues_behind_the_waiting)
     struct flow_scenario *s = test_load(one_bed, NULL, 0);
     struct flow_model *m = flow_model_create(s, 0);
     struct resource r;
-    flow_resource_init(&r, 1, 1, record_grant, 0);
-    uint32_t a = flow_patient_new(m, 0), b = flow_patient_new(m, 0), c = flow_patient_new(m, 0);
-    ck_assert(flow_resource_request(m, &r, a));
-    flow_resource_take(m, &r, a);
-    ck_assert(!flow_resource_request(m, &r, b));
-    flow_resource_wait(m, &r, b);
-    flow_resource_release(m, &r, a);             /* a leaves: the place is free, b still waits */
-    ck_assert(!flow_resource_free_for(m, &r, c));
-    ck_assert(!flow_resource_request(m, &r, c)); /* so the newcomer c must queue behind b */
-    flow_resource_wait(m, &r, c);
+    flow__resource_init(&r, 1, 1, record_grant, 0);
+    uint32_t a = flow__patient_new(m, 0), b = flow__patient_new(m, 0), c = flow__patient_new(m, 0);
+    ck_assert(flow__resource_request(m, &r, a));
+    flow__resource_take(m, &r, a);
+    ck_assert(!flow__resource_request(m, &r, b));
+    flow__resource_wait(m, &r, b);
+    flow__resource_release(m, &r, a);             /* a leaves: the place is free, b still waits */
+    ck_assert(!flow__resource_free_for(m, &r, c));
+    ck_assert(!flow__resource_request(m, &r, c)); /* so the newcomer c must queue behind b */
+    flow__resource_wait(m, &r, c);
     ck_assert_uint_eq(m->noffers, 1);
-    flow_resource_offer_freed(m);                /* what the after-event hook does */
+    flow__resource_offer_freed(m);                /* what the after-event hook does */
     ck_assert_uint_eq(granted_to, b);
     ck_assert_int_eq(r.in_use, 1);
     ck_assert_uint_eq(r.queue.len, 1);
     ck_assert_uint_eq(r.queue.head, c);
     ck_assert_uint_eq(r.period.taken, 2);
     ck_assert_uint_eq(r.period.requests, 3);
-    flow_resource_fini(&r);
+    flow__resource_fini(&r);
     flow_model_destroy(m);
     flow_scenario_destroy(s);
 }
@@ -400,20 +400,20 @@ START_TEST(queue_orders_by_key_then_arrival)
     struct flow_scenario *s = test_load(one_bed, NULL, 0);
     struct flow_model *m = flow_model_create(s, 0);
     struct queue q;
-    flow_queue_init(&q, by_serial_desc);
+    flow__queue_init(&q, by_serial_desc);
     uint32_t ids[5];
     for (int i = 0; i < 5; i++) {
-        ids[i] = flow_patient_new(m, 0);
-        flow_queue_push(m, &q, ids[i]);
+        ids[i] = flow__patient_new(m, 0);
+        flow__queue_push(m, &q, ids[i]);
     }
     for (int i = 4; i >= 0; i--)
-        ck_assert_uint_eq(flow_queue_pop(m, &q), ids[i]);
+        ck_assert_uint_eq(flow__queue_pop(m, &q), ids[i]);
     ck_assert_uint_eq(q.len, 0);
-    flow_queue_init(&q, NULL);
+    flow__queue_init(&q, NULL);
     for (int i = 0; i < 5; i++)
-        flow_queue_push(m, &q, ids[i]);
+        flow__queue_push(m, &q, ids[i]);
     for (int i = 0; i < 5; i++)
-        ck_assert_uint_eq(flow_queue_pop(m, &q), ids[i]);
+        ck_assert_uint_eq(flow__queue_pop(m, &q), ids[i]);
     flow_model_destroy(m);
     flow_scenario_destroy(s);
 }
