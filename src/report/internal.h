@@ -30,6 +30,7 @@ int flow__html_write_parts(FILE *f, const char *kind, json_t *results, json_t *p
 /* Saved JSON: {"format_version", then value's keys, then "report": parts}; takes ownership of
  * both. FLOW_JSON_FORMAT is the version written; a file without one is version 1. */
 enum { FLOW_JSON_FORMAT = 2 };
+/* write_json.c: */
 int flow__json_dump_saved(FILE *f, json_t *value, json_t *parts);
 
 /* write_compare.c: the comparison's headline in sentences (at most max significant differences,

@@ -405,3 +405,32 @@ bool read_map(struct ctx *c, const struct ynode *n, const struct schema *s, void
     }
     return true;
 }
+
+int flow__schema_lookup_name(struct ctx *c, const struct ynode *n, const char *what,
+                            const char *const *names, size_t count)
+{
+    char b[80];
+    for (size_t i = 0; i < count; i++)
+        if (names[i] != NULL && strcmp(names[i], n->text) == 0)
+            return (int)i;
+    if (c->diag->count >= FLOW_DIAG_MAX) {   /* not shown: count it, spare the search */
+        flow__schema_err(c, n, "unknown %s", what);
+        return -1;
+    }
+    const char *valid[FLOW_MAX_WARDS] = {0};
+    size_t k = 0;
+    for (size_t i = 0; i < count && k < FLOW_MAX_WARDS; i++)
+        if (names[i] != NULL)
+            valid[k++] = names[i];
+    const char *near = flow__schema_nearest(n->text, valid, k);
+    if (near) {
+        flow__schema_err(c, n, "unknown %s %s; did you mean '%s'?", what, flow__schema_shown(n, b, sizeof b), near);
+    } else if (k > 0 && k <= 12) {
+        char all[1024];
+        flow__schema_join(all, sizeof all, valid, k);
+        flow__schema_err(c, n, "unknown %s %s (%ss are: %s)", what, flow__schema_shown(n, b, sizeof b), what, all);
+    } else {
+        flow__schema_err(c, n, "unknown %s %s", what, flow__schema_shown(n, b, sizeof b));
+    }
+    return -1;
+}
