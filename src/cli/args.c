@@ -26,234 +26,6 @@ int flow__cli_usage_error(const char *command, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* "--name=value" or "--name value"; returns the value or NULL (error printed). */
-static const char *value_of(int argc, char **argv, int *i, const char *name, const char *cmd)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (a[n] == '=')
-        return a + n + 1;
-    if (*i + 1 >= argc) {
-        flow__cli_usage_error(cmd, "option '%s' needs a value", name);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static bool is(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
-}
-
-static bool whole(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    if (*s == '\0')
-        return false;
-    long v = strtol(s, &end, 10);
-    if (*end != '\0' || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
-static int add_set(struct cli_opts *o, const char *set, const char *cmd)
-{
-    const char *eq = strchr(set, '=');
-    if (eq == NULL || eq == set)
-        return flow__cli_usage_error(cmd, "--set needs PATH=VALUE, such as wards.AMU.beds=30; found '%s'", set);
-    o->sets = flow_xrealloc(o->sets, (o->nsets + 1) * sizeof *o->sets);
-    o->sets[o->nsets++] = set;
-    return EXIT_OK;
-}
-
-/* --vary, --target or --metrics (with or without "=VALUE"), or NULL. */
-static const char *list_option(const char *a)
-{
-    static const char *const names[] = {"--vary", "--target", "--metrics", "--precision"};
-    for (int k = 0; k < 4; k++)
-        if (is(a, names[k]))
-            return names[k];
-    return NULL;
-}
-
-static void append(const char ***list, size_t *n, const char *v)
-{
-    *list = flow_xrealloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = v;
-}
-
-static bool takes(const struct cli_opts *o, const char *option)
-{
-    const char *c = o->command;
-    if (strcmp(option, "--vary") == 0)
-        return strcmp(c, "sweep") == 0 || strcmp(c, "size") == 0;
-    if (strcmp(option, "--target") == 0)
-        return strcmp(c, "size") == 0;
-    if (strcmp(option, "--precision") == 0)
-        return strcmp(c, "run") == 0;
-    if (strcmp(option, "--strict") == 0)
-        return strcmp(c, "run") == 0 || strcmp(c, "compare") == 0 || strcmp(c, "sweep") == 0 ||
-               strcmp(c, "size") == 0;
-    return strcmp(c, "sweep") == 0;        /* --metrics, --resume */
-}
-
-static int parse_option(int argc, char **argv, int *i, struct cli_opts *o)
-{
-    const char *a = argv[*i], *v, *cmd = o->command;
-    long n;
-    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-        o->help = true;
-    } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-        o->quiet = true;
-    } else if (is(a, "--set") || strcmp(a, "-s") == 0) {
-        if ((v = value_of(argc, argv, i, a[1] == 's' ? "-s" : "--set", cmd)) == NULL)
-            return EXIT_USAGE;
-        return add_set(o, v, cmd);
-    } else if (is(a, "--format")) {
-        if ((v = value_of(argc, argv, i, "--format", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (strcmp(v, "text") == 0)
-            o->format = FLOW_FORMAT_TEXT;
-        else if (strcmp(v, "json") == 0)
-            o->format = FLOW_FORMAT_JSON;
-        else
-            return flow__cli_usage_error(cmd, "--format must be text or json; found '%s'", v);
-    } else if (is(a, "--output") || strcmp(a, "-o") == 0) {
-        if ((v = value_of(argc, argv, i, a[1] == 'o' ? "-o" : "--output", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (*v == '\0')
-            return flow__cli_usage_error(cmd, "--output needs a file name");
-        o->output = v;
-    } else if (is(a, "--threads")) {
-        if ((v = value_of(argc, argv, i, "--threads", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (!whole(v, 1, 256, &n))
-            return flow__cli_usage_error(cmd, "--threads must be a whole number from 1 to 256; found '%s'", v);
-        o->threads = (int)n;
-    } else if (is(a, "--replications") || is(a, "--seed")) {
-        bool reps = a[2] == 'r';
-        const char *name = reps ? "--replications" : "--seed";
-        if ((v = value_of(argc, argv, i, name, cmd)) == NULL)
-            return EXIT_USAGE;
-        long hi = reps ? (long)FLOW_MAX_REPLICATIONS : (long)FLOW_MAX_SEED;
-        if (!whole(v, reps ? 1 : 0, hi, &n))
-            return flow__cli_usage_error(cmd, "%s must be a whole number from %d to %ld; found '%s'", name,
-                                   reps ? 1 : 0, hi, v);
-        /* The --set list borrows the string, so an earlier one given again stays alive (it is
-         * freed with the options); the latest is the one that applies to every scenario. */
-        char **slot = &o->owned[reps ? 0 : 1];
-        if (*slot != NULL) {
-            flow_xgrow((void **)&o->retired, &o->cap_retired, o->nretired + 1, sizeof *o->retired);
-            o->retired[o->nretired++] = *slot;
-        }
-        *slot = flow_xasprintf("%s=%ld", reps ? "replications" : "seed", n);
-        return add_set(o, *slot, cmd);
-    } else if (list_option(a) != NULL && takes(o, list_option(a))) {
-        const char *name = list_option(a);
-        if ((v = value_of(argc, argv, i, name, cmd)) == NULL)
-            return EXIT_USAGE;
-        if (a[2] == 'v')
-            append(&o->varies, &o->nvaries, v);
-        else if (a[2] == 't')
-            append(&o->targets, &o->ntargets, v);
-        else if (a[2] == 'p')
-            append(&o->precision, &o->nprecision, v);
-        else
-            o->metrics = v;
-    } else if (is(a, "--report") && strcmp(o->command, "validate") != 0 &&
-               strcmp(o->command, "selftest") != 0 && strcmp(o->command, "warmup") != 0) {
-        if ((v = value_of(argc, argv, i, "--report", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (*v == '\0')
-            return flow__cli_usage_error(cmd, "--report needs a file name");
-        o->report = v;
-    } else if (is(a, "--trace") && strcmp(o->command, "run") == 0) {
-        if ((v = value_of(argc, argv, i, "--trace", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (*v == '\0')
-            return flow__cli_usage_error(cmd, "--trace needs a file name");
-        o->trace = v;
-    } else if (is(a, "--trace-format") && strcmp(o->command, "run") == 0) {
-        if ((v = value_of(argc, argv, i, "--trace-format", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (strcmp(v, "flowsim") != 0 && strcmp(v, "vidigi") != 0)
-            return flow__cli_usage_error(cmd, "--trace-format must be flowsim or vidigi; found '%s'", v);
-        o->trace_vidigi = strcmp(v, "vidigi") == 0;
-    } else if (is(a, "--trace-replication") && strcmp(o->command, "run") == 0) {
-        if ((v = value_of(argc, argv, i, "--trace-replication", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (!whole(v, 1, FLOW_MAX_REPLICATIONS, &n))
-            return flow__cli_usage_error(cmd, "--trace-replication must be a whole number from 1; found '%s'", v);
-        o->trace_replication = n;
-    } else if (is(a, "--csv") && (strcmp(o->command, "run") == 0 || strcmp(o->command, "compare") == 0)) {
-        if ((v = value_of(argc, argv, i, "--csv", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (*v == '\0')
-            return flow__cli_usage_error(cmd, "--csv needs a directory");
-        o->csv = v;
-    } else if (is(a, "--data") && strcmp(o->command, "check") == 0) {
-        if ((v = value_of(argc, argv, i, "--data", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (*v == '\0')
-            return flow__cli_usage_error(cmd, "--data needs an extract (a CSV file of ward stays)");
-        o->data = v;
-    } else if (is(a, "--resolution") && strcmp(o->command, "size") == 0) {
-        if ((v = value_of(argc, argv, i, "--resolution", cmd)) == NULL)
-            return EXIT_USAGE;
-        o->resolution = v;
-    } else if (is(a, "--lhs") && strcmp(o->command, "sweep") == 0) {
-        if ((v = value_of(argc, argv, i, "--lhs", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (!whole(v, 1, 1000000, &n))
-            return flow__cli_usage_error(cmd, "--lhs must be a whole number of points from 1 to 1000000; "
-                                   "found '%s'", v);
-        o->lhs = n;
-    } else if (is(a, "--max-replications") && strcmp(o->command, "run") == 0) {
-        if ((v = value_of(argc, argv, i, "--max-replications", cmd)) == NULL)
-            return EXIT_USAGE;
-        if (!whole(v, 2, FLOW_MAX_REPLICATIONS, &n))
-            return flow__cli_usage_error(cmd, "--max-replications must be a whole number from 2 to %d; "
-                                   "found '%s'", FLOW_MAX_REPLICATIONS, v);
-        o->max_replications = n;
-    } else if (strcmp(a, "--resume") == 0 && takes(o, "--resume")) {
-        o->resume = true;
-    } else if (strcmp(a, "--strict") == 0 && takes(o, "--strict")) {
-        o->strict = true;
-    } else if (strcmp(a, "--unrelated") == 0 && strcmp(o->command, "compare") == 0) {
-        o->unrelated = true;
-    } else {
-        return flow__cli_usage_error(cmd, "unknown option '%s'", a);
-    }
-    return EXIT_OK;
-}
-
-static int check_outputs(const struct cli_opts *o);
-
-int flow__cli_parse(int argc, char **argv, struct cli_opts *o)
-{
-    bool options_done = false;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options_done && strcmp(a, "--") == 0) {
-            options_done = true;
-        } else if (!options_done && a[0] == '-' && a[1] != '\0') {
-            int rc = parse_option(argc, argv, &i, o);
-            if (rc != EXIT_OK)
-                return rc;
-        } else if (o->scenario == NULL) {
-            o->scenario = a;
-        } else if (o->scenario2 == NULL && strcmp(o->command, "compare") == 0) {
-            o->scenario2 = a;
-        } else {
-            return flow__cli_usage_error(o->command, "one scenario at a time; found '%s' after '%s'", a,
-                                   o->scenario);
-        }
-    }
-    return check_outputs(o);
-}
-
 /* The absolute path of p's directory joined to p's last part (p need not exist), or NULL. */
 static char *canonical(const char *p)
 {
@@ -301,7 +73,7 @@ static bool writable(const char *path)
 
 /* An output that names an input (the scenario overwritten by its own results) or another
  * output (one file written twice) is refused before anything runs. */
-static int check_outputs(const struct cli_opts *o)
+int flow__cli_check_outputs(const struct cli_opts *o)
 {
     const char *out[] = {o->output, o->report, o->trace};
     const char *out_opt[] = {"--output", "--report", "--trace"};
@@ -530,6 +302,12 @@ int flow__cli_begin(int argc, char **argv, const char *command, struct cli_opts 
 {
     memset(o, 0, sizeof *o);
     o->command = command;
+    o->serve.port = 8642;
+    o->serve.max_replications = 1000;
+    o->serve.max_work = 1e9;
+    o->serve.queue = 4;
+    o->serve.max_body = 64 * 1024;
+    o->serve.request_timeout = 20;
     return flow__cli_parse(argc, argv, o);
 }
 

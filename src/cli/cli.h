@@ -49,10 +49,46 @@ struct cli_opts {
     const char *report;            /* --report FILE.html */
     const char *csv;               /* run: --csv DIR */
     const char *trace;             /* run: --trace FILE.csv */
-    bool trace_vidigi;             /* run: --trace-format vidigi */
+    int trace_format;              /* run: --trace-format: 0 flowsim, 1 vidigi */
     long trace_replication;        /* run: --trace-replication N (from 1) */
     char *provenance;              /* the command line (set by the command), for reports */
+    struct {                       /* serve: its limits (defaults set by flow__cli_begin) */
+        double port, threads, max_replications, max_work, queue, max_body, request_timeout;
+        const char *bind;
+    } serve;
 };
+
+/* The commands, as bits of a mask saying which take an option. */
+enum {
+    CLI_RUN = 1 << 0, CLI_VALIDATE = 1 << 1, CLI_SELFTEST = 1 << 2, CLI_COMPARE = 1 << 3,
+    CLI_SWEEP = 1 << 4, CLI_SIZE = 1 << 5, CLI_WARMUP = 1 << 6, CLI_FIT = 1 << 7,
+    CLI_CHECK = 1 << 8, CLI_REPORT = 1 << 9, CLI_SERVE = 1 << 10,
+};
+
+/* One command-line option (options.c): the parser, the help and the man page read the table. */
+struct cli_option {
+    const char *name;              /* the long name, without "--" */
+    char short_name;               /* its letter, or 0 */
+    const char *arg;               /* what its value is called in help, or NULL for a flag */
+    unsigned commands;             /* CLI_* of the commands that take it */
+    const char *help;              /* lines of at most 62 columns, separated by newlines */
+    int (*take)(struct cli_opts *o, const struct cli_option *spec, const char *value);
+    size_t field;                  /* where the value goes in cli_opts (offsetof) */
+    size_t count;                  /* lists: where their length goes */
+    double lo, hi;                 /* whole numbers: the bounds */
+    const char *needs;             /* text values: what an empty one lacks ("a file name") */
+    const char *choices;           /* named values, "a|b", stored as the position */
+    bool is_int;                   /* whole numbers kept as int (not long) */
+};
+extern const struct cli_option flow__cli_options[];
+extern const size_t flow__cli_noptions;
+
+/* A command's bit (CLI_*), or 0 for a name that is not a command. */
+unsigned flow__cli_command_bit(const char *command);
+/* Refuses outputs that name an input or each other, or cannot be written; an exit code. */
+int flow__cli_check_outputs(const struct cli_opts *o);
+/* Writes the man page flowsim(1), in roff, from the commands' and options' tables. */
+void flow__cli_man(FILE *f);
 
 /* Parses argv after the command name. Returns EXIT_OK or EXIT_USAGE (message printed). */
 int flow__cli_parse(int argc, char **argv, struct cli_opts *o);

@@ -161,8 +161,6 @@ int flow__cmd_fit(int argc, char **argv)
     int rc = flow__cli_begin(argc, argv, "fit", &o);
     if (rc == EXIT_OK && !o.help && o.scenario == NULL)
         rc = flow__cli_usage_error("fit", "fit needs an extract (a CSV file of ward stays)");
-    if (rc == EXIT_OK && (o.nsets > 0 || o.report || o.format != FLOW_FORMAT_TEXT || o.threads))
-        rc = flow__cli_usage_error("fit", "fit takes only the extract and --output FILE (and --quiet)");
     if (rc != EXIT_OK || o.help)
         return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("fit"));
     struct flow_extract x;

@@ -210,7 +210,7 @@ static int trace_row(void *arg, double time, uint64_t patient, const char *group
 
 static int trace_open(struct tracer *t, const struct cli_opts *o)
 {
-    t->vidigi = o->trace_vidigi;
+    t->vidigi = o->trace_format == 1;
     t->path = o->trace;
     t->replication = o->trace_replication ? (size_t)o->trace_replication - 1 : 0;
     flow_interrupt_defer();   /* an interrupt must now remove the temporary trace */

@@ -71,6 +71,8 @@ static int dispatch(int argc, char **argv)
             return flow__cli_usage_error(NULL, "help takes one command");
         if (argc == 3 && (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0))
             return flow__cli_help("help");
+        if (argc == 3 && strcmp(argv[2], "--man") == 0)   /* the man page, made by the build */
+            return flow__cli_man(stdout), EXIT_OK;
         return flow__cli_help(argc == 3 ? argv[2] : NULL);
     }
     if (strcmp(cmd, "run") == 0)

@@ -37,6 +37,34 @@ for c in run validate selftest compare sweep size warmup report help; do
     expect_exit 0 "help $c" -- "$FLOWSIM" help "$c"
     expect_exit 0 "$c --help" -- "$FLOWSIM" "$c" --help
 done
+# One option table makes the parser, the help and the man page: every option a command's help
+# lists is taken by that command (given a value, it is not an unknown option: the next one is,
+# or the value's own error names it), the man page
+# lists it under the command, and an option the help does not list is refused.
+expect_exit 0 "man page" -- "$FLOWSIM" help --man
+cp "$TMP/out" "$TMP/flowsim.1"
+grep -q '^\.TH FLOWSIM 1' "$TMP/flowsim.1" && ok || bad "man page header"
+if command -v man >/dev/null; then
+    MANWIDTH=100 man --warnings -l "$TMP/flowsim.1" >"$TMP/man.txt" 2>"$TMP/man.err"
+    [ -s "$TMP/man.txt" ] && [ ! -s "$TMP/man.err" ] && ok || { bad "man -l renders the page without warnings"; cat "$TMP/man.err"; }
+fi
+for c in run validate selftest compare sweep size warmup fit check report serve; do
+    "$FLOWSIM" help "$c" >"$TMP/help.txt"
+    opts=$(grep -oE '^  (-[a-z], )?--[a-z-]+( [^ ]+)?' "$TMP/help.txt" | sed -E 's/^  (-[a-z], )?//')
+    [ -n "$opts" ] && ok || bad "help $c lists its options"
+    while read -r name value; do
+        [ "$name" = --help ] && continue
+        "$FLOWSIM" "$c" "$name" ${value:+x} --frobnicate >/dev/null 2>"$TMP/err"
+        grep -q "unknown option '--frobnicate'\|$name" "$TMP/err" && ! grep -q "unknown option '$name" "$TMP/err" && ok \
+            || { bad "$c takes $name as its help says"; cat "$TMP/err"; }
+        sed -n "/^\.SS flowsim $c /,/^\.SS /p" "$TMP/flowsim.1" | grep -q "^\.B .*${name//-/\\\\-}" && ok \
+            || bad "the man page lists $name under $c"
+    done <<<"$opts"
+done
+for bad_opt in "fit --threads 2" "report --set a=1" "warmup --strict" "validate --report x.html" "serve --seed 1" "check --lhs 3"; do
+    expect_exit 2 "$bad_opt: an option its help does not list" -- "$FLOWSIM" $bad_opt
+    grep -q "unknown option '--" "$TMP/err" && ok || bad "$bad_opt: says the option is unknown"
+done
 expect_exit 2 "no arguments" -- "$FLOWSIM"
 expect_exit 2 "help for an unknown command" -- "$FLOWSIM" help nosuch
 one_line "help nosuch"
