@@ -298,19 +298,6 @@ struct flow_scenario *flow__cli_load(const struct cli_opts *o)
 
 /* ---- helpers shared by the subcommands ---------------------------------------------- */
 
-int flow__cli_begin(int argc, char **argv, const char *command, struct cli_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->command = command;
-    o->serve.port = 8642;
-    o->serve.max_replications = 1000;
-    o->serve.max_work = 1e9;
-    o->serve.queue = 4;
-    o->serve.max_body = 64 * 1024;
-    o->serve.request_timeout = 20;
-    return flow__cli_parse(argc, argv, o);
-}
-
 int flow__cli_finish(struct cli_opts *o, int rc)
 {
     flow__cli_opts_fini(o);

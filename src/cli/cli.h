@@ -83,6 +83,18 @@ struct cli_option {
 extern const struct cli_option flow__cli_options[];
 extern const size_t flow__cli_noptions;
 
+/* A command (doc.c): its synopsis, what it does, and what follows its options (or NULL). */
+struct command_doc {
+    const char *name;
+    unsigned bit;                  /* CLI_* */
+    const char *usage;
+    const char *text;
+    const char *after;
+};
+extern const struct command_doc flow__cli_commands[];
+extern const size_t flow__cli_ncommands;
+/* The command named, or NULL. */
+const struct command_doc *flow__cli_command_doc(const char *name);
 /* A command's bit (CLI_*), or 0 for a name that is not a command. */
 unsigned flow__cli_command_bit(const char *command);
 /* Refuses outputs that name an input or each other, or cannot be written; an exit code. */

@@ -111,99 +111,139 @@ static bool share_a_name(const struct flow_scenario *b, const struct flow_scenar
     return false;
 }
 
+/* The command line's problems (none: EXIT_OK): a base, and a what-if to compare it with. */
+static int compare_usage(const struct cli_opts *o)
+{
+    if (o->help)
+        return EXIT_OK;
+    if (o->scenario == NULL)
+        return flow__cli_usage_error("compare", "compare needs BASE.yaml and WHATIF.yaml, or BASE.yaml --set ...");
+    size_t nrun = 0;
+    for (size_t k = 0; k < o->nsets; k++)
+        nrun += flow_compare_run_setting(o->sets[k]);
+    if (o->scenario2 == NULL && o->nsets == nrun)
+        return flow__cli_usage_error("compare", "compare needs a what-if: a second scenario or --set overrides "
+                                     "(--set of horizon, warmup, replications, seed, start or holidays sets both "
+                                     "sides)");
+    return EXIT_OK;
+}
+
+/* Loads both sides; false (diagnostics printed, nothing left loaded) unless they can be paired.
+ * Run settings given on the command line are both sides'; the rest only the what-if's. The
+ * what-if is loaded first, so that a bad --set is reported once, at its own number. */
+static bool load_sides(const struct cli_opts *o, struct flow_scenario **base, struct flow_scenario **whatif)
+{
+    *base = NULL;
+    *whatif = flow__cli_load_path(o->scenario2 ? o->scenario2 : o->scenario, o->sets, o->nsets);
+    if (*whatif == NULL)
+        return false;
+    const char **base_sets = flow__cli_sets_with(o, 0);
+    size_t nbase = 0;
+    for (size_t k = 0; k < o->nsets; k++)
+        if (flow_compare_run_setting(o->sets[k]))
+            base_sets[nbase++] = o->sets[k];
+    *base = flow__cli_load_path(o->scenario, base_sets, nbase);
+    free(base_sets);
+    const char *base_path = o->scenario ? o->scenario : "the built-in example";
+    const char *whatif_path = o->scenario2 ? o->scenario2 : base_path;
+    bool ok = *base != NULL && settings_differ(*base, *whatif, base_path, whatif_path) == 0;
+    if (ok && !o->unrelated && !share_a_name(*base, *whatif)) {
+        fprintf(stderr, "%s:1:1: error: the what-if shares no ward and no group with the base (%s), so its results "
+                "cannot be paired with the base's; compare them anyway, ungraded, with --unrelated\n", whatif_path,
+                base_path);
+        ok = false;
+    }
+    if (!ok) {
+        flow_scenario_destroy(*whatif);
+        flow_scenario_destroy(*base);
+    }
+    return ok;
+}
+
+/* Where the what-if came from, for the report: its file and the --set overrides that are its
+ * own (run settings such as --seed are both sides'). */
+static char *whatif_from(const struct cli_opts *o, const char *base_from)
+{
+    char *from = flow_xstrdup(o->scenario2 ? o->scenario2 : base_from);
+    for (size_t k = 0; k < o->nsets; k++) {
+        if (flow_compare_run_setting(o->sets[k]))
+            continue;
+        char *t = flow_xasprintf("%s --set '%s'", from, o->sets[k]);
+        free(from);
+        from = t;
+    }
+    return from;
+}
+
+/* Prints both sides' warnings; returns how many there were. */
+static size_t side_warnings(const struct flow_comparison *c)
+{
+    size_t warnings = 0;
+    for (int side = 0; side < 2; side++) {
+        struct flow_warning *w;
+        size_t nw = flow_results_warnings(side ? &c->whatif : &c->base, &w);
+        for (size_t k = 0; k < nw && flow_mpi_rank() == 0; k++)
+            fprintf(stderr, "flowsim: warning: %s: %s\n", side ? "what-if" : "base", w[k].message);
+        warnings += nw;
+        free(w);
+    }
+    return warnings;
+}
+
+/* The outputs of a finished comparison: files first (staged), the report on standard output
+ * last; EXIT_WARNING under --strict when there was a warning (the report is shown, no file kept). */
+static int compare_outputs(struct cli_opts *o, int argc, char **argv, struct flow_comparison *c,
+                           const struct flow_scenario *base, const struct flow_scenario *whatif)
+{
+    size_t warnings = flow__cli_load_warnings() + side_warnings(c);
+    o->provenance = flow__cli_provenance("compare", argc, argv, o->scenario, base,
+                                         o->scenario2 ? o->scenario2 : o->scenario, whatif);
+    struct html_cmp h = {c, o->provenance};
+    static const char *const names[] = {"comparison.csv", "paired.csv"};
+    static const flow_write_fn fns[] = {flow_csv_comparison, flow_csv_paired};
+    int rc = flow__cli_write_report(o, compare_html, &h);
+    if (rc == EXIT_OK && o->csv)
+        rc = flow__cli_write_dir(o->csv, names, fns, 2, c);
+    if (rc == EXIT_OK)
+        rc = flow__cli_emit(o, compare_json, compare_text, &h);
+    if (rc == EXIT_OK && o->strict && warnings > 0)
+        rc = EXIT_WARNING;
+    return rc;
+}
+
+static int compare_sides(struct cli_opts *o, int argc, char **argv, struct flow_scenario *base,
+                         struct flow_scenario *whatif)
+{
+    struct flow_comparison c;
+    struct progress p;
+    flow__progress_init(&p, o, "replications");
+    struct flow_run_options ro = {.threads = o->threads, .progress = flow__progress_update, .progress_arg = &p};
+    int err = flow_compare_run(base, whatif, &ro, &c);
+    c.ungraded = o->unrelated && !share_a_name(base, whatif);
+    char *base_from = flow_xstrdup(o->scenario ? o->scenario : "the built-in example");
+    char *from = whatif_from(o, base_from);
+    c.base_from = base_from, c.whatif_from = from;
+    flow__progress_end(&p);
+    int rc = err != 0 ? flow__cli_run_error(err, NULL) : compare_outputs(o, argc, argv, &c, base, whatif);
+    flow_comparison_fini(&c);
+    free(base_from);
+    free(from);
+    return rc;
+}
+
 int flow__cmd_compare(int argc, char **argv)
 {
     struct cli_opts o;
     int rc = flow__cli_begin(argc, argv, "compare", &o);
-    if (rc == EXIT_OK && !o.help && o.scenario == NULL)
-        rc = flow__cli_usage_error("compare", "compare needs BASE.yaml and WHATIF.yaml, or BASE.yaml --set ...");
-    size_t nrun = 0;
-    for (size_t k = 0; k < o.nsets; k++)
-        nrun += flow_compare_run_setting(o.sets[k]);
-    if (rc == EXIT_OK && !o.help && o.scenario2 == NULL && o.nsets == nrun)
-        rc = flow__cli_usage_error("compare", "compare needs a what-if: a second scenario or --set overrides "
-                             "(--set of horizon, warmup, replications, seed, start or holidays sets both sides)");
+    if (rc == EXIT_OK)
+        rc = compare_usage(&o);
     if (rc != EXIT_OK || o.help)
         return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("compare"));
-    /* Run settings given on the command line are both sides'; the rest only the what-if's. The
-     * what-if is loaded first, so that a bad --set is reported once, at its own number. */
-    struct flow_scenario *whatif = flow__cli_load_path(o.scenario2 ? o.scenario2 : o.scenario, o.sets, o.nsets);
-    if (whatif == NULL)
+    struct flow_scenario *base, *whatif;
+    if (!load_sides(&o, &base, &whatif))
         return flow__cli_finish(&o, EXIT_SCENARIO);
-    const char **base_sets = flow__cli_sets_with(&o, 0);
-    size_t nbase = 0;
-    for (size_t k = 0; k < o.nsets; k++)
-        if (flow_compare_run_setting(o.sets[k]))
-            base_sets[nbase++] = o.sets[k];
-    struct flow_scenario *base = flow__cli_load_path(o.scenario, base_sets, nbase);
-    free(base_sets);
-    if (base == NULL) {
-        flow_scenario_destroy(whatif);
-        return flow__cli_finish(&o, EXIT_SCENARIO);
-    }
-    const char *base_path = o.scenario ? o.scenario : "the built-in example";
-    const char *whatif_path = o.scenario2 ? o.scenario2 : base_path;
-    if (whatif != NULL && settings_differ(base, whatif, base_path, whatif_path) > 0) {
-        flow_scenario_destroy(whatif);
-        whatif = NULL;
-    } else if (whatif != NULL && !o.unrelated && !share_a_name(base, whatif)) {
-        fprintf(stderr, "%s:1:1: error: the what-if shares no ward and no group with the base (%s), so its results "
-                "cannot be paired with the base's; compare them anyway, ungraded, with --unrelated\n", whatif_path,
-                base_path);
-        flow_scenario_destroy(whatif);
-        whatif = NULL;
-    }
-    rc = EXIT_SCENARIO;
-    if (whatif != NULL) {
-        struct flow_comparison c;
-        struct progress p;
-        flow__progress_init(&p, &o, "replications");
-        struct flow_run_options ro = {.threads = o.threads, .progress = flow__progress_update, .progress_arg = &p};
-        int err = flow_compare_run(base, whatif, &ro, &c);
-        c.ungraded = o.unrelated && !share_a_name(base, whatif);
-        char *base_from = o.scenario ? flow_xstrdup(o.scenario) : flow_xstrdup("the built-in example");
-        char *whatif_from = flow_xstrdup(o.scenario2 ? o.scenario2 : base_from);
-        for (size_t k = 0; k < o.nsets; k++) {
-            if (flow_compare_run_setting(o.sets[k]))
-                continue;          /* run settings (--seed, --replications ...): both sides */
-            char *t = flow_xasprintf("%s --set '%s'", whatif_from, o.sets[k]);
-            free(whatif_from);
-            whatif_from = t;
-        }
-        c.base_from = base_from, c.whatif_from = whatif_from;
-        flow__progress_end(&p);
-        if (err != 0) {
-            rc = flow__cli_run_error(err, NULL);
-        } else {
-            size_t warnings = flow__cli_load_warnings();
-            for (int side = 0; side < 2; side++) {
-                struct flow_warning *w;
-                size_t nw = flow_results_warnings(side ? &c.whatif : &c.base, &w);
-                for (size_t k = 0; k < nw && flow_mpi_rank() == 0; k++)
-                    fprintf(stderr, "flowsim: warning: %s: %s\n", side ? "what-if" : "base", w[k].message);
-                warnings += nw;
-                free(w);
-            }
-            o.provenance = flow__cli_provenance("compare", argc, argv, o.scenario, base,
-                                          o.scenario2 ? o.scenario2 : o.scenario, whatif);
-            struct html_cmp h = {&c, o.provenance};
-            /* Files first (staged), the report on standard output last. */
-            static const char *const names[] = {"comparison.csv", "paired.csv"};
-            static const flow_write_fn fns[] = {flow_csv_comparison, flow_csv_paired};
-            rc = flow__cli_write_report(&o, compare_html, &h);
-            if (rc == EXIT_OK && o.csv)
-                rc = flow__cli_write_dir(o.csv, names, fns, 2, &c);
-            if (rc == EXIT_OK)
-                rc = flow__cli_emit(&o, compare_json, compare_text, &h);
-            if (rc == EXIT_OK && o.strict && warnings > 0)
-                rc = EXIT_WARNING;         /* the report is shown; no file is kept */
-        }
-        flow_comparison_fini(&c);
-        free(base_from);
-        free(whatif_from);
-    }
+    rc = compare_sides(&o, argc, argv, base, whatif);
     flow_scenario_destroy(whatif);
     flow_scenario_destroy(base);
     return flow__cli_finish(&o, rc);
 }
-

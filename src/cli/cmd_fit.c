@@ -155,6 +155,97 @@ static int fit_csvs(const char *output, const struct fit_out *fo)
     return rc;
 }
 
+/* Whether the fitted model can be written: some group fitted, and times the scenario can hold
+ * (error printed otherwise); warns of what was left out. */
+static bool fit_usable(const struct cli_opts *o, const struct flow_extract *x, const struct flow_fitted *f)
+{
+    uint32_t long_line;
+    size_t too_long = fit_too_long(f, x, &long_line);
+    if (f->ngroups == 0) {
+        if (too_long > 0)
+            fprintf(stderr, "%s:%u:1: error: every ended spell has more stays than a route has steps (%d), the first "
+                    "starting here: no route can be fitted\n", o->scenario, long_line, FLOW_MAX_STEPS);
+        else
+            fprintf(stderr, "%s:1:1: error: no patient's spell in the extract has ended, so no stay can be fitted\n",
+                    o->scenario);
+        return false;
+    }
+    if (!fit_times_fit(o->scenario, x, flow_fitted_warmup_days(&f->spells)))
+        return false;
+    if (too_long > 0 && !o->quiet)
+        fprintf(stderr, "flowsim: warning: %zu spell%s of more than %d stays %s left out of the routes (a route has "
+                "at most %d steps), the first starting at line %u\n", too_long, too_long == 1 ? "" : "s",
+                FLOW_MAX_STEPS, too_long == 1 ? "is" : "are", FLOW_MAX_STEPS, long_line);
+    for (uint32_t g = 0; g < x->ngroups; g++)
+        if (f->routes[g].ended == 0 && !o->quiet)
+            fprintf(stderr, "flowsim: warning: group '%s' is left out: none of its %zu spells has ended\n",
+                    x->groups[g], f->routes[g].spells);
+    return true;
+}
+
+/* The scenario to --output (and the empirical alternatives beside it) or standard output. */
+static int fit_write(const struct cli_opts *o, struct fit_out *fo)
+{
+    size_t len = 0;
+    char *text = fit_text(fo, &len);
+    int rc = EXIT_OK;
+    if (text == NULL) {
+        rc = EXIT_RUNTIME;
+    } else if (o->output) {
+        rc = flow__cli_write_file(o->output, write_text, text);
+        if (rc == EXIT_OK)
+            rc = fit_csvs(o->output, fo);
+    } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+        fprintf(stderr, "flowsim: error: cannot write the scenario to standard output\n");
+        rc = EXIT_RUNTIME;
+    }
+    free(text);
+    return flow__cli_outputs_end(rc);
+}
+
+/* The closing summary: what was fitted, and the steps no family fits well. */
+static void fit_summary(const struct cli_opts *o, const struct fit_out *fo)
+{
+    const struct flow_extract *x = fo->x;
+    const struct flow_fitted *f = fo->f;
+    size_t steps = 0;
+    for (size_t g = 0; g < f->ngroups; g++)
+        steps += f->groups[g].nsteps;
+    fprintf(stderr, "flowsim: fitted %zu stays of %zu patients (%zu spells): %zu group%s, %zu route step%s, "
+            "%zu ward%s%s%s\n", x->nepisodes, x->npatients, f->spells.nspells, f->ngroups, f->ngroups == 1 ? "" : "s",
+            steps, steps == 1 ? "" : "s", x->nwards, x->nwards == 1 ? "" : "s", o->output ? "; wrote " : "",
+            o->output ? o->output : "");
+    if (fo->poor)
+        fprintf(stderr, "flowsim: warning: no family fits %zu step%s well: see the comments%s\n", fo->poor,
+                fo->poor == 1 ? "" : "s", o->output ? " (their stays are written beside the scenario)" : "");
+}
+
+static int fit_extract(const struct cli_opts *o, struct flow_extract *x)
+{
+    char why[512];
+    if (flow_extract_names_clash(x, why, sizeof why)) {
+        fprintf(stderr, "%s:1:1: error: %s\n", o->scenario, why);
+        return EXIT_SCENARIO;
+    }
+    struct flow_fitted f;
+    if (flow_fitted_make(x, &f) != 0) {
+        fprintf(stderr, "flowsim: error: out of memory fitting %s\n", o->scenario);
+        return EXIT_RUNTIME;
+    }
+    int rc = EXIT_SCENARIO;
+    if (fit_usable(o, x, &f)) {
+        char *stem = stem_of(o->scenario), *title = flow_xasprintf("Fitted from %s", stem);
+        char *csv_stem = o->output ? stem_of(o->output) : NULL;
+        struct fit_out fo = {x, &f, {o->scenario, title, csv_stem}, 0};
+        rc = fit_write(o, &fo);
+        if (rc == EXIT_OK && !o->quiet)
+            fit_summary(o, &fo);
+        free(stem), free(title), free(csv_stem);
+    }
+    flow_fitted_fini(&f, x);
+    return rc;
+}
+
 int flow__cmd_fit(int argc, char **argv)
 {
     struct cli_opts o;
@@ -166,75 +257,7 @@ int flow__cmd_fit(int argc, char **argv)
     struct flow_extract x;
     if (!flow__cli_extract_read(o.scenario, &x))
         return flow__cli_finish(&o, EXIT_SCENARIO);
-    char why[512];
-    if (flow_extract_names_clash(&x, why, sizeof why)) {
-        fprintf(stderr, "%s:1:1: error: %s\n", o.scenario, why);
-        flow_extract_fini(&x);
-        return flow__cli_finish(&o, EXIT_SCENARIO);
-    }
-    struct flow_fitted f;
-    if (flow_fitted_make(&x, &f) != 0) {
-        flow_extract_fini(&x);
-        fprintf(stderr, "flowsim: error: out of memory fitting %s\n", o.scenario);
-        return flow__cli_finish(&o, EXIT_RUNTIME);
-    }
-    uint32_t long_line;
-    size_t too_long = fit_too_long(&f, &x, &long_line);
-    if (f.ngroups == 0) {
-        if (too_long > 0)
-            fprintf(stderr, "%s:%u:1: error: every ended spell has more stays than a route has steps (%d), the first "
-                    "starting here: no route can be fitted\n", o.scenario, long_line, FLOW_MAX_STEPS);
-        else
-            fprintf(stderr, "%s:1:1: error: no patient's spell in the extract has ended, so no stay can be fitted\n",
-                    o.scenario);
-        flow_fitted_fini(&f, &x);
-        flow_extract_fini(&x);
-        return flow__cli_finish(&o, EXIT_SCENARIO);
-    }
-    if (!fit_times_fit(o.scenario, &x, flow_fitted_warmup_days(&f.spells))) {
-        flow_fitted_fini(&f, &x);
-        flow_extract_fini(&x);
-        return flow__cli_finish(&o, EXIT_SCENARIO);
-    }
-    if (too_long > 0 && !o.quiet)
-        fprintf(stderr, "flowsim: warning: %zu spell%s of more than %d stays %s left out of the routes (a route has "
-                "at most %d steps), the first starting at line %u\n", too_long, too_long == 1 ? "" : "s",
-                FLOW_MAX_STEPS, too_long == 1 ? "is" : "are", FLOW_MAX_STEPS, long_line);
-    for (uint32_t g = 0; g < x.ngroups; g++)
-        if (f.routes[g].ended == 0 && !o.quiet)
-            fprintf(stderr, "flowsim: warning: group '%s' is left out: none of its %zu spells has ended\n", x.groups[g],
-                    f.routes[g].spells);
-    char *stem = stem_of(o.scenario), *title = flow_xasprintf("Fitted from %s", stem);
-    char *csv_stem = o.output ? stem_of(o.output) : NULL;
-    struct fit_out fo = {&x, &f, {o.scenario, title, csv_stem}, 0};
-    size_t len = 0;
-    char *text = fit_text(&fo, &len);
-    if (text == NULL) {
-        rc = EXIT_RUNTIME;
-    } else if (o.output) {
-        rc = flow__cli_write_file(o.output, write_text, text);
-        if (rc == EXIT_OK)
-            rc = fit_csvs(o.output, &fo);
-    } else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-        fprintf(stderr, "flowsim: error: cannot write the scenario to standard output\n");
-        rc = EXIT_RUNTIME;
-    }
-    free(text);
-    rc = flow__cli_outputs_end(rc);
-    if (rc == EXIT_OK && !o.quiet) {
-        size_t steps = 0;
-        for (size_t g = 0; g < f.ngroups; g++)
-            steps += f.groups[g].nsteps;
-        fprintf(stderr, "flowsim: fitted %zu stays of %zu patients (%zu spells): %zu group%s, %zu route step%s, "
-                "%zu ward%s%s%s\n", x.nepisodes, x.npatients, f.spells.nspells, f.ngroups, f.ngroups == 1 ? "" : "s",
-                steps, steps == 1 ? "" : "s", x.nwards, x.nwards == 1 ? "" : "s", o.output ? "; wrote " : "",
-                o.output ? o.output : "");
-        if (fo.poor)
-            fprintf(stderr, "flowsim: warning: no family fits %zu step%s well: see the comments%s\n", fo.poor,
-                    fo.poor == 1 ? "" : "s", o.output ? " (their stays are written beside the scenario)" : "");
-    }
-    free(stem), free(title), free(csv_stem);
-    flow_fitted_fini(&f, &x);
+    rc = fit_extract(&o, &x);
     flow_extract_fini(&x);
     return flow__cli_finish(&o, rc);
 }

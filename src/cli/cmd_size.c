@@ -140,6 +140,90 @@ static void name_the_vary(struct flow_diag *d, size_t index, const char *path)
     }
 }
 
+/* What --vary and --resolution ask for: a whole range to size, or a continuous one to seek. */
+struct size_request {
+    char *param;                   /* the path varied (owned) */
+    char unit[16];
+    long lo, hi;                   /* sizing */
+    double xlo, xhi, resolution;   /* goal-seeking */
+    bool seek;
+};
+
+static int seek_resolution(const struct cli_opts *o, struct size_request *q)
+{
+    char *end;
+    q->resolution = o->resolution ? strtod(o->resolution, &end) : (q->xhi - q->xlo) / 100;
+    if (o->resolution && (end == o->resolution || strcmp(end, q->unit) != 0 || !(q->resolution > 0) ||
+                          q->resolution > q->xhi - q->xlo))
+        return flow__cli_usage_error("size", "--resolution must be a number above 0 and at most the range, in the "
+                                     "range's unit ('%s'); found '%s'", q->unit, o->resolution);
+    return EXIT_OK;
+}
+
+/* Reads --vary (and --resolution) into q; an exit code (the message printed). */
+static int size_request_read(const struct cli_opts *o, struct size_request *q)
+{
+    *q = (struct size_request){.seek = o->resolution != NULL};
+    if (!q->seek && parse_size_vary(o->varies[0], &q->param, &q->lo, &q->hi, q->unit, sizeof q->unit) != 0) {
+        free(q->param);
+        q->param = NULL;
+        q->seek = true;                /* not whole numbers: perhaps a continuous range */
+    }
+    if (q->seek && parse_seek_vary(o->varies[0], &q->param, &q->xlo, &q->xhi, q->unit, sizeof q->unit) != 0)
+        return flow__cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole numbers (and the same "
+                                     "unit, as in 4h:10h), or for goal-seeking a continuous value PATH=FROM:TO "
+                                     "with numbers (1.5d:6d, 8/d:20/d, 0.1:0.6); found '%s'", o->varies[0]);
+    int rc = q->seek ? seek_resolution(o, q) : EXIT_OK;
+    if (rc == EXIT_OK && not_a_quantity(q->param))
+        rc = flow__cli_usage_error("size", "--vary '%s': '%s' is not a quantity that can be sized (choose beds, "
+                                   "capacity, a rate, a stay's mean, a share...)", o->varies[0],
+                                   strrchr(q->param, '.') ? strrchr(q->param, '.') + 1 : q->param);
+    return rc;
+}
+
+/* The report of a finished search, and its exit code: 5 under --strict when the answer
+ * warns, 1 when no value meets every target. */
+static int size_outputs(struct cli_opts *o, int argc, char **argv, struct flow_size_result *r)
+{
+    struct flow_diag quiet;            /* loaded again only to name the files it extends */
+    flow_diag_init(&quiet);
+    struct flow_scenario *sc = o->scenario ? flow_scenario_load_file(o->scenario, NULL, 0, &quiet) : NULL;
+    flow_diag_fini(&quiet);
+    o->provenance = flow__cli_provenance("size", argc, argv, o->scenario, sc, NULL, NULL);
+    flow_scenario_destroy(sc);
+    struct html_size h = {r, o->provenance};
+    int rc = flow__cli_emit(o, size_json, size_text, &h);
+    if (rc == EXIT_OK)
+        rc = flow__cli_write_report(o, size_html, &h);
+    if (rc == EXIT_OK && r->found && answer_warns(r) + flow__cli_load_warnings() > 0 && o->strict)
+        rc = EXIT_WARNING;
+    if (rc == EXIT_OK && !r->found)
+        rc = EXIT_FAIL;
+    return rc;
+}
+
+static int size_search(struct cli_opts *o, int argc, char **argv, const struct size_request *q,
+                       const struct flow_target *t)
+{
+    struct flow_size_result r;
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct progress p;
+    flow__progress_init(&p, o, "replications");
+    struct flow_run_options ro = {.threads = o->threads, .progress = flow__progress_update, .progress_arg = &p};
+    int err = q->seek ? flow_size_seek(o->scenario, o->sets, o->nsets, q->param, q->unit, q->xlo, q->xhi,
+                                       q->resolution, t, o->ntargets, &ro, &r, &d)
+                      : flow_size_run(o->scenario, o->sets, o->nsets, q->param, q->unit, q->lo, q->hi, t,
+                                      o->ntargets, &ro, &r, &d);
+    flow__progress_end(&p);
+    name_the_vary(&d, o->nsets + 1, q->param);
+    flow__cli_print_diag(&d);
+    int rc = err > 0 ? EXIT_SCENARIO : err < 0 ? flow__cli_run_error(err, NULL) : size_outputs(o, argc, argv, &r);
+    flow_diag_fini(&d);
+    flow_size_fini(&r);
+    return rc;
+}
+
 int flow__cmd_size(int argc, char **argv)
 {
     struct cli_opts o;
@@ -148,84 +232,18 @@ int flow__cmd_size(int argc, char **argv)
         rc = flow__cli_usage_error("size", "size needs SCENARIO, one --vary PATH and at least one --target");
     if (rc != EXIT_OK || o.help)
         return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("size"));
-    char *param = NULL, unit[16];
-    long lo, hi;
-    double xlo = 0, xhi = 0, resolution = 0;
-    bool seek = o.resolution != NULL;
-    if (!seek && parse_size_vary(o.varies[0], &param, &lo, &hi, unit, sizeof unit) != 0) {
-        free(param);
-        param = NULL;
-        seek = true;                   /* not whole numbers: perhaps a continuous range */
-    }
-    if (seek && parse_seek_vary(o.varies[0], &param, &xlo, &xhi, unit, sizeof unit) != 0) {
-        free(param);
-        return flow__cli_finish(&o, flow__cli_usage_error("size", "--vary needs PATH or PATH=FROM:TO with whole numbers (and "
-                                              "the same unit, as in 4h:10h), or for goal-seeking a continuous "
-                                              "value PATH=FROM:TO with numbers (1.5d:6d, 8/d:20/d, 0.1:0.6); "
-                                              "found '%s'", o.varies[0]));
-    }
-    if (seek) {
-        char *end;
-        resolution = o.resolution ? strtod(o.resolution, &end) : (xhi - xlo) / 100;
-        if (o.resolution && (end == o.resolution || strcmp(end, unit) != 0 || !(resolution > 0) ||
-                             resolution > xhi - xlo)) {
-            free(param);
-            return flow__cli_finish(&o, flow__cli_usage_error("size", "--resolution must be a number above 0 and at most "
-                                                  "the range, in the range's unit ('%s'); found '%s'", unit,
-                                                  o.resolution));
-        }
-    }
-    if (not_a_quantity(param)) {
-        flow__cli_usage_error("size", "--vary '%s': '%s' is not a quantity that can be sized (choose beds, "
-                        "capacity, a rate, a stay's mean, a share...)", o.varies[0], strrchr(param, '.') ?
-                        strrchr(param, '.') + 1 : param);
-        free(param);
-        return flow__cli_finish(&o, EXIT_USAGE);
-    }
+    struct size_request q;
+    rc = size_request_read(&o, &q);
     struct flow_target *t = flow_xcalloc(o.ntargets, sizeof *t);
     char why[512];
     for (size_t i = 0; i < o.ntargets && rc == EXIT_OK; i++)
         if (flow_target_parse(o.targets[i], &t[i], why, sizeof why) != 0)
             rc = flow__cli_usage_error("size", "%s", why);
-    if (rc == EXIT_OK) {
-        struct flow_size_result r;
-        struct flow_diag d;
-        flow_diag_init(&d);
-        struct progress p;
-        flow__progress_init(&p, &o, "replications");
-        struct flow_run_options ro = {.threads = o.threads, .progress = flow__progress_update, .progress_arg = &p};
-        int err = seek ? flow_size_seek(o.scenario, o.sets, o.nsets, param, unit, xlo, xhi, resolution, t,
-                                        o.ntargets, &ro, &r, &d)
-                       : flow_size_run(o.scenario, o.sets, o.nsets, param, unit, lo, hi, t, o.ntargets, &ro, &r, &d);
-        flow__progress_end(&p);
-        name_the_vary(&d, o.nsets + 1, param);
-        flow__cli_print_diag(&d);
-        if (err > 0)
-            rc = EXIT_SCENARIO;
-        else if (err < 0)
-            rc = flow__cli_run_error(err, NULL);
-        else {
-            struct flow_diag quiet;    /* loaded again only to name the files it extends */
-            flow_diag_init(&quiet);
-            struct flow_scenario *sc = o.scenario ? flow_scenario_load_file(o.scenario, NULL, 0, &quiet) : NULL;
-            flow_diag_fini(&quiet);
-            o.provenance = flow__cli_provenance("size", argc, argv, o.scenario, sc, NULL, NULL);
-            flow_scenario_destroy(sc);
-            struct html_size h = {&r, o.provenance};
-            if ((rc = flow__cli_emit(&o, size_json, size_text, &h)) == EXIT_OK)
-                rc = flow__cli_write_report(&o, size_html, &h);
-        }
-        if (err == 0 && rc == EXIT_OK && r.found && answer_warns(&r) + flow__cli_load_warnings() > 0 && o.strict)
-            rc = EXIT_WARNING;
-        if (err == 0 && rc == EXIT_OK && !r.found)
-            rc = EXIT_FAIL;
-        flow_diag_fini(&d);
-        flow_size_fini(&r);
-    }
+    if (rc == EXIT_OK)
+        rc = size_search(&o, argc, argv, &q, t);
     for (size_t i = 0; i < o.ntargets; i++)
         flow_target_fini(&t[i]);
     free(t);
-    free(param);
+    free(q.param);
     return flow__cli_finish(&o, rc);
 }
-

@@ -277,98 +277,122 @@ static int warn_of(const struct cli_opts *o, const struct flow_results *r)
     return n + flow__cli_load_warnings() > 0 && o->strict ? EXIT_WARNING : EXIT_OK;
 }
 
+/* --trace: refused where it cannot run, else its file opened and the run told to write it. */
+static int trace_setup(const struct cli_opts *o, const struct flow_scenario *s, struct tracer *tr,
+                       struct flow_run_options *ro)
+{
+    if (flow_mpi_size() > 1 || o->nprecision)
+        return flow__cli_usage_error("run", "--trace runs in one process without --precision (run it without "
+                                     "mpirun)");
+    if (o->trace_replication > s->replications)
+        return flow__cli_usage_error("run", "--trace-replication %ld: the scenario has %d replications",
+                                     o->trace_replication, s->replications);
+    if (trace_open(tr, o) != EXIT_OK)
+        return EXIT_RUNTIME;
+    ro->trace = trace_row;
+    ro->trace_arg = tr;
+    ro->trace_replication = tr->replication;
+    return EXIT_OK;
+}
+
+/* What the run keeps, bounded before anything is allocated (with --precision, for as many
+ * replications as it may reach); JSON alone keeps its charts' data only where it fits. */
+static int kept_bound(const struct cli_opts *o, const struct flow_scenario *s, struct flow_run_options *ro)
+{
+    size_t most = (size_t)s->replications;
+    if (o->nprecision && max_replications(o) > most)
+        most = max_replications(o);
+    double kept = flow_experiment_kept(s, ro, most);
+    if (kept > FLOW_MAX_KEPT_VALUES && o->report == NULL && o->csv == NULL) {
+        ro->profile = ro->daily = false;
+        kept = flow_experiment_kept(s, ro, most);
+    }
+    if (kept <= FLOW_MAX_KEPT_VALUES)
+        return EXIT_OK;
+    return flow__cli_usage_error("run", "%zu replications would keep %.3g values in memory (metrics%s); the limit "
+                                 "is 1e8 (800 MB): use fewer replications%s or a shorter horizon", most, kept,
+                                 ro->daily ? ", hourly profiles and daily series for --report or --csv" : "",
+                                 o->nprecision ? " (--max-replications)" : "");
+}
+
+/* The exit code of a finished run's error (0: none). */
+static int run_status(int err, const struct tracer *tr, size_t failed)
+{
+    if (err == 0)
+        return EXIT_OK;
+    if (err == 1)
+        return EXIT_USAGE;
+    if (err == FLOW_E_IO && tr->failed)
+        return EXIT_RUNTIME;               /* the trace's write error, reported as it happened */
+    char ctx[64];
+    snprintf(ctx, sizeof ctx, "replication %zu stopped", failed + 1);
+    return flow__cli_run_error(err, err == FLOW_E_TOO_BIG ? NULL : ctx);
+}
+
+/* Files first, all staged (main renames them into place only if every one succeeded); the
+ * report on standard output last, so a failed file leaves no report behind either. */
+static int run_outputs(struct cli_opts *o, int argc, char **argv, const struct flow_scenario *s,
+                       const struct flow_results *r, struct tracer *tr, int rc)
+{
+    bool ran = rc == EXIT_OK;              /* the run itself succeeded */
+    struct run_out out = {r, NULL};
+    if (rc == EXIT_OK) {
+        out.provenance = o->provenance = flow__cli_provenance("run", argc, argv, o->scenario, s, NULL, NULL);
+        rc = flow__cli_write_report(o, write_html, &out);
+    }
+    if (rc == EXIT_OK && o->csv)
+        rc = write_csv(o->csv, r);
+    if (o->trace) {
+        int trc = trace_close(tr, o->trace, rc == EXIT_OK);
+        rc = rc == EXIT_OK ? trc : rc;
+    }
+    if (rc == EXIT_OK)
+        rc = warn_of(o, r);
+    if (ran && (rc == EXIT_OK || rc == EXIT_WARNING)) {
+        int erc = flow__cli_emit(o, write_json, write_text, &out);
+        rc = erc != EXIT_OK ? erc : rc;
+    }
+    return rc;
+}
+
+static int run_scenario(struct cli_opts *o, int argc, char **argv, struct flow_scenario *s)
+{
+    struct progress p;
+    flow__progress_init(&p, o, "replications");
+    struct flow_run_options ro = {.threads = o->threads, .progress = flow__progress_update, .progress_arg = &p,
+                                  .profile = o->report != NULL || o->csv != NULL || o->format == FLOW_FORMAT_JSON,
+                                  .daily = o->csv != NULL || o->report != NULL || o->format == FLOW_FORMAT_JSON ||
+                                           s->ninitial > 0};
+    struct tracer tr = {0};
+    int rc = o->trace ? trace_setup(o, s, &tr, &ro) : EXIT_OK;
+    if (rc != EXIT_OK)
+        return rc;
+    if ((rc = kept_bound(o, s, &ro)) != EXIT_OK) {
+        if (o->trace)
+            trace_close(&tr, o->trace, false);
+        return rc;
+    }
+    struct flow_results r;
+    size_t failed = 0;
+    int err = o->nprecision ? run_precise(o, s, &ro, &r) : flow_experiment_run(s, &ro, &r, &failed);
+    flow__progress_end(&p);
+    rc = run_outputs(o, argc, argv, s, &r, &tr, run_status(err, &tr, failed));
+    flow_results_fini(&r);
+    return rc;
+}
+
 int flow__cmd_run(int argc, char **argv)
 {
     struct cli_opts o;
     int rc = flow__cli_begin(argc, argv, "run", &o);
-    if (rc != EXIT_OK || o.help) {
-        flow__cli_opts_fini(&o);
-        return rc != EXIT_OK ? rc : flow__cli_help("run");
-    }
+    if (rc != EXIT_OK || o.help)
+        return finish_run(&o, rc != EXIT_OK ? rc : flow__cli_help("run"));
     struct flow_scenario *s = flow__cli_load(&o);
-    if (s == NULL) {
-        flow__cli_opts_fini(&o);
-        return EXIT_SCENARIO;
-    }
-    struct flow_results r;
-    struct progress p;
-    flow__progress_init(&p, &o, "replications");
-    struct flow_run_options ro = {.threads = o.threads, .progress = flow__progress_update, .progress_arg = &p,
-                                  .profile = o.report != NULL || o.csv != NULL || o.format == FLOW_FORMAT_JSON,
-                                  .daily = o.csv != NULL || o.report != NULL || o.format == FLOW_FORMAT_JSON ||
-                                           s->ninitial > 0};
-    struct tracer tr = {0};
-    if (o.trace && (flow_mpi_size() > 1 || o.nprecision)) {
-        flow_scenario_destroy(s);
-        return finish_run(&o, flow__cli_usage_error("run", "--trace runs in one process without --precision "
-                                              "(run it without mpirun)"));
-    }
-    if (o.trace && o.trace_replication > s->replications) {
-        flow_scenario_destroy(s);
-        return finish_run(&o, flow__cli_usage_error("run", "--trace-replication %ld: the scenario has %d "
-                                              "replications", o.trace_replication, s->replications));
-    }
-    if (o.trace && trace_open(&tr, &o) != EXIT_OK) {
-        flow_scenario_destroy(s);
-        return finish_run(&o, EXIT_RUNTIME);
-    }
-    if (o.trace) {
-        ro.trace = trace_row;
-        ro.trace_arg = &tr;
-        ro.trace_replication = tr.replication;
-    }
-    /* What the run keeps, bounded before anything is allocated (with --precision, for as
-     * many replications as it may reach). */
-    size_t most = (size_t)s->replications;
-    if (o.nprecision && max_replications(&o) > most)
-        most = max_replications(&o);
-    double kept = flow_experiment_kept(s, &ro, most);
-    if (kept > FLOW_MAX_KEPT_VALUES && o.report == NULL && o.csv == NULL) {
-        ro.profile = ro.daily = false;     /* JSON alone: its charts' data only where it fits */
-        kept = flow_experiment_kept(s, &ro, most);
-    }
-    if (kept > FLOW_MAX_KEPT_VALUES) {
-        flow_scenario_destroy(s);
-        return finish_run(&o, flow__cli_usage_error("run", "%zu replications would keep %.3g values in memory "
-                          "(metrics%s); the limit is 1e8 (800 MB): use fewer replications%s or a "
-                          "shorter horizon", most, kept, ro.daily ? ", hourly profiles and daily series "
-                          "for --report or --csv" : "", o.nprecision ? " (--max-replications)" : ""));
-    }
-    size_t failed = 0;
-    int err = o.nprecision ? run_precise(&o, s, &ro, &r) : flow_experiment_run(s, &ro, &r, &failed);
-    flow__progress_end(&p);
-    if (err == 1) {
-        rc = EXIT_USAGE;
-    } else if (err == FLOW_E_IO && tr.failed) {
-        rc = EXIT_RUNTIME;                 /* the trace's write error, reported as it happened */
-    } else if (err != 0) {
-        char ctx[64];
-        snprintf(ctx, sizeof ctx, "replication %zu stopped", failed + 1);
-        rc = flow__cli_run_error(err, err == FLOW_E_TOO_BIG ? NULL : ctx);
-    }
-    struct run_out out = {&r, NULL};
-    if (err == 0 && rc == EXIT_OK) {
-        out.provenance = o.provenance = flow__cli_provenance("run", argc, argv, o.scenario, s, NULL, NULL);
-        rc = flow__cli_write_report(&o, write_html, &out);
-    }
-    /* Files first, all staged (main renames them into place only if every one succeeded);
-     * the report on standard output last, so a failed file leaves no report behind either. */
-    if (err == 0 && rc == EXIT_OK && o.csv)
-        rc = write_csv(o.csv, &r);
-    if (o.trace) {
-        int trc = trace_close(&tr, o.trace, rc == EXIT_OK);
-        rc = rc == EXIT_OK ? trc : rc;
-    }
-    if (err == 0 && rc == EXIT_OK)
-        rc = warn_of(&o, &r);
-    if (err == 0 && (rc == EXIT_OK || rc == EXIT_WARNING)) {
-        int erc = flow__cli_emit(&o, write_json, write_text, &out);
-        rc = erc != EXIT_OK ? erc : rc;
-    }
-    flow_results_fini(&r);
+    if (s == NULL)
+        return finish_run(&o, EXIT_SCENARIO);
+    rc = run_scenario(&o, argc, argv, s);
     flow_scenario_destroy(s);
-    flow__cli_opts_fini(&o);
-    return rc;
+    return finish_run(&o, rc);
 }
 
 int flow__cmd_validate(int argc, char **argv)

@@ -341,3 +341,16 @@ int flow__cli_parse(int argc, char **argv, struct cli_opts *o)
     free(av);
     return rc != EXIT_OK ? rc : flow__cli_check_outputs(o);
 }
+
+int flow__cli_begin(int argc, char **argv, const char *command, struct cli_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->command = command;
+    o->serve.port = 8642;
+    o->serve.max_replications = 1000;
+    o->serve.max_work = 1e9;
+    o->serve.queue = 4;
+    o->serve.max_body = 64 * 1024;
+    o->serve.request_timeout = 20;
+    return flow__cli_parse(argc, argv, o);
+}

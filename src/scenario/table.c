@@ -434,3 +434,49 @@ int flow__schema_lookup_name(struct ctx *c, const struct ynode *n, const char *w
     }
     return -1;
 }
+
+/* Reads a list of mappings into a new array of `size`-byte items, each first given its
+ * defaults by init (may be NULL). */
+void *read_list_init(struct ctx *c, const struct ynode *n, const char *key,
+                            const struct schema *s, size_t size, size_t max, size_t *count,
+                            void (*init)(void *item))
+{
+    char b[80];
+    if (n->kind != YN_SEQ || n->n == 0) {
+        flow__schema_err(c, n, "'%s' must be a non-empty list (each item starting with '- '); found %s", key,
+            n->kind == YN_SEQ ? "an empty list" : flow__schema_shown(n, b, sizeof b));
+        return NULL;
+    }
+    if (n->n > max) {
+        flow__schema_err(c, n, "'%s' has %zu items; the limit is %zu", key, n->n, max);
+        return NULL;
+    }
+    char *items = flow_xcalloc(n->n, size);
+    *count = n->n;
+    for (size_t i = 0; i < n->n; i++) {
+        if (init)
+            init(items + i * size);
+        read_map(c, n->kids[i], s, items + i * size);
+    }
+    return items;
+}
+
+void *read_list(struct ctx *c, const struct ynode *n, const char *key,
+                       const struct schema *s, size_t size, size_t max, size_t *count)
+{
+    return read_list_init(c, n, key, s, size, max, count, NULL);
+}
+
+void check_unique(struct ctx *c, const struct ynode *list, const char *what)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        const struct ynode *a = flow__ytree_get(list->kids[i], "name");
+        for (size_t j = 0; a && a->kind == YN_SCALAR && j < i; j++) {
+            const struct ynode *b = flow__ytree_get(list->kids[j], "name");
+            if (b && b->kind == YN_SCALAR && strcmp(a->text, b->text) == 0) {
+                flow__schema_err(c, a, "duplicate %s name '%s' (first given at line %d)", what, a->text, b->line);
+                break;
+            }
+        }
+    }
+}

@@ -1,7 +1,7 @@
 /* table.h - the schema's table engine, shared by the files that convert a ytree into a scenario
- * (table.c: diagnostics, scalar readers and mappings; distribution.c: distributions;
- * hospital.c: wards, groups, routes, theatres, community services, discharge, sweeps and the
- * checks across them). Internal to src/scenario. */
+ * (table.c: diagnostics, scalar readers, mappings and lists; distribution.c: distributions;
+ * read_*.c: a section each, with its own cross-checks; read_scenario.c: the top level and the
+ * checks on the run as a whole). Internal to src/scenario. */
 #ifndef FLOWSIM_SCENARIO_TABLE_H
 #define FLOWSIM_SCENARIO_TABLE_H
 
@@ -118,5 +118,116 @@ void flow__frontdoor_wards(struct ctx *c, const struct ynode *list);
 void flow__frontdoor_groups(struct ctx *c, const struct ynode *root);
 size_t flow__frontdoor_ward_metrics(const struct flow_scenario *sc, const struct flow_ward_spec *w);
 size_t flow__frontdoor_group_metrics(const struct flow_scenario *sc, const struct flow_group_spec *g);
+
+/* Each section's cross-checks, run by read_scenario.c once every section is read. */
+void flow__discharge_resolve_readmissions(struct ctx *c);
+void flow__discharge_defaults(struct ctx *c, const struct ynode *root);
+void flow__groups_check(struct ctx *c, const struct ynode *root);
+void flow__wards_check(struct ctx *c, const struct ynode *root, double total);
+
+/* Readers one section defines and another uses (under short names, as the readers above). */
+/* table.c: lists of mappings (read_list_init calls init on each item before it is read) */
+#define read_list flow__schema_read_list
+#define read_list_init flow__schema_read_list_init
+#define check_unique flow__schema_check_unique
+void *read_list(struct ctx *c, const struct ynode *n, const char *key, const struct schema *s, size_t size,
+                size_t max, size_t *count);
+void *read_list_init(struct ctx *c, const struct ynode *n, const char *key, const struct schema *s, size_t size,
+                     size_t max, size_t *count, void (*init)(void *item));
+void check_unique(struct ctx *c, const struct ynode *list, const char *what);
+/* read_calendar.c: weekdays, clock times, dates, the run's start and holidays */
+#define day_names flow__schema_day_names
+#define read_days flow__schema_read_days
+#define read_clock flow__schema_read_clock
+#define read_date flow__schema_read_date
+#define read_start flow__schema_read_start
+#define read_holidays flow__schema_read_holidays
+extern const char *const day_names[];
+void read_days(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void read_clock(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+bool read_date(struct ctx *c, const struct ynode *n, const char *key, int64_t *days);
+void read_start(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void read_holidays(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+/* read_wards.c */
+#define read_wards flow__schema_read_wards
+#define read_ward_ref flow__schema_read_ward_ref
+#define read_dist_or_zero flow__schema_read_dist_or_zero
+void read_wards(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void read_dist_or_zero(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+/* read_theatres.c; longest_list: the longest list a theatre has, as booked */
+#define read_theatres flow__schema_read_theatres
+#define read_theatre_ref flow__schema_read_theatre_ref
+#define longest_list flow__schema_longest_list
+void read_theatres(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void read_theatre_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+double longest_list(const struct flow_theatre_spec *t);
+/* read_discharge.c */
+#define read_community flow__schema_read_community
+#define read_top_discharge flow__schema_read_top_discharge
+#define read_group_discharge flow__schema_read_group_discharge
+#define discharge_init flow__schema_discharge_init
+void read_community(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void read_top_discharge(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void read_group_discharge(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+void discharge_init(struct flow_discharge_spec *d);
+/* read_groups.c; readmission_loop: true (error said) when readmissions make too much work */
+#define read_groups flow__schema_read_groups
+#define readmission_loop flow__schema_readmission_loop
+void read_groups(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+bool readmission_loop(struct ctx *c, const struct ynode *gn, const struct flow_group_spec *g, int index,
+                      double total);
+
+/* Each section's cross-checks, run by read_scenario.c once every section is read. */
+void flow__discharge_resolve_readmissions(struct ctx *c);
+void flow__discharge_defaults(struct ctx *c, const struct ynode *root);
+void flow__groups_check(struct ctx *c, const struct ynode *root);
+void flow__wards_check(struct ctx *c, const struct ynode *root, double total);
+
+/* cross-section readers (read_*.c): defined in one section, used by another */
+#define read_group_discharge flow__schema_read_group_discharge
+void read_group_discharge(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_ward_ref flow__schema_read_ward_ref
+void read_ward_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_theatre_ref flow__schema_read_theatre_ref
+void read_theatre_ref(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define day_names flow__schema_day_names
+extern const char *const day_names[];
+#define read_dist_or_zero flow__schema_read_dist_or_zero
+void read_dist_or_zero(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_days flow__schema_read_days
+void read_days(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_clock flow__schema_read_clock
+void read_clock(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+
+#define read_start flow__schema_read_start
+void read_start(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_holidays flow__schema_read_holidays
+void read_holidays(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_wards flow__schema_read_wards
+void read_wards(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_theatres flow__schema_read_theatres
+void read_theatres(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_community flow__schema_read_community
+void read_community(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_top_discharge flow__schema_read_top_discharge
+void read_top_discharge(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+#define read_groups flow__schema_read_groups
+void read_groups(struct ctx *c, const struct ynode *n, void *dst, const struct field *f);
+
+#define read_list flow__schema_read_list
+void *read_list(struct ctx *c, const struct ynode *n, const char *key, const struct schema *s, size_t size, size_t max, size_t *count);
+#define read_list_init flow__schema_read_list_init
+void *read_list_init(struct ctx *c, const struct ynode *n, const char *key, const struct schema *s, size_t size, size_t max, size_t *count, void (*init)(void *item));
+#define check_unique flow__schema_check_unique
+void check_unique(struct ctx *c, const struct ynode *list, const char *what);
+#define longest_list flow__schema_longest_list
+double longest_list(const struct flow_theatre_spec *t);
+#define readmission_loop flow__schema_readmission_loop
+bool readmission_loop(struct ctx *c, const struct ynode *gn, const struct flow_group_spec *g, int index, double total);
+#define discharge_init flow__schema_discharge_init
+void discharge_init(struct flow_discharge_spec *d);
+#define read_date flow__schema_read_date
+bool read_date(struct ctx *c, const struct ynode *n, const char *key, int64_t *days);
 
 #endif
