@@ -149,6 +149,56 @@ struct lists {
     struct names patients, wards, groups;
 };
 
+/* The stay's end (or none: open) and its ready time, each within the stay. */
+static bool row_times(const struct row_ctx *r, char *const *f, const int *col, const struct columns *c,
+                      struct flow_episode *ep)
+{
+    bool day;
+    if (f[c->end][0] == '\0') {
+        ep->flags |= FLOW_EP_OPEN;
+    } else {
+        if (!time_field(r, "end", f[c->end], col[c->end], &ep->end, &day))
+            return false;
+        ep->flags |= day ? FLOW_EP_END_DAY : 0;
+        /* A date alone is somewhere in that day: it ends the stay no earlier than its start's
+         * day (a stay from 07:00 that ends "on" that date is a stay of under 17 hours). */
+        if (day ? ep->end + 1 <= ep->start : ep->end < ep->start) {
+            flow_diag_error(r->diag, r->path, r->line, col[c->end], "the stay ends (%s) before it starts (%s)",
+                            f[c->end], f[c->start]);
+            return false;
+        }
+    }
+    if (c->ready < 0 || f[c->ready][0] == '\0')
+        return true;
+    if (!time_field(r, "ready", f[c->ready], col[c->ready], &ep->ready, &day))
+        return false;
+    ep->flags |= FLOW_EP_READY | (day ? FLOW_EP_READY_DAY : 0);
+    bool open = ep->flags & FLOW_EP_OPEN;
+    bool before = day ? ep->ready + 1 <= ep->start : ep->ready < ep->start;
+    bool end_day = ep->flags & FLOW_EP_END_DAY;
+    if (before || (!open && ep->ready > ep->end + (end_day ? 1 : 0))) {
+        flow_diag_error(r->diag, r->path, r->line, col[c->ready], "the ready time %s is outside the stay (%s to "
+                        "%s)", f[c->ready], f[c->start], open ? "still open" : f[c->end]);
+        return false;
+    }
+    return true;
+}
+
+/* Names are printed in reports and on terminals: none may hold a control character. */
+static bool row_names(const struct row_ctx *r, char *const *f, const int *col, const struct columns *c)
+{
+    static const char *const named[] = {"patient", "ward", "group"};
+    const int nidx[] = {c->patient, c->ward, c->group};
+    for (int k = 0; k < 3; k++)
+        for (const unsigned char *p = nidx[k] >= 0 ? (const unsigned char *)f[nidx[k]] : NULL; p && *p; p++)
+            if (*p < 0x20 || *p == 0x7f) {
+                flow_diag_error(r->diag, r->path, r->line, col[nidx[k]], "'%s' has a control character (byte %d); "
+                                "names are printed in reports and on terminals", named[k], *p);
+                return false;
+            }
+    return true;
+}
+
 static bool row(const struct row_ctx *r, const struct flow_csv *csv, size_t n, const struct columns *c, size_t nh,
                 struct lists *x, struct flow_episode *ep)
 {
@@ -170,42 +220,8 @@ static bool row(const struct row_ctx *r, const struct flow_csv *csv, size_t n, c
     if (!time_field(r, "start", f[c->start], col[c->start], &ep->start, &day))
         return false;
     ep->flags |= day ? FLOW_EP_START_DAY : 0;
-    if (f[c->end][0] == '\0') {
-        ep->flags |= FLOW_EP_OPEN;
-    } else {
-        if (!time_field(r, "end", f[c->end], col[c->end], &ep->end, &day))
-            return false;
-        ep->flags |= day ? FLOW_EP_END_DAY : 0;
-        /* A date alone is somewhere in that day: it ends the stay no earlier than its start's
-         * day (a stay from 07:00 that ends "on" that date is a stay of under 17 hours). */
-        if (day ? ep->end + 1 <= ep->start : ep->end < ep->start) {
-            flow_diag_error(r->diag, r->path, r->line, col[c->end], "the stay ends (%s) before it starts (%s)",
-                            f[c->end], f[c->start]);
-            return false;
-        }
-    }
-    if (c->ready >= 0 && f[c->ready][0] != '\0') {
-        if (!time_field(r, "ready", f[c->ready], col[c->ready], &ep->ready, &day))
-            return false;
-        ep->flags |= FLOW_EP_READY | (day ? FLOW_EP_READY_DAY : 0);
-        bool open = ep->flags & FLOW_EP_OPEN;
-        bool before = day ? ep->ready + 1 <= ep->start : ep->ready < ep->start;
-        bool end_day = ep->flags & FLOW_EP_END_DAY;
-        if (before || (!open && ep->ready > ep->end + (end_day ? 1 : 0))) {
-            flow_diag_error(r->diag, r->path, r->line, col[c->ready], "the ready time %s is outside the stay (%s to "
-                            "%s)", f[c->ready], f[c->start], open ? "still open" : f[c->end]);
-            return false;
-        }
-    }
-    static const char *const named[] = {"patient", "ward", "group"};
-    const int nidx[] = {c->patient, c->ward, c->group};
-    for (int k = 0; k < 3; k++)
-        for (const unsigned char *p = nidx[k] >= 0 ? (const unsigned char *)f[nidx[k]] : NULL; p && *p; p++)
-            if (*p < 0x20 || *p == 0x7f) {
-                flow_diag_error(r->diag, r->path, r->line, col[nidx[k]], "'%s' has a control character (byte %d); "
-                                "names are printed in reports and on terminals", named[k], *p);
-                return false;
-            }
+    if (!row_times(r, f, col, c, ep) || !row_names(r, f, col, c))
+        return false;
     const char *group = c->group >= 0 && f[c->group][0] != '\0' ? f[c->group] : "all";
     ep->patient = intern(&x->patients, f[c->patient]);
     ep->ward = intern(&x->wards, f[c->ward]);
@@ -243,6 +259,48 @@ static void check_overlaps(struct flow_extract *x, const char *path, struct flow
     }
 }
 
+/* Adds a read stay, widening the extract's span (a date alone spans its day). */
+static void add_episode(struct flow_extract *out, size_t *cap, const struct flow_episode *ep)
+{
+    flow_xgrow((void **)&out->episodes, cap, out->nepisodes + 1, sizeof *out->episodes);
+    out->episodes[out->nepisodes++] = *ep;
+    double start_end = ep->start + ((ep->flags & FLOW_EP_START_DAY) ? 1 : 0);
+    double end = (ep->flags & FLOW_EP_OPEN) ? ep->start : ep->end + ((ep->flags & FLOW_EP_END_DAY) ? 1 : 0);
+    out->first = fmin(out->first, ep->start);
+    out->last = fmax(out->last, fmax(start_end, end));
+}
+
+/* The header, then every row; returns whether a header was read. Stops after MAX_ERRORS. */
+static bool read_rows(struct flow_csv *csv, const char *path, struct flow_extract *out, struct lists *names,
+                      struct flow_diag *diag, size_t before)
+{
+    struct columns c;
+    size_t nh = 0, cap = 0;
+    bool have_header = false;
+    long nf;
+    while ((nf = flow_csv_row(csv, diag)) != 0) {
+        if (nf < 0) {
+            if (!have_header || diag->errors - before >= MAX_ERRORS)
+                break;
+            continue;
+        }
+        if (!have_header) {
+            if (!header(csv, nf, &c, &nh, path, diag))
+                break;
+            have_header = true;
+            out->has_ready = c.ready >= 0;
+            continue;
+        }
+        struct flow_episode ep;
+        struct row_ctx r = {path, diag, csv->line};
+        if (row(&r, csv, (size_t)nf, &c, nh, names, &ep))
+            add_episode(out, &cap, &ep);
+        else if (diag->errors - before >= MAX_ERRORS)
+            break;
+    }
+    return have_header;
+}
+
 size_t flow_extract_read(const char *path, struct flow_extract *out, struct flow_diag *diag)
 {
     memset(out, 0, sizeof *out);
@@ -255,40 +313,10 @@ size_t flow_extract_read(const char *path, struct flow_extract *out, struct flow
                             "larger than 1 GiB" : why);
         return diag->errors - before;
     }
-    struct columns c;
-    size_t nh = 0, cap = 0;
-    bool have_header = false;
     struct lists names;
     memset(&names, 0, sizeof names);
     out->first = INFINITY, out->last = -INFINITY;
-    long nf;
-    while ((nf = flow_csv_row(&csv, diag)) != 0) {
-        if (nf < 0) {
-            if (!have_header || diag->errors - before >= MAX_ERRORS)
-                break;
-            continue;
-        }
-        if (!have_header) {
-            if (!header(&csv, nf, &c, &nh, path, diag))
-                break;
-            have_header = true;
-            out->has_ready = c.ready >= 0;
-            continue;
-        }
-        struct flow_episode ep;
-        struct row_ctx r = {path, diag, csv.line};
-        if (!row(&r, &csv, (size_t)nf, &c, nh, &names, &ep)) {
-            if (diag->errors - before >= MAX_ERRORS)
-                break;
-            continue;
-        }
-        flow_xgrow((void **)&out->episodes, &cap, out->nepisodes + 1, sizeof *out->episodes);
-        out->episodes[out->nepisodes++] = ep;
-        out->first = fmin(out->first, ep.start);
-        out->last = fmax(out->last, fmax(ep.start + ((ep.flags & FLOW_EP_START_DAY) ? 1 : 0),
-                                         (ep.flags & FLOW_EP_OPEN) ? ep.start
-                                                                   : ep.end + ((ep.flags & FLOW_EP_END_DAY) ? 1 : 0)));
-    }
+    bool have_header = read_rows(&csv, path, out, &names, diag, before);
     flow_csv_close(&csv);
     out->patients = names.patients.v, out->npatients = names.patients.n;
     out->wards = names.wards.v, out->nwards = names.wards.n;

@@ -113,22 +113,13 @@ static void hourly_exposure(double first, double last, double *hours)
     hourly_add(&all, first, last, hours);
 }
 
-int flow_measure(const struct flow_spells *sp, double first, double last,
-                 const struct flow_measure_layout *L, double *values, double *hourly)
+/* Arrivals per day and routes taken by group, occupancy (and its hourly profile) by ward; ended
+ * counts the ended spells by group. */
+static void measure_flow(const struct flow_spells *sp, double first, double last, const struct flow_measure_layout *L,
+                         double *values, double *hourly, size_t *ended)
 {
-    size_t n = flow_measure_count(L), W = L->nwards;
-    double *buf = malloc((sp->nstays + sp->nspells + 1) * sizeof *buf);
-    size_t *ended = calloc(L->ngroups + 1, sizeof *ended);
-    if (buf == NULL || ended == NULL) {
-        free(buf), free(ended);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        values[i] = 0;
-    if (hourly)
-        memset(hourly, 0, W * 168 * sizeof *hourly);
+    size_t W = L->nwards;
     double days = last - first;
-    /* Arrivals, occupancy, routes; the ended stays counted by ward. */
     for (size_t i = 0; i < sp->nspells; i++) {
         const struct flow_spell *s = &sp->spells[i];
         uint32_t g = s->group;
@@ -153,7 +144,13 @@ int flow_measure(const struct flow_spells *sp, double first, double last,
     for (size_t g = 0; g < L->ngroups; g++)
         for (size_t k = 0; k < L->routes[g].kept; k++)
             values[at_route(L, g, k)] = ended[g] ? values[at_route(L, g, k)] / (double)ended[g] : NAN;
-    /* Length of stay: each ward's ended stays, then every ended spell. */
+}
+
+/* Length of stay: each ward's ended stays, then (w == W) every ended spell; buf holds them. */
+static void measure_los(const struct flow_spells *sp, const struct flow_measure_layout *L, double *values,
+                        double *buf)
+{
+    size_t W = L->nwards;
     for (size_t w = 0; w <= W; w++) {
         size_t m = 0;
         for (size_t i = 0; i < sp->nspells; i++) {
@@ -170,6 +167,24 @@ int flow_measure(const struct flow_spells *sp, double first, double last,
         }
         los_values(buf, m, values + at_los(L, w));
     }
+}
+
+int flow_measure(const struct flow_spells *sp, double first, double last,
+                 const struct flow_measure_layout *L, double *values, double *hourly)
+{
+    size_t n = flow_measure_count(L), W = L->nwards;
+    double *buf = malloc((sp->nstays + sp->nspells + 1) * sizeof *buf);
+    size_t *ended = calloc(L->ngroups + 1, sizeof *ended);
+    if (buf == NULL || ended == NULL) {
+        free(buf), free(ended);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        values[i] = 0;
+    if (hourly)
+        memset(hourly, 0, W * 168 * sizeof *hourly);
+    measure_flow(sp, first, last, L, values, hourly, ended);
+    measure_los(sp, L, values, buf);
     if (hourly) {
         double exposure[168];
         hourly_exposure(first, last, exposure);

@@ -281,6 +281,79 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The bracket bad < answer <= good while it is sought; good = hi + 1 until a value meets. */
+struct bracket {
+    long lo, hi, good, bad;
+};
+
+/* From a start that meets, steps down, doubling, to the first value that does not (or lo);
+ * false when a run failed (*rc set). */
+static bool bracket_down(struct search *s, struct bracket *b, int *rc)
+{
+    for (long step = 1; b->good > b->lo; step *= 2) {
+        long v = b->good - step < b->lo ? b->lo : b->good - step;
+        struct flow_size_eval *e = evaluate(s, v, rc);
+        if (e == NULL)
+            return false;
+        if (!e->meets) {
+            b->bad = v;
+            break;
+        }
+        b->good = v;
+    }
+    return true;
+}
+
+/* From a start that misses, steps up, doubling, to the first value that meets (or hi). Two
+ * large steps in a row (each a quarter more or better) that bring no target closer mean the
+ * bottleneck is elsewhere, so the search stops (out->stalled) rather than climbing to the end
+ * of the range. False when a run failed (*rc set). */
+static bool bracket_up(struct search *s, struct bracket *b, int *rc)
+{
+    struct flow_size_result *out = s->out;
+    size_t prev = out->nevals - 1;
+    int flat = 0;
+    for (long step = 1; b->bad < b->hi; step *= 2) {
+        long v = b->bad + step > b->hi ? b->hi : b->bad + step;
+        struct flow_size_eval *e = evaluate(s, v, rc);
+        if (e == NULL)
+            return false;
+        if (e->meets) {
+            b->good = v;
+            break;
+        }
+        long from = out->evals[prev].value;
+        if (4 * (v - from) >= from)
+            flat = no_better(s, &out->evals[prev], e) ? flat + 1 : 0;
+        if (flat >= 2) {
+            out->stalled = true;
+            out->stalled_from = out->evals[prev].value;
+            out->stalled_to = v;
+            break;
+        }
+        if (4 * (v - from) >= from)
+            prev = out->nevals - 1;
+        b->bad = v;
+    }
+    return true;
+}
+
+/* Halves the bracket until good and bad are neighbours; false when a run failed. */
+static bool bisect(struct search *s, struct bracket *b, int *rc)
+{
+    while (!s->out->stalled && b->good <= b->hi && b->good - b->bad > 1) {
+        long mid = b->bad + (b->good - b->bad) / 2;
+        struct flow_size_eval *e = evaluate_guessing(s, (double)mid, (double)(b->bad + (mid - b->bad) / 2), rc);
+        if (e == NULL)
+            return false;
+        if (e->meets)
+            b->good = mid;
+        else
+            b->bad = mid;
+    }
+    return true;
+}
+
 int flow_size_run(const char *path, const char *const *sets, size_t nsets, const char *param,
                   const char *unit, long lo, long hi, const struct flow_target *targets, size_t ntargets,
                   const struct flow_run_options *o, struct flow_size_result *out,
@@ -299,65 +372,16 @@ int flow_size_run(const char *path, const char *const *sets, size_t nsets, const
     struct flow_size_eval *e = evaluate(&s, start, &rc);
     if (e == NULL)
         return rc;
-    /* Bracket the answer, bad < answer <= good, by doubling steps away from the start. */
-    long good = e->meets ? start : hi + 1, bad = e->meets ? lo - 1 : start, step = 1;
-    if (e->meets) {
-        while (good > lo) {
-            long v = good - step < lo ? lo : good - step;
-            if ((e = evaluate(&s, v, &rc)) == NULL)
-                return rc;
-            if (!e->meets) {
-                bad = v;
-                break;
-            }
-            good = v;
-            step *= 2;
-        }
-    } else {
-        /* Upwards: two large steps in a row (each a quarter more or better) that bring no
-         * target closer mean the bottleneck is elsewhere, so the search stops rather than
-         * climbing to the end of the range. */
-        size_t prev = out->nevals - 1;
-        int flat = 0;
-        while (bad < hi) {
-            long v = bad + step > hi ? hi : bad + step;
-            if ((e = evaluate(&s, v, &rc)) == NULL)
-                return rc;
-            if (e->meets) {
-                good = v;
-                break;
-            }
-            long from = out->evals[prev].value;
-            if (4 * (v - from) >= from)
-                flat = no_better(&s, &out->evals[prev], e) ? flat + 1 : 0;
-            if (flat >= 2) {
-                out->stalled = true;
-                out->stalled_from = out->evals[prev].value;
-                out->stalled_to = v;
-                break;
-            }
-            if (4 * (v - from) >= from)
-                prev = out->nevals - 1;
-            bad = v;
-            step *= 2;
-        }
-    }
-    while (!out->stalled && good <= hi && good - bad > 1) {   /* bisect */
-        long mid = bad + (good - bad) / 2;
-        e = evaluate_guessing(&s, (double)mid, (double)(bad + (mid - bad) / 2), &rc);
-        if (e == NULL) {
-            drop_ahead(&s);
-            return rc;
-        }
-        if (e->meets)
-            good = mid;
-        else
-            bad = mid;
-    }
+    struct bracket b = {lo, hi, e->meets ? start : hi + 1, e->meets ? lo - 1 : start};
+    if (!(e->meets ? bracket_down(&s, &b, &rc) : bracket_up(&s, &b, &rc)))
+        return rc;
+    bool ok = bisect(&s, &b, &rc);
     drop_ahead(&s);
+    if (!ok)
+        return rc;
     qsort(out->evals, out->nevals, sizeof *out->evals, by_value);
-    out->found = !out->stalled && good <= hi;
-    out->answer = out->found ? good : 0;
+    out->found = !out->stalled && b.good <= hi;
+    out->answer = out->found ? b.good : 0;
     return 0;
 }
 

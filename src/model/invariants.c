@@ -107,22 +107,12 @@ static void check_resource(const struct flow_model *m, const struct resource *r)
     }
 }
 
-void flow__invariants_check(struct flow_model *m)
+/* Every queue's patients in order and in the right state, none in two queues (seen marks
+ * them); returns how many patients the groups' waiting lists count. */
+static size_t check_queues(struct flow_model *m, uint8_t *seen)
 {
     const struct flow_scenario *s = m->sc;
-    /* Scratch space owned by the model (freed with it), grown with the patient pool. */
-    if (m->check_cap < m->npatients + 1) {
-        m->check_cap = m->npatients * 2 + 64;
-        m->check_seen = flow_xrealloc(m->check_seen, m->check_cap);
-    }
-    if (m->check_beds == NULL)
-        m->check_beds = flow_xcalloc(3 * s->nwards + 1, sizeof *m->check_beds);
-    uint8_t *seen = m->check_seen;
-    int *beds = m->check_beds, *ready = beds + s->nwards, *outliers = ready + s->nwards;
-    for (size_t i = 0; i < m->npatients; i++)
-        seen[i] = 0;
     for (size_t w = 0; w < s->nwards; w++) {
-        beds[w] = ready[w] = outliers[w] = 0;
         check_resource(m, &m->wards[w].beds);
         check_queue(m, &m->wards[w].beds.queue, PS_WAIT_BED, PS_BLOCKED, PS_THEATRE_WAIT_BED, seen);
         for (size_t k = 0; k < m->wards[w].nwaiting; k++) {
@@ -144,57 +134,94 @@ void flow__invariants_check(struct flow_model *m)
         check_resource(m, &m->pools[k]);
         check_queue(m, &m->pools[k].queue, PS_WAIT_ASSESSOR, PS_WAIT_ASSESSOR, PS_WAIT_ASSESSOR, seen);
     }
-    size_t listed = 0, blocked = 0, live = 0;
+    size_t listed = 0;
     for (size_t g = 0; g < s->ngroups; g++) {
         check_queue(m, &m->groups[g].waiting_list, PS_LISTED, PS_LISTED, PS_LISTED, seen);
         listed += m->groups[g].listed;
     }
-    size_t on_lists = 0, delayed = 0;
-    for (size_t i = 0; i < m->npatients; i++) {
-        const struct patient *p = &m->patients[i];
-        if (p->state == PS_FREE)
-            continue;
-        live++;
-        bool queued = p->state == PS_LISTED || p->state == PS_WAIT_BED || p->state == PS_BLOCKED ||
-                      p->state == PS_WAIT_SERVICE || p->state == PS_WAIT_ASSESSOR || p->state == PS_READY ||
-                      p->state == PS_THEATRE_WAIT_BED;
-        REQUIRE(m, queued == (seen[i] == 1), "a waiting patient is in no queue", i, p->state);
-        REQUIRE(m, (p->ward != NONE) <= holds_bed((enum patient_state)p->state),
-                "a patient holds a bed in a state that holds none", i, p->state);
-        bool bed_needed = p->state == PS_STAY || p->state == PS_BLOCKED || p->state == PS_FIT ||
-                          p->state == PS_WAIT_SERVICE || p->state == PS_READY || p->state == PS_REVIEWED ||
-                          p->state == PS_THEATRE_HELD;
-        REQUIRE(m, !bed_needed || p->ward != NONE, "a patient in a bed state holds no bed", i, p->state);
-        if (p->ward != NONE)
-            beds[p->ward]++;
-        REQUIRE(m, !p->outlier || p->ward != NONE, "an outlier holds no bed", i, p->state);
-        if (p->outlier)
-            outliers[p->ward]++;
-        if (p->state == PS_READY || p->state == PS_REVIEWED)
-            ready[p->ward]++;
-        blocked += p->state == PS_BLOCKED;
-        on_lists += p->state == PS_LISTED || p->state == PS_BOOKED || p->state == PS_THEATRE_WAIT_BED ||
-                    p->state == PS_THEATRE_HELD;
-        delayed += p->fit >= 0 && p->ward != NONE;
-    }
-    for (size_t w = 0; w < s->nwards; w++) {
-        REQUIRE(m, beds[w] == m->wards[w].beds.in_use, "beds in use are not the patients in them",
-                beds[w], m->wards[w].beds.in_use);
-        REQUIRE(m, ready[w] == m->wards[w].nready && m->wards[w].ready_level.value == ready[w],
-                "ready beds are not the ready patients", ready[w], m->wards[w].nready);
-        REQUIRE(m, outliers[w] == m->wards[w].outliers && m->wards[w].outliers_level.value == outliers[w],
-                "outlier beds are not the outliers in them", outliers[w], m->wards[w].outliers);
-    }
+    return listed;
+}
+
+/* What the patients' own records add up to, to set beside the model's counts. */
+struct tally {
+    int *beds, *ready, *outliers;      /* by ward */
+    size_t blocked, live, on_lists, delayed;
+};
+
+/* One live patient: in a queue exactly when waiting, holding a bed exactly when its state
+ * needs one; counted into t. */
+static void check_patient(struct flow_model *m, size_t i, const uint8_t *seen, struct tally *t)
+{
+    const struct patient *p = &m->patients[i];
+    t->live++;
+    bool queued = p->state == PS_LISTED || p->state == PS_WAIT_BED || p->state == PS_BLOCKED ||
+                  p->state == PS_WAIT_SERVICE || p->state == PS_WAIT_ASSESSOR || p->state == PS_READY ||
+                  p->state == PS_THEATRE_WAIT_BED;
+    REQUIRE(m, queued == (seen[i] == 1), "a waiting patient is in no queue", i, p->state);
+    REQUIRE(m, (p->ward != NONE) <= holds_bed((enum patient_state)p->state),
+            "a patient holds a bed in a state that holds none", i, p->state);
+    bool bed_needed = p->state == PS_STAY || p->state == PS_BLOCKED || p->state == PS_FIT ||
+                      p->state == PS_WAIT_SERVICE || p->state == PS_READY || p->state == PS_REVIEWED ||
+                      p->state == PS_THEATRE_HELD;
+    REQUIRE(m, !bed_needed || p->ward != NONE, "a patient in a bed state holds no bed", i, p->state);
+    if (p->ward != NONE)
+        t->beds[p->ward]++;
+    REQUIRE(m, !p->outlier || p->ward != NONE, "an outlier holds no bed", i, p->state);
+    if (p->outlier)
+        t->outliers[p->ward]++;
+    if (p->state == PS_READY || p->state == PS_REVIEWED)
+        t->ready[p->ward]++;
+    t->blocked += p->state == PS_BLOCKED;
+    t->on_lists += p->state == PS_LISTED || p->state == PS_BOOKED || p->state == PS_THEATRE_WAIT_BED ||
+                   p->state == PS_THEATRE_HELD;
+    t->delayed += p->fit >= 0 && p->ward != NONE;
+}
+
+/* The model's counts against the patients' records. */
+static void check_tally(struct flow_model *m, const struct tally *t, size_t listed)
+{
     size_t blocking = 0;
-    for (size_t w = 0; w < s->nwards; w++)
-        blocking += (size_t)m->wards[w].blocked;
-    REQUIRE(m, blocking == blocked, "blocked beds are not the blocked patients", blocking, blocked);
-    REQUIRE(m, on_lists == listed, "waiting lists do not count the listed patients", on_lists, listed);
-    REQUIRE(m, (double)delayed == m->delayed.value, "delayed beds are not the fit patients in beds",
-            delayed, m->delayed.value);
-    REQUIRE(m, live == m->live, "live patients are not the records in use", live, m->live);
+    for (size_t w = 0; w < m->sc->nwards; w++) {
+        const struct ward *wd = &m->wards[w];
+        REQUIRE(m, t->beds[w] == wd->beds.in_use, "beds in use are not the patients in them", t->beds[w],
+                wd->beds.in_use);
+        REQUIRE(m, t->ready[w] == wd->nready && wd->ready_level.value == t->ready[w],
+                "ready beds are not the ready patients", t->ready[w], wd->nready);
+        REQUIRE(m, t->outliers[w] == wd->outliers && wd->outliers_level.value == t->outliers[w],
+                "outlier beds are not the outliers in them", t->outliers[w], wd->outliers);
+        blocking += (size_t)wd->blocked;
+    }
+    REQUIRE(m, blocking == t->blocked, "blocked beds are not the blocked patients", blocking, t->blocked);
+    REQUIRE(m, t->on_lists == listed, "waiting lists do not count the listed patients", t->on_lists, listed);
+    REQUIRE(m, (double)t->delayed == m->delayed.value, "delayed beds are not the fit patients in beds",
+            t->delayed, m->delayed.value);
+    REQUIRE(m, t->live == m->live, "live patients are not the records in use", t->live, m->live);
     REQUIRE(m, m->created == m->live + m->left + m->lost, "patients are not conserved", m->created,
             m->live + m->left + m->lost);
+}
+
+void flow__invariants_check(struct flow_model *m)
+{
+    const struct flow_scenario *s = m->sc;
+    /* Scratch space owned by the model (freed with it), grown with the patient pool. */
+    if (m->check_cap < m->npatients + 1) {
+        m->check_cap = m->npatients * 2 + 64;
+        m->check_seen = flow_xrealloc(m->check_seen, m->check_cap);
+    }
+    if (m->check_beds == NULL)
+        m->check_beds = flow_xcalloc(3 * s->nwards + 1, sizeof *m->check_beds);
+    uint8_t *seen = m->check_seen;
+    struct tally t = {.beds = m->check_beds, .ready = m->check_beds + s->nwards,
+                      .outliers = m->check_beds + 2 * s->nwards};
+    for (size_t i = 0; i < m->npatients; i++)
+        seen[i] = 0;
+    for (size_t w = 0; w < s->nwards; w++)
+        t.beds[w] = t.ready[w] = t.outliers[w] = 0;
+    size_t listed = check_queues(m, seen);
+    for (size_t i = 0; i < m->npatients; i++)
+        if (m->patients[i].state != PS_FREE)
+            check_patient(m, i, seen, &t);
+    check_tally(m, &t, listed);
 }
 
 /* ---- outputs ---------------------------------------------------------------------------- */

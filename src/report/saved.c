@@ -128,6 +128,77 @@ static json_t *sweep_value(const char *dir, char *why, size_t len)
     return v;
 }
 
+/* The saved JSON at path, parsed: an object, or NULL with why. */
+static json_t *saved_load(const char *path, const struct stat *st, char *why, size_t len)
+{
+    const char *err = NULL;
+    size_t n = 0;
+    char *text = flow_read_regular(path, 64 << 20, &n, &err);
+    if (text == NULL) {
+        if (strcmp(err, "too large") == 0)
+            snprintf(why, len, "%s is %lld bytes; results files are at most 64 MiB", path, (long long)st->st_size);
+        else
+            snprintf(why, len, "cannot read %s: %s", path, err);
+        return NULL;
+    }
+    json_error_t e;
+    json_t *root = json_loadb(text, n, 0, &e);
+    free(text);
+    if (root == NULL || !json_is_object(root)) {
+        snprintf(why, len, "%s:%d:%d: error: not a flowsim results file (%s)", path, e.line < 1 ? 1 : e.line,
+                 e.column < 1 ? 1 : e.column, root ? "not a JSON object" : e.text);
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* What the saved results are ("run", "compare", "size"), or NULL with why (not flowsim's, or a
+ * newer format than this flowsim reads). */
+static const char *saved_kind(const json_t *root, const char *path, char *why, size_t len)
+{
+    json_t *scen = json_object_get(root, "scenario"), *version = json_object_get(root, "format_version");
+    const char *kind = json_object_get(root, "evaluated") && json_object_get(root, "parameter") ? "size"
+                       : json_is_object(scen) ? "compare"
+                       : json_is_string(scen) && json_object_get(root, "system") ? "run" : NULL;
+    if (kind == NULL) {
+        snprintf(why, len, "%s is JSON but not flowsim results (no scenario/system or evaluated)", path);
+        return NULL;
+    }
+    if (version && (!json_is_integer(version) || json_integer_value(version) > FLOW_JSON_FORMAT)) {
+        snprintf(why, len, "%s:1:1: error: format_version %s; this flowsim (%s) reads versions up to %d%s", path,
+                 json_is_integer(version) ? "is newer than it knows" : "is not a whole number", FLOW_VERSION,
+                 FLOW_JSON_FORMAT, json_is_integer(version) ? ": use a newer flowsim" : "");
+        return NULL;
+    }
+    return kind;
+}
+
+/* The page of saved results of `kind` (takes root): from the page's parts saved with them, so
+ * that it is the page the run drew; or, from older files, a page built from the results. */
+static int saved_page(FILE *f, const char *kind, json_t *root, const char *path)
+{
+    json_t *parts = json_incref(json_object_get(root, "report"));
+    json_object_del(root, "format_version");
+    json_object_del(root, "report");
+    int rc;
+    if (json_is_object(parts) && json_is_string(json_object_get(parts, "title")) &&
+        json_is_string(json_object_get(parts, "subtitle"))) {
+        rc = flow__html_write_parts(f, kind, root, json_incref(parts));
+    } else {
+        json_t *scen = json_object_get(root, "scenario");
+        char *t = flow_xstrdup(strcmp(kind, "size") == 0      ? "Capacity sizing"
+                               : strcmp(kind, "compare") == 0 ? "Comparison"
+                                                              : json_string_value(scen));
+        char *prov = flow_xasprintf("flowsim report %s", path);
+        rc = flow__html_write(f, kind, t, path, root, NULL, prov);
+        free(t);
+        free(prov);
+    }
+    json_decref(parts);
+    return rc;
+}
+
 int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
 {
     struct stat st;
@@ -135,67 +206,18 @@ int flow_report_html_saved(FILE *f, const char *path, char *why, size_t len)
         snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
         return FLOW_E_IO;
     }
-    char *prov = flow_xasprintf("flowsim report %s", path);
-    int rc = FLOW_E_IO;
     if (S_ISDIR(st.st_mode)) {
         json_t *v = sweep_value(path, why, len);
-        if (v)
-            rc = flow__html_write(f, "sweep", "Sweep", path, v, NULL, prov);
+        char *prov = flow_xasprintf("flowsim report %s", path);
+        int rc = v ? flow__html_write(f, "sweep", "Sweep", path, v, NULL, prov) : FLOW_E_IO;
         free(prov);
         return rc;
     }
-    const char *err = NULL;
-    size_t n = 0;
-    char *text = flow_read_regular(path, 64 << 20, &n, &err);
-    if (text == NULL) {
-        if (strcmp(err, "too large") == 0)
-            snprintf(why, len, "%s is %lld bytes; results files are at most 64 MiB", path,
-                     (long long)st.st_size);
-        else
-            snprintf(why, len, "cannot read %s: %s", path, err);
-        free(prov);
-        return FLOW_E_IO;
-    }
-    json_error_t e;
-    json_t *root = json_loadb(text, n, 0, &e);
-    free(text);
-    if (root == NULL || !json_is_object(root)) {
-        snprintf(why, len, "%s:%d:%d: error: not a flowsim results file (%s)", path,
-                 e.line < 1 ? 1 : e.line, e.column < 1 ? 1 : e.column,
-                 root ? "not a JSON object" : e.text);
-        json_decref(root);
-        free(prov);
-        return FLOW_E_IO;
-    }
-    json_t *scen = json_object_get(root, "scenario"), *version = json_object_get(root, "format_version");
-    const char *kind = json_object_get(root, "evaluated") && json_object_get(root, "parameter") ? "size"
-                       : json_is_object(scen) ? "compare"
-                       : json_is_string(scen) && json_object_get(root, "system") ? "run" : NULL;
-    json_t *parts = json_incref(json_object_get(root, "report"));
+    json_t *root = saved_load(path, &st, why, len);
+    const char *kind = root ? saved_kind(root, path, why, len) : NULL;
     if (kind == NULL) {
-        snprintf(why, len, "%s is JSON but not flowsim results (no scenario/system or evaluated)", path);
         json_decref(root);
-    } else if (version && (!json_is_integer(version) || json_integer_value(version) > FLOW_JSON_FORMAT)) {
-        snprintf(why, len, "%s:1:1: error: format_version %s; this flowsim (%s) reads versions up to %d%s", path,
-                 json_is_integer(version) ? "is newer than it knows" : "is not a whole number", FLOW_VERSION,
-                 FLOW_JSON_FORMAT, json_is_integer(version) ? ": use a newer flowsim" : "");
-        json_decref(root);
-    } else if (json_is_object(parts) && json_is_string(json_object_get(parts, "title")) &&
-               json_is_string(json_object_get(parts, "subtitle"))) {
-        /* Saved with its page's parts: the results without them give the same page again. */
-        json_object_del(root, "format_version");
-        json_object_del(root, "report");
-        rc = flow__html_write_parts(f, kind, root, json_incref(parts));
-    } else {
-        const char *title = strcmp(kind, "size") == 0 ? "Capacity sizing"
-                            : strcmp(kind, "compare") == 0 ? "Comparison" : json_string_value(scen);
-        char *t = flow_xstrdup(title);
-        json_object_del(root, "format_version");
-        json_object_del(root, "report");
-        rc = flow__html_write(f, kind, t, path, root, NULL, prov);
-        free(t);
+        return FLOW_E_IO;
     }
-    json_decref(parts);
-    free(prov);
-    return rc;
+    return saved_page(f, kind, root, path);
 }

@@ -148,7 +148,8 @@ size_t flow__report_compare_headline(const struct flow_comparison *c, size_t max
     return lines;
 }
 
-int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
+/* Who was compared with whom, over what run, and how to read the table. */
+static void compare_header(FILE *f, const struct flow_comparison *c)
 {
     const struct flow_scenario *b = c->base.scenario, *w = c->whatif.scenario;
     fprintf(f, "Base:    %s", b->name);
@@ -172,11 +173,16 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
     fprintf(f, "Difference = what-if - base, with its 95%% confidence interval from the paired\n"
                "replications. '*' marks a significant difference (the interval excludes 0;\n"
                "differences within 1e-12 of the values count as 0).\n");
+}
+
+/* What only one side has, the headline in sentences, and each side's warnings. */
+static void compare_notes(FILE *f, const struct flow_comparison *c)
+{
     for (int side = 0; side < 2; side++) {
         char *only = flow_comparison_one_side(c, side == 1);
         if (only)
             flow__report_wrap(f, side ? "Only in the what-if, so not compared:" : "Only in the base, so not compared:",
-                             " ", only);
+                              " ", only);
         free(only);
     }
     char **head;
@@ -196,6 +202,31 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
             flow__report_wrap(f, "  !", "   ", warn[k].message);
         free(warn);
     }
+}
+
+/* One metric's row: base, what-if, difference and its interval; true when significant. */
+static bool compare_row(FILE *f, const struct flow_comparison *c, size_t k, const struct flow_metric_def *d)
+{
+    struct flow_summary sb, sw, sd;
+    flow_comparison_summary(c, k, &sb, &sw, &sd);
+    char a[32], x[32], y[32], lo[32], hi[32];
+    flow__report_number(a, sizeof a, sb.mean);
+    flow__report_number(x, sizeof x, sw.mean);
+    flow__report_number(y, sizeof y, sd.mean);
+    flow__report_number(lo, sizeof lo, sd.ci_low);
+    flow__report_number(hi, sizeof hi, sd.ci_high);
+    bool sig = flow_summary_excludes_zero(&sd);
+    if (isfinite(sd.ci_low))
+        fprintf(f, "  %-44s %10s %10s %10s   [%s, %s]%s\n", d->label, a, x, y, lo, hi, sig ? " *" : "");
+    else
+        fprintf(f, "  %-44s %10s %10s %10s\n", d->label, a, x, y);
+    return sig;
+}
+
+int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
+{
+    compare_header(f, c);
+    compare_notes(f, c);
     fprintf(f, "\n  %-44s %10s %10s %10s   %s\n", "", "base", "what-if", "difference", "95% CI");
     const struct flow_metric_def *prev = NULL;
     size_t significant = 0;
@@ -204,20 +235,7 @@ int flow_report_compare_text(FILE *f, const struct flow_comparison *c)
         if (prev == NULL || strcmp(prev->section, d->section) != 0 || prev->entity != d->entity)
             heading(f, d);
         prev = d;
-        struct flow_summary sb, sw, sd;
-        flow_comparison_summary(c, k, &sb, &sw, &sd);
-        char a[32], x[32], y[32], lo[32], hi[32];
-        flow__report_number(a, sizeof a, sb.mean);
-        flow__report_number(x, sizeof x, sw.mean);
-        flow__report_number(y, sizeof y, sd.mean);
-        flow__report_number(lo, sizeof lo, sd.ci_low);
-        flow__report_number(hi, sizeof hi, sd.ci_high);
-        bool sig = flow_summary_excludes_zero(&sd);
-        significant += sig;
-        if (isfinite(sd.ci_low))
-            fprintf(f, "  %-44s %10s %10s %10s   [%s, %s]%s\n", d->label, a, x, y, lo, hi, sig ? " *" : "");
-        else
-            fprintf(f, "  %-44s %10s %10s %10s\n", d->label, a, x, y);
+        significant += compare_row(f, c, k, d);
     }
     fprintf(f, "\n%zu of %zu differences are significant at the 5%% level.\n", significant, c->n);
     return ferror(f) ? FLOW_E_IO : 0;

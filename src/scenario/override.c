@@ -98,91 +98,116 @@ static bool path_sound(const char *set, size_t len, int line, struct flow_diag *
     return true;
 }
 
-bool flow__override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag)
+/* Puts value at cur's key seg (a list item chosen by name or number is replaced whole); true
+ * when it was placed (cur owns it then). */
+static bool put_last(struct ynode *cur, const char *seg, struct ynode *value, const char *parent, int line, int col,
+                     struct flow_diag *diag)
 {
-    int line = index + 1;
-    const char *eq = strchr(set, '=');
-    if (eq == NULL || eq == set) {
-        flow_diag_error(diag, SRC, line, 1, "'%s' is not PATH=VALUE, such as wards.AMU.beds=30", set);
+    if (cur->kind == YN_MAP) {
+        map_put(cur, seg, value, line, col);
+        return true;
+    }
+    if (cur->kind != YN_SEQ) {
+        flow_diag_error(diag, SRC, line, col, "'%s' is a single value, not a section", parent);
         return false;
     }
-    if ((size_t)(eq - set) == strlen("extends") && strncmp(set, "extends", 7) == 0) {
-        flow_diag_error(diag, SRC, line, 1, "'extends' cannot be set with --set; name the base "
-                        "scenario in the file (extends: base.yaml), or run the base with --set");
+    struct ynode *item = seq_item(cur, seg);
+    if (item == NULL) {
+        no_item(cur, seg, parent, line, col, diag);
         return false;
     }
-    struct ynode *value = flow__ytree_parse(eq + 1, strlen(eq + 1), SRC, index, (int)(eq - set) + 1, diag);
-    if (value == NULL)
-        return false;
-    if (root->kind != YN_MAP) {
-        flow_diag_error(diag, SRC, line, 1, "the scenario is not a mapping; nothing to set");
-        flow__ytree_free(value);
-        return false;
+    for (size_t i = 0; i < cur->n; i++)
+        if (cur->kids[i] == item)
+            flow__ytree_free(item), cur->kids[i] = value;
+    return true;
+}
+
+/* The section at cur's key seg, made when a mapping lacks it; NULL (said) when there is none. */
+static struct ynode *step_into(struct ynode *cur, const char *seg, const char *parent, int line, int col,
+                               struct flow_diag *diag)
+{
+    if (cur->kind == YN_MAP) {
+        struct ynode *next = flow__ytree_get(cur, seg);
+        if (next == NULL) {
+            next = flow__ytree_new(YN_MAP, SRC, line, col);
+            map_put(cur, seg, next, line, col);
+        }
+        return next;
     }
-    if (!path_sound(set, (size_t)(eq - set), line, diag)) {
-        flow__ytree_free(value);
-        return false;
+    if (cur->kind == YN_SEQ) {
+        struct ynode *next = seq_item(cur, seg);
+        if (next == NULL)
+            no_item(cur, seg, parent, line, col, diag);
+        return next;
     }
-    char *path = flow_xstrndup(set, (size_t)(eq - set));
+    flow_diag_error(diag, SRC, line, col, "'%s' is a single value, not a section", parent);
+    return NULL;
+}
+
+/* Walks path (a copy of set's first len bytes, its parts separated by dots, cut up as it goes)
+ * from root and puts value at its end; true when placed (the tree owns value then). */
+static bool put_path(struct ynode *root, char *path, const char *set, size_t len, struct ynode *value, int line,
+                     struct flow_diag *diag)
+{
     struct ynode *cur = root;
     const char *parent = "the scenario";
-    char *seg = path, *dot;
-    bool ok = true;
-    for (;; seg = dot + 1) {
+    for (char *seg = path, *dot;; seg = dot + 1) {
         dot = strchr(seg, '.');
         if (dot)
             *dot = '\0';
         int col = (int)(seg - path) + 1;
         if (*seg == '\0') {
-            flow_diag_error(diag, SRC, line, col, "empty name in path '%.*s'", (int)(eq - set), set);
-            ok = false;
-            break;
+            flow_diag_error(diag, SRC, line, col, "empty name in path '%.*s'", (int)len, set);
+            return false;
         }
-        if (dot == NULL) {
-            if (cur->kind == YN_SEQ) {
-                struct ynode *item = seq_item(cur, seg);
-                if (item == NULL) {
-                    no_item(cur, seg, parent, line, col, diag);
-                    ok = false;
-                    break;
-                }
-                /* Replace the whole item in place. */
-                for (size_t i = 0; i < cur->n; i++)
-                    if (cur->kids[i] == item)
-                        flow__ytree_free(item), cur->kids[i] = value;
-            } else if (cur->kind == YN_MAP) {
-                map_put(cur, seg, value, line, col);
-            } else {
-                flow_diag_error(diag, SRC, line, col, "'%s' is a single value, not a section", parent);
-                ok = false;
-                break;
-            }
-            value = NULL;
-            break;
-        }
-        struct ynode *next = NULL;
-        if (cur->kind == YN_MAP) {
-            next = flow__ytree_get(cur, seg);
-            if (next == NULL) {
-                next = flow__ytree_new(YN_MAP, SRC, line, col);
-                map_put(cur, seg, next, line, col);
-            }
-        } else if (cur->kind == YN_SEQ) {
-            next = seq_item(cur, seg);
-            if (next == NULL) {
-                no_item(cur, seg, parent, line, col, diag);
-                ok = false;
-                break;
-            }
-        } else {
-            flow_diag_error(diag, SRC, line, col, "'%s' is a single value, not a section", parent);
-            ok = false;
-            break;
-        }
+        if (dot == NULL)
+            return put_last(cur, seg, value, parent, line, col, diag);
+        if ((cur = step_into(cur, seg, parent, line, col, diag)) == NULL)
+            return false;
         parent = seg;
-        cur = next;
     }
-    flow__ytree_free(value);
+}
+
+/* The value of PATH=VALUE, parsed, once the setting is known to be one --set may make; NULL
+ * (said) otherwise. */
+static struct ynode *override_value(const struct ynode *root, const char *set, const char *eq, int index,
+                                    struct flow_diag *diag)
+{
+    int line = index + 1;
+    if (eq == NULL || eq == set) {
+        flow_diag_error(diag, SRC, line, 1, "'%s' is not PATH=VALUE, such as wards.AMU.beds=30", set);
+        return NULL;
+    }
+    if ((size_t)(eq - set) == strlen("extends") && strncmp(set, "extends", 7) == 0) {
+        flow_diag_error(diag, SRC, line, 1, "'extends' cannot be set with --set; name the base "
+                        "scenario in the file (extends: base.yaml), or run the base with --set");
+        return NULL;
+    }
+    struct ynode *value = flow__ytree_parse(eq + 1, strlen(eq + 1), SRC, index, (int)(eq - set) + 1, diag);
+    if (value == NULL)
+        return NULL;
+    if (root->kind != YN_MAP) {
+        flow_diag_error(diag, SRC, line, 1, "the scenario is not a mapping; nothing to set");
+        flow__ytree_free(value);
+        return NULL;
+    }
+    if (!path_sound(set, (size_t)(eq - set), line, diag)) {
+        flow__ytree_free(value);
+        return NULL;
+    }
+    return value;
+}
+
+bool flow__override_apply(struct ynode *root, const char *set, int index, struct flow_diag *diag)
+{
+    const char *eq = strchr(set, '=');
+    struct ynode *value = override_value(root, set, eq, index, diag);
+    if (value == NULL)
+        return false;
+    char *path = flow_xstrndup(set, (size_t)(eq - set));
+    bool ok = put_path(root, path, set, (size_t)(eq - set), value, index + 1, diag);
+    if (!ok)
+        flow__ytree_free(value);
     free(path);
     return ok;
 }

@@ -299,6 +299,73 @@ static void read_file(struct ctx *c, const struct ynode *fn)
 
 /* ---- the list ------------------------------------------------------------------------------ */
 
+/* A community service's item: its service (and group) resolved into p; false (said) if not. */
+static bool service_item(struct ctx *c, const struct item_in *in, struct flow_initial_patient *p)
+{
+    if (in->ward || in->fit) {
+        flow__schema_err(c, in->ward ? in->ward : in->fit, "a community service's census item gives 'service' and "
+                         "'patients' or 'elapsed' (and optionally 'group'); '%s' is for patients in a ward",
+                         in->ward ? "ward" : "fit");
+        return false;
+    }
+    return flow__schema_need_scalar(c, in->service, "service", "a community service's name") &&
+           (!in->group || flow__schema_need_scalar(c, in->group, "group", "a group's name")) && !c->community_bad &&
+           resolve_service(c, in->service, in->group, p);
+}
+
+/* A ward's item: its ward, group (the route step there) and fitness resolved into p. */
+static bool ward_item(struct ctx *c, const struct ynode *n, const struct item_in *in, struct flow_initial_patient *p)
+{
+    if (!in->ward || !in->group) {
+        flow__schema_err(c, n, "an 'initial' item needs 'ward' and 'group' (the route step of the group in that "
+                         "ward is where its patients are), or 'service' for a community service");
+        return false;
+    }
+    if (!flow__schema_need_scalar(c, in->ward, "ward", "a ward's name") ||
+        !flow__schema_need_scalar(c, in->group, "group", "a group's name") || c->wards_bad)
+        return false;
+    struct at aw = {c, in->ward, NULL, 0, 0}, ag = {c, in->group, NULL, 0, 0};
+    if (!resolve(&aw, in->ward->text, &ag, in->group->text, p))
+        return false;
+    struct at af = {c, in->fit, NULL, 0, 0};
+    if (in->fit && (!flow__schema_need_scalar(c, in->fit, "fit", "true or false") || !fit_value(&af, in->fit->text,
+                                                                                              &p->fit)))
+        return false;
+    if (p->fit && in->patients < 0) {
+        flow__schema_err(c, in->fit, "medically fit patients have finished their stays: give their number as "
+                         "'patients', not 'elapsed'");
+        return false;
+    }
+    return !p->fit || fit_allowed(&af, p);
+}
+
+/* The item's patients: a count, or one per time in 'elapsed'. */
+static void add_patients(struct ctx *c, const struct item_in *in, struct flow_initial_patient *p)
+{
+    struct at aw = {c, in->service ? in->service : in->ward, NULL, 0, 0};
+    if (in->patients >= 0) {
+        for (int i = 0; i < in->patients; i++)
+            if (!add(c, &aw, p))
+                return;
+        return;
+    }
+    if (in->elapsed->kind != YN_SEQ || in->elapsed->n == 0) {
+        char b[80];
+        flow__schema_err(c, in->elapsed, "'elapsed' must be a list of times already spent, one per patient, such "
+                         "as [2h, 30h, 3d]; found %s", flow__schema_shown(in->elapsed, b, sizeof b));
+        return;
+    }
+    for (size_t i = 0; i < in->elapsed->n; i++) {
+        const struct ynode *e = in->elapsed->kids[i];
+        struct at ae = {c, e, NULL, 0, 0};
+        if (!flow__schema_need_scalar(c, e, "elapsed", "a duration with a unit") || !elapsed_of(&ae, e->text,
+                                                                                               &p->elapsed))
+            return;
+        if (!add(c, &ae, p))
+            return;
+    }
+}
+
 static void read_item(struct ctx *c, const struct ynode *n)
 {
     struct item_in in = {.patients = -1};
@@ -308,74 +375,20 @@ static void read_item(struct ctx *c, const struct ynode *n)
     int forms = (in.patients >= 0) + (in.elapsed != NULL) + (in.file != NULL);
     if (forms != 1) {
         flow__schema_err(c, n, "an 'initial' item gives exactly one of 'patients' (a count, times already "
-                        "spent unknown), 'elapsed' (one time per patient) or 'file' (a CSV census)");
+                         "spent unknown), 'elapsed' (one time per patient) or 'file' (a CSV census)");
         return;
     }
     if (in.file) {
         if (in.ward || in.group)
             flow__schema_err(c, in.ward ? in.ward : in.group, "a census 'file' names each patient's ward and "
-                            "group in its columns; leave 'ward' and 'group' out of this item");
+                             "group in its columns; leave 'ward' and 'group' out of this item");
         else
             read_file(c, in.file);
         return;
     }
     struct flow_initial_patient p = {.elapsed = -1, .service = -1};
-    if (in.service) {
-        if (in.ward || in.fit) {
-            flow__schema_err(c, in.ward ? in.ward : in.fit, "a community service's census item gives 'service' and "
-                            "'patients' or 'elapsed' (and optionally 'group'); '%s' is for patients in a ward",
-                            in.ward ? "ward" : "fit");
-            return;
-        }
-        if (!flow__schema_need_scalar(c, in.service, "service", "a community service's name") ||
-            (in.group && !flow__schema_need_scalar(c, in.group, "group", "a group's name")) || c->community_bad ||
-            !resolve_service(c, in.service, in.group, &p))
-            return;
-    } else {
-        if (!in.ward || !in.group) {
-            flow__schema_err(c, n, "an 'initial' item needs 'ward' and 'group' (the route step of the group in that "
-                            "ward is where its patients are), or 'service' for a community service");
-            return;
-        }
-        if (!flow__schema_need_scalar(c, in.ward, "ward", "a ward's name") ||
-            !flow__schema_need_scalar(c, in.group, "group", "a group's name") || c->wards_bad)
-            return;
-        struct at aw = {c, in.ward, NULL, 0, 0}, ag = {c, in.group, NULL, 0, 0};
-        if (!resolve(&aw, in.ward->text, &ag, in.group->text, &p))
-            return;
-        struct at af = {c, in.fit, NULL, 0, 0};
-        if (in.fit && (!flow__schema_need_scalar(c, in.fit, "fit", "true or false") ||
-                       !fit_value(&af, in.fit->text, &p.fit)))
-            return;
-        if (p.fit && in.patients < 0) {
-            flow__schema_err(c, in.fit, "medically fit patients have finished their stays: give their number as "
-                            "'patients', not 'elapsed'");
-            return;
-        }
-        if (p.fit && !fit_allowed(&af, &p))
-            return;
-    }
-    struct at aw = {c, in.service ? in.service : in.ward, NULL, 0, 0};
-    if (in.patients >= 0) {
-        for (int i = 0; i < in.patients; i++)
-            if (!add(c, &aw, &p))
-                return;
-        return;
-    }
-    if (in.elapsed->kind != YN_SEQ || in.elapsed->n == 0) {
-        char b[80];
-        flow__schema_err(c, in.elapsed, "'elapsed' must be a list of times already spent, one per patient, such "
-                        "as [2h, 30h, 3d]; found %s", flow__schema_shown(in.elapsed, b, sizeof b));
-        return;
-    }
-    for (size_t i = 0; i < in.elapsed->n; i++) {
-        const struct ynode *e = in.elapsed->kids[i];
-        struct at ae = {c, e, NULL, 0, 0};
-        if (!flow__schema_need_scalar(c, e, "elapsed", "a duration with a unit") || !elapsed_of(&ae, e->text, &p.elapsed))
-            return;
-        if (!add(c, &ae, &p))
-            return;
-    }
+    if (in.service ? service_item(c, &in, &p) : ward_item(c, n, &in, &p))
+        add_patients(c, &in, &p);
 }
 
 /* A ward's census beyond its beds waits for them at time 0: allowed (they are in hospital
