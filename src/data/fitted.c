@@ -143,6 +143,47 @@ static int add_spell(const struct flow_spells *spells, const struct flow_spell *
     return 0;
 }
 
+/* Whether spell sp belongs to the fitted group (route k, or all of the group's when k < 0);
+ * pos gets the step each of its stays takes. An open spell belongs to the first kept route it
+ * begins. */
+static bool spell_is_mine(const struct flow_spells *spells, const struct flow_spell *sp,
+                          const struct flow_group_routes *r, long k, const uint32_t *steps, size_t nsteps,
+                          size_t *pos)
+{
+    const struct flow_stay *seq = &spells->stays[sp->first];
+    if (k < 0)
+        return flow_routes_embed(steps, nsteps, seq, sp->n, pos);
+    if (!sp->open)
+        return sp->n == nsteps && flow_routes_embed(steps, nsteps, seq, sp->n, pos);
+    long first = -1;
+    for (size_t q = 0; q < r->kept && first < 0; q++) {
+        size_t m = 0;
+        while (m < sp->n && m < r->routes[q].n && r->routes[q].stays[m].ward == seq[m].ward)
+            m++;
+        if (m == sp->n)
+            first = (long)q;
+    }
+    for (size_t j = 0; first == k && j < sp->n; j++)
+        pos[j] = j;
+    return first == k;
+}
+
+/* The steps' fits (and the delays') from the samples gathered. */
+static void group_fit_steps(const struct flow_group_routes *r, long k, const uint32_t *steps, struct sample *samples,
+                            struct sample *delays, struct flow_fitted_group *g)
+{
+    for (size_t j = 0; j < g->nsteps; j++) {
+        g->steps[j].ward = steps[j];
+        g->steps[j].p = k < 0 ? r->p[j] : 1;
+        step_fit(&g->steps[j], &samples[j]);
+    }
+    if (delays->n > 0) {
+        g->delays = delays->x;
+        g->ndelays = delays->n;
+        delays->x = NULL;
+    }
+}
+
 /* The steps of one fitted group and the spells that belong to it: all spells of the extract
  * group that fit its steps (route k < 0), or those whose ward sequence is route k's (and
  * open spells that begin it, when it is the first route they begin). */
@@ -169,41 +210,13 @@ static int group_fit(const struct flow_spells *spells, const struct flow_group_r
         const struct flow_spell *sp = &spells->spells[i];
         if (sp->group != group)
             continue;
-        const struct flow_stay *seq = &spells->stays[sp->first];
-        bool mine;
-        if (k < 0) {
-            mine = flow_routes_embed(steps, nsteps, seq, sp->n, pos);
-        } else if (!sp->open) {
-            mine = sp->n == nsteps && flow_routes_embed(steps, nsteps, seq, sp->n, pos);
-        } else {                                  /* the first kept route this open spell begins */
-            long first = -1;
-            for (size_t q = 0; q < r->kept && first < 0; q++) {
-                size_t m = 0;
-                while (m < sp->n && m < r->routes[q].n && r->routes[q].stays[m].ward == seq[m].ward)
-                    m++;
-                if (m == sp->n)
-                    first = (long)q;
-            }
-            mine = first == k;
-            for (size_t j = 0; mine && j < sp->n; j++)
-                pos[j] = j;
-        }
-        if (!mine) {
+        if (spell_is_mine(spells, sp, r, k, steps, nsteps, pos))
+            rc = add_spell(spells, sp, pos, samples, &delays, g);
+        else
             g->unplaced += sp->n;
-            continue;
-        }
-        rc = add_spell(spells, sp, pos, samples, &delays, g);
     }
-    for (size_t j = 0; rc == 0 && j < nsteps; j++) {
-        g->steps[j].ward = steps[j];
-        g->steps[j].p = k < 0 ? r->p[j] : 1;
-        step_fit(&g->steps[j], &samples[j]);
-    }
-    if (rc == 0 && delays.n > 0) {
-        g->delays = delays.x;
-        g->ndelays = delays.n;
-        delays.x = NULL;
-    }
+    if (rc == 0)
+        group_fit_steps(r, k, steps, samples, &delays, g);
     for (size_t j = 0; samples && j < nsteps; j++)
         sample_fini(&samples[j]);
     sample_fini(&delays);

@@ -32,7 +32,7 @@ static void on_readmit(struct flow_engine *e, void *ctx, uint64_t arg)
     struct flow_model *m = ctx;
     m->readmits_due--;
     m->period.pathways[arg >> 32].readmissions++;
-    flow__route_readmit(m, (uint32_t)arg);
+    m->moves->readmitted(m, (uint32_t)arg);
 }
 
 /* Records the fit patient's departure from hospital and draws its readmission. */

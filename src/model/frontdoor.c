@@ -63,31 +63,10 @@ void flow__frontdoor_mark(struct flow_model *m, double t)
 
 /* ---- patience ------------------------------------------------------------------------- */
 
-/* arg: the patient's record and the low 32 bits of its serial (the record may have been
- * reused by then). A patient still waiting at the front door gives up and leaves. */
-static void on_renege(struct flow_engine *e, void *ctx, uint64_t arg)
-{
-    (void)e;
-    struct flow_model *m = ctx;
-    uint32_t id = (uint32_t)arg;
-    struct patient *p = &m->patients[id];
-    if (p->state != PS_WAIT_BED || (uint32_t)p->serial != (uint32_t)(arg >> 32))
-        return;
-    struct ward *w = &m->wards[m->groups[p->group].spec->steps[p->step].ward];
-    flow__resource_withdraw(m, &w->beds, id);
-    w->period.reneged++;
-    model_trace(m, id, FLOW_TRACE_RENEGE, w->spec->name, 0);
-    flow__frontdoor_first_bed(m, id, false);
-    flow__ward_leave_hospital(m, id);
-    flow__patient_free(m, id, true);
-}
-
-void flow__frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward)
+double flow__frontdoor_patience(struct flow_model *m, uint32_t ward)
 {
     struct ward *w = &m->wards[ward];
-    double patience = flow_dist_sample(&w->spec->patience, w->patience_rng);
-    flow_engine_schedule(m->engine, model_now(m) + patience, PRIO_STAY_END, on_renege, m,
-                         (uint64_t)id | (uint64_t)(uint32_t)m->patients[id].serial << 32);
+    return flow_dist_sample(&w->spec->patience, w->patience_rng);
 }
 
 /* ---- outliers ------------------------------------------------------------------------- */

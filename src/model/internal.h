@@ -244,9 +244,20 @@ struct slot {
     int cycle;                         /* the theatre's cycle, in weeks */
 };
 
+/* The route's continuations: how a rule module whose own event ends a patient's stage (a bed
+ * given, an operation over, a readmission due) hands the patient back to the route (route.c)
+ * without calling it, so that calls between the model's files go one way. model.c registers
+ * route.c's (flow__route_moves), as the engine calls the model through callbacks. */
+struct moves {
+    void (*bed_granted)(struct flow_model *m, uint32_t id);     /* moved into a bed: stay or theatre */
+    void (*operated)(struct flow_model *m, uint32_t id);        /* out of theatre: stay or home */
+    void (*readmitted)(struct flow_model *m, uint32_t group);   /* back as an emergency arrival */
+};
+
 struct flow_model {
     const struct flow_scenario *sc;
     struct flow_engine *engine;
+    const struct moves *moves;
     struct ward *wards;
     struct group *groups;
     struct theatre *theatres;
@@ -329,9 +340,9 @@ void flow__ward_leave_hospital(struct flow_model *m, uint32_t id);
 void flow__frontdoor_create(struct flow_model *m, uint64_t seed, uint32_t rep);
 void flow__frontdoor_destroy(struct flow_model *m);
 void flow__frontdoor_mark(struct flow_model *m, double t);
-/* The patient has joined the queue at the front door of `ward`, which has patience: its
- * patience starts. */
-__attribute__((cold)) void flow__frontdoor_wait(struct flow_model *m, uint32_t id, uint32_t ward);
+/* How long a patient who has joined the queue at the front door of `ward` (which has patience)
+ * will wait for a bed, drawn from the ward's patience stream. */
+__attribute__((cold)) double flow__frontdoor_patience(struct flow_model *m, uint32_t ward);
 /* The patient finds `ward` full: the first of its outlie_to wards with a bed free for it, or
  * NONE (it waits). */
 __attribute__((cold)) uint32_t flow__frontdoor_host(struct flow_model *m, uint32_t id, uint32_t ward);
@@ -346,28 +357,42 @@ __attribute__((cold)) void flow__frontdoor_first_bed(struct flow_model *m, uint3
 /* A first bed given back unused (a case cancelled after its bed came): its count undone. */
 void flow__frontdoor_first_bed_undo(struct flow_model *m, uint32_t id);
 
-/* route.c: arrivals and the route from ward to ward */
+/* route.c: the patient's movement: arrivals, the route from ward to ward, rounds' releases */
 void flow__route_start(struct flow_model *m);
-/* The first route step from `from` on that is taken (each with its probability p), or nsteps. */
-uint32_t flow__route_draw_step(struct flow_model *m, uint32_t id, uint32_t from);
+/* Schedules each ward's first round (after the theatres' first lists, as before). */
+void flow__route_rounds_start(struct flow_model *m);
 /* Starts a stay of the patient's current step in the bed it holds. */
 void flow__route_start_stay(struct flow_model *m, uint32_t id);
-/* A readmission: a new patient of `group` starts its route. */
-void flow__route_readmit(struct flow_model *m, uint32_t group);
 /* Leaves hospital and the model. */
 void flow__route_leave(struct flow_model *m, uint32_t id);
 void flow__route_mark(struct flow_model *m, double t);
-
 /* The stay just ended: the next route step, the discharge block or home. */
 void flow__route_next(struct flow_model *m, uint32_t id);
+/* The continuations model.c registers as m->moves. */
+extern const struct moves flow__route_moves;
+
+/* steps.c: the first route step from `from` on that is taken (each with its probability p),
+ * or nsteps. */
+uint32_t flow__steps_draw(struct flow_model *m, uint32_t id, uint32_t from);
 
 /* round.c: ward rounds */
 void flow__rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep);
 void flow__rounds_destroy(struct flow_model *m);
-void flow__rounds_start(struct flow_model *m);
 /* The patient's stay in a ward with rounds has ended: it waits in its bed for a round. */
 void flow__round_ready(struct flow_model *m, uint32_t id);
-void flow__round_on_round(struct flow_engine *e, void *ctx, uint64_t arg);
+/* When `ward`'s next round is, from t (after t when `after`), within the run; *which is the
+ * round's index. INFINITY when there is none. */
+double flow__round_next(const struct flow_model *m, uint32_t ward, double t, bool after, size_t *which);
+/* Round `round` of `ward` reviews its ready patients: how many, in w->reviewed[].id in the
+ * order they became ready. */
+size_t flow__round_pick(struct flow_model *m, uint32_t ward, size_t round);
+/* The patient is reviewed (state and trace). */
+void flow__round_reviewed(struct flow_model *m, struct ward *w, uint32_t id);
+/* Whether reviewed patients go at once (after_round is zero), or after flow__round_after. */
+bool flow__round_at_once(const struct ward *w);
+double flow__round_after(struct ward *w);
+/* A reviewed patient moves on: it is no longer waiting in its bed for a round. */
+void flow__round_left(struct flow_model *m, uint32_t id);
 /* A patient leaves a ward with rounds (counted for the discharge-time metrics). */
 void flow__round_departure(struct flow_model *m, struct ward *w);
 double flow__round_weekend_days(const struct flow_scenario *s, double a, double b);

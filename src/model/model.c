@@ -101,6 +101,7 @@ struct flow_model *flow_model_create(const struct flow_scenario *s, uint32_t rep
     m->sc = s;
     m->replication = replication;
     m->engine = flow_engine_create();
+    m->moves = &flow__route_moves;   /* how the rule modules hand patients back to the route */
     m->free_patient = NONE;
     m->max_live = FLOW_MAX_LIVE_PATIENTS;
     flow__wards_create(m);
@@ -168,7 +169,7 @@ int flow_model_run(struct flow_model *m)
     flow_engine_schedule(m->engine, s->warmup_days, PRIO_WARMUP, on_warmup, m, 0);
     flow__beds_start(m);
     flow__theatres_start(m);
-    flow__rounds_start(m);
+    flow__route_rounds_start(m);
     flow__census_start(m);
     flow__initial_start(m);
     flow__route_start(m);

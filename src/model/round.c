@@ -1,9 +1,10 @@
 /* round.c - ward rounds, the release rule of a ward with `rounds`: a patient whose stay there
  * ends is ready but keeps its bed; at each round every ready patient is reviewed with the
  * round's p_review; a reviewed patient moves on (next step, discharge block or home)
- * `after_round` later. One event per round per ward, plus one per stay when after_round is not
- * zero. Departures from these wards are counted by hour, half-day and weekday for the
- * discharge-time metrics. */
+ * `after_round` later. This file decides (who is reviewed, when the next round is, how long
+ * after it a patient goes) and keeps the ready list; the route (route.c) owns the round's
+ * event and moves the patients. Departures from these wards are counted by hour, half-day and
+ * weekday for the discharge-time metrics. */
 #include "internal.h"
 
 #include <flowsim/random.h>
@@ -32,30 +33,27 @@ void flow__round_ready(struct flow_model *m, uint32_t id)
     model_trace(m, id, FLOW_TRACE_READY, w->spec->name, m->patients[id].bed);
 }
 
-static void leave(struct flow_model *m, uint32_t id)
+void flow__round_left(struct flow_model *m, uint32_t id)
 {
     set_ready(m, &m->wards[m->patients[id].ward], -1);
-    flow__route_next(m, id);
 }
 
-static void on_after_round(struct flow_engine *e, void *ctx, uint64_t arg)
+bool flow__round_at_once(const struct ward *w)
 {
-    leave(ctx, (uint32_t)arg);
-}
-
-static bool zero(const struct flow_dist *d)
-{
+    const struct flow_dist *d = &w->spec->after_round;
     return d->kind == FLOW_DIST_FIXED && d->a == 0;
 }
 
-static void schedule_round(struct flow_model *m, uint32_t ward, double t, bool after)
+double flow__round_after(struct ward *w)
 {
-    size_t which = 0;
+    return flow_dist_sample(&w->spec->after_round, w->round_rng);
+}
+
+double flow__round_next(const struct flow_model *m, uint32_t ward, double t, bool after, size_t *which)
+{
+    *which = 0;
     double until = m->sc->warmup_days + m->sc->horizon_days;
-    double next = flow_week_next_round(m->sc, m->wards[ward].spec, t, after, until, &which);
-    if (isfinite(next))
-        flow_engine_schedule(m->engine, next, PRIO_ROUND, flow__round_on_round, m,
-                             (uint64_t)which << 32 | ward);
+    return flow_week_next_round(m->sc, m->wards[ward].spec, t, after, until, which);
 }
 
 /* First ready, first to leave (then first to arrive). */
@@ -86,29 +84,18 @@ static size_t pick(const struct patient *pool, struct ward *w, double p)
     return n;
 }
 
-/* Reviews the ready patients; those reviewed move on (now, or after_round), in the order they
- * became ready. */
-void flow__round_on_round(struct flow_engine *e, void *ctx, uint64_t arg)
+size_t flow__round_pick(struct flow_model *m, uint32_t ward, size_t round)
 {
-    struct flow_model *m = ctx;
-    uint32_t ward = (uint32_t)arg;
     struct ward *w = &m->wards[ward];
-    const struct flow_round_spec *r = &w->spec->rounds[arg >> 32];
-    double t = model_now(m);
-    bool now = zero(&w->spec->after_round);
-    size_t n = pick(m->patients, w, r->p_review);
+    size_t n = pick(m->patients, w, w->spec->rounds[round].p_review);
     qsort(w->reviewed, n, sizeof *w->reviewed, by_ready);
-    for (size_t k = 0; k < n; k++) {
-        uint32_t id = w->reviewed[k].id;
-        patient_set(m, id, PS_REVIEWED);
-        model_trace(m, id, FLOW_TRACE_ROUND, w->spec->name, m->patients[id].bed);
-        if (now)
-            leave(m, id);
-        else
-            flow_engine_schedule(e, t + flow_dist_sample(&w->spec->after_round, w->round_rng),
-                                 PRIO_STAY_END, on_after_round, m, id);
-    }
-    schedule_round(m, ward, t, true);
+    return n;
+}
+
+void flow__round_reviewed(struct flow_model *m, struct ward *w, uint32_t id)
+{
+    patient_set(m, id, PS_REVIEWED);
+    model_trace(m, id, FLOW_TRACE_ROUND, w->spec->name, m->patients[id].bed);
 }
 
 void flow__rounds_create(struct flow_model *m, uint64_t seed, uint32_t rep)
@@ -136,13 +123,6 @@ void flow__rounds_destroy(struct flow_model *m)
         free(m->wards[i].ready);
         free(m->wards[i].reviewed);
     }
-}
-
-void flow__rounds_start(struct flow_model *m)
-{
-    for (size_t i = 0; i < m->sc->nwards; i++)
-        if (m->wards[i].spec->nrounds > 0)
-            schedule_round(m, (uint32_t)i, 0, false);
 }
 
 /* ---- departures ----------------------------------------------------------------------- */

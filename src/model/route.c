@@ -1,7 +1,12 @@
-/* route.c - arrivals and the route: a patient arrives (or is readmitted), takes each route
- * step with its probability, asks for a bed in each step's ward (keeping the bed it holds when
- * the next step is in the same ward), and when no step is left is medically fit (discharge.c)
- * or leaves. */
+/* route.c - the patient's movement, the one place that moves a patient from stage to stage: a
+ * patient arrives (or is readmitted), takes each route step with its probability (steps.c),
+ * asks for a bed in each step's ward (ward.c; keeping the bed it holds when the next step is in
+ * the same ward), stays, waits for a round in a ward with rounds (round.c decides who is
+ * reviewed), and when no step is left is medically fit (discharge.c) or leaves. The rule
+ * modules below decide and return; where their own events end a stage (a bed given, an
+ * operation over, a readmission due) they hand the patient back through flow__route_moves,
+ * which model.c registers, as the engine calls the model through callbacks. See
+ * docs/design.md. */
 #include "internal.h"
 
 #include <flowsim/error.h>
@@ -39,22 +44,12 @@ void flow__route_leave(struct flow_model *m, uint32_t id)
     flow__patient_free(m, id, false);
 }
 
-uint32_t flow__route_draw_step(struct flow_model *m, uint32_t id, uint32_t from)
-{
-    struct group *g = &m->groups[m->patients[id].group];
-    const struct flow_group_spec *s = g->spec;
-    uint32_t k = from;
-    while (k < s->nsteps && s->steps[k].p < 1 && gsl_rng_uniform(g->route_rng) >= s->steps[k].p)
-        k++;
-    return k;
-}
-
 /* Moves the patient to its next route step, or out of hospital when none is left. */
 static void advance(struct flow_model *m, uint32_t id, uint32_t from)
 {
     struct patient *p = &m->patients[id];
     const struct flow_group_spec *s = m->groups[p->group].spec;
-    uint32_t k = flow__route_draw_step(m, id, from);
+    uint32_t k = flow__steps_draw(m, id, from);
     if (k >= s->nsteps) {
         if (s->discharge.enabled && p->ward != NONE)
             flow__discharge_fit(m, id);
@@ -118,7 +113,7 @@ static void on_arrival(struct flow_engine *e, void *ctx, uint64_t arg)
         advance(m, id, 0);
 }
 
-void flow__route_readmit(struct flow_model *m, uint32_t group)
+static void readmitted(struct flow_model *m, uint32_t group)
 {
     if (overloaded(m))
         return;
@@ -127,6 +122,85 @@ void flow__route_readmit(struct flow_model *m, uint32_t group)
     model_trace(m, id, FLOW_TRACE_READMISSION, NULL, 0);
     advance(m, id, 0);
 }
+
+/* ---- rounds: round.c decides who is reviewed and when; the route moves them ------------ */
+
+static void moves_on(struct flow_model *m, uint32_t id)
+{
+    flow__round_left(m, id);
+    flow__route_next(m, id);
+}
+
+static void on_after_round(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    moves_on(ctx, (uint32_t)arg);
+}
+
+static void on_round(struct flow_engine *e, void *ctx, uint64_t arg);
+
+static void schedule_round(struct flow_model *m, uint32_t ward, double t, bool after)
+{
+    size_t which;
+    double next = flow__round_next(m, ward, t, after, &which);
+    if (isfinite(next))
+        flow_engine_schedule(m->engine, next, PRIO_ROUND, on_round, m, (uint64_t)which << 32 | ward);
+}
+
+/* Reviews the ready patients; those reviewed move on (now, or after_round), in the order they
+ * became ready. */
+static void on_round(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    struct flow_model *m = ctx;
+    uint32_t ward = (uint32_t)arg;
+    struct ward *w = &m->wards[ward];
+    double t = model_now(m);
+    bool now = flow__round_at_once(w);
+    size_t n = flow__round_pick(m, ward, (size_t)(arg >> 32));
+    for (size_t k = 0; k < n; k++) {
+        uint32_t id = w->reviewed[k].id;
+        flow__round_reviewed(m, w, id);
+        if (now)
+            moves_on(m, id);
+        else
+            flow_engine_schedule(e, t + flow__round_after(w), PRIO_STAY_END, on_after_round, m, id);
+    }
+    schedule_round(m, ward, t, true);
+}
+
+void flow__route_rounds_start(struct flow_model *m)
+{
+    for (size_t i = 0; i < m->sc->nwards; i++)
+        if (m->wards[i].spec->nrounds > 0)
+            schedule_round(m, (uint32_t)i, 0, false);
+}
+
+/* ---- continuations: stages that the rule modules' own events end ----------------------- */
+
+/* A bed was given (ward.c's grant, at once or when one freed): a case waiting for it goes to
+ * theatre; anyone else starts the stay it came for. */
+static void bed_granted(struct flow_model *m, uint32_t id)
+{
+    if (m->patients[id].state == PS_THEATRE_WAIT_BED) {
+        flow__theatre_bed_came(m, id);
+        return;
+    }
+    patient_set(m, id, PS_STAY);
+    flow__route_start_stay(m, id);
+}
+
+/* Out of theatre: the stay after the operation, in the bed held for it, or home. */
+static void operated(struct flow_model *m, uint32_t id)
+{
+    if (m->patients[id].step < m->groups[m->patients[id].group].spec->nsteps) {
+        patient_set(m, id, PS_STAY);
+        flow__route_start_stay(m, id);
+    } else {
+        flow__route_leave(m, id);
+    }
+}
+
+const struct moves flow__route_moves = {bed_granted, operated, readmitted};
 
 void flow__route_start(struct flow_model *m)
 {

@@ -88,7 +88,7 @@ void flow__elective_referral(struct flow_model *m, uint32_t id)
 {
     struct group *g = &m->groups[m->patients[id].group];
     double age = now(m) - m->patients[id].referred;   /* > 0: on the list before the run */
-    m->patients[id].post = flow__route_draw_step(m, id, 1);
+    m->patients[id].post = flow__steps_draw(m, id, 1);
     list_patient(m, id);
     set_listed(m, g, +1);
     if (g->leave_rng) {
@@ -505,12 +505,7 @@ static void on_case_end(struct flow_engine *e, void *ctx, uint64_t arg)
     l->inside += fmax(0, fmin(t_now, l->end) - fmax(l->case_start, l->start));
     l->operated++;
     model_trace(m, id, FLOW_TRACE_OPERATION_END, t->spec->name, 1);
-    if (m->patients[id].step < m->groups[m->patients[id].group].spec->nsteps) {
-        patient_set(m, id, PS_STAY);
-        flow__route_start_stay(m, id);
-    } else {
-        flow__route_leave(m, id);
-    }
+    m->moves->operated(m, id);         /* to its stay, or home: the route's to decide */
     if (l->next < l->ncases || l->held_head != NONE) {
         double ta = flow_dist_sample(&t->spec->turnaround, t->turnaround_rng);
         t->period.turnarounds++;

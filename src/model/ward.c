@@ -73,17 +73,13 @@ static void move_in(struct flow_model *m, uint32_t id, uint32_t ward)
         bed_number_take(m, &m->wards[ward], id);
 }
 
-/* Moves the patient into the bed it has just taken and starts its stay. Also the grant
- * function of every ward: a waiting patient has been given a bed. */
+/* Moves the patient into the bed it has just taken and hands it back to the route (its stay,
+ * or theatre for a case waiting for the bed). Also the grant function of every ward: a waiting
+ * patient has been given a bed. */
 static void admit(struct flow_model *m, uint32_t id, uint32_t ward)
 {
     move_in(m, id, ward);
-    if (m->patients[id].state == PS_THEATRE_WAIT_BED) {   /* a case waiting for it: now to theatre */
-        flow__theatre_bed_came(m, id);
-        return;
-    }
-    patient_set(m, id, PS_STAY);
-    flow__route_start_stay(m, id);
+    m->moves->bed_granted(m, id);
 }
 
 /* A full ward's patient takes a free bed in `host` for the stay it came for (outlying). */
@@ -96,8 +92,35 @@ static void admit_outlier(struct flow_model *m, uint32_t id, uint32_t ward, uint
     flow__resource_take(m, beds, id);
     move_in(m, id, host);
     flow__frontdoor_start_outlier(m, id);
-    patient_set(m, id, PS_STAY);
-    flow__route_start_stay(m, id);
+    m->moves->bed_granted(m, id);
+}
+
+/* arg: the patient's record and the low 32 bits of its serial (the record may have been
+ * reused by then). A patient still waiting at the front door gives up and leaves. */
+static void on_renege(struct flow_engine *e, void *ctx, uint64_t arg)
+{
+    (void)e;
+    struct flow_model *m = ctx;
+    uint32_t id = (uint32_t)arg;
+    struct patient *p = &m->patients[id];
+    if (p->state != PS_WAIT_BED || (uint32_t)p->serial != (uint32_t)(arg >> 32))
+        return;
+    struct ward *w = &m->wards[m->groups[p->group].spec->steps[p->step].ward];
+    flow__resource_withdraw(m, &w->beds, id);
+    w->period.reneged++;
+    model_trace(m, id, FLOW_TRACE_RENEGE, w->spec->name, 0);
+    flow__frontdoor_first_bed(m, id, false);
+    flow__ward_leave_hospital(m, id);
+    flow__patient_free(m, id, true);
+}
+
+/* The patient has joined the queue of `ward`, which has patience: it gives up when its
+ * patience (frontdoor.c) runs out before a bed comes. */
+static void start_patience(struct flow_model *m, uint32_t id, uint32_t ward)
+{
+    double patience = flow__frontdoor_patience(m, ward);
+    flow_engine_schedule(m->engine, model_now(m) + patience, PRIO_STAY_END, on_renege, m,
+                         (uint64_t)id | (uint64_t)(uint32_t)m->patients[id].serial << 32);
 }
 
 static void divert(struct flow_model *m, uint32_t id, struct ward *w)
@@ -132,7 +155,7 @@ void flow__ward_request(struct flow_model *m, uint32_t id, uint32_t ward)
         } else {
             patient_set(m, id, PS_WAIT_BED);
             if (w->patience_rng)
-                flow__frontdoor_wait(m, id, ward);
+                start_patience(m, id, ward);
         }
     }
 }

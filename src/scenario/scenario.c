@@ -209,6 +209,68 @@ static char *dir_of(const char *path)
 static char *read_file(const char *path, const char *written, const char *shown, int line,
                        int col, size_t *len, struct flow_diag *diag);
 
+/* Whether root's `extends` can be followed: an overlay's own keys sound, a file named, not
+ * nested too deep (said when not). */
+static bool extends_sound(struct ynode *root, const struct ynode *ext, const struct sources *src,
+                          struct flow_diag *diag)
+{
+    size_t before = diag->errors;
+    overlay_check(root, diag);
+    if (diag->errors != before)
+        return false;
+    if (ext->kind != YN_SCALAR || ext->len == 0) {
+        flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' must be the name of a scenario file");
+        return false;
+    }
+    if (src->n >= MAX_EXTENDS) {
+        flow_diag_error(diag, ext->src, ext->line, ext->col,
+                        "'extends' is nested more than %d deep (or loops back on itself)", MAX_EXTENDS);
+        return false;
+    }
+    return true;
+}
+
+static struct ynode *load_tree(const char *name, const char *text, size_t len, const char *dir,
+                               struct sources *src, struct flow_diag *diag);
+
+/* The base scenario `extends` names (relative to dir), loaded in turn: a mapping, or NULL
+ * (said). Its path and text are kept in src. */
+static struct ynode *load_base(const struct ynode *ext, const char *dir, struct sources *src, struct flow_diag *diag)
+{
+    char *path = (ext->text[0] == '/' || dir == NULL) ? flow_xstrdup(ext->text)
+                                                      : flow_xasprintf("%s/%s", dir, ext->text);
+    src->names[src->n++] = path;
+    size_t blen;
+    char *btext = read_file(path, ext->text, ext->src, ext->line, ext->col, &blen, diag);
+    char *bdir = dir_of(path);
+    size_t errors = diag->errors;
+    src->texts[src->n - 1] = btext;
+    struct ynode *base = btext ? load_tree(path, btext, blen, bdir, src, diag) : NULL;
+    free(bdir);
+    if (base != NULL && base->kind != YN_MAP) {
+        flow__ytree_free(base);
+        base = NULL;
+    }
+    if (base == NULL && btext != NULL && diag->errors == errors)
+        flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' names '%.200s', which is "
+                        "not a scenario (a YAML mapping of keys such as name, wards, groups)", ext->text);
+    return base;
+}
+
+/* Removes the `extends` key (and its value) from root. */
+static void drop_extends(struct ynode *root)
+{
+    for (size_t i = 0; i + 1 < root->n; i += 2) {
+        if (strcmp(root->kids[i]->text, "extends") == 0) {
+            flow__ytree_free(root->kids[i]);
+            flow__ytree_free(root->kids[i + 1]);
+            memmove(&root->kids[i], &root->kids[i + 2], (root->n - i - 2) * sizeof *root->kids);
+            root->n -= 2;
+            return;
+        }
+    }
+}
+
 /* Parses text; if it has `extends: FILE`, loads that (recursively, relative to dir) and lays
  * this tree over it. */
 static struct ynode *load_tree(const char *name, const char *text, size_t len, const char *dir,
@@ -218,56 +280,13 @@ static struct ynode *load_tree(const char *name, const char *text, size_t len, c
     const struct ynode *ext = root ? flow__ytree_get(root, "extends") : NULL;
     if (ext == NULL)
         return root;
-    size_t before = diag->errors;
-    overlay_check(root, diag);
-    if (diag->errors != before) {
-        flow__ytree_free(root);
-        return NULL;
-    }
-    if (ext->kind != YN_SCALAR || ext->len == 0) {
-        flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' must be the name of a scenario file");
-        flow__ytree_free(root);
-        return NULL;
-    }
-    if (src->n >= MAX_EXTENDS) {
-        flow_diag_error(diag, ext->src, ext->line, ext->col,
-                        "'extends' is nested more than %d deep (or loops back on itself)", MAX_EXTENDS);
-        flow__ytree_free(root);
-        return NULL;
-    }
-    char *path = (ext->text[0] == '/' || dir == NULL) ? flow_xstrdup(ext->text)
-                                                      : flow_xasprintf("%s/%s", dir, ext->text);
-    src->names[src->n++] = path;
-    size_t blen;
-    char *btext = read_file(path, ext->text, ext->src, ext->line, ext->col, &blen, diag);
-    char *bdir = dir_of(path);
-    size_t errors = diag->errors;
-    bool was_read = btext != NULL;
-    src->texts[src->n - 1] = btext;
-    struct ynode *base = btext ? load_tree(path, btext, blen, bdir, src, diag) : NULL;
-    free(bdir);
-    if (base != NULL && base->kind != YN_MAP) {
-        flow__ytree_free(base);
-        base = NULL;
-    }
-    if (base == NULL && was_read && diag->errors == errors)
-        flow_diag_error(diag, ext->src, ext->line, ext->col, "'extends' names '%.200s', which is "
-                        "not a scenario (a YAML mapping of keys such as name, wards, groups)", ext->text);
+    struct ynode *base = extends_sound(root, ext, src, diag) ? load_base(ext, dir, src, diag) : NULL;
     if (base == NULL) {
         flow__ytree_free(root);
         return NULL;
     }
-    /* Drop the extends key itself, then lay the overlay on the base. */
     char *base_name = flow_xstrdup(ext->text);
-    for (size_t i = 0; i + 1 < root->n; i += 2) {
-        if (strcmp(root->kids[i]->text, "extends") == 0) {
-            flow__ytree_free(root->kids[i]);
-            flow__ytree_free(root->kids[i + 1]);
-            memmove(&root->kids[i], &root->kids[i + 2], (root->n - i - 2) * sizeof *root->kids);
-            root->n -= 2;
-            break;
-        }
-    }
+    drop_extends(root);                /* ext is freed with it */
     struct ynode *merged = merge(base, root, (struct merging){diag, base_name, NULL});
     free(base_name);
     return merged;
