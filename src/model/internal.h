@@ -170,42 +170,6 @@ struct group {
     struct resource *assessors;        /* borrowed from the model's pools */
 };
 
-/* One occurrence of a theatre list, from booking to its last case. */
-struct list {
-    uint32_t theatre;
-    double start, end;                 /* scheduled */
-    double actual_start, case_start;
-    uint32_t *cases;                   /* booked patients, in booking order */
-    double *operating;                 /* days each operated case took, 0 if cancelled */
-    size_t ncases, cap, next;
-    uint32_t current;                  /* the case being operated */
-    size_t current_index;              /* its place in cases */
-    uint32_t operated;
-    double inside;                     /* operating time inside the scheduled list */
-    uint32_t link;                     /* free list, or the theatre's queue of lists */
-    /* bed_patience: cases waiting for a bed, and those whose bed came (first come first) */
-    uint32_t pending, held_head, held_tail;
-    bool idle;                         /* booked cases done, waiting on pending or held ones */
-    uint32_t generation;               /* which use of this slot an end-of-list event is for */
-};
-
-/* Per-theatre observations of the measured period. */
-struct theatre_tally {
-    uint64_t lists, underrun, cases, turnarounds;
-    uint64_t cancelled_no_bed, cancelled_unfit, cancelled_overrun;
-    double late_sum, overrun_sum, turnaround_sum, inside, list_time, cost;
-};
-
-struct theatre {
-    const struct flow_theatre_spec *spec;
-    gsl_rng *late_rng, *turnaround_rng;
-    uint32_t *groups;                  /* elective groups that start here */
-    size_t ngroups;
-    bool busy;
-    uint32_t waiting_head, waiting_tail;   /* lists due to start while the theatre was busy */
-    struct theatre_tally period;
-};
-
 /* A community service: places, and patients waiting for one in a hospital bed. */
 struct service {
     const struct flow_service_spec *spec;
@@ -235,15 +199,6 @@ struct model_tally {
     uint64_t hour_samples[168];        /* when profiling: samples per hour of the week */
 };
 
-/* One weekly timetable slot: a session on one weekday. */
-struct slot {
-    uint32_t theatre;
-    double length;
-    double next_start;                 /* the next occurrence to book */
-    uint64_t weeks;                    /* weeks of the cycle it runs in (0: every week) */
-    int cycle;                         /* the theatre's cycle, in weeks */
-};
-
 /* The route's continuations: how a rule module whose own event ends a patient's stage (a bed
  * given, an operation over, a readmission due) hands the patient back to the route (route.c)
  * without calling it, so that calls between the model's files go one way. model.c registers
@@ -253,6 +208,28 @@ struct moves {
     void (*operated)(struct flow_model *m, uint32_t id);        /* out of theatre: stay or home */
     void (*readmitted)(struct flow_model *m, uint32_t group);   /* back as an emergency arrival */
 };
+
+/* Per-theatre observations of the measured period (metrics.c reports them). */
+/* Per-theatre observations of the measured period. */
+struct theatre_tally {
+    uint64_t lists, underrun, cases, turnarounds;
+    uint64_t cancelled_no_bed, cancelled_unfit, cancelled_overrun;
+    double late_sum, overrun_sum, turnaround_sum, inside, list_time, cost;
+};
+
+struct theatre {
+    const struct flow_theatre_spec *spec;
+    gsl_rng *late_rng, *turnaround_rng;
+    uint32_t *groups;                  /* elective groups that start here */
+    size_t ngroups;
+    bool busy;
+    uint32_t waiting_head, waiting_tail;   /* lists due to start while the theatre was busy */
+    struct theatre_tally period;
+};
+
+/* A theatre's lists and timetable slots are theatre.c's own (file-local structs). */
+struct list;
+struct slot;
 
 struct flow_model {
     const struct flow_scenario *sc;

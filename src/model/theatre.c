@@ -21,6 +21,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* One occurrence of a theatre list, from booking to its last case. */
+struct list {
+    uint32_t theatre;
+    double start, end;                 /* scheduled */
+    double actual_start, case_start;
+    uint32_t *cases;                   /* booked patients, in booking order */
+    double *operating;                 /* days each operated case took, 0 if cancelled */
+    size_t ncases, cap, next;
+    uint32_t current;                  /* the case being operated */
+    size_t current_index;              /* its place in cases */
+    uint32_t operated;
+    double inside;                     /* operating time inside the scheduled list */
+    uint32_t link;                     /* free list, or the theatre's queue of lists */
+    /* bed_patience: cases waiting for a bed, and those whose bed came (first come first) */
+    uint32_t pending, held_head, held_tail;
+    bool idle;                         /* booked cases done, waiting on pending or held ones */
+    uint32_t generation;               /* which use of this slot an end-of-list event is for */
+};
+
+/* One weekly timetable slot: a session on one weekday. */
+struct slot {
+    uint32_t theatre;
+    double length;
+    double next_start;                 /* the next occurrence to book */
+    uint64_t weeks;                    /* weeks of the cycle it runs in (0: every week) */
+    int cycle;                         /* the theatre's cycle, in weeks */
+};
+
 #define EPS 1e-9                        /* days: rounding slack in "does it fit" (0.1 ms) */
 
 static double now(const struct flow_model *m) { return model_now(m); }
