@@ -3,7 +3,11 @@
 #ifndef FLOWSIM_REPORT_H
 #define FLOWSIM_REPORT_H
 
+#include <flowsim/check.h>
+#include <flowsim/compare.h>
 #include <flowsim/experiment.h>
+#include <flowsim/size.h>
+#include <flowsim/warmup.h>
 #include <stdio.h>
 
 enum flow_format { FLOW_FORMAT_TEXT, FLOW_FORMAT_JSON };

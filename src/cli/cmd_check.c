@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <flowsim/calendar.h>
+#include <flowsim/check.h>
 #include <flowsim/experiment.h>
 #include <flowsim/extract.h>
 #include <flowsim/util.h>

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <flowsim/calendar.h>
+#include <flowsim/compare.h>
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>

@@ -3,6 +3,7 @@
 
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
+#include <flowsim/size.h>
 #include <flowsim/util.h>
 
 #include <ctype.h>

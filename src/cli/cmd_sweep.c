@@ -4,6 +4,7 @@
 
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
+#include <flowsim/sweep.h>
 #include <flowsim/util.h>
 
 #include <errno.h>

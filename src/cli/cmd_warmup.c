@@ -4,6 +4,7 @@
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
+#include <flowsim/warmup.h>
 
 #include <errno.h>
 #include <math.h>

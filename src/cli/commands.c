@@ -2,10 +2,11 @@
 #include "cli.h"
 
 #include <flowsim/error.h>
-#include <flowsim/limits.h>
 #include <flowsim/experiment.h>
+#include <flowsim/limits.h>
 
 #include <flowsim/util.h>
+#include <flowsim/selftest.h>
 
 #include <errno.h>
 #include <math.h>

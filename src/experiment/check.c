@@ -1,6 +1,7 @@
 /* check.c - `flowsim check`'s runs: replications of a scenario over an extract's period, each
  * turned from its event trace into spells (a stay from a bed to leaving it, a spell from the
  * first bed to leaving hospital), then measured by the code that measures the extract. */
+#include <flowsim/check.h>
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>

@@ -1,6 +1,7 @@
 /* compare.c - paired comparison of a base scenario and a what-if with common random numbers.
  * Each replication of the what-if uses the streams of the same replication of the base, so
  * the replication-by-replication differences cancel most of the noise the two share. */
+#include <flowsim/compare.h>
 #include <flowsim/experiment.h>
 #include <flowsim/util.h>
 

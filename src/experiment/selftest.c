@@ -4,6 +4,7 @@
  * the usual 95% interval. A wrong engine fails because the intervals are narrow. */
 #include <flowsim/experiment.h>
 #include <flowsim/scenario.h>
+#include <flowsim/selftest.h>
 #include <flowsim/util.h>
 
 #include <math.h>

@@ -5,6 +5,7 @@
  * met to missed, by bisection with common random numbers. */
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
+#include <flowsim/size.h>
 #include <flowsim/util.h>
 
 #include <math.h>

@@ -1,8 +1,11 @@
 /* sweep.c - the parameter grid of a sweep: --vary specifications and the points of their
  * cartesian product (the first parameter varies slowest). */
+#include <flowsim/compare.h>
 #include <flowsim/experiment.h>
-#include <flowsim/scenario.h>
 #include <flowsim/random.h>
+#include <flowsim/scenario.h>
+#include <flowsim/size.h>
+#include <flowsim/sweep.h>
 #include <flowsim/util.h>
 
 #include <ctype.h>

@@ -8,6 +8,7 @@
 #include <flowsim/experiment.h>
 #include <flowsim/limits.h>
 #include <flowsim/util.h>
+#include <flowsim/warmup.h>
 
 #include <math.h>
 #include <stdlib.h>

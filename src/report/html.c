@@ -4,7 +4,9 @@
 #include "internal.h"
 
 #include <flowsim/calendar.h>
+#include <flowsim/compare.h>
 #include <flowsim/error.h>
+#include <flowsim/size.h>
 #include <flowsim/util.h>
 #include <flowsim/week.h>
 

@@ -3,7 +3,9 @@
 #ifndef FLOWSIM_REPORT_INTERNAL_H
 #define FLOWSIM_REPORT_INTERNAL_H
 
+#include <flowsim/compare.h>
 #include <flowsim/report.h>
+#include <flowsim/size.h>
 #include <jansson.h>
 
 /* A number for text reports: four significant figures, never in exponent form; "-" if undefined. */

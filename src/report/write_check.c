@@ -2,6 +2,7 @@
  * mean and its 95% prediction interval, marked where the observation is outside; patients
  * present by hour of the week as one distance per ward against its bound (the intervals and
  * bounds: experiment/check.c). As text, JSON or an HTML page. */
+#include <flowsim/check.h>
 #include <flowsim/error.h>
 #include <flowsim/report.h>
 #include <flowsim/scenario.h>

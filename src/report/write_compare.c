@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <flowsim/calendar.h>
+#include <flowsim/compare.h>
 #include <flowsim/error.h>
 #include <flowsim/util.h>
 

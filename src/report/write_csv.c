@@ -2,12 +2,13 @@
  * so that the same results give the same bytes. */
 #include "internal.h"
 
-#include <flowsim/error.h>
 #include <flowsim/calendar.h>
+#include <flowsim/error.h>
 #include <flowsim/report.h>
 
 #include <stdlib.h>
 #include <flowsim/util.h>
+#include <flowsim/compare.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 

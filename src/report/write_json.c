@@ -3,7 +3,9 @@
  * draw the page later from the file alone. */
 #include "internal.h"
 
+#include <flowsim/compare.h>
 #include <flowsim/error.h>
+#include <flowsim/size.h>
 
 static int dump(FILE *f, json_t *root)
 {

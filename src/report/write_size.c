@@ -2,6 +2,7 @@
  * target metrics and whether each met them. */
 #include <flowsim/error.h>
 #include <flowsim/report.h>
+#include <flowsim/size.h>
 
 #include <math.h>
 

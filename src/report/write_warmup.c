@@ -2,6 +2,7 @@
  * recommendation, and how it was decided. */
 #include <flowsim/error.h>
 #include <flowsim/report.h>
+#include <flowsim/warmup.h>
 
 #include <flow_config.h>
 #include <jansson.h>

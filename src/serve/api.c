@@ -5,6 +5,7 @@
  * loader exactly as --set does; requests carry no paths and read no files. */
 #include "internal.h"
 
+#include <flowsim/compare.h>
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
 #include <flowsim/limits.h>

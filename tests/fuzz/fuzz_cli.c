@@ -7,6 +7,8 @@
 #include "../../src/cli/cli.h"
 
 #include <flowsim/experiment.h>
+#include <flowsim/size.h>
+#include <flowsim/sweep.h>
 
 #include <stdint.h>
 #include <stdio.h>

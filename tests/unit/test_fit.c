@@ -7,6 +7,7 @@
 #include "check_main.h"
 
 #include <flowsim/calendar.h>
+#include <flowsim/check.h>
 #include <flowsim/experiment.h>
 #include <flowsim/extract.h>
 #include <flowsim/limits.h>

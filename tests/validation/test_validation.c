@@ -7,6 +7,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <flowsim/stats.h>
+#include <flowsim/compare.h>
+#include <flowsim/selftest.h>
+#include <flowsim/size.h>
+#include <flowsim/warmup.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
