@@ -105,4 +105,18 @@ void flow_output_made_dir(struct flow_output_set *set, const char *dir);
 int flow_output_commit(struct flow_output_set *set, char *why, size_t len);
 void flow_output_abort(struct flow_output_set *set);
 
+
+/* ---- a sweep's files (write_sweep.c) ---- */
+struct flow_sweep;
+/* The header rows of runs.csv (point, replication, parameters, metrics) and summary.csv
+ * (parameters, then METRIC_mean, METRIC_ci_low, METRIC_ci_high). */
+void flow_sweep_csv_headers(const struct flow_sweep *w, FILE *runs, FILE *summary);
+/* A finished point: a row per replication in runs, one row in summary. */
+void flow_sweep_csv_point(const struct flow_sweep *w, size_t point, const char **values, const struct flow_results *r,
+                          FILE *runs, FILE *summary);
+/* The manifest (sweep.txt, owned): what this sweep is; resuming is refused when it differs. */
+char *flow_sweep_manifest(const struct flow_sweep *w);
+/* How many whole points the sweep in dir holds, both files cut back to exactly those; -1 with
+ * why when they are not this sweep's or cannot be repaired. */
+long flow_sweep_resume(const struct flow_sweep *w, const char *dir, char *why, size_t len);
 #endif

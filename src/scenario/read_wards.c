@@ -184,7 +184,9 @@ static void read_dated_change(struct ctx *c, const struct ynode *n, const struct
         return;
     }
     int64_t from, to;
-    if (!read_date(c, in->from, "from", &from) | !read_date(c, in->to, "to", &to))
+    bool from_ok = read_date(c, in->from, "from", &from);   /* both read: both errors said */
+    bool to_ok = read_date(c, in->to, "to", &to);
+    if (!from_ok || !to_ok)
         return;
     if (to < from) {
         flow__schema_err(c, in->to, "'to' (%s) is before 'from' (%s)", in->to->text, in->from->text);
