@@ -272,6 +272,7 @@ START_TEST(census_mixture_stays_leave_their_remainder)
                  "[{weight: 0.6, dist: lognormal, mean: 2d, sd: 1.5d}, {weight: 0.4, dist: gamma, mean: 9d, sd: 3d}]}}]\n"
                  "initial:\n  - {ward: W, group: g, elapsed: [%s]}\n", 3 + k, "%s");
         char *full = malloc(strlen(text) + strlen(elapsed) + 1);
+        ck_assert_ptr_nonnull(full);
         sprintf(full, text, elapsed);
         struct flow_results r = run_text(full, NULL, 0);
         free(full);
