@@ -160,12 +160,45 @@ START_TEST(arrival_profiles_and_peaks)
 }
 END_TEST
 
+/* Names that a scenario would write the same ('.' and '=' become '_') are refused, wards and
+ * groups each on their own: a clash in either is enough, and distinct names pass. */
+static bool clash_of(const char *text, char *why, size_t len)
+{
+    char path[] = "/tmp/flowsim-extract-XXXXXX";
+    write_temp(path, text);
+    struct flow_extract x;
+    struct flow_diag d;
+    flow_diag_init(&d);
+    size_t errors = flow_extract_read(path, &x, &d);
+    unlink(path);
+    ck_assert_msg(errors == 0, "%s", d.count ? d.lines[0] : "");
+    flow_diag_fini(&d);
+    bool clash = flow_extract_names_clash(&x, why, len);
+    flow_extract_fini(&x);
+    return clash;
+}
+
+START_TEST(names_that_clash_in_a_scenario)
+{
+    char why[512] = "";
+    ck_assert(!clash_of("patient,ward,start,end,group\np1,A.B,2027-01-01,2027-01-02,g.1\n"
+                        "p2,A-B,2027-01-01,2027-01-02,g-1\n", why, sizeof why));
+    ck_assert(clash_of("patient,ward,start,end,group\np1,A.B,2027-01-01,2027-01-02,g\n"
+                       "p2,A_B,2027-01-01,2027-01-02,g\n", why, sizeof why));
+    ck_assert_msg(strstr(why, "wards 'A.B' and 'A_B' would both be 'A_B'"), "%s", why);
+    ck_assert(clash_of("patient,ward,start,end,group\np1,W,2027-01-01,2027-01-02,g=1\n"
+                       "p2,W,2027-01-01,2027-01-02,g_1\n", why, sizeof why));
+    ck_assert_msg(strstr(why, "groups 'g=1' and 'g_1' would both be 'g_1'"), "%s", why);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("extract");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, timestamps_in_every_form);
     tcase_add_test(tc, reads_a_good_extract);
+    tcase_add_test(tc, names_that_clash_in_a_scenario);
     tcase_add_test(tc, arrival_profiles_and_peaks);
     tcase_add_loop_test(tc, malformed_rows_are_located, 0, sizeof bad / sizeof bad[0]);
     suite_add_tcase(s, tc);
