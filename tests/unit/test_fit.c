@@ -694,6 +694,39 @@ START_TEST(best_fit_is_one_a_scenario_holds)
 }
 END_TEST
 
+/* The fitted warm-up is four mean ended spells (first stay's start to last stay's end), whole
+ * days, within 7 to 180; open spells do not count. Each threshold at two settings. */
+static double warmup_of(const double *spans, size_t n, bool open_extra)
+{
+    struct flow_stay stays[8];
+    struct flow_spell spells[8];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++, k++) {      /* two stays a spell: 1 day, then the rest */
+        stays[2 * i] = (struct flow_stay){.start = 10, .end = 11};
+        stays[2 * i + 1] = (struct flow_stay){.start = 11, .end = 10 + spans[i]};
+        spells[i] = (struct flow_spell){.first = 2 * i, .n = 2};
+    }
+    if (open_extra) {                         /* an open spell a hundred days long */
+        stays[2 * k] = (struct flow_stay){.start = 0, .end = 100};
+        spells[k++] = (struct flow_spell){.first = 2 * n, .n = 1, .open = true};
+    }
+    struct flow_spells sp = {.stays = stays, .spells = spells, .nstays = 2 * k, .nspells = k};
+    return flow_fitted_warmup_days(&sp);
+}
+
+START_TEST(warmup_is_four_mean_spells_in_days)
+{
+    ck_assert_double_eq(warmup_of((double[]){2.25, 1.75}, 2, false), 8);      /* 4 x 2 */
+    ck_assert_double_eq(warmup_of((double[]){2.25, 1.75}, 2, true), 8);       /* the open one left out */
+    ck_assert_double_eq(warmup_of((double[]){2.5, 2.25}, 2, false), 10);      /* 9.5, a whole day up */
+    ck_assert_double_eq(warmup_of((double[]){1.5, 1.5}, 2, false), 7);        /* 6: at least 7 */
+    ck_assert_double_eq(warmup_of((double[]){1.5, 2.0}, 2, false), 7);        /* 7 */
+    ck_assert_double_eq(warmup_of((double[]){44.75, 45.25}, 2, false), 180);  /* 180 */
+    ck_assert_double_eq(warmup_of((double[]){46, 46}, 2, false), 180);        /* 184: at most 180 */
+    ck_assert_double_eq(warmup_of(NULL, 0, true), 7);                         /* nothing ended: 4 x 1 day */
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("fit");
@@ -713,6 +746,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, routes_fit_in_a_route);
     tcase_add_test(tc, hourly_presence_over_centuries);
     tcase_add_test(tc, best_fit_is_one_a_scenario_holds);
+    tcase_add_test(tc, warmup_is_four_mean_spells_in_days);
     suite_add_tcase(s, tc);
     return s;
 }
