@@ -727,6 +727,21 @@ START_TEST(warmup_is_four_mean_spells_in_days)
 }
 END_TEST
 
+/* The empirical stays beside a fitted scenario: stem-group-step.csv, with the characters a file
+ * name or a YAML scalar cannot carry plainly made '_', and nothing else changed. */
+START_TEST(fitted_csv_names_are_plain)
+{
+    struct flow_fitted_group g = {0};
+    snprintf(g.name, sizeof g.name, "%s", "hip/knee \"x\":a#b\\c_d-e");
+    char out[256];
+    flow_fitted_csv_name("sample", &g, 2, out, sizeof out);
+    ck_assert_str_eq(out, "sample-hip_knee__x__a_b_c_d-e-3.csv");
+    snprintf(g.name, sizeof g.name, "%s", "medical");
+    flow_fitted_csv_name("my fit", &g, 0, out, sizeof out);
+    ck_assert_str_eq(out, "my_fit-medical-1.csv");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("fit");
@@ -747,6 +762,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, hourly_presence_over_centuries);
     tcase_add_test(tc, best_fit_is_one_a_scenario_holds);
     tcase_add_test(tc, warmup_is_four_mean_spells_in_days);
+    tcase_add_test(tc, fitted_csv_names_are_plain);
     suite_add_tcase(s, tc);
     return s;
 }
