@@ -97,6 +97,10 @@ enum flow_fit_family { FLOW_FIT_EXPONENTIAL, FLOW_FIT_LOGNORMAL, FLOW_FIT_GAMMA,
                        FLOW_FIT_FAMILIES };
 const char *flow_fit_family_name(enum flow_fit_family f);
 
+/* The fits call GSL's special functions at trial parameters that may be extreme: call
+ * gsl_set_error_handler_off() before fitting (flowsim's programs do), or GSL's default handler
+ * aborts where the fit would have rejected the trial. */
+
 /* A maximum-likelihood fit to right-censored durations, in the scenario format's parameters:
  * exponential a = mean; lognormal and gamma a = mean, b = sd; Weibull a = shape, b = scale. */
 struct flow_fit {
