@@ -76,7 +76,8 @@ void flow_model_cancel_on(struct flow_model *m, const atomic_bool *flag);
 
 /* Occupancy by hour of the week (for reports): call before the run; afterwards
  * flow_model_hourly writes nwards x 168 mean occupied beds (hour 0 = Monday 00:00, NAN for an
- * hour never sampled). Costs one event an hour, so it is off unless asked for. */
+ * hour never sampled). Sampled as the beds change (no events), but it keeps 168 values a ward and
+ * a histogram of waits, so it is off unless asked for. */
 void flow_model_profile(struct flow_model *m);
 void flow_model_hourly(const struct flow_model *m, double *out);
 /* With profiling: nwards x 168 mean departures from the ward in each hour of the week, for

@@ -265,11 +265,11 @@ double flow_experiment_events_estimate(const struct flow_scenario *s)
     double days = s->warmup_days + s->horizon_days, events = 0;
     for (size_t i = 0; i < s->ngroups; i++) {
         const struct flow_group_spec *g = &s->groups[i];
-        double patients = g->rate_per_day * days * growth_mean(g->growth_per_year, days) +
-                          g->initial_waiting_list + (double)g->nwaiting_since;
+        double arriving = g->rate_per_day * days * growth_mean(g->growth_per_year, days);
+        double patients = arriving + g->initial_waiting_list + (double)g->nwaiting_since;
         double routed = patients;
         if (g->elective && g->nsteps > 0 && g->steps[0].kind == FLOW_STEP_THEATRE) {
-            events += patients;    /* each referral; those operated go on below */
+            events += arriving;    /* each referral (a list at the start is there without one) */
             routed = fmin(patients, days * theatre_cases_per_day(s, g->steps[0].theatre));
         }
         double readmit = 0;
@@ -278,8 +278,8 @@ double flow_experiment_events_estimate(const struct flow_scenario *s)
         events += routed * events_per_patient(g) / (1 - fmin(readmit, 0.9));
     }
     events += 4.0 * (double)s->ninitial;
-    /* the day's own: hourly profiles, bed plans, rounds, theatre sessions */
-    events += days * (24 + 2 * (double)(s->nwards + s->ntheatres));
+    /* the day's own: the midnight census and daily series, bed plans, rounds, theatre sessions */
+    events += days * (2 + 2 * (double)(s->nwards + s->ntheatres));
     return events;
 }
 

@@ -10,38 +10,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One event a day, or an hour when profiling. The measured period (start, end] holds exactly
- * one midnight per measured day: the census closing each day is counted, the one at its start
- * is not (with no warm-up it is the empty hospital at time 0). The census runs after every
- * other event at its instant, so an admission at exactly 00:00 is in that midnight's count
- * and a departure at 00:00 is not. */
+/* One event a day. The measured period (start, end] holds exactly one midnight per measured
+ * day: the census closing each day is counted, the one at its start is not (with no warm-up it
+ * is the empty hospital at time 0). The census runs after every other event at its instant, so
+ * an admission at exactly 00:00 is in that midnight's count and a departure at 00:00 is not.
+ * The hourly profile samples the same way at every hour, but from the beds' own changes
+ * (flow__resource_sample_hours), not by events. */
 static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
 {
     struct flow_model *m = ctx;
     double t = model_now(m);
     if (t > m->start) {
-        long hour = ((long)llround(t * 24) + 24L * m->sc->weekday0) % 168;   /* 0: Monday 00:00 */
-        bool midnight = hour % 24 == 0;
-        m->period.midnights += midnight;
-        if (m->profiling)
-            m->period.hour_samples[hour]++;
-        for (size_t i = 0; i < m->sc->nwards; i++) {
-            struct ward *w = &m->wards[i];
-            if (midnight)
-                w->period.midnight_sum += w->beds.in_use;
-            if (m->profiling)
-                w->hourly[hour] += w->beds.in_use;
-            if (m->profiling && w->beds.plan)
-                w->hourly_beds[hour] += flow_resource_open_places(&w->beds);
-        }
+        m->period.midnights++;
+        for (size_t i = 0; i < m->sc->nwards; i++)
+            m->wards[i].period.midnight_sum += m->wards[i].beds.in_use;
     }
-    double next = m->profiling ? (llround(t * 24) + 1) / 24.0 : floor(t + 0.5) + 1;
-    flow_engine_schedule(e, next, PRIO_CENSUS, on_census, m, 0);
+    flow_engine_schedule(e, floor(t + 0.5) + 1, PRIO_CENSUS, on_census, m, 0);
 }
 
 void flow__census_start(struct flow_model *m)
 {
     flow_engine_schedule(m->engine, 0, PRIO_CENSUS, on_census, m, 0);
+}
+
+/* The end of the run: every ward's beds sampled to the last boundary at or before now, and the
+ * boundaries of the measured period counted by hour of the week. */
+void flow__census_finish(struct flow_model *m)
+{
+    if (!m->profiling)
+        return;
+    double t = model_now(m);
+    for (size_t i = 0; i < m->sc->nwards; i++)
+        flow__resource_sample_hours(m, &m->wards[i].beds, t, true);
+    memset(m->period.hour_samples, 0, sizeof m->period.hour_samples);
+    for (long k = (long)floor(m->start * 24); (double)k / 24 <= t; k++)
+        if ((double)k / 24 > m->start)
+            m->period.hour_samples[(k + 24L * m->sc->weekday0) % 168]++;
 }
 
 void flow__census_mark(struct flow_model *m, double t)
@@ -65,6 +69,7 @@ void flow_model_profile(struct flow_model *m)
         if (m->wards[i].beds.plan)
             m->wards[i].hourly_beds = flow_xcalloc(168, sizeof *m->wards[i].hourly_beds);
         flow__resource_keep_waits(&m->wards[i].beds, 24);
+        flow__resource_keep_hours(&m->wards[i].beds, m->wards[i].hourly, m->wards[i].hourly_beds);
     }
 }
 

@@ -411,6 +411,7 @@ double flow__initial_stay(struct flow_model *m, uint32_t id);
 /* census.c: the midnight census, occupancy by hour, daily series */
 void flow__census_start(struct flow_model *m);
 void flow__census_mark(struct flow_model *m, double t);
+void flow__census_finish(struct flow_model *m);
 
 /* backlog.c: queues at the start of the measured period */
 void flow__backlog_mark(struct flow_model *m);

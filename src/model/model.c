@@ -188,6 +188,7 @@ int flow_model_run(struct flow_model *m)
         if (t >= end || flow_engine_stopped(m->engine))
             break;
     }
+    flow__census_finish(m);
     return m->status;
 }
 

@@ -84,9 +84,31 @@ void flow__resource_fini(struct resource *r)
 {
     free(r->by_class);
     free(r->plan);
+    free(r->hours);
     if (r->wait_hist) {
         flow_hist_fini(r->wait_hist);
         free(r->wait_hist);
+    }
+}
+
+void flow__resource_keep_hours(struct resource *r, double *use, double *open)
+{
+    r->hours = flow_xcalloc(1, sizeof *r->hours);
+    *r->hours = (struct hour_samples){.use = use, .open = open};
+}
+
+/* A boundary counts when it is after the start of the measured period, as the midnight census
+ * does; before the end of warm-up the start is 0, and the mark clears what was summed. */
+void flow__resource_sample_hours(const struct flow_model *m, struct resource *r, double t, bool at)
+{
+    struct hour_samples *h = r->hours;
+    for (double b = (double)h->next / 24; b < t || (at && b == t); b = (double)++h->next / 24) {
+        if (!(b > m->start))
+            continue;
+        long how = (h->next + 24L * m->sc->weekday0) % 168;   /* 0: Monday 00:00 */
+        h->use[how] += r->in_use;
+        if (h->open)
+            h->open[how] += flow_resource_open_places(r);
     }
 }
 
@@ -151,6 +173,8 @@ static void set_open_levels(struct resource *r, double t);
 static void set_in_use(struct flow_model *m, struct resource *r, uint32_t cls, int delta)
 {
     double t = model_now(m);
+    if (__builtin_expect(r->hours != NULL, 0))
+        flow__resource_sample_hours(m, r, t, false);
     r->in_use += delta;
     flow_level_set(&r->use, t, r->in_use);
     set_full(r, t);
@@ -247,6 +271,8 @@ static void set_capacity(struct flow_model *m, struct resource *r)
 {
     struct capacity_plan *p = r->plan;
     double t = model_now(m);
+    if (r->hours)
+        flow__resource_sample_hours(m, r, t, false);
     r->capacity = p->planned + (p->open ? p->extra : 0);
     set_open_levels(r, t);
     set_full(r, t);

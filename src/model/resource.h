@@ -80,6 +80,14 @@ struct capacity_plan {
     struct flow_level extra_level;   /* extra places counted open: extra when open, else held */
 };
 
+/* When asked for (a ward's hourly profile): the places in use, and counted open, at each hour
+ * boundary of the measured period, summed by hour of the week. Sampled as the places change
+ * (a boundary takes the value after every event at its instant), so it costs no event. */
+struct hour_samples {
+    double *use, *open;        /* 168 sums each, borrowed; open NULL when not kept */
+    long next;                 /* the first boundary not yet sampled: hour k is at k / 24 */
+};
+
 struct resource {
     int capacity;              /* places, or RESOURCE_UNLIMITED */
     int in_use;
@@ -96,6 +104,7 @@ struct resource {
     uint32_t owner;            /* passed to grant: the ward, service or pool index */
     bool offered;              /* on the model's list of resources with freed places */
     struct capacity_plan *plan;    /* NULL: the capacity never changes */
+    struct hour_samples *hours;    /* NULL: no hourly profile */
     /* ring-fenced places: classes without a flag hold at most capacity - reserved */
     const unsigned char *reserved_for;   /* nclass flags (borrowed), or NULL: no ring-fence */
     int reserved;
@@ -107,6 +116,11 @@ void flow__resource_init(struct resource *r, int capacity, size_t nclass, grant_
 void flow__resource_fini(struct resource *r);
 /* Keeps a histogram of waits (in days x scale) from now on. */
 void flow__resource_keep_waits(struct resource *r, double scale);
+/* Samples the places in use (and open, when `open` is not NULL) at every hour boundary from
+ * now on, into 168 sums by hour of the week (see struct hour_samples). */
+void flow__resource_keep_hours(struct resource *r, double *use, double *open);
+/* Samples the hour boundaries before `t` (at or before it when `at`) not yet sampled. */
+void flow__resource_sample_hours(const struct flow_model *m, struct resource *r, double t, bool at);
 /* True when a request by this patient now would take a place at once. */
 bool flow__resource_free_for(const struct flow_model *m, const struct resource *r, uint32_t id);
 /* Ring-fences `reserved` places for the classes flagged in `flags` (nclass of them). */

@@ -596,7 +596,7 @@ START_TEST(largest_waiting_list_runs)
 END_TEST
 
 /* The events a replication is expected to fire (what flowsim serve's --max-work counts)
- * are within a small factor of what it fires (0.8 to 2: 1.34, 1.13, 1.86 and 1.00 here), for emergency routes with and without profiles,
+ * are within a small factor of what it fires (0.8 to 2: 1.44, 1.53, 1.61 and 1.03 here), for emergency routes with and without profiles,
  * growth, a theatre list with a waiting list longer than it can operate, and readmissions. */
 START_TEST(events_estimate_near_events_fired)
 {

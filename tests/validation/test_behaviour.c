@@ -280,6 +280,33 @@ START_TEST(occupancy_by_hour_follows_the_clock)
 }
 END_TEST
 
+/* The hourly profile at changes that fall exactly on the hour, all known in advance: a census of
+ * fixed stays (three leave at 24 h and 30 h, one stays past the end) and a bed change from 00:00
+ * to 24:00 on Tuesdays. A boundary reads the ward after every event at its instant, the first
+ * (00:00 at the start) is not in the period and the last (00:00 at the end) is. */
+START_TEST(occupancy_by_hour_on_the_hour)
+{
+    const char *text =
+        "name: Hours\nstart: 2027-01-04\nhorizon: 7d\nwarmup: 0d\nreplications: 1\nseed: 1\n"
+        "wards:\n  - {name: W, beds: 10, bed_changes: [{days: [tue], change: -4}]}\n"
+        "groups:\n  - {name: g, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 30h}}]}\n"
+        "  - {name: h, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 10d}}]}\n"
+        "initial:\n  - {ward: W, group: g, elapsed: [0h, 6h, 6h]}\n  - {ward: W, group: h, elapsed: [0h]}\n";
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    struct flow_results r;
+    struct flow_run_options o = {.threads = 1, .profile = true};
+    ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
+    ck_assert_ptr_nonnull(r.hourly_beds);
+    for (int h = 0; h < 168; h++) {
+        double occupied = h == 0 ? 1 : h < 24 ? 4 : h < 30 ? 2 : 1, open = h >= 24 && h < 48 ? 6 : 10;
+        ck_assert_msg(r.hourly[h] == occupied, "hour %d: %g occupied, %g expected", h, r.hourly[h], occupied);
+        ck_assert_msg(r.hourly_beds[h] == open, "hour %d: %g open, %g expected", h, r.hourly_beds[h], open);
+    }
+    flow_results_fini(&r);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
 /* Two stays in a row in the same ward keep the same bed: nobody blocks, however full the ward. */
 START_TEST(next_stay_in_the_same_ward_keeps_the_bed)
 {
@@ -502,6 +529,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, warmup_resets_every_metric);
     tcase_add_test(tc, midnight_census_counts_the_last_hour);
     tcase_add_test(tc, occupancy_by_hour_follows_the_clock);
+    tcase_add_test(tc, occupancy_by_hour_on_the_hour);
     tcase_add_test(tc, next_stay_in_the_same_ward_keeps_the_bed);
     tcase_add_test(tc, pathways_in_proportion_to_shares);
     tcase_add_test(tc, occupancy_is_occupied_over_places);
