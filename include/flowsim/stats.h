@@ -62,6 +62,8 @@ void flow_hist_reset(struct flow_hist *h);
 void flow_hist_add(struct flow_hist *h, double x);
 /* The q-quantile (0 < q < 1), interpolated within a bin; NAN when empty. */
 double flow_hist_quantile(const struct flow_hist *h, double q);
+/* The quantiles q[0] <= q[1] <= ... (nq of them) at once, in one pass over the bins. */
+void flow_hist_quantiles(const struct flow_hist *h, const double *q, size_t nq, double *out);
 
 /* Across-replication summary of one metric. Non-finite values (a metric undefined in that
  * replication, such as a length of stay when nobody left) are skipped; n counts the rest.

@@ -34,7 +34,7 @@ void flow__census_start(struct flow_model *m)
 }
 
 /* The end of the run: every ward's beds sampled to the last boundary at or before now, and the
- * boundaries of the measured period counted by hour of the week. */
+ * boundaries of the measured period (start < k / 24 <= now) counted by hour of the week. */
 void flow__census_finish(struct flow_model *m)
 {
     if (!m->profiling)
@@ -42,10 +42,18 @@ void flow__census_finish(struct flow_model *m)
     double t = model_now(m);
     for (size_t i = 0; i < m->sc->nwards; i++)
         flow__resource_sample_hours(m, &m->wards[i].beds, t, true);
-    memset(m->period.hour_samples, 0, sizeof m->period.hour_samples);
-    for (long k = (long)floor(m->start * 24); (double)k / 24 <= t; k++)
-        if ((double)k / 24 > m->start)
-            m->period.hour_samples[(k + 24L * m->sc->weekday0) % 168]++;
+    long first = (long)floor(m->start * 24), last = (long)floor(t * 24);
+    while (first > 0 && (double)(first - 1) / 24 > m->start)
+        first--;
+    while ((double)first / 24 <= m->start)
+        first++;
+    while ((double)(last + 1) / 24 <= t)
+        last++;
+    while (last >= first && (double)last / 24 > t)
+        last--;
+    long n = last - first + 1, hour = (first + 24L * m->sc->weekday0) % 168;
+    for (long j = 0; j < 168; j++)
+        m->period.hour_samples[(hour + j) % 168] = n > 0 ? (uint64_t)(n / 168 + (j < n % 168)) : 0;
 }
 
 void flow__census_mark(struct flow_model *m, double t)
@@ -69,32 +77,41 @@ void flow_model_profile(struct flow_model *m)
         if (m->wards[i].beds.plan)
             m->wards[i].hourly_beds = flow_xcalloc(168, sizeof *m->wards[i].hourly_beds);
         flow__resource_keep_waits(&m->wards[i].beds, 24);
-        flow__resource_keep_hours(&m->wards[i].beds, m->wards[i].hourly, m->wards[i].hourly_beds);
+        flow__resource_keep_hours(&m->wards[i].beds, m->wards[i].hourly, m->wards[i].hourly_beds, m->sc->weekday0);
     }
+}
+
+/* The 1st to 99th percentiles of h (NAN for none), each times `scale`. */
+static void percentiles(const struct flow_hist *h, double scale, double *out)
+{
+    double q[99];
+    for (int k = 1; k <= 99; k++)
+        q[k - 1] = k / 100.0;
+    if (h == NULL) {
+        for (int k = 0; k < 99; k++)
+            out[k] = NAN;
+        return;
+    }
+    flow_hist_quantiles(h, q, 99, out);
+    for (int k = 0; scale != 1 && k < 99; k++)
+        out[k] *= scale;
 }
 
 void flow_model_wait_quantiles(const struct flow_model *m, double *out)
 {
-    for (size_t i = 0; i < m->sc->nwards; i++) {
-        const struct flow_hist *h = m->wards[i].beds.wait_hist;
-        for (int q = 1; q <= 99; q++)
-            out[i * 99 + (size_t)q - 1] = h ? flow_hist_quantile(h, q / 100.0) : NAN;
-    }
+    for (size_t i = 0; i < m->sc->nwards; i++)
+        percentiles(m->wards[i].beds.wait_hist, 1, out + i * 99);
 }
 
 void flow_model_time_quantiles(const struct flow_model *m, double *out)
 {
-    for (size_t i = 0; i < m->sc->nwards; i++) {
-        const struct flow_hist *h = m->wards[i].time_hist;
-        for (int q = 1; q <= 99; q++)
-            out[i * 99 + (size_t)q - 1] = h ? flow_hist_quantile(h, q / 100.0) * 24 : NAN;
-    }
+    for (size_t i = 0; i < m->sc->nwards; i++)
+        percentiles(m->wards[i].time_hist, 24, out + i * 99);
 }
 
 void flow_model_los_quantiles(const struct flow_model *m, double *out)
 {
-    for (int q = 1; q <= 99; q++)
-        out[q - 1] = flow_hist_quantile(&m->los_hist, q / 100.0);
+    percentiles(&m->los_hist, 1, out);
 }
 
 /* Each ward's hour-of-week sums (per ward by `sums`, NULL for none) over the hours sampled. */

@@ -91,10 +91,10 @@ void flow__resource_fini(struct resource *r)
     }
 }
 
-void flow__resource_keep_hours(struct resource *r, double *use, double *open)
+void flow__resource_keep_hours(struct resource *r, double *use, double *open, int weekday0)
 {
     r->hours = flow_xcalloc(1, sizeof *r->hours);
-    *r->hours = (struct hour_samples){.use = use, .open = open};
+    *r->hours = (struct hour_samples){.use = use, .open = open, .hour = 24 * weekday0 % 168};
 }
 
 /* A boundary counts when it is after the start of the measured period, as the midnight census
@@ -102,13 +102,12 @@ void flow__resource_keep_hours(struct resource *r, double *use, double *open)
 void flow__resource_sample_hours(const struct flow_model *m, struct resource *r, double t, bool at)
 {
     struct hour_samples *h = r->hours;
-    for (double b = (double)h->next / 24; b < t || (at && b == t); b = (double)++h->next / 24) {
-        if (!(b > m->start))
+    for (; h->due < t || (at && h->due == t); h->due = (double)++h->next / 24, h->hour = (h->hour + 1) % 168) {
+        if (!(h->due > m->start))
             continue;
-        long how = (h->next + 24L * m->sc->weekday0) % 168;   /* 0: Monday 00:00 */
-        h->use[how] += r->in_use;
+        h->use[h->hour] += r->in_use;
         if (h->open)
-            h->open[how] += flow_resource_open_places(r);
+            h->open[h->hour] += flow_resource_open_places(r);
     }
 }
 
@@ -173,7 +172,7 @@ static void set_open_levels(struct resource *r, double t);
 static void set_in_use(struct flow_model *m, struct resource *r, uint32_t cls, int delta)
 {
     double t = model_now(m);
-    if (__builtin_expect(r->hours != NULL, 0))
+    if (__builtin_expect(r->hours != NULL, 0) && r->hours->due < t)
         flow__resource_sample_hours(m, r, t, false);
     r->in_use += delta;
     flow_level_set(&r->use, t, r->in_use);

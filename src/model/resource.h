@@ -86,6 +86,8 @@ struct capacity_plan {
 struct hour_samples {
     double *use, *open;        /* 168 sums each, borrowed; open NULL when not kept */
     long next;                 /* the first boundary not yet sampled: hour k is at k / 24 */
+    double due;                /* its time, next / 24 */
+    int hour;                  /* its hour of the week (0: Monday 00:00) */
 };
 
 struct resource {
@@ -118,7 +120,7 @@ void flow__resource_fini(struct resource *r);
 void flow__resource_keep_waits(struct resource *r, double scale);
 /* Samples the places in use (and open, when `open` is not NULL) at every hour boundary from
  * now on, into 168 sums by hour of the week (see struct hour_samples). */
-void flow__resource_keep_hours(struct resource *r, double *use, double *open);
+void flow__resource_keep_hours(struct resource *r, double *use, double *open, int weekday0);
 /* Samples the hour boundaries before `t` (at or before it when `at`) not yet sampled. */
 void flow__resource_sample_hours(const struct flow_model *m, struct resource *r, double t, bool at);
 /* True when a request by this patient now would take a place at once. */

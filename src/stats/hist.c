@@ -72,21 +72,34 @@ void flow_hist_add(struct flow_hist *h, double x)
 
 double flow_hist_quantile(const struct flow_hist *h, double q)
 {
-    if (h->n == 0)
-        return NAN;
-    double rank = q * (double)h->n;
-    if (rank <= (double)h->zeros)
-        return 0.0;
+    double v;
+    flow_hist_quantiles(h, &q, 1, &v);
+    return v;
+}
+
+/* One pass over the bins for all of them: each rank's bin is at or after the last one's. */
+void flow_hist_quantiles(const struct flow_hist *h, const double *q, size_t nq, double *out)
+{
+    size_t i = 0;
     double seen = (double)h->zeros;
-    for (size_t i = 0; i < FLOW_HIST_BINS; i++) {
-        if (h->bins[i] == 0)
+    for (size_t k = 0; k < nq; k++) {
+        double rank = q[k] * (double)h->n;
+        if (h->n == 0) {
+            out[k] = NAN;
             continue;
-        if (seen + h->bins[i] >= rank) {
-            double lo = bin_lower(i), hi = bin_lower(i + 1);
-            double v = lo + (hi - lo) * (rank - seen) / h->bins[i];
-            return fmin(fmax(v, h->min), h->max);
         }
-        seen += h->bins[i];
+        if (rank <= (double)h->zeros) {
+            out[k] = 0.0;
+            continue;
+        }
+        while (i < FLOW_HIST_BINS && (h->bins[i] == 0 || seen + h->bins[i] < rank))
+            seen += h->bins[i++];
+        if (i == FLOW_HIST_BINS) {
+            out[k] = h->max;
+            continue;
+        }
+        double lo = bin_lower(i), hi = bin_lower(i + 1);
+        double v = lo + (hi - lo) * (rank - seen) / h->bins[i];
+        out[k] = fmin(fmax(v, h->min), h->max);
     }
-    return h->max;
 }

@@ -62,6 +62,34 @@ START_TEST(hist_quantiles_within_resolution)
 }
 END_TEST
 
+/* All percentiles in one pass give what each gives alone, at ranks inside a bin, at a bin's
+ * last count (5 of 6: the top of 1's bin), among the zeros and past the last value. */
+START_TEST(hist_quantiles_at_once_as_alone)
+{
+    struct flow_hist h;
+    flow_hist_init(&h);
+    const double x[] = {0, 0, 1, 1, 1, 3, 0.002, 700, 700.5};
+    const double qs[] = {0.01, 0.2, 1.0 / 3, 0.5, 5.0 / 6, 0.99, 1.0};
+    double at_once[7];
+    flow_hist_quantiles(&h, qs, 7, at_once);
+    ck_assert(isnan(at_once[0]) && isnan(at_once[6]));
+    for (int k = 0; k < 6; k++)
+        flow_hist_add(&h, x[k]);
+    flow_hist_quantiles(&h, qs, 7, at_once);
+    ck_assert_double_eq(at_once[1], 0);
+    ck_assert_double_eq(at_once[4], 1 + 1.0 / 256);
+    ck_assert_double_eq(at_once[6], 3);
+    for (int k = 0; k < 7; k++)
+        ck_assert_double_eq(at_once[k], flow_hist_quantile(&h, qs[k]));
+    for (int k = 6; k < 9; k++)
+        flow_hist_add(&h, x[k]);
+    flow_hist_quantiles(&h, qs, 7, at_once);
+    for (int k = 0; k < 7; k++)
+        ck_assert_double_eq(at_once[k], flow_hist_quantile(&h, qs[k]));
+    flow_hist_fini(&h);
+}
+END_TEST
+
 START_TEST(summary_student_t_interval)
 {
     const double x[] = {1, 2, 3, 4, 5};
@@ -211,6 +239,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, tally_mean_and_sd);
     tcase_add_test(tc, level_time_average);
     tcase_add_test(tc, hist_quantiles_within_resolution);
+    tcase_add_test(tc, hist_quantiles_at_once_as_alone);
     tcase_add_test(tc, summary_student_t_interval);
     tcase_add_test(tc, summary_skips_undefined_and_strides);
     tcase_add_test(tc, erlang_matches_published_tables);
