@@ -30,22 +30,34 @@ ensure_packages() {
         "${missing[@]}" >&2 || return 1
 }
 
+# The build users run (tools/run, tools/test's main build, tools/bench): optimised, with
+# link-time optimisation (also meson.build's default). The checking builds (sanitizers,
+# invariants, MPI, fuzz, mutants) are debugoptimized without it: assertions on, quick links.
+FAST=(-Dbuildtype=release -Db_lto=true)
+CHECKING=(-Dbuildtype=debugoptimized -Db_lto=false)
+
 # ensure_build DIR [MESON SETUP OPTIONS...]: configures DIR once (again when ensure_packages
-# has just installed something, so that the build sees it), then builds it. The build's
-# output goes to DIR/build.log and is shown only when something fails.
+# has just installed something, so that the build sees it), sets the options again when they
+# differ from those it was last given (meson setup --reconfigure does not apply a changed
+# b_lto; meson configure does), then builds it. The build's output goes to DIR/build.log and
+# is shown only when something fails.
 ensure_build() {
     local dir=$TOP/$1
     shift
-    local again=()
-    [ -f "$dir/build.ninja" ] && [ "$INSTALLED" = 1 ] && again=(--reconfigure)
-    if [ ! -f "$dir/build.ninja" ] || [ ${#again[@]} -gt 0 ]; then
-        if ! meson setup "${again[@]}" "$dir" "$TOP" "$@" >"$TOP/.meson-setup.log" 2>&1; then
-            cat "$TOP/.meson-setup.log" >&2
-            rm -f "$TOP/.meson-setup.log"
-            return 1
-        fi
-        rm -f "$TOP/.meson-setup.log"
+    local stamp="$dir/.flowsim-options" log="$TOP/.meson-setup.log" rc=0
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" "$TOP" "$@" >"$log" 2>&1 || rc=1
+    else
+        [ "$INSTALLED" = 1 ] && { meson setup --reconfigure "$dir" "$TOP" "$@" >"$log" 2>&1 || rc=1; }
+        [ $rc = 0 ] && [ "$(cat "$stamp" 2>/dev/null)" != "$*" ] && { meson configure "$dir" "$@" >"$log" 2>&1 || rc=1; }
     fi
+    if [ $rc != 0 ]; then
+        cat "$log" >&2
+        rm -f "$log"
+        return 1
+    fi
+    rm -f "$log"
+    printf '%s' "$*" >"$stamp"
     if ! ninja -C "$dir" >"$dir/build.log" 2>&1; then
         cat "$dir/build.log" >&2
         return 1

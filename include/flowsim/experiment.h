@@ -9,8 +9,10 @@
 #include <flowsim/extract.h>
 #include <flowsim/model.h>
 #include <flowsim/stats.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct flow_results {
     const struct flow_scenario *scenario;   /* borrowed */
@@ -27,8 +29,12 @@ struct flow_results {
     double *hourly_beds;                    /* owned, with profile when a ward's beds change:
                                                nreps x nwards x 168 mean open beds by hour of
                                                the week (NAN for fixed wards); else NULL */
-    double *daily;                          /* owned, with daily: nreps x days x series daily
-                                               means (flow_model_daily_name); else NULL */
+    double *daily;                          /* owned, with daily: nreps x days x daily_width
+                                               daily means of the series kept; else NULL */
+    size_t daily_width;                     /* series kept a day */
+    size_t *daily_col;                      /* owned, with daily: for each series
+                                               (flow_model_daily_name) its column, or SIZE_MAX
+                                               when it was not kept */
     double *los_quantiles;                  /* owned, with profile: nreps x 99 percentiles */
     double *wait_quantiles;                 /* owned, with profile: nreps x nwards x 99 (hours) */
     double *time_quantiles;                 /* owned, with profile when some ward has targets:
@@ -38,6 +44,17 @@ struct flow_results {
                                              * and late occupancy), for warnings */
     size_t days;
 };
+
+/* Daily series k of replication rep on day d: kept (flow_results_daily_kept) or NAN. */
+static inline bool flow_results_daily_kept(const struct flow_results *r, size_t k)
+{
+    return r->daily != NULL && r->daily_col[k] != SIZE_MAX;
+}
+static inline double flow_results_daily(const struct flow_results *r, size_t rep, size_t d, size_t k)
+{
+    return flow_results_daily_kept(r, k) ? r->daily[(rep * r->days + d) * r->daily_width + r->daily_col[k]]
+                                         : (double)NAN;
+}
 
 /* A warning about a run's results (warnings.c): a code ("queue_growing", "unused_ward",
  * "few_replications"), the metric path it concerns ("" for the whole run) and what to do. */
@@ -53,6 +70,8 @@ struct flow_run_options {
     int threads;      /* 0: one per core */
     bool profile;     /* also record occupancy by hour of the week (results->hourly) */
     bool daily;       /* also record daily series from time 0 (results->daily) */
+    const unsigned char *daily_keep;   /* with daily: a flag for each series, those to keep
+                                          (flow_report_daily_needs); NULL: all of them */
     flow_trace_fn trace;          /* trace replication trace_replication (0-based) through it */
     void *trace_arg;
     size_t trace_replication;

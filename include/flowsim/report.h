@@ -17,6 +17,9 @@ enum flow_format { FLOW_FORMAT_TEXT, FLOW_FORMAT_JSON };
  * the command and scenario text behind them, which may be NULL), so that flowsim report
  * rebuilds the same page from the file. */
 int flow_report_text(FILE *f, const struct flow_results *r);
+/* The daily series the text, JSON and HTML reports read, a flag each (flow_model_daily_count
+ * of them): a run that writes no CSV keeps only these (flow_run_options.daily_keep). */
+void flow_report_daily_needs(const struct flow_scenario *s, unsigned char *keep);
 int flow_report_json(FILE *f, const struct flow_results *r, const char *provenance);
 int flow_report_write(FILE *f, const struct flow_results *r, enum flow_format format, const char *provenance);
 

@@ -364,13 +364,18 @@ static int run_scenario(struct cli_opts *o, int argc, char **argv, struct flow_s
                                   .profile = o->report != NULL || o->csv != NULL || o->format == FLOW_FORMAT_JSON,
                                   .daily = o->csv != NULL || o->report != NULL || o->format == FLOW_FORMAT_JSON ||
                                            s->ninitial > 0};
+    unsigned char *needs = NULL;           /* without --csv, only the daily series reports read */
+    if (o->csv == NULL) {
+        needs = flow_xcalloc(flow_model_daily_count(s) + 1, 1);
+        flow_report_daily_needs(s, needs);
+        ro.daily_keep = needs;
+    }
     struct tracer tr = {0};
     int rc = o->trace ? trace_setup(o, s, &tr, &ro) : EXIT_OK;
-    if (rc != EXIT_OK)
-        return rc;
-    if ((rc = kept_bound(o, s, &ro)) != EXIT_OK) {
-        if (o->trace)
-            trace_close(&tr, o->trace, false);
+    if (rc == EXIT_OK && (rc = kept_bound(o, s, &ro)) != EXIT_OK && o->trace)
+        trace_close(&tr, o->trace, false);
+    if (rc != EXIT_OK) {
+        free(needs);
         return rc;
     }
     struct flow_results r;
@@ -379,6 +384,7 @@ static int run_scenario(struct cli_opts *o, int argc, char **argv, struct flow_s
     flow__progress_end(&p);
     rc = run_outputs(o, argc, argv, s, &r, &tr, run_status(err, &tr, failed));
     flow_results_fini(&r);
+    free(needs);
     return rc;
 }
 

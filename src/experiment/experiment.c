@@ -38,6 +38,22 @@ struct shared {
     size_t done, total;       /* replications done and in all, over the batch (progress) */
 };
 
+/* The kept columns of a replication's daily series, into its rows. */
+static void keep_daily(struct flow_results *r, size_t rep, const struct flow_model *m)
+{
+    size_t days, width;
+    const double *d = flow_model_daily(m, &days, &width);
+    double *out = r->daily + rep * r->days * r->daily_width;
+    if (r->daily_width == width) {
+        memcpy(out, d, days * width * sizeof *d);
+        return;
+    }
+    for (size_t day = 0; day < days; day++)
+        for (size_t k = 0; k < width; k++)
+            if (r->daily_col[k] != SIZE_MAX)
+                out[day * r->daily_width + r->daily_col[k]] = d[day * width + k];
+}
+
 static int run_one(const struct shared *sh, const struct point *pt, size_t rep, uint64_t *events)
 {
     struct flow_model *m = flow_model_create(pt->s, (uint32_t)rep);
@@ -65,11 +81,8 @@ static int run_one(const struct shared *sh, const struct point *pt, size_t rep, 
     }
     if (rc == 0)
         flow_model_backlog(m, pt->r->backlog + rep * flow_model_backlog_width(pt->s));
-    if (rc == 0 && pt->r->daily) {
-        size_t days, width;
-        const double *d = flow_model_daily(m, &days, &width);
-        memcpy(pt->r->daily + rep * pt->r->days * width, d, days * width * sizeof *d);
-    }
+    if (rc == 0 && pt->r->daily)
+        keep_daily(pt->r, rep, m);
     *events = flow_model_events(m);
     flow_model_destroy(m);
     return rc;
@@ -153,7 +166,7 @@ static int gather(const struct flow_scenario *s, struct flow_results *out, size_
     if (rc == 0 && out->time_quantiles)
         rc = flow__mpi_gather_rows(out->time_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
     if (rc == 0 && out->daily)
-        rc = flow__mpi_gather_rows(out->daily, out->days * flow_model_daily_count(s), out->nreps, first, 0, NULL);
+        rc = flow__mpi_gather_rows(out->daily, out->days * out->daily_width, out->nreps, first, 0, NULL);
     return rc;
 }
 
@@ -205,6 +218,15 @@ static int run_range(const struct flow_scenario *s, const struct flow_run_option
     return pt.status;
 }
 
+/* The daily series a run keeps. */
+static size_t daily_kept(const struct flow_scenario *s, const struct flow_run_options *o)
+{
+    size_t n = flow_model_daily_count(s), kept = 0;
+    for (size_t k = 0; k < n; k++)
+        kept += o->daily_keep == NULL || o->daily_keep[k];
+    return kept;
+}
+
 double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run_options *o,
                             size_t nreps)
 {
@@ -216,7 +238,7 @@ double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run
         per_rep += wards * 168 * (1 + flow_model_has_rounds(s) + flow_model_has_bed_plans(s)) + 99 +
                    wards * 99 * (1 + s->time_targets);
     if (o && o->daily) {
-        per_rep += days * (double)flow_model_daily_count(s);
+        per_rep += days * (double)daily_kept(s, o);
         running = (double)thread_count(o, nreps) * days * (double)flow_model_daily_count(s);
     }
     return (double)nreps * per_rep + running;
@@ -307,8 +329,12 @@ static int results_init(const struct flow_scenario *s, const struct flow_run_opt
             out->time_quantiles = flow_xcalloc(out->nreps * s->nwards * 99 + 1, sizeof *out->time_quantiles);
     }
     if (o && o->daily) {
+        size_t n = flow_model_daily_count(s);
         out->days = (size_t)floor(s->warmup_days + s->horizon_days);
-        out->daily = flow_xcalloc(out->nreps * out->days * flow_model_daily_count(s) + 1, sizeof *out->daily);
+        out->daily_col = flow_xcalloc(n + 1, sizeof *out->daily_col);
+        for (size_t k = 0; k < n; k++)
+            out->daily_col[k] = o->daily_keep == NULL || o->daily_keep[k] ? out->daily_width++ : SIZE_MAX;
+        out->daily = flow_xcalloc(out->nreps * out->days * out->daily_width + 1, sizeof *out->daily);
     }
     return 0;
 }
@@ -361,7 +387,7 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
                                               (nreps * s->nwards * 99 + 1) * sizeof *r->time_quantiles);
     }
     if (r->daily)
-        r->daily = flow_xrealloc(r->daily, (nreps * r->days * flow_model_daily_count(s) + 1) * sizeof *r->daily);
+        r->daily = flow_xrealloc(r->daily, (nreps * r->days * r->daily_width + 1) * sizeof *r->daily);
     r->nreps = nreps;
     return run_range(s, o, r, first, failed_rep);
 }
@@ -417,6 +443,7 @@ void flow_results_fini(struct flow_results *r)
     free(r->hourly_departures);
     free(r->hourly_beds);
     free(r->daily);
+    free(r->daily_col);
     free(r->los_quantiles);
     free(r->wait_quantiles);
     free(r->time_quantiles);

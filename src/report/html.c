@@ -180,6 +180,8 @@ static json_t *daily_bands(const struct flow_results *r, const char *prefix)
     json_t *out = json_object();
     double *col = flow_xcalloc(r->nreps + 1, sizeof *col);
     for (size_t k = 0; r->daily && k < width; k++) {
+        if (!flow_results_daily_kept(r, k))
+            continue;
         char *name = flow_model_daily_name(s, k);
         if (strncmp(name, prefix, strlen(prefix)) != 0) {
             free(name);
@@ -188,7 +190,7 @@ static json_t *daily_bands(const struct flow_results *r, const char *prefix)
         json_t *mean = json_array(), *p5 = json_array(), *p95 = json_array(), *o = json_object();
         for (size_t d = 0; d < r->days; d++) {
             for (size_t rep = 0; rep < r->nreps; rep++)
-                col[rep] = r->daily[(rep * r->days + d) * width + k];
+                col[rep] = flow_results_daily(r, rep, d, k);
             gsl_sort(col, 1, r->nreps);
             json_array_append_new(mean, json_real(gsl_stats_mean(col, 1, r->nreps)));
             json_array_append_new(p5, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.05)));
@@ -285,7 +287,7 @@ static json_t *forecast_bands(const struct flow_results *r)
         json_t *p5 = json_array(), *p50 = json_array(), *p95 = json_array(), *full = json_array(), *o = json_object();
         for (size_t d = 0; k < width && d < r->days; d++) {
             for (size_t rep = 0; rep < r->nreps; rep++)
-                col[rep] = r->daily[(rep * r->days + d) * width + k];
+                col[rep] = flow_results_daily(r, rep, d, k);
             gsl_sort(col, 1, r->nreps);
             json_array_append_new(p5, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.05)));
             json_array_append_new(p50, json_real(gsl_stats_quantile_from_sorted_data(col, 1, r->nreps, 0.5)));
@@ -301,6 +303,24 @@ static json_t *forecast_bands(const struct flow_results *r)
     }
     free(col);
     return out;
+}
+
+void flow_report_daily_needs(const struct flow_scenario *s, unsigned char *keep)
+{
+    size_t n = flow_model_daily_count(s);
+    for (size_t k = 0; k < n; k++) {
+        char *name = flow_model_daily_name(s, k);
+        keep[k] = strncmp(name, "groups.", 7) == 0;              /* waiting lists */
+        for (size_t w = 0; !keep[k] && w < s->nwards; w++) {
+            size_t len = strlen(s->wards[w].name);
+            const char *rest = name + 6 + len;
+            if (strncmp(name, "wards.", 6) != 0 || strncmp(name + 6, s->wards[w].name, len) != 0 || *rest != '.')
+                continue;
+            keep[k] = flow_week_beds_change(&s->wards[w]) ||         /* ward_days */
+                      (s->ninitial > 0 && (strcmp(rest, ".occupied") == 0 || strcmp(rest, ".full_fraction") == 0));
+        }
+        free(name);
+    }
 }
 
 static json_t *run_charts(const struct flow_results *r)

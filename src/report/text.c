@@ -113,7 +113,7 @@ double flow__report_full_chance(const struct flow_results *r, size_t w, size_t d
     size_t col = flow_model_daily_index(s, want), full = 0;
     free(want);
     for (size_t rep = 0; col < width && rep < r->nreps; rep++)
-        full += r->daily[(rep * r->days + d) * width + col] > 0;
+        full += flow_results_daily(r, rep, d, col) > 0;
     return r->nreps ? (double)full / (double)r->nreps : NAN;
 }
 

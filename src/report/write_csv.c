@@ -95,7 +95,7 @@ int flow_csv_daily(FILE *f, const void *arg)
             }
             for (size_t k = 0; k < width; k++) {
                 fputc(',', f);
-                flow_csv_number(f, r->daily[(rep * r->days + d) * width + k]);
+                flow_csv_number(f, flow_results_daily(r, rep, d, k));
             }
             fputc('\n', f);
         }
@@ -136,7 +136,7 @@ int flow_csv_daily_summary(FILE *f, const void *arg)
             flow_date_format(r->scenario->start_date + (int64_t)d, date);
         for (size_t k = 0; k < width; k++) {
             for (size_t rep = 0; rep < r->nreps; rep++)
-                col[rep] = r->daily[(rep * r->days + d) * width + k];
+                col[rep] = flow_results_daily(r, rep, d, k);
             gsl_sort(col, 1, r->nreps);
             fprintf(f, "%zu,%s,", d, date);
             flow_csv_field(f, names[k]);

@@ -418,23 +418,28 @@ static void api_run(struct served *s, struct request *q, struct reply *r)
         return;
     }
     /* As `flowsim run --format json`: hourly profiles and daily series where they fit. */
+    unsigned char *needs = flow_xcalloc(flow_model_daily_count(sc) + 1, 1);
+    flow_report_daily_needs(sc, needs);
     struct flow_run_options ro = {.threads = s->cfg.threads, .progress = flow__runner_progress,
                                   .progress_arg = &s->runner, .cancel = &s->runner.cancel,
-                                  .profile = true, .daily = true};
+                                  .profile = true, .daily = true, .daily_keep = needs};
     if (flow_experiment_kept(sc, &ro, (size_t)sc->replications) > FLOW_MAX_KEPT_VALUES)
         ro.profile = ro.daily = false;
     if (flow_experiment_kept(sc, &ro, (size_t)sc->replications) > FLOW_MAX_KEPT_VALUES) {
         flow__reply_error(r, 400, "%d replications would keep more values than the limit of 1e8: use fewer "
                     "replications or a shorter horizon", sc->replications);
+        free(needs);
         flow_scenario_destroy(sc);
         return;
     }
     if (!take_slot(s, 1, (size_t)sc->replications, r)) {
+        free(needs);
         flow_scenario_destroy(sc);
         return;
     }
     struct flow_results res;
     int err = flow_experiment_run(sc, &ro, &res, NULL);
+    free(needs);
     flow__runner_leave(&s->runner);
     if (!run_failed(err, r)) {
         char *prov = provenance(s, "run", q);

@@ -3,8 +3,9 @@
  * REPS replications on 1 and on 2 threads and prints replications per second and the
  * speed-up; with --engine, compares flowsim with a bare event loop (bare.c) on M/M/20 and at
  * 20, 2,000, 20,000 and 90,000 pending events; with --sweep, times POINTS one-replication points as
- * one batch against one run of POINTS replications. Not a test: it prints figures and always
- * passes. */
+ * one batch against one run of POINTS replications; with --bare, runs the bare loop alone (the
+ * whole process tools/bench times against `flowsim run`). Not a test: it prints figures and
+ * always passes. */
 #include "bare.h"
 
 #include <flowsim/experiment.h>
@@ -197,8 +198,13 @@ int main(int argc, char **argv)
         return engine(argv[2]);
     if (argc == 4 && strcmp(argv[1], "--sweep") == 0)
         return sweep(argv[2], atoi(argv[3]));
+    if (argc == 5 && strcmp(argv[1], "--bare") == 0) {   /* the bare loop as a whole process */
+        uint64_t events = bare_run(atoi(argv[2]), atof(argv[3]), 1.0, atof(argv[4]));
+        printf("%llu events\n", (unsigned long long)events);
+        return 0;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: flowsim-bench SCENARIO [REPEATS] | --threads SCENARIO REPS | --engine MMC | --sweep SCENARIO POINTS\n");
+        fprintf(stderr, "usage: flowsim-bench SCENARIO [REPEATS] | --threads SCENARIO REPS | --engine MMC | --sweep SCENARIO POINTS | --bare SERVERS RATE DAYS\n");
         return 2;
     }
     int repeats = argc > 2 ? atoi(argv[2]) : 5;

@@ -10,6 +10,7 @@
 #include <flowsim/experiment.h>
 #include <flowsim/error.h>
 #include <flowsim/random.h>
+#include <flowsim/report.h>
 #include <flowsim/util.h>
 #include <math.h>
 #include <string.h>
@@ -632,6 +633,56 @@ START_TEST(events_estimate_near_events_fired)
 }
 END_TEST
 
+/* A run that keeps only the daily series the reports read (no --csv) keeps them with the values
+ * a run keeping every series has, and no other: here every series of the ward whose beds
+ * change, the other ward's occupied beds and full fraction (a run from a census), and the
+ * waiting list; not the other ward's queue or blocked beds (the first ward's: columns move). */
+START_TEST(daily_series_kept_as_the_reports_need)
+{
+    const char *text =
+        "name: k\nhorizon: 20d\nreplications: 3\nseed: 4\n"
+        "wards:\n  - {name: B, beds: 4}\n  - {name: A, beds: 6, bed_changes: [{days: [sat, sun], change: -2}]}\n"
+        "theatres: [{name: T, sessions: [{days: [mon, wed], start: '08:00', length: 4h}]}]\n"
+        "groups:\n  - {name: g, arrivals: {rate: 5/d}, route: [{ward: A, stay: {dist: exponential, mean: 1d}},"
+        " {ward: B, stay: {dist: exponential, mean: 1d}}]}\n"
+        "  - {name: e, arrivals: {referrals: 3/d}, route: [{theatre: T, operation: {dist: fixed, value: 1h}},"
+        " {ward: B, stay: {dist: fixed, value: 1d}}]}\n"
+        "initial: [{ward: B, group: g, patients: 3}]\n";
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    size_t n = flow_model_daily_count(s);
+    unsigned char *needs = calloc(n + 1, 1);
+    flow_report_daily_needs(s, needs);
+    struct flow_run_options all = {.threads = 2, .daily = true}, some = all;
+    some.daily_keep = needs;
+    struct flow_results a, b;
+    ck_assert_int_eq(flow_experiment_run(s, &all, &a, NULL), 0);
+    ck_assert_int_eq(flow_experiment_run(s, &some, &b, NULL), 0);
+    size_t kept = 0;
+    for (size_t k = 0; k < n; k++) {
+        char *name = flow_model_daily_name(s, k);
+        bool want = strncmp(name, "wards.A.", 8) == 0 || strcmp(name, "wards.B.occupied") == 0 ||
+                    strcmp(name, "wards.B.full_fraction") == 0 || strcmp(name, "groups.e.waiting_list") == 0;
+        ck_assert_msg(needs[k] == want, "%s: kept %d", name, needs[k]);
+        ck_assert(flow_results_daily_kept(&a, k));
+        ck_assert(flow_results_daily_kept(&b, k) == want);
+        kept += want;
+        for (size_t rep = 0; rep < 3; rep++)
+            for (size_t d = 0; d < a.days; d++) {
+                double x = flow_results_daily(&a, rep, d, k), y = flow_results_daily(&b, rep, d, k);
+                ck_assert_msg(want ? x == y : isnan(y), "%s rep %zu day %zu: %g and %g", name, rep, d, x, y);
+            }
+        free(name);
+    }
+    ck_assert_uint_eq(b.daily_width, kept);
+    ck_assert_uint_eq(kept, 8);
+    ck_assert_uint_eq(a.daily_width, n);
+    flow_results_fini(&a);
+    flow_results_fini(&b);
+    free(needs);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("model");
@@ -657,6 +708,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, batch_equals_separate_runs);
     tcase_add_test(tc, run_stops_when_cancelled);
     tcase_add_test(tc, events_estimate_near_events_fired);
+    tcase_add_test(tc, daily_series_kept_as_the_reports_need);
     suite_add_tcase(s, tc);
     return s;
 }
