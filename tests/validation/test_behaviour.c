@@ -111,6 +111,17 @@ START_TEST(community_places_are_first_come_first_served)
 }
 END_TEST
 
+/* Runs a scenario's replications with hourly profiles and percentiles on `threads` threads;
+ * the caller finishes with flow_results_fini and flow_scenario_destroy(*s). */
+static struct flow_results run_profiled(const char *text, int threads, struct flow_scenario **s)
+{
+    *s = test_load(text, NULL, 0);
+    struct flow_results r;
+    struct flow_run_options o = {.threads = threads, .profile = true};
+    ck_assert_int_eq(flow_experiment_run(*s, &o, &r, NULL), 0);
+    return r;
+}
+
 /* M/M/1 first come, first served: P(W > t) = rho e^-(mu - lambda) t, so the q-quantile of the
  * wait (q > 1 - rho) is ln(rho / (1 - q)) / (mu - lambda). Last come, first served has the same
  * mean but a different spread (more short waits, a longer tail), so the centiles tell them
@@ -121,10 +132,8 @@ START_TEST(mm1_wait_percentiles_match_fifo_theory)
                        "wards: [{name: Ward, beds: 1}]\ngroups:\n  - name: all\n"
                        "    arrivals: {rate: 0.5/d}\n"
                        "    route: [{ward: Ward, stay: {dist: exponential, mean: 1d}}]\n";
-    struct flow_scenario *s = test_load(text, NULL, 0);
-    struct flow_results r;
-    struct flow_run_options o = {.threads = 2, .profile = true};
-    ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
+    struct flow_scenario *s;
+    struct flow_results r = run_profiled(text, 2, &s);
     const double lambda = 0.5, mu = 1, rho = 0.5;
     const int qs[] = {60, 75, 90, 95};
     for (size_t k = 0; k < 4; k++) {
@@ -262,10 +271,8 @@ START_TEST(occupancy_by_hour_follows_the_clock)
         "wards: [{name: Ward, beds: 1000}]\ngroups:\n  - name: late\n    arrivals:\n      rate: 20/d\n"
         "      by_hour: [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]\n"
         "    route: [{ward: Ward, stay: {dist: fixed, value: 12h}}]\n";
-    struct flow_scenario *s = test_load(text, NULL, 0);
-    struct flow_results r;
-    struct flow_run_options o = {.threads = 2, .profile = true};
-    ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
+    struct flow_scenario *s;
+    struct flow_results r = run_profiled(text, 2, &s);
     for (int h = 0; h < 168; h++) {
         double mean = 0;
         for (size_t rep = 0; rep < r.nreps; rep++)
@@ -292,10 +299,8 @@ START_TEST(occupancy_by_hour_on_the_hour)
         "groups:\n  - {name: g, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 30h}}]}\n"
         "  - {name: h, arrivals: {rate: 0/d}, route: [{ward: W, stay: {dist: fixed, value: 10d}}]}\n"
         "initial:\n  - {ward: W, group: g, elapsed: [0h, 6h, 6h]}\n  - {ward: W, group: h, elapsed: [0h]}\n";
-    struct flow_scenario *s = test_load(text, NULL, 0);
-    struct flow_results r;
-    struct flow_run_options o = {.threads = 1, .profile = true};
-    ck_assert_int_eq(flow_experiment_run(s, &o, &r, NULL), 0);
+    struct flow_scenario *s;
+    struct flow_results r = run_profiled(text, 1, &s);
     ck_assert_ptr_nonnull(r.hourly_beds);
     for (int h = 0; h < 168; h++) {
         double occupied = h == 0 ? 1 : h < 24 ? 4 : h < 30 ? 2 : 1, open = h >= 24 && h < 48 ? 6 : 10;
