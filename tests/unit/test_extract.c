@@ -94,6 +94,8 @@ static const struct {
     {"patient,ward,start,end\np,W,2027-01-01 10:00,2027-01-03 10:00\np,X,2027-01-02 10:00,2027-01-04 10:00\n", "3:1: error: patient 'p' starts this stay before the stay of line 2 ends: a patient is in one ward at a time"},
     {"patient,ward,start,end\np,W,2027-01-01 10:00,\np,X,2027-01-02 10:00,2027-01-04 10:00\n", "3:1: error: patient 'p' has a stay starting here after the open stay of line 2 (an open stay, with no end, must be a patient's last)"},
     {"patient,ward,start,end\n\"p,W,2027-01-01 10:00,\n", "2:1: error: a quoted field is not closed on its line"},
+    {"patient,ward,start,end\np\x01q,W,2027-01-01 10:00,\n", "2:1: error: 'patient' has a control character (byte 1); names are printed in reports and on terminals"},
+    {"ward,patient,start,end\nW\x1b,p,2027-01-01 10:00,\n", "2:1: error: 'ward' has a control character (byte 27); names are printed in reports and on terminals"},
 };
 
 START_TEST(malformed_rows_are_located)
