@@ -305,21 +305,41 @@ static json_t *forecast_bands(const struct flow_results *r)
     return out;
 }
 
-void flow_report_daily_needs(const struct flow_scenario *s, unsigned char *keep)
+/* Keeps the daily series whose names start with `prefix`, as daily_bands reads them. */
+static void keep_prefixed(const struct flow_scenario *s, const char *prefix, unsigned char *keep)
 {
     size_t n = flow_model_daily_count(s);
     for (size_t k = 0; k < n; k++) {
         char *name = flow_model_daily_name(s, k);
-        keep[k] = strncmp(name, "groups.", 7) == 0;              /* waiting lists */
-        for (size_t w = 0; !keep[k] && w < s->nwards; w++) {
-            size_t len = strlen(s->wards[w].name);
-            const char *rest = name + 6 + len;
-            if (strncmp(name, "wards.", 6) != 0 || strncmp(name + 6, s->wards[w].name, len) != 0 || *rest != '.')
-                continue;
-            keep[k] = flow_week_beds_change(&s->wards[w]) ||         /* ward_days */
-                      (s->ninitial > 0 && (strcmp(rest, ".occupied") == 0 || strcmp(rest, ".full_fraction") == 0));
-        }
+        keep[k] |= strncmp(name, prefix, strlen(prefix)) == 0;
         free(name);
+    }
+}
+
+/* Keeps the series `name` (the caller's, freed here), as forecast_bands finds it. */
+static void keep_named(const struct flow_scenario *s, char *name, unsigned char *keep)
+{
+    size_t k = flow_model_daily_index(s, name);
+    if (k < flow_model_daily_count(s))
+        keep[k] = 1;
+    free(name);
+}
+
+void flow_report_daily_needs(const struct flow_scenario *s, unsigned char *keep)
+{
+    memset(keep, 0, flow_model_daily_count(s));
+    keep_prefixed(s, "groups.", keep);                                   /* waiting_lists */
+    for (size_t w = 0; w < s->nwards; w++) {
+        const char *ward = s->wards[w].name;
+        if (flow_week_beds_change(&s->wards[w])) {                      /* ward_days */
+            char *prefix = flow_xasprintf("wards.%s.", ward);
+            keep_prefixed(s, prefix, keep);
+            free(prefix);
+        }
+        if (s->ninitial > 0) {                                           /* forecast, full chances */
+            keep_named(s, flow_xasprintf("wards.%s.occupied", ward), keep);
+            keep_named(s, flow_xasprintf("wards.%s.full_fraction", ward), keep);
+        }
     }
 }
 
