@@ -148,7 +148,7 @@ static void pop_top(struct flow_engine *e)
 
 /* ---- the event list: the heap, or the calendar queue while many keys are pending -------- */
 
-static void list_push(struct flow_engine *e, struct key k)
+static inline __attribute__((always_inline)) void list_push(struct flow_engine *e, struct key k)
 {
     if (e->calendar) {
         flow__calq_push(&e->cq, k);

@@ -10,27 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One event a day. The measured period (start, end] holds exactly one midnight per measured
- * day: the census closing each day is counted, the one at its start is not (with no warm-up it
- * is the empty hospital at time 0). The census runs after every other event at its instant, so
- * an admission at exactly 00:00 is in that midnight's count and a departure at 00:00 is not.
- * The hourly profile samples the same way at every hour, but from the beds' own changes
- * (flow__resource_sample_hours), not by events. */
-static void on_census(struct flow_engine *e, void *ctx, uint64_t arg)
+/* At each midnight, after every other event at its instant (flow_model_run calls it once the
+ * events up to midnight have fired), so an admission at exactly 00:00 is in that midnight's
+ * count and a departure at 00:00 is not. The measured period (start, end] holds exactly one
+ * midnight per measured day: the census closing each day is counted, the one at its start is
+ * not. The hourly profile samples the same way at every hour, from the beds' own changes
+ * (flow__resource_sample_hours); neither needs an event. */
+void flow__census_midnight(struct flow_model *m, double t)
 {
-    struct flow_model *m = ctx;
-    double t = model_now(m);
     if (t > m->start) {
         m->period.midnights++;
         for (size_t i = 0; i < m->sc->nwards; i++)
             m->wards[i].period.midnight_sum += m->wards[i].beds.in_use;
     }
-    flow_engine_schedule(e, floor(t + 0.5) + 1, PRIO_CENSUS, on_census, m, 0);
-}
-
-void flow__census_start(struct flow_model *m)
-{
-    flow_engine_schedule(m->engine, 0, PRIO_CENSUS, on_census, m, 0);
 }
 
 /* The end of the run: every ward's beds sampled to the last boundary at or before now, and the
@@ -220,21 +212,20 @@ static const struct flow_level *daily_level(const struct flow_model *m, size_t k
     return &m->delayed;                /* discharge.delayed */
 }
 
-/* Each day's mean is the growth of the level's total area over the day: the end of warm-up
- * marks levels but does not change their totals, so no day is cut short by it. */
-static void on_midnight(struct flow_engine *e, void *ctx, uint64_t arg)
+/* Each day's mean is the growth of the level's total area over the day, read at midnight
+ * before any event of that instant (flow_model_run calls this between the events before
+ * midnight and those at it): the end of warm-up marks levels but does not change their
+ * totals, so no day is cut short by it. */
+void flow__census_daily(struct flow_model *m, double t)
 {
-    struct flow_model *m = ctx;
-    double t = model_now(m);
-    size_t n = flow_model_daily_count(m->sc);
+    size_t n = m->daily_width;
     double *row = m->daily + m->daily_done * n;
     for (size_t k = 0; k < n; k++) {
         double a = flow_level_total(m->daily_levels[k], t);
         row[k] = a - m->daily_prev[k];
         m->daily_prev[k] = a;
     }
-    if (++m->daily_done < m->daily_days)
-        flow_engine_schedule(e, t + 1, PRIO_DAILY, on_midnight, m, 0);
+    m->daily_done++;
 }
 
 static size_t electives(const struct flow_scenario *s)
@@ -292,8 +283,7 @@ void flow_model_record_daily(struct flow_model *m, size_t days)
     m->daily_prev = flow_xcalloc(n + 1, sizeof *m->daily_prev);
     m->daily_days = days;
     m->daily_done = 0;
-    if (days > 0)
-        flow_engine_schedule(m->engine, 1, PRIO_DAILY, on_midnight, m, 0);
+    m->daily_width = n;
 }
 
 const double *flow_model_daily(const struct flow_model *m, size_t *days, size_t *series)

@@ -14,11 +14,11 @@
 #include <flowsim/week.h>
 
 /* Same-time order of the model's events: one table, lower first (the engine then keeps
- * insertion order). The daily recorder closes a day before the warm-up mark opens the measured
- * period at the same instant; lists are booked before anything else happens at that time;
- * the census counts after everything else at its instant. */
+ * insertion order). The warm-up mark opens the measured period before anything else happens
+ * at its instant; lists are booked before anything else happens at that time. The daily series
+ * (before an instant's events) and the midnight census (after them) are not events: the run
+ * loop takes them at each midnight. */
 enum model_priority {
-    PRIO_DAILY = FLOW_PRIORITY_MIN,
     PRIO_WARMUP = FLOW_PRIORITY_MIN + 1,
     PRIO_BEDS = -20,
     PRIO_BOOK = -10,
@@ -27,7 +27,6 @@ enum model_priority {
     PRIO_ARRIVAL = 1,
     PRIO_LIST = 2,
     PRIO_ROUND = 3,        /* after stays that end at the round's instant: they are reviewed */
-    PRIO_CENSUS = FLOW_PRIORITY_MAX,
 };
 
 /* Where a patient is: every live patient is in exactly one state. States marked (bed) hold a
@@ -253,7 +252,7 @@ struct flow_model {
     bool discharge;                    /* some group has a discharge block */
     bool time_targets, wait_targets;   /* some ward has targets; some group wait targets */
     double *daily;                     /* days x series, when recording */
-    size_t daily_days, daily_done;
+    size_t daily_days, daily_done, daily_width;
     double *daily_prev;                /* each series' total area at the last midnight */
     const struct flow_level **daily_levels;   /* the level behind each series */
     bool profiling;
@@ -409,7 +408,8 @@ void flow__initial_start(struct flow_model *m);
 double flow__initial_stay(struct flow_model *m, uint32_t id);
 
 /* census.c: the midnight census, occupancy by hour, daily series */
-void flow__census_start(struct flow_model *m);
+void flow__census_midnight(struct flow_model *m, double t);
+void flow__census_daily(struct flow_model *m, double t);
 void flow__census_mark(struct flow_model *m, double t);
 void flow__census_finish(struct flow_model *m);
 
