@@ -78,8 +78,34 @@ struct flow_run_options {
     void (*progress)(void *arg, size_t done, size_t total);
     void *progress_arg;
     const atomic_bool *cancel;    /* when set true, the run stops with FLOW_E_CANCELLED; or NULL */
+    /* Shards (a job array's tasks): with shards = N > 0, only shard K's jobs run (K = shard,
+     * 1..N): replication k of a run, or of a batch's scenarios taken in order, is job
+     * shard_jobs_before + (replications of the scenarios before it) + k, and shard K runs the
+     * jobs j with j mod N = K - 1, into rows 0, 1, ... of its results, in job order
+     * (flow_shard_rep tells their replications). Not with MPI. */
+    size_t shard, shards, shard_jobs_before;
 };
 
+/* The rows a shard's results hold for a scenario of `reps` replications whose first job is
+ * job0, and the replication of row `row` (without shards: reps, and row). */
+size_t flow_shard_rows(const struct flow_run_options *o, size_t job0, size_t reps);
+size_t flow_shard_rep(const struct flow_run_options *o, size_t job0, size_t row);
+
+/* A replication's values in results, part by part, each nreps rows of `width` doubles: the
+ * metrics, the backlog, then the profiles, percentiles and daily series that were kept. What
+ * MPI gathers, and what a shard file holds for each of its replications. */
+enum { FLOW_RESULTS_PARTS = 9 };
+struct flow_results_part {
+    const char *name;         /* "values", "backlog", "hourly", ..., "daily" */
+    double *values;
+    size_t width;
+};
+size_t flow_results_parts(const struct flow_results *r, struct flow_results_part out[FLOW_RESULTS_PARTS]);
+
+/* Rows for s->replications replications, all zero, as flow_experiment_run would allocate them
+ * with options o (what flowsim merge fills from shards): 0, or FLOW_E_TOO_BIG. */
+int flow_experiment_results(const struct flow_scenario *s, const struct flow_run_options *o,
+                            struct flow_results *out);
 /* Runs s->replications replications. Returns 0, or a negative FLOW_E* code (with the failing
  * replication in *failed_rep when not NULL). */
 int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,

@@ -59,6 +59,8 @@ struct flow_sweep {
     size_t nmetrics;
     size_t *cols;                    /* the kept metrics' indices */
     size_t ncols;
+    size_t shard, shards;            /* flow_sweep_run runs only shard K of N's jobs (N 0: all; then
+                                        from point 0) */
 };
 
 /* What went wrong, with a sentence in why: the command line (USAGE), an item of the scenario's

@@ -109,17 +109,33 @@ int flow__cli_check_outputs(const struct cli_opts *o)
 static int result_free(const char *a)
 {
     static const char *const with_value[] = {"--threads", "--format", "--output", "-o", "--report", "--trace",
-                                             "--trace-format", "--trace-replication", "--csv"};
+                                             "--trace-format", "--trace-replication", "--csv", "--shard"};
     static const char *const alone[] = {"-q", "--quiet", "--strict"};
     for (size_t k = 0; k < sizeof alone / sizeof *alone; k++)
         if (strcmp(a, alone[k]) == 0)
             return 1;
+    if (strncmp(a, "-o", 2) == 0 && a[2] != '\0')
+        return 1;                          /* -oFILE */
     for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++) {
         size_t n = strlen(with_value[k]);
         if (strncmp(a, with_value[k], n) == 0 && (a[n] == '\0' || a[n] == '='))
             return a[n] == '=' ? 1 : 2;
     }
     return 0;
+}
+
+char **flow__cli_shard_args(int argc, char **argv, size_t *n)
+{
+    char **out = flow_xcalloc((size_t)argc + 1, sizeof *out);
+    *n = 0;
+    for (int i = 0; i < argc; i++) {
+        int skip = result_free(argv[i]);
+        if (skip)
+            i += skip - 1;
+        else
+            out[(*n)++] = argv[i];
+    }
+    return out;
 }
 
 /* Appends "# WHAT:" and a file's text (at most 1 MiB of it) to *text. */
@@ -262,6 +278,7 @@ int flow__cli_run_error(int err, const char *context)
 void flow__cli_opts_fini(struct cli_opts *o)
 {
     free(o->provenance);
+    free(o->inputs);
     free(o->varies);
     free(o->targets);
     free(o->precision);

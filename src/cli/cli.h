@@ -52,6 +52,9 @@ struct cli_opts {
     int trace_format;              /* run: --trace-format: 0 flowsim, 1 vidigi */
     long trace_replication;        /* run: --trace-replication N (from 1) */
     char *provenance;              /* the command line (set by the command), for reports */
+    long shard, shards;            /* run, sweep: --shard K/N (shards 0: the whole run) */
+    const char **inputs;           /* merge: the shard files or directory given */
+    size_t ninputs;
     struct {                       /* serve: its limits (defaults set by flow__cli_begin) */
         double port, threads, max_replications, max_work, queue, max_body, request_timeout;
         const char *bind;
@@ -62,7 +65,7 @@ struct cli_opts {
 enum {
     CLI_RUN = 1 << 0, CLI_VALIDATE = 1 << 1, CLI_SELFTEST = 1 << 2, CLI_COMPARE = 1 << 3,
     CLI_SWEEP = 1 << 4, CLI_SIZE = 1 << 5, CLI_WARMUP = 1 << 6, CLI_FIT = 1 << 7,
-    CLI_CHECK = 1 << 8, CLI_REPORT = 1 << 9, CLI_SERVE = 1 << 10,
+    CLI_CHECK = 1 << 8, CLI_REPORT = 1 << 9, CLI_SERVE = 1 << 10, CLI_MERGE = 1 << 11,
 };
 
 /* One command-line option (options.c): the parser, the help and the man page read the table. */
@@ -136,6 +139,18 @@ struct flow_extract;
 /* Reads an extract, printing its diagnostics; false on any error (cmd_fit.c). */
 bool flow__cli_extract_read(const char *path, struct flow_extract *x);
 int flow__cmd_report(int argc, char **argv);
+int flow__cmd_merge(int argc, char **argv);
+
+/* Shards (--shard K/N, flowsim merge): a command's arguments without those that change no result
+ * (--shard, outputs, threads, messages), borrowed from argv into an array the caller frees; the
+ * merge of a run's shards into o's outputs (0, an exit code, or -1 - i: shard i is at fault, or
+ * -1 - n: replications are missing, with why); of a sweep's, into o's --output directory. */
+struct flow_shard;
+char **flow__cli_shard_args(int argc, char **argv, size_t *n);
+int flow__cli_merge_run(struct cli_opts *o, int argc, char **argv, const struct flow_scenario *s,
+                        const struct flow_shard *shards, size_t n, char *why, size_t len);
+int flow__cli_merge_sweep(struct cli_opts *o, int argc, char **argv, const struct flow_shard *shards, size_t n,
+                          char *why, size_t len);
 
 /* The command and the text of the scenario files (path, or the built-in example when NULL,
  * and every file it extends; then path2's when it differs; s and s2 may be NULL), for the "as

@@ -7,6 +7,7 @@
 #include <flowsim/error.h>
 #include <flowsim/experiment.h>
 #include <flowsim/report.h>
+#include <flowsim/shard.h>
 #include <flowsim/sweep.h>
 #include <flowsim/util.h>
 
@@ -27,6 +28,8 @@ struct sweep {
     int lock_fd;                       /* the output directory, locked while the sweep runs */
     size_t warned_points, warnings;    /* points with a warning, and the warnings */
     struct progress progress;
+    struct flow_shard *shard;          /* --shard: the shard being made, else NULL */
+    size_t jobs;                       /* --shard: replications of the points before this one */
 };
 
 /* A point's warnings on standard error, each with the point's values; too few replications
@@ -245,6 +248,143 @@ static int sweep_warnings(struct sweep *w, int rc)
     return rc;
 }
 
+/* flow_sweep_run's point function under --shard: the point's rows this shard ran, kept. */
+static int shard_point(void *arg, size_t point, const char **values, const struct flow_results *r, int err)
+{
+    (void)values;
+    struct sweep *w = arg;
+    flow__progress_update(&w->progress, point + 1, w->plan.points);
+    if (err != 0) {
+        char ctx[64];
+        snprintf(ctx, sizeof ctx, "sweep point %zu", point + 1);
+        return err > 0 ? err : flow__cli_run_error(err, ctx);
+    }
+    struct flow_run_options ro = {.shard = w->plan.shard, .shards = w->plan.shards};
+    for (size_t row = 0; row < r->nreps; row++)
+        flow_shard_add(w->shard, point, flow_shard_rep(&ro, w->jobs, row), r, row);
+    w->shard->events += r->events;
+    w->jobs += (size_t)r->scenario->replications;
+    return EXIT_OK;
+}
+
+/* The provenance of a sweep's command line: the command and the scenario's text. */
+static char *sweep_provenance(const struct cli_opts *o, int argc, char **argv)
+{
+    struct flow_scenario *s = flow__cli_load_path(o->scenario, o->sets, o->nsets);
+    char *p = flow__cli_provenance("sweep", argc, argv, o->scenario, s, NULL, NULL);
+    flow_scenario_destroy(s);
+    return p;
+}
+
+/* --shard K/N: this slice's jobs of every point, written to --output as a shard. */
+static int sweep_shard(struct sweep *w, int argc, char **argv)
+{
+    const struct cli_opts *o = w->o;
+    if (o->report || o->resume || flow_mpi_size() > 1)
+        return flow__cli_usage_error("sweep", "--shard cannot be used with %s", o->report ? "--report (give it to "
+                                     "flowsim merge)" : o->resume ? "--resume" : "mpirun (it is a job array's task)");
+    struct flow_shard sh;
+    size_t nargs;
+    char **args = flow__cli_shard_args(argc, argv, &nargs);
+    char *prov = sweep_provenance(o, argc, argv);
+    flow_shard_init(&sh, "sweep", o->shard, o->shards, args, nargs, prov);
+    free(prov);
+    free(args);
+    w->shard = &sh;
+    w->plan.shard = (size_t)o->shard;
+    w->plan.shards = (size_t)o->shards;
+    flow__progress_init(&w->progress, o, "sweep points");
+    char why[512];
+    int code = EXIT_OK;
+    int status = flow_sweep_run(&w->plan, 0, o->threads, shard_point, print_diag, w, &code, why, sizeof why);
+    flow__progress_end(&w->progress);
+    int rc = status == FLOW_SWEEP_OK ? EXIT_OK : status == FLOW_SWEEP_STOPPED ? code : sweep_failed(status, why);
+    if (rc == EXIT_OK)
+        rc = flow__cli_write_file(o->output, flow_shard_write, &sh);
+    flow_shard_fini(&sh);
+    return rc;
+}
+
+/* One point of a merge: its results filled from the shards, then written as a run writes it. */
+static int merge_point(struct sweep *w, size_t point, const char **values, const struct flow_shard *shards,
+                       size_t n, char *why, size_t len)
+{
+    struct flow_diag d;
+    flow_diag_init(&d);
+    struct flow_scenario *s = flow_sweep_load(&w->plan, point, values, &d);
+    flow__cli_print_diag(&d);
+    flow_diag_fini(&d);
+    if (s == NULL)
+        return snprintf(why, len, "sweep point %zu cannot be loaded", point + 1), -1 - (int)n;
+    struct flow_results r;
+    int rc = flow_experiment_results(s, NULL, &r) != 0 ? flow__cli_run_error(FLOW_E_TOO_BIG, NULL) : EXIT_OK;
+    unsigned char *seen = flow_xcalloc(r.nreps + 1, 1);
+    for (size_t i = 0; i < n && rc == EXIT_OK; i++)
+        if (flow_shard_fill(&shards[i], point, &r, seen, why, len) != 0)
+            rc = -1 - (int)i;
+    for (size_t k = 0; k < r.nreps && rc == EXIT_OK; k++)
+        if (!seen[k])
+            rc = (snprintf(why, len, "replication %zu of sweep point %zu is in no shard", k + 1, point + 1), -1 - (int)n);
+    if (rc == EXIT_OK)
+        rc = write_point(w, point, values, &r, 0);
+    free(seen);
+    flow_results_fini(&r);
+    flow_scenario_destroy(s);
+    return rc;
+}
+
+/* The merged sweep's files, point by point (the shards' rows are all in memory). */
+static int merge_points(struct sweep *w, const struct flow_shard *shards, size_t n, char *why, size_t len)
+{
+    w->runs_f = fopen(w->runs, "w");
+    w->summary_f = fopen(w->summary, "w");
+    if (w->runs_f == NULL || w->summary_f == NULL) {
+        fprintf(stderr, "flowsim: error: cannot write in %s: %s\n", w->o->output, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    flow_sweep_csv_headers(&w->plan, w->runs_f, w->summary_f);
+    const char **values = flow_xcalloc(w->plan.nvary + 1, sizeof *values);
+    int rc = EXIT_OK;
+    for (size_t p = 0; p < w->plan.points && rc == EXIT_OK; p++) {
+        flow_sweep_point(w->plan.vary, w->plan.nvary, p, values);
+        rc = merge_point(w, p, values, shards, n, why, len);
+    }
+    free(values);
+    rc = fclose(w->runs_f) != 0 && rc == EXIT_OK ? EXIT_RUNTIME : rc;
+    rc = fclose(w->summary_f) != 0 && rc == EXIT_OK ? EXIT_RUNTIME : rc;
+    return rc;
+}
+
+int flow__cli_merge_sweep(struct cli_opts *o, int argc, char **argv, const struct flow_shard *shards, size_t n,
+                          char *why, size_t len)
+{
+    struct sweep w = {.o = o, .lock_fd = -1};
+    int rc = plan_sweep(&w, o);
+    if (rc == EXIT_OK) {
+        char *prov = sweep_provenance(o, argc, argv);
+        if (strcmp(prov, shards[0].provenance) != 0)
+            rc = (snprintf(why, len, "the scenario, or a file it reads, has changed since the shards ran: run them "
+                           "again"), -1);
+        free(prov);
+    }
+    long first = 0;
+    if (rc == EXIT_OK)
+        rc = prepare_files(&w, &first);
+    if (rc == EXIT_OK)
+        rc = merge_points(&w, shards, n, why, len);
+    if (rc == EXIT_OK && o->report)
+        rc = flow__cli_write_report(o, flow__cli_saved_html, o->output);
+    if (rc >= 0)
+        rc = sweep_warnings(&w, rc);
+    flow_sweep_fini(&w.plan);
+    free(w.runs);
+    free(w.summary);
+    free(w.manifest);
+    if (w.lock_fd >= 0)
+        close(w.lock_fd);
+    return rc;
+}
+
 int flow__cmd_sweep(int argc, char **argv)
 {
     struct cli_opts o;
@@ -255,6 +395,11 @@ int flow__cmd_sweep(int argc, char **argv)
         return flow__cli_finish(&o, rc != EXIT_OK ? rc : flow__cli_help("sweep"));
     struct sweep w = {.o = &o, .lock_fd = -1};
     rc = plan_sweep(&w, &o);
+    if (rc == EXIT_OK && o.shards) {
+        rc = sweep_shard(&w, argc, argv);
+        flow_sweep_fini(&w.plan);
+        return flow__cli_finish(&o, rc);
+    }
     if (rc == EXIT_OK)
         rc = sweep_files(&w);
     if (rc == EXIT_OK && o.report)

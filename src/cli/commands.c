@@ -7,6 +7,7 @@
 
 #include <flowsim/util.h>
 #include <flowsim/selftest.h>
+#include <flowsim/shard.h>
 
 #include <errno.h>
 #include <math.h>
@@ -356,24 +357,32 @@ static int run_outputs(struct cli_opts *o, int argc, char **argv, const struct f
     return rc;
 }
 
+/* What a run's outputs read (--format, --report, --csv): the run options that keep it, within
+ * the memory bound; *needs (the caller frees it) flags the daily series kept. */
+static int outputs_options(const struct cli_opts *o, const struct flow_scenario *s, struct flow_run_options *ro,
+                           unsigned char **needs)
+{
+    ro->profile = o->report != NULL || o->csv != NULL || o->format == FLOW_FORMAT_JSON;
+    ro->daily = o->csv != NULL || o->report != NULL || o->format == FLOW_FORMAT_JSON || s->ninitial > 0;
+    *needs = NULL;                         /* without --csv, only the daily series reports read */
+    if (o->csv == NULL) {
+        *needs = flow_xcalloc(flow_model_daily_count(s) + 1, 1);
+        flow_report_daily_needs(s, *needs);
+        ro->daily_keep = *needs;
+    }
+    return kept_bound(o, s, ro);
+}
+
 static int run_scenario(struct cli_opts *o, int argc, char **argv, struct flow_scenario *s)
 {
     struct progress p;
     flow__progress_init(&p, o, "replications");
-    struct flow_run_options ro = {.threads = o->threads, .progress = flow__progress_update, .progress_arg = &p,
-                                  .profile = o->report != NULL || o->csv != NULL || o->format == FLOW_FORMAT_JSON,
-                                  .daily = o->csv != NULL || o->report != NULL || o->format == FLOW_FORMAT_JSON ||
-                                           s->ninitial > 0};
-    unsigned char *needs = NULL;           /* without --csv, only the daily series reports read */
-    if (o->csv == NULL) {
-        needs = flow_xcalloc(flow_model_daily_count(s) + 1, 1);
-        flow_report_daily_needs(s, needs);
-        ro.daily_keep = needs;
-    }
+    struct flow_run_options ro = {.threads = o->threads, .progress = flow__progress_update, .progress_arg = &p};
+    unsigned char *needs;
+    int rc = outputs_options(o, s, &ro, &needs);
     struct tracer tr = {0};
-    int rc = o->trace ? trace_setup(o, s, &tr, &ro) : EXIT_OK;
-    if (rc == EXIT_OK && (rc = kept_bound(o, s, &ro)) != EXIT_OK && o->trace)
-        trace_close(&tr, o->trace, false);
+    if (rc == EXIT_OK && o->trace)
+        rc = trace_setup(o, s, &tr, &ro);
     if (rc != EXIT_OK) {
         free(needs);
         return rc;
@@ -388,16 +397,102 @@ static int run_scenario(struct cli_opts *o, int argc, char **argv, struct flow_s
     return rc;
 }
 
+/* --shard K/N: the slice's replications, every part of their results kept (the merge's
+ * outputs are not known yet), written to --output as a shard. */
+static int run_shard(struct cli_opts *o, int argc, char **argv, struct flow_scenario *s)
+{
+    struct progress p;
+    flow__progress_init(&p, o, "replications");
+    struct flow_run_options ro = {.threads = o->threads, .progress = flow__progress_update, .progress_arg = &p,
+                                  .profile = true, .daily = true, .shard = (size_t)o->shard,
+                                  .shards = (size_t)o->shards};
+    struct flow_results r;
+    size_t failed = 0;
+    int err = flow_experiment_run(s, &ro, &r, &failed);
+    flow__progress_end(&p);
+    struct tracer tr = {0};
+    int rc = run_status(err, &tr, failed);
+    if (rc == EXIT_OK) {
+        struct flow_shard sh;
+        size_t nargs;
+        char **args = flow__cli_shard_args(argc, argv, &nargs);
+        char *prov = flow__cli_provenance("run", argc, argv, o->scenario, s, NULL, NULL);
+        flow_shard_init(&sh, "run", o->shard, o->shards, args, nargs, prov);
+        for (size_t row = 0; row < r.nreps; row++)
+            flow_shard_add(&sh, 0, flow_shard_rep(&ro, 0, row), &r, row);
+        sh.events = r.events;
+        rc = flow__cli_write_file(o->output, flow_shard_write, &sh);
+        flow_shard_fini(&sh);
+        free(prov);
+        free(args);
+    }
+    flow_results_fini(&r);
+    return rc;
+}
+
+/* What a shard cannot be given: outputs belong to the merge; --precision and --trace need
+ * the whole run in one place. */
+static int shard_refused(const struct cli_opts *o)
+{
+    if (o->output == NULL)
+        return flow__cli_usage_error(o->command, "--shard needs --output FILE, the shard to write for flowsim merge");
+    const char *outputs = o->report ? "--report" : o->csv ? "--csv" : o->trace ? "--trace" : o->format ? "--format"
+                        : NULL;
+    if (outputs)
+        return flow__cli_usage_error(o->command, "--shard writes a shard; give %s to flowsim merge instead", outputs);
+    if (o->nprecision || o->resume)
+        return flow__cli_usage_error(o->command, "--shard cannot be used with %s (it needs the whole run in one "
+                                     "process)", o->nprecision ? "--precision" : "--resume");
+    if (flow_mpi_size() > 1)
+        return flow__cli_usage_error(o->command, "--shard runs as one task of a job array, not under mpirun");
+    return EXIT_OK;
+}
+
+int flow__cli_merge_run(struct cli_opts *o, int argc, char **argv, const struct flow_scenario *s,
+                        const struct flow_shard *shards, size_t n, char *why, size_t len)
+{
+    struct flow_run_options ro = {0};
+    unsigned char *needs;
+    int rc = outputs_options(o, s, &ro, &needs);
+    struct flow_results r;
+    if (rc == EXIT_OK && flow_experiment_results(s, &ro, &r) != 0)
+        rc = flow__cli_run_error(FLOW_E_TOO_BIG, NULL);
+    if (rc != EXIT_OK) {
+        free(needs);
+        return rc;
+    }
+    unsigned char *seen = flow_xcalloc(r.nreps + 1, 1);
+    for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+        r.events += shards[i].events;
+        if (flow_shard_fill(&shards[i], 0, &r, seen, why, len) != 0)
+            rc = -1 - (int)i;      /* the shard at fault: the caller says which */
+    }
+    for (size_t k = 0; k < r.nreps && rc == EXIT_OK; k++)
+        if (!seen[k]) {
+            snprintf(why, len, "replication %zu is in no shard", k + 1);
+            rc = -1 - (int)n;
+        }
+    struct tracer tr = {0};
+    if (rc == EXIT_OK)
+        rc = run_outputs(o, argc, argv, s, &r, &tr, EXIT_OK);
+    free(seen);
+    flow_results_fini(&r);
+    free(needs);
+    return rc;
+}
+
 int flow__cmd_run(int argc, char **argv)
 {
     struct cli_opts o;
     int rc = flow__cli_begin(argc, argv, "run", &o);
     if (rc != EXIT_OK || o.help)
         return finish_run(&o, rc != EXIT_OK ? rc : flow__cli_help("run"));
+    if (o.shards && (rc = shard_refused(&o)) != EXIT_OK)
+        return finish_run(&o, rc);
     struct flow_scenario *s = flow__cli_load(&o);
     if (s == NULL)
         return finish_run(&o, EXIT_SCENARIO);
-    rc = run_scenario(&o, argc, argv, s);
+    rc = o.shards ? run_shard(&o, argc, argv, s) : run_scenario(&o, argc, argv, s);
     flow_scenario_destroy(s);
     return finish_run(&o, rc);
 }

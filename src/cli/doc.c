@@ -110,6 +110,15 @@ const struct command_doc flow__cli_commands[] = {
      "at a time; --queue more may wait, and beyond that a request gets HTTP 429. Ctrl-C (SIGINT)\n"
      "or SIGTERM stops the server cleanly (exit 0).\n",
      NULL},
+    {"merge", CLI_MERGE, "flowsim merge SHARD... | DIR [-o OUT] [OPTIONS]",
+     "Merges the shards of one run or sweep (each written by run or sweep with --shard K/N, as\n"
+     "a job array's task K of N; given as files, or as a directory whose *.shard files are\n"
+     "read) and writes what the run or sweep would have written in one process, byte for byte:\n"
+     "the report (--format, -o), --csv and --report for a run; DIR/runs.csv, summary.csv and\n"
+     "sweep.txt for a sweep. Run it where the shards ran (it reads the scenario again). Shards\n"
+     "of another scenario, --set, seed or flowsim version than the first, a shard given twice\n"
+     "and a missing one are refused as SHARD:LINE:COLUMN: error: WHAT (exit 3).\n",
+     NULL},
 
 };
 const size_t flow__cli_ncommands = sizeof flow__cli_commands / sizeof flow__cli_commands[0];

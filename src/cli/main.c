@@ -97,6 +97,8 @@ static int dispatch(int argc, char **argv)
         return flow__cmd_fit(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0)
         return flow__cmd_report(argc - 2, argv + 2);
+    if (strcmp(cmd, "merge") == 0)
+        return flow__cmd_merge(argc - 2, argv + 2);
     if (cmd[0] == '-')
         return flow__cli_usage_error(NULL, "unknown option '%s'", cmd);
     return flow__cli_usage_error(NULL, "unknown command '%s'", cmd);

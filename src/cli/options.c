@@ -7,6 +7,7 @@
 #include <flowsim/limits.h>
 #include <flowsim/util.h>
 
+#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
 #include <stddef.h>
@@ -132,12 +133,26 @@ static int take_choice(struct cli_opts *o, const struct cli_option *spec, const 
                                  bar ? " or " : "", bar ? bar + 1 : "", v);
 }
 
+/* --shard K/N: 1 <= K <= N. */
+static int take_shard(struct cli_opts *o, const struct cli_option *spec, const char *v)
+{
+    long k, n;
+    int used = 0;
+    if (sscanf(v, "%ld/%ld%n", &k, &n, &used) != 2 || v[used] != '\0' || !isdigit((unsigned char)v[0]) || n < 1 ||
+        n > FLOW_MAX_REPLICATIONS || k < 1 || k > n)
+        return flow__cli_usage_error(o->command, "--%s must be K/N with 1 <= K <= N <= %d (task K of N), as in "
+                                     "2/10; found '%s'", spec->name, FLOW_MAX_REPLICATIONS, v);
+    o->shard = k;
+    o->shards = n;
+    return EXIT_OK;
+}
+
 enum {
     RUN = CLI_RUN, VALIDATE = CLI_VALIDATE, SELFTEST = CLI_SELFTEST, COMPARE = CLI_COMPARE,
     SWEEP = CLI_SWEEP, SIZE = CLI_SIZE, WARMUP = CLI_WARMUP, FIT = CLI_FIT, CHECK = CLI_CHECK,
-    REPORT = CLI_REPORT, SERVE = CLI_SERVE,
+    REPORT = CLI_REPORT, SERVE = CLI_SERVE, MERGE = CLI_MERGE,
     RUNS = RUN | COMPARE | SWEEP | SIZE | WARMUP | CHECK,     /* commands that run a scenario */
-    ALL = (CLI_SERVE << 1) - 1,
+    ALL = (CLI_MERGE << 1) - 1,
 };
 
 /* One line per option and command set. An option may appear twice with different commands
@@ -154,7 +169,7 @@ const struct cli_option flow__cli_options[] = {
     {"replications", 0, "N", RUNS | VALIDATE, "same as --set replications=N", take_shorthand, 0, 0, 1,
      FLOW_MAX_REPLICATIONS},
     {"seed", 0, "N", RUNS | VALIDATE, "same as --set seed=N", take_shorthand, 1, 0, 0, (double)FLOW_MAX_SEED},
-    {"format", 0, "text|json", RUN | COMPARE | SIZE | WARMUP | CHECK, "report format (default text)", take_choice,
+    {"format", 0, "text|json", RUN | COMPARE | SIZE | WARMUP | CHECK | MERGE, "report format (default text)", take_choice,
      OFF(format), .choices = "text|json"},
     {"output", 'o', "FILE", RUN | COMPARE | SIZE | WARMUP | CHECK,
      "write the report to FILE (atomically) instead of stdout", take_text, OFF(output), .needs = "a file name"},
@@ -162,8 +177,19 @@ const struct cli_option flow__cli_options[] = {
      .needs = "a file name"},
     {"output", 'o', "OUT.html", REPORT, "the page to write (required)", take_text, OFF(output),
      .needs = "a file name"},
-    {"output", 'o', "DIR", SWEEP, "the directory of runs.csv and summary.csv", take_text, OFF(output),
-     .needs = "a directory"},
+    {"output", 'o', "DIR", SWEEP, "the directory of runs.csv and summary.csv (with --shard:\nthe shard FILE)",
+     take_text, OFF(output), .needs = "a directory"},
+    {"output", 'o', "OUT", MERGE,
+     "where the merged output goes, as the single run's --output:\n"
+     "run shards, the report FILE (default: standard output);\n"
+     "sweep shards, the DIR of runs.csv and summary.csv",
+     take_text, OFF(output), .needs = "a file or directory name"},
+    {"shard", 0, "K/N", RUN | SWEEP,
+     "run only the K-th of N slices of the work (replication k of\n"
+     "a run, or the k-th of a sweep's points' replications taken in\n"
+     "order, is in slice k mod N + 1) and write them to --output\n"
+     "FILE, a shard for flowsim merge (a job array's task K)",
+     take_shard},
     {"threads", 0, "N", RUN | COMPARE | SWEEP | SIZE | SELFTEST,
      "worker threads (default: one per core); results do not\ndepend on it", take_whole, OFF(threads), 0, 1, 256,
      .is_int = true},
@@ -174,14 +200,14 @@ const struct cli_option flow__cli_options[] = {
      take_list, OFF(precision), OFF(nprecision)},
     {"max-replications", 0, "N", RUN, "stop adding replications at N (default 1000)", take_whole,
      OFF(max_replications), 0, 2, FLOW_MAX_REPLICATIONS},
-    {"quiet", 'q', NULL, RUN | VALIDATE | COMPARE | SWEEP | SIZE | FIT | CHECK,
+    {"quiet", 'q', NULL, RUN | VALIDATE | COMPARE | SWEEP | SIZE | FIT | CHECK | MERGE,
      "print nothing but the report (and warnings)", take_flag, OFF(quiet)},
-    {"strict", 0, NULL, RUN | COMPARE | SWEEP | SIZE,
+    {"strict", 0, NULL, RUN | COMPARE | SWEEP | SIZE | MERGE,
      "any warning (a queue that keeps growing, a warm-up too\n"
      "short, a ward no route uses, too few replications) is an\n"
      "error: exit 5",
      take_flag, OFF(strict)},
-    {"csv", 0, "DIR", RUN,
+    {"csv", 0, "DIR", RUN | MERGE,
      "also write DIR/replications.csv (every metric of every\n"
      "replication), DIR/daily.csv (daily occupied, waiting and\n"
      "blocked per ward and service), DIR/groups.csv and\n"
@@ -201,7 +227,7 @@ const struct cli_option flow__cli_options[] = {
      take_choice, OFF(trace_format), .choices = "flowsim|vidigi"},
     {"trace-replication", 0, "N", RUN, "the replication to trace (default 1)", take_whole, OFF(trace_replication), 0,
      1, FLOW_MAX_REPLICATIONS},
-    {"report", 0, "FILE.html", RUN | COMPARE | SWEEP | SIZE | CHECK,
+    {"report", 0, "FILE.html", RUN | COMPARE | SWEEP | SIZE | CHECK | MERGE,
      "also write a self-contained HTML report with charts", take_text, OFF(report), .needs = "a file name"},
     {"unrelated", 0, NULL, COMPARE,
      "compare sides that share no ward and no group, without\ncalling any difference better or worse", take_flag,
@@ -287,6 +313,11 @@ static const struct cli_option *short_option(unsigned bit, int c)
 
 static int operand(struct cli_opts *o, const char *a)
 {
+    if (strcmp(o->command, "merge") == 0) {
+        o->inputs = flow_xrealloc(o->inputs, (o->ninputs + 1) * sizeof *o->inputs);
+        o->inputs[o->ninputs++] = a;
+        return EXIT_OK;
+    }
     if (o->scenario == NULL)
         o->scenario = a;
     else if (o->scenario2 == NULL && strcmp(o->command, "compare") == 0)

@@ -18,14 +18,42 @@
 #include <string.h>
 #include <unistd.h>
 
-/* One scenario of a batch: replications [first, r->nreps) are its jobs. */
+/* One scenario of a batch: replications [first, reps) are its jobs, numbered from job0 among
+ * the jobs of a sharded run; its rows are r's (a shard's results hold its own jobs' rows only). */
 struct point {
     const struct flow_scenario *s;
     struct flow_results *r;
-    size_t first;
+    size_t first, reps, job0;
     int status;
     size_t failed_rep;
 };
+
+/* Shard K of N runs the jobs j with j mod N = K - 1: how many of jobs [0, x) those are. */
+static size_t shard_jobs(const struct flow_run_options *o, size_t x)
+{
+    return (x + o->shards - o->shard) / o->shards;
+}
+
+static bool sharded(const struct flow_run_options *o) { return o != NULL && o->shards > 0; }
+
+/* The row of replication k of a point. */
+static size_t row_of(const struct flow_run_options *o, const struct point *pt, size_t k)
+{
+    return sharded(o) ? shard_jobs(o, pt->job0 + k) - shard_jobs(o, pt->job0) : k;
+}
+
+size_t flow_shard_rows(const struct flow_run_options *o, size_t job0, size_t reps)
+{
+    return sharded(o) ? shard_jobs(o, job0 + reps) - shard_jobs(o, job0) : reps;
+}
+
+size_t flow_shard_rep(const struct flow_run_options *o, size_t job0, size_t row)
+{
+    if (!sharded(o))
+        return row;
+    size_t n = o->shards;
+    return (o->shard - 1 + n - job0 % n) % n + row * n;
+}
 
 struct shared {
     size_t rank, ranks;       /* this process runs the replications k with k mod ranks = rank */
@@ -56,6 +84,7 @@ static void keep_daily(struct flow_results *r, size_t rep, const struct flow_mod
 
 static int run_one(const struct shared *sh, const struct point *pt, size_t rep, uint64_t *events)
 {
+    size_t row = row_of(sh->o, pt, rep);
     struct flow_model *m = flow_model_create(pt->s, (uint32_t)rep);
     if (pt->r->hourly)
         flow_model_profile(m);
@@ -67,22 +96,22 @@ static int run_one(const struct shared *sh, const struct point *pt, size_t rep, 
         flow_model_cancel_on(m, sh->o->cancel);
     int rc = flow_model_run(m);
     if (rc == 0)
-        flow_model_metrics(m, pt->r->values + rep * pt->r->nmetrics);
+        flow_model_metrics(m, pt->r->values + row * pt->r->nmetrics);
     if (rc == 0 && pt->r->hourly) {
-        flow_model_hourly(m, pt->r->hourly + rep * pt->s->nwards * 168);
+        flow_model_hourly(m, pt->r->hourly + row * pt->s->nwards * 168);
         if (pt->r->hourly_departures)
-            flow_model_hourly_departures(m, pt->r->hourly_departures + rep * pt->s->nwards * 168);
+            flow_model_hourly_departures(m, pt->r->hourly_departures + row * pt->s->nwards * 168);
         if (pt->r->hourly_beds)
-            flow_model_hourly_beds(m, pt->r->hourly_beds + rep * pt->s->nwards * 168);
-        flow_model_los_quantiles(m, pt->r->los_quantiles + rep * 99);
-        flow_model_wait_quantiles(m, pt->r->wait_quantiles + rep * pt->s->nwards * 99);
+            flow_model_hourly_beds(m, pt->r->hourly_beds + row * pt->s->nwards * 168);
+        flow_model_los_quantiles(m, pt->r->los_quantiles + row * 99);
+        flow_model_wait_quantiles(m, pt->r->wait_quantiles + row * pt->s->nwards * 99);
         if (pt->r->time_quantiles)
-            flow_model_time_quantiles(m, pt->r->time_quantiles + rep * pt->s->nwards * 99);
+            flow_model_time_quantiles(m, pt->r->time_quantiles + row * pt->s->nwards * 99);
     }
     if (rc == 0)
-        flow_model_backlog(m, pt->r->backlog + rep * flow_model_backlog_width(pt->s));
+        flow_model_backlog(m, pt->r->backlog + row * flow_model_backlog_width(pt->s));
     if (rc == 0 && pt->r->daily)
-        keep_daily(pt->r, rep, m);
+        keep_daily(pt->r, row, m);
     *events = flow_model_events(m);
     flow_model_destroy(m);
     return rc;
@@ -92,7 +121,7 @@ static int run_one(const struct shared *sh, const struct point *pt, size_t rep, 
 static bool next_job(struct shared *sh, struct point **pt, size_t *rep)
 {
     for (;;) {
-        while (sh->point < sh->npoints && sh->next >= sh->points[sh->point].r->nreps) {
+        while (sh->point < sh->npoints && sh->next >= sh->points[sh->point].reps) {
             sh->point++;
             if (sh->point < sh->npoints)
                 sh->next = sh->points[sh->point].first;
@@ -100,7 +129,8 @@ static bool next_job(struct shared *sh, struct point **pt, size_t *rep)
         if (sh->point >= sh->npoints || sh->point >= sh->stop_point)   /* earlier points' jobs are all taken */
             return false;
         size_t k = sh->next++;
-        if (k % sh->ranks == sh->rank) {
+        const struct flow_run_options *o = sh->o;
+        if (sharded(o) ? (sh->points[sh->point].job0 + k) % o->shards == o->shard - 1 : k % sh->ranks == sh->rank) {
             *pt = &sh->points[sh->point];
             *rep = k;
             return true;
@@ -147,26 +177,35 @@ static int thread_count(const struct flow_run_options *o, size_t reps)
     return n > 256 ? 256 : (int)n;
 }
 
-/* Gathers the rows of replications [first, out->nreps) from every MPI rank. */
-static int gather(const struct flow_scenario *s, struct flow_results *out, size_t first, int status)
+size_t flow_results_parts(const struct flow_results *r, struct flow_results_part out[FLOW_RESULTS_PARTS])
 {
-    int rc = flow__mpi_gather_rows(out->values, out->nmetrics, out->nreps, first, status, &out->events);
-    if (rc == 0)
-        rc = flow__mpi_gather_rows(out->backlog, flow_model_backlog_width(s), out->nreps, first, 0, NULL);
-    if (rc == 0 && out->hourly)
-        rc = flow__mpi_gather_rows(out->hourly, s->nwards * 168, out->nreps, first, 0, NULL);
-    if (rc == 0 && out->hourly_departures)
-        rc = flow__mpi_gather_rows(out->hourly_departures, s->nwards * 168, out->nreps, first, 0, NULL);
-    if (rc == 0 && out->hourly_beds)
-        rc = flow__mpi_gather_rows(out->hourly_beds, s->nwards * 168, out->nreps, first, 0, NULL);
-    if (rc == 0 && out->los_quantiles)
-        rc = flow__mpi_gather_rows(out->los_quantiles, 99, out->nreps, first, 0, NULL);
-    if (rc == 0 && out->wait_quantiles)
-        rc = flow__mpi_gather_rows(out->wait_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
-    if (rc == 0 && out->time_quantiles)
-        rc = flow__mpi_gather_rows(out->time_quantiles, s->nwards * 99, out->nreps, first, 0, NULL);
-    if (rc == 0 && out->daily)
-        rc = flow__mpi_gather_rows(out->daily, out->days * out->daily_width, out->nreps, first, 0, NULL);
+    const struct flow_scenario *s = r->scenario;
+    size_t n = 0, wards = s->nwards;
+    out[n++] = (struct flow_results_part){"values", r->values, r->nmetrics};
+    out[n++] = (struct flow_results_part){"backlog", r->backlog, flow_model_backlog_width(s)};
+    const struct flow_results_part maybe[] = {
+        {"hourly", r->hourly, wards * 168},
+        {"hourly_departures", r->hourly_departures, wards * 168},
+        {"hourly_beds", r->hourly_beds, wards * 168},
+        {"los_quantiles", r->los_quantiles, 99},
+        {"wait_quantiles", r->wait_quantiles, wards * 99},
+        {"time_quantiles", r->time_quantiles, wards * 99},
+        {"daily", r->daily, r->days * r->daily_width},
+    };
+    for (size_t k = 0; k < sizeof maybe / sizeof *maybe; k++)
+        if (maybe[k].values != NULL)
+            out[n++] = maybe[k];
+    return n;
+}
+
+/* Gathers the rows of replications [first, out->nreps) from every MPI rank. */
+static int gather(struct flow_results *out, size_t first, int status)
+{
+    struct flow_results_part parts[FLOW_RESULTS_PARTS];
+    size_t n = flow_results_parts(out, parts);
+    int rc = flow__mpi_gather_rows(parts[0].values, parts[0].width, out->nreps, first, status, &out->events);
+    for (size_t k = 1; k < n && rc == 0; k++)
+        rc = flow__mpi_gather_rows(parts[k].values, parts[k].width, out->nreps, first, 0, NULL);
     return rc;
 }
 
@@ -204,14 +243,14 @@ static void run_points(struct point *pts, size_t n, const struct flow_run_option
         pthread_join(tid[i], NULL);
     pthread_mutex_destroy(&sh.lock);
     for (size_t i = 0; i < n; i++)
-        pts[i].status = gather(pts[i].s, pts[i].r, pts[i].first, pts[i].status);
+        pts[i].status = gather(pts[i].r, pts[i].first, pts[i].status);
 }
 
 /* Runs replications [first, out->nreps) into their rows. */
 static int run_range(const struct flow_scenario *s, const struct flow_run_options *o,
                      struct flow_results *out, size_t first, size_t *failed_rep)
 {
-    struct point pt = {.s = s, .r = out, .first = first};
+    struct point pt = {.s = s, .r = out, .first = first, .reps = out->nreps};
     run_points(&pt, 1, o);
     if (failed_rep)
         *failed_rep = pt.failed_rep;
@@ -305,16 +344,16 @@ double flow_experiment_events_estimate(const struct flow_scenario *s)
     return events;
 }
 
-/* Allocates out's rows for s's replications: 0, or FLOW_E_TOO_BIG (out then empty). */
+/* Allocates out's rows (nrows of them, zero): 0, or FLOW_E_TOO_BIG (out then empty). */
 static int results_init(const struct flow_scenario *s, const struct flow_run_options *o,
-                        struct flow_results *out)
+                        struct flow_results *out, size_t nrows)
 {
     memset(out, 0, sizeof *out);
-    if (flow_experiment_kept(s, o, (size_t)s->replications) > FLOW_MAX_KEPT_VALUES)
+    if (flow_experiment_kept(s, o, nrows) > FLOW_MAX_KEPT_VALUES)
         return FLOW_E_TOO_BIG;
     out->scenario = s;
     out->defs = flow_model_metric_defs(s, &out->nmetrics);
-    out->nreps = (size_t)s->replications;
+    out->nreps = nrows;
     out->values = flow_xcalloc(out->nreps * out->nmetrics, sizeof *out->values);
     out->backlog = flow_xcalloc(out->nreps * flow_model_backlog_width(s) + 1, sizeof *out->backlog);
     if (o && o->profile) {
@@ -339,22 +378,37 @@ static int results_init(const struct flow_scenario *s, const struct flow_run_opt
     return 0;
 }
 
+int flow_experiment_results(const struct flow_scenario *s, const struct flow_run_options *o,
+                            struct flow_results *out)
+{
+    return results_init(s, o, out, (size_t)s->replications);
+}
+
 int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_options *o,
                         struct flow_results *out, size_t *failed_rep)
 {
-    int rc = results_init(s, o, out);
-    return rc != 0 ? rc : run_range(s, o, out, 0, failed_rep);
+    size_t job0 = sharded(o) ? o->shard_jobs_before : 0, reps = (size_t)s->replications;
+    int rc = results_init(s, o, out, flow_shard_rows(o, job0, reps));
+    if (rc != 0)
+        return rc;
+    struct point pt = {.s = s, .r = out, .reps = reps, .job0 = job0};
+    run_points(&pt, 1, o);
+    if (failed_rep)
+        *failed_rep = pt.failed_rep;
+    return pt.status;
 }
 
 void flow_experiment_run_batch(const struct flow_scenario *const *s, size_t n,
                                const struct flow_run_options *o, struct flow_results *out, int *status)
 {
     struct point *pts = flow_xcalloc(n + 1, sizeof *pts);
-    size_t k = 0;
+    size_t k = 0, job0 = sharded(o) ? o->shard_jobs_before : 0;
     for (size_t i = 0; i < n; i++) {
-        status[i] = results_init(s[i], o, &out[i]);
+        size_t reps = (size_t)s[i]->replications;
+        status[i] = results_init(s[i], o, &out[i], flow_shard_rows(o, job0, reps));
         if (status[i] == 0)
-            pts[k++] = (struct point){.s = s[i], .r = &out[i]};
+            pts[k++] = (struct point){.s = s[i], .r = &out[i], .reps = reps, .job0 = job0};
+        job0 += reps;
     }
     run_points(pts, k, o);
     for (size_t i = 0, j = 0; i < n; i++)

@@ -375,11 +375,15 @@ int flow_sweep_run(const struct flow_sweep *w, size_t first, int threads, flow_s
     const char **values = flow_xcalloc(w->nvary + 1, sizeof *values);
     struct batch *b = flow_xcalloc(1, sizeof *b);
     int rc = 0;
+    size_t jobs = 0;                   /* replications of the points before the batch */
     *code = 0;
     for (size_t point = first; point < w->points && rc == 0;) {
         batch_load(w, point, threads, b, values, d_fn, arg);
-        struct flow_run_options ro = {.threads = threads};
+        struct flow_run_options ro = {.threads = threads, .shard = w->shard, .shards = w->shards,
+                                      .shard_jobs_before = jobs};
         flow_experiment_run_batch((const struct flow_scenario *const *)b->s, b->n, &ro, b->res, b->status);
+        for (size_t k = 0; k < b->n; k++)
+            jobs += (size_t)b->s[k]->replications;
         for (size_t k = 0; k < b->n && rc == 0; k++, point++) {
             flow_sweep_point(w->vary, w->nvary, point, values);
             *code = (int)flow_mpi_broadcast(fn(arg, point, values, &b->res[k], b->status[k]));

@@ -57,6 +57,22 @@ START_TEST(daily_round_adds_half_a_day)
 }
 END_TEST
 
+/* A round at 00:00 discharges at the census's own instant: whom it sends home is not in that
+ * midnight's count (the census counts after every event at its instant). Fixed stays of 2 days
+ * from Poisson arrivals leave at the first midnight after them, so at a midnight the ward holds
+ * the last 2 days' arrivals, 40; a census before the round would count the third day's too, 60;
+ * over time the ward holds 20 x 2.5 = 50 (Little's law). */
+START_TEST(a_midnight_round_discharges_before_the_census)
+{
+    struct flow_results r =
+        run_text(ROUND_WARD("      - {days: [mon, tue, wed, thu, fri, sat, sun], at: \"00:00\"}\n"), NULL, 0);
+    expect_near(&r, "wards.W.midnight_occupied_beds", 40, 0.01);
+    expect_near(&r, "wards.W.mean_occupied_beds", 50, 0.01);
+    expect_exact(&r, "wards.W.mean_departure_hour", 0);
+    done(&r);
+}
+END_TEST
+
 START_TEST(weekday_rounds_wait_over_the_gaps)
 {
     struct flow_results r = run_text(ROUND_WARD("      - {days: [mon, tue, wed, thu, fri], at: \"09:00\"}\n"), NULL, 0);
@@ -518,6 +534,7 @@ static Suite *make_suite(void)
     TCase *tc = tcase_create("closed forms");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, daily_round_adds_half_a_day);
+    tcase_add_test(tc, a_midnight_round_discharges_before_the_census);
     tcase_add_test(tc, weekday_rounds_wait_over_the_gaps);
     tcase_add_test(tc, p_review_adds_geometric_rounds);
     tcase_add_test(tc, holiday_rounds_follow_sunday);
