@@ -32,6 +32,8 @@ static const char *const usage_text =
     "                     an HTML report from saved results (JSON, or a sweep directory)\n"
     "  serve [SCENARIO] [--port N]\n"
     "                     a what-if page in the browser, and its JSON API\n"
+    "  merge SHARD... | DIR [-o OUT]\n"
+    "                     the outputs of a run or sweep from its job array's shards\n"
     "  help [COMMAND]     show help for a command\n"
     "\n"
     "options:\n"

@@ -11,6 +11,7 @@
 #include <flowsim/error.h>
 #include <flowsim/random.h>
 #include <flowsim/report.h>
+#include <flowsim/shard.h>
 #include <flowsim/util.h>
 #include <math.h>
 #include <string.h>
@@ -683,6 +684,106 @@ START_TEST(daily_series_kept_as_the_reports_need)
 }
 END_TEST
 
+/* Every part of row `row` of a against row `rep` of b. */
+static void same_row(const struct flow_results *a, size_t row, const struct flow_results *b, size_t rep)
+{
+    struct flow_results_part pa[FLOW_RESULTS_PARTS], pb[FLOW_RESULTS_PARTS];
+    size_t n = flow_results_parts(a, pa);
+    ck_assert_uint_eq(n, flow_results_parts(b, pb));
+    for (size_t k = 0; k < n; k++) {
+        ck_assert_str_eq(pa[k].name, pb[k].name);
+        ck_assert_uint_eq(pa[k].width, pb[k].width);
+        ck_assert_msg(memcmp(pa[k].values + row * pa[k].width, pb[k].values + rep * pb[k].width,
+                             pa[k].width * sizeof(double)) == 0, "%s of replication %zu", pa[k].name, rep);
+    }
+}
+
+/* Shard K of N of a batch (a sweep's points) runs jobs j = (replications before) + k with
+ * j mod N = K - 1, into rows in job order: over K = 1..N every replication of every point once,
+ * each row the whole run's bytes, profiles and daily series too. */
+START_TEST(shards_hold_the_whole_runs_rows)
+{
+    const char *one[] = {"replications=1"}, *three[] = {"replications=3", "wards.A.beds=3"},
+                *five[] = {"replications=5", "seed=99"};
+    struct flow_scenario *s[3] = {test_load(two_groups, one, 1), test_load(two_groups, three, 2),
+                                  test_load(two_groups, five, 2)};
+    struct flow_run_options o = {.threads = 2, .profile = true, .daily = true};
+    struct flow_results whole[3], part[3];
+    int status[3];
+    flow_experiment_run_batch((const struct flow_scenario *const *)s, 3, &o, whole, status);
+    for (size_t n = 1; n <= 10; n += 3)
+        for (size_t before = 0; before <= 7; before += 7) {
+            unsigned char seen[3][5] = {{0}};
+            for (size_t k = 1; k <= n; k++) {
+                struct flow_run_options so = o;
+                so.shard = k, so.shards = n, so.shard_jobs_before = before;
+                flow_experiment_run_batch((const struct flow_scenario *const *)s, 3, &so, part, status);
+                for (size_t i = 0, job0 = before; i < 3; job0 += (size_t)s[i]->replications, i++) {
+                    ck_assert_int_eq(status[i], 0);
+                    ck_assert_uint_eq(part[i].nreps, flow_shard_rows(&so, job0, (size_t)s[i]->replications));
+                    for (size_t row = 0; row < part[i].nreps; row++) {
+                        size_t rep = flow_shard_rep(&so, job0, row);
+                        ck_assert_uint_eq((job0 + rep) % n, k - 1);
+                        ck_assert(!seen[i][rep]);
+                        seen[i][rep] = 1;
+                        same_row(&part[i], row, &whole[i], rep);
+                    }
+                    flow_results_fini(&part[i]);
+                }
+            }
+            for (size_t i = 0; i < 3; i++)
+                for (int rep = 0; rep < s[i]->replications; rep++)
+                    ck_assert_msg(seen[i][rep], "%zu shards: replication %d of point %zu in none", n, rep, i);
+        }
+    for (size_t i = 0; i < 3; i++) {
+        flow_results_fini(&whole[i]);
+        flow_scenario_destroy(s[i]);
+    }
+}
+END_TEST
+
+/* A merge fills the rows a run with other options would keep (fewer daily series, no
+ * profile) from shards that kept everything: the same bytes as that run. */
+START_TEST(shards_fill_a_run_with_other_options)
+{
+    const char *five[] = {"replications=5"};
+    struct flow_scenario *s = test_load(two_groups, five, 1);
+    size_t n = flow_model_daily_count(s);
+    unsigned char *keep = calloc(n + 1, 1);
+    for (size_t k = 0; k < n; k += 2)
+        keep[k] = 1;
+    struct flow_run_options all = {.threads = 2, .profile = true, .daily = true}, some = {.threads = 2,
+                                   .daily = true, .daily_keep = keep};
+    struct flow_results single, merged;
+    ck_assert_int_eq(flow_experiment_run(s, &some, &single, NULL), 0);
+    ck_assert_int_eq(flow_experiment_results(s, &some, &merged), 0);
+    unsigned char seen[5] = {0};
+    char why[256];
+    for (long k = 1; k <= 2; k++) {
+        struct flow_run_options so = all;
+        so.shard = (size_t)k, so.shards = 2;
+        struct flow_results r;
+        ck_assert_int_eq(flow_experiment_run(s, &so, &r, NULL), 0);
+        struct flow_shard sh;
+        flow_shard_init(&sh, "run", k, 2, NULL, 0, "p");
+        for (size_t row = 0; row < r.nreps; row++)
+            ck_assert_int_eq(flow_shard_add(&sh, 0, flow_shard_rep(&so, 0, row), &r, row), 0);
+        ck_assert_int_eq(flow_shard_fill(&sh, 0, &merged, seen, why, sizeof why), 0);
+        ck_assert_int_eq(flow_shard_fill(&sh, 0, &merged, seen, why, sizeof why), -1);   /* twice: refused */
+        flow_shard_fini(&sh);
+        flow_results_fini(&r);
+    }
+    for (size_t rep = 0; rep < 5; rep++) {
+        ck_assert(seen[rep]);
+        same_row(&merged, rep, &single, rep);
+    }
+    flow_results_fini(&single);
+    flow_results_fini(&merged);
+    free(keep);
+    flow_scenario_destroy(s);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("model");
@@ -709,6 +810,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, run_stops_when_cancelled);
     tcase_add_test(tc, events_estimate_near_events_fired);
     tcase_add_test(tc, daily_series_kept_as_the_reports_need);
+    tcase_add_test(tc, shards_hold_the_whole_runs_rows);
+    tcase_add_test(tc, shards_fill_a_run_with_other_options);
     suite_add_tcase(s, tc);
     return s;
 }
