@@ -100,6 +100,20 @@ static int check_shards(const struct flow_shard *sh, char *const *paths, size_t 
     return rc;
 }
 
+/* A shard's command line holds no output, thread or message option (run and sweep leave them
+ * out): merge gives those itself, and a shard's own could write where merge was not asked to. */
+static int check_args(const struct flow_shard *sh, const char *path)
+{
+    size_t n;
+    char **kept = flow__cli_shard_args((int)sh->nargs, sh->args, &n);
+    free(kept);
+    if (n == sh->nargs)
+        return EXIT_OK;
+    fprintf(stderr, "%s:2:1: error: the shard's command line holds an output option; shards "
+            "written by flowsim run or sweep --shard have none\n", path);
+    return EXIT_SCENARIO;
+}
+
 /* The shards' command line with merge's outputs: what the single run would have been given. */
 static char **merged_argv(const struct cli_opts *o, const struct flow_shard *sh, int *argc)
 {
@@ -196,6 +210,8 @@ int flow__cmd_merge(int argc, char **argv)
         }
     if (rc == EXIT_OK)
         rc = check_shards(sh, paths, n);
+    if (rc == EXIT_OK)
+        rc = check_args(&sh[0], paths[0]);
     if (rc == EXIT_OK)
         rc = strcmp(sh[0].command, "run") == 0 ? merge_run(&o, sh, paths, n) : merge_sweep(&o, sh, paths, n);
     for (size_t i = 0; i < n; i++) {

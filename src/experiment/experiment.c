@@ -523,14 +523,26 @@ char *flow_metric_path(const struct flow_metric_def *d)
                      : flow_xasprintf("%s.%s", d->section, d->key);
 }
 
+/* path starts with `part` then `sep`: the rest after them, or NULL. */
+static const char *after(const char *path, const char *part, char sep)
+{
+    size_t n = strlen(part);
+    return strncmp(path, part, n) == 0 && path[n] == sep ? path + n + 1 : NULL;
+}
+
+/* Whether path is flow_metric_path(d), without making it (warnings look up thousands). */
+static bool path_is(const struct flow_metric_def *d, const char *path)
+{
+    const char *rest = after(path, d->section, '.');
+    if (rest && d->entity)
+        rest = after(rest, d->entity, '.');
+    return rest != NULL && strcmp(rest, d->key) == 0;
+}
+
 long flow_results_find(const struct flow_results *r, const char *path)
 {
-    for (size_t i = 0; i < r->nmetrics; i++) {
-        char *p = flow_metric_path(&r->defs[i]);
-        int same = strcmp(p, path) == 0;
-        free(p);
-        if (same)
+    for (size_t i = 0; i < r->nmetrics; i++)
+        if (path_is(&r->defs[i], path))
             return (long)i;
-    }
     return -1;
 }

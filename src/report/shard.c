@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAGIC "flowsim shard\n"
 enum { FORMAT_VERSION = 1 };
@@ -187,10 +188,19 @@ static int read_header(struct flow_shard *sh, json_t *h, const char **what)
     return 0;
 }
 
-/* The rows after the header: exactly nrows of them. */
+/* The rows after the header: exactly nrows of them, as many bytes as the file has left (checked
+ * before anything is allocated, so that a header's counts cannot ask for more). */
 static int read_rows(struct flow_shard *sh, FILE *f, const char *path, char *why, size_t len)
 {
-    size_t n = sh->nrows * sh->row_width;
+    struct stat st;
+    long at = ftell(f);
+    if (fstat(fileno(f), &st) != 0 || at < 0 || st.st_size < at)
+        return fail(why, len, path, 3, 1, "cannot be read");
+    unsigned long long left = (unsigned long long)(st.st_size - at), n = 0;
+    if (sh->row_width > 0 && sh->nrows > 0 &&
+        (__builtin_mul_overflow((unsigned long long)sh->nrows, (unsigned long long)sh->row_width, &n) ||
+         n > left / sizeof *sh->rows))
+        return fail(why, len, path, 3, 1, "the shard is cut short: its rows are not all there");
     sh->rows = flow_xcalloc(n + 1, sizeof *sh->rows);
     sh->cap = n + 1;
     if (fread(sh->rows, sizeof *sh->rows, n, f) != n)
