@@ -84,6 +84,13 @@ grep -q '^cut.shard:3:1: error: the shard is cut short' "$TMP/err" && ok || bad 
 head -c 700 shards/task3.shard >cut2.shard
 expect_exit 3 "a header cut short" -- "$FLOWSIM" merge shards/task1.shard shards/task2.shard cut2.shard
 grep -q '^cut2.shard:2:[0-9]*: error: ' "$TMP/err" && ok || bad "a cut header is located"
+sed '2s/"args":\["example.yaml",/"args":["example.yaml","--csv","evil",/' shards/task2.shard >forged.shard
+expect_exit 3 "a shard whose command line writes files" -- "$FLOWSIM" merge shards/task1.shard forged.shard shards/task3.shard
+grep -q '^forged.shard:2:1: error: ' "$TMP/err" && [ ! -e evil ] && ok || bad "a forged output option is refused"
+sed '2s/"rows":[0-9]*/"rows":99999999999/' shards/task2.shard >huge.shard
+expect_exit 3 "a header asking for more rows than the file holds" -- limit 10 "$FLOWSIM" merge shards/task1.shard \
+    huge.shard shards/task3.shard
+grep -q '^huge.shard:3:1: error: the shard is cut short' "$TMP/err" && ok || bad "a header's row count is checked"
 echo 'name: not a shard' >bad.shard
 expect_exit 3 "not a shard" -- "$FLOWSIM" merge shards/task1.shard bad.shard
 grep -q '^bad.shard:1:1: error: not a shard file' "$TMP/err" && ok || bad "a file that is no shard is named"
