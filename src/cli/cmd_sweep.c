@@ -248,6 +248,23 @@ static int sweep_warnings(struct sweep *w, int rc)
     return rc;
 }
 
+/* After the points: the report, the warnings (rc < 0, a merge's refusal, skips both), and the
+ * sweep's memory and lock. */
+static int sweep_end(struct sweep *w, int rc)
+{
+    if (rc == EXIT_OK && w->o->report)
+        rc = flow__cli_write_report(w->o, flow__cli_saved_html, w->o->output);
+    if (rc >= 0)
+        rc = sweep_warnings(w, rc);
+    flow_sweep_fini(&w->plan);
+    free(w->runs);
+    free(w->summary);
+    free(w->manifest);
+    if (w->lock_fd >= 0)
+        close(w->lock_fd);
+    return rc;
+}
+
 /* flow_sweep_run's point function under --shard: the point's rows this shard ran, kept. */
 static int shard_point(void *arg, size_t point, const char **values, const struct flow_results *r, int err)
 {
@@ -372,17 +389,7 @@ int flow__cli_merge_sweep(struct cli_opts *o, int argc, char **argv, const struc
         rc = prepare_files(&w, &first);
     if (rc == EXIT_OK)
         rc = merge_points(&w, shards, n, why, len);
-    if (rc == EXIT_OK && o->report)
-        rc = flow__cli_write_report(o, flow__cli_saved_html, o->output);
-    if (rc >= 0)
-        rc = sweep_warnings(&w, rc);
-    flow_sweep_fini(&w.plan);
-    free(w.runs);
-    free(w.summary);
-    free(w.manifest);
-    if (w.lock_fd >= 0)
-        close(w.lock_fd);
-    return rc;
+    return sweep_end(&w, rc);
 }
 
 int flow__cmd_sweep(int argc, char **argv)
@@ -402,14 +409,5 @@ int flow__cmd_sweep(int argc, char **argv)
     }
     if (rc == EXIT_OK)
         rc = sweep_files(&w);
-    if (rc == EXIT_OK && o.report)
-        rc = flow__cli_write_report(&o, flow__cli_saved_html, o.output);
-    rc = sweep_warnings(&w, rc);
-    flow_sweep_fini(&w.plan);
-    free(w.runs);
-    free(w.summary);
-    free(w.manifest);
-    if (w.lock_fd >= 0)
-        close(w.lock_fd);
-    return flow__cli_finish(&o, rc);
+    return flow__cli_finish(&o, sweep_end(&w, rc));
 }
