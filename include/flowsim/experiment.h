@@ -39,6 +39,14 @@ struct flow_results {
     double *wait_quantiles;                 /* owned, with profile: nreps x nwards x 99 (hours) */
     double *time_quantiles;                 /* owned, with profile when some ward has targets:
                                              * nreps x nwards x 99 (hours in the ward) */
+    double *curve_sum;                      /* owned, with fold_curves: the percentile curves
+                                             * (99 of length of stay, 99 a ward of waits, and of
+                                             * time in the ward with targets) summed over the
+                                             * replications instead of kept as rows (the three
+                                             * above are then NULL); read them with
+                                             * flow_results_curve */
+    size_t *curve_n;                        /* owned: the finite values summed in each */
+    size_t curves_folded;                   /* replications summed so far */
     double *backlog;                        /* owned: nreps x flow_model_backlog_width (queues at
                                              * the start and end of the measured period, early
                                              * and late occupancy), for warnings */
@@ -55,6 +63,14 @@ static inline double flow_results_daily(const struct flow_results *r, size_t rep
     return flow_results_daily_kept(r, k) ? r->daily[(rep * r->days + d) * r->daily_width + r->daily_col[k]]
                                          : (double)NAN;
 }
+
+/* A run's percentile curves (profile): length of stay, waits for a bed, time in a ward (with
+ * targets). Whether it kept curve c, and the mean over replications of each of its 99
+ * percentiles (ward w's for WAIT and TIME): the finite values summed in replication order over
+ * their count, NAN where none is finite; the same from rows or folded. */
+enum flow_curve { FLOW_CURVE_LOS, FLOW_CURVE_WAIT, FLOW_CURVE_TIME };
+bool flow_results_has_curve(const struct flow_results *r, enum flow_curve c);
+void flow_results_curve(const struct flow_results *r, enum flow_curve c, size_t w, double out[99]);
 
 /* A warning about a run's results (warnings.c): a code ("queue_growing", "unused_ward",
  * "few_replications"), the metric path it concerns ("" for the whole run) and what to do. */
@@ -78,6 +94,9 @@ struct flow_run_options {
     void (*progress)(void *arg, size_t done, size_t total);
     void *progress_arg;
     const atomic_bool *cancel;    /* when set true, the run stops with FLOW_E_CANCELLED; or NULL */
+    bool fold_curves;             /* with profile, in one process without shards: sum the
+                                     percentile curves as replications finish (in replication
+                                     order, the same numbers) instead of keeping their rows */
     /* Shards (a job array's tasks): with shards = N > 0, only shard K's jobs run (K = shard,
      * 1..N): replication k of a run, or of a batch's scenarios taken in order, is job
      * shard_jobs_before + (replications of the scenarios before it) + k, and shard K runs the

@@ -377,7 +377,8 @@ static int run_scenario(struct cli_opts *o, int argc, char **argv, struct flow_s
 {
     struct progress p;
     flow__progress_init(&p, o, "replications");
-    struct flow_run_options ro = {.threads = o->threads, .progress = flow__progress_update, .progress_arg = &p};
+    struct flow_run_options ro = {.threads = o->threads, .progress = flow__progress_update, .progress_arg = &p,
+                                  .fold_curves = true};
     unsigned char *needs;
     int rc = outputs_options(o, s, &ro, &needs);
     struct tracer tr = {0};

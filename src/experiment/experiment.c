@@ -3,6 +3,7 @@
  * replication); each thread takes the next job from a shared counter and writes that
  * replication's row, so results are identical whatever the number of threads, and two cores
  * stay busy however few replications each scenario has. */
+#include "curves.h"
 #include "mpi_internal.h"
 
 #include <flowsim/error.h>
@@ -36,6 +37,13 @@ static size_t shard_jobs(const struct flow_run_options *o, size_t x)
 
 static bool sharded(const struct flow_run_options *o) { return o != NULL && o->shards > 0; }
 
+/* Curves are folded as replications finish only where every replication's row would reach
+ * this process in order: not across MPI ranks or shards (they gather rows). */
+static bool folds(const struct flow_run_options *o)
+{
+    return o != NULL && o->fold_curves && o->profile && !sharded(o) && flow_mpi_size() == 1;
+}
+
 /* The row of replication k of a point. */
 static size_t row_of(const struct flow_run_options *o, const struct point *pt, size_t k)
 {
@@ -64,6 +72,7 @@ struct shared {
     size_t point, next;       /* the next job: replication `next` of point `point` */
     size_t stop_point;        /* a failed point: no job of it or a later point starts */
     size_t done, total;       /* replications done and in all, over the batch (progress) */
+    struct curve_queue curves;   /* folded curves: replications waiting for their turn */
 };
 
 /* The kept columns of a replication's daily series, into its rows. */
@@ -82,7 +91,16 @@ static void keep_daily(struct flow_results *r, size_t rep, const struct flow_mod
                 out[day * r->daily_width + r->daily_col[k]] = d[day * width + k];
 }
 
-static int run_one(const struct shared *sh, const struct point *pt, size_t rep, uint64_t *events)
+/* One replication's percentile curves, into a row of flow__curves_width doubles. */
+static void model_curves(const struct flow_model *m, const struct flow_scenario *s, double *row)
+{
+    flow_model_los_quantiles(m, row);
+    flow_model_wait_quantiles(m, row + 99);
+    if (s->time_targets)
+        flow_model_time_quantiles(m, row + 99 + s->nwards * 99);
+}
+
+static int run_one(const struct shared *sh, const struct point *pt, size_t rep, uint64_t *events, double **curves)
 {
     size_t row = row_of(sh->o, pt, rep);
     struct flow_model *m = flow_model_create(pt->s, (uint32_t)rep);
@@ -103,10 +121,15 @@ static int run_one(const struct shared *sh, const struct point *pt, size_t rep, 
             flow_model_hourly_departures(m, pt->r->hourly_departures + row * pt->s->nwards * 168);
         if (pt->r->hourly_beds)
             flow_model_hourly_beds(m, pt->r->hourly_beds + row * pt->s->nwards * 168);
-        flow_model_los_quantiles(m, pt->r->los_quantiles + row * 99);
-        flow_model_wait_quantiles(m, pt->r->wait_quantiles + row * pt->s->nwards * 99);
-        if (pt->r->time_quantiles)
-            flow_model_time_quantiles(m, pt->r->time_quantiles + row * pt->s->nwards * 99);
+        if (pt->r->curve_sum) {
+            *curves = flow_xcalloc(flow__curves_width(pt->s), sizeof **curves);
+            model_curves(m, pt->s, *curves);
+        } else {
+            flow_model_los_quantiles(m, pt->r->los_quantiles + row * 99);
+            flow_model_wait_quantiles(m, pt->r->wait_quantiles + row * pt->s->nwards * 99);
+            if (pt->r->time_quantiles)
+                flow_model_time_quantiles(m, pt->r->time_quantiles + row * pt->s->nwards * 99);
+        }
     }
     if (rc == 0)
         flow_model_backlog(m, pt->r->backlog + row * flow_model_backlog_width(pt->s));
@@ -150,9 +173,14 @@ static void *worker(void *arg)
         if (!go)
             return NULL;
         uint64_t events = 0;
-        int rc = run_one(sh, pt, rep, &events);
+        double *curves = NULL;
+        int rc = run_one(sh, pt, rep, &events, &curves);
         pthread_mutex_lock(&sh->lock);
         pt->r->events += events;
+        if (curves && rc == 0)
+            flow__curves_add(&sh->curves, pt->r, rep, curves);
+        else
+            free(curves);
         sh->done++;
         if (rc != 0 && (pt->status == 0 || rep < pt->failed_rep)) {
             pt->status = rc;
@@ -242,6 +270,7 @@ static void run_points(struct point *pts, size_t n, const struct flow_run_option
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     pthread_mutex_destroy(&sh.lock);
+    flow__curves_drop(&sh.curves);
     for (size_t i = 0; i < n; i++)
         pts[i].status = gather(pts[i].r, pts[i].first, pts[i].status);
 }
@@ -273,12 +302,15 @@ double flow_experiment_kept(const struct flow_scenario *s, const struct flow_run
     free(flow_model_metric_defs(s, &nmetrics));
     double wards = (double)s->nwards, per_rep = (double)nmetrics, running = 0;
     double days = floor(s->warmup_days + s->horizon_days);
-    if (o && o->profile)
-        per_rep += wards * 168 * (1 + flow_model_has_rounds(s) + flow_model_has_bed_plans(s)) + 99 +
-                   wards * 99 * (1 + s->time_targets);
+    if (o && o->profile) {
+        double curves = (double)flow__curves_width(s);
+        per_rep += wards * 168 * (1 + flow_model_has_rounds(s) + flow_model_has_bed_plans(s)) +
+                   (folds(o) ? 0 : curves);
+        running += folds(o) ? curves * (1 + (double)thread_count(o, nreps)) : 0;
+    }
     if (o && o->daily) {
         per_rep += days * (double)daily_kept(s, o);
-        running = (double)thread_count(o, nreps) * days * (double)flow_model_daily_count(s);
+        running += (double)thread_count(o, nreps) * days * (double)flow_model_daily_count(s);
     }
     return (double)nreps * per_rep + running;
 }
@@ -362,10 +394,14 @@ static int results_init(const struct flow_scenario *s, const struct flow_run_opt
             out->hourly_departures = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly_departures);
         if (flow_model_has_bed_plans(s))
             out->hourly_beds = flow_xcalloc(out->nreps * s->nwards * 168 + 1, sizeof *out->hourly_beds);
-        out->los_quantiles = flow_xcalloc(out->nreps * 99, sizeof *out->los_quantiles);
-        out->wait_quantiles = flow_xcalloc(out->nreps * s->nwards * 99 + 1, sizeof *out->wait_quantiles);
-        if (s->time_targets)
-            out->time_quantiles = flow_xcalloc(out->nreps * s->nwards * 99 + 1, sizeof *out->time_quantiles);
+        if (folds(o)) {
+            flow__curves_init(out);
+        } else {
+            out->los_quantiles = flow_xcalloc(out->nreps * 99, sizeof *out->los_quantiles);
+            out->wait_quantiles = flow_xcalloc(out->nreps * s->nwards * 99 + 1, sizeof *out->wait_quantiles);
+            if (s->time_targets)
+                out->time_quantiles = flow_xcalloc(out->nreps * s->nwards * 99 + 1, sizeof *out->time_quantiles);
+        }
     }
     if (o && o->daily) {
         size_t n = flow_model_daily_count(s);
@@ -434,8 +470,11 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
                                                  (nreps * s->nwards * 168 + 1) * sizeof *r->hourly_departures);
         if (r->hourly_beds)
             r->hourly_beds = flow_xrealloc(r->hourly_beds, (nreps * s->nwards * 168 + 1) * sizeof *r->hourly_beds);
-        r->los_quantiles = flow_xrealloc(r->los_quantiles, nreps * 99 * sizeof *r->los_quantiles);
-        r->wait_quantiles = flow_xrealloc(r->wait_quantiles, (nreps * s->nwards * 99 + 1) * sizeof *r->wait_quantiles);
+        if (r->los_quantiles)
+            r->los_quantiles = flow_xrealloc(r->los_quantiles, nreps * 99 * sizeof *r->los_quantiles);
+        if (r->wait_quantiles)
+            r->wait_quantiles = flow_xrealloc(r->wait_quantiles,
+                                              (nreps * s->nwards * 99 + 1) * sizeof *r->wait_quantiles);
         if (r->time_quantiles)
             r->time_quantiles = flow_xrealloc(r->time_quantiles,
                                               (nreps * s->nwards * 99 + 1) * sizeof *r->time_quantiles);
@@ -501,6 +540,8 @@ void flow_results_fini(struct flow_results *r)
     free(r->los_quantiles);
     free(r->wait_quantiles);
     free(r->time_quantiles);
+    free(r->curve_sum);
+    free(r->curve_n);
     free(r->backlog);
     memset(r, 0, sizeof *r);
 }

@@ -206,22 +206,15 @@ static json_t *daily_bands(const struct flow_results *r, const char *prefix)
     return out;
 }
 
-/* The mean across replications of each percentile (rows of `stride` values, 99 at `offset`). */
-static json_t *percentile_curve(const struct flow_results *r, const double *q99, size_t stride,
-                                size_t offset)
+/* The mean across replications of each of curve c's percentiles (ward w's); null where none. */
+static json_t *percentile_curve(const struct flow_results *r, enum flow_curve c, size_t w)
 {
-    json_t *days = json_array();
-    for (int q = 0; q < 99; q++) {
-        double sum = 0;
-        size_t n = 0;
-        for (size_t rep = 0; rep < r->nreps; rep++) {
-            double x = q99[rep * stride + offset + (size_t)q];
-            if (isfinite(x))
-                sum += x, n++;
-        }
-        json_array_append_new(days, n ? json_real(sum / (double)n) : json_null());
-    }
-    return days;
+    double q[99];
+    flow_results_curve(r, c, w, q);
+    json_t *curve = json_array();
+    for (int k = 0; k < 99; k++)
+        json_array_append_new(curve, isnan(q[k]) ? json_null() : json_real(q[k]));
+    return curve;
 }
 
 /* Wards with time targets: the distribution of time in the ward (hours) and the targets. */
@@ -239,8 +232,7 @@ static json_t *ward_times(const struct flow_results *r)
             json_object_set_new(target, "key", json_string(t->key[k]));
             json_array_append_new(targets, target);
         }
-        json_object_set_new(ward, "percentiles",
-                            percentile_curve(r, r->time_quantiles, r->scenario->nwards * 99, w * 99));
+        json_object_set_new(ward, "percentiles", percentile_curve(r, FLOW_CURVE_TIME, w));
         json_object_set_new(ward, "targets", targets);
         json_object_set_new(o, r->scenario->wards[w].name, ward);
     }
@@ -350,16 +342,15 @@ static json_t *run_charts(const struct flow_results *r)
         json_object_set_new(extra, "forecast", forecast_bands(r));
     if (r->hourly)
         json_object_set_new(extra, "hourly", hourly_bands(r));
-    if (r->los_quantiles)
-        json_object_set_new(extra, "los_percentiles", percentile_curve(r, r->los_quantiles, 99, 0));
-    if (r->wait_quantiles) {
+    if (flow_results_has_curve(r, FLOW_CURVE_LOS))
+        json_object_set_new(extra, "los_percentiles", percentile_curve(r, FLOW_CURVE_LOS, 0));
+    if (flow_results_has_curve(r, FLOW_CURVE_WAIT)) {
         json_t *waits = json_object();
         for (size_t w = 0; w < r->scenario->nwards; w++)
-            json_object_set_new(waits, r->scenario->wards[w].name,
-                                percentile_curve(r, r->wait_quantiles, r->scenario->nwards * 99, w * 99));
+            json_object_set_new(waits, r->scenario->wards[w].name, percentile_curve(r, FLOW_CURVE_WAIT, w));
         json_object_set_new(extra, "wait_percentiles", waits);
     }
-    if (r->time_quantiles)
+    if (flow_results_has_curve(r, FLOW_CURVE_TIME))
         json_object_set_new(extra, "ward_times", ward_times(r));
     if (r->daily && flow_model_has_bed_plans(r->scenario)) {
         json_t *beds = json_object();

@@ -784,6 +784,62 @@ START_TEST(shards_fill_a_run_with_other_options)
 }
 END_TEST
 
+/* Curves folded as replications finish are the mean over kept rows to the last bit, on any
+ * number of threads and when a run is extended (--precision): the waits of a ward that fills,
+ * of one that never does and of one that some replications never see (no finite value there:
+ * left out of the mean), length of stay, and time in a ward with targets. */
+START_TEST(folded_curves_are_the_rows_mean)
+{
+    const char *text =
+        "name: c\nhorizon: 30d\nwarmup: 2d\nreplications: 9\nseed: 5\n"
+        "wards:\n  - {name: A, beds: 3}\n  - {name: B, beds: 50, targets: [24h]}\n  - {name: C, beds: 1}\n"
+        "groups:\n  - {name: g, arrivals: {rate: 4/d}, route: [{ward: A, stay: {dist: exponential, mean: 0.6d}},"
+        " {ward: B, stay: {dist: lognormal, mean: 1d, sd: 0.5d}}]}\n"
+        "  - {name: h, arrivals: {rate: 0.05/d}, route: [{ward: C, stay: {dist: fixed, value: 1d}}]}\n";
+    struct flow_scenario *s = test_load(text, NULL, 0);
+    ck_assert(s->time_targets);
+    for (int threads = 1; threads <= 3; threads++) {
+        struct flow_run_options rows = {.threads = threads, .profile = true}, folded = rows;
+        folded.fold_curves = true;
+        struct flow_results a, b;
+        ck_assert_int_eq(flow_experiment_run(s, &rows, &a, NULL), 0);
+        ck_assert_int_eq(flow_experiment_run(s, &folded, &b, NULL), 0);
+        ck_assert(b.wait_quantiles == NULL && b.curve_sum != NULL && b.curves_folded == 9);
+        ck_assert_int_eq(flow_experiment_extend(s, &rows, &a, 14, NULL), 0);
+        ck_assert_int_eq(flow_experiment_extend(s, &folded, &b, 14, NULL), 0);
+        ck_assert_uint_eq(b.curves_folded, 14);
+        enum flow_curve cs[] = {FLOW_CURVE_LOS, FLOW_CURVE_WAIT, FLOW_CURVE_TIME};
+        for (size_t c = 0; c < 3; c++)
+            for (size_t w = 0; w < s->nwards; w++) {
+                ck_assert(flow_results_has_curve(&a, cs[c]) && flow_results_has_curve(&b, cs[c]));
+                double x[99], y[99];
+                flow_results_curve(&a, cs[c], w, x);
+                flow_results_curve(&b, cs[c], w, y);
+                for (int q = 0; q < 99; q++) {
+                    ck_assert_msg(memcmp(&x[q], &y[q], sizeof x[q]) == 0 || (isnan(x[q]) && isnan(y[q])),
+                                  "curve %zu ward %zu percentile %d: %.17g and %.17g", c, w, q + 1, x[q], y[q]);
+                }
+            }
+        size_t none = 0;                    /* replications in which nobody entered ward C */
+        for (size_t rep = 0; rep < a.nreps; rep++)
+            none += isnan(a.wait_quantiles[rep * s->nwards * 99 + 2 * 99 + 49]);
+        ck_assert_msg(none > 0 && none < a.nreps, "ward C unseen in %zu of %zu replications", none, a.nreps);
+        double los[99];                     /* the rows' mean, worked here from a's rows */
+        flow_results_curve(&b, FLOW_CURVE_LOS, 0, los);
+        for (int q = 0; q < 99; q++) {
+            double sum = 0, n = 0;
+            for (size_t rep = 0; rep < a.nreps; rep++)
+                if (isfinite(a.los_quantiles[rep * 99 + (size_t)q]))
+                    sum += a.los_quantiles[rep * 99 + (size_t)q], n++;
+            ck_assert(n == 14 && los[q] == sum / n);
+        }
+        flow_results_fini(&a);
+        flow_results_fini(&b);
+    }
+    flow_scenario_destroy(s);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("model");
@@ -812,6 +868,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, daily_series_kept_as_the_reports_need);
     tcase_add_test(tc, shards_hold_the_whole_runs_rows);
     tcase_add_test(tc, shards_fill_a_run_with_other_options);
+    tcase_add_test(tc, folded_curves_are_the_rows_mean);
     suite_add_tcase(s, tc);
     return s;
 }
