@@ -13,7 +13,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <microhttpd.h>
+#include "mhd.h"
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>

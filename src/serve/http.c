@@ -13,7 +13,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <microhttpd.h>
+#include "mhd.h"
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +315,11 @@ int flow_serve(const struct flow_serve_config *c)
     if (!parse_bind(c->bind, c->port, &ss, &loopback)) {
         fprintf(stderr, "flowsim: error: --bind %s: not an IP address (such as 127.0.0.1 or 0.0.0.0)\n", c->bind);
         return 2;
+    }
+    char why[512];
+    if (flow__mhd_load(why, sizeof why) != 0) {
+        fprintf(stderr, "flowsim: error: %s\n", why);
+        return 1;
     }
     struct served s;
     if (flow__served_open(&s, c) != 0) {

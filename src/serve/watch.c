@@ -8,7 +8,7 @@
 
 #include <flowsim/util.h>
 
-#include <microhttpd.h>
+#include "mhd.h"
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>

@@ -27,6 +27,8 @@ for f in bin/flowsim share/man/man1/flowsim.1 share/flowsim/scenarios/example.ya
     [ -f "$DEST$prefix/$f" ] && ok || bad "meson install puts $f in place"
 done
 "$DEST$prefix/bin/flowsim" --version >/dev/null && ok || bad "the installed flowsim runs"
+# libmicrohttpd (and the GnuTLS it brings) is loaded by flowsim serve, not by every command
+if ldd "$DEST$prefix/bin/flowsim" | grep -q -e microhttpd -e gnutls; then bad "flowsim links libmicrohttpd"; else ok; fi
 if command -v man >/dev/null; then
     MANWIDTH=100 man --warnings -l "$DEST$prefix/share/man/man1/flowsim.1" >"$TMP/man.txt" 2>"$TMP/man.err"
     grep -q -- '--max-replications' "$TMP/man.txt" && [ ! -s "$TMP/man.err" ] && ok \
