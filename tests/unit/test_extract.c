@@ -116,6 +116,35 @@ START_TEST(malformed_rows_are_located)
 }
 END_TEST
 
+/* Reading stops at the 50th error: a file of 80 malformed rows (a quote not closed on each) gives
+ * 50 located errors, not 80; a malformed row before the header stops it at once. */
+START_TEST(malformed_rows_stop_at_fifty_errors)
+{
+    char path[] = "/tmp/flowsim-extract-XXXXXX";
+    char *text = flow_xstrdup("patient,ward,start,end\n");
+    for (int i = 0; i < 80; i++) {
+        char *t = flow_xasprintf("%s\"p%d,W,2027-01-01 10:00,\n", text, i);
+        free(text);
+        text = t;
+    }
+    write_temp(path, text);
+    struct flow_extract x;
+    struct flow_diag d;
+    flow_diag_init(&d);
+    ck_assert_uint_eq(flow_extract_read(path, &x, &d), 50);
+    ck_assert_uint_eq(d.errors, 50);
+    flow_diag_fini(&d);
+    unlink(path);
+    free(text);
+    char path2[] = "/tmp/flowsim-extract-XXXXXX";
+    write_temp(path2, "\"patient,ward\n\"p,W,2027-01-01 10:00,\n\"q,W,2027-01-01 10:00,\n");
+    flow_diag_init(&d);
+    ck_assert_uint_eq(flow_extract_read(path2, &x, &d), 1);
+    flow_diag_fini(&d);
+    unlink(path2);
+}
+END_TEST
+
 /* Four weeks from Monday 2027-01-04: two patients of `medical` arrive at 10:00 and one at 21:00
  * each day, and one of `surgical` at 10:00 on Tuesdays: rates, hour and
  * weekday profiles come out exactly; 3-hour stays in AMU, the 10:00 pair overlapping, then
@@ -202,6 +231,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, names_that_clash_in_a_scenario);
     tcase_add_test(tc, arrival_profiles_and_peaks);
     tcase_add_loop_test(tc, malformed_rows_are_located, 0, sizeof bad / sizeof bad[0]);
+    tcase_add_test(tc, malformed_rows_stop_at_fifty_errors);
     suite_add_tcase(s, tc);
     return s;
 }
