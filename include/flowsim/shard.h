@@ -42,6 +42,10 @@ int flow_shard_read(const char *path, struct flow_shard *sh, char *why, size_t l
  * one already seen, parts that do not match r's). */
 int flow_shard_fill(const struct flow_shard *sh, size_t point, struct flow_results *r, unsigned char *seen,
                     char *why, size_t len);
+/* All n shards' rows of point `point` into r, every replication exactly once: 0, or -1 - i with
+ * why (shard i at fault), or -1 - n (a replication in no shard). */
+int flow_shard_fill_all(const struct flow_shard *sh, size_t n, size_t point, struct flow_results *r, char *why,
+                        size_t len);
 void flow_shard_fini(struct flow_shard *sh);
 
 #endif

@@ -334,17 +334,10 @@ static int merge_point(struct sweep *w, size_t point, const char **values, const
     if (s == NULL)
         return snprintf(why, len, "sweep point %zu cannot be loaded", point + 1), -1 - (int)n;
     struct flow_results r;
-    int rc = flow_experiment_results(s, NULL, &r) != 0 ? flow__cli_run_error(FLOW_E_TOO_BIG, NULL) : EXIT_OK;
-    unsigned char *seen = flow_xcalloc(r.nreps + 1, 1);
-    for (size_t i = 0; i < n && rc == EXIT_OK; i++)
-        if (flow_shard_fill(&shards[i], point, &r, seen, why, len) != 0)
-            rc = -1 - (int)i;
-    for (size_t k = 0; k < r.nreps && rc == EXIT_OK; k++)
-        if (!seen[k])
-            rc = (snprintf(why, len, "replication %zu of sweep point %zu is in no shard", k + 1, point + 1), -1 - (int)n);
+    int rc = flow_experiment_results(s, NULL, &r) != 0 ? flow__cli_run_error(FLOW_E_TOO_BIG, NULL)
+                                                        : flow_shard_fill_all(shards, n, point, &r, why, len);
     if (rc == EXIT_OK)
         rc = write_point(w, point, values, &r, 0);
-    free(seen);
     flow_results_fini(&r);
     flow_scenario_destroy(s);
     return rc;

@@ -462,21 +462,12 @@ int flow__cli_merge_run(struct cli_opts *o, int argc, char **argv, const struct 
         free(needs);
         return rc;
     }
-    unsigned char *seen = flow_xcalloc(r.nreps + 1, 1);
-    for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+    for (size_t i = 0; i < n; i++)
         r.events += shards[i].events;
-        if (flow_shard_fill(&shards[i], 0, &r, seen, why, len) != 0)
-            rc = -1 - (int)i;      /* the shard at fault: the caller says which */
-    }
-    for (size_t k = 0; k < r.nreps && rc == EXIT_OK; k++)
-        if (!seen[k]) {
-            snprintf(why, len, "replication %zu is in no shard", k + 1);
-            rc = -1 - (int)n;
-        }
+    rc = flow_shard_fill_all(shards, n, 0, &r, why, len);   /* -1 - i: the caller names the shard */
     struct tracer tr = {0};
     if (rc == EXIT_OK)
         rc = run_outputs(o, argc, argv, s, &r, &tr, EXIT_OK);
-    free(seen);
     flow_results_fini(&r);
     free(needs);
     return rc;

@@ -275,11 +275,9 @@ static void run_points(struct point *pts, size_t n, const struct flow_run_option
         pts[i].status = gather(pts[i].r, pts[i].first, pts[i].status);
 }
 
-/* Runs replications [first, out->nreps) into their rows. */
-static int run_range(const struct flow_scenario *s, const struct flow_run_options *o,
-                     struct flow_results *out, size_t first, size_t *failed_rep)
+/* Runs one scenario's jobs (pt's replications [first, reps)) into their rows. */
+static int run_point(struct point pt, const struct flow_run_options *o, size_t *failed_rep)
 {
-    struct point pt = {.s = s, .r = out, .first = first, .reps = out->nreps};
     run_points(&pt, 1, o);
     if (failed_rep)
         *failed_rep = pt.failed_rep;
@@ -425,13 +423,7 @@ int flow_experiment_run(const struct flow_scenario *s, const struct flow_run_opt
 {
     size_t job0 = sharded(o) ? o->shard_jobs_before : 0, reps = (size_t)s->replications;
     int rc = results_init(s, o, out, flow_shard_rows(o, job0, reps));
-    if (rc != 0)
-        return rc;
-    struct point pt = {.s = s, .r = out, .reps = reps, .job0 = job0};
-    run_points(&pt, 1, o);
-    if (failed_rep)
-        *failed_rep = pt.failed_rep;
-    return pt.status;
+    return rc != 0 ? rc : run_point((struct point){.s = s, .r = out, .reps = reps, .job0 = job0}, o, failed_rep);
 }
 
 void flow_experiment_run_batch(const struct flow_scenario *const *s, size_t n,
@@ -482,7 +474,7 @@ int flow_experiment_extend(const struct flow_scenario *s, const struct flow_run_
     if (r->daily)
         r->daily = flow_xrealloc(r->daily, (nreps * r->days * r->daily_width + 1) * sizeof *r->daily);
     r->nreps = nreps;
-    return run_range(s, o, r, first, failed_rep);
+    return run_point((struct point){.s = s, .r = r, .first = first, .reps = nreps}, o, failed_rep);
 }
 
 /* Half-width of metric k's 95% CI against its precision goal: true when met or undefined. */
@@ -564,19 +556,19 @@ char *flow_metric_path(const struct flow_metric_def *d)
                      : flow_xasprintf("%s.%s", d->section, d->key);
 }
 
-/* path starts with `part` then `sep`: the rest after them, or NULL. */
-static const char *after(const char *path, const char *part, char sep)
+/* path starts with `part` and a dot: the rest after them, or NULL. */
+static const char *after(const char *path, const char *part)
 {
     size_t n = strlen(part);
-    return strncmp(path, part, n) == 0 && path[n] == sep ? path + n + 1 : NULL;
+    return strncmp(path, part, n) == 0 && path[n] == '.' ? path + n + 1 : NULL;
 }
 
 /* Whether path is flow_metric_path(d), without making it (warnings look up thousands). */
 static bool path_is(const struct flow_metric_def *d, const char *path)
 {
-    const char *rest = after(path, d->section, '.');
+    const char *rest = after(path, d->section);
     if (rest && d->entity)
-        rest = after(rest, d->entity, '.');
+        rest = after(rest, d->entity);
     return rest != NULL && strcmp(rest, d->key) == 0;
 }
 

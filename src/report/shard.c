@@ -309,3 +309,22 @@ int flow_shard_fill(const struct flow_shard *sh, size_t point, struct flow_resul
     }
     return 0;
 }
+
+int flow_shard_fill_all(const struct flow_shard *sh, size_t n, size_t point, struct flow_results *r, char *why,
+                        size_t len)
+{
+    unsigned char *seen = flow_xcalloc(r->nreps + 1, 1);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (flow_shard_fill(&sh[i], point, r, seen, why, len) != 0)
+            rc = -1 - (int)i;
+    for (size_t k = 0; k < r->nreps && rc == 0; k++)
+        if (!seen[k]) {
+            snprintf(why, len, n > 0 && strcmp(sh[0].command, "sweep") == 0
+                     ? "replication %zu of sweep point %zu is in no shard" : "replication %zu is in no shard",
+                     k + 1, point + 1);
+            rc = -1 - (int)n;
+        }
+    free(seen);
+    return rc;
+}
