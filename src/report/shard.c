@@ -3,6 +3,7 @@
  * events, byte_order, parts, rows); the rows follow as raw doubles in this machine's byte
  * order, which the header names so that another machine refuses them rather than misread. */
 #include <flowsim/error.h>
+#include <flowsim/limits.h>
 #include <flowsim/shard.h>
 #include <flowsim/util.h>
 
@@ -166,10 +167,11 @@ static int read_header(struct flow_shard *sh, json_t *h, const char **what)
     json_int_t fv, k, n, ev, rows;
     json_t *cmd = json_object_get(h, "command"), *prov = json_object_get(h, "provenance"),
            *ver = json_object_get(h, "flowsim_version"), *order = json_object_get(h, "byte_order");
-    *what = "the shard's header lacks a member or has one of the wrong type";
+    *what = "the shard's header lacks a member, or one is of the wrong type or out of range (at most 100000 "
+            "shards)";
     if (!whole(h, "format_version", 0, 1000000, &fv) || !json_is_string(ver) || !json_is_string(cmd) ||
-        !json_is_string(prov) || !json_is_string(order) || !whole(h, "shard", 1, INT32_MAX, &k) ||
-        !whole(h, "shards", k, INT32_MAX, &n) || !whole(h, "events", 0, INT64_MAX, &ev) ||
+        !json_is_string(prov) || !json_is_string(order) || !whole(h, "shard", 1, FLOW_MAX_REPLICATIONS, &k) ||
+        !whole(h, "shards", k, FLOW_MAX_REPLICATIONS, &n) || !whole(h, "events", 0, INT64_MAX, &ev) ||
         !whole(h, "rows", 0, (json_int_t)1 << 40, &rows))
         return -1;
     if (fv != FORMAT_VERSION)

@@ -91,6 +91,11 @@ sed '2s/"rows":[0-9]*/"rows":99999999999/' shards/task2.shard >huge.shard
 expect_exit 3 "a header asking for more rows than the file holds" -- limit 10 "$FLOWSIM" merge shards/task1.shard \
     huge.shard shards/task3.shard
 grep -q '^huge.shard:3:1: error: the shard is cut short' "$TMP/err" && ok || bad "a header's row count is checked"
+sed '2s/"shards":3/"shards":2000000000/' shards/task1.shard >manyN.shard
+expect_exit 3 "a header claiming two billion shards" -- limit 10 bash -c 'ulimit -v 1000000; exec "$@"' limited \
+    "$FLOWSIM" merge manyN.shard
+grep -q "^manyN.shard:2:1: error: the shard's header lacks a member, or one is of the wrong type or out of range" "$TMP/err" && ok \
+    || bad "a shard count beyond --shard's limit is refused"
 echo 'name: not a shard' >bad.shard
 expect_exit 3 "not a shard" -- "$FLOWSIM" merge shards/task1.shard bad.shard
 grep -q '^bad.shard:1:1: error: not a shard file' "$TMP/err" && ok || bad "a file that is no shard is named"
